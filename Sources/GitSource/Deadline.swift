@@ -1,0 +1,28 @@
+import Foundation
+import Synchronization
+
+/// Runs blocking libgit2 work on its own thread and stops waiting for it at a deadline. libgit2 1.5 has
+/// no network timeouts, and a stalled server would otherwise block the caller forever; the abandoned
+/// thread ends when its socket does (its callbacks also abort at the deadline).
+enum Deadline {
+    static func run<T: Sendable>(
+        timeout: Double,
+        onTimeout: @autoclosure () -> GitSourceError,
+        _ body: @escaping @Sendable () throws -> T
+    ) throws -> T {
+        let outcome = Mutex<Result<T, any Error>?>(nil)
+        let done = DispatchSemaphore(value: 0)
+        let thread = Thread {
+            let result = Result { try body() }
+            outcome.withLock { $0 = result }
+            done.signal()
+        }
+        thread.stackSize = 8 << 20
+        thread.name = "wriftsync-git"
+        thread.start()
+        guard done.wait(timeout: .now() + timeout) == .success else {
+            throw onTimeout()
+        }
+        return try outcome.withLock { $0! }.get()
+    }
+}

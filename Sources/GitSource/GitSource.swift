@@ -1,0 +1,45 @@
+import Foundation
+
+/// Reads desired state from git: keeps a bare mirror of each repository in the cache directory, fetched
+/// incrementally, and reads files straight from commits — never a work-tree checkout.
+///
+/// Every method blocks; call them from a thread that may block (or wrap them in a task).
+public struct GitSource: Sendable {
+    public let configuration: GitSourceConfiguration
+
+    public init(configuration: GitSourceConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// The result of `sync`: the up-to-date local repository and what the fetch did.
+    public struct SyncResult: Sendable {
+        public let repository: LocalRepository
+        public let stats: FetchStats
+    }
+
+    /// Brings the local mirror of `spec` up to date — cloning it on first use, fetching what is new after
+    /// that, following force-pushes and pruning deleted refs — and returns it. A local path is read in
+    /// place. Two processes sharing the cache wait for each other on a file lock.
+    public func sync(_ spec: RepositorySpec) throws -> SyncResult {
+        let started = ContinuousClock.now
+        if spec.transport == .localPath {
+            _ = try GitRepository.open(spec.url)
+            var stats = FetchStats()
+            stats.readInPlace = true
+            return SyncResult(repository: LocalRepository(path: spec.url, spec: spec), stats: stats)
+        }
+        let configuration = configuration
+        let timeout = configuration.fetchTimeout
+        var stats = try Deadline.run(timeout: timeout, onTimeout: .timeout(url: spec.url, seconds: timeout)) {
+            try Mirror(spec: spec, configuration: configuration).update(deadline: started + .seconds(timeout))
+        }
+        stats.seconds = (ContinuousClock.now - started).seconds
+        return SyncResult(repository: LocalRepository(path: Mirror.directory(for: spec, in: configuration.cacheDirectory), spec: spec), stats: stats)
+    }
+}
+
+extension Duration {
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

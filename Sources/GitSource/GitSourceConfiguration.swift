@@ -1,0 +1,34 @@
+import Foundation
+
+/// How WriftSync reads repositories. Defaults suit a controller reconciling every minute.
+public struct GitSourceConfiguration: Sendable {
+    /// Where mirrors live: `$XDG_CACHE_HOME/wriftsync`, else `~/.cache/wriftsync`.
+    public var cacheDirectory: String
+    /// How long a fetch (lock wait included) may take, in seconds.
+    public var fetchTimeout: Double = 60
+    /// Files larger than this many bytes are refused.
+    public var maxFileSize: Int = 1 << 20
+    /// Credentials for the git server.
+    public var credentials = GitCredentials()
+    /// The known_hosts file SSH host keys are verified against; nil means `~/.ssh/known_hosts`.
+    public var knownHostsFile: String?
+    /// Extra CA certificates (PEM) trusted for HTTPS, in addition to the system's.
+    public var caFile: String?
+
+    public init(cacheDirectory: String? = nil) {
+        self.cacheDirectory = cacheDirectory ?? Self.defaultCacheDirectory()
+    }
+
+    /// `$XDG_CACHE_HOME/wriftsync`, else `$HOME/.cache/wriftsync`.
+    public static func defaultCacheDirectory(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        if let xdg = environment["XDG_CACHE_HOME"], xdg.hasPrefix("/") {
+            return xdg + "/wriftsync"
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return home + "/.cache/wriftsync"
+    }
+
+    var resolvedKnownHostsFile: String {
+        knownHostsFile ?? ((ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + "/.ssh/known_hosts")
+    }
+}

@@ -1,0 +1,21 @@
+import Crypto
+import Foundation
+
+enum Hashing {
+    /// The first 16 hex digits of the SHA-256 of `text`: enough to keep mirror names apart.
+    static func shortHex(of text: String) -> String {
+        SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// OpenSSH's fingerprint format: `SHA256:` and unpadded Base64.
+    static func sshFingerprint(sha256 digest: some Sequence<UInt8>) -> String {
+        let base64 = Data(digest).base64EncodedString()
+        return "SHA256:" + base64.trimmingCharacters(in: CharacterSet(charactersIn: "="))
+    }
+}
+
+extension Hashing {
+    static func sha256(_ data: Data) -> [UInt8] {
+        Array(SHA256.hash(data: data))
+    }
+}

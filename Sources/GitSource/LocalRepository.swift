@@ -1,0 +1,80 @@
+import CLibGit2
+import Foundation
+
+/// A repository on local disk — a mirror in the cache, or a local path read in place — from which refs
+/// are resolved and files read. Each call opens its own libgit2 handle, so a value can be shared freely.
+public struct LocalRepository: Sendable {
+    /// The repository's directory.
+    public let path: String
+    /// The repository it mirrors.
+    public let spec: RepositorySpec
+
+    public init(path: String, spec: RepositorySpec) {
+        self.path = path
+        self.spec = spec
+    }
+
+    /// Resolves a branch, tag, full ref name, or full or abbreviated commit id to a commit; nil means the
+    /// remote's default branch (HEAD). Branches win over tags, and both over commit ids.
+    public func resolve(_ ref: String?) throws -> ResolvedRef {
+        let repository = try GitRepository.open(path)
+        guard let ref, !ref.isEmpty, ref != "HEAD" else {
+            var head: OpaquePointer?
+            let code = git_repository_head(&head, repository.pointer)
+            if code == GIT_EUNBORNBRANCH.rawValue || code == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                throw GitSourceError.emptyRepository(url: spec.url)
+            }
+            try LibGit2.check("git_repository_head", code)
+            defer { git_reference_free(head) }
+            let name = String(cString: git_reference_name(head))
+            guard let commit = try repository.commit(ofReference: name) else {
+                throw GitSourceError.emptyRepository(url: spec.url)
+            }
+            return ResolvedRef(name: name, kind: .head, commit: commit)
+        }
+        let candidates: [(String, ResolvedRef.Kind)] = ref.hasPrefix("refs/")
+            ? [(ref, ref.hasPrefix("refs/tags/") ? .tag : .branch)]
+            : [("refs/heads/\(ref)", .branch), ("refs/tags/\(ref)", .tag)]
+        for (name, kind) in candidates {
+            if let commit = try repository.commit(ofReference: name) {
+                return ResolvedRef(name: name, kind: kind, commit: commit)
+            }
+        }
+        if (4...40).contains(ref.count), ref.allSatisfy(\.isHexDigit), let commit = try repository.commit(withPrefix: ref.lowercased()) {
+            return ResolvedRef(name: commit.hex, kind: .commit, commit: commit)
+        }
+        let available = try (repository.referenceNames(matching: "refs/heads/*") + repository.referenceNames(matching: "refs/tags/*"))
+            .prefix(10)
+            .map { $0.replacingOccurrences(of: "refs/heads/", with: "").replacingOccurrences(of: "refs/tags/", with: "tag ") }
+        throw GitSourceError.refNotFound(ref: ref, url: spec.url, available: Array(available))
+    }
+
+    /// Reads every file under `directory` (recursively; "" or "." for the whole tree) at `commit`, sorted by
+    /// path. Symbolic links and submodules under it are refused, as are included files over `maxFileSize`
+    /// bytes. `include` picks files by path before any content is read.
+    public func files(
+        at commit: CommitID,
+        under directory: String,
+        maxFileSize: Int = 1 << 20,
+        include: (String) -> Bool = { _ in true }
+    ) throws -> [GitFile] {
+        let repository = try GitRepository.open(path)
+        let reader = try TreeReader(repository: repository, maxFileSize: maxFileSize)
+        return try reader.read(commit: commit, directory: Self.normalise(directory), include: include)
+    }
+
+    /// Paths added, modified and deleted under `directory` between two commits.
+    public func changes(from old: CommitID, to new: CommitID, under directory: String) throws -> TreeChanges {
+        let repository = try GitRepository.open(path)
+        return try TreeDiff.changes(in: repository, from: old, to: new, directory: Self.normalise(directory))
+    }
+
+    /// `models/`, `./models` and `/models` all mean `models`; "" means the root.
+    static func normalise(_ directory: String) -> String {
+        directory
+            .split(separator: "/")
+            .filter { $0 != "." && !$0.isEmpty }
+            .joined(separator: "/")
+    }
+}

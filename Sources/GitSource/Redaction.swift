@@ -1,0 +1,47 @@
+import Foundation
+
+/// Keeps secrets out of everything WriftSync prints: error messages, logs and URLs.
+public enum Redaction {
+    /// The placeholder that replaces a secret.
+    public static let placeholder = "***"
+
+    /// `text` with every occurrence of each secret (and its URL-encoded and Base64 forms) replaced.
+    public static func scrub(_ text: String, secrets: [String]) -> String {
+        var result = text
+        for secret in secrets where secret.count >= 3 {
+            for form in forms(of: secret) where result.contains(form) {
+                result = result.replacingOccurrences(of: form, with: placeholder)
+            }
+        }
+        return result
+    }
+
+    /// A URL with any `user:password@` userinfo replaced by `***@`; other text is returned unchanged.
+    /// Works on scp-like specs too, where only a password (never present there) would be secret.
+    public static func redactURL(_ text: String) -> String {
+        guard let schemeEnd = text.range(of: "://") else { return text }
+        let afterScheme = text[schemeEnd.upperBound...]
+        let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
+        let authority = afterScheme[..<authorityEnd]
+        guard let at = authority.lastIndex(of: "@") else { return text }
+        let userinfo = authority[..<at]
+        let redactedUserinfo: String
+        if let colon = userinfo.firstIndex(of: ":") {
+            redactedUserinfo = "\(userinfo[..<colon]):\(placeholder)"
+        } else if text.lowercased().hasPrefix("http") {
+            // A lone userinfo on http(s) is usually a token (https://TOKEN@host/...).
+            redactedUserinfo = placeholder
+        } else {
+            return text
+        }
+        return String(text[..<schemeEnd.upperBound]) + redactedUserinfo + String(afterScheme[at...])
+    }
+
+    private static func forms(of secret: String) -> [String] {
+        var forms = [secret]
+        if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed), encoded != secret {
+            forms.append(encoded)
+        }
+        return forms
+    }
+}

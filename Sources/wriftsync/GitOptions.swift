@@ -1,0 +1,98 @@
+import ArgumentParser
+import Foundation
+import GitSource
+
+/// The flags every subcommand that reads the repository shares.
+struct GitOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Repository: https://, http://, ssh://, git://, file:// URL, user@host:path, or a local path.", valueName: "url-or-path"))
+    var repo: String
+
+    @Option(name: .long, help: ArgumentHelp("Branch, tag, or full or abbreviated commit id (default: the remote's HEAD).", valueName: "ref"))
+    var ref: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory inside the repository holding the declarations.", valueName: "dir"))
+    var path: String = "models"
+
+    @Option(name: .long, help: ArgumentHelp("Where repository mirrors are cached (default: $XDG_CACHE_HOME/wriftsync, else ~/.cache/wriftsync).", valueName: "dir"))
+    var cacheDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Seconds a fetch may take before it fails.", valueName: "seconds"))
+    var gitTimeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("Largest file read from the repository, in bytes.", valueName: "bytes"))
+    var maxFileSize: Int = 1 << 20
+
+    @Option(name: .long, help: ArgumentHelp("HTTP user name (sent with the password or token below).", valueName: "name"))
+    var gitUsername: String?
+
+    @Option(name: .long, help: ArgumentHelp("Environment variable holding the HTTP password or access token.", valueName: "var"))
+    var gitPasswordEnv: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the HTTP password or access token.", valueName: "file"))
+    var gitPasswordFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Environment variable holding an HTTP bearer token.", valueName: "var"))
+    var gitBearerTokenEnv: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding an HTTP bearer token.", valueName: "file"))
+    var gitBearerTokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("SSH private key (ed25519 or ECDSA); KEY.pub is used when present.", valueName: "file"))
+    var sshKey: String?
+
+    @Option(name: .long, help: ArgumentHelp("Environment variable holding the SSH key's passphrase.", valueName: "var"))
+    var sshPassphraseEnv: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the SSH key's passphrase.", valueName: "file"))
+    var sshPassphraseFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("known_hosts file SSH host keys are verified against (default: ~/.ssh/known_hosts).", valueName: "file"))
+    var knownHosts: String?
+
+    @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for HTTPS, added to the system's.", valueName: "file"))
+    var gitCaFile: String?
+
+    func validate() throws {
+        if gitPasswordEnv != nil && gitPasswordFile != nil {
+            throw ValidationError("Give --git-password-env or --git-password-file, not both.")
+        }
+        if gitBearerTokenEnv != nil && gitBearerTokenFile != nil {
+            throw ValidationError("Give --git-bearer-token-env or --git-bearer-token-file, not both.")
+        }
+        if (gitPasswordEnv ?? gitPasswordFile) != nil && (gitBearerTokenEnv ?? gitBearerTokenFile) != nil {
+            throw ValidationError("Give a password or a bearer token, not both.")
+        }
+        if sshPassphraseEnv != nil && sshPassphraseFile != nil {
+            throw ValidationError("Give --ssh-passphrase-env or --ssh-passphrase-file, not both.")
+        }
+        if (sshPassphraseEnv ?? sshPassphraseFile) != nil && sshKey == nil {
+            throw ValidationError("An SSH passphrase needs --ssh-key.")
+        }
+        guard gitTimeout > 0 else { throw ValidationError("--git-timeout must be positive.") }
+        guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
+    }
+
+    /// The repository spec and the source configuration these flags describe; reads the secrets.
+    func makeSource() throws -> (RepositorySpec, GitSource) {
+        let spec = try RepositorySpec(repo)
+        var configuration = GitSourceConfiguration(cacheDirectory: cacheDir)
+        configuration.fetchTimeout = gitTimeout
+        configuration.maxFileSize = maxFileSize
+        configuration.knownHostsFile = knownHosts
+        configuration.caFile = gitCaFile
+        var credentials = GitCredentials(username: gitUsername)
+        credentials.password = try secret(env: gitPasswordEnv, file: gitPasswordFile)
+        credentials.bearerToken = try secret(env: gitBearerTokenEnv, file: gitBearerTokenFile)
+        if let sshKey {
+            credentials.sshKey = .init(privateKeyPath: sshKey, passphrase: try secret(env: sshPassphraseEnv, file: sshPassphraseFile))
+        }
+        configuration.credentials = credentials
+        return (spec, GitSource(configuration: configuration))
+    }
+
+    private func secret(env: String?, file: String?) throws -> Secret? {
+        if let env { return try Secret.environment(env) }
+        if let file { return try Secret.file(file) }
+        return nil
+    }
+}

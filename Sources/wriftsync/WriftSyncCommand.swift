@@ -1,0 +1,12 @@
+import ArgumentParser
+import GitSource
+
+@main
+struct WriftSyncCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wriftsync",
+        abstract: "GitOps for WriftAI model versions: make the live versions match the ones declared in git.",
+        version: GitSourceVersion.string,
+        subcommands: [SourceCommand.self]
+    )
+}

@@ -1,0 +1,200 @@
+import Foundation
+import Testing
+@testable import GitSource
+
+/// The persistent mirror: incremental fetches, force-pushes, pruning, locking and timeouts.
+@Suite struct MirrorTests {
+    @Test func incrementalFetchTransfersOnlyTheNewObjectsAndANoOpFetchNone() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let first = try fixture.sync(daemon.url)
+        #expect(first.stats.cloned)
+        let old = try repository.head()
+        #expect(first.stats.receivedObjects == (try repository.git("rev-list", "--objects", "--all").split(separator: "\n").count))
+
+        try repository.write("models/c.yaml", "model: acme/c\n")
+        let new = try repository.commit("add c")
+        let second = try fixture.sync(daemon.url)
+        let newObjects = try repository.objectCount(from: old, to: new)
+        #expect(newObjects == 4, "commit, root tree, models tree, one blob")
+        #expect(second.stats.receivedObjects == newObjects)
+        #expect(second.stats.updatedRefs == 1)
+        #expect(try second.repository.resolve("main").commit == new)
+
+        let third = try fixture.sync(daemon.url)
+        #expect(third.stats.receivedObjects == 0)
+        #expect(third.stats.receivedBytes == 0)
+        #expect(third.stats.updatedRefs == 0)
+    }
+
+    @Test func aForcePushedBranchIsFollowed() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        try repository.write("models/c.yaml", "model: acme/c\n")
+        try repository.commit("to be rewritten")
+        #expect(try fixture.snapshot(daemon.url).files.count == 3)
+
+        try repository.git("reset", "-q", "--hard", "HEAD~1")
+        try repository.write("models/d.yaml", "model: acme/d\n")
+        let rewritten = try repository.commit("rewritten history")
+        let snapshot = try fixture.snapshot(daemon.url)
+        #expect(snapshot.commit == rewritten)
+        #expect(snapshot.files.map(\.path) == ["models/a.yaml", "models/b.yaml", "models/d.yaml"])
+    }
+
+    @Test func aDeletedFileDisappears() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        #expect(try fixture.snapshot(daemon.url).files.count == 2)
+        try repository.remove("models/b.yaml")
+        try repository.commit("remove b")
+        #expect(try fixture.snapshot(daemon.url).files.map(\.path) == ["models/a.yaml"])
+    }
+
+    @Test func tagsBranchesAndCommitIdsResolveAndDeletedRefsArePruned() throws {
+        let repository = try TestRepository()
+        let first = try repository.head()
+        try repository.git("tag", "-a", "v1", "-m", "release 1")
+        try repository.git("branch", "feature")
+        try repository.write("models/c.yaml", "model: acme/c\n")
+        let second = try repository.commit("second")
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let local = try fixture.sync(daemon.url).repository
+
+        #expect(try local.resolve(nil) == ResolvedRef(name: "refs/heads/main", kind: .head, commit: second))
+        #expect(try local.resolve("v1") == ResolvedRef(name: "refs/tags/v1", kind: .tag, commit: first))
+        #expect(try local.resolve("feature").commit == first)
+        #expect(try local.resolve("refs/heads/feature").commit == first)
+        #expect(try local.resolve(first.hex) == ResolvedRef(name: first.hex, kind: .commit, commit: first))
+        #expect(try local.resolve(String(second.hex.prefix(7))).commit == second)
+
+        try repository.git("branch", "-D", "feature")
+        try repository.git("tag", "-d", "v1")
+        try repository.git("tag", "v2")
+        let updated = try fixture.sync(daemon.url)
+        #expect(updated.stats.updatedRefs >= 1)
+        #expect(try updated.repository.resolve("v2").commit == second)
+        for pruned in ["feature", "v1"] {
+            guard case .refNotFound = gitError({ try updated.repository.resolve(pruned) }) else {
+                Issue.record("\(pruned) should have been pruned")
+                continue
+            }
+        }
+    }
+
+    @Test func theRemoteDefaultBranchIsHEAD() throws {
+        let repository = try TestRepository()
+        try repository.git("checkout", "-q", "-b", "trunk")
+        try repository.write("models/t.yaml", "model: acme/t\n")
+        let trunk = try repository.commit("on trunk")
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let resolved = try fixture.sync(daemon.url).repository.resolve(nil)
+        #expect(resolved == ResolvedRef(name: "refs/heads/trunk", kind: .head, commit: trunk))
+    }
+
+    @Test func anUnknownRefIsAnErrorNamingIt() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let local = try fixture.sync(daemon.url).repository
+        let error = try #require(gitError { try local.resolve("no-such-branch") })
+        #expect(error == .refNotFound(ref: "no-such-branch", url: daemon.url, available: ["main"]))
+        #expect(error.description.contains("'no-such-branch'"))
+        #expect(error.description.contains("Available: main"))
+    }
+
+    @Test func aMissingRepositoryIsAnErrorNamingTheFunction() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let error = try #require(gitError { try SourceFixture().sync(daemon.url.replacingOccurrences(of: "repo.git", with: "nope.git")) })
+        #expect(error.description.contains("git_remote_fetch"))
+    }
+
+    @Test func aSilentServerTimesOut() throws {
+        // A socket that accepts connections (the kernel completes the handshake) but never answers.
+        let listener = try SilentListener()
+        let started = ContinuousClock.now
+        let error = gitError { try SourceFixture(timeout: 1).sync("git://127.0.0.1:\(listener.port)/repo.git") }
+        #expect(error == .timeout(url: "git://127.0.0.1:\(listener.port)/repo.git", seconds: 1))
+        #expect(error?.description.contains("timed out after 1 s") == true)
+        #expect(ContinuousClock.now - started < .seconds(20), "bounded, not the 60 s default")
+    }
+
+    @Test func concurrentSyncsOfOneCacheWaitForEachOtherAndLeaveAValidMirror() async throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let expected = try repository.head()
+        let source = fixture.source
+        let url = daemon.url
+        let commits = try await withThrowingTaskGroup(of: CommitID.self) { group in
+            for _ in 0..<4 {
+                group.addTask {
+                    let synced = try source.sync(RepositorySpec(url))
+                    return try synced.repository.resolve("main").commit
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(commits == Array(repeating: expected, count: 4))
+        let entries = try FileManager.default.contentsOfDirectory(atPath: fixture.cache.path + "/git")
+        #expect(entries.filter { $0.hasSuffix(".git") }.count == 1)
+        #expect(!entries.contains { $0.contains(".partial-") })
+    }
+
+    @Test func aHalfMadeMirrorIsReplaced() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let spec = try RepositorySpec(daemon.url)
+        let directory = Mirror.directory(for: spec, in: fixture.cache.path)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        try "garbage".write(toFile: directory + "/HEAD", atomically: true, encoding: .utf8)
+        #expect(try fixture.snapshot(daemon.url).commit == (try repository.head()))
+    }
+
+    @Test func theLockIsExclusiveAcrossOpenFiles() throws {
+        let directory = try TemporaryDirectory("lock")
+        let path = directory.path + "/x.lock"
+        do {
+            let held = try FileLock(path: path, deadline: .now + .seconds(1), timeout: 1)
+            let error = gitError { try FileLock(path: path, deadline: .now + .milliseconds(200), timeout: 0.2) }
+            #expect(error == .lockTimeout(path: path, seconds: 0.2))
+            withExtendedLifetime(held) {}
+        }
+        // Released with the holder.
+        _ = try FileLock(path: path, deadline: .now + .seconds(1), timeout: 1)
+    }
+}
+
+/// A TCP listener that never accepts: connections complete in the backlog and then hang.
+final class SilentListener {
+    let descriptor: Int32
+    let port: Int
+
+    init() throws {
+        descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let fd = descriptor
+        let result = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
+                guard bind(fd, pointer, length) == 0, listen(fd, 8) == 0 else { return -1 }
+                return getsockname(fd, pointer, &length)
+            }
+        }
+        guard result == 0 else { throw Shell.Failure(command: ["listen"], status: errno, output: "") }
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    deinit {
+        close(descriptor)
+    }
+}

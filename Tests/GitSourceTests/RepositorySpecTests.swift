@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+@testable import GitSource
+
+@Suite struct RepositorySpecTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let spec: String
+        let transport: RepositorySpec.Transport
+        let url: String
+        let host: String?
+        let port: Int?
+        var testDescription: String { spec }
+    }
+
+    @Test(arguments: [
+        Case(spec: "https://example.com/acme/models.git", transport: .https, url: "https://example.com/acme/models.git", host: "example.com", port: nil),
+        Case(spec: "http://localhost:8080/repo.git", transport: .http, url: "http://localhost:8080/repo.git", host: "localhost", port: 8080),
+        Case(spec: "https://alice:s3cret@example.com/repo.git", transport: .https, url: "https://example.com/repo.git", host: "example.com", port: nil),
+        Case(spec: "ssh://git@example.com:2222/acme/models.git", transport: .ssh, url: "ssh://git@example.com:2222/acme/models.git", host: "example.com", port: 2222),
+        Case(spec: "git@github.com:acme/models.git", transport: .ssh, url: "git@github.com:acme/models.git", host: "github.com", port: nil),
+        Case(spec: "git://127.0.0.1:9418/repo.git", transport: .git, url: "git://127.0.0.1:9418/repo.git", host: "127.0.0.1", port: 9418),
+        Case(spec: "file:///srv/git/repo.git", transport: .file, url: "file:///srv/git/repo.git", host: nil, port: nil),
+        Case(spec: "/srv/git/repo", transport: .localPath, url: "/srv/git/repo", host: nil, port: nil),
+        Case(spec: "/srv/git/../git/repo/", transport: .localPath, url: "/srv/git/repo", host: nil, port: nil),
+    ])
+    func parses(_ item: Case) throws {
+        let spec = try RepositorySpec(item.spec)
+        #expect(spec.transport == item.transport)
+        #expect(spec.url == item.url)
+        #expect(spec.host == item.host)
+        #expect(spec.port == item.port)
+    }
+
+    @Test func relativePathIsResolvedAgainstTheWorkingDirectory() throws {
+        let spec = try RepositorySpec("some/repo")
+        #expect(spec.transport == .localPath)
+        #expect(spec.url == FileManager.default.currentDirectoryPath + "/some/repo")
+    }
+
+    @Test(arguments: ["", "ftp://example.com/repo", "https:///repo", "ssh://git:pw@example.com/repo", "file://relative/path"])
+    func rejects(_ text: String) {
+        #expect(throws: GitSourceError.self) { try RepositorySpec(text) }
+    }
+
+    @Test func embeddedCredentialsAreTakenOutOfTheURL() throws {
+        let spec = try RepositorySpec("https://alice:p%40ss@example.com/repo.git")
+        #expect(spec.embeddedCredentials == .init(username: "alice", password: "p@ss"))
+        #expect(!spec.description.contains("p%40ss") && !spec.description.contains("p@ss"))
+        #expect(!spec.mirrorName.contains("alice"))
+        let merged = GitCredentials().merged(with: spec.embeddedCredentials)
+        #expect(merged.username == "alice")
+        #expect(merged.password?.value == "p@ss")
+    }
+
+    @Test func aLoneUserinfoIsAToken() throws {
+        let spec = try RepositorySpec("https://ghp_token123@example.com/repo.git")
+        let merged = GitCredentials().merged(with: spec.embeddedCredentials)
+        #expect(merged.password?.value == "ghp_token123")
+        #expect(spec.url == "https://example.com/repo.git")
+    }
+
+    @Test func explicitCredentialsWinOverEmbeddedOnes() throws {
+        let spec = try RepositorySpec("https://alice:old@example.com/repo.git")
+        let explicit = GitCredentials(username: "bob", password: Secret(value: "new", source: "test"))
+        #expect(explicit.merged(with: spec.embeddedCredentials).password?.value == "new")
+        #expect(explicit.merged(with: spec.embeddedCredentials).username == "bob")
+    }
+
+    @Test(arguments: [
+        ("https://alice:secret@example.com/r.git", "https://alice:***@example.com/r.git"),
+        ("https://token@example.com/r.git", "https://***@example.com/r.git"),
+        ("ssh://git@example.com/r.git", "ssh://git@example.com/r.git"),
+        ("no url here", "no url here"),
+    ])
+    func redactsURLs(_ pair: (String, String)) {
+        #expect(Redaction.redactURL(pair.0) == pair.1)
+    }
+
+    @Test func scrubRemovesEverySecretForm() {
+        let text = "failed https://u:p%40ss@h/ with p@ss"
+        #expect(Redaction.scrub(text, secrets: ["p@ss"]) == "failed https://u:***@h/ with ***")
+    }
+
+    @Test func mirrorNamesDifferPerURL() throws {
+        let first = try RepositorySpec("https://example.com/a.git").mirrorName
+        let second = try RepositorySpec("https://example.com/b.git").mirrorName
+        #expect(first != second)
+        #expect(first.allSatisfy { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "." })
+    }
+
+    @Test func secretsNeverPrint() throws {
+        let secret = try Secret.environment("WRIFTSYNC_TEST_SECRET", in: ["WRIFTSYNC_TEST_SECRET": "hunter2"])
+        #expect(secret.value == "hunter2")
+        #expect("\(secret)" == "***")
+        #expect(!String(reflecting: secret).contains("hunter2"))
+        #expect(throws: GitSourceError.self) { try Secret.environment("WRIFTSYNC_TEST_SECRET", in: [:]) }
+    }
+
+    @Test func secretFilesDropTheTrailingNewlineAndRefuseEmptyFiles() throws {
+        let directory = try TemporaryDirectory("secret")
+        let path = directory.path + "/token"
+        try "abc\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(try Secret.file(path).value == "abc")
+        try "\n".write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: GitSourceError.self) { try Secret.file(path) }
+        #expect(throws: GitSourceError.self) { try Secret.file(directory.path + "/missing") }
+    }
+}
