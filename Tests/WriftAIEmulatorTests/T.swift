@@ -1,0 +1,1 @@
+import Testing; import HummingbirdTesting; @Test func t2() { #expect(true) }
