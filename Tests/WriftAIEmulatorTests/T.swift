@@ -1,1 +1,0 @@
-import Testing; import HummingbirdTesting; @Test func t2() { #expect(true) }
