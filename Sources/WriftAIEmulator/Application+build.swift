@@ -47,7 +47,7 @@ public func buildEmulatorApplication(
     application.beforeServerStarts {
         for initial in initialModels {
             let record = ModelRecord(
-                id: AccountID.of(user: "\(initial.owner)/\(initial.name)"),
+                id: StableID.of("model:\(initial.owner)/\(initial.name)"),
                 owner: initial.owner,
                 name: initial.name,
                 visibility: initial.visibility,

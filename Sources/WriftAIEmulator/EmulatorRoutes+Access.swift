@@ -44,7 +44,7 @@ extension EmulatorRoutes {
             id: model.id,
             name: model.name,
             owner: ModelOwner(
-                accountID: AccountID.of(user: model.owner),
+                accountID: StableID.of("user:\(model.owner)"),
                 name: model.owner,
                 avatarURL: "/avatars/\(model.owner).png"
             ),

@@ -78,5 +78,11 @@ public struct StateFile: Sendable {
             unlink(temporaryPath)
             throw Failure(description: "cannot replace \(path): \(message)")
         }
+        // Flush the directory entry too, so the rename itself survives a power loss.
+        let directory = open(URL(fileURLWithPath: path).deletingLastPathComponent().path, O_RDONLY)
+        if directory >= 0 {
+            _ = fsync(directory)
+            close(directory)
+        }
     }
 }

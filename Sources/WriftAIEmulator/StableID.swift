@@ -1,10 +1,10 @@
-/// Stable account identifiers for user names (the emulator has no user database).
-enum AccountID {
-    /// A UUID-shaped identifier derived from `user` with FNV-1a, the same on every run.
-    static func of(user: String) -> String {
+/// Stable identifiers for things the emulator has no database of (users, initial models).
+enum StableID {
+    /// A UUID-shaped identifier derived from `text` with FNV-1a, the same on every run.
+    static func of(_ text: String) -> String {
         var first: UInt64 = 0xCBF2_9CE4_8422_2325
         var second: UInt64 = 0x8422_2325_CBF2_9CE4
-        for byte in user.utf8 {
+        for byte in text.utf8 {
             first = (first ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
             second = (second ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
         }
