@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Resolves the bearer token to a user. It refuses nothing: routes answer 401 themselves, after the

@@ -16,14 +16,14 @@ public enum VersionPager {
     public static func page(of versions: [VersionRecord], cursor: VersionCursor?, pageSize: Int) -> Result {
         let newestFirst = versions.reversed()
         let items: [VersionRecord]
-        switch cursor?.direction {
+        switch cursor {
         case nil:
             items = Array(newestFirst.prefix(pageSize))
-        case .older:
-            items = Array(newestFirst.lazy.filter { $0.number < cursor!.boundary }.prefix(pageSize))
-        case .newer:
+        case let cursor? where cursor.direction == .older:
+            items = Array(newestFirst.lazy.filter { $0.number < cursor.boundary }.prefix(pageSize))
+        case let cursor?:
             // The newer page is the run just above the boundary, still listed newest first.
-            let above = versions.lazy.filter { $0.number > cursor!.boundary }.prefix(pageSize)
+            let above = versions.lazy.filter { $0.number > cursor.boundary }.prefix(pageSize)
             items = Array(above.reversed())
         }
 

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import NIOCore
 import WriftAIEmulator
 import WriftAIModels
 
