@@ -1,18 +1,32 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("StrictConcurrency"),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
 let package = Package(
     name: "WriftSync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "wriftsync", targets: ["wriftsync"]),
+        .executable(name: "wriftai-emulator", targets: ["wriftai-emulator"]),
         .library(name: "GitSource", targets: ["GitSource"]),
+        .library(name: "WriftAIModels", targets: ["WriftAIModels"]),
+        .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        // `traits: []`: with its default traits SwiftPM 6.3 rebuilds hummingbird at random.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
+        // The one module that sees libgit2; only GitSource imports it.
         .systemLibrary(
             name: "CLibGit2",
             pkgConfig: "libgit2",
@@ -23,19 +37,62 @@ let package = Package(
             dependencies: [
                 "CLibGit2",
                 .product(name: "Crypto", package: "swift-crypto"),
-            ]
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WriftAIModels",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "WriftAIEmulator",
+            dependencies: [
+                "WriftAIModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "wriftsync",
             dependencies: [
                 "GitSource",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "wriftai-emulator",
+            dependencies: [
+                "WriftAIEmulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "GitSourceTests",
-            dependencies: ["GitSource"]
+            dependencies: ["GitSource"],
+            swiftSettings: swiftSettings
         ),
-    ],
-    swiftLanguageModes: [.v6]
+        .testTarget(
+            name: "WriftAIModelsTests",
+            dependencies: ["WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "WriftAIEmulatorTests",
+            dependencies: [
+                "WriftAIEmulator",
+                "WriftAIModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+    ]
 )

@@ -1,0 +1,61 @@
+import Hummingbird
+import Logging
+import WriftAIModels
+
+/// Builds the emulator: a Hummingbird application serving the WriftAI API from `storage`.
+///
+/// Run it like any Hummingbird application (`runService()` or inside a `ServiceGroup`); stop it with the
+/// group's graceful shutdown. ``withRunningEmulator(configuration:storage:logger:_:)`` does all that for tests.
+///
+/// - Parameters:
+///   - configuration: Address, users, rate limits, faults and initial models.
+///   - storage: Where models and versions live.
+///   - logger: The application's logger; by default `wriftai-emulator` at `info`.
+///   - onServerRunning: Called once with the bound port when the server accepts connections.
+public func buildEmulatorApplication(
+    configuration: EmulatorConfiguration,
+    storage: some EmulatorStorage,
+    logger: Logger? = nil,
+    onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let recorder = StatsRecorder()
+    let router = Router(context: EmulatorRequestContext.self)
+
+    // Registered before the middleware, which only wraps routes added after it.
+    StatsRoutes(recorder: recorder).register(on: router)
+
+    // Outermost first: stats see every final status, 429s included.
+    router.add(middleware: StatsMiddleware(recorder: recorder))
+    router.add(middleware: AuthenticationMiddleware(usersByToken: configuration.authentication.usersByToken))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(), limits: configuration.rateLimit))
+    router.add(middleware: FaultInjectionMiddleware(injector: FaultInjector(faults: configuration.faults)))
+    router.add(middleware: ErrorMiddleware())
+    EmulatorRoutes(storage: storage, configuration: configuration).register(on: router)
+
+    var application = Application(
+        router: router,
+        configuration: ApplicationConfiguration(
+            address: .hostname(configuration.server.host, port: configuration.server.port),
+            serverName: "wriftai-emulator"
+        ),
+        onServerRunning: { channel in
+            await onServerRunning(channel.localAddress?.port ?? configuration.server.port)
+        },
+        logger: logger ?? Logger(label: "wriftai-emulator")
+    )
+    let initialModels = configuration.initialModels
+    application.beforeServerStarts {
+        for initial in initialModels {
+            let record = ModelRecord(
+                id: StableID.of("model:\(initial.owner)/\(initial.name)"),
+                owner: initial.owner,
+                name: initial.name,
+                visibility: initial.visibility,
+                createdAt: Timestamp.now()
+            )
+            // An existing model (e.g. loaded from the state file) is kept as it is.
+            _ = try await storage.createModel(record)
+        }
+    }
+    return application
+}

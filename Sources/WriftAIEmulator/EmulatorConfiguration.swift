@@ -1,0 +1,129 @@
+/// Everything that shapes how an emulator behaves. Every setting has a default, so `EmulatorConfiguration()`
+/// is a working emulator on a free loopback port with no users.
+public struct EmulatorConfiguration: Sendable {
+    /// Where the emulator listens.
+    public struct Server: Sendable {
+        /// The address to bind; only loopback addresses make sense for a test server.
+        public var host: String
+        /// The port to bind; 0 picks a free port, reported once the server runs.
+        public var port: Int
+
+        /// Creates server settings.
+        public init(host: String = "127.0.0.1", port: Int = 0) {
+            self.host = host
+            self.port = port
+        }
+    }
+
+    /// Who may call the API.
+    public struct Authentication: Sendable {
+        /// Bearer tokens and the user name each stands for.
+        public var usersByToken: [String: String]
+
+        /// Creates authentication settings.
+        public init(usersByToken: [String: String] = [:]) {
+            self.usersByToken = usersByToken
+        }
+    }
+
+    /// How many requests each caller may make per one-second window; 0 turns a limit off.
+    public struct RateLimit: Sendable {
+        /// Requests per second for each valid token.
+        public var authenticated: Int
+        /// Requests per second for all callers without a valid token, together.
+        public var unauthenticated: Int
+
+        /// Creates rate limits; the defaults are the real API's.
+        public init(authenticated: Int = 3, unauthenticated: Int = 1) {
+            self.authenticated = authenticated
+            self.unauthenticated = unauthenticated
+        }
+
+        /// No rate limiting at all.
+        public static var off: RateLimit { RateLimit(authenticated: 0, unauthenticated: 0) }
+    }
+
+    /// Misbehaviour to inject into `/v1` answers, drawn from a seeded generator so runs repeat.
+    public struct Faults: Sendable {
+        /// Delay before handling each request, in milliseconds.
+        public var latencyMilliseconds: Int
+        /// Probability (0–1) of answering 503 without acting.
+        public var failRate: Double
+        /// Probability (0–1) of acting and then answering 502, losing the real answer.
+        public var loseResponseRate: Double
+        /// Leave `container_image_digest` out of list items, like older servers.
+        public var legacyList: Bool
+        /// Seed of the generators that decide which requests fail.
+        public var seed: UInt64
+
+        /// Creates fault settings; the defaults inject nothing.
+        public init(
+            latencyMilliseconds: Int = 0,
+            failRate: Double = 0,
+            loseResponseRate: Double = 0,
+            legacyList: Bool = false,
+            seed: UInt64 = 0
+        ) {
+            self.latencyMilliseconds = latencyMilliseconds
+            self.failRate = failRate
+            self.loseResponseRate = loseResponseRate
+            self.legacyList = legacyList
+            self.seed = seed
+        }
+    }
+
+    /// What a new version gets when the request leaves something out and nothing can be inherited.
+    public struct VersionDefaults: Sendable {
+        /// The configuration of a model's first version when its create request has none.
+        public var configuration: VersionConfigurationDefault
+
+        /// Creates version defaults.
+        public init(configuration: VersionConfigurationDefault = VersionConfigurationDefault()) {
+            self.configuration = configuration
+        }
+    }
+
+    /// The configuration given to a first version created without one.
+    public struct VersionConfigurationDefault: Sendable {
+        /// The hardware identifier.
+        public var hardwareIdentifier: String
+        /// The variable names.
+        public var variableNames: [String]
+
+        /// Creates the default configuration.
+        public init(hardwareIdentifier: String = "cpu", variableNames: [String] = []) {
+            self.hardwareIdentifier = hardwareIdentifier
+            self.variableNames = variableNames
+        }
+    }
+
+    /// Where the emulator listens.
+    public var server: Server
+    /// Who may call the API.
+    public var authentication: Authentication
+    /// Per-caller request limits.
+    public var rateLimit: RateLimit
+    /// Injected misbehaviour.
+    public var faults: Faults
+    /// Defaults for new versions.
+    public var versionDefaults: VersionDefaults
+    /// Models to create at start if the storage lacks them.
+    public var initialModels: [InitialModel]
+
+    /// Creates a configuration.
+    public init(
+        server: Server = Server(),
+        authentication: Authentication = Authentication(),
+        rateLimit: RateLimit = RateLimit(),
+        faults: Faults = Faults(),
+        versionDefaults: VersionDefaults = VersionDefaults(),
+        initialModels: [InitialModel] = []
+    ) {
+        self.server = server
+        self.authentication = authentication
+        self.rateLimit = rateLimit
+        self.faults = faults
+        self.versionDefaults = versionDefaults
+        self.initialModels = initialModels
+    }
+}

@@ -1,0 +1,20 @@
+import Hummingbird
+import WriftAIModels
+
+/// The `/v1` API's handlers; each feature lives in its own `EmulatorRoutes+….swift` file.
+struct EmulatorRoutes<Storage: EmulatorStorage>: Sendable {
+    let storage: Storage
+    let configuration: EmulatorConfiguration
+
+    /// Registers every `/v1` route on `router`.
+    func register(on router: Router<EmulatorRequestContext>) {
+        router.post("/v1/models", use: createModel)
+        router.get("/v1/models/{owner}/{name}", use: getModel)
+        router.get("/v1/models/{owner}/{name}/versions", use: listVersions)
+        router.post("/v1/models/{owner}/{name}/versions", use: createVersion)
+        router.get("/v1/models/{owner}/{name}/versions/{number}", use: getVersion)
+        router.delete("/v1/models/{owner}/{name}/versions/{number}", use: deleteVersion)
+        router.get("/v1/models/{owner}/{name}/versions/{number}/configuration", use: getConfiguration)
+        router.patch("/v1/models/{owner}/{name}/versions/{number}/configuration", use: updateConfiguration)
+    }
+}

@@ -1,0 +1,138 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import WriftAIEmulator
+import WriftAIModels
+
+/// `wriftai-emulator`: serves a local WriftAI API until SIGINT or SIGTERM.
+@main
+struct EmulatorCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "wriftai-emulator",
+        abstract: "Serve a local emulation of the WriftAI API, with rate limits and fault injection."
+    )
+
+    @Option(help: "Address to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free port.")
+    var port = 0
+
+    @Option(name: .customLong("token"), help: ArgumentHelp("A user and their bearer token (repeatable).", valueName: "USER=TOKEN"))
+    var tokens: [String] = []
+
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file of USER=TOKEN lines.", valueName: "FILE"))
+    var tokenFile: String?
+
+    @Option(name: .customLong("model"), help: ArgumentHelp("A private model to create at start (repeatable).", valueName: "OWNER/NAME"))
+    var models: [String] = []
+
+    @Option(help: ArgumentHelp("Load state from FILE at start and save it there after every change.", valueName: "FILE"))
+    var state: String?
+
+    @Option(help: "Requests per second per token; 0 turns the limit off.")
+    var rateLimit = 3
+
+    @Option(help: "Requests per second for callers without a valid token; 0 turns the limit off.")
+    var unauthenticatedRateLimit = 1
+
+    @Option(help: "Delay before answering each API request, in milliseconds.")
+    var latencyMs = 0
+
+    @Option(help: "Probability (0-1) of answering 503 without acting.")
+    var failRate = 0.0
+
+    @Option(help: "Probability (0-1) of acting and then answering 502.")
+    var loseResponseRate = 0.0
+
+    @Flag(help: "Leave container_image_digest out of list items, like older servers.")
+    var legacyList = false
+
+    @Option(help: "Seed of the fault generators.")
+    var seed: UInt64 = 0
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
+        guard rateLimit >= 0, unauthenticatedRateLimit >= 0 else {
+            throw ValidationError("rate limits must be 0 (off) or positive")
+        }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative") }
+        guard (0...1).contains(failRate), (0...1).contains(loseResponseRate) else {
+            throw ValidationError("--fail-rate and --lose-response-rate must be between 0 and 1")
+        }
+    }
+
+    func run() async throws {
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
+        let configuration = try makeConfiguration()
+        let storage = try InMemoryEmulatorStorage(stateFile: state.map(StateFile.init(path:)))
+        let logger = Logger(label: "wriftai-emulator")
+        let displayHost = host.contains(":") ? "[\(host)]" : host
+        let application = buildEmulatorApplication(
+            configuration: configuration,
+            storage: storage,
+            logger: logger,
+            onServerRunning: { port in
+                // Unbuffered, so a parent process reading the pipe sees the line at once.
+                FileHandle.standardOutput.write(Data("listening on http://\(displayHost):\(port)/v1\n".utf8))
+            }
+        )
+        let serviceGroup = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: [application],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            )
+        )
+        try await serviceGroup.run()
+    }
+
+    private func makeConfiguration() throws -> EmulatorConfiguration {
+        var usersByToken: [String: String] = [:]
+        var entries = tokens.map { ($0, "--token") }
+        if let tokenFile {
+            let text: String
+            do {
+                text = try String(contentsOfFile: tokenFile, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot read --token-file \(tokenFile): \(error.localizedDescription)")
+            }
+            for (index, line) in text.split(whereSeparator: \.isNewline).enumerated() {
+                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+                entries.append((trimmed, "\(tokenFile):\(index + 1)"))
+            }
+        }
+        for (entry, origin) in entries {
+            guard let separator = entry.firstIndex(of: "=") else {
+                throw ValidationError("\(origin): expected USER=TOKEN")
+            }
+            let user = String(entry[..<separator])
+            let token = String(entry[entry.index(after: separator)...])
+            guard !user.isEmpty, !token.isEmpty else { throw ValidationError("\(origin): expected USER=TOKEN") }
+            usersByToken[token] = user
+        }
+        let initialModels = try models.map { identifier in
+            do {
+                return try InitialModel(parsing: identifier)
+            } catch {
+                throw ValidationError("--model: \(error)")
+            }
+        }
+        return EmulatorConfiguration(
+            server: .init(host: host, port: port),
+            authentication: .init(usersByToken: usersByToken),
+            rateLimit: .init(authenticated: rateLimit, unauthenticated: unauthenticatedRateLimit),
+            faults: .init(
+                latencyMilliseconds: latencyMs,
+                failRate: failRate,
+                loseResponseRate: loseResponseRate,
+                legacyList: legacyList,
+                seed: seed
+            ),
+            initialModels: initialModels
+        )
+    }
+}

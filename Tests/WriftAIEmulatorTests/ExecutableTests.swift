@@ -1,0 +1,116 @@
+import Foundation
+import Testing
+import WriftAIEmulator
+import WriftAIModels
+
+@Suite("wriftai-emulator executable")
+struct ExecutableTests {
+    static var executable: URL { BuildProducts.directory.appendingPathComponent("wriftai-emulator") }
+
+    /// Starts the executable, waits for its `listening on` line and answers the port in it.
+    private func start(_ arguments: [String]) async throws -> (Subprocess, Int) {
+        try #require(
+            FileManager.default.isExecutableFile(atPath: Self.executable.path),
+            "\(Self.executable.path) is missing: build the package (swift build) first"
+        )
+        let process = try Subprocess(executable: Self.executable, arguments: arguments)
+        // A child that never announces itself is killed, which closes its output and ends the wait.
+        let watchdog = Task {
+            try await Task.sleep(for: .seconds(60))
+            process.killIfRunning()
+        }
+        let line = await process.firstLine()
+        watchdog.cancel()
+        guard let line else {
+            let (_, _, stderr) = await process.wait()
+            Issue.record("the emulator printed nothing; stderr: \(stderr)")
+            throw CancellationError()
+        }
+        let prefix = "listening on http://127.0.0.1:"
+        try #require(line.hasPrefix(prefix) && line.hasSuffix("/v1"), "unexpected first line: \(line)")
+        let port = try #require(Int(line.dropFirst(prefix.count).dropLast("/v1".count)))
+        #expect(port > 0)
+        return (process, port)
+    }
+
+    /// Stops the child with `signal` and expects a clean exit.
+    private func stop(_ process: Subprocess, with signal: Int32) async {
+        process.send(signal)
+        let (termination, _, stderr) = await process.wait()
+        #expect(termination == Subprocess.Termination(status: 0, exited: true), "stderr: \(stderr)")
+    }
+
+    @Test("--port 0 prints the real port, serves the API and exits 0 on SIGTERM")
+    func servesAndStops() async throws {
+        let (process, port) = try await start(["--port", "0", "--token", "alice=secret", "--model", "alice/demo"])
+        defer { process.killIfRunning() }
+        try await withClient(port: port) { client in
+            let model = try await client.send(.get, "/v1/models/alice/demo", token: "secret")
+            #expect(model.status == 200)
+            #expect(try model.decode(Model.self).owner.name == "alice")
+            #expect(model.header("x-ratelimit-limit") == "3")
+            let denied = try await client.send(.get, "/v1/models/alice/demo", token: "wrong")
+            #expect(denied.status == 401)
+            #expect(denied.header("x-ratelimit-limit") == "1")
+        }
+        await stop(process, with: SIGTERM)
+    }
+
+    @Test("token file, state file, legacy list and rate-limit options; state survives a SIGINT restart")
+    func options() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wriftai-exe-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let tokens = directory.appendingPathComponent("tokens")
+        try "# users\nalice=alice-secret\n\nbob=bob-secret\n".write(to: tokens, atomically: true, encoding: .utf8)
+        let state = directory.appendingPathComponent("state.json").path
+        let arguments = [
+            "--token-file", tokens.path, "--model", "alice/demo", "--state", state,
+            "--rate-limit", "0", "--unauthenticated-rate-limit", "0", "--legacy-list", "--seed", "3",
+        ]
+
+        let (first, firstPort) = try await start(arguments)
+        defer { first.killIfRunning() }
+        try await withClient(port: firstPort) { client in
+            let created = try await client.send(
+                .post, "/v1/models/alice/demo/versions", token: "alice-secret", json: Fixture.versionBody(1))
+            #expect(created.status == 201)
+            #expect(created.header("x-ratelimit-limit") == nil)
+            let list = try await client.send(.get, "/v1/models/alice/demo/versions", token: "alice-secret")
+            #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == nil)
+            let bob = try await client.send(.get, "/v1/models/alice/demo", token: "bob-secret")
+            #expect(bob.status == 404)
+        }
+        await stop(first, with: SIGINT)
+
+        let (second, secondPort) = try await start(arguments)
+        defer { second.killIfRunning() }
+        try await withClient(port: secondPort) { client in
+            let version = try await client.send(.get, "/v1/models/alice/demo/versions/1", token: "alice-secret")
+            #expect(version.status == 200)
+            #expect(try version.decode(ModelVersionDetails.self).containerImageDigest == Fixture.digest(1))
+        }
+        await stop(second, with: SIGTERM)
+    }
+
+    @Test(
+        "invalid arguments are refused before serving",
+        arguments: [
+            ["--model", "no-slash"],
+            ["--token", "missing-equals"],
+            ["--fail-rate", "1.5"],
+            ["--port", "70000"],
+            ["--token-file", "/nonexistent/tokens"],
+        ]
+    )
+    func invalidArguments(_ arguments: [String]) async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path))
+        let process = try Subprocess(executable: Self.executable, arguments: arguments)
+        defer { process.killIfRunning() }
+        let (termination, stdout, stderr) = await process.wait()
+        #expect(termination?.exited == true)
+        #expect(termination?.status != 0)
+        #expect(!stdout.contains("listening on"))
+        #expect(!stderr.isEmpty)
+    }
+}

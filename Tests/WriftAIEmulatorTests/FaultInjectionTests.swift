@@ -1,0 +1,111 @@
+import Foundation
+import Testing
+import WriftAIEmulator
+import WriftAIModels
+
+@Suite("Fault injection")
+struct FaultInjectionTests {
+    private func statuses(faults: EmulatorConfiguration.Faults, requests: Int) async throws -> [Int] {
+        try await withEmulator(Fixture.configuration(faults: faults)) { client, _ in
+            var statuses: [Int] = []
+            for _ in 0..<requests {
+                statuses.append(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status)
+            }
+            return statuses
+        }
+    }
+
+    @Test("fail-rate answers 503 without acting")
+    func failWithoutActing() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        try await withEmulator(Fixture.configuration(faults: .init(failRate: 1)), storage: storage) { client, _ in
+            let answer = try await client.send(
+                .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
+            #expect(answer.status == 503)
+            #expect(answer.detail?.isEmpty == false)
+        }
+        #expect(await storage.snapshot().models.first?.versions.isEmpty == true)
+    }
+
+    @Test("lose-response-rate acts, then answers 502")
+    func loseResponse() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        try await withEmulator(Fixture.configuration(faults: .init(loseResponseRate: 1)), storage: storage) { client, _ in
+            for seed in 1...3 {
+                let answer = try await client.send(
+                    .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))
+                #expect(answer.status == 502)
+            }
+        }
+        let versions = await storage.snapshot().models.first?.versions ?? []
+        #expect(versions.map(\.number) == [1, 2, 3])
+        #expect(versions.map(\.containerImageDigest) == (1...3).map(Fixture.digest))
+    }
+
+    struct SeededCase: Sendable, CustomTestStringConvertible {
+        var name: String
+        var faults: EmulatorConfiguration.Faults
+        var injectedStatus: Int
+        var testDescription: String { name }
+    }
+
+    @Test(
+        "partial rates are seeded: the same seed repeats the same answers, another seed differs",
+        arguments: [
+            SeededCase(name: "fail-rate 0.5", faults: .init(failRate: 0.5, seed: 42), injectedStatus: 503),
+            SeededCase(name: "lose-response-rate 0.5", faults: .init(loseResponseRate: 0.5, seed: 42), injectedStatus: 502),
+        ]
+    )
+    func seeded(_ testCase: SeededCase) async throws {
+        let first = try await statuses(faults: testCase.faults, requests: 40)
+        let second = try await statuses(faults: testCase.faults, requests: 40)
+        #expect(first == second)
+        #expect(Set(first) == [200, testCase.injectedStatus])
+        let injected = first.filter { $0 == testCase.injectedStatus }.count
+        #expect((8...32).contains(injected), "\(injected) of 40 injected at rate 0.5")
+        var otherSeed = testCase.faults
+        otherSeed.seed = 7
+        #expect(try await statuses(faults: otherSeed, requests: 40) != first)
+    }
+
+    @Test("latency delays answers by at least the configured time")
+    func latency() async throws {
+        try await withEmulator(Fixture.configuration(faults: .init(latencyMilliseconds: 150))) { client, _ in
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<3 {
+                let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+                #expect(answer.status == 200)
+            }
+            // A lower bound only: slow machines may take longer, never shorter.
+            #expect(clock.now - start >= .milliseconds(450))
+            // The stats endpoint is outside the API and not delayed or faulted; it answers normally.
+            let stats = try await client.stats()
+            #expect(stats.total == 3)
+        }
+    }
+
+    @Test("legacy-list leaves container_image_digest out of list items only")
+    func legacyList() async throws {
+        try await withEmulator(Fixture.configuration(faults: .init(legacyList: true))) { client, _ in
+            _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
+            let list = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice)
+            let item = try #require(list.json?["items"]?.arrayValue?.first)
+            #expect(item["container_image_digest"] == nil)
+            #expect(item["number"] == 1)
+            #expect(try list.decode(Page<ModelVersion>.self).items.first?.containerImageDigest == nil)
+            let details: ModelVersionDetails = try await client.send(
+                .get, "/v1/models/alice/demo/versions/1", token: Users.alice).decode()
+            #expect(details.containerImageDigest == Fixture.digest(1))
+        }
+    }
+
+    @Test("without faults every list item has its digest")
+    func currentList() async throws {
+        try await withEmulator { client, _ in
+            _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
+            let list = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice)
+            #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == .string(Fixture.digest(1)))
+        }
+    }
+}
