@@ -1,0 +1,56 @@
+# WriftSync — build, test and demo. `make test` installs what the tests need (Debian packages, a Python
+# virtualenv with the official WriftAI client) so that it works on a fresh machine.
+SHELL := /bin/bash
+.SHELLFLAGS := -o pipefail -c
+SWIFT ?= swift
+VENV := .build-venv
+PYTHON ?= python3
+# libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers.
+APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl
+
+.PHONY: all build release test deps venv demo clean
+
+all: build
+
+## deps: install the Debian packages the build and the tests need (only those missing).
+deps:
+	@missing=""; for package in $(APT_PACKAGES); do \
+		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+## venv: a Python virtualenv with the official `wriftai` client, for the emulator's conformance test.
+venv: $(VENV)/.installed
+
+$(VENV)/.installed:
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet wriftai==0.34.0
+	touch $@
+
+## build: a debug build of every product.
+build: deps
+	$(SWIFT) build
+
+## release: an optimised build of the executables.
+release: deps
+	$(SWIFT) build -c release
+
+## test: build everything (failing on any compiler warning in our code), then run every test.
+test: deps venv
+	@mkdir -p .build
+	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
+	@if grep -E "^$(CURDIR)/(Sources|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" .build/build-tests.log; then \
+		echo "error: compiler warnings in WriftSync code (listed above)"; exit 1; \
+	fi
+	$(SWIFT) test --skip-build
+
+## demo: a git repository of declarations, the emulator, and `wriftsync source` reading the repository.
+demo: build
+	@bash scripts/demo.sh
+
+clean:
+	rm -rf .build $(VENV)

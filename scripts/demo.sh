@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# The quick start: a git repository of declarations served over git://, the WriftAI emulator on loopback,
+# and WriftSync reading the repository. Everything runs on 127.0.0.1 and is cleaned up on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=$(swift build --show-bin-path)
+work=$(mktemp -d "${TMPDIR:-/tmp}/wriftsync-demo.XXXXXX")
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+step "A repository of declarations (Examples/models), committed on main"
+mkdir -p "$work/repos/models.git"
+cp -R Examples/models "$work/repos/models.git/"
+git -C "$work/repos/models.git" init -q -b main
+git -C "$work/repos/models.git" add -A
+git -C "$work/repos/models.git" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "Declare acme/sentiment"
+git -C "$work/repos/models.git" log --oneline
+
+step "Serving it with git daemon on 127.0.0.1"
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+"$(git --exec-path)/git-daemon" --reuseaddr --export-all --listen=127.0.0.1 --port="$port" --base-path="$work/repos" "$work/repos" &
+pids+=($!)
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+
+step "The WriftAI emulator (user acme, token in a file)"
+echo "acme=demo-token" > "$work/tokens"
+"$bin/wriftai-emulator" --token-file "$work/tokens" --model acme/sentiment --port 0 > "$work/emulator.log" &
+pids+=($!)
+for _ in $(seq 100); do grep -q "listening on" "$work/emulator.log" && break; sleep 0.1; done
+cat "$work/emulator.log"
+api=$(sed -n 's/^listening on //p' "$work/emulator.log")
+
+step "wriftsync source: fetch the repository and show what it declares"
+"$bin/wriftsync" source --repo "git://127.0.0.1:$port/models.git" --ref main --path models --cache-dir "$work/cache"
+
+step "Again: the mirror is reused, nothing is transferred"
+"$bin/wriftsync" source --repo "git://127.0.0.1:$port/models.git" --path models --cache-dir "$work/cache" | sed -n 4p
+
+step "The live versions of acme/sentiment on the emulator (none yet)"
+curl -s -H "Authorization: Bearer demo-token" "$api/models/acme/sentiment/versions"
+echo
