@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "wriftai-emulator", targets: ["wriftai-emulator"]),
         .library(name: "GitSource", targets: ["GitSource"]),
         .library(name: "WriftAIModels", targets: ["WriftAIModels"]),
+        .library(name: "Declarations", targets: ["Declarations"]),
         .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
     ],
     dependencies: [
@@ -24,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1", traits: []),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // The one module that sees libgit2; only GitSource imports it.
@@ -42,6 +44,14 @@ let package = Package(
         ),
         .target(
             name: "WriftAIModels",
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Declarations",
+            dependencies: [
+                "WriftAIModels",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -76,6 +86,11 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             dependencies: ["GitSource"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeclarationsTests",
+            dependencies: ["Declarations", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

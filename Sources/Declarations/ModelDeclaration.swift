@@ -1,0 +1,90 @@
+import WriftAIModels
+
+/// What to do when a live version has a declared digest but different immutable fields.
+public enum ImmutableChangePolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Report the drift and leave the version alone.
+    case warn
+    /// Delete the live version and create the declared one.
+    case replace
+}
+
+/// One model's desired versions, from one YAML document.
+public struct ModelDeclaration: Sendable, Equatable {
+    /// `owner/name`.
+    public var model: String
+    /// Delete live versions that are not declared (default true).
+    public var prune: Bool
+    /// Allow pruning every version of the model (default false).
+    public var allowEmpty: Bool
+    /// Version numbers never deleted, declared or not.
+    public var keep: [Int]
+    /// Skip this model entirely.
+    public var suspend: Bool
+    /// What to do about immutable drift.
+    public var onImmutableChange: ImmutableChangePolicy
+    /// Oldest first; the last one is meant to be the latest.
+    public var versions: [VersionDeclaration]
+    /// Where the document's `model:` key is.
+    public var location: SourceLocation
+
+    public init(
+        model: String,
+        prune: Bool = true,
+        allowEmpty: Bool = false,
+        keep: [Int] = [],
+        suspend: Bool = false,
+        onImmutableChange: ImmutableChangePolicy = .warn,
+        versions: [VersionDeclaration],
+        location: SourceLocation
+    ) {
+        self.model = model
+        self.prune = prune
+        self.allowEmpty = allowEmpty
+        self.keep = keep
+        self.suspend = suspend
+        self.onImmutableChange = onImmutableChange
+        self.versions = versions
+        self.location = location
+    }
+}
+
+/// One desired version. Its identity within the model is its digest.
+public struct VersionDeclaration: Sendable, Equatable {
+    /// `sha256:` and 64 lowercase hex digits (uppercase in the file is normalised).
+    public var containerImageDigest: String
+    public var releaseNotes: String
+    public var schemas: Schemas
+    /// nil when not declared: every compatibility false.
+    public var compatibilities: Compatibilities?
+    /// nil when not declared: the live configuration is left as it is.
+    public var configuration: VersionConfiguration?
+    /// Where the version's list item starts.
+    public var location: SourceLocation
+
+    public init(
+        containerImageDigest: String,
+        releaseNotes: String,
+        schemas: Schemas,
+        compatibilities: Compatibilities? = nil,
+        configuration: VersionConfiguration? = nil,
+        location: SourceLocation
+    ) {
+        self.containerImageDigest = containerImageDigest
+        self.releaseNotes = releaseNotes
+        self.schemas = schemas
+        self.compatibilities = compatibilities
+        self.configuration = configuration
+        self.location = location
+    }
+
+    /// The body of `POST …/versions` that creates this version.
+    public var createRequest: CreateVersionRequest {
+        CreateVersionRequest(
+            releaseNotes: releaseNotes,
+            containerImageDigest: containerImageDigest,
+            schemas: schemas,
+            compatibilities: compatibilities,
+            configuration: configuration
+        )
+    }
+}
