@@ -1,0 +1,175 @@
+import WriftAIModels
+import Yams
+
+/// Walks composed YAML nodes of one file, collecting every problem as a diagnostic instead of stopping at
+/// the first. A node budget bounds the work whatever aliases expand to (a "billion laughs" document).
+final class NodeReader {
+    let file: String
+    private(set) var diagnostics: [Diagnostic] = []
+    private var budget: Int
+    private let maxDepth: Int
+    private var exhausted = false
+
+    init(file: String, maxNodes: Int, maxDepth: Int) {
+        self.file = file
+        self.budget = maxNodes
+        self.maxDepth = maxDepth
+    }
+
+    func location(_ node: Node) -> SourceLocation {
+        let mark = node.mark
+        return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
+    }
+
+    func report(_ node: Node, _ message: String) {
+        diagnostics.append(Diagnostic(location(node), message))
+    }
+
+    func report(_ location: SourceLocation, _ message: String) {
+        diagnostics.append(Diagnostic(location, message))
+    }
+
+    /// Spends one node of the budget; false (and one diagnostic) once it is gone.
+    func visit(_ node: Node) -> Bool {
+        guard budget > 0 else {
+            if !exhausted {
+                exhausted = true
+                report(node, "document too large: more than the limit of nodes after expanding aliases (an alias bomb?)")
+            }
+            return false
+        }
+        budget -= 1
+        return true
+    }
+
+    /// The resolved YAML type of a node (`str`, `int`, `bool`, …).
+    static func kind(_ node: Node) -> Tag.Name {
+        Tag.Name(rawValue: node.tag.rawValue)
+    }
+
+    /// How a node looks, for "expected X, found Y" messages.
+    static func describe(_ node: Node) -> String {
+        switch node {
+        case .mapping: return "a mapping"
+        case .sequence: return "a list"
+        case .alias: return "an alias"
+        case let .scalar(scalar):
+            switch NodeReader.kind(node) {
+            case .null: return "null"
+            case .bool: return "a boolean (\(scalar.string))"
+            case .int, .float: return "a number (\(scalar.string))"
+            default:
+                let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
+                return "a string \"\(text)\""
+            }
+        }
+    }
+
+    /// The pairs of a mapping with string keys, or nil (reported) if `node` is not a mapping.
+    func mapping(_ node: Node, _ what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard visit(node) else { return nil }
+        guard case let .mapping(mapping) = node else {
+            report(node, "\(what) must be a mapping, found \(Self.describe(node))")
+            return nil
+        }
+        return mapping.map { pair in (pair.key.scalar?.string ?? Self.describe(pair.key), pair.key, pair.value) }
+    }
+
+    /// Reports keys outside `allowed`, suggesting the closest allowed one.
+    func checkKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in context: String) {
+        for pair in pairs where !allowed.contains(pair.key) {
+            var message = "unknown key '\(pair.key)' in \(context)"
+            if let suggestion = KeySuggestion.closest(to: pair.key, among: allowed) {
+                message += "; did you mean '\(suggestion)'?"
+            } else {
+                message += " (allowed: \(allowed.joined(separator: ", ")))"
+            }
+            report(pair.keyNode, message)
+        }
+    }
+
+    func string(_ node: Node, _ field: String) -> String? {
+        guard visit(node) else { return nil }
+        guard case let .scalar(scalar) = node, NodeReader.kind(node) == .str else {
+            report(node, "'\(field)' must be a string, found \(Self.describe(node))")
+            return nil
+        }
+        return scalar.string
+    }
+
+    func bool(_ node: Node, _ field: String) -> Bool? {
+        guard visit(node) else { return nil }
+        guard case .scalar = node, NodeReader.kind(node) == .bool, let value = node.bool else {
+            report(node, "'\(field)' must be true or false, found \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
+    func list(_ node: Node, _ field: String) -> [Node]? {
+        guard visit(node) else { return nil }
+        guard case let .sequence(sequence) = node else {
+            report(node, "'\(field)' must be a list, found \(Self.describe(node))")
+            return nil
+        }
+        return Array(sequence)
+    }
+
+    func positiveInt(_ node: Node, _ field: String) -> Int? {
+        guard visit(node) else { return nil }
+        guard case .scalar = node, NodeReader.kind(node) == .int, let value = node.int, value > 0 else {
+            report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
+    func json(_ node: Node, _ field: String, depth: Int = 0) -> JSONValue? {
+        guard visit(node) else { return nil }
+        guard depth <= maxDepth else {
+            report(node, "'\(field)' is nested more than \(maxDepth) levels deep")
+            return nil
+        }
+        switch node {
+        case let .scalar(scalar):
+            switch NodeReader.kind(node) {
+            case .null: return .null
+            case .bool: return node.bool.map(JSONValue.bool)
+            case .int:
+                if let value = node.int { return .number(Double(value)) }
+                report(node, "'\(field)': the number \(scalar.string) is out of range")
+                return nil
+            case .float:
+                guard let value = node.float, value.isFinite else {
+                    report(node, "'\(field)': \(scalar.string) cannot be represented in JSON")
+                    return nil
+                }
+                return .number(value)
+            default:
+                return .string(scalar.string)
+            }
+        case let .sequence(sequence):
+            var items: [JSONValue] = []
+            for item in sequence {
+                guard let value = json(item, field, depth: depth + 1) else { return nil }
+                items.append(value)
+            }
+            return .array(items)
+        case let .mapping(mapping):
+            var object: [String: JSONValue] = [:]
+            for pair in mapping {
+                guard case let .scalar(key) = pair.key else {
+                    report(pair.key, "'\(field)': JSON object keys must be strings, found \(Self.describe(pair.key))")
+                    return nil
+                }
+                guard let value = json(pair.value, field, depth: depth + 1) else { return nil }
+                object[key.string] = value
+            }
+            return .object(object)
+        case .alias:
+            report(node, "'\(field)': unresolved alias")
+            return nil
+        }
+    }
+}

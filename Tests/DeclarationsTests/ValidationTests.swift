@@ -1,0 +1,154 @@
+import Testing
+@testable import Declarations
+
+/// One fixture per error: the exact `file:line:column: message` a user sees.
+@Suite struct ValidationTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        let yaml: String
+        let expected: [String]
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "YAML syntax", yaml: "model: acme/x\nversions: [\n", expected: [
+            "f.yaml:3:1: YAML syntax error: while parsing a flow node at 3:1: did not find expected node content",
+        ]),
+        Case(name: "missing model and versions", yaml: "prune: true\n", expected: [
+            "f.yaml:1:1: missing required key 'model' (OWNER/NAME)",
+            "f.yaml:1:1: missing required key 'versions' (a list, oldest first; [] for none)",
+        ]),
+        Case(name: "wrong types", yaml: "model: acme/x\nprune: maybe\nkeep: [0, two]\nversions: {}\n", expected: [
+            "f.yaml:2:8: 'prune' must be true or false, found a string \"maybe\"",
+            "f.yaml:3:8: 'keep' must hold positive whole numbers, found a number (0)",
+            "f.yaml:3:11: 'keep' must hold positive whole numbers, found a string \"two\"",
+            "f.yaml:4:11: 'versions' must be a list, found a mapping",
+        ]),
+        Case(name: "unknown keys with suggestions", yaml: "model: acme/x\nprnue: true\nversions:\n  - container_image_digest: \"\(digestA)\"\n    relase_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n    zzz: 1\n", expected: [
+            "f.yaml:2:1: unknown key 'prnue' in a model declaration; did you mean 'prune'?",
+            "f.yaml:4:5: missing required key 'release_notes' in a version",
+            "f.yaml:5:5: unknown key 'relase_notes' in a version; did you mean 'release_notes'?",
+            "f.yaml:7:5: unknown key 'zzz' in a version (allowed: container_image_digest, release_notes, schemas, schemas_file, compatibilities, configuration)",
+        ]),
+        Case(name: "bad model name, digest and policy", yaml: "model: acme\non_immutable_change: ignore\nversions:\n  - container_image_digest: sha256:abc\n    release_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n", expected: [
+            "f.yaml:1:8: 'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"acme\"",
+            "f.yaml:2:22: 'on_immutable_change' must be warn or replace, found \"ignore\"",
+            "f.yaml:4:29: 'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"sha256:abc\"",
+        ]),
+        Case(name: "release notes too long", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: \(String(repeating: "n", count: 256))\n    schemas: {prediction: {input: {}, output: {}}}\n", expected: [
+            "f.yaml:4:20: 'release_notes' is 256 characters; the limit is 255",
+        ]),
+        Case(name: "schemas shape", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: x\n    schemas: {prediction: {input: [1], outptu: {}}}\n", expected: [
+            "f.yaml:5:27: missing required key 'output' in 'schemas.prediction'",
+            "f.yaml:5:35: 'schemas.prediction.input' must be a JSON Schema object, found a list",
+            "f.yaml:5:40: unknown key 'outptu' in 'schemas.prediction'; did you mean 'output'?",
+        ]),
+        Case(name: "schemas and schemas_file together", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n    schemas_file: s.json\n", expected: [
+            "f.yaml:6:5: give either 'schemas' (at f.yaml:5:5) or 'schemas_file', not both",
+        ]),
+        Case(name: "configuration and compatibilities", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n    compatibilities: {openai_chat: true, anthropic_messages: yes please}\n    configuration: {variable_names: [OK, 9BAD, OK]}\n", expected: [
+            "f.yaml:6:23: unknown key 'openai_chat' in 'compatibilities' (allowed: openai_chat_completions, openai_embeddings, openai_images_generations, openai_responses, anthropic_messages)",
+            "f.yaml:6:62: 'anthropic_messages' must be true or false, found a string \"yes please\"",
+            "f.yaml:7:20: missing required key 'hardware_identifier' in 'configuration'",
+            "f.yaml:7:42: 'variable_names' entries must match ^[A-Za-z_][A-Za-z0-9_]*$, found \"9BAD\"",
+            "f.yaml:7:48: variable 'OK' is listed twice",
+        ]),
+        Case(name: "duplicate key", yaml: "model: acme/x\nmodel: acme/y\nversions: []\n", expected: [
+            "f.yaml:1:1: duplicate key 'model' in a mapping",
+        ]),
+        Case(name: "same digest twice", yaml: "model: acme/x\nversions:\n\(versionYAML())\n\(versionYAML(notes: "again"))\n", expected: [
+            "f.yaml:10:5: digest sha256:aaaaaaaaaaaa… is declared twice in acme/x (first at f.yaml:3:5)",
+        ]),
+        Case(name: "document is not a mapping", yaml: "- just\n- a list\n", expected: [
+            "f.yaml:1:1: a declaration must be a mapping, found a list",
+        ]),
+    ]
+
+    @Test(arguments: cases)
+    func reports(_ item: Case) {
+        #expect(diagnostics(["f.yaml": item.yaml]) == item.expected)
+    }
+
+    @Test func theSameModelInTwoFilesNamesBothPlaces() {
+        let body = "model: acme/x\nversions: []\n"
+        #expect(diagnostics(["models/a.yaml": body, "models/b.yaml": "# comment\n" + body]) == [
+            "models/a.yaml:1:8: model 'acme/x' is declared more than once (also at models/b.yaml:2:8)",
+            "models/b.yaml:2:8: model 'acme/x' is declared more than once (also at models/a.yaml:1:8)",
+        ])
+    }
+
+    @Test func everyProblemInEveryFileIsReportedAtOnce() {
+        let result = diagnostics(["models/a.yaml": "model: acme/a\nprune: 1\nversions: []\n", "models/b.yaml": "model: b\nversions: []\n"])
+        #expect(result.count == 2)
+        #expect(result[0].hasPrefix("models/a.yaml:2:8:"))
+        #expect(result[1].hasPrefix("models/b.yaml:1:8:"))
+    }
+
+    static func schemaFileCase(_ reference: String) -> String {
+        "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: x\n    schemas_file: \(reference)\n"
+    }
+
+    @Test func aMissingSchemasFile() {
+        #expect(diagnostics(["models/a.yaml": Self.schemaFileCase("s.json")]) == [
+            "models/a.yaml:5:19: schemas_file 's.json' not found at this commit (looked for models/s.json)",
+        ])
+    }
+
+    @Test func aSchemasFileOutsideTheRepository() {
+        #expect(diagnostics(["models/a.yaml": Self.schemaFileCase("../../etc/passwd")]) == [
+            "models/a.yaml:5:19: schemas_file '../../etc/passwd' resolves outside the repository",
+        ])
+        #expect(diagnostics(["models/a.yaml": Self.schemaFileCase("/etc/passwd")]) == [
+            "models/a.yaml:5:19: schemas_file '/etc/passwd' must be relative to the declaring file",
+        ])
+    }
+
+    @Test func aSchemasFileThatIsALink() {
+        #expect(diagnostics(["models/a.yaml": Self.schemaFileCase("s.json")], others: ["models/s.json": "{}"], links: ["models/s.json"]) == [
+            "models/a.yaml:5:19: schemas_file 's.json': models/s.json is a symbolic link; WriftSync never follows links",
+        ])
+    }
+
+    @Test func anInvalidSchemasFileReportsInsideItAndAtTheReference() {
+        #expect(diagnostics(["models/a.yaml": Self.schemaFileCase("s.json")], others: ["models/s.json": "{\"prediction\": {\"input\": {}}}"]) == [
+            "models/a.yaml:5:19: schemas_file 's.json' is invalid (see models/s.json)",
+            "models/s.json:1:16: missing required key 'output' in 'schemas.prediction'",
+        ])
+    }
+
+    @Test func invalidUTF8AndBinaryFilesAreNamedWithTheirPosition() {
+        let bad: [UInt8] = Array("model: acme/x\nversions: [] # caf".utf8) + [0xE9, 0x0A]
+        let result = DeclarationLoader().load([DeclarationFile(path: "m.yaml", data: bad)]) { _ in throw RepositoryFileError.notFound }
+        guard case let .failure(errors) = result else { Issue.record("expected failure"); return }
+        #expect(errors.description == "m.yaml:2:19: invalid UTF-8 (byte 0xE9); declarations must be UTF-8 text")
+        let binary = DeclarationLoader().load([DeclarationFile(path: "b.yaml", data: [0x61, 0x00])]) { _ in throw RepositoryFileError.notFound }
+        guard case let .failure(binaryErrors) = binary else { Issue.record("expected failure"); return }
+        #expect(binaryErrors.description == "b.yaml:1:2: binary file (NUL byte); declarations must be UTF-8 text")
+    }
+
+    @Test func anAliasBombIsBounded() {
+        var yaml = "a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n"
+        for level in 1...9 {
+            let refs = Array(repeating: "*a\(level - 1)", count: 10).joined(separator: ", ")
+            yaml += "a\(level): &a\(level) [\(refs)]\n"
+        }
+        yaml += "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: x\n    schemas: {prediction: {input: {bomb: *a9}, output: {}}}\n"
+        let clock = ContinuousClock()
+        var result: [String] = []
+        let elapsed = clock.measure { result = diagnostics(["bomb.yaml": yaml]) }
+        #expect(result.contains { $0.contains("document too large") })
+        #expect(result.contains { $0.hasPrefix("bomb.yaml:1:1: unknown key 'a0'") })
+        #expect(elapsed < .seconds(10), "a billion laughs must not take a billion steps")
+    }
+
+    @Test(arguments: [
+        String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000),
+        String(repeating: "- ", count: 10_000) + "x",
+        (0..<1000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " v",
+    ])
+    func excessiveNestingIsRefusedBeforeParsing(_ yaml: String) {
+        let result = diagnostics(["deep.yaml": yaml])
+        #expect(result.count == 1)
+        #expect(result.first?.contains("nesting is limited to 64 levels") == true)
+    }
+}
