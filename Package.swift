@@ -68,6 +68,7 @@ let package = Package(
             name: "wriftsync",
             dependencies: [
                 "GitSource",
+                "Declarations",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

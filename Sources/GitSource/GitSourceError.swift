@@ -33,6 +33,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case symlinkRefused(path: String)
     /// A submodule was found under the read path; its content is not part of this repository.
     case submoduleRefused(path: String)
+    /// A path names a directory (or something else) where a file was expected.
+    case notAFile(path: String)
     /// A file is larger than the size cap.
     case fileTooLarge(path: String, size: Int, limit: Int)
     /// A file in the cache directory could not be created, locked or written.
@@ -71,6 +73,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(path): is a symbolic link; WriftSync never follows links in the repository. Replace it with the file itself."
         case let .submoduleRefused(path):
             return "\(path): is a submodule; its content is not part of this repository. Copy the files in instead."
+        case let .notAFile(path):
+            return "\(path): is not a regular file."
         case let .fileTooLarge(path, size, limit):
             return "\(path): is \(size) bytes, over the \(limit)-byte limit; split it or raise --max-file-size."
         case let .cacheUnavailable(path, reason):

@@ -64,6 +64,14 @@ public struct LocalRepository: Sendable {
         return try reader.read(commit: commit, directory: Self.normalise(directory), include: include)
     }
 
+    /// Reads one file at `commit`; links (the file or a directory on its path), submodules, directories and
+    /// files over `maxFileSize` bytes are refused.
+    public func file(at commit: CommitID, path: String, maxFileSize: Int = 1 << 20) throws -> GitFile {
+        let repository = try GitRepository.open(self.path)
+        let reader = try TreeReader(repository: repository, maxFileSize: maxFileSize)
+        return try reader.readFile(commit: commit, path: Self.normalise(path))
+    }
+
     /// Paths added, modified and deleted under `directory` between two commits.
     public func changes(from old: CommitID, to new: CommitID, under directory: String) throws -> TreeChanges {
         let repository = try GitRepository.open(path)

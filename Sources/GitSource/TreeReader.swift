@@ -37,6 +37,37 @@ struct TreeReader {
         return files
     }
 
+    /// One file by path. Each directory on the way must be a real directory (not a link), and the file
+    /// itself a regular or executable blob within the size cap.
+    func readFile(commit: CommitID, path: String) throws -> GitFile {
+        defer { git_odb_free(odb) }
+        let root = try repository.tree(of: commit)
+        defer { git_tree_free(root) }
+        let components = path.split(separator: "/").map(String.init)
+        for depth in 1...max(1, components.count) {
+            let prefix = components.prefix(depth).joined(separator: "/")
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, root, prefix)
+            if code == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                throw GitSourceError.pathNotFound(path: path, commit: commit.hex)
+            }
+            try LibGit2.check("git_tree_entry_bypath", code)
+            defer { git_tree_entry_free(entry) }
+            let mode = git_tree_entry_filemode(entry)
+            switch mode {
+            case GIT_FILEMODE_LINK: throw GitSourceError.symlinkRefused(path: prefix)
+            case GIT_FILEMODE_COMMIT: throw GitSourceError.submoduleRefused(path: prefix)
+            case GIT_FILEMODE_TREE where depth == components.count: throw GitSourceError.notAFile(path: path)
+            case GIT_FILEMODE_BLOB where depth == components.count, GIT_FILEMODE_BLOB_EXECUTABLE where depth == components.count:
+                return try readBlob(entry: entry!, path: path, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+            case GIT_FILEMODE_TREE: continue
+            default: throw GitSourceError.notAFile(path: prefix)
+            }
+        }
+        throw GitSourceError.pathNotFound(path: path, commit: commit.hex)
+    }
+
     private func walk(tree: OpaquePointer, prefix: String, include: (String) -> Bool, into files: inout [GitFile]) throws {
         // Tree entries are sorted by name, so the output is sorted by path without a sort.
         for index in 0..<git_tree_entrycount(tree) {

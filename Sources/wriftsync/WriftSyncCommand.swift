@@ -7,6 +7,6 @@ struct WriftSyncCommand: ParsableCommand {
         commandName: "wriftsync",
         abstract: "GitOps for WriftAI model versions: make the live versions match the ones declared in git.",
         version: GitSourceVersion.string,
-        subcommands: [SourceCommand.self]
+        subcommands: [SourceCommand.self, ValidateCommand.self, SchemaCommand.self]
     )
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import WriftAIModels
 @testable import Declarations
@@ -77,5 +78,22 @@ import WriftAIModels
     ] as [(String, String, String?)])
     func resolvesSchemaPaths(_ item: (String, String, String?)) {
         #expect(DeclarationLoader.resolve(item.0, from: item.1) == item.2)
+    }
+}
+
+@Suite struct DeclarationSchemaTests {
+    /// The editor schema must name exactly the keys the loader accepts, or editors would mislead.
+    @Test func theSchemaListsExactlyTheKeysTheLoaderAccepts() throws {
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(DeclarationSchema.json.utf8)) as? [String: Any])
+        let properties = { (value: Any?) in ((value as? [String: Any])?["properties"] as? [String: Any]).map { Set($0.keys) } }
+        #expect(properties(object) == Set(DocumentParser.modelKeys))
+        let defs = try #require(object["$defs"] as? [String: Any])
+        let version = try #require(defs["version"] as? [String: Any])
+        #expect(properties(version) == Set(DocumentParser.versionKeys))
+        let versionProperties = try #require(version["properties"] as? [String: Any])
+        #expect(properties(versionProperties["compatibilities"]) == Set(DocumentParser.compatibilityKeys))
+        #expect(properties(versionProperties["configuration"]) == Set(DocumentParser.configurationKeys))
+        let prediction = try #require((defs["schemas"] as? [String: Any]).flatMap { ($0["properties"] as? [String: Any])?["prediction"] })
+        #expect(properties(prediction) == Set(DocumentParser.predictionKeys))
     }
 }

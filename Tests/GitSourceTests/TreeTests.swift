@@ -93,3 +93,19 @@ import Testing
         #expect(try local(repository).changes(from: old, to: new, under: "").allPaths.count == 5)
     }
 }
+
+@Suite struct SingleFileTests {
+    @Test func readsOneFileAndRefusesLinksOnItsPath() throws {
+        let repository = try TestRepository(files: ["schemas/s.json": "{}", "models/a.yaml": "a"])
+        try repository.symlink("linked", to: "schemas")
+        try repository.symlink("schemas/passwd.json", to: "/etc/passwd")
+        let head = try repository.commit("links")
+        let local = try SourceFixture().sync(repository.path).repository
+        #expect(try local.file(at: head, path: "schemas/s.json").data == Data("{}".utf8))
+        #expect(gitError { try local.file(at: head, path: "linked/s.json") } == .symlinkRefused(path: "linked"))
+        #expect(gitError { try local.file(at: head, path: "schemas/passwd.json") } == .symlinkRefused(path: "schemas/passwd.json"))
+        #expect(gitError { try local.file(at: head, path: "schemas") } == .notAFile(path: "schemas"))
+        #expect(gitError { try local.file(at: head, path: "schemas/missing.json") } == .pathNotFound(path: "schemas/missing.json", commit: head.hex))
+        #expect(gitError { try local.file(at: head, path: "schemas/s.json", maxFileSize: 1) } == .fileTooLarge(path: "schemas/s.json", size: 2, limit: 1))
+    }
+}
