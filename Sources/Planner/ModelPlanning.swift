@@ -58,8 +58,10 @@ struct ModelPlanning {
 
             let drift = DriftField.between(declared: declared, live: match)
             if !drift.isEmpty {
-                let protected = keep.contains(match.number)
-                if declaration.onImmutableChange == .replace, !protected {
+                let replacing = declaration.onImmutableChange == .replace
+                // keep means never deleted, and replacing deletes: keep wins, and the warning says so.
+                let protected = replacing && keep.contains(match.number)
+                if replacing, !protected {
                     replaced[match.number] = drift
                     creates.append(
                         create(

@@ -107,6 +107,7 @@ public enum PlanFormatError: Error, Sendable, Equatable, CustomStringConvertible
     /// The plan was written in a format this build does not know.
     case unsupportedFormatVersion(Int)
 
+    /// What went wrong and what to do, for the CLI to print.
     public var description: String {
         switch self {
         case .missingFormatVersion:

@@ -169,6 +169,17 @@ struct DriftTests {
         #expect(warning.message.hasSuffix("these are immutable and #1 is in keep, so it is not replaced"))
     }
 
+    @Test("with on_immutable_change: warn, a kept version gets the usual drift warning")
+    func keepWithWarn() throws {
+        let plan = Fixture.plan(
+            Fixture.declaration([Fixture.declared(1, notes: "Changed")], keep: [1]),
+            live: [Fixture.live(1, 1)]
+        )
+        #expect(plan.changes.isEmpty)
+        let warning = try #require(plan.warnings.only)
+        #expect(warning.message.hasSuffix("so it is left as is (on_immutable_change: replace would re-create it)"))
+    }
+
     @Test("a warned drift does not stop a configuration update")
     func driftAndConfiguration() {
         let plan = Fixture.plan(
