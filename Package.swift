@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "GitSource", targets: ["GitSource"]),
         .library(name: "WriftAIModels", targets: ["WriftAIModels"]),
         .library(name: "Declarations", targets: ["Declarations"]),
+        .library(name: "Planner", targets: ["Planner"]),
         .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
     ],
     dependencies: [
@@ -52,6 +53,12 @@ let package = Package(
                 "WriftAIModels",
                 .product(name: "Yams", package: "Yams"),
             ],
+            swiftSettings: swiftSettings
+        ),
+        // Pure: declarations + live state in, Plan out. No git, HTTP or crypto here.
+        .target(
+            name: "Planner",
+            dependencies: ["Declarations", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -92,6 +99,11 @@ let package = Package(
         .testTarget(
             name: "DeclarationsTests",
             dependencies: ["Declarations", "WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlannerTests",
+            dependencies: ["Planner", "Declarations", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,30 @@
+/// Every live version of one model, in any order.
+public struct LiveModel: Codable, Sendable, Equatable {
+    /// `owner/name`.
+    public var model: String
+    /// The live versions, in any order.
+    public var versions: [LiveVersion]
+
+    /// Creates a live model.
+    public init(model: String, versions: [LiveVersion]) {
+        self.model = model
+        self.versions = versions
+    }
+
+    /// A stable hex digest of the model's version set, used to detect that a saved plan is stale.
+    ///
+    /// FNV-1a 64 over the `(number, digest, created_at)` triples sorted by number, so it does not
+    /// depend on the order the API listed them in. Mutable configuration is deliberately left out:
+    /// re-applying a configuration is idempotent, whereas a version appearing or disappearing is not.
+    public var fingerprint: String {
+        let triples = versions
+            .map { (number: $0.number, digest: $0.containerImageDigest.lowercased(), createdAt: $0.createdAt) }
+            .sorted { ($0.number, $0.digest, $0.createdAt) < ($1.number, $1.digest, $1.createdAt) }
+        var hash = FNV1a64()
+        for triple in triples {
+            // Field and record separators that cannot occur in the values keep the encoding unambiguous.
+            hash.combine("\(triple.number)\u{1F}\(triple.digest)\u{1F}\(triple.createdAt)\u{1E}")
+        }
+        return hash.hexDigest
+    }
+}

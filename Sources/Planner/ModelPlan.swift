@@ -1,0 +1,55 @@
+/// A version named by digest, with its number when it already exists.
+public struct VersionReference: Codable, Sendable, Equatable {
+    /// The live number, or `nil` for a version the plan creates.
+    public var number: Int?
+    /// `sha256:` and 64 hex digits.
+    public var containerImageDigest: String
+
+    /// Creates a reference.
+    public init(number: Int?, containerImageDigest: String) {
+        self.number = number
+        self.containerImageDigest = containerImageDigest
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number
+        case containerImageDigest = "container_image_digest"
+    }
+}
+
+/// The per-model facts of a plan: where "latest" ends up, and the live state it was based on.
+public struct ModelPlan: Codable, Sendable, Equatable {
+    /// `owner/name`.
+    public var model: String
+    /// The version that will be latest once the plan is applied; `nil` if the model will have none.
+    public var latestAfterApply: VersionReference?
+    /// The last declared version; `nil` if none is declared.
+    public var declaredLatest: VersionReference?
+    /// `LiveModel.fingerprint` of the live state planned against; `nil` if none was fetched.
+    public var liveFingerprint: String?
+    /// Whether the model is suspended (skipped: no changes are planned for it).
+    public var suspended: Bool
+
+    /// Creates the per-model facts.
+    public init(
+        model: String,
+        latestAfterApply: VersionReference?,
+        declaredLatest: VersionReference?,
+        liveFingerprint: String?,
+        suspended: Bool
+    ) {
+        self.model = model
+        self.latestAfterApply = latestAfterApply
+        self.declaredLatest = declaredLatest
+        self.liveFingerprint = liveFingerprint
+        self.suspended = suspended
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case model
+        case latestAfterApply = "latest_after_apply"
+        case declaredLatest = "declared_latest"
+        case liveFingerprint = "live_fingerprint"
+        case suspended
+    }
+}

@@ -1,0 +1,274 @@
+import Declarations
+import WriftAIModels
+
+/// The plan for one declared model: its changes, warnings and facts.
+struct ModelOutcome {
+    var changes: [PlannedChange]
+    var warnings: [PlanWarning]
+    var unchanged: Int
+    var facts: ModelPlan
+}
+
+/// Plans one model. Every rule of the planner that concerns a single model lives here.
+struct ModelPlanning {
+    let declaration: ModelDeclaration
+    /// The live versions; `nil` when not fetched, which a non-suspended model is planned as having none.
+    let live: LiveModel?
+
+    private var model: String { declaration.model }
+    private var liveVersions: [LiveVersion] { live?.versions ?? [] }
+    /// The fingerprint of what was planned against: an unfetched non-suspended model counts as empty.
+    private var fingerprint: String? {
+        live?.fingerprint ?? (declaration.suspend ? nil : LiveModel(model: model, versions: []).fingerprint)
+    }
+
+    func run() -> ModelOutcome {
+        // Identity of a version is its digest within its model. With duplicates the newest is the
+        // match; the older ones are treated as undeclared.
+        var newestByDigest: [String: LiveVersion] = [:]
+        for version in liveVersions {
+            let digest = version.containerImageDigest.lowercased()
+            if let current = newestByDigest[digest], current.number >= version.number { continue }
+            newestByDigest[digest] = version
+        }
+
+        if declaration.suspend {
+            return suspended(newestByDigest: newestByDigest)
+        }
+
+        let keep = Set(declaration.keep)
+        var creates: [PlannedChange] = []
+        var updates: [PlannedChange] = []
+        var warnings: [PlanWarning] = []
+        var unchanged = 0
+        var matched: Set<Int> = []
+        var replaced: [Int: [DriftField]] = [:]
+        var seen: Set<String> = []
+
+        for declared in declaration.versions {
+            let digest = declared.containerImageDigest.lowercased()
+            // Validation rejects a digest declared twice; should one slip through, plan it once.
+            guard seen.insert(digest).inserted else { continue }
+
+            guard let match = newestByDigest[digest] else {
+                creates.append(create(declared, reason: "declared, not live"))
+                continue
+            }
+            matched.insert(match.number)
+
+            let drift = DriftField.between(declared: declared, live: match)
+            if !drift.isEmpty {
+                let replacing = declaration.onImmutableChange == .replace
+                // keep means never deleted, and replacing deletes: keep wins, and the warning says so.
+                let protected = replacing && keep.contains(match.number)
+                if replacing, !protected {
+                    replaced[match.number] = drift
+                    creates.append(
+                        create(
+                            declared,
+                            reason: "replaces #\(match.number): immutable drift in \(DriftField.list(drift))",
+                            replaces: match.number
+                        )
+                    )
+                    continue
+                }
+                warnings.append(driftWarning(declared, match: match, drift: drift, protected: protected))
+            }
+
+            if let target = declared.configuration,
+                match.configuration.map({ ConfigurationComparison.isSatisfied(target, by: $0) }) != true
+            {
+                updates.append(
+                    PlannedChange(
+                        model: model,
+                        action: .updateConfiguration,
+                        number: match.number,
+                        containerImageDigest: match.containerImageDigest,
+                        releaseNotes: match.releaseNotes,
+                        reason: ConfigurationComparison.reason(from: match.configuration, to: target),
+                        configuration: target,
+                        liveConfiguration: match.configuration,
+                        declaredAt: declared.location.description
+                    )
+                )
+            } else {
+                unchanged += 1
+            }
+        }
+
+        var deletes: [PlannedChange] = []
+        for version in liveVersions.sorted(by: { $0.number < $1.number }) {
+            if let drift = replaced[version.number] {
+                deletes.append(
+                    delete(version, reason: "replaced by a new version: immutable drift in \(DriftField.list(drift))")
+                )
+                continue
+            }
+            guard !matched.contains(version.number), declaration.prune, !keep.contains(version.number) else {
+                continue
+            }
+            let newest = newestByDigest[version.containerImageDigest.lowercased()]
+            if let newest, newest.number != version.number, matched.contains(newest.number) {
+                deletes.append(delete(version, reason: "not declared: an older duplicate of #\(newest.number)"))
+            } else {
+                deletes.append(delete(version, reason: "not declared"))
+            }
+        }
+
+        // A model left with no version at all is almost always a mistake (an emptied file, a bad
+        // merge), so pruning the last version needs an explicit allow_empty.
+        if !deletes.isEmpty, !declaration.allowEmpty, liveVersions.count - deletes.count + creates.count == 0 {
+            warnings.append(
+                PlanWarning(
+                    model: model,
+                    kind: .emptyRefused,
+                    message: "pruning would delete all \(deletes.count) live version(s) and leave the model empty, "
+                        + "so none is deleted; set allow_empty: true to allow it",
+                    declaredAt: declaration.location.description
+                )
+            )
+            deletes = []
+        }
+
+        let deleted = Set(deletes.compactMap(\.number))
+        let latestAfterApply: VersionReference? =
+            if let last = creates.last {
+                VersionReference(number: nil, containerImageDigest: last.containerImageDigest)
+            } else {
+                liveVersions
+                    .filter { !deleted.contains($0.number) }
+                    .max { $0.number < $1.number }
+                    .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
+            }
+        let declaredLatest = declaration.versions.last.map { declared in
+            let match = newestByDigest[declared.containerImageDigest.lowercased()]
+            let survives = match.map { replaced[$0.number] == nil } ?? false
+            return VersionReference(
+                number: survives ? match?.number : nil,
+                containerImageDigest: declared.containerImageDigest
+            )
+        }
+        if let latestAfterApply, let declaredLatest,
+            latestAfterApply.containerImageDigest.lowercased() != declaredLatest.containerImageDigest.lowercased()
+        {
+            warnings.append(
+                latestWarning(latest: latestAfterApply, declared: declaredLatest, declaredDigests: seen, keep: keep)
+            )
+        }
+
+        return ModelOutcome(
+            changes: creates + updates + deletes,
+            warnings: warnings,
+            unchanged: unchanged,
+            facts: ModelPlan(
+                model: model,
+                latestAfterApply: latestAfterApply,
+                declaredLatest: declaredLatest,
+                liveFingerprint: fingerprint,
+                suspended: false
+            )
+        )
+    }
+
+    /// A suspended model is skipped entirely: no changes, no warnings, only its facts.
+    private func suspended(newestByDigest: [String: LiveVersion]) -> ModelOutcome {
+        let latest = liveVersions.max { $0.number < $1.number }
+        let declaredLatest = declaration.versions.last.map {
+            VersionReference(
+                number: newestByDigest[$0.containerImageDigest.lowercased()]?.number,
+                containerImageDigest: $0.containerImageDigest
+            )
+        }
+        return ModelOutcome(
+            changes: [],
+            warnings: [],
+            unchanged: 0,
+            facts: ModelPlan(
+                model: model,
+                latestAfterApply: latest.map {
+                    VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest)
+                },
+                declaredLatest: declaredLatest,
+                liveFingerprint: fingerprint,
+                suspended: true
+            )
+        )
+    }
+
+    private func create(_ declared: VersionDeclaration, reason: String, replaces: Int? = nil) -> PlannedChange {
+        PlannedChange(
+            model: model,
+            action: .create,
+            containerImageDigest: declared.containerImageDigest,
+            releaseNotes: declared.releaseNotes,
+            reason: reason,
+            request: declared.createRequest,
+            replaces: replaces,
+            declaredAt: declared.location.description
+        )
+    }
+
+    private func delete(_ version: LiveVersion, reason: String) -> PlannedChange {
+        PlannedChange(
+            model: model,
+            action: .delete,
+            number: version.number,
+            containerImageDigest: version.containerImageDigest,
+            releaseNotes: version.releaseNotes,
+            reason: reason
+        )
+    }
+
+    private func driftWarning(
+        _ declared: VersionDeclaration,
+        match: LiveVersion,
+        drift: [DriftField],
+        protected: Bool
+    ) -> PlanWarning {
+        var message = "#\(match.number) differs from its declaration in \(DriftField.list(drift))"
+        if drift.contains(.releaseNotes) {
+            message += " (live release notes \(VersionText.quoted(match.releaseNotes)), "
+                + "declared \(VersionText.quoted(declared.releaseNotes)))"
+        }
+        if protected {
+            message += "; these are immutable and #\(match.number) is in keep, so it is not replaced"
+        } else {
+            message += "; these are immutable, so it is left as is (on_immutable_change: replace would re-create it)"
+        }
+        return PlanWarning(
+            model: model,
+            kind: .immutableDrift,
+            number: match.number,
+            containerImageDigest: match.containerImageDigest,
+            message: message,
+            declaredAt: declared.location.description
+        )
+    }
+
+    private func latestWarning(
+        latest: VersionReference,
+        declared: VersionReference,
+        declaredDigests: Set<String>,
+        keep: Set<Int>
+    ) -> PlanWarning {
+        var message = "after apply the latest version would be \(VersionText.reference(latest)), "
+            + "not the last declared version \(VersionText.reference(declared))"
+        if latest.number == nil {
+            message += ": a version declared before it is created after it"
+        } else if declaredDigests.contains(latest.containerImageDigest.lowercased()) {
+            message += ": an earlier declared version has a higher number"
+        } else if let number = latest.number, keep.contains(number) {
+            message += ": it is not declared but is in keep"
+        } else {
+            message += ": it is not declared but prune is off"
+        }
+        return PlanWarning(
+            model: model,
+            kind: .latestMismatch,
+            number: latest.number,
+            containerImageDigest: latest.containerImageDigest,
+            message: message,
+            declaredAt: declaration.location.description
+        )
+    }
+}

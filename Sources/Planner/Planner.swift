@@ -1,0 +1,75 @@
+import Declarations
+
+/// Computes plans. Pure: the same declarations and live state always give the same plan, and
+/// nothing here touches git, the network or the disk.
+public enum Planner {
+    /// Plans how to bring the declared models' live versions in line with their declarations.
+    ///
+    /// Rules, per declared model (undeclared models are never touched, nor listed):
+    /// - A suspended model gets no changes and is listed with `suspended: true`.
+    /// - Identity of a version is its digest within its model. When live versions share a digest,
+    ///   the newest (highest number) is the match and the others count as undeclared.
+    /// - **create** each declared version with no live match, in declaration order; its create
+    ///   payload carries the declared configuration.
+    /// - **update_configuration** each matched version whose declared configuration (when given)
+    ///   differs from the live one, or whose live configuration was not observed.
+    /// - **delete** each unmatched live version when `prune` is on and its number is not in `keep`,
+    ///   unless that would leave the model with no version and `allowEmpty` is off: then no delete
+    ///   is planned for the model and a warning says why.
+    /// - **Immutable drift** (release notes, schemas when fetched, compatibilities when fetched):
+    ///   a warning, or with `onImmutableChange: .replace` a delete of the live version and a create of
+    ///   the declared one (a version in `keep` is never replaced, only warned about).
+    /// - A warning when the version that will be latest after apply is not the last declared one.
+    ///
+    /// - Parameters:
+    ///   - declarations: Valid declarations, one per model.
+    ///   - live: The live versions of every declared, non-suspended model, keyed by `owner/name`;
+    ///     a model missing here is planned as having no versions.
+    ///   - revision: The commit the declarations came from.
+    ///   - rateLimit: Requests per second the apply is paced at, for the estimate; zero or less means
+    ///     unpaced (an estimate of 0 seconds).
+    public static func plan(
+        declarations: [ModelDeclaration],
+        live: [String: LiveModel],
+        revision: Revision,
+        rateLimit: Double = 3
+    ) -> Plan {
+        var changes: [PlannedChange] = []
+        var warnings: [PlanWarning] = []
+        var models: [ModelPlan] = []
+        var unchanged = 0
+        var planned: Set<String> = []
+
+        for declaration in declarations.sorted(by: { $0.model < $1.model }) {
+            // Validation rejects a model declared twice; should one slip through, the first wins.
+            guard planned.insert(declaration.model).inserted else { continue }
+            let outcome = ModelPlanning(
+                declaration: declaration,
+                live: live[declaration.model]
+            ).run()
+            changes += outcome.changes
+            warnings += outcome.warnings
+            models.append(outcome.facts)
+            unchanged += outcome.unchanged
+        }
+
+        let requests = changes.count
+        return Plan(
+            revision: revision,
+            summary: PlanSummary(
+                create: changes.count { $0.action == .create },
+                updateConfiguration: changes.count { $0.action == .updateConfiguration },
+                delete: changes.count { $0.action == .delete },
+                unchanged: unchanged,
+                warnings: warnings.count
+            ),
+            changes: changes,
+            warnings: warnings,
+            models: models,
+            estimate: PlanEstimate(
+                requests: requests,
+                seconds: rateLimit > 0 ? Double(requests) / rateLimit : 0
+            )
+        )
+    }
+}

@@ -1,0 +1,16 @@
+/// The commit a plan was computed from.
+public struct Revision: Codable, Sendable, Equatable {
+    /// The repository URL or path, with any credentials already redacted by the caller.
+    public var repository: String
+    /// The ref that was resolved, such as `main` or `refs/tags/v1`.
+    public var ref: String
+    /// The full commit ID.
+    public var commit: String
+
+    /// Creates a revision.
+    public init(repository: String, ref: String, commit: String) {
+        self.repository = repository
+        self.ref = ref
+        self.commit = commit
+    }
+}

@@ -1,0 +1,85 @@
+/// Short, safe renderings of versions and free text shared by the planner's messages and the renderers.
+enum VersionText {
+    /// The first 12 hex digits after `sha256:` — enough to tell versions apart at a glance.
+    static func shortDigest(_ digest: String) -> String {
+        let hex = digest.hasPrefix("sha256:") ? digest.dropFirst("sha256:".count) : Substring(digest)
+        return String(hex.prefix(12))
+    }
+
+    /// `#7 (0123456789ab)`, or `new (0123456789ab)` for a version the plan creates.
+    static func reference(_ version: VersionReference) -> String {
+        "\(number(version.number)) (\(shortDigest(version.containerImageDigest)))"
+    }
+
+    /// `#7`, or `new` when the API has not assigned a number yet.
+    static func number(_ number: Int?) -> String {
+        number.map { "#\($0)" } ?? "new"
+    }
+
+    /// `text` in double quotes with quotes, backslashes and every control character escaped, so
+    /// release notes from a repository or the API cannot break a line or drive a terminal.
+    static func quoted(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            default:
+                if isControl(scalar) {
+                    result += "\\u{" + String(scalar.value, radix: 16) + "}"
+                } else {
+                    result.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return result + "\""
+    }
+
+    /// C0, DEL, C1, and the bidirectional overrides that can make text read differently than it is.
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: true
+        default: false
+        }
+    }
+}
+
+extension VersionText {
+    /// `text` with every control character escaped as `\u{…}` but otherwise unchanged, for
+    /// messages and identifiers that are printed unquoted.
+    static func sanitized(_ text: String) -> String {
+        escapingControls(text, except: [])
+    }
+
+    /// Like ``sanitized(_:)`` but leaving line breaks for the caller to render.
+    static func sanitizedKeepingNewlines(_ text: String) -> String {
+        escapingControls(text, except: ["\n", "\r"])
+    }
+
+    private static func escapingControls(_ text: String, except allowed: Set<Unicode.Scalar>) -> String {
+        guard text.unicodeScalars.contains(where: { isControl($0) && !allowed.contains($0) }) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isControl(scalar), !allowed.contains(scalar) {
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    /// The counts line both human renderers end with.
+    static func counts(_ summary: PlanSummary) -> String {
+        "\(summary.create) to create, \(summary.updateConfiguration) to configure, \(summary.delete) to delete"
+    }
+
+    /// The estimate in words: "3 requests, about 1 s at the rate limit".
+    static func estimate(_ estimate: PlanEstimate) -> String {
+        let requests = estimate.requests == 1 ? "1 request" : "\(estimate.requests) requests"
+        return "\(requests), about \(Int(estimate.seconds.rounded(.up))) s at the rate limit"
+    }
+}
