@@ -62,6 +62,9 @@ actor RequestPacer {
     /// The current rate in requests per second, `nil` when unlimited.
     var currentRate: Double? { rate }
 
+    /// How many callers are waiting for their turn.
+    var waitingCount: Int { waiters.count }
+
     /// Waits for this request's turn.
     ///
     /// - Throws: `CancellationError` if the calling task is cancelled while waiting.
