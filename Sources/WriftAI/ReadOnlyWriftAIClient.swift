@@ -37,3 +37,10 @@ public struct ReadOnlyWriftAIClient: WriftAIReading {
         try await client.configuration(model, number: number)
     }
 }
+
+extension WriftAIClient {
+    /// This client seen through its reads only, for code that must not change anything (a dry run).
+    public var readOnly: ReadOnlyWriftAIClient {
+        ReadOnlyWriftAIClient(self)
+    }
+}

@@ -77,6 +77,25 @@ public final class WriftAIClient: WriftAIWriting {
         try await httpClient.shutdown()
     }
 
+    /// Creates a client, runs `body` with it and shuts it down afterwards, also when `body` throws.
+    public static func withClient<Value: Sendable>(
+        configuration: Configuration,
+        logger: Logger = Logger(label: "wriftsync.api"),
+        metricsFactory: (any MetricsFactory)? = nil,
+        _ body: (WriftAIClient) async throws -> Value
+    ) async throws -> Value {
+        let client = try WriftAIClient(configuration: configuration, logger: logger, metricsFactory: metricsFactory)
+        let value: Value
+        do {
+            value = try await body(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return value
+    }
+
     static func nanoseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000_000 + attoseconds / 1_000_000_000

@@ -85,7 +85,7 @@ struct OperationTests {
         try await withSession { session in
             let demo = try Fixture.demo
             _ = try await session.client.createVersion(demo, Fixture.version(1))
-            let reader: some WriftAIReading = ReadOnlyWriftAIClient(session.client)
+            let reader: some WriftAIReading = session.client.readOnly
             #expect(try await reader.model(demo).latestVersion?.number == 1)
             #expect(try await reader.listVersions(demo, cursor: nil, pageSize: 5).items.count == 1)
             #expect(try await reader.allVersions(demo).collect().map(\.containerImageDigest) == [Fixture.digest(1)])
@@ -95,6 +95,21 @@ struct OperationTests {
             let stats = try await session.stats()
             #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions") == 1)
             #expect(stats.requests.filter { $0.method != "GET" }.map(\.count).reduce(0, +) == 1)
+        }
+    }
+
+    @Test("withClient runs the body and shuts the client down, also when the body throws")
+    func scopedClient() async throws {
+        try await withSession { session in
+            let configuration = Fixture.client(session.emulator)
+            let name = try await WriftAIClient.withClient(configuration: configuration) { client in
+                try await client.model(try Fixture.demo).name
+            }
+            #expect(name == "demo")
+            struct Stop: Error {}
+            await #expect(throws: Stop.self) {
+                try await WriftAIClient.withClient(configuration: configuration) { _ in throw Stop() }
+            }
         }
     }
 }
