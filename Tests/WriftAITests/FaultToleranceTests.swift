@@ -129,4 +129,25 @@ struct FaultToleranceTests {
             #expect(outcomes.contains(.deleted))
         }
     }
+
+    @Test("when even the check fails, the create reports an unknown outcome and is never resent")
+    func unknownOutcome() async throws {
+        try await withSession(
+            emulator: Fixture.emulator(faults: .init(loseResponseRate: 1)),
+            configure: { $0.retry.maxRetries = 2 }
+        ) { session in
+            let demo = try Fixture.demo
+            let error = await failure { try await session.client.createVersion(demo, Fixture.version(1)) }
+            guard case .createOutcomeUnknown(let context, let digest, let reason) = error else {
+                Issue.record("expected createOutcomeUnknown, got \(String(describing: error))")
+                return
+            }
+            #expect(digest == Fixture.digest(1))
+            #expect(context.method == "POST")
+            #expect(reason.contains("listing the versions to check failed"))
+            let stats = try await session.stats()
+            #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions") == 1)
+            #expect(await session.storedDigests(demo) == [Fixture.digest(1)])
+        }
+    }
 }
