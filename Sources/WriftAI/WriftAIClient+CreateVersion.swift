@@ -128,11 +128,12 @@ extension WriftAIClient {
         do {
             return try await version(model, number: number)
         } catch {
-            throw .createOutcomeUnknown(
-                WriftAIError.Context(method: "GET", path: basePath + "/models/\(model)/versions/\(number)"),
-                digest: digest,
-                reason: "the version was created as number \(number), but reading it failed: \(error)"
-            )
+            throw redact(
+                .createOutcomeUnknown(
+                    WriftAIError.Context(method: "GET", path: basePath + "/models/\(model)/versions/\(number)"),
+                    digest: digest,
+                    reason: "the version was created as number \(number), but reading it failed: \(error)"
+                ))
         }
     }
 }
