@@ -34,11 +34,3 @@ extension WriftAIWriting {
         try await updateConfiguration(id.model, number: id.number, update)
     }
 }
-
-/// How a delete ended.
-public enum DeleteOutcome: Sendable, Equatable {
-    /// The server deleted the version in answer to this call.
-    case deleted
-    /// A retry found the version gone: an earlier attempt deleted it but its answer was lost.
-    case alreadyDeleted
-}
