@@ -55,6 +55,9 @@ public struct EmulatorConfiguration: Sendable {
         public var legacyList: Bool
         /// Seed of the generators that decide which requests fail.
         public var seed: UInt64
+        /// Answer a list request that has a cursor with that same cursor as `next_cursor` (while older
+        /// versions remain), like a broken server whose pagination never advances.
+        public var repeatCursor: Bool
 
         /// Creates fault settings; the defaults inject nothing.
         public init(
@@ -62,13 +65,15 @@ public struct EmulatorConfiguration: Sendable {
             failRate: Double = 0,
             loseResponseRate: Double = 0,
             legacyList: Bool = false,
-            seed: UInt64 = 0
+            seed: UInt64 = 0,
+            repeatCursor: Bool = false
         ) {
             self.latencyMilliseconds = latencyMilliseconds
             self.failRate = failRate
             self.loseResponseRate = loseResponseRate
             self.legacyList = legacyList
             self.seed = seed
+            self.repeatCursor = repeatCursor
         }
     }
 

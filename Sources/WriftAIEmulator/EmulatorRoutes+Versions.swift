@@ -17,6 +17,10 @@ extension EmulatorRoutes {
         }
         let result = VersionPager.page(of: versions, cursor: cursor, pageSize: pageSize)
         let legacy = configuration.faults.legacyList
+        var nextCursor = result.nextCursor?.encoded
+        if configuration.faults.repeatCursor, let given = query.get("cursor"), !given.isEmpty, nextCursor != nil {
+            nextCursor = given
+        }
         let page = Page(
             items: result.items.map { record in
                 ModelVersion(
@@ -26,7 +30,7 @@ extension EmulatorRoutes {
                     containerImageDigest: legacy ? nil : record.containerImageDigest
                 )
             },
-            nextCursor: result.nextCursor?.encoded,
+            nextCursor: nextCursor,
             previousCursor: result.previousCursor?.encoded
         )
         return try JSONResponse.make(page)

@@ -50,6 +50,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Leave container_image_digest out of list items, like older servers.")
     var legacyList = false
 
+    @Flag(help: "Answer a list request that has a cursor with that same cursor as next_cursor, like a broken server.")
+    var repeatCursor = false
+
     @Option(help: "Seed of the fault generators.")
     var seed: UInt64 = 0
 
@@ -130,7 +133,8 @@ struct EmulatorCommand: AsyncParsableCommand {
                 failRate: failRate,
                 loseResponseRate: loseResponseRate,
                 legacyList: legacyList,
-                seed: seed
+                seed: seed,
+                repeatCursor: repeatCursor
             ),
             initialModels: initialModels
         )

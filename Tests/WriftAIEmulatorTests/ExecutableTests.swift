@@ -56,7 +56,7 @@ struct ExecutableTests {
         await stop(process, with: SIGTERM)
     }
 
-    @Test("token file, state file, legacy list and rate-limit options; state survives a SIGINT restart")
+    @Test("token file, state file, legacy list, repeat-cursor and rate-limit options; state survives a SIGINT restart")
     func options() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wriftai-exe-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -67,6 +67,7 @@ struct ExecutableTests {
         let arguments = [
             "--token-file", tokens.path, "--model", "alice/demo", "--state", state,
             "--rate-limit", "0", "--unauthenticated-rate-limit", "0", "--legacy-list", "--seed", "3",
+            "--repeat-cursor",
         ]
 
         let (first, firstPort) = try await start(arguments)
@@ -80,6 +81,15 @@ struct ExecutableTests {
             #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == nil)
             let bob = try await client.send(.get, "/v1/models/alice/demo", token: "bob-secret")
             #expect(bob.status == 404)
+            for seed in 2...11 {
+                _ = try await client.send(
+                    .post, "/v1/models/alice/demo/versions", token: "alice-secret", json: Fixture.versionBody(seed))
+            }
+            let page = try await client.send(.get, "/v1/models/alice/demo/versions?page_size=5", token: "alice-secret")
+            let cursor = try #require(page.json?["next_cursor"]?.stringValue)
+            let repeated = try await client.send(
+                .get, "/v1/models/alice/demo/versions?page_size=5&cursor=\(cursor)", token: "alice-secret")
+            #expect(repeated.json?["next_cursor"]?.stringValue == cursor)
         }
         await stop(first, with: SIGINT)
 

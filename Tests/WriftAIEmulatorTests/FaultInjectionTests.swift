@@ -108,4 +108,23 @@ struct FaultInjectionTests {
             #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == .string(Fixture.digest(1)))
         }
     }
+
+    @Test("repeat-cursor answers a cursored list with the same cursor, while older versions remain")
+    func repeatCursor() async throws {
+        try await withEmulator(Fixture.configuration(faults: .init(repeatCursor: true))) { client, _ in
+            for seed in 1...12 {
+                _ = try await client.send(
+                    .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))
+            }
+            let first: Page<ModelVersion> = try await client.send(
+                .get, "/v1/models/alice/demo/versions?page_size=5", token: Users.alice).decode()
+            #expect(first.items.map(\.number) == [12, 11, 10, 9, 8])
+            let cursor = try #require(first.nextCursor)
+            let second: Page<ModelVersion> = try await client.send(
+                .get, "/v1/models/alice/demo/versions?page_size=5&cursor=\(cursor)", token: Users.alice
+            ).decode()
+            #expect(second.items.map(\.number) == [7, 6, 5, 4, 3])
+            #expect(second.nextCursor == cursor)
+        }
+    }
 }

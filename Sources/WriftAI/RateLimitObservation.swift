@@ -1,0 +1,40 @@
+import Foundation
+
+/// What one answer's `x-ratelimit-*` headers said about the caller's current rate-limit window.
+struct RateLimitObservation: Sendable, Equatable {
+    /// Requests allowed per window.
+    var limit: Int?
+    /// Requests left in the window when the server counted this one.
+    var remaining: Int?
+    /// When the window ends, as Unix time in seconds.
+    var reset: Double?
+    /// Whether the answer was a 429.
+    var wasRateLimited: Bool
+
+    /// Reads the headers; `lookup` returns a header's first value. `now` is the current Unix time, used
+    /// when a server gives `x-ratelimit-reset` (or `retry-after`) as seconds from now rather than a time.
+    init(status: Int, now: Double, lookup: (String) -> String?) {
+        limit = lookup("x-ratelimit-limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        remaining = lookup("x-ratelimit-remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        if let value = lookup("x-ratelimit-reset").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+            // Small values are a delay in seconds, large ones a Unix time.
+            reset = value < 1_000_000_000 ? now + value : value
+        } else if status == 429,
+            let delay = lookup("retry-after").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) })
+        {
+            reset = now + delay
+        }
+        wasRateLimited = status == 429
+    }
+
+    /// Creates an observation from known values.
+    init(limit: Int?, remaining: Int?, reset: Double?, wasRateLimited: Bool = false) {
+        self.limit = limit
+        self.remaining = remaining
+        self.reset = reset
+        self.wasRateLimited = wasRateLimited
+    }
+
+    /// Whether the answer carried any rate-limit information.
+    var isEmpty: Bool { limit == nil && remaining == nil && reset == nil && !wasRateLimited }
+}

@@ -1,0 +1,103 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import Metrics
+import Synchronization
+import WriftAIModels
+
+/// The WriftAI API client: typed operations, one shared pace under the rate limit, safe retries.
+///
+/// All requests of one client share one ``RequestPacer`` token bucket, so any number of concurrent
+/// callers together stay within the server's limit. Reads, configuration updates and deletes are
+/// retried under the ``RetryPolicy``; a create whose outcome is unknown is resolved by looking for its
+/// digest before it is ever sent again.
+///
+/// The client owns an `HTTPClient`: call ``shutdown()`` once done.
+public final class WriftAIClient: WriftAIWriting {
+    /// The configuration the client was made with.
+    public let configuration: Configuration
+
+    let baseURL: String
+    /// The base URL's path (e.g. `/v1`), prefixed to paths in error contexts.
+    let basePath: String
+    let httpClient: HTTPClient
+    let pacer: RequestPacer
+    let metrics: RequestMetrics
+    let logger: Logger
+    let redact: Redactor
+    private let isShutDown = Mutex(false)
+
+    /// Creates a client.
+    ///
+    /// - Parameters:
+    ///   - configuration: Server, token, timeouts, retries and pacing.
+    ///   - logger: Where requests are logged (at `debug`, retries at `notice`); the token never is.
+    ///   - metricsFactory: Where request counts go; `nil` uses the process-wide `MetricsSystem`.
+    /// - Throws: ``WriftAIError/configuration(_:)`` when the configuration is unusable, such as a plain
+    ///   `http://` base URL on a host that is not loopback without ``Configuration/Server/allowInsecureHTTP``.
+    public init(
+        configuration: Configuration,
+        logger: Logger = Logger(label: "wriftsync.api"),
+        metricsFactory: (any MetricsFactory)? = nil
+    ) throws(WriftAIError) {
+        let base = try configuration.validatedBaseURL()
+        var httpConfiguration = HTTPClient.Configuration(
+            redirectConfiguration: .disallow,
+            timeout: HTTPClient.Configuration.Timeout(
+                connect: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)),
+                read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
+            )
+        )
+        if let caFile = configuration.server.additionalCAFile {
+            guard FileManager.default.isReadableFile(atPath: caFile) else {
+                throw .configuration("cannot read the CA file \(caFile)")
+            }
+            var tls = httpConfiguration.tlsConfiguration ?? .makeClientConfiguration()
+            tls.additionalTrustRoots = [.file(caFile)]
+            httpConfiguration.tlsConfiguration = tls
+        }
+        self.configuration = configuration
+        self.baseURL = base
+        self.basePath = URLComponents(string: base)?.path ?? ""
+        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        self.pacer = RequestPacer(pacing: configuration.pacing)
+        self.metrics = RequestMetrics(factory: metricsFactory)
+        self.logger = logger
+        self.redact = Redactor(token: configuration.token)
+    }
+
+    /// Shuts the underlying HTTP client down; later calls fail with a transport error. Calling it twice
+    /// is harmless.
+    public func shutdown() async throws {
+        let alreadyDone = isShutDown.withLock { done in
+            defer { done = true }
+            return done
+        }
+        guard !alreadyDone else { return }
+        try await httpClient.shutdown()
+    }
+
+    /// Creates a client, runs `body` with it and shuts it down afterwards, also when `body` throws.
+    public static func withClient<Value: Sendable>(
+        configuration: Configuration,
+        logger: Logger = Logger(label: "wriftsync.api"),
+        metricsFactory: (any MetricsFactory)? = nil,
+        _ body: (WriftAIClient) async throws -> Value
+    ) async throws -> Value {
+        let client = try WriftAIClient(configuration: configuration, logger: logger, metricsFactory: metricsFactory)
+        let value: Value
+        do {
+            value = try await body(client)
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try await client.shutdown()
+        return value
+    }
+
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+}

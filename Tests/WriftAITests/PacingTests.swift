@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+@testable import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+
+@Suite("Pacing under the rate limit")
+struct PacingTests {
+    @Test("60 requests from concurrent callers against a 20/s limit: no 429, and at least 2.5 s")
+    func underTheLimit() async throws {
+        let emulator = Fixture.emulator(rateLimit: .init(authenticated: 20, unauthenticated: 1))
+        // The client's defaults: 3/s until the server's headers say 20/s, 4 in flight, retries on.
+        try await withSession(emulator: emulator, configure: { $0.pacing = .init() }) { session in
+            let demo = try Fixture.demo
+            let clock = ContinuousClock()
+            let start = clock.now
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<6 {
+                    group.addTask {
+                        for _ in 0..<10 { _ = try await session.client.model(demo) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let elapsed = clock.now - start
+            let stats = try await session.stats()
+            #expect(stats.rateLimited == 0)
+            #expect(stats.total == 60)
+            #expect(elapsed >= .milliseconds(2500), "60 requests at 20/s took \(elapsed)")
+            #expect(await session.client.pacer.currentRate == 20)
+        }
+    }
+
+    @Test("a client configured faster than the server follows the server's headers: no 429")
+    func followsTheServer() async throws {
+        let emulator = Fixture.emulator(rateLimit: .init(authenticated: 10, unauthenticated: 1))
+        try await withSession(emulator: emulator, configure: {
+            $0.pacing = .init(requestsPerSecond: 200, maxInFlight: 4)
+            $0.retry = .never
+        }) { session in
+            let demo = try Fixture.demo
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for _ in 0..<4 {
+                    group.addTask {
+                        for _ in 0..<6 { _ = try await session.client.model(demo) }
+                    }
+                }
+                try await group.waitForAll()
+            }
+            let stats = try await session.stats()
+            #expect(stats.rateLimited == 0)
+            #expect(stats.total == 24)
+        }
+    }
+
+    @Test("without server headers the configured rate spaces requests")
+    func configuredRate() async throws {
+        try await withSession(configure: { $0.pacing = .init(requestsPerSecond: 10) }) { session in
+            let demo = try Fixture.demo
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<6 { _ = try await session.client.model(demo) }
+            // Six requests at 10/s: five gaps of 100 ms.
+            #expect(clock.now - start >= .milliseconds(500))
+        }
+    }
+
+    @Test("no more requests in flight than allowed, and callers are served in arrival order")
+    func inFlightAndFairness() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 2))
+        let first = try await pacer.acquire()
+        let second = try await pacer.acquire()
+        let order = OrderRecorder()
+        var tasks: [Task<Void, any Error>] = []
+        for index in 0..<5 {
+            tasks.append(Task {
+                let permit = try await pacer.acquire()
+                await order.append(index)
+                await pacer.finish(permit, observation: nil)
+            })
+            // Queue them one by one, so that arrival order is known.
+            while await pacer.waitingCount < index + 1 { await Task.yield() }
+        }
+        #expect(await order.values.isEmpty, "nobody passes while 2 requests are in flight")
+        await pacer.finish(first, observation: nil)
+        await pacer.finish(second, observation: nil)
+        for task in tasks { try await task.value }
+        #expect(await order.values == [0, 1, 2, 3, 4])
+    }
+
+    @Test("a waiting caller that is cancelled leaves the queue")
+    func cancellation() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 1))
+        let held = try await pacer.acquire()
+        let waiting = Task { try await pacer.acquire() }
+        while await pacer.waitingCount < 1 { await Task.yield() }
+        waiting.cancel()
+        await #expect(throws: CancellationError.self) { _ = try await waiting.value }
+        #expect(await pacer.waitingCount == 0)
+        await pacer.finish(held, observation: nil)
+        let next = try await pacer.acquire()
+        await pacer.finish(next, observation: nil)
+    }
+
+    @Test("an exhausted window holds requests until its reset")
+    func windowBudget() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4))
+        let permit = try await pacer.acquire()
+        let reset = Date().timeIntervalSince1970 + 0.3
+        await pacer.finish(permit, observation: RateLimitObservation(limit: 5, remaining: 0, reset: reset))
+        let clock = ContinuousClock()
+        let start = clock.now
+        let next = try await pacer.acquire()
+        await pacer.finish(next, observation: nil)
+        #expect(clock.now - start >= .milliseconds(250))
+    }
+}
+
+/// Records the order in which tasks got through.
+actor OrderRecorder {
+    private(set) var values: [Int] = []
+
+    func append(_ value: Int) {
+        values.append(value)
+    }
+}
