@@ -19,6 +19,7 @@ let package = Package(
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
         .library(name: "WriftAI", targets: ["WriftAI"]),
+        .library(name: "LiveState", targets: ["LiveState"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -84,11 +85,20 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Reads the live state for planning; the planner itself stays free of HTTP.
+        .target(
+            name: "LiveState",
+            dependencies: ["Declarations", "Planner", "WriftAI", "WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "wriftsync",
             dependencies: [
                 "GitSource",
                 "Declarations",
+                "Planner",
+                "LiveState",
+                "WriftAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -106,7 +116,8 @@ let package = Package(
         ),
         .testTarget(
             name: "GitSourceTests",
-            dependencies: ["GitSource"],
+            // Also the end-to-end tests of the wriftsync executable, which need the emulator.
+            dependencies: ["GitSource", "WriftAIEmulator", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -2,11 +2,11 @@ import ArgumentParser
 import GitSource
 
 @main
-struct WriftSyncCommand: ParsableCommand {
+struct WriftSyncCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wriftsync",
         abstract: "GitOps for WriftAI model versions: make the live versions match the ones declared in git.",
         version: GitSourceVersion.string,
-        subcommands: [SourceCommand.self, ValidateCommand.self, SchemaCommand.self]
+        subcommands: [SourceCommand.self, ValidateCommand.self, PlanCommand.self, SchemaCommand.self]
     )
 }

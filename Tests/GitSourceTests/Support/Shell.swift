@@ -114,3 +114,11 @@ final class TemporaryDirectory: Sendable {
         try? FileManager.default.removeItem(atPath: path)
     }
 }
+
+/// Runs blocking work (a subprocess, a wait) on a thread of its own, so that it does not hold one of
+/// the few cooperative threads that an in-process server (the emulator) needs to answer it.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+import WriftAIModels
+
+/// Version details on disk. Versions are immutable and numbers never reused, so details keyed by API host,
+/// model, number and `created_at` never go stale; a version deleted and recreated differs in `created_at`.
+public struct VersionDetailsCache: Sendable {
+    /// `<cache>/api/<host>`.
+    public let directory: String
+
+    /// A cache for the API at `baseURL` under `cacheDirectory`.
+    public init(cacheDirectory: String, baseURL: String) {
+        let host = URL(string: baseURL).map { url in
+            [url.host, url.port.map(String.init)].compactMap { $0 }.joined(separator: "-")
+        } ?? "api"
+        directory = "\(cacheDirectory)/api/\(Self.safe(host))"
+    }
+
+    func path(model: String, number: Int, createdAt: String) -> String {
+        "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))/\(number)-\(Self.safe(createdAt)).json"
+    }
+
+    /// The cached details, or nil (a missing or unreadable entry is simply a miss).
+    public func details(model: String, number: Int, createdAt: String) -> ModelVersionDetails? {
+        guard let data = FileManager.default.contents(atPath: path(model: model, number: number, createdAt: createdAt)) else { return nil }
+        return try? JSONDecoder().decode(ModelVersionDetails.self, from: data)
+    }
+
+    /// Stores details; failures are ignored (the cache only saves requests, it is never the truth).
+    public func store(_ details: ModelVersionDetails, model: String) {
+        let target = path(model: model, number: details.number, createdAt: details.createdAt)
+        guard let data = try? JSONEncoder().encode(details) else { return }
+        let folder = (target as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
+        if rename(temporary, target) != 0 { unlink(temporary) }
+    }
+
+    private static func safe(_ text: String) -> String {
+        String(text.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
+    }
+}

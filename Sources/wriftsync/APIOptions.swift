@@ -1,0 +1,44 @@
+import ArgumentParser
+import Foundation
+import WriftAI
+
+/// The flags every subcommand that talks to the WriftAI API shares.
+struct APIOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("WriftAI API base URL (default: $WRIFTAI_API_BASE_URL, else https://api.wrift.ai/v1).", valueName: "url"))
+    var apiUrl: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the API token (default: $WRIFTAI_ACCESS_TOKEN).", valueName: "file"))
+    var tokenFile: String?
+
+    @Option(name: .long, help: ArgumentHelp("Requests per second to the API (the server's own limit headers are followed too).", valueName: "n"))
+    var rateLimit: Double = 3
+
+    @Option(name: .long, help: ArgumentHelp("API requests in flight at once.", valueName: "n"))
+    var concurrency: Int = 4
+
+    @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for the API, added to the system's.", valueName: "file"))
+    var apiCaFile: String?
+
+    @Flag(name: .long, help: "Allow a plain http:// API URL on a host that is not loopback (the token would travel unencrypted).")
+    var insecureHttp = false
+
+    func validate() throws {
+        guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
+        guard concurrency > 0 else { throw ValidationError("--concurrency must be positive.") }
+    }
+
+    /// A client configured from these flags and the environment. The caller shuts it down.
+    func makeClient() throws -> WriftAIClient {
+        var configuration = try WriftAIClient.Configuration.fromEnvironment(tokenFile: tokenFile)
+        if let apiUrl { configuration.server.baseURL = apiUrl }
+        configuration.server.allowInsecureHTTP = insecureHttp
+        configuration.server.additionalCAFile = apiCaFile
+        configuration.pacing.requestsPerSecond = rateLimit
+        configuration.pacing.maxInFlight = concurrency
+        return try WriftAIClient(configuration: configuration)
+    }
+
+    var baseURL: String {
+        apiUrl ?? ProcessInfo.processInfo.environment[WriftAIClient.Configuration.baseURLVariable] ?? WriftAIClient.Configuration.Server.defaultBaseURL
+    }
+}

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Declarations
+import Foundation
+import GitSource
+import LiveState
+import Planner
+import WriftAI
+
+/// `wriftsync plan`: what apply would do, for a reviewer (text, Markdown) or a script (JSON).
+struct PlanCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plan",
+        abstract: "Compare the declarations with the live versions and print the changes apply would make (changes nothing)."
+    )
+
+    @OptionGroup var git: GitOptions
+    @OptionGroup var api: APIOptions
+
+    @Option(name: .long, help: "Output format: text, markdown or json.")
+    var format: PlanFormat = .text
+
+    @Option(name: .long, help: ArgumentHelp("Also save the plan (JSON) here, for a later `apply --plan`.", valueName: "file"))
+    var out: String?
+
+    @Flag(name: .long, help: "Exit 2 when the plan has changes, 0 when it has none (1 is always an error).")
+    var detailedExitcode = false
+
+    func run() async throws {
+        let plan: Plan
+        switch await Self.makePlan(git: git, api: api) {
+        case let .success(made):
+            plan = made
+        case let .failure(failure):
+            failure.report()
+            throw ExitCode.failure
+        }
+        if let out {
+            do {
+                try plan.encodedJSON().write(to: URL(fileURLWithPath: out), options: .atomic)
+            } catch {
+                printError("cannot save the plan to \(out): \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+        }
+        let colour = format == .text && isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+        print(try format.render(plan, colour: colour), terminator: format == .json ? "\n" : "")
+        if detailedExitcode && plan.summary.hasChanges {
+            throw ExitCode(2)
+        }
+    }
+
+    /// Declarations at the commit, the live state through a read-only client, then the pure planner.
+    static func makePlan(git: GitOptions, api: APIOptions) async -> Result<Plan, PlanningFailure> {
+        let source: DeclarationSource
+        do {
+            source = try DeclarationSource(git: git)
+        } catch {
+            return .failure(.other("\(error)"))
+        }
+        let declarations: [ModelDeclaration]
+        switch source.result {
+        case let .success(models): declarations = models
+        case let .failure(errors): return .failure(.invalid(errors, revision: source.revision))
+        }
+        let client: WriftAIClient
+        do {
+            client = try api.makeClient()
+        } catch {
+            return .failure(.other("\(error)"))
+        }
+        let cache = VersionDetailsCache(
+            cacheDirectory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(),
+            baseURL: api.baseURL
+        )
+        let live: Result<[String: LiveModel], LiveStateError>
+        do {
+            live = .success(try await LiveStateReader(client: ReadOnlyWriftAIClient(client), cache: cache).read(declarations))
+        } catch {
+            live = .failure(error)
+        }
+        try? await client.shutdown()
+        switch live {
+        case let .success(state):
+            let revision = Revision(repository: source.spec.description, ref: source.resolved.name, commit: source.resolved.commit.hex)
+            return .success(Planner.plan(declarations: declarations, live: state, revision: revision, rateLimit: api.rateLimit))
+        case let .failure(error):
+            return .failure(.other(error.description))
+        }
+    }
+}
+
+/// Why no plan could be made.
+enum PlanningFailure: Error {
+    case invalid(DeclarationErrors, revision: String)
+    case other(String)
+
+    func report() {
+        switch self {
+        case let .invalid(errors, revision):
+            for diagnostic in errors.diagnostics {
+                FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+            }
+            printError("\(errors.diagnostics.count) problem\(errors.diagnostics.count == 1 ? "" : "s") in the declarations at \(revision); nothing was planned")
+        case let .other(message):
+            printError(message)
+        }
+    }
+}
+
+extension PlanFormat: ExpressibleByArgument {}
