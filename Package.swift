@@ -91,9 +91,16 @@ let package = Package(
             dependencies: ["Declarations", "Planner", "WriftAI", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
+        // Executes a Plan through a client that can write; the ordering rules are pure and separate.
+        .target(
+            name: "Applier",
+            dependencies: ["Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "wriftsync",
             dependencies: [
+                "Applier",
                 "GitSource",
                 "Declarations",
                 "Planner",
@@ -142,6 +149,14 @@ let package = Package(
                 "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ApplierTests",
+            dependencies: [
+                "Applier", "Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels", "WriftAIEmulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -4,8 +4,10 @@ import GitSource
 
 /// The flags every subcommand that reads the repository shares.
 struct GitOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Repository: https://, http://, ssh://, git://, file:// URL, user@host:path, or a local path.", valueName: "url-or-path"))
-    var repo: String
+    // Optional only because `apply --plan FILE` needs no repository; every other subcommand calls
+    // `requireRepository()` in its `validate()`.
+    @Option(name: .long, help: ArgumentHelp("Repository: https://, http://, ssh://, git://, file:// URL, user@host:path, or a local path (required, except by `apply --plan`).", valueName: "url-or-path"))
+    var repo: String?
 
     @Option(name: .long, help: ArgumentHelp("Branch, tag, or full or abbreviated commit id (default: the remote's HEAD).", valueName: "ref"))
     var ref: String?
@@ -72,8 +74,14 @@ struct GitOptions: ParsableArguments {
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
     }
 
+    /// Fails validation when `--repo` is missing, with the message ArgumentParser gives a required option.
+    func requireRepository() throws {
+        guard repo != nil else { throw ValidationError("Missing expected argument '--repo <url-or-path>'") }
+    }
+
     /// The repository spec and the source configuration these flags describe; reads the secrets.
     func makeSource() throws -> (RepositorySpec, GitSource) {
+        guard let repo else { throw ValidationError("Missing expected argument '--repo <url-or-path>'") }
         let spec = try RepositorySpec(repo)
         var configuration = GitSourceConfiguration(cacheDirectory: cacheDir)
         configuration.fetchTimeout = gitTimeout

@@ -25,6 +25,10 @@ struct PlanCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Exit 2 when the plan has changes, 0 when it has none (1 is always an error).")
     var detailedExitcode = false
 
+    func validate() throws {
+        try git.requireRepository()
+    }
+
     func run() async throws {
         let plan: Plan
         switch await Self.makePlan(git: git, api: api) {

@@ -15,6 +15,10 @@ struct SourceCommand: ParsableCommand {
     @Flag(name: .long, help: "Print JSON instead of text.")
     var json = false
 
+    func validate() throws {
+        try git.requireRepository()
+    }
+
     func run() throws {
         do {
             let (spec, source) = try git.makeSource()

@@ -12,6 +12,10 @@ struct ValidateCommand: ParsableCommand {
 
     @OptionGroup var git: GitOptions
 
+    func validate() throws {
+        try git.requireRepository()
+    }
+
     func run() throws {
         let source: DeclarationSource
         do {

@@ -1,0 +1,91 @@
+import Planner
+
+/// How one planned change ended.
+public enum ActionOutcome: String, Codable, Sendable, CaseIterable {
+    /// The version was created (or found created by the client's unknown-outcome resolution).
+    case created
+    /// The configuration was set.
+    case configured
+    /// The version was deleted.
+    case deleted
+    /// The version was already gone: an earlier, interrupted apply (or someone else) deleted it.
+    case alreadyDeleted = "already_deleted"
+    /// The API call failed; `error` says why.
+    case failed
+    /// Not attempted, because an earlier change of the same model failed.
+    case skipped
+
+    /// Whether the change is done (the live state has what the change wanted).
+    public var isDone: Bool {
+        switch self {
+        case .created, .configured, .deleted, .alreadyDeleted: true
+        case .failed, .skipped: false
+        }
+    }
+}
+
+/// The result of one planned change: the `--format json` per-action record.
+public struct ActionResult: Codable, Sendable, Equatable {
+    /// The index of the change in the plan's `changes`.
+    public var index: Int
+    /// `owner/name`.
+    public var model: String
+    /// What was planned.
+    public var action: ChangeAction
+    /// The version number: the one assigned for a create that succeeded, the planned one otherwise.
+    public var number: Int?
+    /// The version's digest.
+    public var containerImageDigest: String
+    /// The version's release notes, when the plan has them.
+    public var releaseNotes: String?
+    /// How it ended.
+    public var outcome: ActionOutcome
+    /// Why it failed or was skipped.
+    public var error: String?
+
+    /// Creates a result.
+    public init(
+        index: Int,
+        model: String,
+        action: ChangeAction,
+        number: Int?,
+        containerImageDigest: String,
+        releaseNotes: String?,
+        outcome: ActionOutcome,
+        error: String? = nil
+    ) {
+        self.index = index
+        self.model = model
+        self.action = action
+        self.number = number
+        self.containerImageDigest = containerImageDigest
+        self.releaseNotes = releaseNotes
+        self.outcome = outcome
+        self.error = error
+    }
+
+    /// A result for `change` at `index` with its planned number.
+    init(index: Int, change: PlannedChange, outcome: ActionOutcome, number: Int? = nil, error: String? = nil) {
+        self.init(
+            index: index,
+            model: change.model,
+            action: change.action,
+            number: number ?? change.number,
+            containerImageDigest: change.containerImageDigest,
+            releaseNotes: change.releaseNotes,
+            outcome: outcome,
+            error: error
+        )
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case index
+        case model
+        case action
+        case number
+        case containerImageDigest = "container_image_digest"
+        case releaseNotes = "release_notes"
+        case outcome
+        case error
+    }
+}

@@ -1,0 +1,137 @@
+import Planner
+import WriftAI
+import WriftAIModels
+
+/// Executes a ``Plan`` through a client that can write.
+///
+/// Ordering comes from ``ApplySchedule``; this type only runs it:
+/// - every model runs its changes one after another, and models run concurrently (the client's shared
+///   pacing keeps them together under the rate limit);
+/// - the first failure in a model stops that model: its later changes are reported as skipped, so no
+///   delete runs after a failed create or update, and creates never run out of declaration order
+///   (which would make an older declared version the latest);
+/// - a failure never stops other models.
+///
+/// Resumable by construction: creates go through the client's safe create (an unknown outcome is
+/// resolved by the version's digest, never by sending again blindly), and a delete that finds the
+/// version gone counts as done. A killed apply followed by a new plan and apply converges.
+public struct Applier: Sendable {
+    /// The client the changes are made through. A dry run holds only a `ReadOnlyWriftAIClient`, which
+    /// is not a `WriftAIWriting`, so it cannot build an `Applier` at all.
+    public let client: any WriftAIWriting
+
+    /// Creates an applier.
+    public init(client: any WriftAIWriting) {
+        self.client = client
+    }
+
+    /// Applies every change of `plan` and returns what happened to each.
+    ///
+    /// The rails (``ApplyRails``, ``PlanFreshness``) are the caller's to check first: this method
+    /// applies what it is given.
+    ///
+    /// - Parameter onResult: Called as each change completes (or is skipped), from concurrent tasks.
+    public func apply(_ plan: Plan, onResult: @escaping @Sendable (ActionResult) -> Void = { _ in }) async -> ApplyResult {
+        let schedule = ApplySchedule(plan)
+        let results = await withTaskGroup(of: [ActionResult].self, returning: [ActionResult].self) { group in
+            for model in schedule.models {
+                group.addTask { await applyModel(model, onResult: onResult) }
+            }
+            var all: [ActionResult] = []
+            for await results in group { all += results }
+            return all
+        }
+        return ApplyResult(revision: plan.revision, actions: results)
+    }
+
+    /// Runs one model's steps in order, stopping at the first failure.
+    func applyModel(_ model: ApplySchedule.ModelSteps, onResult: @Sendable (ActionResult) -> Void) async -> [ActionResult] {
+        var results: [ActionResult] = []
+        var stoppedBy: ActionResult?
+        for step in model.steps {
+            let result: ActionResult
+            if let failed = stoppedBy {
+                result = ActionResult(
+                    index: step.index, change: step.change, outcome: .skipped,
+                    error: "not attempted because \(ApplyText.verb(failed.action)) \(ApplyText.subject(failed)) failed"
+                )
+            } else {
+                result = await run(step)
+                if result.outcome == .failed { stoppedBy = result }
+            }
+            results.append(result)
+            onResult(result)
+        }
+        return results
+    }
+
+    /// Makes one API call.
+    func run(_ step: ApplySchedule.Step) async -> ActionResult {
+        let change = step.change
+        func failed(_ message: String) -> ActionResult {
+            ActionResult(index: step.index, change: change, outcome: .failed, error: message)
+        }
+        let id: ModelID
+        do {
+            id = try ModelID(parsing: change.model)
+        } catch {
+            return failed(error.description)
+        }
+        switch change.action {
+        case .create:
+            guard let request = change.request else {
+                return failed("the plan has no create payload for this version")
+            }
+            guard request.containerImageDigest.lowercased() == change.containerImageDigest.lowercased() else {
+                return failed("the plan's create payload is for \(request.containerImageDigest), not this version")
+            }
+            let created: ModelVersionDetails
+            do {
+                created = try await client.createVersion(id, request)
+            } catch {
+                return failed(error.description)
+            }
+            if let digest = created.containerImageDigest, digest.lowercased() != change.containerImageDigest.lowercased() {
+                return failed("the API answered with #\(created.number), whose digest is \(digest)")
+            }
+            // Numbers only grow, so a "created" version numbered at or below the one it replaces is
+            // the old version found by its digest: the create did not happen, and deleting the old one
+            // next would lose the digest altogether.
+            if let replaced = change.replaces, created.number <= replaced {
+                return failed("found #\(created.number), the version this create replaces, rather than a new version")
+            }
+            return ActionResult(index: step.index, change: change, outcome: .created, number: created.number)
+
+        case .updateConfiguration:
+            guard let number = change.number, let configuration = change.configuration else {
+                return failed("the plan has no version number or configuration for this update")
+            }
+            let update = ConfigurationUpdate(
+                hardwareIdentifier: configuration.hardwareIdentifier,
+                variableNames: configuration.variableNames
+            )
+            do {
+                _ = try await client.updateConfiguration(id, number: number, update)
+            } catch {
+                return failed(error.description)
+            }
+            return ActionResult(index: step.index, change: change, outcome: .configured)
+
+        case .delete:
+            guard let number = change.number else {
+                return failed("the plan has no version number for this delete")
+            }
+            do {
+                switch try await client.deleteVersion(id, number: number) {
+                case .deleted: return ActionResult(index: step.index, change: change, outcome: .deleted)
+                case .alreadyDeleted: return ActionResult(index: step.index, change: change, outcome: .alreadyDeleted)
+                }
+            } catch .notFound {
+                // Gone before this run: an interrupted apply, or someone else, deleted it. Done either way.
+                return ActionResult(index: step.index, change: change, outcome: .alreadyDeleted)
+            } catch {
+                return failed(error.description)
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Planner
+
+/// The one-line renderings of apply results, printed as each change completes.
+public enum ApplyText {
+    /// `+ created acme/sentiment #12 sha256:ab12cd34ef56…`, `~ configured …`, `- deleted …`,
+    /// `! failed to create …: why`, `  skipped delete …: why`.
+    public static func line(_ result: ActionResult) -> String {
+        let subject = subject(result)
+        switch result.outcome {
+        case .created: return "+ created \(subject)"
+        case .configured: return "~ configured \(subject)"
+        case .deleted: return "- deleted \(subject)"
+        case .alreadyDeleted: return "- deleted \(subject) (already gone)"
+        case .failed: return "! failed to \(verb(result.action)) \(subject): \(sanitized(result.error ?? "unknown error"))"
+        case .skipped: return "  skipped \(verb(result.action)) \(subject): \(sanitized(result.error ?? "not attempted"))"
+        }
+    }
+
+    /// `acme/sentiment #12 sha256:ab12cd34ef56…`, or without the number when there is none yet.
+    static func subject(_ result: ActionResult) -> String {
+        var text = sanitized(result.model)
+        if let number = result.number { text += " #\(number)" }
+        return text + " " + shortDigest(result.containerImageDigest)
+    }
+
+    static func verb(_ action: ChangeAction) -> String {
+        switch action {
+        case .create: "create"
+        case .updateConfiguration: "configure"
+        case .delete: "delete"
+        }
+    }
+
+    /// `sha256:` and the first 12 hex digits, then an ellipsis.
+    public static func shortDigest(_ digest: String) -> String {
+        let prefix = "sha256:"
+        let hex = digest.hasPrefix(prefix) ? digest.dropFirst(prefix.count) : Substring(digest)
+        return sanitized(prefix + hex.prefix(12) + (hex.count > 12 ? "…" : ""))
+    }
+
+    /// `text` with control characters escaped, so an error message from a server cannot drive the
+    /// terminal or break a line.
+    public static func sanitized(_ text: String) -> String {
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x00...0x1F, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069:
+                result += "\\u{" + String(scalar.value, radix: 16) + "}"
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+}

@@ -1,0 +1,45 @@
+import Declarations
+import LiveState
+import Planner
+import WriftAI
+
+/// Whether the live state is still the one a plan was made against.
+///
+/// Only models with changes are re-listed (one listing each): a change elsewhere cannot make this
+/// plan's changes wrong. The comparison is `LiveModel.fingerprint`, the set of
+/// `(number, digest, created_at)`; configuration is left out on purpose, since re-applying one is
+/// harmless while a version that appeared or vanished is not.
+public struct PlanFreshness: Sendable {
+    /// The reads the check makes; a dry run passes a client that cannot write.
+    public let client: any WriftAIReading
+    /// Where version details are cached (used only on servers whose listings lack digests).
+    public let cache: VersionDetailsCache?
+
+    /// Creates a checker.
+    public init(client: any WriftAIReading, cache: VersionDetailsCache?) {
+        self.client = client
+        self.cache = cache
+    }
+
+    /// The models of `plan` with changes whose live fingerprint differs from the plan's, sorted by
+    /// name; empty when the plan is fresh.
+    ///
+    /// - Throws: ``LiveStateError`` when any listing fails: freshness is then unknown, and the caller
+    ///   must not apply.
+    public func staleModels(_ plan: Plan) async throws(LiveStateError) -> [StaleModel] {
+        let changed = Set(plan.changes.map(\.model))
+        guard !changed.isEmpty else { return [] }
+        // Declarations without versions: the reader then lists each model and fetches details only
+        // where a listing lacks a digest — exactly what the fingerprint needs.
+        let probes = changed.sorted().map {
+            ModelDeclaration(model: $0, versions: [], location: SourceLocation(file: "plan", line: 1, column: 1))
+        }
+        let live = try await LiveStateReader(client: client, cache: cache).read(probes)
+        let planned = Dictionary(plan.models.map { ($0.model, $0.liveFingerprint) }, uniquingKeysWith: { first, _ in first })
+        return changed.sorted().compactMap { model in
+            let current = (live[model] ?? LiveModel(model: model, versions: [])).fingerprint
+            let expected = planned[model] ?? nil
+            return expected == current ? nil : StaleModel(model: model, planned: expected, current: current)
+        }
+    }
+}

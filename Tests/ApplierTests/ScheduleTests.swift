@@ -1,0 +1,117 @@
+import Foundation
+import Applier
+import Planner
+import Testing
+import WriftAIModels
+
+/// The pure ordering and rails: values in, values out.
+@Suite struct ScheduleTests {
+    static func change(_ model: String, _ action: ChangeAction, _ seed: Int, number: Int? = nil) -> PlannedChange {
+        PlannedChange(model: model, action: action, number: number, containerImageDigest: Fixture.digest(seed), reason: "test")
+    }
+
+    static func plan(_ changes: [PlannedChange]) -> Plan {
+        Plan(
+            revision: Revision(repository: "r", ref: "main", commit: "c"),
+            summary: PlanSummary(
+                create: changes.count { $0.action == .create },
+                updateConfiguration: changes.count { $0.action == .updateConfiguration },
+                delete: changes.count { $0.action == .delete }, unchanged: 0, warnings: 0),
+            changes: changes, warnings: [], models: [],
+            estimate: PlanEstimate(requests: changes.count, seconds: 0)
+        )
+    }
+
+    @Test func perModelCreatesInPlanOrderThenUpdatesThenDeletesByNumber() {
+        let plan = Self.plan([
+            Self.change("alice/b", .delete, 9, number: 9),
+            Self.change("alice/a", .delete, 5, number: 5),
+            Self.change("alice/a", .create, 30),
+            Self.change("alice/a", .updateConfiguration, 2, number: 2),
+            Self.change("alice/a", .delete, 1, number: 1),
+            Self.change("alice/a", .create, 20),
+            Self.change("alice/b", .create, 40),
+        ])
+        let schedule = ApplySchedule(plan)
+        #expect(schedule.models.map(\.model) == ["alice/b", "alice/a"], "models in the order the plan names them")
+        #expect(schedule.count == 7)
+        let a = schedule.models[1].steps
+        #expect(a.map(\.change.action) == [.create, .create, .updateConfiguration, .delete, .delete])
+        #expect(a.map(\.change.containerImageDigest) == [30, 20, 2, 1, 5].map(Fixture.digest), "creates keep plan order")
+        #expect(a.map(\.index) == [2, 5, 3, 4, 1], "each step keeps its index in the plan")
+        let b = schedule.models[0].steps
+        #expect(b.map(\.change.action) == [.create, .delete], "a create runs before a delete planned earlier")
+    }
+
+    @Test func anEmptyPlanSchedulesNothing() {
+        let schedule = ApplySchedule(Self.plan([]))
+        #expect(schedule.models.isEmpty)
+        #expect(schedule.count == 0)
+    }
+
+    @Test func maxDeletesAllowsTheLimitAndRefusesOneMore() {
+        let ten = Self.plan((1...10).map { Self.change("alice/a", .delete, $0, number: $0) } + [Self.change("alice/a", .create, 99)])
+        #expect(ApplyRails.check(ten, maxDeletes: 10) == nil)
+        let refusal = ApplyRails.check(ten, maxDeletes: 9)
+        #expect(refusal == .tooManyDeletes(planned: 10, limit: 9))
+        #expect(refusal?.description.contains("more than --max-deletes 9") == true)
+        #expect(ApplyRails.check(ten, maxDeletes: 0) != nil)
+        #expect(ApplyRails.check(Self.plan([Self.change("alice/a", .create, 1)]), maxDeletes: 0) == nil, "creates are not limited")
+    }
+
+    @Test func staleRefusalsSayPlanIsStale() {
+        let stale = ApplyRails.Refusal.stale([StaleModel(model: "alice/a", planned: "00ff", current: "ff00")])
+        #expect(stale.description.hasPrefix("plan is stale"))
+        #expect(stale.description.contains("alice/a"))
+        let moved = ApplyRails.Refusal.refMoved(ref: "refs/heads/main", planned: "aaa", current: "bbb")
+        #expect(moved.description.hasPrefix("plan is stale"))
+        #expect(moved.description.contains("nothing was applied"))
+    }
+
+    @Test func resultLinesNameTheModelNumberAndShortDigest() {
+        let created = ActionResult(
+            index: 0, model: "acme/sentiment", action: .create, number: 12,
+            containerImageDigest: "sha256:ab12" + String(repeating: "0", count: 60), releaseNotes: nil, outcome: .created)
+        #expect(ApplyText.line(created) == "+ created acme/sentiment #12 sha256:ab1200000000…")
+        var deleted = created
+        deleted.action = .delete
+        deleted.outcome = .alreadyDeleted
+        #expect(ApplyText.line(deleted).hasPrefix("- deleted acme/sentiment #12 "))
+        #expect(ApplyText.line(deleted).hasSuffix("(already gone)"))
+        var failed = created
+        failed.action = .updateConfiguration
+        failed.outcome = .failed
+        failed.error = "boom\n\u{1B}[31m"
+        #expect(ApplyText.line(failed) == "! failed to configure acme/sentiment #12 sha256:ab1200000000…: boom\\u{a}\\u{1b}[31m")
+    }
+
+    @Test func theResultJSONHasAFormatVersionSnakeCaseKeysAndCounts() throws {
+        let actions = [
+            ActionResult(index: 1, model: "alice/a", action: .delete, number: 1, containerImageDigest: Fixture.digest(1),
+                         releaseNotes: "one", outcome: .alreadyDeleted),
+            ActionResult(index: 0, model: "alice/a", action: .create, number: 3, containerImageDigest: Fixture.digest(3),
+                         releaseNotes: "three", outcome: .created),
+            ActionResult(index: 2, model: "alice/b", action: .updateConfiguration, number: 2, containerImageDigest: Fixture.digest(2),
+                         releaseNotes: nil, outcome: .failed, error: "nope"),
+            ActionResult(index: 3, model: "alice/b", action: .delete, number: 1, containerImageDigest: Fixture.digest(4),
+                         releaseNotes: nil, outcome: .skipped, error: "not attempted"),
+        ]
+        let result = ApplyResult(revision: Revision(repository: "r", ref: "main", commit: "c"), actions: actions)
+        #expect(result.actions.map(\.index) == [0, 1, 2, 3], "results are kept in plan order")
+        #expect(result.summary == ApplySummary(actions))
+        #expect(result.summary.line == "Apply complete: 1 created, 0 configured, 1 deleted, 1 failed.")
+        #expect(result.summary.skipped == 1)
+        #expect(!result.succeeded)
+        let json = try result.encodedJSON()
+        let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        #expect(object["format_version"] as? Int == 1)
+        let first = try #require((object["actions"] as? [[String: Any]])?.first)
+        #expect(first["container_image_digest"] as? String == Fixture.digest(3))
+        #expect(first["outcome"] as? String == "created")
+        let second = try #require((object["actions"] as? [[String: Any]])?[1])
+        #expect(second["outcome"] as? String == "already_deleted")
+        let third = try #require((object["actions"] as? [[String: Any]])?[2])
+        #expect(third["action"] as? String == "update_configuration")
+        #expect(try JSONDecoder().decode(ApplyResult.self, from: json) == result)
+    }
+}

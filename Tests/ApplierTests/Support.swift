@@ -1,0 +1,117 @@
+import Applier
+import Declarations
+import Foundation
+import LiveState
+import Logging
+import Planner
+import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+import Synchronization
+
+/// Fixtures shared by the applier tests: an emulator, a client for it, declarations, and the real
+/// read → plan path that produces the plans the applier is given.
+enum Fixture {
+    static let token = "applier-test-token-5c1e"
+
+    static let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
+
+    /// A digest unique to `seed`.
+    static func digest(_ seed: Int) -> String {
+        let hex = String(seed, radix: 16)
+        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
+    }
+
+    /// An emulator knowing the test token, with no rate limit and the given models.
+    static func emulator(models: [String], faults: EmulatorConfiguration.Faults = .init()) throws -> EmulatorConfiguration {
+        EmulatorConfiguration(
+            authentication: .init(usersByToken: [token: "alice"]),
+            rateLimit: .off,
+            faults: faults,
+            initialModels: try models.map { try InitialModel(parsing: $0) }
+        )
+    }
+
+    /// Runs `body` with a client for `emulator` (fast retries, no client-side rate), then shuts it down.
+    static func withClient<Value: Sendable>(
+        _ emulator: RunningEmulator,
+        _ body: (WriftAIClient) async throws -> Value
+    ) async throws -> Value {
+        let configuration = WriftAIClient.Configuration(
+            server: .init(baseURL: emulator.baseURL),
+            token: AccessToken(token),
+            timeouts: .init(connect: .seconds(5), request: .seconds(20)),
+            retry: RetryPolicy(maxRetries: 4, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40)),
+            pacing: .init(requestsPerSecond: nil)
+        )
+        return try await WriftAIClient.withClient(configuration: configuration, logger: quiet, body)
+    }
+
+    static let quiet: Logger = {
+        var logger = Logger(label: "applier-tests")
+        logger.logLevel = .critical
+        return logger
+    }()
+
+    /// A declared version.
+    static func version(_ seed: Int, notes: String? = nil, configuration: VersionConfiguration? = nil) -> VersionDeclaration {
+        VersionDeclaration(
+            containerImageDigest: digest(seed),
+            releaseNotes: notes ?? "release \(seed)",
+            schemas: schemas,
+            configuration: configuration,
+            location: SourceLocation(file: "models/test.yaml", line: seed, column: 5)
+        )
+    }
+
+    /// A declared model.
+    static func model(
+        _ name: String,
+        _ versions: [VersionDeclaration],
+        keep: [Int] = [],
+        onImmutableChange: ImmutableChangePolicy = .warn
+    ) -> ModelDeclaration {
+        ModelDeclaration(
+            model: name, keep: keep, onImmutableChange: onImmutableChange, versions: versions,
+            location: SourceLocation(file: "models/test.yaml", line: 1, column: 1)
+        )
+    }
+
+    /// Stores versions directly in the emulator, oldest first, as if made long ago.
+    static func seed(_ storage: InMemoryEmulatorStorage, _ model: String, _ seeds: [Int], notes: String? = nil) async throws {
+        let parts = model.split(separator: "/").map(String.init)
+        for (index, seed) in seeds.enumerated() {
+            let draft = VersionDraft(
+                releaseNotes: notes ?? "release \(seed)", containerImageDigest: digest(seed), schemas: schemas,
+                compatibilities: Compatibilities(), configuration: nil,
+                fallbackConfiguration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []),
+                createdAt: "2026-01-01T00:00:\(String(format: "%02d", index)).000Z"
+            )
+            _ = try await storage.createVersion(owner: parts[0], name: parts[1], draft: draft)
+        }
+    }
+
+    /// The live versions of `model` in the emulator, oldest first.
+    static func live(_ storage: InMemoryEmulatorStorage, _ model: String) async -> [VersionRecord] {
+        let parts = model.split(separator: "/").map(String.init)
+        return await storage.versions(owner: parts[0], name: parts[1]) ?? []
+    }
+
+    /// Reads the live state through `client` and plans, as `wriftsync plan` does.
+    static func plan(_ declarations: [ModelDeclaration], client: WriftAIClient) async throws -> Plan {
+        let live = try await LiveStateReader(client: client.readOnly, cache: nil).read(declarations)
+        return Planner.plan(
+            declarations: declarations, live: live,
+            revision: Revision(repository: "/tmp/repo", ref: "refs/heads/main", commit: String(repeating: "a", count: 40))
+        )
+    }
+}
+
+/// Collects the results an apply reports as it goes, in completion order.
+final class ResultLog: Sendable {
+    private let results = Mutex<[ActionResult]>([])
+
+    func append(_ result: ActionResult) { results.withLock { $0.append(result) } }
+
+    var all: [ActionResult] { results.withLock { $0 } }
+}
