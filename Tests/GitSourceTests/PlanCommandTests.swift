@@ -92,6 +92,7 @@ import WriftAIModels
             let planFile = cache.path + "/saved-plan.json"
             let json = try await Self.plan(emulator, repository: repository, cache: cache, ["--format", "json", "--out", planFile, "--detailed-exitcode"])
             #expect(json.status == 2, "changes present")
+            #expect(normalise(json.stdout) == Self.goldenJSON)
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
             #expect(object["format_version"] as? Int == 1)
             let summary = try #require(object["summary"] as? [String: Any])
@@ -113,6 +114,78 @@ import WriftAIModels
         From commit <commit> (refs/heads/main of <repo>).
 
         """
+
+    static let goldenJSON = #"""
+        {
+          "changes" : [
+            {
+              "action" : "create",
+              "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303",
+              "declared_at" : "models/sentiment.yaml:6:5",
+              "model" : "alice/sentiment",
+              "reason" : "declared, not live",
+              "release_notes" : "Third",
+              "request" : {
+                "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303",
+                "release_notes" : "Third",
+                "schemas" : {
+                  "prediction" : {
+                    "input" : {
+                      "type" : "object"
+                    },
+                    "output" : {
+                      "type" : "string"
+                    }
+                  }
+                }
+              }
+            },
+            {
+              "action" : "delete",
+              "container_image_digest" : "sha256:0202020202020202020202020202020202020202020202020202020202020202",
+              "model" : "alice/sentiment",
+              "number" : 2,
+              "reason" : "not declared",
+              "release_notes" : "Second"
+            }
+          ],
+          "estimate" : {
+            "requests" : 2,
+            "seconds" : 0.01
+          },
+          "format_version" : 1,
+          "models" : [
+            {
+              "declared_latest" : {
+                "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303"
+              },
+              "latest_after_apply" : {
+                "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303"
+              },
+              "live_fingerprint" : "84bdddb3a520cbbf",
+              "model" : "alice/sentiment",
+              "suspended" : false
+            }
+          ],
+          "revision" : {
+            "commit" : "<commit>",
+            "ref" : "refs/heads/main",
+            "repository" : "<repo>"
+          },
+          "summary" : {
+            "create" : 1,
+            "delete" : 1,
+            "unchanged" : 1,
+            "update_configuration" : 0,
+            "warnings" : 0
+          },
+          "warnings" : [
+
+          ]
+        }
+
+
+        """#
 
     static let goldenMarkdown = """
         ### WriftSync plan: 1 to create, 0 to configure, 1 to delete
