@@ -16,11 +16,11 @@ import WriftAIModels
             Fixture.model("alice/a", [Fixture.version(1), Fixture.version(3, configuration: gpu), Fixture.version(4), Fixture.version(5)]),
             Fixture.model("alice/b", [Fixture.version(7)]),
         ]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a", "alice/b"]), storage: storage) { emulator in
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a", "alice/b"]), storage: storage, logger: Fixture.quiet) { emulator in
             try await Fixture.seed(storage, "alice/a", [1, 2, 3])
             try await Fixture.withClient(emulator) { client in
                 let plan = try await Fixture.plan(declarations, client: client)
-                #expect(plan.summary == PlanSummary(create: 3, updateConfiguration: 1, delete: 1, unchanged: 2, warnings: 0))
+                #expect(plan.summary == PlanSummary(create: 3, updateConfiguration: 1, delete: 1, unchanged: 1, warnings: 0))
 
                 let log = ResultLog()
                 let result = await Applier(client: client).apply(plan) { log.append($0) }
@@ -53,7 +53,7 @@ import WriftAIModels
             Fixture.model("alice/a", [Fixture.version(10), Fixture.version(11)]),
             Fixture.model("alice/b", [Fixture.version(20)]),
         ]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a", "alice/b"]), storage: storage) { emulator in
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a", "alice/b"]), storage: storage, logger: Fixture.quiet) { emulator in
             try await Fixture.seed(storage, "alice/a", [1])
             try await Fixture.seed(storage, "alice/b", [2])
             try await Fixture.withClient(emulator) { client in
@@ -79,7 +79,7 @@ import WriftAIModels
     @Test func aDeleteThatFindsTheVersionGoneCountsAsDone() async throws {
         let storage = try InMemoryEmulatorStorage()
         let declarations = [Fixture.model("alice/a", [Fixture.version(1)])]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage) { emulator in
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
             try await Fixture.seed(storage, "alice/a", [1, 2, 3])
             try await Fixture.withClient(emulator) { client in
                 let plan = try await Fixture.plan(declarations, client: client)
@@ -98,7 +98,7 @@ import WriftAIModels
     @Test func aReplacementCreatesTheNewVersionBeforeDeletingTheDriftedOne() async throws {
         let storage = try InMemoryEmulatorStorage()
         let declarations = [Fixture.model("alice/a", [Fixture.version(1, notes: "fixed notes")], onImmutableChange: .replace)]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage) { emulator in
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
             try await Fixture.seed(storage, "alice/a", [1], notes: "old notes")
             try await Fixture.withClient(emulator) { client in
                 let plan = try await Fixture.plan(declarations, client: client)
@@ -122,7 +122,7 @@ import WriftAIModels
             Fixture.model("alice/b", [Fixture.version(5, configuration: VersionConfiguration(hardwareIdentifier: "gpu", variableNames: []))]),
             Fixture.model("alice/c", [Fixture.version(9)]),
         ]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a", "alice/b", "alice/c"]), storage: storage) { emulator in
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a", "alice/b", "alice/c"]), storage: storage, logger: Fixture.quiet) { emulator in
             try await Fixture.seed(storage, "alice/a", [1])
             try await Fixture.seed(storage, "alice/b", [5])
             try await Fixture.seed(storage, "alice/c", [9])
@@ -153,7 +153,7 @@ import WriftAIModels
             Fixture.model(model, (0..<6).map { Fixture.version(100 * (index + 1) + $0) })
         }
         let faults = EmulatorConfiguration.Faults(failRate: 0.2, loseResponseRate: 0.3, seed: 42)
-        try await withRunningEmulator(configuration: Fixture.emulator(models: models, faults: faults), storage: storage) { emulator in
+        try await withRunningEmulator(configuration: Fixture.emulator(models: models, faults: faults), storage: storage, logger: Fixture.quiet) { emulator in
             for (index, model) in models.enumerated() {
                 try await Fixture.seed(storage, model, [100 * (index + 1), 900 + index, 950 + index])
             }

@@ -102,6 +102,13 @@ import Glibc
         try await run(["apply"] + flags(emulator, repository, cache) + extra)
     }
 
+    /// `wriftsync plan` with the same flags (and token) as ``apply(_:_:_:_:)``.
+    static func plan(_ emulator: RunningEmulator, _ repository: TestRepository, _ cache: TemporaryDirectory, _ extra: [String] = [])
+        async throws -> SourceCommandTests.Run
+    {
+        try await run(["plan"] + flags(emulator, repository, cache) + extra)
+    }
+
     static func writes(_ stats: EmulatorStats) -> Int {
         stats.requests.filter { writeMethods.contains($0.method) }.reduce(0) { $0 + $1.count }
     }
@@ -148,7 +155,11 @@ import Glibc
             #expect(second.stdout.contains("Nothing to apply."))
             let secondStats = try await PlanCommandTests.stats(emulator)
             #expect(Self.writes(secondStats) == 0, "a second apply makes no write request")
-            #expect(secondStats.total == 2, "one listing per model")
+            #expect(secondStats.total == 2 + 5, "one listing per model, and the details of the 5 new versions once")
+            try await PlanCommandTests.resetStats(emulator)
+            let third = try await Self.apply(emulator, repository, cache)
+            #expect(third.status == 0 && third.stdout.contains("Nothing to apply."))
+            #expect(try await PlanCommandTests.stats(emulator).total == 2, "then one listing per model (details are cached)")
         }
     }
 
@@ -211,7 +222,7 @@ import Glibc
         try await withRunningEmulator(configuration: Self.emulator(["alice/a"]), storage: storage) { emulator in
             try await Self.seed(storage, "alice/a", [1, 2])
             let planFile = cache.path + "/plan.json"
-            let saved = try await PlanCommandTests.plan(emulator, repository: repository, cache: cache, ["--out", planFile])
+            let saved = try await Self.plan(emulator, repository, cache, ["--out", planFile])
             #expect(saved.status == 0, "\(saved.stderr)")
             #expect(saved.stdout.contains("Plan: 1 to create, 0 to configure, 1 to delete."))
 
@@ -234,7 +245,7 @@ import Glibc
             #expect(await Self.live(storage, "alice/a") == before, "nothing changed")
 
             // A plan saved now is fresh, and applying it does exactly what it says.
-            let fresh = try await PlanCommandTests.plan(emulator, repository: repository, cache: cache, ["--out", planFile])
+            let fresh = try await Self.plan(emulator, repository, cache, ["--out", planFile])
             #expect(fresh.stdout.contains("Plan: 1 to create, 0 to configure, 2 to delete."))
             try await PlanCommandTests.resetStats(emulator)
             let applied = try await Self.apply(emulator, nil, cache, ["--plan", planFile, "--auto-approve"])
@@ -253,7 +264,7 @@ import Glibc
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Self.emulator(["alice/a"]), storage: storage) { emulator in
             let planFile = cache.path + "/plan.json"
-            let saved = try await PlanCommandTests.plan(emulator, repository: repository, cache: cache, ["--out", planFile])
+            let saved = try await Self.plan(emulator, repository, cache, ["--out", planFile])
             #expect(saved.status == 0, "\(saved.stderr)")
             try repository.write("models/a.yaml", Self.declaration("alice/a", [1, 2, 3]))
             try repository.commit("another version")
@@ -372,7 +383,7 @@ import Glibc
             #expect(!text.stdout.contains("+ created"))
 
             let planFile = cache.path + "/plan.json"
-            _ = try await PlanCommandTests.plan(emulator, repository: repository, cache: cache, ["--out", planFile])
+            _ = try await Self.plan(emulator, repository, cache, ["--out", planFile])
             let json = try await Self.apply(emulator, nil, cache, ["--dry-run", "--plan", planFile, "--format", "json"])
             #expect(json.status == 0, "\(json.stderr)")
             let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
@@ -489,33 +500,28 @@ import Glibc
         }
         let arguments = { (emulator: RunningEmulator) in ["apply"] + Self.flags(emulator, repository, cache) + ["--auto-approve"] }
 
-        // How long an uninterrupted apply takes here, so that the kill delays fall inside one.
-        let calibration = try InMemoryEmulatorStorage()
-        let duration = try await withRunningEmulator(configuration: configuration, storage: calibration) { emulator in
-            try await seed(calibration)
-            let start = ContinuousClock.now
-            let run = try await Self.run(arguments(emulator))
-            #expect(run.status == 0, "\(run.stderr)")
-            #expect(run.stdout.contains("Apply complete: 30 created, 0 configured, 10 deleted, 0 failed."))
-            return ContinuousClock.now - start
-        }
-
+        // The random moment is drawn as a number of completed changes (1 to 35 of the 40, read from the
+        // lines apply prints as each completes) plus up to 20 ms: unlike a delay in seconds, that lands
+        // mid-apply however loaded the machine is, and the latency keeps requests in flight at the kill.
         var random = SplitMix64(state: 0x5EED_0006)
         var interrupted = 0
         for trial in 1...10 {
+            let completedBeforeKill = Int.random(in: 1...35, using: &random)
+            let jitter = Double.random(in: 0..<0.020, using: &random)
             let storage = try InMemoryEmulatorStorage()
             try await withRunningEmulator(configuration: configuration, storage: storage) { emulator in
                 try await seed(storage)
-                let delay = duration * Double.random(in: 0.05..<0.95, using: &random)
                 let launched = arguments(emulator)
-                let killedBySignal = try await offThePool {
+                let (killedBySignal, output) = try await offThePool {
                     let process = try Self.launch(launched)
                     try (process.standardInput as! Pipe).fileHandleForWriting.close()
-                    Thread.sleep(forTimeInterval: Double(delay.components.seconds) + Double(delay.components.attoseconds) / 1e18)
+                    let output = Self.readUntil(process, completed: completedBeforeKill)
+                    Thread.sleep(forTimeInterval: jitter)
                     kill(process.processIdentifier, SIGKILL)
                     _ = Self.wait(process)
-                    return process.terminationReason == .uncaughtSignal
+                    return (process.terminationReason == .uncaughtSignal, output)
                 }
+                #expect(output.contains("Plan: 30 to create, 0 to configure, 10 to delete."), "trial \(trial): \(output)")
                 let writesBefore = Self.writes(try await PlanCommandTests.stats(emulator))
                 var done = true
                 for (model, digests) in expected where await Self.liveDigests(storage, model) != digests { done = false }
@@ -530,7 +536,22 @@ import Glibc
                 }
             }
         }
-        #expect(interrupted >= 5, "most kills landed mid-apply (\(interrupted) of 10)")
+        #expect(interrupted == 10, "every kill landed mid-apply: after some writes, before convergence")
+    }
+
+    /// Reads the process's stdout until `completed` change lines (`+ `, `~ `, `- `) have appeared after
+    /// the plan, and returns what was read.
+    static func readUntil(_ process: Process, completed: Int) -> String {
+        let handle = (process.standardOutput as! Pipe).fileHandleForReading
+        var text = ""
+        while true {
+            let data = handle.availableData
+            if data.isEmpty { return text }
+            text += String(decoding: data, as: UTF8.self)
+            guard let planEnd = text.range(of: "\nPlan: ") else { continue }
+            let changes = text[planEnd.upperBound...].split(separator: "\n")
+                .filter { $0.hasPrefix("+ created ") || $0.hasPrefix("~ configured ") || $0.hasPrefix("- deleted ") }
+            if changes.count >= completed { return text }
+        }
     }
 }
-
