@@ -115,6 +115,7 @@ struct ApplyCommand: AsyncParsableCommand {
             output: output,
             enabled: isatty(STDERR_FILENO) == 1 && plan.estimate.seconds >= 2
         )
+        progress.start()
         let result = await Applier(client: client).apply(plan) { progress.completed($0) }
         progress.finish()
         output.finish(result, nothingToDo: false)

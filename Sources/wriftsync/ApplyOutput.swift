@@ -92,6 +92,11 @@ final class ApplyProgress: Sendable {
         self.enabled = enabled
     }
 
+    /// Draws the counter before the first change completes.
+    func start() {
+        if enabled { state.withLock { _ in ApplyOutput.write(counter(done: 0), to: .standardError) } }
+    }
+
     func completed(_ result: ActionResult) {
         state.withLock { state in
             state.done += 1
@@ -109,7 +114,8 @@ final class ApplyProgress: Sendable {
     /// far when that is slower (retries, server limits).
     private func counter(done: Int) -> String {
         let elapsed = ContinuousClock.now - started
-        let seen = (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) / Double(max(done, 1))
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seen = done > 0 ? seconds / Double(done) : 0
         let perChange = max(rateLimit > 0 ? 1 / rateLimit : 0, seen)
         let left = Int((Double(total - done) * perChange).rounded(.up))
         return "[\(done)/\(total)] about \(left) s left"
