@@ -1,29 +1,5 @@
 import Planner
 
-/// How one planned change ended.
-public enum ActionOutcome: String, Codable, Sendable, CaseIterable {
-    /// The version was created (or found created by the client's unknown-outcome resolution).
-    case created
-    /// The configuration was set.
-    case configured
-    /// The version was deleted.
-    case deleted
-    /// The version was already gone: an earlier, interrupted apply (or someone else) deleted it.
-    case alreadyDeleted = "already_deleted"
-    /// The API call failed; `error` says why.
-    case failed
-    /// Not attempted, because an earlier change of the same model failed.
-    case skipped
-
-    /// Whether the change is done (the live state has what the change wanted).
-    public var isDone: Bool {
-        switch self {
-        case .created, .configured, .deleted, .alreadyDeleted: true
-        case .failed, .skipped: false
-        }
-    }
-}
-
 /// The result of one planned change: the `--format json` per-action record.
 public struct ActionResult: Codable, Sendable, Equatable {
     /// The index of the change in the plan's `changes`.

@@ -42,25 +42,3 @@ public enum ApplyRails {
         return deletes > maxDeletes ? .tooManyDeletes(planned: deletes, limit: maxDeletes) : nil
     }
 }
-
-/// A model whose live versions differ from the ones a plan was made against.
-public struct StaleModel: Sendable, Equatable, CustomStringConvertible {
-    /// `owner/name`.
-    public var model: String
-    /// The fingerprint in the plan.
-    public var planned: String?
-    /// The fingerprint now.
-    public var current: String
-
-    /// Creates a stale-model fact.
-    public init(model: String, planned: String?, current: String) {
-        self.model = model
-        self.planned = planned
-        self.current = current
-    }
-
-    /// `acme/a: fingerprint 0123… is now 4567…`.
-    public var description: String {
-        "\(model): live fingerprint \(planned ?? "none") is now \(current)"
-    }
-}
