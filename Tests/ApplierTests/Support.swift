@@ -35,13 +35,14 @@ enum Fixture {
     /// Runs `body` with a client for `emulator` (fast retries, no client-side rate), then shuts it down.
     static func withClient<Value: Sendable>(
         _ emulator: RunningEmulator,
+        maxRetries: Int = 4,
         _ body: (WriftAIClient) async throws -> Value
     ) async throws -> Value {
         let configuration = WriftAIClient.Configuration(
             server: .init(baseURL: emulator.baseURL),
             token: AccessToken(token),
             timeouts: .init(connect: .seconds(5), request: .seconds(20)),
-            retry: RetryPolicy(maxRetries: 4, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40)),
+            retry: RetryPolicy(maxRetries: maxRetries, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40)),
             pacing: .init(requestsPerSecond: nil)
         )
         return try await WriftAIClient.withClient(configuration: configuration, logger: quiet, body)
