@@ -48,7 +48,7 @@ test: deps venv
 	fi
 	$(SWIFT) test --skip-build
 
-## demo: a git repository of declarations, the emulator, and `wriftsync source` reading the repository.
+## demo: a repository of declarations over git://, the emulator, then wriftsync source, validate and plan.
 demo: build
 	@bash scripts/demo.sh
 

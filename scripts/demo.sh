@@ -39,6 +39,23 @@ step "wriftsync source: fetch the repository and show what it declares"
 step "Again: the mirror is reused, nothing is transferred"
 "$bin/wriftsync" source --repo "git://127.0.0.1:$port/models.git" --path models --cache-dir "$work/cache" | sed -n 4p
 
-step "The live versions of acme/sentiment on the emulator (none yet)"
-curl -s -H "Authorization: Bearer demo-token" "$api/models/acme/sentiment/versions"
+step "wriftsync validate: the declarations are checked offline"
+"$bin/wriftsync" validate --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache"
+
+step "A broken declaration is reported as file:line:column (in a scratch copy)"
+cp -R "$work/repos/models.git" "$work/broken"
+sed -i 's/release_notes: "Initial release"/relase_notes: "Initial release"/' "$work/broken/models/sentiment.yaml"
+git -C "$work/broken" -c user.name=demo -c user.email=demo@example.invalid commit -q -am "typo"
+"$bin/wriftsync" validate --repo "$work/broken" --cache-dir "$work/cache" || true
+
+export WRIFTAI_API_BASE_URL="$api" WRIFTAI_ACCESS_TOKEN=demo-token
+
+step "wriftsync plan: what apply would do (the emulator has no versions yet)"
+"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache"
+
+step "The same plan as Markdown, for a pull-request comment"
+"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --format markdown
+
+step "Requests the emulator served (a plan only reads)"
+curl -s "${api%/v1}/_emulator/stats"
 echo

@@ -33,7 +33,7 @@ struct DocumentParser {
         var model: String?
         if let pair = fields["model"] {
             if let text = reader.string(pair.value, "model") {
-                if Self.isModelName(text) {
+                if NameRules.isValidModel(text) {
                     model = text
                 } else {
                     reader.report(pair.value, "'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"\(text)\"")
@@ -83,7 +83,7 @@ struct DocumentParser {
         if let pair = fields["container_image_digest"] {
             if let text = reader.string(pair.value, "container_image_digest") {
                 let lowered = text.lowercased()
-                if Self.isDigest(lowered) {
+                if NameRules.isValidDigest(lowered) {
                     digest = lowered
                 } else {
                     reader.report(pair.value, "'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"\(text)\"")
@@ -215,20 +215,6 @@ struct DocumentParser {
         }
         guard valid, let hardware else { return nil }
         return VersionConfiguration(hardwareIdentifier: hardware, variableNames: names)
-    }
-
-    static func isModelName(_ text: String) -> Bool {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        return parts.count == 2 && parts.allSatisfy { part in
-            guard let first = part.unicodeScalars.first, part.count <= 100, isAlphanumeric(first) else { return false }
-            return part.unicodeScalars.allSatisfy { isAlphanumeric($0) || $0 == "." || $0 == "_" || $0 == "-" }
-        }
-    }
-
-    static func isDigest(_ text: String) -> Bool {
-        guard text.hasPrefix("sha256:") else { return false }
-        let hex = text.unicodeScalars.dropFirst(7)
-        return hex.count == 64 && hex.allSatisfy { ("0"..."9").contains($0) || ("a"..."f").contains($0) }
     }
 
     static func isVariableName(_ text: String) -> Bool {

@@ -1,3 +1,5 @@
+import WriftAIModels
+
 /// A model's identifier, `owner/name`.
 public struct ModelID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The owning user's name.
@@ -9,10 +11,10 @@ public struct ModelID: Sendable, Hashable, Comparable, CustomStringConvertible {
     ///
     /// - Throws: ``IdentifierError`` when a part is not a valid name.
     public init(owner: String, name: String) throws(IdentifierError) {
-        guard NameRules.isValid(owner) else {
+        guard NameRules.isValidName(owner) else {
             throw IdentifierError(text: "\(owner)/\(name)", expected: "OWNER/NAME", problem: "invalid owner '\(owner)'")
         }
-        guard NameRules.isValid(name) else {
+        guard NameRules.isValidName(name) else {
             throw IdentifierError(text: "\(owner)/\(name)", expected: "OWNER/NAME", problem: "invalid name '\(name)'")
         }
         self.owner = owner
