@@ -56,6 +56,17 @@ step "wriftsync plan: what apply would do (the emulator has no versions yet)"
 step "The same plan as Markdown, for a pull-request comment"
 "$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --format markdown
 
-step "Requests the emulator served (a plan only reads)"
+step "wriftsync apply: make the live versions match (no terminal here, hence --auto-approve)"
+"$bin/wriftsync" apply --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --auto-approve
+
+step "Plan again: nothing left to do"
+"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache"
+
+step "The live versions, newest first"
+sleep 1  # a new rate-limit window: the API allows 3 requests per second per token
+curl -s -H "Authorization: Bearer demo-token" "$api/models/acme/sentiment/versions"
+echo
+
+step "Requests the emulator served (plans only read; apply wrote 2 versions)"
 curl -s "${api%/v1}/_emulator/stats"
 echo

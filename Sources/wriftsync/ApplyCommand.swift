@@ -124,9 +124,9 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// The plan to apply: a fresh one from the repository, or the saved one once proven fresh.
     /// `nil` after printing why there is none.
-    private func preparePlan(reader: any WriftAIReading) async -> Plan? {
+    private func preparePlan(reader: ReadOnlyWriftAIClient) async -> Plan? {
         guard let path = plan else {
-            switch await PlanCommand.makePlan(git: git, api: api) {
+            switch await PlanCommand.makePlan(git: git, api: api, reader: reader) {
             case let .success(plan):
                 return plan
             case let .failure(failure):

@@ -30,10 +30,19 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        let client: WriftAIClient
+        do {
+            client = try api.makeClient()
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+        let made = await Self.makePlan(git: git, api: api, reader: client.readOnly)
+        try? await client.shutdown()
         let plan: Plan
-        switch await Self.makePlan(git: git, api: api) {
-        case let .success(made):
-            plan = made
+        switch made {
+        case let .success(value):
+            plan = value
         case let .failure(failure):
             failure.report()
             throw ExitCode.failure
@@ -54,7 +63,8 @@ struct PlanCommand: AsyncParsableCommand {
     }
 
     /// Declarations at the commit, the live state through a read-only client, then the pure planner.
-    static func makePlan(git: GitOptions, api: APIOptions) async -> Result<Plan, PlanningFailure> {
+    /// The caller's client is used so that one process paces all its requests together.
+    static func makePlan(git: GitOptions, api: APIOptions, reader: ReadOnlyWriftAIClient) async -> Result<Plan, PlanningFailure> {
         let source: DeclarationSource
         do {
             source = try DeclarationSource(git: git)
@@ -66,23 +76,16 @@ struct PlanCommand: AsyncParsableCommand {
         case let .success(models): declarations = models
         case let .failure(errors): return .failure(.invalid(errors, revision: source.revision))
         }
-        let client: WriftAIClient
-        do {
-            client = try api.makeClient()
-        } catch {
-            return .failure(.other("\(error)"))
-        }
         let cache = VersionDetailsCache(
             cacheDirectory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(),
             baseURL: api.baseURL
         )
         let live: Result<[String: LiveModel], LiveStateError>
         do {
-            live = .success(try await LiveStateReader(client: ReadOnlyWriftAIClient(client), cache: cache).read(declarations))
+            live = .success(try await LiveStateReader(client: reader, cache: cache).read(declarations))
         } catch {
             live = .failure(error)
         }
-        try? await client.shutdown()
         switch live {
         case let .success(state):
             let revision = Revision(repository: source.spec.description, ref: source.resolved.name, commit: source.resolved.commit.hex)
