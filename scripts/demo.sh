@@ -60,13 +60,18 @@ step "wriftsync apply: make the live versions match (no terminal here, hence --a
 "$bin/wriftsync" apply --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --auto-approve
 
 step "Plan again: nothing left to do"
-"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache"
+# --detailed-exitcode: 0 means no changes, so the demo checks its own end state.
+"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --detailed-exitcode
 
 step "The live versions, newest first"
 sleep 1  # a new rate-limit window: the API allows 3 requests per second per token
-curl -s -H "Authorization: Bearer demo-token" "$api/models/acme/sentiment/versions"
-echo
+live=$(curl -sf -H "Authorization: Bearer demo-token" "$api/models/acme/sentiment/versions")
+echo "$live"
+count=$(printf '%s' "$live" | grep -o '"number":' | wc -l)
+[ "$count" -eq 2 ] || { echo "demo: expected 2 live versions, found $count" >&2; exit 1; }
 
 step "Requests the emulator served (plans only read; apply wrote 2 versions)"
 curl -s "${api%/v1}/_emulator/stats"
 echo
+
+step "Demo complete: the live versions match the declarations"
