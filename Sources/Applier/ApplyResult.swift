@@ -57,10 +57,6 @@ public struct ApplyResult: Codable, Sendable, Equatable {
 
     /// Pretty-printed JSON with sorted keys, ending in a newline.
     public func encodedJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        try StableJSON.encode(self)
     }
 }

@@ -84,11 +84,7 @@ public struct Plan: Codable, Sendable, Equatable {
     ///
     /// Throws only if a schema holds a number JSON cannot represent (infinity or NaN).
     public func encodedJSON() throws -> Data {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return data
+        try StableJSON.encode(self)
     }
 
     /// Reads a plan saved by ``encodedJSON()``.
