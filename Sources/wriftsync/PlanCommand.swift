@@ -71,11 +71,21 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             return .failure(.other("\(error)"))
         }
-        let declarations: [ModelDeclaration]
+        return await makePlan(source: source, git: git, api: api, reader: reader)
+    }
+
+    /// The plan for the declarations already read into `source`, limited to the models `only` accepts
+    /// (all by default): `run` plans just the models whose files changed since the last commit applied.
+    static func makePlan(
+        source: DeclarationSource, git: GitOptions, api: APIOptions, reader: ReadOnlyWriftAIClient,
+        only: (@Sendable (ModelDeclaration) -> Bool)? = nil
+    ) async -> Result<Plan, PlanningFailure> {
+        var declarations: [ModelDeclaration]
         switch source.result {
         case let .success(models): declarations = models
         case let .failure(errors): return .failure(.invalid(errors, revision: source.revision))
         }
+        if let only { declarations = declarations.filter(only) }
         let cache = VersionDetailsCache(
             cacheDirectory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(),
             baseURL: api.baseURL

@@ -1,0 +1,113 @@
+import Foundation
+import Testing
+import WriftAIEmulator
+import WriftAIModels
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `wriftsync run` end to end: the built executable reconciling a real git repository against the emulator.
+/// The loop's scheduling, metrics and endpoints are tested in-process in ControllerTests.
+@Suite struct RunCommandTests {
+    typealias Apply = ApplyCommandTests
+
+    static func flags(_ emulator: RunningEmulator, _ repository: TestRepository, _ cache: TemporaryDirectory) -> [String] {
+        Apply.flags(emulator, repository, cache) + ["--log-format", "json"]
+    }
+
+    /// GET requests listing a model's versions.
+    static func listings(_ stats: EmulatorStats) -> Int {
+        stats.requests.filter { $0.method == "GET" && $0.route.hasSuffix("{name}/versions") }.reduce(0) { $0 + $1.count }
+    }
+
+    /// Waits (up to a generous limit) until `condition` holds.
+    static func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+        let end = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < end {
+            if try await condition() { return true }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return try await condition()
+    }
+
+    /// Sends SIGTERM and reaps the process (off the cooperative pool).
+    static func terminate(_ process: Process) async throws -> SourceCommandTests.Run {
+        try await offThePool {
+            kill(process.processIdentifier, SIGTERM)
+            return Apply.wait(process)
+        }
+    }
+
+    @Test func onceAppliesEverythingAndExitsLikeApplyAndDryRunOnlyReportsDrift() async throws {
+        let repository = try TestRepository(files: [
+            "models/a.yaml": Apply.declaration("alice/a", [1, 2]),
+            "models/b.yaml": Apply.declaration("alice/b", [3]),
+        ])
+        let cache = try TemporaryDirectory("run")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Apply.emulator(["alice/a", "alice/b"]), storage: storage) { emulator in
+            let first = try await Apply.run(["run", "--once"] + Self.flags(emulator, repository, cache))
+            #expect(first.status == 0, "\(first.stderr)")
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest))
+            #expect(await Apply.liveDigests(storage, "alice/b") == [3].map(Apply.digest))
+            #expect(first.stderr.contains(#""message":"reconcile succeeded""#), "JSON log lines: \(first.stderr)")
+            #expect(first.stderr.components(separatedBy: #""message":"action""#).count - 1 == 3, "one line per action")
+            #expect(!first.stderr.contains(Apply.token), "the token is never logged")
+
+            // Out-of-band: a version deleted through the API. The dry run reports it and writes nothing.
+            _ = try await storage.deleteVersion(owner: "alice", name: "b", number: 1)
+            try await PlanCommandTests.resetStats(emulator)
+            let dry = try await Apply.run(["run", "--once", "--dry-run"] + Self.flags(emulator, repository, cache))
+            #expect(dry.status == 0, "\(dry.stderr)")
+            #expect(dry.stderr.contains("drift: would create") && dry.stderr.contains("alice/b"), "\(dry.stderr)")
+            #expect(Apply.writes(try await PlanCommandTests.stats(emulator)) == 0, "--dry-run never writes")
+            #expect(await Apply.liveDigests(storage, "alice/b").isEmpty)
+
+            // Invalid declarations: exit 1, as apply.
+            try repository.write("models/a.yaml", "model: alice/a\nversions: nope\n")
+            try repository.commit("break a")
+            let broken = try await Apply.run(["run", "--once"] + Self.flags(emulator, repository, cache))
+            #expect(broken.status == 1)
+            #expect(broken.stderr.contains("reconcile failed"))
+        }
+    }
+
+    @Test func theLoopAppliesANewCommitListingOnlyItsModelsCorrectsDriftAndExitsZeroOnSIGTERM() async throws {
+        let repository = try TestRepository(files: [
+            "models/a.yaml": Apply.declaration("alice/a", [1, 2]),
+            "models/b.yaml": Apply.declaration("alice/b", [3]),
+        ])
+        let cache = try TemporaryDirectory("run")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Apply.emulator(["alice/a", "alice/b"]), storage: storage) { emulator in
+            let process = try Apply.launch(
+                ["run", "--interval", "200ms", "--drift-interval", "8s"] + Self.flags(emulator, repository, cache)
+            )
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/b") == [3].map(Apply.digest) })
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest))
+
+            // A second reconciler on the same cache is refused while this one runs.
+            let second = try await Apply.run(["run", "--once"] + Self.flags(emulator, repository, cache))
+            #expect(second.status == 1)
+            #expect(second.stderr.contains("another wriftsync reconciler is running on this cache"), "\(second.stderr)")
+
+            // A commit touching only b: the next tick applies it, listing b alone.
+            try await PlanCommandTests.resetStats(emulator)
+            try repository.write("models/b.yaml", Apply.declaration("alice/b", [3, 4]))
+            try repository.commit("add b v4")
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/b") == [3, 4].map(Apply.digest) })
+            let afterCommit = try await PlanCommandTests.stats(emulator)
+            #expect(Self.listings(afterCommit) == 1, "only alice/b was listed: \(afterCommit.requests)")
+            #expect(Apply.count(afterCommit, "POST") == 1)
+
+            // Drift made through the API is corrected by the next full reconcile.
+            _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 2)
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1].map(Apply.digest))
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest) })
+
+            let stopped = try await Self.terminate(process)
+            #expect(stopped.status == 0, "\(stopped.stderr)")
+            #expect(stopped.stderr.contains("reconciler stopped"))
+        }
+    }
+}
