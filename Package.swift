@@ -144,7 +144,7 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["GitSource", "WriftAIEmulator", "WriftAIModels"],
+            dependencies: ["Controller", "GitSource", "WriftAIEmulator", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

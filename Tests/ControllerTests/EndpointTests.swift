@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func tenQuickWebhooksCoalesceIntoAtMostTwoReconciles() async throws {
-        let fake = FakeReconciler(duration: .milliseconds(100))
+        let fake = FakeReconciler(duration: .seconds(1))
         let status = StatusStore()
         let metrics = ControllerMetrics()
         // A long interval: after the first run, only the webhook brings reconciles.
@@ -135,10 +135,16 @@ import Testing
                 #expect(await eventually { status.current.reconciles == 1 })
                 let body = ByteBuffer(string: "{}")
                 let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
-                for _ in 0..<10 {
-                    try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: signature], body: body) {
-                        #expect($0.status == .accepted)
+                // Sent all at once; each reconcile takes a second, so the burst lands within one run.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<10 {
+                        group.addTask {
+                            try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: signature], body: body) {
+                                #expect($0.status == .accepted)
+                            }
+                        }
                     }
+                    try await group.waitForAll()
                 }
                 #expect(await eventually { status.current.reconciles >= 2 })
                 // Let anything still pending run before counting.

@@ -1,3 +1,4 @@
+import Controller
 import Foundation
 import Testing
 import WriftAIEmulator
@@ -83,8 +84,11 @@ import Glibc
             let process = try Apply.launch(
                 ["run", "--interval", "200ms", "--drift-interval", "8s"] + Self.flags(emulator, repository, cache)
             )
-            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/b") == [3].map(Apply.digest) })
-            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest))
+            // Models are applied concurrently: wait for both.
+            #expect(try await Self.eventually {
+                let b = await Apply.liveDigests(storage, "alice/b"), a = await Apply.liveDigests(storage, "alice/a")
+                return b == [3].map(Apply.digest) && a == [1, 2].map(Apply.digest)
+            })
 
             // A second reconciler on the same cache is refused while this one runs.
             let second = try await Apply.run(["run", "--once"] + Self.flags(emulator, repository, cache))
@@ -108,6 +112,65 @@ import Glibc
             let stopped = try await Self.terminate(process)
             #expect(stopped.status == 0, "\(stopped.stderr)")
             #expect(stopped.stderr.contains("reconciler stopped"))
+        }
+    }
+
+    /// `curl` returning the status code and the body.
+    static func curl(_ arguments: [String]) async throws -> (code: String, body: String) {
+        let output = try await offThePool { try Shell.run(["curl", "-s", "-w", "\n%{http_code}"] + arguments) }
+        let lines = output.components(separatedBy: "\n")
+        return (lines.last ?? "", lines.dropLast().joined(separator: "\n"))
+    }
+
+    @Test func theEndpointsServeOnTheListenAddressAndASignedWebhookAppliesANewCommitAtOnce() async throws {
+        let repository = try TestRepository(files: ["models/a.yaml": Apply.declaration("alice/a", [1])])
+        let cache = try TemporaryDirectory("run")
+        let secrets = try TemporaryDirectory("run-secret")
+        let secretFile = secrets.path + "/webhook"
+        try "s3cret\n".write(toFile: secretFile, atomically: true, encoding: .utf8)
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Apply.emulator(["alice/a"]), storage: storage) { emulator in
+            // Hour-long intervals: after the first reconcile only the webhook can bring another.
+            let process = try Apply.launch(
+                ["run", "--interval", "1h", "--drift-interval", "1h", "--listen", "127.0.0.1:0", "--webhook-secret-file", secretFile]
+                    + Self.flags(emulator, repository, cache)
+            )
+            let line = try await offThePool {
+                let handle = (process.standardOutput as! Pipe).fileHandleForReading
+                var data = Data()
+                while !String(decoding: data, as: UTF8.self).contains("\n") {
+                    let chunk = handle.availableData
+                    if chunk.isEmpty { break }
+                    data.append(chunk)
+                }
+                return String(decoding: data, as: UTF8.self)
+            }
+            let base = try #require(line.components(separatedBy: "\n").first { $0.hasPrefix("listening on http://127.0.0.1:") })
+                .replacingOccurrences(of: "listening on ", with: "")
+            #expect(try await Self.curl([base + "/healthz"]).code == "200")
+            #expect(try await Self.eventually { try await Self.curl([base + "/readyz"]).code == "200" })
+            let head = try repository.head().hex
+            let metrics = try await Self.curl([base + "/metrics"])
+            #expect(metrics.body.contains(#"wriftsync_reconcile_total{result="success"} 1"#), "\(metrics.body)")
+            #expect(metrics.body.contains(#"wriftsync_last_applied_revision_info{commit="\#(head)"} 1"#))
+            #expect(metrics.body.contains(#"wriftsync_api_requests_total{"#))
+            let status = try await Self.curl([base + "/status"])
+            #expect(status.body.contains(#""last_applied_commit" : "\#(head)""#), "\(status.body)")
+
+            try repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
+            try repository.commit("add a v2")
+            let body = #"{"ref":"refs/heads/main"}"#
+            let forged = try await Self.curl(["-X", "POST", "-H", "X-Hub-Signature-256: sha256=" + String(repeating: "0", count: 64), "-d", body, base + "/hooks/git"])
+            #expect(forged.code == "401")
+            try await Task.sleep(for: .milliseconds(500))
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1].map(Apply.digest), "a bad signature does nothing")
+            let signature = WebhookSignature.sign(Array(body.utf8), secret: Array("s3cret".utf8))
+            let signed = try await Self.curl(["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"])
+            #expect(signed.code == "202")
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest) })
+
+            let stopped = try await Self.terminate(process)
+            #expect(stopped.status == 0, "\(stopped.stderr)")
         }
     }
 }
