@@ -99,11 +99,12 @@ let package = Package(
             dependencies: ["Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
-        // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs. What one reconcile
-        // does is given to it (the CLI plans and applies), so the loop is testable with a fake.
+        // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs, and one reconcile
+        // (fetch, plan, apply). The loop takes any `Reconciling`, so it is testable with a fake too.
         .target(
             name: "Controller",
             dependencies: [
+                "Applier", "Declarations", "GitSource", "LiveState", "Planner", "WriftAI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -150,7 +151,7 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller",
+                "Controller", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -52,9 +52,11 @@ public final class ControllerMetrics: Sendable {
     public func record(_ report: ReconcileReport, full: Bool, duration: Duration) {
         counter(report.succeeded ? "success" : "failure").increment()
         durations.record(duration)
-        planned["create"]?.set(to: Double(report.planned.create))
-        planned["update"]?.set(to: Double(report.planned.update))
-        planned["delete"]?.set(to: Double(report.planned.delete))
+        if !report.upToDate {
+            planned["create"]?.set(to: Double(report.planned.create))
+            planned["update"]?.set(to: Double(report.planned.update))
+            planned["delete"]?.set(to: Double(report.planned.delete))
+        }
         dynamic.withLock { state in
             if full && (report.succeeded || !report.driftedModels.isEmpty) {
                 // A full reconcile sees every model: those not drifted now go back to 0.

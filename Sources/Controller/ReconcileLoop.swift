@@ -107,7 +107,7 @@ public final class ReconcileLoop: Service, Sendable {
             status.reconciles += 1
             status.lastRunAt = now
             if let commit = report.commit { status.lastAttemptedCommit = commit }
-            status.lastPlan = report.planned
+            if !report.upToDate { status.lastPlan = report.planned }
             status.nextRunAt = now.addingTimeInterval(delay.seconds)
             if report.succeeded {
                 status.lastAppliedCommit = report.commit ?? status.lastAppliedCommit

@@ -48,11 +48,13 @@ public struct ReconcileReport: Sendable, Equatable {
     public var driftedModels: [String]
     /// Changes made (always 0 in a dry run).
     public var applied: Int
+    /// The commit was already reconciled, so nothing was planned: the last plan's figures still stand.
+    public var upToDate: Bool
 
     /// Creates a report.
     public init(
         commit: String?, succeeded: Bool, error: String? = nil, planned: ChangeCounts = .init(),
-        modelsReconciled: Int = 0, driftedModels: [String] = [], applied: Int = 0
+        modelsReconciled: Int = 0, driftedModels: [String] = [], applied: Int = 0, upToDate: Bool = false
     ) {
         self.commit = commit
         self.succeeded = succeeded
@@ -61,6 +63,7 @@ public struct ReconcileReport: Sendable, Equatable {
         self.modelsReconciled = modelsReconciled
         self.driftedModels = driftedModels
         self.applied = applied
+        self.upToDate = upToDate
     }
 }
 

@@ -108,9 +108,20 @@ struct RunCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode.failure
         }
-        let reconciler = CLIReconciler(
-            git: git, api: api, client: client, dryRun: dryRun, maxDeletes: maxDeletes, logger: logger
-        )
+        let reconciler: RepositoryReconciler
+        do {
+            let (spec, source) = try git.makeSource()
+            reconciler = RepositoryReconciler(
+                spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize,
+                // The dry run only ever holds the read-only view: it has no write methods to call.
+                access: dryRun ? .readOnly(client.readOnly) : .readWrite(client),
+                cache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit, maxDeletes: maxDeletes, logger: logger
+            )
+        } catch {
+            printError("\(error)")
+            try? await client.shutdown()
+            throw ExitCode.failure
+        }
         if once {
             let report = await reconciler.reconcile(ReconcileRequest(full: true, lastAppliedCommit: nil))
             try? await client.shutdown()
@@ -210,106 +221,4 @@ enum LogFormat: String, ExpressibleByArgument, CaseIterable {
     case text
     /// One JSON object per line.
     case json
-}
-
-/// One reconcile as `apply --auto-approve` does it: plan (only the changed models, unless full), check
-/// the rails, apply. With `dryRun` it holds only the read-only client and reports the plan as drift.
-struct CLIReconciler: Reconciling {
-    let git: GitOptions
-    let api: APIOptions
-    let client: WriftAIClient
-    let dryRun: Bool
-    let maxDeletes: Int
-    let logger: Logger
-
-    func reconcile(_ request: ReconcileRequest) async -> ReconcileReport {
-        let git = self.git
-        let source: DeclarationSource
-        do {
-            // libgit2 blocks: keep it off the cooperative pool, which also serves the HTTP endpoints.
-            source = try await onThread { try DeclarationSource(git: git) }
-        } catch {
-            return ReconcileReport(commit: nil, succeeded: false, error: "\(error)")
-        }
-        let commit = source.resolved.commit.hex
-        var only: (@Sendable (ModelDeclaration) -> Bool)?
-        if !request.full, let last = request.lastAppliedCommit {
-            if last == commit {
-                return ReconcileReport(commit: commit, succeeded: true)
-            }
-            if let changed = changedDeclarationFiles(source: source, since: last) {
-                only = { changed.contains($0.location.file) }
-            }
-        }
-        let plan: Plan
-        switch await PlanCommand.makePlan(source: source, git: git, api: api, reader: client.readOnly, only: only) {
-        case let .success(value):
-            plan = value
-        case let .failure(failure):
-            let message: String
-            switch failure {
-            case let .invalid(errors, revision):
-                for diagnostic in errors.diagnostics { logger.error("\(diagnostic)") }
-                message = "\(errors.diagnostics.count) problem(s) in the declarations at \(revision)"
-            case let .other(text):
-                message = text
-            }
-            return ReconcileReport(commit: commit, succeeded: false, error: message)
-        }
-        let counts = ChangeCounts(create: plan.summary.create, update: plan.summary.updateConfiguration, delete: plan.summary.delete)
-        let drifted = Array(Set(plan.changes.map(\.model))).sorted()
-        var report = ReconcileReport(
-            commit: commit, succeeded: true, planned: counts, modelsReconciled: plan.models.count, driftedModels: drifted
-        )
-        if let refusal = ApplyRails.check(plan, maxDeletes: maxDeletes) {
-            report.succeeded = false
-            report.error = refusal.description
-            return report
-        }
-        if dryRun || !plan.summary.hasChanges {
-            for change in plan.changes {
-                logger.info("drift: would \(change.action.rawValue)", metadata: [
-                    "model": "\(change.model)", "number": "\(change.number.map(String.init) ?? "-")", "reason": "\(change.reason)",
-                ])
-            }
-            return report
-        }
-        let logger = self.logger
-        let result = await Applier(client: client).apply(plan) { action in
-            var metadata: Logger.Metadata = [
-                "model": "\(action.model)", "action": "\(action.action.rawValue)",
-                "number": "\(action.number.map(String.init) ?? "-")", "outcome": "\(action.outcome.rawValue)",
-            ]
-            if let error = action.error { metadata["error"] = "\(error)" }
-            if action.outcome == .failed {
-                logger.error("action failed", metadata: metadata)
-            } else {
-                logger.info("action", metadata: metadata)
-            }
-        }
-        report.applied = result.actions.filter(\.outcome.isDone).count
-        if !result.succeeded {
-            report.succeeded = false
-            report.error = result.failures.first.map { "\($0.model): \($0.error ?? "failed")" } ?? "some changes were not applied"
-        }
-        return report
-    }
-
-    /// The declaration files changed between `last` and the new commit, or `nil` when every model must be
-    /// reconciled: a file under --path that is not a declaration (a schema, say) may feed any of them.
-    private func changedDeclarationFiles(source: DeclarationSource, since last: String) -> Set<String>? {
-        guard let old = CommitID(hex: last),
-            let changes = try? source.repository.changes(from: old, to: source.resolved.commit, under: git.path)
-        else { return nil }
-        let paths = changes.allPaths
-        guard paths.allSatisfy({ DeclarationLoader.isDeclarationPath($0, under: git.path) }) else { return nil }
-        return Set(paths)
-    }
-}
-
-/// Runs blocking work on its own thread and awaits it.
-func onThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
 }

@@ -78,3 +78,22 @@ import Testing
         }
     }
 }
+
+@Suite struct UpToDateTests {
+    @Test func aTickFindingNoNewCommitKeepsTheLastPlanFigures() async throws {
+        let fake = FakeReconciler { index in
+            index == 0
+                ? ReconcileReport(commit: "c1", succeeded: true, planned: ChangeCounts(create: 3))
+                : ReconcileReport(commit: "c1", succeeded: true, upToDate: true)
+        }
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        let loop = LoopTests.loop(fake, interval: .milliseconds(10), status: status, metrics: metrics)
+        try await withRunningLoop(loop) {
+            #expect(await eventually { status.current.reconciles >= 3 })
+        }
+        #expect(status.current.lastPlan == ChangeCounts(create: 3))
+        let samples = try #require(prometheusSamples(metrics.render()))
+        #expect(sample(samples, "wriftsync_planned_changes", ["action": "create"]) == 3)
+    }
+}
