@@ -173,4 +173,17 @@ import Glibc
             #expect(stopped.status == 0, "\(stopped.stderr)")
         }
     }
+
+    @Test func badDurationsAndAddressesAreRefusedBeforeAnyWork() async throws {
+        for (flags, message) in [
+            (["--interval", "5x"], "--interval takes a duration"),
+            (["--drift-interval", "soon"], "--drift-interval takes a duration"),
+            (["--jitter", "150%"], "--jitter takes a percentage"),
+            (["--listen", "9090"], "--listen takes host:port"),
+        ] {
+            let result = try await Apply.run(["run", "--repo", "/nonexistent", "--once"] + flags)
+            #expect(result.status == 64, "\(flags): \(result.stderr)")
+            #expect(result.stderr.contains(message), "\(flags): \(result.stderr)")
+        }
+    }
 }
