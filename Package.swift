@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
         .library(name: "WriftAI", targets: ["WriftAI"]),
         .library(name: "LiveState", targets: ["LiveState"]),
+        .library(name: "Controller", targets: ["Controller"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -31,6 +32,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // The one module that sees libgit2; only GitSource imports it.
@@ -97,16 +99,35 @@ let package = Package(
             dependencies: ["Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
+        // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs, and one reconcile
+        // (fetch, plan, apply). The loop takes any `Reconciling`, so it is testable with a fake too.
+        .target(
+            name: "Controller",
+            dependencies: [
+                "Applier", "Declarations", "GitSource", "LiveState", "Planner", "WriftAI",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .executableTarget(
             name: "wriftsync",
             dependencies: [
                 "Applier",
+                "Controller",
                 "GitSource",
                 "Declarations",
                 "Planner",
                 "LiveState",
                 "WriftAI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -124,7 +145,19 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["GitSource", "WriftAIEmulator", "WriftAIModels"],
+            dependencies: ["Controller", "GitSource", "WriftAIEmulator", "WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ControllerTests",
+            dependencies: [
+                "Controller", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Metrics
 import WriftAI
 
 /// The flags every subcommand that talks to the WriftAI API shares.
@@ -28,14 +29,15 @@ struct APIOptions: ParsableArguments {
     }
 
     /// A client configured from these flags and the environment. The caller shuts it down.
-    func makeClient() throws -> WriftAIClient {
+    /// `metricsFactory` receives its request counter (`nil`: the process-wide `MetricsSystem`).
+    func makeClient(metricsFactory: (any MetricsFactory)? = nil) throws -> WriftAIClient {
         var configuration = try WriftAIClient.Configuration.fromEnvironment(tokenFile: tokenFile)
         if let apiUrl { configuration.server.baseURL = apiUrl }
         configuration.server.allowInsecureHTTP = insecureHttp
         configuration.server.additionalCAFile = apiCaFile
         configuration.pacing.requestsPerSecond = rateLimit
         configuration.pacing.maxInFlight = concurrency
-        return try WriftAIClient(configuration: configuration)
+        return try WriftAIClient(configuration: configuration, metricsFactory: metricsFactory)
     }
 
     var baseURL: String {

@@ -1,5 +1,6 @@
 import Applier
 import ArgumentParser
+import Controller
 import Declarations
 import Foundation
 import GitSource

@@ -1,6 +1,8 @@
 import ArgumentParser
+import Controller
 import Foundation
 import GitSource
+import LiveState
 
 /// The flags every subcommand that reads the repository shares.
 struct GitOptions: ParsableArguments {
@@ -102,5 +104,20 @@ struct GitOptions: ParsableArguments {
         if let env { return try Secret.environment(env) }
         if let file { return try Secret.file(file) }
         return nil
+    }
+}
+
+extension GitOptions {
+    /// The cache of version details, beside the repository mirrors.
+    func versionDetailsCache(api: APIOptions) -> VersionDetailsCache {
+        VersionDetailsCache(cacheDirectory: cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(), baseURL: api.baseURL)
+    }
+}
+
+extension DeclarationSource {
+    /// The declarations the flags name: `--repo`, `--ref`, `--path`, `--max-file-size` and the credentials.
+    init(git: GitOptions) throws {
+        let (spec, source) = try git.makeSource()
+        try self.init(spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize)
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Declarations
 import Foundation
 import GitSource
@@ -71,27 +72,20 @@ struct PlanCommand: AsyncParsableCommand {
         } catch {
             return .failure(.other("\(error)"))
         }
-        let declarations: [ModelDeclaration]
-        switch source.result {
-        case let .success(models): declarations = models
-        case let .failure(errors): return .failure(.invalid(errors, revision: source.revision))
-        }
-        let cache = VersionDetailsCache(
-            cacheDirectory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(),
-            baseURL: api.baseURL
+        return await makePlan(source: source, git: git, api: api, reader: reader)
+    }
+
+    /// The plan for the declarations already read into `source` (the planning `run` shares).
+    static func makePlan(source: DeclarationSource, git: GitOptions, api: APIOptions, reader: ReadOnlyWriftAIClient) async
+        -> Result<Plan, PlanningFailure>
+    {
+        let planned = await ReconcilePlanning.plan(
+            source: source, reader: reader, cache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit
         )
-        let live: Result<[String: LiveModel], LiveStateError>
-        do {
-            live = .success(try await LiveStateReader(client: reader, cache: cache).read(declarations))
-        } catch {
-            live = .failure(error)
-        }
-        switch live {
-        case let .success(state):
-            let revision = Revision(repository: source.spec.description, ref: source.resolved.name, commit: source.resolved.commit.hex)
-            return .success(Planner.plan(declarations: declarations, live: state, revision: revision, rateLimit: api.rateLimit))
-        case let .failure(error):
-            return .failure(.other(error.description))
+        switch planned {
+        case let .success(plan): return .success(plan)
+        case let .failure(.invalid(errors, revision)): return .failure(.invalid(errors, revision: revision))
+        case let .failure(.liveState(message)): return .failure(.other(message))
         }
     }
 }

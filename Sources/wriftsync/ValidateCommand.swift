@@ -1,4 +1,5 @@
 import ArgumentParser
+import Controller
 import Declarations
 import Foundation
 import GitSource

@@ -2,25 +2,29 @@ import Declarations
 import Foundation
 import GitSource
 
-/// The declarations at one commit of the repository: fetch, resolve, read `--path`, parse and validate.
-/// Shared by every subcommand that reads declarations.
-struct DeclarationSource {
-    let spec: RepositorySpec
-    let repository: LocalRepository
-    let resolved: ResolvedRef
-    let files: [GitFile]
-    let result: Result<[ModelDeclaration], DeclarationErrors>
+/// The declarations at one commit of the repository: fetch, resolve, read the directory, parse and validate.
+/// Shared by every subcommand that reads declarations, and by the reconciler.
+public struct DeclarationSource: Sendable {
+    /// The repository.
+    public let spec: RepositorySpec
+    /// Its local mirror.
+    public let repository: LocalRepository
+    /// The ref and the commit it resolved to.
+    public let resolved: ResolvedRef
+    /// The declaration files read.
+    public let files: [GitFile]
+    /// The declarations, or every problem found in them.
+    public let result: Result<[ModelDeclaration], DeclarationErrors>
 
-    init(git: GitOptions) throws {
-        let (spec, source) = try git.makeSource()
+    /// Fetches `spec` through `source`, resolves `ref` (the remote's HEAD when `nil`) and loads the
+    /// declarations under `directory`. Blocks while libgit2 fetches.
+    public init(spec: RepositorySpec, source: GitSource, ref: String?, directory: String, maxFileSize: Int) throws {
         let synced = try source.sync(spec)
-        let resolved = try synced.repository.resolve(git.ref)
-        let directory = git.path
-        let files = try synced.repository.files(at: resolved.commit, under: directory, maxFileSize: git.maxFileSize) {
+        let resolved = try synced.repository.resolve(ref)
+        let files = try synced.repository.files(at: resolved.commit, under: directory, maxFileSize: maxFileSize) {
             DeclarationLoader.isDeclarationPath($0, under: directory)
         }
         let repository = synced.repository
-        let maxFileSize = git.maxFileSize
         self.spec = spec
         self.repository = repository
         self.resolved = resolved
@@ -41,5 +45,5 @@ struct DeclarationSource {
     }
 
     /// `abc123def456 (refs/heads/main)`.
-    var revision: String { "\(resolved.commit.short) (\(resolved.name))" }
+    public var revision: String { "\(resolved.commit.short) (\(resolved.name))" }
 }

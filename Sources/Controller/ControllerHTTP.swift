@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status` and `POST /hooks/git`.
+public struct ControllerHTTP: Sendable {
+    /// The largest webhook body read; GitHub's push payloads stay far below it.
+    public static let maxWebhookBody = 5 << 20
+
+    let status: StatusStore
+    let metrics: ControllerMetrics
+    let readinessThreshold: Duration
+    let webhookSecret: [UInt8]?
+    let trigger: @Sendable () -> Void
+    let logger: Logger
+
+    /// Creates the endpoints.
+    /// - Parameters:
+    ///   - webhookSecret: The HMAC key of `POST /hooks/git`; `nil` leaves the hook off (404).
+    ///   - trigger: Called for each correctly signed webhook (the loop coalesces them).
+    public init(
+        status: StatusStore, metrics: ControllerMetrics, readinessThreshold: Duration, webhookSecret: [UInt8]?,
+        logger: Logger, trigger: @escaping @Sendable () -> Void
+    ) {
+        self.status = status
+        self.metrics = metrics
+        self.readinessThreshold = readinessThreshold
+        self.webhookSecret = webhookSecret
+        self.trigger = trigger
+        self.logger = logger
+    }
+
+    /// The routes, for an application or a test client.
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("/healthz") { _, _ in Self.text("ok\n") }
+        router.get("/readyz") { _, _ -> Response in
+            let current = status.current
+            if current.isReady(now: Date(), threshold: readinessThreshold) { return Self.text("ready\n") }
+            let reason = current.lastSuccessAt == nil ? "no reconcile has completed yet" : "reconciles are failing: \(current.lastError ?? "unknown error")"
+            return Self.text("not ready: \(reason)\n", status: .serviceUnavailable)
+        }
+        router.get("/metrics") { _, _ -> Response in
+            Response(
+                status: .ok,
+                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
+            )
+        }
+        router.get("/status") { _, _ -> Response in
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: status.json()))
+            )
+        }
+        router.post("/hooks/git") { request, _ -> Response in
+            guard let secret = webhookSecret else {
+                return Self.text("the webhook is off: start with --webhook-secret-file\n", status: .notFound)
+            }
+            let body = try await request.body.collect(upTo: Self.maxWebhookBody)
+            let signature = request.headers[.hubSignature256]
+            guard WebhookSignature.isValid(signature, body: body.readableBytesView, secret: secret) else {
+                logger.warning("webhook refused: bad or missing signature")
+                return Self.text("bad signature\n", status: .unauthorized)
+            }
+            trigger()
+            logger.info("webhook accepted: reconcile requested")
+            return Self.text("reconcile requested\n", status: .accepted)
+        }
+        return router
+    }
+
+    /// An application serving the routes on `host:port`; `onBound` gets the real port (for port 0).
+    public func application(host: String, port: Int, onBound: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
+        Application(
+            router: router(),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "wriftsync"),
+            onServerRunning: { channel in await onBound(channel.localAddress?.port ?? port) },
+            logger: logger
+        )
+    }
+
+    private static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+    }
+}
+
+// HTTPField itself is not re-exported by Hummingbird; reach its name type through HTTPFields.
+extension HTTPFields.Element.Name {
+    /// GitHub's webhook signature header.
+    public static let hubSignature256 = Self(WebhookSignature.header)!
+}

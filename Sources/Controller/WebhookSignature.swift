@@ -1,0 +1,37 @@
+import Crypto
+import Foundation
+
+/// GitHub's webhook signature: `X-Hub-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>`.
+public enum WebhookSignature {
+    /// The header GitHub sends the signature in.
+    public static let header = "X-Hub-Signature-256"
+
+    /// The header value for `body` signed with `secret` (what a sender computes).
+    public static func sign(_ body: some DataProtocol, secret: some DataProtocol) -> String {
+        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret)))
+        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// Whether `header` is a valid signature of `body` under `secret`. The comparison is constant-time
+    /// (Crypto's `isValidAuthenticationCode`), so a forger learns nothing from the response time.
+    public static func isValid(_ header: String?, body: some DataProtocol, secret: some DataProtocol) -> Bool {
+        guard let header, header.hasPrefix("sha256="), let code = bytes(fromHex: header.dropFirst(7)), code.count == 32 else {
+            return false
+        }
+        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: body, using: SymmetricKey(data: Array(secret)))
+    }
+
+    private static func bytes(fromHex hex: Substring) -> [UInt8]? {
+        guard hex.count % 2 == 0 else { return nil }
+        var result: [UInt8] = []
+        result.reserveCapacity(hex.count / 2)
+        var index = hex.startIndex
+        while index < hex.endIndex {
+            let next = hex.index(index, offsetBy: 2)
+            guard let byte = UInt8(hex[index..<next], radix: 16) else { return nil }
+            result.append(byte)
+            index = next
+        }
+        return result
+    }
+}

@@ -1,0 +1,224 @@
+import Applier
+import ArgumentParser
+import Controller
+import Declarations
+import Foundation
+import GitSource
+import Logging
+import Planner
+import ServiceLifecycle
+import WriftAI
+
+/// `wriftsync run`: the scheduled reconciler (a GitOps controller), or one reconcile with `--once`.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Keep the live versions matching the repository: reconcile on every new commit and every drift interval.",
+        discussion: """
+            Each --interval the repository is fetched; a new commit reconciles the models whose declaration \
+            files changed (every model when another file under --path changed, such as a schema), and every \
+            --drift-interval every model is reconciled, which corrects changes made outside git. Applies \
+            without asking (run implies --auto-approve); the --max-deletes rail still holds. Failures are \
+            retried with exponential backoff, up to the interval. SIGTERM or SIGINT: the reconcile in flight \
+            finishes, nothing new starts, exit 0.
+
+            --once: one full reconcile, exit status as apply's (0 applied or nothing to do, 1 on any error).
+            """
+    )
+
+    @OptionGroup var git: GitOptions
+    @OptionGroup var api: APIOptions
+
+    @Option(name: .long, help: ArgumentHelp("Time between fetches: 30s, 5m, 1h.", valueName: "duration"))
+    var interval: String = "5m"
+
+    @Option(name: .long, help: ArgumentHelp("Random spread of the interval, as a percentage.", valueName: "percent"))
+    var jitter: String = "10%"
+
+    @Option(name: .long, help: ArgumentHelp("Time between full reconciles of every model.", valueName: "duration"))
+    var driftInterval: String = "30m"
+
+    @Option(name: .long, help: ArgumentHelp("How long reconciles may fail before /readyz reports not ready (default: 3 intervals).", valueName: "duration"))
+    var readyThreshold: String?
+
+    @Flag(name: .long, help: "Run one full reconcile and exit.")
+    var once = false
+
+    @Flag(name: .long, help: "Report drift and planned changes; never write (only read requests are made).")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("Serve /healthz, /readyz, /metrics, /status and /hooks/git here (port 0: any free port).", valueName: "host:port"))
+    var listen: String?
+
+    @Option(name: .long, help: ArgumentHelp("File holding the webhook secret; enables POST /hooks/git (HMAC-SHA256, X-Hub-Signature-256).", valueName: "file"))
+    var webhookSecretFile: String?
+
+    @Option(name: .long, help: "Log lines: text, or json (default: text on a terminal, json otherwise).")
+    var logFormat: LogFormat?
+
+    @Option(name: .long, help: ArgumentHelp("Refuse a plan that deletes more versions than this.", valueName: "n"))
+    var maxDeletes: Int = ApplyRails.defaultMaxDeletes
+
+    func validate() throws {
+        try git.requireRepository()
+        guard maxDeletes >= 0 else { throw ValidationError("--max-deletes must not be negative.") }
+        _ = try schedule()
+        if let listen, Self.hostAndPort(listen) == nil {
+            throw ValidationError("--listen takes host:port, such as 127.0.0.1:9090.")
+        }
+    }
+
+    func run() async throws {
+        let format = logFormat ?? (isatty(STDERR_FILENO) == 1 ? .text : .json)
+        LoggingSystem.bootstrap { label in
+            switch format {
+            case .text: return StreamLogHandler.standardError(label: label)
+            case .json: return JSONLogHandler(label: label)
+            }
+        }
+        let logger = Logger(label: "wriftsync.run")
+        let schedule = try schedule()
+        var secret: [UInt8]?
+        if let webhookSecretFile {
+            do {
+                let text = try String(contentsOfFile: webhookSecretFile, encoding: .utf8)
+                secret = Array(text.trimmingCharacters(in: .whitespacesAndNewlines).utf8)
+            } catch {
+                printError("cannot read the webhook secret \(webhookSecretFile): \(error.localizedDescription)")
+                throw ExitCode.failure
+            }
+            if secret?.isEmpty == true {
+                printError("the webhook secret \(webhookSecretFile) is empty")
+                throw ExitCode.failure
+            }
+        }
+        // Held until the process exits: a second reconciler on this cache stops here.
+        let lock: CacheLock
+        do {
+            lock = try CacheLock(directory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory())
+        } catch {
+            printError(error.description)
+            throw ExitCode.failure
+        }
+        let metrics = ControllerMetrics()
+        let client: WriftAIClient
+        do {
+            client = try api.makeClient(metricsFactory: metrics.factory)
+        } catch {
+            printError("\(error)")
+            throw ExitCode.failure
+        }
+        let reconciler: RepositoryReconciler
+        do {
+            let (spec, source) = try git.makeSource()
+            reconciler = RepositoryReconciler(
+                spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize,
+                // The dry run only ever holds the read-only view: it has no write methods to call.
+                access: dryRun ? .readOnly(client.readOnly) : .readWrite(client),
+                cache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit, maxDeletes: maxDeletes, logger: logger
+            )
+        } catch {
+            printError("\(error)")
+            try? await client.shutdown()
+            throw ExitCode.failure
+        }
+        if once {
+            let report = await reconciler.reconcile(ReconcileRequest(full: true, lastAppliedCommit: nil))
+            try? await client.shutdown()
+            withExtendedLifetime(lock) {}
+            if report.succeeded {
+                logger.info("reconcile succeeded", metadata: Self.metadata(report))
+            } else {
+                logger.error("reconcile failed", metadata: Self.metadata(report).merging(["error": "\(report.error ?? "unknown")"]) { $1 })
+                throw ExitCode.failure
+            }
+            return
+        }
+        let status = StatusStore(ControllerStatus(dryRun: dryRun))
+        let loop = ReconcileLoop(reconciler: reconciler, schedule: schedule, status: status, metrics: metrics, logger: logger)
+        // The loop ending (at shutdown) ends the group, the HTTP server with it.
+        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+            .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
+        ]
+        if let listen, let (host, port) = Self.hostAndPort(listen) {
+            let http = ControllerHTTP(
+                status: status, metrics: metrics, readinessThreshold: schedule.readinessThreshold, webhookSecret: secret,
+                logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() }
+            )
+            let application = http.application(host: host, port: port) { bound in
+                // Tests and scripts read this line to learn a port-0 address.
+                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
+            }
+            services.append(.init(service: application))
+        }
+        let group = ServiceGroup(
+            configuration: ServiceGroupConfiguration(
+                services: services, gracefulShutdownSignals: [.sigterm, .sigint], cancellationSignals: [], logger: logger
+            )
+        )
+        logger.info("reconciler started", metadata: [
+            "repository": "\(git.repo ?? "")", "interval_s": "\(schedule.interval.seconds)",
+            "drift_interval_s": "\(schedule.driftInterval.seconds)", "dry_run": "\(dryRun)",
+        ])
+        do {
+            try await group.run()
+        } catch {
+            logger.error("reconciler stopped: \(error)")
+            try? await client.shutdown()
+            throw ExitCode.failure
+        }
+        try? await client.shutdown()
+        withExtendedLifetime(lock) {}
+    }
+
+    /// The schedule the flags describe.
+    private func schedule() throws -> Schedule {
+        guard let interval = DurationText.parse(interval) else {
+            throw ValidationError("--interval takes a duration such as 30s, 5m or 1h.")
+        }
+        guard let drift = DurationText.parse(driftInterval) else {
+            throw ValidationError("--drift-interval takes a duration such as 30s, 5m or 1h.")
+        }
+        guard let jitterFraction = DurationText.parseFraction(jitter) else {
+            throw ValidationError("--jitter takes a percentage between 0% and 100%.")
+        }
+        var threshold: Duration?
+        if let readyThreshold {
+            guard let value = DurationText.parse(readyThreshold) else {
+                throw ValidationError("--ready-threshold takes a duration such as 30s, 5m or 1h.")
+            }
+            threshold = value
+        }
+        // The first retry comes soon; with short test intervals, sooner still.
+        let backoff = min(Duration.seconds(1), interval / 4)
+        return Schedule(interval: interval, jitter: jitterFraction, driftInterval: drift, initialBackoff: backoff, readinessThreshold: threshold)
+    }
+
+    static func hostAndPort(_ text: String) -> (String, Int)? {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
+            return nil
+        }
+        var host = String(text[..<colon])
+        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        return host.isEmpty ? nil : (host, port)
+    }
+
+    static func metadata(_ report: ReconcileReport) -> Logger.Metadata {
+        [
+            "commit": "\(report.commit.map { String($0.prefix(12)) } ?? "-")",
+            "models": "\(report.modelsReconciled)",
+            "create": "\(report.planned.create)",
+            "update": "\(report.planned.update)",
+            "delete": "\(report.planned.delete)",
+            "applied": "\(report.applied)",
+        ]
+    }
+}
+
+/// The formats of `wriftsync run --log-format`.
+enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+    /// Human lines.
+    case text
+    /// One JSON object per line.
+    case json
+}

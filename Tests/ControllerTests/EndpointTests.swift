@@ -1,0 +1,166 @@
+@testable import Controller
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Metrics
+import Synchronization
+import Testing
+
+@Suite struct EndpointTests {
+    static let secret = Array("hook-secret".utf8)
+
+    static func http(_ status: StatusStore, _ metrics: ControllerMetrics, secret: [UInt8]? = EndpointTests.secret, trigger: @escaping @Sendable () -> Void = {})
+        -> some ApplicationProtocol
+    {
+        let endpoints = ControllerHTTP(
+            status: status, metrics: metrics, readinessThreshold: .zero, webhookSecret: secret, logger: testLogger, trigger: trigger
+        )
+        return Application(router: endpoints.router())
+    }
+
+    @Test func healthzIsAlwaysOKAndReadyzFlipsOnFailure() async throws {
+        let fake = FakeReconciler { index in
+            index == 0 ? ReconcileReport(commit: "c1", succeeded: true) : ReconcileReport(commit: "c2", succeeded: false, error: "boom")
+        }
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        let loop = LoopTests.loop(fake, interval: .seconds(3600), backoff: .seconds(3600), status: status, metrics: metrics)
+        try await Self.http(status, metrics, trigger: { loop.trigger() }).test(.router) { client in
+            try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/readyz", method: .get) { response in
+                #expect(response.status == .serviceUnavailable, "no reconcile has completed yet")
+            }
+            try await withRunningLoop(loop) {
+                #expect(await eventually { status.current.reconciles == 1 })
+                try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
+                loop.trigger()
+                #expect(await eventually { status.current.reconciles == 2 })
+                try await client.execute(uri: "/readyz", method: .get) { response in
+                    #expect(response.status == .serviceUnavailable)
+                    #expect(String(decoding: response.body.readableBytesView, as: UTF8.self).contains("boom"))
+                }
+                try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
+                try await client.execute(uri: "/status", method: .get) { response in
+                    #expect(response.status == .ok)
+                    let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
+                    #expect(object["last_attempted_commit"] as? String == "c2")
+                    #expect(object["last_applied_commit"] as? String == "c1")
+                    #expect(object["last_error"] as? String == "boom")
+                    #expect(object["next_run_at"] is String)
+                    #expect(object["last_plan"] is [String: Any])
+                }
+            }
+        }
+    }
+
+    @Test func readinessToleratesFailuresShorterThanTheThreshold() {
+        var status = ControllerStatus()
+        let now = Date()
+        #expect(!status.isReady(now: now, threshold: .seconds(60)))
+        status.lastSuccessAt = now
+        #expect(status.isReady(now: now, threshold: .seconds(60)))
+        status.failingSince = now.addingTimeInterval(-30)
+        #expect(status.isReady(now: now, threshold: .seconds(60)))
+        #expect(!status.isReady(now: now, threshold: .seconds(10)))
+    }
+
+    @Test func metricsIsPrometheusTextAndItsCountersMove() async throws {
+        let fake = FakeReconciler { _ in
+            ReconcileReport(commit: "abc123", succeeded: true, planned: ChangeCounts(create: 2, update: 1, delete: 0), driftedModels: ["alice/a"])
+        }
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        // What the WriftAI client does with the factory it is given.
+        Counter(label: "wriftsync_api_requests_total", dimensions: [("method", "GET"), ("route", "/models/{owner}/{name}/versions"), ("code", "200")], factory: metrics.factory)
+            .increment()
+        let loop = LoopTests.loop(fake, interval: .seconds(3600), status: status, metrics: metrics)
+        try await Self.http(status, metrics).test(.router) { client in
+            let before = try await client.execute(uri: "/metrics", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
+                return try #require(prometheusSamples(String(decoding: response.body.readableBytesView, as: UTF8.self)), "parses as Prometheus text")
+            }
+            #expect(sample(before, "wriftsync_reconcile_total", ["result": "success"]) == 0)
+            #expect(sample(before, "wriftsync_api_requests_total", ["method": "GET", "route": "/models/{owner}/{name}/versions", "code": "200"]) == 1)
+            try await withRunningLoop(loop) {
+                #expect(await eventually { status.current.reconciles == 1 })
+                loop.trigger()
+                #expect(await eventually { status.current.reconciles == 2 })
+            }
+            let after = try await client.execute(uri: "/metrics", method: .get) { response in
+                try #require(prometheusSamples(String(decoding: response.body.readableBytesView, as: UTF8.self)))
+            }
+            #expect(sample(after, "wriftsync_reconcile_total", ["result": "success"]) == 2)
+            #expect(sample(after, "wriftsync_reconcile_duration_seconds_count") == 2)
+            #expect(sample(after, "wriftsync_reconcile_duration_seconds_bucket", ["le": "+Inf"]) == 2)
+            #expect(sample(after, "wriftsync_planned_changes", ["action": "create"]) == 2)
+            #expect(sample(after, "wriftsync_planned_changes", ["action": "update"]) == 1)
+            #expect(sample(after, "wriftsync_planned_changes", ["action": "delete"]) == 0)
+            #expect(sample(after, "wriftsync_drift_detected", ["model": "alice/a"]) == 1)
+            #expect(sample(after, "wriftsync_last_applied_revision_info", ["commit": "abc123"]) == 1)
+            #expect(after.filter { $0.name == "wriftsync_last_applied_revision_info" }.count == 1)
+        }
+    }
+
+    @Test func theWebhookAcceptsAValidSignatureAndRefusesABadOne() async throws {
+        let triggers = Counted()
+        try await Self.http(StatusStore(), ControllerMetrics(), trigger: { triggers.add() }).test(.router) { client in
+            let body = ByteBuffer(string: #"{"ref":"refs/heads/main"}"#)
+            let good = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
+            try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: good], body: body) {
+                #expect($0.status == .accepted)
+            }
+            #expect(triggers.value == 1)
+            let forged = WebhookSignature.sign(body.readableBytesView, secret: Array("guess".utf8))
+            try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: forged], body: body) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/hooks/git", method: .post, body: body) { #expect($0.status == .unauthorized) }
+            #expect(triggers.value == 1, "a bad signature triggers nothing")
+        }
+        try await Self.http(StatusStore(), ControllerMetrics(), secret: nil, trigger: { triggers.add() }).test(.router) { client in
+            try await client.execute(uri: "/hooks/git", method: .post, body: ByteBuffer(string: "{}")) { #expect($0.status == .notFound) }
+        }
+        #expect(triggers.value == 1)
+    }
+
+    @Test func tenQuickWebhooksCoalesceIntoAtMostTwoReconciles() async throws {
+        let fake = FakeReconciler(duration: .seconds(1))
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        // A long interval: after the first run, only the webhook brings reconciles.
+        let loop = LoopTests.loop(fake, interval: .seconds(3600), status: status, metrics: metrics)
+        try await Self.http(status, metrics, trigger: { loop.trigger() }).test(.router) { client in
+            try await withRunningLoop(loop) {
+                #expect(await eventually { status.current.reconciles == 1 })
+                let body = ByteBuffer(string: "{}")
+                let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
+                // Sent all at once; each reconcile takes a second, so the burst lands within one run.
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for _ in 0..<10 {
+                        group.addTask {
+                            try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: signature], body: body) {
+                                #expect($0.status == .accepted)
+                            }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+                #expect(await eventually { status.current.reconciles >= 2 })
+                // Let anything still pending run before counting.
+                #expect(await eventually { fake.inFlight == 0 && status.current.reconciles == fake.finished })
+                try await Task.sleep(for: .milliseconds(300))
+                #expect(await eventually { fake.inFlight == 0 })
+            }
+            let webhookRuns = fake.requests.count - 1
+            #expect(webhookRuns >= 1 && webhookRuns <= 2, "10 webhooks made \(webhookRuns) reconciles")
+        }
+    }
+}
+
+/// A counter safe to bump from any task.
+final class Counted: Sendable {
+    private let count = Mutex(0)
+    func add() { count.withLock { $0 += 1 } }
+    var value: Int { count.withLock { $0 } }
+}

@@ -1,0 +1,99 @@
+@testable import Controller
+import Foundation
+import ServiceLifecycle
+import Testing
+
+@Suite struct LoopTests {
+    static func loop(
+        _ reconciler: FakeReconciler, interval: Duration = .milliseconds(100), drift: Duration = .seconds(3600),
+        backoff: Duration = .milliseconds(10), status: StatusStore = StatusStore(), metrics: ControllerMetrics = ControllerMetrics()
+    ) -> ReconcileLoop {
+        ReconcileLoop(
+            reconciler: reconciler,
+            schedule: Schedule(interval: interval, jitter: 0, driftInterval: drift, initialBackoff: backoff, readinessThreshold: .zero),
+            status: status, metrics: metrics, logger: testLogger
+        )
+    }
+
+    @Test func theFirstRunIsFullThenTicksReconcileWhatChangedSinceTheLastAppliedCommit() async throws {
+        let fake = FakeReconciler { index in ReconcileReport(commit: index < 2 ? "c1" : "c2", succeeded: true) }
+        let loop = Self.loop(fake)
+        try await withRunningLoop(loop) {
+            #expect(await eventually { fake.finished >= 4 })
+        }
+        let requests = fake.requests
+        #expect(requests[0] == ReconcileRequest(full: true, lastAppliedCommit: nil))
+        #expect(requests[1] == ReconcileRequest(full: false, lastAppliedCommit: "c1"))
+        #expect(requests[2] == ReconcileRequest(full: false, lastAppliedCommit: "c1"))
+        #expect(requests[3] == ReconcileRequest(full: false, lastAppliedCommit: "c2"), "the new commit is the base from then on")
+    }
+
+    @Test func aFullReconcileComesBackEveryDriftInterval() async throws {
+        let fake = FakeReconciler()
+        // Ticks every 20ms, a full reconcile every 300ms: most ticks are incremental, some are full.
+        let loop = Self.loop(fake, interval: .milliseconds(20), drift: .milliseconds(300))
+        try await withRunningLoop(loop) {
+            #expect(await eventually { fake.requests.dropFirst().contains { $0.full } })
+        }
+        let requests = fake.requests
+        #expect(requests.first?.full == true)
+        let fullIndex = try #require(requests.dropFirst().firstIndex { $0.full })
+        #expect(fullIndex > 1, "incremental ticks came between the full reconciles")
+        #expect(requests[1..<fullIndex].allSatisfy { !$0.full })
+    }
+
+    @Test func failuresBackOffAndTheLoopRecovers() async throws {
+        // Three failures, then success: the interval is long, so only the backoff can bring the retries.
+        let fake = FakeReconciler { index in
+            index < 3 ? ReconcileReport(commit: "c1", succeeded: false, error: "API down") : ReconcileReport(commit: "c1", succeeded: true)
+        }
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        let loop = Self.loop(fake, interval: .seconds(3600), backoff: .milliseconds(10), status: status, metrics: metrics)
+        try await withRunningLoop(loop) {
+            #expect(await eventually { fake.finished >= 4 })
+            #expect(await eventually { status.current.reconciles >= 4 })
+        }
+        #expect(fake.finished == 4, "after the success the loop waits for the (long) interval")
+        let current = status.current
+        #expect(current.lastError == nil && current.failingSince == nil && current.lastAppliedCommit == "c1")
+        let samples = try #require(prometheusSamples(metrics.render()))
+        #expect(sample(samples, "wriftsync_reconcile_total", ["result": "failure"]) == 3)
+        #expect(sample(samples, "wriftsync_reconcile_total", ["result": "success"]) == 1)
+        #expect(fake.requests.allSatisfy { $0.full }, "until one succeeds, every retry is the full reconcile")
+    }
+
+    @Test func gracefulShutdownLetsTheReconcileInFlightFinishAndStartsNothingNew() async throws {
+        let fake = FakeReconciler(duration: .milliseconds(300))
+        let loop = Self.loop(fake, interval: .milliseconds(1))
+        let group = ServiceGroup(configuration: .init(services: [loop], logger: testLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            #expect(await eventually { fake.inFlight == 1 })
+            let started = fake.requests.count
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            #expect(fake.requests.count == started, "nothing new started")
+            #expect(fake.inFlight == 0 && fake.finished == started, "the reconcile in flight finished")
+        }
+    }
+}
+
+@Suite struct UpToDateTests {
+    @Test func aTickFindingNoNewCommitKeepsTheLastPlanFigures() async throws {
+        let fake = FakeReconciler { index in
+            index == 0
+                ? ReconcileReport(commit: "c1", succeeded: true, planned: ChangeCounts(create: 3))
+                : ReconcileReport(commit: "c1", succeeded: true, upToDate: true)
+        }
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        let loop = LoopTests.loop(fake, interval: .milliseconds(10), status: status, metrics: metrics)
+        try await withRunningLoop(loop) {
+            #expect(await eventually { status.current.reconciles >= 3 })
+        }
+        #expect(status.current.lastPlan == ChangeCounts(create: 3))
+        let samples = try #require(prometheusSamples(metrics.render()))
+        #expect(sample(samples, "wriftsync_planned_changes", ["action": "create"]) == 3)
+    }
+}

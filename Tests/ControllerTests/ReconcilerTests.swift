@@ -1,0 +1,234 @@
+@testable import Controller
+import Foundation
+import GitSource
+import LiveState
+import Synchronization
+import Testing
+import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+
+/// The loop with the real reconciler, in process: a git repository on disk and the emulator on loopback.
+@Suite struct ReconcilerTests {
+    static let token = "controller-test-token"
+
+    static func digest(_ seed: Int) -> String {
+        let hex = String(seed, radix: 16)
+        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
+    }
+
+    static func declaration(_ model: String, _ seeds: [Int]) -> String {
+        var yaml = "model: \(model)\nversions:\n"
+        for seed in seeds {
+            yaml += """
+              - container_image_digest: "\(digest(seed))"
+                release_notes: "v\(seed)"
+                schemas: {prediction: {input: {type: object}, output: {type: string}}}
+
+            """
+        }
+        return yaml
+    }
+
+    static func emulator(_ models: [String]) throws -> EmulatorConfiguration {
+        EmulatorConfiguration(
+            authentication: .init(usersByToken: [token: "alice"]), rateLimit: .off,
+            initialModels: try models.map { try InitialModel(parsing: $0) }
+        )
+    }
+
+    /// A loop reconciling `repository` against `emulator`, run for the duration of `body`.
+    static func withLoop<T: Sendable>(
+        _ repository: GitRepositoryOnDisk, _ emulator: RunningEmulator, dryRun: Bool = false,
+        interval: Duration = .milliseconds(200), backoff: Duration = .milliseconds(50),
+        _ body: (StatusStore, ControllerMetrics) async throws -> T
+    ) async throws -> T {
+        let configuration = WriftAIClient.Configuration(
+            server: .init(baseURL: emulator.baseURL), token: AccessToken(token),
+            retry: RetryPolicy(maxRetries: 0, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(10)),
+            pacing: .init(requestsPerSecond: nil)
+        )
+        let metrics = ControllerMetrics()
+        return try await WriftAIClient.withClient(configuration: configuration, logger: testLogger, metricsFactory: metrics.factory) { client in
+            let reconciler = RepositoryReconciler(
+                spec: try RepositorySpec(repository.path), source: GitSource(configuration: GitSourceConfiguration(cacheDirectory: repository.cache)),
+                ref: "main", directory: "models", maxFileSize: 1 << 20,
+                access: dryRun ? .readOnly(client.readOnly) : .readWrite(client),
+                cache: VersionDetailsCache(cacheDirectory: repository.cache, baseURL: emulator.baseURL),
+                rateLimit: 1000, maxDeletes: 10, logger: testLogger
+            )
+            let status = StatusStore()
+            let loop = ReconcileLoop(
+                reconciler: reconciler,
+                schedule: Schedule(interval: interval, jitter: 0, driftInterval: .seconds(3600), initialBackoff: backoff),
+                status: status, metrics: metrics, logger: testLogger
+            )
+            return try await withRunningLoop(loop) { try await body(status, metrics) }
+        }
+    }
+
+    static func digests(_ storage: InMemoryEmulatorStorage, _ model: String) async -> [String] {
+        let parts = model.split(separator: "/").map(String.init)
+        return (await storage.versions(owner: parts[0], name: parts[1]) ?? []).map(\.containerImageDigest)
+    }
+
+    static func listings(_ emulator: RunningEmulator) async throws -> Int {
+        let stats = try await EmulatorStatsClient.fetch(emulator)
+        return stats.requests.filter { $0.method == "GET" && $0.route.hasSuffix("{name}/versions") }.reduce(0) { $0 + $1.count }
+    }
+
+    static func writes(_ emulator: RunningEmulator) async throws -> Int {
+        let stats = try await EmulatorStatsClient.fetch(emulator)
+        return stats.requests.filter { ["POST", "PATCH", "DELETE"].contains($0.method) }.reduce(0) { $0 + $1.count }
+    }
+
+    @Test func aNewCommitIsAppliedWithinOneIntervalListingOnlyTheChangedModel() async throws {
+        let repository = try await GitRepositoryOnDisk.make(files: [
+            "models/a.yaml": Self.declaration("alice/a", [1, 2]),
+            "models/b.yaml": Self.declaration("alice/b", [3]),
+        ])
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Self.emulator(["alice/a", "alice/b"]), storage: storage, logger: testLogger) { emulator in
+            try await Self.withLoop(repository, emulator) { status, metrics in
+                #expect(await eventually { status.current.lastAppliedCommit != nil })
+                #expect(await Self.digests(storage, "alice/a") == [1, 2].map(Self.digest))
+                #expect(await Self.digests(storage, "alice/b") == [3].map(Self.digest))
+                #expect(try await Self.listings(emulator) == 2, "the first reconcile lists every model")
+
+                try await repository.commit(["models/b.yaml": Self.declaration("alice/b", [3, 4])])
+                let head = try await repository.head()
+                #expect(await eventually { status.current.lastAppliedCommit == head })
+                #expect(await Self.digests(storage, "alice/b") == [3, 4].map(Self.digest))
+                #expect(try await Self.listings(emulator) == 3, "the new commit listed alice/b alone")
+
+                let samples = try #require(prometheusSamples(metrics.render()))
+                #expect(sample(samples, "wriftsync_last_applied_revision_info", ["commit": head]) == 1)
+                #expect(samples.contains { $0.name == "wriftsync_api_requests_total" && $0.labels["method"] == "POST" && $0.value >= 1 },
+                        "the client's request counter lands in the same registry")
+            }
+        }
+    }
+
+    @Test func aDryRunReportsDriftAndNeverWrites() async throws {
+        let repository = try await GitRepositoryOnDisk.make(files: ["models/a.yaml": Self.declaration("alice/a", [1, 2, 3])])
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Self.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
+            try await Self.withLoop(repository, emulator, dryRun: true) { status, metrics in
+                #expect(await eventually { status.current.reconciles >= 3 })
+                #expect(status.current.lastPlan == ChangeCounts(create: 3))
+                let samples = try #require(prometheusSamples(metrics.render()))
+                #expect(sample(samples, "wriftsync_drift_detected", ["model": "alice/a"]) == 1)
+                #expect(sample(samples, "wriftsync_planned_changes", ["action": "create"]) == 3)
+            }
+            #expect(try await Self.writes(emulator) == 0)
+            #expect(await Self.digests(storage, "alice/a").isEmpty)
+        }
+    }
+
+    @Test func aFailingAPIIsRetriedWithBackoffAndTheLoopRecovers() async throws {
+        let repository = try await GitRepositoryOnDisk.make(files: ["models/a.yaml": Self.declaration("alice/a", [1])])
+        let storage = try InMemoryEmulatorStorage()
+        // The model does not exist yet: every listing fails (404) until it is created.
+        try await withRunningEmulator(configuration: Self.emulator([]), storage: storage, logger: testLogger) { emulator in
+            // An hour-long interval: only the backoff can bring the retries.
+            try await Self.withLoop(repository, emulator, interval: .seconds(3600), backoff: .milliseconds(20)) { status, metrics in
+                #expect(await eventually { status.current.reconciles >= 3 })
+                #expect(status.current.lastError != nil && status.current.failingSince != nil)
+                _ = try await storage.createModel(ModelRecord(
+                    id: "model-a", owner: "alice", name: "a", visibility: .private, createdAt: "2026-01-01T00:00:00.000Z"
+                ))
+                #expect(await eventually { status.current.lastAppliedCommit != nil })
+                #expect(status.current.lastError == nil && status.current.failingSince == nil)
+                let samples = try #require(prometheusSamples(metrics.render()))
+                #expect((sample(samples, "wriftsync_reconcile_total", ["result": "failure"]) ?? 0) >= 2)
+                #expect(sample(samples, "wriftsync_reconcile_total", ["result": "success"]) == 1)
+            }
+            #expect(await Self.digests(storage, "alice/a") == [Self.digest(1)])
+        }
+    }
+}
+
+/// Reads the emulator's request stats over HTTP.
+enum EmulatorStatsClient {
+    static func fetch(_ emulator: RunningEmulator) async throws -> EmulatorStats {
+        let url = emulator.statsURL
+        let body = try await onTestThread { try runProcess(["curl", "-sf", url]) }
+        return try JSONDecoder().decode(EmulatorStats.self, from: Data(body.utf8))
+    }
+}
+
+/// A git repository in a temporary directory, with a mirror cache beside it.
+final class GitRepositoryOnDisk: Sendable {
+    let root: String
+    var path: String { root + "/repo" }
+    var cache: String { root + "/cache" }
+
+    /// A repository holding `files` in one commit (made off the cooperative pool).
+    static func make(files: [String: String]) async throws -> GitRepositoryOnDisk {
+        try await onTestThread { try GitRepositoryOnDisk(files: files) }
+    }
+
+    private init(files: [String: String]) throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("controller-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: root + "/repo", withIntermediateDirectories: true)
+        _ = try runProcess(["git", "init", "-q", "-b", "main", root + "/repo"])
+        try write(files)
+        _ = try git(["add", "-A"])
+        _ = try git(["commit", "-q", "-m", "initial"])
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    private func write(_ files: [String: String]) throws {
+        for (file, content) in files {
+            let url = URL(fileURLWithPath: path + "/" + file)
+            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try content.write(to: url, atomically: true, encoding: .utf8)
+        }
+    }
+
+    private func git(_ arguments: [String]) throws -> String {
+        try runProcess(["git", "-C", path, "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"] + arguments)
+    }
+
+    /// Writes `files` and commits them (off the cooperative pool: the emulator runs in this process).
+    func commit(_ files: [String: String]) async throws {
+        try await onTestThread {
+            try self.write(files)
+            _ = try self.git(["add", "-A"])
+            _ = try self.git(["commit", "-q", "-m", "change"])
+        }
+    }
+
+    func head() async throws -> String {
+        try await onTestThread { try self.git(["rev-parse", "HEAD"]) }
+    }
+}
+
+/// Runs a command to completion; its trimmed standard output, or an error when it fails.
+func runProcess(_ command: [String]) throws -> String {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = command
+    var environment = ProcessInfo.processInfo.environment
+    environment["GIT_CONFIG_NOSYSTEM"] = "1"
+    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
+    process.environment = environment
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else {
+        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(command) exited \(process.terminationStatus)"])
+    }
+    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// Blocking work on its own thread, so that the 2-thread cooperative pool keeps serving the emulator.
+func onTestThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

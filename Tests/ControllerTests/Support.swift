@@ -1,0 +1,108 @@
+@testable import Controller
+import Foundation
+import Logging
+import Synchronization
+
+/// A reconciler that records its requests and answers from a script, optionally taking some time.
+final class FakeReconciler: Reconciling {
+    private let state = Mutex<(requests: [ReconcileRequest], inFlight: Int, finished: Int)>(([], 0, 0))
+    private let outcome: @Sendable (Int) -> ReconcileReport
+    private let duration: Duration
+
+    /// `outcome(n)` is the report of the n-th call (from 0).
+    init(duration: Duration = .zero, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .init(commit: "c1", succeeded: true) }) {
+        self.outcome = outcome
+        self.duration = duration
+    }
+
+    func reconcile(_ request: ReconcileRequest) async -> ReconcileReport {
+        let index = state.withLock { state in
+            state.requests.append(request)
+            state.inFlight += 1
+            return state.requests.count - 1
+        }
+        if duration > .zero {
+            // Not cancellable on purpose: the loop must let the reconcile in flight finish.
+            let end = ContinuousClock.now + duration
+            while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
+        }
+        state.withLock {
+            $0.inFlight -= 1
+            $0.finished += 1
+        }
+        return outcome(index)
+    }
+
+    var requests: [ReconcileRequest] { state.withLock { $0.requests } }
+    var finished: Int { state.withLock { $0.finished } }
+    var inFlight: Int { state.withLock { $0.inFlight } }
+}
+
+/// Waits (up to a generous limit) until `condition` holds; returns whether it did.
+func eventually(_ limit: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+    let end = ContinuousClock.now + limit
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
+
+/// Runs `loop` in a task for `body`, then cancels it and waits for it to stop.
+func withRunningLoop<T: Sendable>(_ loop: ReconcileLoop, _ body: () async throws -> T) async throws -> T {
+    let task = Task { try await loop.run() }
+    do {
+        let value = try await body()
+        task.cancel()
+        try await task.value
+        return value
+    } catch {
+        task.cancel()
+        _ = try? await task.value
+        throw error
+    }
+}
+
+/// A quiet logger for tests.
+let testLogger: Logger = {
+    var logger = Logger(label: "controller-tests")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// The lines of a Prometheus text exposition that are samples, checked against the format:
+/// `name{label="value",...} number`. Returns `nil` if any line is malformed.
+func prometheusSamples(_ text: String) -> [(name: String, labels: [String: String], value: Double)]? {
+    var samples: [(name: String, labels: [String: String], value: Double)] = []
+    for line in text.split(separator: "\n", omittingEmptySubsequences: true) {
+        if line.hasPrefix("# HELP ") || line.hasPrefix("# TYPE ") { continue }
+        guard let space = line.lastIndex(of: " ") else { return nil }
+        let valueText = line[line.index(after: space)...]
+        guard let value = valueText == "+Inf" ? Double.infinity : Double(valueText) else { return nil }
+        let series = line[..<space]
+        let name: Substring
+        var labels: [String: String] = [:]
+        if let brace = series.firstIndex(of: "{") {
+            guard series.hasSuffix("}") else { return nil }
+            name = series[..<brace]
+            let inner = series[series.index(after: brace)..<series.index(before: series.endIndex)]
+            for pair in inner.split(separator: ",") {
+                let parts = pair.split(separator: "=", maxSplits: 1)
+                guard parts.count == 2, parts[1].hasPrefix("\""), parts[1].hasSuffix("\""), parts[1].count >= 2 else { return nil }
+                labels[String(parts[0])] = String(parts[1].dropFirst().dropLast())
+            }
+        } else {
+            name = series
+        }
+        guard let first = name.first, first.isLetter || first == "_" || first == ":",
+            name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == ":" })
+        else { return nil }
+        samples.append((String(name), labels, value))
+    }
+    return samples
+}
+
+/// The value of the sample `name` with exactly `labels`, if present.
+func sample(_ samples: [(name: String, labels: [String: String], value: Double)], _ name: String, _ labels: [String: String] = [:]) -> Double? {
+    samples.first { $0.name == name && $0.labels == labels }?.value
+}
