@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["GitSource", "WriftAIEmulator", "WriftAIModels"],
+            dependencies: ["GitSource", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
