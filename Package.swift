@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["Controller", "GitSource", "WriftAIEmulator", "WriftAIModels"],
+            dependencies: ["Controller", "GitSource", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

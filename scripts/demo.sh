@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The quick start: a git repository of declarations served over git://, the WriftAI emulator on loopback,
-# and WriftSync reading the repository. Everything runs on 127.0.0.1 and is cleaned up on exit.
+# The quick start: Examples/config-repo as a git repository served over git://, the WriftAI emulator on
+# loopback (with a state file), and WriftSync planning, applying, following a change and spotting drift.
+# Everything runs on 127.0.0.1 and is cleaned up on exit; the script checks its own final state.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin=$(swift build --show-bin-path)
@@ -10,68 +11,88 @@ cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; r
 trap cleanup EXIT
 
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+commit() { git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid commit -q -am "$1"; }
 
-step "A repository of declarations (Examples/models), committed on main"
-mkdir -p "$work/repos/models.git"
-cp -R Examples/models "$work/repos/models.git/"
-git -C "$work/repos/models.git" init -q -b main
-git -C "$work/repos/models.git" add -A
-git -C "$work/repos/models.git" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "Declare acme/sentiment"
-git -C "$work/repos/models.git" log --oneline
-
-step "Serving it with git daemon on 127.0.0.1"
+repo="$work/repos/config.git"
+step "Examples/config-repo becomes a git repository, served by git daemon on 127.0.0.1"
+mkdir -p "$repo"
+cp -R Examples/config-repo/. "$repo/"
+git -C "$repo" init -q -b main
+git -C "$repo" add -A
+git -C "$repo" -c user.name=demo -c user.email=demo@example.invalid commit -q -m "Declare acme's and globex's models"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$(git --exec-path)/git-daemon" --reuseaddr --export-all --listen=127.0.0.1 --port="$port" --base-path="$work/repos" "$work/repos" 2>"$work/daemon.log" &
 pids+=($!)
 for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/"$port") 2>/dev/null && break; sleep 0.1; done
+url="git://127.0.0.1:$port/config.git"
+find "$repo/models" -name '*.yaml' | sed "s|$repo/||" | sort
 
-step "The WriftAI emulator (user acme, token in a file)"
-echo "acme=demo-token" > "$work/tokens"
-"$bin/wriftai-emulator" --token-file "$work/tokens" --model acme/sentiment --port 0 > "$work/emulator.log" &
+step "The WriftAI emulator: users acme and globex, their models, state saved to a file"
+printf 'acme=demo-acme-token\nglobex=demo-globex-token\n' > "$work/tokens"
+"$bin/wriftai-emulator" --token-file "$work/tokens" --state "$work/emulator-state.json" \
+  --model acme/sentiment --model acme/assistant --model acme/embeddings --model globex/vision-tagger \
+  --port 0 > "$work/emulator.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 100); do grep -q "listening on" "$work/emulator.log" && break; sleep 0.1; done
-cat "$work/emulator.log"
+for _ in $(seq 100); do grep -q "^listening on" "$work/emulator.log" && break; sleep 0.1; done
 api=$(sed -n 's/^listening on //p' "$work/emulator.log")
+echo "listening on $api"
+export WRIFTAI_API_BASE_URL="$api" WRIFTAI_ACCESS_TOKEN=demo-acme-token
+sync=(--repo "$url" --path models/acme --cache-dir "$work/cache")
 
-step "wriftsync source: fetch the repository and show what it declares"
-"$bin/wriftsync" source --repo "git://127.0.0.1:$port/models.git" --ref main --path models --cache-dir "$work/cache"
+step "wriftsync validate: acme's declarations, checked offline"
+"$bin/wriftsync" validate "${sync[@]}"
 
-step "Again: the mirror is reused, nothing is transferred"
-"$bin/wriftsync" source --repo "git://127.0.0.1:$port/models.git" --path models --cache-dir "$work/cache" | sed -n 4p
+step "wriftsync plan: the emulator has no versions yet"
+"$bin/wriftsync" plan "${sync[@]}"
 
-step "wriftsync validate: the declarations are checked offline"
-"$bin/wriftsync" validate --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache"
+step "wriftsync apply --auto-approve"
+"$bin/wriftsync" apply "${sync[@]}" --auto-approve
 
-step "A broken declaration is reported as file:line:column (in a scratch copy)"
-cp -R "$work/repos/models.git" "$work/broken"
-sed -i 's/release_notes: "Initial release"/relase_notes: "Initial release"/' "$work/broken/models/sentiment.yaml"
-git -C "$work/broken" -c user.name=demo -c user.email=demo@example.invalid commit -q -am "typo"
-"$bin/wriftsync" validate --repo "$work/broken" --cache-dir "$work/cache" || true
+step "globex applies its own models from the same repository, with its own token"
+WRIFTAI_ACCESS_TOKEN=demo-globex-token "$bin/wriftsync" apply --repo "$url" --path models/globex --cache-dir "$work/cache" --auto-approve
 
-export WRIFTAI_API_BASE_URL="$api" WRIFTAI_ACCESS_TOKEN=demo-token
+step "Plan again: nothing left to do (exit 0 with --detailed-exitcode)"
+"$bin/wriftsync" plan "${sync[@]}" --detailed-exitcode
 
-step "wriftsync plan: what apply would do (the emulator has no versions yet)"
-"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache"
+step "A commit: sentiment v3 is added and v2 retired (v1 stays: keep: [1])"
+python3 - "$repo/models/acme/sentiment.yaml" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+v2 = text.index('  - container_image_digest: "sha256:6f1b')
+text = text[:v2] + '''  - container_image_digest: "sha256:7a2c3d2e9f8a6e4d1c0a9f8e7d6c5b4a39383736353433323130292827262524"
+    release_notes: "Distilled model: same accuracy, 3x faster"
+    schemas_file: ../../schemas/sentiment-v2.json
+    configuration:
+      hardware_identifier: cpu-2x
+      variable_names: [SENTRY_DSN]
+'''
+open(path, "w").write(text)
+PY
+commit "sentiment: add v3, retire v2"
+git -C "$repo" log --oneline -2
 
-step "The same plan as Markdown, for a pull-request comment"
-"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --format markdown
+step "The plan for that commit, as a reviewer sees it in the pull request (Markdown)"
+"$bin/wriftsync" plan "${sync[@]}" --format markdown
 
-step "wriftsync apply: make the live versions match (no terminal here, hence --auto-approve)"
-"$bin/wriftsync" apply --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --auto-approve
+step "Apply it: the new version is created before the old one is deleted"
+"$bin/wriftsync" apply "${sync[@]}" --auto-approve
 
-step "Plan again: nothing left to do"
-# --detailed-exitcode: 0 means no changes, so the demo checks its own end state.
-"$bin/wriftsync" plan --repo "git://127.0.0.1:$port/models.git" --cache-dir "$work/cache" --detailed-exitcode
-
-step "The live versions, newest first"
+step "Someone deletes a version by hand, outside git"
 sleep 1  # a new rate-limit window: the API allows 3 requests per second per token
-live=$(curl -sf -H "Authorization: Bearer demo-token" "$api/models/acme/sentiment/versions")
-echo "$live"
-count=$(printf '%s' "$live" | grep -o '"number":' | wc -l)
-[ "$count" -eq 2 ] || { echo "demo: expected 2 live versions, found $count" >&2; exit 1; }
+curl -sf -X DELETE -H "Authorization: Bearer demo-acme-token" "$api/models/acme/embeddings/versions/1" -o /dev/null -w "DELETE acme/embeddings #1 -> %{http_code}\n"
 
-step "Requests the emulator served (plans only read; apply wrote 2 versions)"
-curl -s "${api%/v1}/_emulator/stats"
-echo
+step "wriftsync run --once --dry-run: the drift is reported, nothing is written"
+"$bin/wriftsync" run --once --dry-run "${sync[@]}" --log-format text || true
 
-step "Demo complete: the live versions match the declarations"
+step "Checking the end state"
+sleep 1
+for model in sentiment assistant embeddings; do
+  count=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/$model/versions" | { grep -o '"number":' || true; } | wc -l)
+  echo "acme/$model: $count live version(s)"
+  case "$model" in sentiment) want=2 ;; assistant) want=1 ;; embeddings) want=0 ;; esac
+  [ "$count" -eq "$want" ] || { echo "demo: expected $want live versions of acme/$model, found $count" >&2; exit 1; }
+done
+grep -q '"acme' "$work/emulator-state.json" || { echo "demo: the emulator did not save its state" >&2; exit 1; }
+
+step "Demo complete. The drift above is corrected by the next apply, or by wriftsync run within --drift-interval."
