@@ -83,7 +83,8 @@ sleep 1  # a new rate-limit window: the API allows 3 requests per second per tok
 curl -sf -X DELETE -H "Authorization: Bearer demo-acme-token" "$api/models/acme/embeddings/versions/1" -o /dev/null -w "DELETE acme/embeddings #1 -> %{http_code}\n"
 
 step "wriftsync run --once --dry-run: the drift is reported, nothing is written"
-"$bin/wriftsync" run --once --dry-run "${sync[@]}" --log-format text || true
+"$bin/wriftsync" run --once --dry-run "${sync[@]}" --log-format text 2>&1 | tee "$work/drift.log"
+grep -q "model=acme/embeddings .*drift: would create" "$work/drift.log" || { echo "demo: the drift was not reported" >&2; exit 1; }
 
 step "Checking the end state"
 sleep 1
