@@ -10,7 +10,7 @@ public enum ActionOutcome: String, Codable, Sendable, CaseIterable {
     case alreadyDeleted = "already_deleted"
     /// The API call failed; `error` says why.
     case failed
-    /// Not attempted, because an earlier change of the same model failed.
+    /// Not attempted: an earlier change of the same model failed, or the apply was stopping.
     case skipped
 
     /// Whether the change is done (the live state has what the change wanted).

@@ -20,9 +20,14 @@ public struct Applier: Sendable {
     /// is not a `WriftAIWriting`, so it cannot build an `Applier` at all.
     public let client: any WriftAIWriting
 
+    /// Asked before each change; once it answers false, no further change starts (those in flight finish)
+    /// and the rest are reported as skipped. A controller's graceful shutdown uses it.
+    public let shouldContinue: @Sendable () -> Bool
+
     /// Creates an applier.
-    public init(client: any WriftAIWriting) {
+    public init(client: any WriftAIWriting, shouldContinue: @escaping @Sendable () -> Bool = { true }) {
         self.client = client
+        self.shouldContinue = shouldContinue
     }
 
     /// Applies every change of `plan` and returns what happened to each.
@@ -50,7 +55,9 @@ public struct Applier: Sendable {
         var stoppedBy: ActionResult?
         for step in model.steps {
             let result: ActionResult
-            if let failed = stoppedBy {
+            if stoppedBy == nil && !shouldContinue() {
+                result = ActionResult(index: step.index, change: step.change, outcome: .skipped, error: "not started: stopping")
+            } else if let failed = stoppedBy {
                 result = ActionResult(
                     index: step.index, change: step.change, outcome: .skipped,
                     error: "not attempted because \(ApplyText.verb(failed.action)) \(ApplyText.subject(failed)) failed"

@@ -1,3 +1,4 @@
+import ServiceLifecycle
 import Applier
 import Declarations
 import Foundation
@@ -104,7 +105,8 @@ public struct RepositoryReconciler: Reconciling {
             return report
         }
         let logger = self.logger
-        let result = await Applier(client: client).apply(plan) { action in
+        // On SIGTERM/SIGINT the change in flight finishes and no further one starts.
+        let result = await Applier(client: client, shouldContinue: { !Task.isShuttingDownGracefully }).apply(plan) { action in
             var metadata: Logger.Metadata = [
                 "model": "\(action.model)", "action": "\(action.action.rawValue)",
                 "number": "\(action.number.map(String.init) ?? "-")", "outcome": "\(action.outcome.rawValue)",

@@ -1,3 +1,4 @@
+import Synchronization
 import Applier
 import Declarations
 import Foundation
@@ -177,6 +178,36 @@ import WriftAIModels
                     #expect(digests == (0..<6).map { Fixture.digest(100 * (index + 1) + $0) }, "declared order, nothing else")
                 }
             }
+        }
+    }
+}
+
+@Suite struct ApplierStopTests {
+    /// What a controller's shutdown relies on: once asked to stop, no further change starts.
+    @Test func onceToldToStopNoFurtherChangeStarts() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Fixture.version(2), Fixture.version(3)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                #expect(plan.summary.create == 3)
+                let started = Counter()
+                let result = await Applier(client: client, shouldContinue: { started.next() < 1 }).apply(plan)
+                #expect(result.actions.map(\.outcome) == [.created, .skipped, .skipped])
+                #expect(result.actions.last?.error == "not started: stopping")
+                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1)])
+            }
+        }
+    }
+}
+
+/// A thread-safe count of how often `next()` was called (returns the count before the call).
+final class Counter: Sendable {
+    private let value = Mutex(0)
+    func next() -> Int {
+        value.withLock { count in
+            defer { count += 1 }
+            return count
         }
     }
 }
