@@ -179,12 +179,8 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Why `plan` no longer matches the live state, or `nil` when it still does.
     private func staleness(of plan: Plan, reader: any WriftAIReading) async -> String? {
-        let cache = VersionDetailsCache(
-            cacheDirectory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(),
-            baseURL: api.baseURL
-        )
         do {
-            let stale = try await PlanFreshness(client: reader, cache: cache).staleModels(plan)
+            let stale = try await PlanFreshness(client: reader, cache: git.versionDetailsCache(api: api)).staleModels(plan)
             return stale.isEmpty ? nil : ApplyRails.Refusal.stale(stale).description
         } catch {
             return "cannot check that the plan is still fresh: \(error.description)"
