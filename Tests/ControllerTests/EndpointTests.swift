@@ -125,7 +125,7 @@ import Testing
     }
 
     @Test func tenQuickWebhooksCoalesceIntoAtMostTwoReconciles() async throws {
-        let fake = FakeReconciler(duration: .seconds(1))
+        let fake = FakeReconciler(duration: .seconds(2))
         let status = StatusStore()
         let metrics = ControllerMetrics()
         // A long interval: after the first run, only the webhook brings reconciles.
@@ -135,7 +135,7 @@ import Testing
                 #expect(await eventually { status.current.reconciles == 1 })
                 let body = ByteBuffer(string: "{}")
                 let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
-                // Sent all at once; each reconcile takes a second, so the burst lands within one run.
+                // Sent all at once; each reconcile takes two seconds, so the burst lands within one run.
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<10 {
                         group.addTask {
