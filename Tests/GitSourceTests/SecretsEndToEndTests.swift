@@ -167,6 +167,7 @@ import Glibc
             let unauthorized = try await Self.run("apply wrong token", ["apply", "--auto-approve"] + withFile + api + ["--token-file", files.wrongToken], into: capture)
             #expect(unauthorized.status == 1)
             #expect(unauthorized.stderr.contains("401"), "\(unauthorized.stderr)")
+            #expect(try await Self.run("run --once --dry-run", ["run", "--once", "--dry-run", "--log-format", "json"] + withURL + api + tokenFile, into: capture).status == 0)
             #expect(try await Self.run("run --once text", ["run", "--once", "--log-format", "text"] + withFile + api + tokenFile, into: capture).status == 0)
 
             // The controller with its endpoints and the webhook, the password in the URL.
@@ -247,6 +248,7 @@ import Glibc
         #expect(capture.addFiles(under: work.path, label: "work") == 1)
         #expect(capture.addFiles(under: cache.path, label: "cache") > 5)
         #expect(capture.addFiles(under: urlCache.path, label: "url cache") > 5)
+        #expect(capture.texts.contains { $0.label.hasPrefix("cache/api/") }, "the version details cache was written and checked")
         let mirrorConfigs = capture.texts.filter { $0.label.hasPrefix("url cache/git/") && $0.label.hasSuffix(".git/config") }
         #expect(mirrorConfigs.count == 1)
         for config in mirrorConfigs {

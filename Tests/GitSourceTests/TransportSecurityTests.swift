@@ -139,7 +139,9 @@ import Glibc
         let accepted = try await Self.run(["plan", "--insecure-http"] + common)
         #expect(accepted.status == 1)
         #expect(!accepted.stderr.contains("refusing plain http://"), "\(accepted.stderr)")
-        #expect(accepted.stderr.contains("connection failed: GET /v1/models/alice/a/versions"), "\(accepted.stderr)")
+        // "connection failed" where the resolver answers at once, "timed out" where it does not: either way
+        // the listing request was attempted.
+        #expect(accepted.stderr.contains(": GET /v1/models/alice/a/versions"), "\(accepted.stderr)")
         #expect(!accepted.stderr.contains(Apply.token))
     }
 
