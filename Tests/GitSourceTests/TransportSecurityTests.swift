@@ -135,14 +135,26 @@ import Glibc
             #expect(!refused.stderr.contains("connection failed"), "\(command): refused before any connection")
         }
 
-        // With the opt-in the URL is accepted and the command goes as far as the network: resolving the host.
-        let accepted = try await Self.run(["plan", "--insecure-http"] + common)
-        #expect(accepted.status == 1)
-        #expect(!accepted.stderr.contains("refusing plain http://"), "\(accepted.stderr)")
-        // "connection failed" where the resolver answers at once, "timed out" where it does not: either way
-        // the listing request was attempted.
-        #expect(accepted.stderr.contains(": GET /v1/models/alice/a/versions"), "\(accepted.stderr)")
-        #expect(!accepted.stderr.contains(Apply.token))
+        // With the opt-in the URL is accepted and the command goes as far as the network: resolving the host
+        // fails ("connection failed" where the resolver answers at once, "timed out" where it does not) and
+        // the client logs its first retry. That is proof enough: it is stopped there rather than left to
+        // spend its retries.
+        let process = try Apply.launch(["plan", "--insecure-http"] + common)
+        let stderr = try await offThePool {
+            let handle = (process.standardError as! Pipe).fileHandleForReading
+            var data = Data()
+            while !String(decoding: data, as: UTF8.self).contains("retrying WriftAI API request") {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                data.append(chunk)
+            }
+            kill(process.processIdentifier, SIGKILL)
+            return String(decoding: data, as: UTF8.self) + Apply.wait(process).stderr
+        }
+        #expect(!stderr.contains("refusing plain http://"), "\(stderr)")
+        #expect(stderr.contains(": GET /v1/models/alice/a/versions"), "\(stderr)")
+        #expect(stderr.contains("example.invalid"), "\(stderr)")
+        #expect(!stderr.contains(Apply.token))
     }
 
     // MARK: - The emulator executable
