@@ -157,6 +157,21 @@ import Glibc
         #expect(!stderr.contains(Apply.token))
     }
 
+    @Test func gitOverHTTPSNeedsTheGitCAFileForAPrivateCAAndSaysSo() async throws {
+        let authority = try await Self.authority()
+        let repository = try TestRepository()
+        let server = try HTTPGitServer(serving: repository, certificate: authority)
+        let cache = try TemporaryDirectory("tls-git")
+        #expect(server.url.hasPrefix("https://localhost:"))
+        let refused = try await Self.run(["source", "--repo", server.url, "--cache-dir", cache.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("was rejected") && refused.stderr.contains("--git-ca-file"), "\(refused.stderr)")
+        #expect(server.requests().isEmpty, "nothing was sent over the untrusted connection")
+        let trusted = try await Self.run(["source", "--repo", server.url, "--cache-dir", cache.path, "--git-ca-file", authority.caCertificate])
+        #expect(trusted.status == 0, "\(trusted.stderr)")
+        #expect(trusted.stdout.contains("models/a.yaml"))
+    }
+
     // MARK: - The emulator executable
 
     static var emulatorExecutable: String {
