@@ -74,6 +74,13 @@ import Glibc
         }
     }
 
+    @Test func anUntrustedCertificateIsNeverRetriedWhileOtherConnectionFailuresAre() {
+        let context = WriftAIError.Context(method: "GET", path: "/v1/models/alice/a")
+        let policy = RetryPolicy()
+        #expect(policy.decision(after: .untrustedCertificate(context, reason: "x"), attempt: 1, random: 0) == .stop(.notRetryable))
+        #expect(policy.decision(after: .transport(context, reason: "connection reset"), attempt: 1, random: 0) != .stop(.notRetryable))
+    }
+
     @Test func planAndApplyWorkOverHTTPSWithTheAPICAFile() async throws {
         let authority = try await Self.authority()
         let repository = try TestRepository(files: ["models/a.yaml": Apply.declaration("alice/a", [1, 2])])
