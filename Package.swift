@@ -72,6 +72,7 @@ let package = Package(
             dependencies: [
                 "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -145,7 +146,7 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["Controller", "GitSource", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Controller", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -8,10 +8,11 @@ public enum Redaction {
     /// `text` with every occurrence of each secret (and its URL-encoded and Base64 forms) replaced.
     public static func scrub(_ text: String, secrets: [String]) -> String {
         var result = text
-        for secret in secrets where secret.count >= 3 {
-            for form in forms(of: secret) where result.contains(form) {
-                result = result.replacingOccurrences(of: form, with: placeholder)
-            }
+        // Longest first: one secret's form may contain another's (Base64 of `user:password` ends with the
+        // Base64 of the password), and the whole must go, not just its tail.
+        let forms = secrets.filter { $0.count >= 3 }.flatMap(forms(of:)).sorted { $0.count > $1.count }
+        for form in forms where result.contains(form) {
+            result = result.replacingOccurrences(of: form, with: placeholder)
         }
         return result
     }
@@ -42,6 +43,8 @@ public enum Redaction {
         if let encoded = secret.addingPercentEncoding(withAllowedCharacters: .urlUserAllowed), encoded != secret {
             forms.append(encoded)
         }
+        // As an HTTP Basic `Authorization` header carries it.
+        forms.append(Data(secret.utf8).base64EncodedString())
         return forms
     }
 }

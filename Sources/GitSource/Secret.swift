@@ -83,9 +83,11 @@ public struct GitCredentials: Sendable, Hashable {
         self.sshKey = sshKey
     }
 
-    /// Every secret value, for scrubbing messages.
+    /// Every secret value, for scrubbing messages; with a password, also the `user:password` pair that
+    /// HTTP Basic sends (Base64-encoded, a form ``Redaction/scrub(_:secrets:)`` removes too).
     var secretValues: [String] {
-        [password?.value, bearerToken?.value, sshKey?.passphrase?.value].compactMap { $0 }
+        let pair = password.map { "\(username ?? "git"):\($0.value)" }
+        return [password?.value, pair, bearerToken?.value, sshKey?.passphrase?.value].compactMap { $0 }
     }
 
     /// The `Authorization` header sent up front on every HTTP request, if credentials are configured.

@@ -42,6 +42,8 @@ struct Redactor: Sendable {
         case .unexpectedStatus(let status, let context): return .unexpectedStatus(status: status, clean(context))
         case .transport(let context, let reason): return .transport(clean(context), reason: self(reason))
         case .timeout(let context, let after): return .timeout(clean(context), after: after)
+        case .untrustedCertificate(let context, let reason):
+            return .untrustedCertificate(clean(context), reason: self(reason))
         case .decoding(let context, let reason): return .decoding(clean(context), reason: self(reason))
         case .pagination(let context, let reason): return .pagination(clean(context), reason: self(reason))
         case .createOutcomeUnknown(let context, let digest, let reason):

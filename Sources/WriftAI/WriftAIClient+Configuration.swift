@@ -180,7 +180,7 @@ extension WriftAIClient {
                 guard server.allowInsecureHTTP || Self.isLoopback(host) else {
                     throw .configuration(
                         "refusing plain http:// to \(host): the token would travel unencrypted; use https://, "
-                            + "a loopback host, or allow insecure HTTP explicitly")
+                            + "a loopback host, or allow insecure HTTP explicitly with --insecure-http")
                 }
             default:
                 throw .configuration("the API base URL must use https:// (or http:// on loopback), not \(scheme)://")

@@ -159,7 +159,28 @@ extension WriftAIClient {
                 break
             }
         }
-        return .transport(context, reason: String(describing: error))
+        let reason = String(describing: error)
+        if let rejection = Self.certificateRejection(reason) {
+            let server = URLComponents(string: baseURL).map { [$0.host, $0.port.map(String.init)].compactMap { $0 } }
+            let name = server.map { $0.joined(separator: ":") } ?? baseURL
+            return .untrustedCertificate(context, reason: "the certificate of \(name) \(rejection)")
+        }
+        return .transport(context, reason: reason)
+    }
+
+    /// What is wrong with the server's certificate when a connection failure is the TLS layer refusing
+    /// it (NIOSSL reports BoringSSL's `CERTIFICATE_VERIFY_FAILED`, or its own host name check), as opposed
+    /// to a failure that a retry could cure; `nil` otherwise. Matched on the text because NIOSSL is not a
+    /// direct dependency.
+    static func certificateRejection(_ reason: String) -> String? {
+        if reason.contains("failedToValidateHostname") {
+            return "does not name that host (failedToValidateHostname)"
+        }
+        if reason.contains("CERTIFICATE_VERIFY_FAILED") {
+            return "did not verify against the trusted CAs (CERTIFICATE_VERIFY_FAILED: an unknown issuer, "
+                + "an expired certificate, or one not issued for that host)"
+        }
+        return nil
     }
 
     /// Sends `endpoint` until it succeeds or the retry policy gives up. For idempotent requests only.

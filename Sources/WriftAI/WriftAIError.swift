@@ -52,6 +52,9 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
     case transport(Context, reason: String)
     /// No complete answer within the request timeout.
     case timeout(Context, after: Duration)
+    /// The server's TLS certificate was refused: it is not signed by a trusted certificate authority, or
+    /// does not name the host. Never retried; verification cannot be turned off.
+    case untrustedCertificate(Context, reason: String)
     /// An answer that does not decode as the API's documented shape.
     case decoding(Context, reason: String)
     /// A listing that cannot be trusted to be complete: the server repeated a cursor, or the listing
@@ -71,6 +74,7 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
         case .unauthorized(let context), .forbidden(let context), .notFound(let context),
             .validation(let context, _), .rateLimited(let context, _), .server(_, let context),
             .unexpectedStatus(_, let context), .transport(let context, _), .timeout(let context, _),
+            .untrustedCertificate(let context, _),
             .decoding(let context, _), .pagination(let context, _), .createOutcomeUnknown(let context, _, _),
             .cancelled(let context):
             context
@@ -104,6 +108,10 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
             "connection failed: \(context): \(reason)"
         case .timeout(let context, let after):
             "timed out after \(Self.seconds(after)): \(context)"
+        case .untrustedCertificate(let context, let reason):
+            "the API's TLS certificate is not trusted: \(context): \(reason); if the API uses a certificate "
+                + "from a private certificate authority, give that CA's certificate (PEM) with --api-ca-file FILE "
+                + "(it is added to the system's CAs)"
         case .decoding(let context, let reason):
             "unreadable answer: \(context): \(reason)"
         case .pagination(let context, let reason):

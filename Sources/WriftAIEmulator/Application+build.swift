@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdTLS
 import Logging
 import WriftAIModels
 
@@ -12,12 +13,15 @@ import WriftAIModels
 ///   - storage: Where models and versions live.
 ///   - logger: The application's logger; by default `wriftai-emulator` at `info`.
 ///   - onServerRunning: Called once with the bound port when the server accepts connections.
+/// - Throws: ``EmulatorStartFailure`` when the TLS certificate or key of ``EmulatorConfiguration/Server/tls``
+///   cannot be read.
 public func buildEmulatorApplication(
     configuration: EmulatorConfiguration,
     storage: some EmulatorStorage,
     logger: Logger? = nil,
     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
+    let tlsConfiguration = try serverTLSConfiguration(configuration.server.tls)
     let recorder = StatsRecorder()
     let router = Router(context: EmulatorRequestContext.self)
 
@@ -34,6 +38,8 @@ public func buildEmulatorApplication(
 
     var application = Application(
         router: router,
+        // HTTP/1.1, over TLS when configured.
+        server: try tlsConfiguration.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.server.host, port: configuration.server.port),
             serverName: "wriftai-emulator"
@@ -58,4 +64,30 @@ public func buildEmulatorApplication(
         }
     }
     return application
+}
+
+/// The server side of TLS with the configured certificate and key; `nil` for plain HTTP.
+private func serverTLSConfiguration(_ tls: EmulatorConfiguration.TLS?) throws -> TLSConfiguration? {
+    guard let tls else { return nil }
+    let chain: [NIOSSLCertificate]
+    do {
+        chain = try NIOSSLCertificate.fromPEMFile(tls.certificateChainFile)
+    } catch {
+        throw EmulatorStartFailure(
+            description: "cannot read the TLS certificate \(tls.certificateChainFile) (a PEM file is expected): \(error)")
+    }
+    guard !chain.isEmpty else {
+        throw EmulatorStartFailure(description: "the TLS certificate file \(tls.certificateChainFile) holds no PEM certificate")
+    }
+    let key: NIOSSLPrivateKey
+    do {
+        key = try NIOSSLPrivateKey(file: tls.privateKeyFile, format: .pem)
+    } catch {
+        throw EmulatorStartFailure(
+            description: "cannot read the TLS private key \(tls.privateKeyFile) (an unencrypted PEM key is expected): \(error)")
+    }
+    return TLSConfiguration.makeServerConfiguration(
+        certificateChain: chain.map { .certificate($0) },
+        privateKey: .privateKey(key)
+    )
 }

@@ -7,11 +7,31 @@ public struct EmulatorConfiguration: Sendable {
         public var host: String
         /// The port to bind; 0 picks a free port, reported once the server runs.
         public var port: Int
+        /// Serve HTTPS with this certificate and key instead of plain HTTP.
+        public var tls: TLS?
 
         /// Creates server settings.
-        public init(host: String = "127.0.0.1", port: Int = 0) {
+        public init(host: String = "127.0.0.1", port: Int = 0, tls: TLS? = nil) {
             self.host = host
             self.port = port
+            self.tls = tls
+        }
+    }
+
+    /// The certificate and private key of an HTTPS emulator, as PEM files.
+    ///
+    /// Clients check the certificate against the name in the URL, so on loopback it should be issued for
+    /// `localhost` (``RunningEmulator/baseURL`` then says `https://localhost:PORT/v1`).
+    public struct TLS: Sendable {
+        /// The server certificate, optionally followed by intermediate certificates (PEM).
+        public var certificateChainFile: String
+        /// The certificate's private key (PEM, unencrypted).
+        public var privateKeyFile: String
+
+        /// Creates TLS settings.
+        public init(certificateChainFile: String, privateKeyFile: String) {
+            self.certificateChainFile = certificateChainFile
+            self.privateKeyFile = privateKeyFile
         }
     }
 

@@ -8,13 +8,33 @@ public struct RunningEmulator: Sendable {
     public let host: String
     /// The port it is bound to (the real one when port 0 was asked for).
     public let port: Int
+    /// Whether it serves HTTPS.
+    public let tls: Bool
 
-    /// The API's base URL, `http://HOST:PORT/v1`.
-    public var baseURL: String { "http://\(hostForURL):\(port)/v1" }
-    /// The stats URL, `http://HOST:PORT/_emulator/stats`.
-    public var statsURL: String { "http://\(hostForURL):\(port)/_emulator/stats" }
+    /// Creates the address of an emulator listening on `host` and `port`.
+    public init(host: String, port: Int, tls: Bool = false) {
+        self.host = host
+        self.port = port
+        self.tls = tls
+    }
 
-    private var hostForURL: String { host.contains(":") ? "[\(host)]" : host }
+    /// The API's base URL, `http://HOST:PORT/v1`, or `https://localhost:PORT/v1` for an HTTPS emulator on
+    /// loopback (certificates name hosts, and clients check the name in the URL).
+    public var baseURL: String { "\(origin)/v1" }
+    /// The stats URL, `http://HOST:PORT/_emulator/stats` (`https://localhost:…` as for ``baseURL``).
+    public var statsURL: String { "\(origin)/_emulator/stats" }
+
+    private var origin: String { "\(tls ? "https" : "http")://\(hostForURL):\(port)" }
+
+    private var hostForURL: String {
+        if tls, Self.isLoopback(host) { return "localhost" }
+        return host.contains(":") ? "[\(host)]" : host
+    }
+
+    /// Whether `host` is a loopback address, which an HTTPS URL names `localhost`.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
+    }
 }
 
 /// Why an emulator did not start.
@@ -26,7 +46,8 @@ public struct EmulatorStartFailure: Error, CustomStringConvertible {
 /// Starts an emulator, runs `body` with its address once it accepts connections, then shuts it down
 /// gracefully and waits for it to stop.
 ///
-/// With the default configuration it listens on a free port of 127.0.0.1.
+/// With the default configuration it listens on a free port of 127.0.0.1; with
+/// ``EmulatorConfiguration/Server/tls`` it serves HTTPS.
 public func withRunningEmulator<Value: Sendable>(
     configuration: EmulatorConfiguration = EmulatorConfiguration(),
     storage: some EmulatorStorage,
@@ -34,7 +55,7 @@ public func withRunningEmulator<Value: Sendable>(
     _ body: (RunningEmulator) async throws -> Value
 ) async throws -> Value {
     let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
-    let application = buildEmulatorApplication(
+    let application = try buildEmulatorApplication(
         configuration: configuration,
         storage: storage,
         logger: logger,
@@ -54,7 +75,7 @@ public func withRunningEmulator<Value: Sendable>(
             try await group.waitForAll()
             throw EmulatorStartFailure(description: "the emulator stopped before accepting connections")
         }
-        let emulator = RunningEmulator(host: configuration.server.host, port: port)
+        let emulator = RunningEmulator(host: configuration.server.host, port: port, tls: configuration.server.tls != nil)
         let value: Value
         do {
             value = try await body(emulator)

@@ -56,6 +56,12 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Seed of the fault generators.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate (PEM; needs --tls-key).", valueName: "FILE"))
+    var tlsCert: String?
+
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert.", valueName: "FILE"))
+    var tlsKey: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535") }
         guard rateLimit >= 0, unauthenticatedRateLimit >= 0 else {
@@ -65,6 +71,9 @@ struct EmulatorCommand: AsyncParsableCommand {
         guard (0...1).contains(failRate), (0...1).contains(loseResponseRate) else {
             throw ValidationError("--fail-rate and --lose-response-rate must be between 0 and 1")
         }
+        guard (tlsCert == nil) == (tlsKey == nil) else {
+            throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither")
+        }
     }
 
     func run() async throws {
@@ -72,14 +81,14 @@ struct EmulatorCommand: AsyncParsableCommand {
         let configuration = try makeConfiguration()
         let storage = try InMemoryEmulatorStorage(stateFile: state.map(StateFile.init(path:)))
         let logger = Logger(label: "wriftai-emulator")
-        let displayHost = host.contains(":") ? "[\(host)]" : host
-        let application = buildEmulatorApplication(
+        let application = try buildEmulatorApplication(
             configuration: configuration,
             storage: storage,
             logger: logger,
-            onServerRunning: { port in
+            onServerRunning: { [host, tls = configuration.server.tls] port in
+                let url = RunningEmulator(host: host, port: port, tls: tls != nil).baseURL
                 // Unbuffered, so a parent process reading the pipe sees the line at once.
-                FileHandle.standardOutput.write(Data("listening on http://\(displayHost):\(port)/v1\n".utf8))
+                FileHandle.standardOutput.write(Data("listening on \(url)\n".utf8))
             }
         )
         let serviceGroup = ServiceGroup(
@@ -125,7 +134,11 @@ struct EmulatorCommand: AsyncParsableCommand {
             }
         }
         return EmulatorConfiguration(
-            server: .init(host: host, port: port),
+            server: .init(
+                host: host,
+                port: port,
+                tls: tlsCert.map { EmulatorConfiguration.TLS(certificateChainFile: $0, privateKeyFile: tlsKey ?? "") }
+            ),
             authentication: .init(usersByToken: usersByToken),
             rateLimit: .init(authenticated: rateLimit, unauthenticated: unauthenticatedRateLimit),
             faults: .init(

@@ -165,7 +165,7 @@ struct ApplyCommand: AsyncParsableCommand {
         do {
             source = try DeclarationSource(git: options)
         } catch {
-            return "cannot check the plan against \(git.repo ?? ""): \(error) (nothing was applied)"
+            return "cannot check the plan against \(git.displayRepository): \(error) (nothing was applied)"
         }
         if source.spec.description != plan.revision.repository {
             return ApplyRails.Refusal.otherRepository(planned: plan.revision.repository, given: source.spec.description).description

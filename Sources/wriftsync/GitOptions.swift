@@ -81,6 +81,12 @@ struct GitOptions: ParsableArguments {
         guard repo != nil else { throw ValidationError("Missing expected argument '--repo <url-or-path>'") }
     }
 
+    /// `--repo` as it may be printed or logged: without the credentials a URL may embed.
+    var displayRepository: String {
+        guard let repo else { return "" }
+        return (try? RepositorySpec(repo))?.description ?? Redaction.redactURL(repo)
+    }
+
     /// The repository spec and the source configuration these flags describe; reads the secrets.
     func makeSource() throws -> (RepositorySpec, GitSource) {
         guard let repo else { throw ValidationError("Missing expected argument '--repo <url-or-path>'") }

@@ -157,7 +157,8 @@ struct RunCommand: AsyncParsableCommand {
             )
         )
         logger.info("reconciler started", metadata: [
-            "repository": "\(git.repo ?? "")", "interval_s": "\(schedule.interval.seconds)",
+            // Never `--repo` as given: it may embed credentials.
+            "repository": "\(git.displayRepository)", "interval_s": "\(schedule.interval.seconds)",
             "drift_interval_s": "\(schedule.driftInterval.seconds)", "dry_run": "\(dryRun)",
         ])
         do {
