@@ -5,8 +5,9 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := .build-venv
 PYTHON ?= python3
-# libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers.
-APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl
+# libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers;
+# GNU time measures the peak memory of wriftsync on hostile repositories.
+APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl time
 
 .PHONY: all build release test deps venv demo clean
 

@@ -79,6 +79,10 @@ public struct DeclarationLoader: Sendable {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return []
         }
+        if let problem = EventPreflight.problem(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes) {
+            reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
+            return []
+        }
         do {
             var result: [Node] = []
             // compose_all reports errors through the sequence, not by throwing from `next()`.

@@ -1,0 +1,86 @@
+import Testing
+@testable import Declarations
+
+/// YAML built to exhaust the parser: each is refused with one diagnostic at its place, quickly, before
+/// Yams builds a tree (the text checks and the event pass run first).
+@Suite struct HostileInputTests {
+    /// Nine levels of ten aliases: 10^9 nodes once expanded.
+    static let laughs: String = {
+        var yaml = "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n"
+        for level in 1...9 {
+            yaml += "l\(level): &l\(level) [\(Array(repeating: "*l\(level - 1)", count: 10).joined(separator: ", "))]\n"
+        }
+        return yaml
+    }()
+
+    static func timed(_ body: () -> [String]) -> (result: [String], elapsed: Duration) {
+        var result: [String] = []
+        let elapsed = ContinuousClock().measure { result = body() }
+        return (result, elapsed)
+    }
+
+    /// Regression: Yams checks mapping keys for duplicates by hashing them, and hashing an aliased
+    /// collection walks all of it, expanded; a billion laughs used as a key hung `validate` for good.
+    @Test func aBillionLaughsUsedAsAMappingKeyIsRefusedAtOnce() {
+        let (result, elapsed) = Self.timed { diagnostics(["bomb.yaml": Self.laughs + "? *l9\n: boom\n"]) }
+        #expect(result == ["bomb.yaml:6:10: aliases expand this file to more than 200000 YAML nodes (an alias bomb?); the limit is 200000"])
+        #expect(elapsed < .seconds(10))
+    }
+
+    /// An alias resolves to an anchor of an earlier document too, so the count runs across documents.
+    @Test func aliasesAreCountedAcrossDocuments() {
+        var yaml = "a: &big [" + Array(repeating: "x", count: 1000).joined(separator: ", ") + "]\n"
+        for _ in 0..<300 { yaml += "---\nb: *big\n" }
+        let (result, elapsed) = Self.timed { diagnostics(["docs.yaml": yaml]) }
+        #expect(result.count == 1)
+        #expect(result.first?.hasPrefix("docs.yaml:") == true && result.first?.contains("aliases expand this file to more than 200000 YAML nodes") == true, "\(result)")
+        #expect(elapsed < .seconds(10))
+    }
+
+    @Test func aFileOfTooManyNodesIsRefusedEvenWithoutAliases() {
+        var limits = DeclarationLoader.Limits()
+        limits.maxNodes = 50
+        let yaml = "model: acme/x\nversions: [" + Array(repeating: "1", count: 100).joined(separator: ", ") + "]\n"
+        let result = DeclarationLoader(limits: limits).load([DeclarationFile(path: "n.yaml", data: Array(yaml.utf8))]) { _ in throw RepositoryFileError.notFound }
+        guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
+        #expect(errors.description == "n.yaml:2:147: more than 50 YAML nodes in one file; the limit is 50")
+    }
+
+    /// The text check takes the `'` of `it's` for the start of a quoted string and skips the brackets
+    /// after it; YAML reads a plain scalar, then real brackets. The event pass counts what YAML reads.
+    @Test(arguments: [
+        ("x: [it's, " + String(repeating: "[", count: 100) + String(repeating: "]", count: 101) + "\n", "q.yaml:1:73:"),
+        ("x: [it's, " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_001) + "\n", "q.yaml:1:11:"),
+        ("x: [\"a\\\"b\", " + String(repeating: "[", count: 100) + String(repeating: "]", count: 101) + "\n", "q.yaml:1:75:"),
+        (String(repeating: "? ", count: 100) + "k\n", "q.yaml:1:"),
+        ("x: |\n  it's \"\ny: " + String(repeating: "[", count: 100) + String(repeating: "]", count: 100) + "\n", "q.yaml:3:"),
+    ])
+    func nestingTheTextCheckMissesIsRefusedByTheEventPass(_ yaml: String, _ place: String) {
+        let (result, elapsed) = Self.timed { diagnostics(["q.yaml": yaml]) }
+        #expect(result.count == 1, "\(result)")
+        #expect(result.first?.hasPrefix(place) == true, "\(result)")
+        #expect(result.first?.hasSuffix("nesting is limited to 64 levels") == true, "\(result)")
+        #expect(elapsed < .seconds(10))
+    }
+
+    /// Anchors and aliases in ordinary use, and nesting at the limit, stay valid.
+    @Test func ordinaryAliasesAndNestingWithinTheLimitLoad() throws {
+        let deep = String(repeating: "{a: ", count: 50) + "1" + String(repeating: "}", count: 50)
+        let yaml = """
+            model: acme/x
+            versions:
+              - container_image_digest: "\(digestA)"
+                release_notes: "First"
+                schemas:
+                  prediction:
+                    input: &input {type: object, properties: {deep: \(deep)}}
+                    output: &output {type: string}
+              - container_image_digest: "\(digestB)"
+                release_notes: "Second"
+                schemas: {prediction: {input: *input, output: *output}}
+            """
+        let models = try load(["ok.yaml": yaml]).get()
+        #expect(models.first?.versions.count == 2)
+        #expect(models.first?.versions[1].schemas == models.first?.versions[0].schemas)
+    }
+}
