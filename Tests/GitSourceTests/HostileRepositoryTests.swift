@@ -151,6 +151,20 @@ import WriftAIEmulator
         }
     }
 
+    /// The cost of the worst repository under the file cap: 10,000 small declarations, all valid.
+    @Test func tenThousandFilesAtTheCapValidateInBoundedTimeAndMemory() async throws {
+        let repository = try TestRepository(files: ["README.md": "many\n"])
+        try repository.importFiles(count: 10_000, path: { "models/many/\($0 / 1000)/m\($0).yaml" }, content: { "model: alice/m\($0)\nversions: []\n" })
+        let cache = try TemporaryDirectory("hostile")
+        let validate = try await offThePool {
+            try MeasuredRun.run(["validate", "--repo", repository.path, "--cache-dir", cache.path], timeout: 60)
+        }
+        print("hostile: 10,000 tiny valid files (at the cap): validate \(validate.summary)")
+        #expect(validate.status == 0, "\(validate.stderr)")
+        #expect(validate.stdout.hasPrefix("valid: 10000 models, 0 versions in 10000 files"))
+        #expect(validate.seconds < Self.timeBound && validate.peakMemory < Self.memoryBound, "\(validate.summary)")
+    }
+
     static func check(_ run: MeasuredRun, _ item: Case) {
         #expect(!run.timedOut)
         #expect(run.status == 1, "\(run.stderr)")
