@@ -93,7 +93,7 @@ public struct DeclarationLoader: Sendable {
             if let error = sequence.error { throw error }
             return result
         } catch {
-            reader.report(Self.location(of: error, in: path, text: text) ?? start, Self.message(of: error))
+            reader.report(Self.location(of: error, in: path, text: text).map { Self.clamped($0, to: text) } ?? start, Self.message(of: error, text: text))
             return []
         }
     }
@@ -186,6 +186,28 @@ public struct DeclarationLoader: Sendable {
         return false
     }
 
+    /// `location` moved back inside `text` if past its end. libyaml reports an error at the end of a file
+    /// without a final line break one line further down, on a line that does not exist (and that
+    /// editors and CI annotations cannot show): the end of the last line is where the problem is.
+    static func clamped(_ location: SourceLocation, to text: String) -> SourceLocation {
+        // Lines as YAML counts them: CR, LF, CRLF, NEL, LS and PS all end one.
+        var lines = 1, lastLength = 0
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where previous == "\r": break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                lines += 1
+                lastLength = 0
+            default:
+                lastLength += 1
+            }
+            previous = scalar
+        }
+        guard location.line > lines else { return location }
+        return SourceLocation(file: location.file, line: lines, column: lastLength + 1)
+    }
+
     private static func location(of error: any Error, in path: String, text: String) -> SourceLocation? {
         guard let error = error as? YamlError else { return nil }
         switch error {
@@ -203,11 +225,14 @@ public struct DeclarationLoader: Sendable {
         }
     }
 
-    private static func message(of error: any Error) -> String {
+    private static func message(of error: any Error, text: String) -> String {
         guard let error = error as? YamlError else { return "cannot parse YAML: \(error)" }
         switch error {
         case let .scanner(context, problem, _, _), let .parser(context, problem, _, _), let .composer(context, problem, _, _):
-            let prefix = context.map { "\($0.text) at \($0.mark): " } ?? ""
+            let prefix = context.map { context -> String in
+                let place = clamped(SourceLocation(file: "", line: context.mark.line, column: context.mark.column), to: text)
+                return "\(context.text) at \(place.line):\(place.column): "
+            } ?? ""
             return "YAML syntax error: \(prefix)\(problem)"
         case let .duplicatedKeysInMapping(duplicates, _):
             return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping"
