@@ -163,9 +163,14 @@ public struct DeclarationLoader: Sendable {
     static func duplicates(in models: [ModelDeclaration]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for (_, group) in Dictionary(grouping: models, by: \.model) where group.count > 1 {
+            // At most three other places are named: a file can declare one model thousands of times, and
+            // naming every other place in every diagnostic would grow with the square of that.
+            let first = group.prefix(4).map(\.location)
             for model in group {
-                let others = group.filter { $0.location != model.location }.map(\.location.description).joined(separator: ", ")
-                diagnostics.append(Diagnostic(model.location, "model '\(model.model)' is declared more than once (also at \(others))"))
+                let others = first.filter { $0 != model.location }.prefix(3)
+                let more = group.count - 1 - others.count
+                let places = others.map(\.description).joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
+                diagnostics.append(Diagnostic(model.location, "model '\(model.model)' is declared more than once (also at \(places))"))
             }
         }
         for model in models {
@@ -216,9 +221,11 @@ public struct DeclarationLoader: Sendable {
         case let .duplicatedKeysInMapping(_, context):
             return SourceLocation(file: path, line: context.mark.line, column: context.mark.column)
         case let .reader(_, offset?, _, _):
-            let prefix = text.utf8.prefix(offset)
+            // libyaml gives a byte offset; columns count characters, as everywhere else.
+            let prefix = Array(text.utf8.prefix(offset))
             let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
-            let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+            let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            let column = String(decoding: prefix[lineStart...], as: UTF8.self).unicodeScalars.count + 1
             return SourceLocation(file: path, line: line, column: column)
         default:
             return nil

@@ -51,7 +51,9 @@ import Testing
                 if cases >= 100_000, (index - start + 1) % 100_000 == 0 { print("fuzz: \(index - start + 1) cases done") }
             }
         }
-        if checkpoint { try? FileManager.default.removeItem(at: Self.outputDirectory.appendingPathComponent("in-flight-\(seed).yaml")) }
+        if checkpoint {
+            for suffix in ["yaml", "txt"] { try? FileManager.default.removeItem(at: Self.outputDirectory.appendingPathComponent("in-flight-\(seed).\(suffix)")) }
+        }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(String(format: "fuzz: %d cases in %.1f s (%.0f cases/s): %d still valid, %d reported, %d failures", cases, seconds, Double(cases) / max(seconds, 0.001), valid, cases - valid - failures.count, failures.count))
         for failure in failures.prefix(20) {

@@ -27,6 +27,14 @@ import Testing
         ])
     }
 
+    /// libyaml places a bad character by byte offset; the column counts characters, as every other column
+    /// does (here a byte order mark, which YAML refuses inside a file, after a two-byte `é`).
+    @Test func aControlCharacterIsPlacedByCharactersNotBytes() {
+        #expect(diagnostics(["f.yaml": "model: acme/x\nversions: [] # é\u{FEFF}\u{1A}\n"]) == [
+            "f.yaml:2:17: cannot read YAML: control characters are not allowed",
+        ])
+    }
+
     /// git allows a line break in a file name; the rendering escapes it too.
     @Test func aLineBreakInAFileNameIsEscaped() {
         #expect(diagnostics(["models/a\nb.yaml": "model: x\nversions: []\n"]).first?.hasPrefix("models/a\\nb.yaml:1:8: 'model' must be OWNER/NAME") == true)

@@ -63,6 +63,37 @@ import Testing
         #expect(elapsed < .seconds(10))
     }
 
+    /// Regression: every duplicate named every other place, so 30,000 declarations of one model in a file
+    /// (under the size and node limits) took minutes and a gigabyte. Now three places and a count.
+    @Test func oneModelDeclaredThirtyThousandTimesIsReportedInLinearTime() {
+        let yaml = Array(repeating: "model: acme/x\nversions: []\n", count: 30_000).joined(separator: "---\n")
+        let (result, elapsed) = Self.timed { diagnostics(["dup.yaml": yaml]) }
+        #expect(result.count == 30_000)
+        #expect(result.first == "dup.yaml:1:8: model 'acme/x' is declared more than once (also at dup.yaml:4:8, dup.yaml:7:8, dup.yaml:10:8 and 29996 more)")
+        #expect(elapsed < .seconds(20))
+    }
+
+    /// A problem on every line: the first 200 of a file are listed, the rest counted in one last line
+    /// (and cost no "did you mean" each).
+    @Test func aFileOfEightyThousandUnknownKeysListsTwoHundred() {
+        let yaml = "model: acme/x\nversions: []\n" + (0..<80_000).map { "k\($0): 1\n" }.joined()
+        let (result, elapsed) = Self.timed { diagnostics(["keys.yaml": yaml]) }
+        #expect(result.count == 201)
+        #expect(result.first == "keys.yaml:3:1: unknown key 'k0' in a model declaration (allowed: model, prune, allow_empty, keep, suspend, on_immutable_change, versions)")
+        #expect(result.contains("keys.yaml:203:1: 79800 more problems in this file from here on, not listed (only the first 200 are)"))
+        #expect(elapsed < .seconds(20))
+    }
+
+    /// A one-megabyte key gets no "did you mean": its distance to every allowed key is not computed.
+    @Test func aHugeUnknownKeyIsReportedQuickly() {
+        let key = String(repeating: "k", count: 1_000_000)
+        // An explicit key: libyaml takes nothing over 1024 characters for an implicit one.
+        let (result, elapsed) = Self.timed { diagnostics(["key.yaml": "model: acme/x\nversions: []\n? \(key)\n: 1\n"]) }
+        #expect(result.count == 1 && result.first?.hasPrefix("key.yaml:3:3: unknown key 'kkk") == true, "\(result.map { $0.prefix(100) })")
+        #expect(result.first?.hasSuffix("(allowed: model, prune, allow_empty, keep, suspend, on_immutable_change, versions)") == true)
+        #expect(elapsed < .seconds(5))
+    }
+
     /// Anchors and aliases in ordinary use, and nesting at the limit, stay valid.
     @Test func ordinaryAliasesAndNestingWithinTheLimitLoad() throws {
         let deep = String(repeating: "{a: ", count: 50) + "1" + String(repeating: "}", count: 50)

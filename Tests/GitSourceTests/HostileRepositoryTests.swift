@@ -121,6 +121,14 @@ import WriftAIEmulator
             try repository.write("models/deep.yaml", "x: [it's, " + String(repeating: "[", count: 100) + String(repeating: "]", count: 101) + "\n")
             try repository.commit("deeper than the limit behind a quote")
         }, expected: "models/deep.yaml:1:73: collections nested more than 64 deep: nesting is limited to 64 levels"),
+        Case(name: "one model declared 30,000 times", build: { repository in
+            try repository.write("models/dup.yaml", Array(repeating: "model: alice/a\nversions: []\n", count: 30_000).joined(separator: "---\n"))
+            try repository.commit("duplicates")
+        }, expected: "models/a.yaml:1:8: model 'alice/a' is declared more than once (also at models/dup.yaml:1:8, models/dup.yaml:4:8, models/dup.yaml:7:8 and 29997 more)"),
+        Case(name: "80,000 unknown keys", build: { repository in
+            try repository.write("models/keys.yaml", "model: alice/keys\nversions: []\n" + (0..<80_000).map { "k\($0): 1\n" }.joined())
+            try repository.commit("keys")
+        }, expected: "models/keys.yaml:203:1: 79800 more problems in this file from here on, not listed (only the first 200 are)"),
         Case(name: "100,000 tiny files", build: { repository in
             try repository.importFiles(count: 100_000, path: { "models/many/\($0 / 1000)/m\($0).yaml" }, content: { "model: alice/m\($0)\nversions: []\n" })
         }, expected: "error: models: holds more than 10000 files to read (stopped counting at 10001); remove some or raise --max-files."),
