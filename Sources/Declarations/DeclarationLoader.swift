@@ -10,6 +10,10 @@ public struct DeclarationLoader: Sendable {
         public var maxNodes = 200_000
         /// Nesting levels of flow collections, compact lists and JSON Schemas.
         public var maxDepth = 64
+        /// YAML nodes in all the files of one load, aliases expanded: what the declarations hold in
+        /// memory grows with it (measured: 32 files of 1 MB of schemas stop at this limit after
+        /// 7.5 s and 180 MB in a debug build), whatever the files' sizes and number.
+        public var maxTotalNodes = 1_000_000
         public init() {}
     }
 
@@ -39,10 +43,13 @@ public struct DeclarationLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         var models: [ModelDeclaration] = []
         var schemaCache: [String: Schemas?] = [:]
+        var totalNodes = 0
 
         for file in files.sorted(by: { $0.path < $1.path }) {
+            // Past the total budget nothing more is read: one problem says so, and nothing can be planned.
+            guard totalNodes <= limits.maxTotalNodes else { break }
             let reader = NodeReader(file: file.path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-            let documents = documents(of: file.path, bytes: file.data, reader: reader)
+            let documents = documents(of: file.path, bytes: file.data, reader: reader, totalNodes: &totalNodes)
             let parser = DocumentParser(reader: reader)
             for document in documents {
                 guard let pending = parser.model(document) else { continue }
@@ -52,7 +59,7 @@ public struct DeclarationLoader: Sendable {
                     if let reference = version.schemasFile {
                         let key = Self.resolve(reference.path, from: file.path) ?? reference.path
                         if schemaCache[key] == nil {
-                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader)
+                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader, totalNodes: &totalNodes)
                         }
                         guard let schemas = schemaCache[key] ?? nil else { continue }
                         resolved.schemas = schemas
@@ -68,7 +75,7 @@ public struct DeclarationLoader: Sendable {
     }
 
     /// Every non-empty document of a file, after the encoding and nesting checks; problems go to `reader`.
-    private func documents(of path: String, bytes: [UInt8], reader: NodeReader) -> [Node] {
+    private func documents(of path: String, bytes: [UInt8], reader: NodeReader, totalNodes: inout Int) -> [Node] {
         let start = SourceLocation(file: path, line: 1, column: 1)
         if let problem = TextChecks.encodingProblem(bytes) {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
@@ -79,8 +86,14 @@ public struct DeclarationLoader: Sendable {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return []
         }
-        if let problem = EventPreflight.problem(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes) {
+        let preflight = EventPreflight.check(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes)
+        if let problem = preflight.problem {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
+            return []
+        }
+        totalNodes += preflight.nodes
+        if totalNodes > limits.maxTotalNodes {
+            reader.report(start, "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(preflight.nodes) nodes); the limit is \(limits.maxTotalNodes), and no further file is read")
             return []
         }
         do {
@@ -102,7 +115,8 @@ public struct DeclarationLoader: Sendable {
         reference: (path: String, location: SourceLocation),
         from declaringFile: String,
         readFile: (String) throws -> [UInt8],
-        reader: NodeReader
+        reader: NodeReader,
+        totalNodes: inout Int
     ) -> Schemas? {
         let fail = { (message: String) -> Schemas? in
             reader.report(reference.location, message)
@@ -129,7 +143,7 @@ public struct DeclarationLoader: Sendable {
             return fail("schemas_file '\(reference.path)' cannot be read: \(error)")
         }
         let fileReader = NodeReader(file: path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-        let documents = documents(of: path, bytes: bytes, reader: fileReader)
+        let documents = documents(of: path, bytes: bytes, reader: fileReader, totalNodes: &totalNodes)
         var schemas: Schemas?
         if documents.count == 1 {
             schemas = DocumentParser(reader: fileReader).schemas(documents[0])

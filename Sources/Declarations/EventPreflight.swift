@@ -11,15 +11,20 @@ enum EventPreflight {
     /// The first place where `text` breaks a bound, with the message; nil if within bounds, or if the
     /// YAML is malformed before any bound is broken (Yams then reports the syntax error at its place).
     static func problem(_ text: String, maxDepth: Int, maxNodes: Int) -> (line: Int, column: Int, message: String)? {
+        check(text, maxDepth: maxDepth, maxNodes: maxNodes).problem
+    }
+
+    /// `problem(_:maxDepth:maxNodes:)`, and the nodes counted (aliases expanded) until the pass ended.
+    static func check(_ text: String, maxDepth: Int, maxNodes: Int) -> (problem: (line: Int, column: Int, message: String)?, nodes: Int) {
         var bytes = Array(text.utf8)
-        guard !bytes.isEmpty else { return nil }
-        return bytes.withUnsafeMutableBufferPointer { buffer in
+        guard !bytes.isEmpty else { return (nil, 0) }
+        var walk = Walk(maxDepth: maxDepth, maxNodes: maxNodes)
+        let problem = bytes.withUnsafeMutableBufferPointer { buffer -> (line: Int, column: Int, message: String)? in
             var parser = yaml_parser_t()
             guard yaml_parser_initialize(&parser) == 1 else { return nil }
             defer { yaml_parser_delete(&parser) }
             yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
             yaml_parser_set_input_string(&parser, buffer.baseAddress, buffer.count)
-            var walk = Walk(maxDepth: maxDepth, maxNodes: maxNodes)
             while true {
                 var event = yaml_event_t()
                 guard yaml_parser_parse(&parser, &event) == 1 else {
@@ -33,6 +38,7 @@ enum EventPreflight {
                 if let problem = walk.step(event) { return problem }
             }
         }
+        return (problem, walk.total)
     }
 
     /// The state of the pass: open collections (with their expanded sizes so far) and anchored sizes.

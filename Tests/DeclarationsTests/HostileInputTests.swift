@@ -46,6 +46,20 @@ import Testing
         #expect(errors.description == "n.yaml:2:147: more than 50 YAML nodes in one file; the limit is 50")
     }
 
+    /// What the declarations hold in memory grows with their nodes, so the nodes of all files together
+    /// are bounded too: past the budget, one problem names the file that crossed it, and no further file
+    /// is read (10,000 files of 1 MB would otherwise each be within their own bounds).
+    @Test func theNodesOfAllFilesTogetherAreBounded() {
+        var limits = DeclarationLoader.Limits()
+        limits.maxTotalNodes = 100
+        let file = { (name: String) in "model: acme/\(name)\nversions: []\nkeep: [" + Array(repeating: "1", count: 50).joined(separator: ", ") + "]\n" }
+        let files = ["a", "b", "c"].map { DeclarationFile(path: "models/\($0).yaml", data: Array(file($0).utf8)) }
+            + [DeclarationFile(path: "models/d.yaml", data: Array("not: [valid".utf8))]
+        let result = DeclarationLoader(limits: limits).load(files) { _ in throw RepositoryFileError.notFound }
+        guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
+        #expect(errors.description == "models/b.yaml:1:1: the declarations hold more than 100 YAML nodes in all, this file included (57 nodes); the limit is 100, and no further file is read")
+    }
+
     /// The text check takes the `'` of `it's` for the start of a quoted string and skips the brackets
     /// after it; YAML reads a plain scalar, then real brackets. The event pass counts what YAML reads.
     @Test(arguments: [
