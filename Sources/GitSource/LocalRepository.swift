@@ -98,4 +98,6 @@ public enum ReadLimits {
     public static let defaultMaxFiles = 10_000
     /// Bytes of all those files together.
     public static let defaultMaxTotalSize = 32 << 20
+    /// Directories nested below the directory read.
+    public static let maxDirectoryDepth = 64
 }

@@ -35,7 +35,7 @@ struct TreeReader {
         defer { git_tree_free(root) }
         var entries: [Entry] = []
         if directory.isEmpty {
-            try walk(tree: root, prefix: "", directory: directory, include: include, into: &entries)
+            try walk(tree: root, prefix: "", directory: directory, depth: 0, include: include, into: &entries)
         } else {
             var entry: OpaquePointer?
             let code = git_tree_entry_bypath(&entry, root, directory)
@@ -45,7 +45,7 @@ struct TreeReader {
             }
             try LibGit2.check("git_tree_entry_bypath", code)
             defer { git_tree_entry_free(entry) }
-            try visit(entry: entry!, path: directory, directory: directory, include: include, into: &entries)
+            try visit(entry: entry!, path: directory, directory: directory, depth: 0, include: include, into: &entries)
         }
         var total = 0
         for entry in entries {
@@ -101,23 +101,27 @@ struct TreeReader {
         throw GitSourceError.pathNotFound(path: path, commit: commit.hex)
     }
 
-    private func walk(tree: OpaquePointer, prefix: String, directory: String, include: (String) -> Bool, into entries: inout [Entry]) throws {
+    private func walk(tree: OpaquePointer, prefix: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry]) throws {
         // Tree entries are sorted by name, so the output is sorted by path without a sort.
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
             let name = String(cString: git_tree_entry_name(entry))
-            try visit(entry: entry, path: prefix.isEmpty ? name : "\(prefix)/\(name)", directory: directory, include: include, into: &entries)
+            try visit(entry: entry, path: prefix.isEmpty ? name : "\(prefix)/\(name)", directory: directory, depth: depth, include: include, into: &entries)
         }
     }
 
-    private func visit(entry: OpaquePointer, path: String, directory: String, include: (String) -> Bool, into entries: inout [Entry]) throws {
+    private func visit(entry: OpaquePointer, path: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry]) throws {
         let mode = git_tree_entry_filemode(entry)
         switch mode {
         case GIT_FILEMODE_TREE:
+            // The walk recurses once per level: a tree nested 20,000 deep would overflow the stack.
+            guard depth < ReadLimits.maxDirectoryDepth else {
+                throw GitSourceError.tooDeep(path: path, limit: ReadLimits.maxDirectoryDepth)
+            }
             var subtree: OpaquePointer?
             try LibGit2.check("git_tree_lookup", git_tree_lookup(&subtree, repository.pointer, git_tree_entry_id(entry)))
             defer { git_tree_free(subtree) }
-            try walk(tree: subtree!, prefix: path, directory: directory, include: include, into: &entries)
+            try walk(tree: subtree!, prefix: path, directory: directory, depth: depth + 1, include: include, into: &entries)
         case GIT_FILEMODE_LINK:
             throw GitSourceError.symlinkRefused(path: path)
         case GIT_FILEMODE_COMMIT:

@@ -129,6 +129,10 @@ import WriftAIEmulator
             try repository.write("models/keys.yaml", "model: alice/keys\nversions: []\n" + (0..<80_000).map { "k\($0): 1\n" }.joined())
             try repository.commit("keys")
         }, expected: "models/keys.yaml:203:1: 79800 more problems in this file from here on, not listed (only the first 200 are)"),
+        Case(name: "a declaration 20,000 directories deep", build: { repository in
+            // Regression: the tree walk recursed once per level and overflowed the stack (SIGSEGV).
+            try repository.importFiles(count: 1, path: { _ in "models/" + String(repeating: "d/", count: 20_000) + "deep.yaml" }, content: { _ in "model: alice/deep\nversions: []\n" })
+        }, expected: "error: models/" + String(repeating: "d/", count: 56) + "d…: directories nested more than 64 deep; WriftSync reads at most 64 levels below --path."),
         Case(name: "100,000 tiny files", build: { repository in
             try repository.importFiles(count: 100_000, path: { "models/many/\($0 / 1000)/m\($0).yaml" }, content: { "model: alice/m\($0)\nversions: []\n" })
         }, expected: "error: models: holds more than 10000 files to read (stopped counting at 10001); remove some or raise --max-files."),
