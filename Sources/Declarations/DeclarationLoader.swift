@@ -14,7 +14,17 @@ public struct DeclarationLoader: Sendable {
         /// memory grows with it (measured: 32 files of 1 MB of schemas stop at this limit after
         /// 7.5 s and 180 MB in a debug build), whatever the files' sizes and number.
         public var maxTotalNodes = 1_000_000
+        /// Bytes of all the files of one load, `schemas_file`s included (the repository read caps the
+        /// declaration files alone; a declaration can name thousands of schemas files).
+        public var maxTotalBytes = 32 << 20
         public init() {}
+    }
+
+    /// What one load has used of its limits so far; once a total is exceeded nothing more is read.
+    private struct Spent {
+        var nodes = 0
+        var bytes = 0
+        var exhausted = false
     }
 
     public var limits: Limits
@@ -43,13 +53,13 @@ public struct DeclarationLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         var models: [ModelDeclaration] = []
         var schemaCache: [String: Schemas?] = [:]
-        var totalNodes = 0
+        var spent = Spent()
 
         for file in files.sorted(by: { $0.path < $1.path }) {
             // Past the total budget nothing more is read: one problem says so, and nothing can be planned.
-            guard totalNodes <= limits.maxTotalNodes else { break }
+            guard !spent.exhausted else { break }
             let reader = NodeReader(file: file.path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-            let documents = documents(of: file.path, bytes: file.data, reader: reader, totalNodes: &totalNodes)
+            let documents = documents(of: file.path, bytes: file.data, reader: reader, spent: &spent)
             let parser = DocumentParser(reader: reader)
             for document in documents {
                 guard let pending = parser.model(document) else { continue }
@@ -59,7 +69,7 @@ public struct DeclarationLoader: Sendable {
                     if let reference = version.schemasFile {
                         let key = Self.resolve(reference.path, from: file.path) ?? reference.path
                         if schemaCache[key] == nil {
-                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader, totalNodes: &totalNodes)
+                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader, spent: &spent)
                         }
                         guard let schemas = schemaCache[key] ?? nil else { continue }
                         resolved.schemas = schemas
@@ -75,8 +85,15 @@ public struct DeclarationLoader: Sendable {
     }
 
     /// Every non-empty document of a file, after the encoding and nesting checks; problems go to `reader`.
-    private func documents(of path: String, bytes: [UInt8], reader: NodeReader, totalNodes: inout Int) -> [Node] {
+    private func documents(of path: String, bytes: [UInt8], reader: NodeReader, spent: inout Spent) -> [Node] {
         let start = SourceLocation(file: path, line: 1, column: 1)
+        guard !spent.exhausted else { return [] }
+        spent.bytes += bytes.count
+        if spent.bytes > limits.maxTotalBytes {
+            spent.exhausted = true
+            reader.report(start, "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(bytes.count) bytes); the limit is \(limits.maxTotalBytes), and no further file is read")
+            return []
+        }
         if let problem = TextChecks.encodingProblem(bytes) {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return []
@@ -91,8 +108,9 @@ public struct DeclarationLoader: Sendable {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return []
         }
-        totalNodes += preflight.nodes
-        if totalNodes > limits.maxTotalNodes {
+        spent.nodes += preflight.nodes
+        if spent.nodes > limits.maxTotalNodes {
+            spent.exhausted = true
             reader.report(start, "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(preflight.nodes) nodes); the limit is \(limits.maxTotalNodes), and no further file is read")
             return []
         }
@@ -116,7 +134,7 @@ public struct DeclarationLoader: Sendable {
         from declaringFile: String,
         readFile: (String) throws -> [UInt8],
         reader: NodeReader,
-        totalNodes: inout Int
+        spent: inout Spent
     ) -> Schemas? {
         let fail = { (message: String) -> Schemas? in
             reader.report(reference.location, message)
@@ -128,6 +146,8 @@ public struct DeclarationLoader: Sendable {
         guard let path = Self.resolve(reference.path, from: declaringFile) else {
             return fail("schemas_file '\(reference.path)' resolves outside the repository")
         }
+        // Past a total limit (already reported once), nothing more is read.
+        guard !spent.exhausted else { return nil }
         let bytes: [UInt8]
         do {
             bytes = try readFile(path)
@@ -143,7 +163,7 @@ public struct DeclarationLoader: Sendable {
             return fail("schemas_file '\(reference.path)' cannot be read: \(error)")
         }
         let fileReader = NodeReader(file: path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-        let documents = documents(of: path, bytes: bytes, reader: fileReader, totalNodes: &totalNodes)
+        let documents = documents(of: path, bytes: bytes, reader: fileReader, spent: &spent)
         var schemas: Schemas?
         if documents.count == 1 {
             schemas = DocumentParser(reader: fileReader).schemas(documents[0])

@@ -60,6 +60,30 @@ import Testing
         #expect(errors.description == "models/b.yaml:1:1: the declarations hold more than 100 YAML nodes in all, this file included (57 nodes); the limit is 100, and no further file is read")
     }
 
+    /// A declaration can name thousands of schemas files, each within the size cap: their bytes count
+    /// toward a total too, and past it no further file is read.
+    @Test func theBytesOfAllFilesSchemasFilesIncludedAreBounded() {
+        var limits = DeclarationLoader.Limits()
+        limits.maxTotalBytes = 20_000
+        var yaml = "model: acme/x\nversions:\n"
+        var others: [String: [UInt8]] = [:]
+        for index in 0..<100 {
+            yaml += "  - container_image_digest: \"sha256:\(String(format: "%064x", index))\"\n    release_notes: x\n    schemas_file: s\(index).yaml\n"
+            others["models/s\(index).yaml"] = Array(("prediction: {input: {}, output: {}}\n# " + String(repeating: "-", count: 1000) + "\n").utf8)
+        }
+        var reads = 0
+        let result = DeclarationLoader(limits: limits).load([DeclarationFile(path: "models/a.yaml", data: Array(yaml.utf8))]) { path in
+            reads += 1
+            guard let data = others[path] else { throw RepositoryFileError.notFound }
+            return data
+        }
+        guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
+        #expect(reads < 10, "reading stops at the limit: \(reads) files read")
+        #expect(errors.diagnostics.map(\.description).contains {
+            $0.hasSuffix("the declarations and their schemas files total more than 20000 bytes, this file included (1039 bytes); the limit is 20000, and no further file is read")
+        }, "\(errors)")
+    }
+
     /// The text check takes the `'` of `it's` for the start of a quoted string and skips the brackets
     /// after it; YAML reads a plain scalar, then real brackets. The event pass counts what YAML reads.
     @Test(arguments: [
