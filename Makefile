@@ -5,10 +5,11 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := .build-venv
 PYTHON ?= python3
-# libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers.
-APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl
+# libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers;
+# GNU time measures the peak memory of wriftsync on hostile repositories.
+APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl time
 
-.PHONY: all build release test deps venv demo clean
+.PHONY: all build release test fuzz deps venv demo clean
 
 all: build
 
@@ -47,6 +48,14 @@ test: deps venv
 		echo "error: compiler warnings in WriftSync code (listed above)"; exit 1; \
 	fi
 	$(SWIFT) test --skip-build
+
+## fuzz: the declaration fuzzer at length (make test runs 20,000 cases with a fixed seed). It prints its seed;
+## failing inputs, and the case in flight, are saved under .build/fuzz/ with the command that replays them.
+FUZZ_CASES ?= 1000000
+FUZZ_SEED ?= random
+fuzz: deps
+	$(SWIFT) build --build-tests
+	FUZZ_CASES=$(FUZZ_CASES) FUZZ_SEED=$(FUZZ_SEED) FUZZ_CHECKPOINT=1 $(SWIFT) test --skip-build --filter DeclarationFuzzTests
 
 ## demo: a repository of declarations over git://, the emulator, then wriftsync source, validate and plan.
 demo: build

@@ -17,11 +17,17 @@ public struct DeclarationSource: Sendable {
     public let result: Result<[ModelDeclaration], DeclarationErrors>
 
     /// Fetches `spec` through `source`, resolves `ref` (the remote's HEAD when `nil`) and loads the
-    /// declarations under `directory`. Blocks while libgit2 fetches.
-    public init(spec: RepositorySpec, source: GitSource, ref: String?, directory: String, maxFileSize: Int) throws {
+    /// declarations under `directory`. Blocks while libgit2 fetches. The declaration files are bounded in
+    /// size each, in number and in total size (see `LocalRepository.files`).
+    public init(
+        spec: RepositorySpec, source: GitSource, ref: String?, directory: String, maxFileSize: Int,
+        maxFiles: Int = ReadLimits.defaultMaxFiles, maxTotalSize: Int = ReadLimits.defaultMaxTotalSize
+    ) throws {
         let synced = try source.sync(spec)
         let resolved = try synced.repository.resolve(ref)
-        let files = try synced.repository.files(at: resolved.commit, under: directory, maxFileSize: maxFileSize) {
+        let files = try synced.repository.files(
+            at: resolved.commit, under: directory, maxFileSize: maxFileSize, maxFiles: maxFiles, maxTotalSize: maxTotalSize
+        ) {
             DeclarationLoader.isDeclarationPath($0, under: directory)
         }
         let repository = synced.repository

@@ -31,6 +31,8 @@ public struct RepositoryReconciler: Reconciling {
     let ref: String?
     let directory: String
     let maxFileSize: Int
+    let maxFiles: Int
+    let maxTotalSize: Int
     let access: Access
     let cache: VersionDetailsCache
     let rateLimit: Double
@@ -40,6 +42,7 @@ public struct RepositoryReconciler: Reconciling {
     /// Creates a reconciler of the declarations under `directory` at `ref` of `spec`.
     public init(
         spec: RepositorySpec, source: GitSource, ref: String?, directory: String, maxFileSize: Int,
+        maxFiles: Int = ReadLimits.defaultMaxFiles, maxTotalSize: Int = ReadLimits.defaultMaxTotalSize,
         access: Access, cache: VersionDetailsCache, rateLimit: Double, maxDeletes: Int, logger: Logger
     ) {
         self.spec = spec
@@ -47,6 +50,8 @@ public struct RepositoryReconciler: Reconciling {
         self.ref = ref
         self.directory = directory
         self.maxFileSize = maxFileSize
+        self.maxFiles = maxFiles
+        self.maxTotalSize = maxTotalSize
         self.access = access
         self.cache = cache
         self.rateLimit = rateLimit
@@ -56,12 +61,15 @@ public struct RepositoryReconciler: Reconciling {
 
     /// Runs one reconcile; see ``Reconciling``.
     public func reconcile(_ request: ReconcileRequest) async -> ReconcileReport {
-        let (spec, gitSource, ref, directory, maxFileSize) = (spec, source, ref, directory, maxFileSize)
+        let (spec, gitSource, ref, directory, maxFileSize, maxFiles, maxTotalSize) = (spec, source, ref, directory, maxFileSize, maxFiles, maxTotalSize)
         let declarations: DeclarationSource
         do {
             // libgit2 blocks: keep it off the cooperative pool, which also serves the HTTP endpoints.
             declarations = try await onOwnThread {
-                try DeclarationSource(spec: spec, source: gitSource, ref: ref, directory: directory, maxFileSize: maxFileSize)
+                try DeclarationSource(
+                    spec: spec, source: gitSource, ref: ref, directory: directory, maxFileSize: maxFileSize,
+                    maxFiles: maxFiles, maxTotalSize: maxTotalSize
+                )
             }
         } catch {
             return ReconcileReport(commit: nil, succeeded: false, error: "\(error)")

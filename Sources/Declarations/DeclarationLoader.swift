@@ -10,7 +10,21 @@ public struct DeclarationLoader: Sendable {
         public var maxNodes = 200_000
         /// Nesting levels of flow collections, compact lists and JSON Schemas.
         public var maxDepth = 64
+        /// YAML nodes in all the files of one load, aliases expanded: what the declarations hold in
+        /// memory grows with it (measured: 32 files of 1 MB of schemas stop at this limit after
+        /// 7.5 s and 180 MB in a debug build), whatever the files' sizes and number.
+        public var maxTotalNodes = 1_000_000
+        /// Bytes of all the files of one load, `schemas_file`s included (the repository read caps the
+        /// declaration files alone; a declaration can name thousands of schemas files).
+        public var maxTotalBytes = 32 << 20
         public init() {}
+    }
+
+    /// What one load has used of its limits so far; once a total is exceeded nothing more is read.
+    private struct Spent {
+        var nodes = 0
+        var bytes = 0
+        var exhausted = false
     }
 
     public var limits: Limits
@@ -39,10 +53,13 @@ public struct DeclarationLoader: Sendable {
         var diagnostics: [Diagnostic] = []
         var models: [ModelDeclaration] = []
         var schemaCache: [String: Schemas?] = [:]
+        var spent = Spent()
 
         for file in files.sorted(by: { $0.path < $1.path }) {
+            // Past the total budget nothing more is read: one problem says so, and nothing can be planned.
+            guard !spent.exhausted else { break }
             let reader = NodeReader(file: file.path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-            let documents = documents(of: file.path, bytes: file.data, reader: reader)
+            let documents = documents(of: file.path, bytes: file.data, reader: reader, spent: &spent)
             let parser = DocumentParser(reader: reader)
             for document in documents {
                 guard let pending = parser.model(document) else { continue }
@@ -52,7 +69,7 @@ public struct DeclarationLoader: Sendable {
                     if let reference = version.schemasFile {
                         let key = Self.resolve(reference.path, from: file.path) ?? reference.path
                         if schemaCache[key] == nil {
-                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader)
+                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader, spent: &spent)
                         }
                         guard let schemas = schemaCache[key] ?? nil else { continue }
                         resolved.schemas = schemas
@@ -68,8 +85,15 @@ public struct DeclarationLoader: Sendable {
     }
 
     /// Every non-empty document of a file, after the encoding and nesting checks; problems go to `reader`.
-    private func documents(of path: String, bytes: [UInt8], reader: NodeReader) -> [Node] {
+    private func documents(of path: String, bytes: [UInt8], reader: NodeReader, spent: inout Spent) -> [Node] {
         let start = SourceLocation(file: path, line: 1, column: 1)
+        guard !spent.exhausted else { return [] }
+        spent.bytes += bytes.count
+        if spent.bytes > limits.maxTotalBytes {
+            spent.exhausted = true
+            reader.report(start, "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(bytes.count) bytes); the limit is \(limits.maxTotalBytes), and no further file is read")
+            return []
+        }
         if let problem = TextChecks.encodingProblem(bytes) {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return []
@@ -77,6 +101,17 @@ public struct DeclarationLoader: Sendable {
         let text = String(decoding: bytes, as: UTF8.self)
         if let problem = TextChecks.nestingProblem(text, maxDepth: limits.maxDepth) {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
+            return []
+        }
+        let preflight = EventPreflight.check(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes)
+        if let problem = preflight.problem {
+            reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
+            return []
+        }
+        spent.nodes += preflight.nodes
+        if spent.nodes > limits.maxTotalNodes {
+            spent.exhausted = true
+            reader.report(start, "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(preflight.nodes) nodes); the limit is \(limits.maxTotalNodes), and no further file is read")
             return []
         }
         do {
@@ -89,7 +124,7 @@ public struct DeclarationLoader: Sendable {
             if let error = sequence.error { throw error }
             return result
         } catch {
-            reader.report(Self.location(of: error, in: path, text: text) ?? start, Self.message(of: error))
+            reader.report(Self.location(of: error, in: path, text: text).map { Self.clamped($0, to: text) } ?? start, Self.message(of: error, text: text))
             return []
         }
     }
@@ -98,7 +133,8 @@ public struct DeclarationLoader: Sendable {
         reference: (path: String, location: SourceLocation),
         from declaringFile: String,
         readFile: (String) throws -> [UInt8],
-        reader: NodeReader
+        reader: NodeReader,
+        spent: inout Spent
     ) -> Schemas? {
         let fail = { (message: String) -> Schemas? in
             reader.report(reference.location, message)
@@ -110,6 +146,8 @@ public struct DeclarationLoader: Sendable {
         guard let path = Self.resolve(reference.path, from: declaringFile) else {
             return fail("schemas_file '\(reference.path)' resolves outside the repository")
         }
+        // Past a total limit (already reported once), nothing more is read.
+        guard !spent.exhausted else { return nil }
         let bytes: [UInt8]
         do {
             bytes = try readFile(path)
@@ -125,7 +163,7 @@ public struct DeclarationLoader: Sendable {
             return fail("schemas_file '\(reference.path)' cannot be read: \(error)")
         }
         let fileReader = NodeReader(file: path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-        let documents = documents(of: path, bytes: bytes, reader: fileReader)
+        let documents = documents(of: path, bytes: bytes, reader: fileReader, spent: &spent)
         var schemas: Schemas?
         if documents.count == 1 {
             schemas = DocumentParser(reader: fileReader).schemas(documents[0])
@@ -159,9 +197,14 @@ public struct DeclarationLoader: Sendable {
     static func duplicates(in models: [ModelDeclaration]) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         for (_, group) in Dictionary(grouping: models, by: \.model) where group.count > 1 {
+            // At most three other places are named: a file can declare one model thousands of times, and
+            // naming every other place in every diagnostic would grow with the square of that.
+            let first = group.prefix(4).map(\.location)
             for model in group {
-                let others = group.filter { $0.location != model.location }.map(\.location.description).joined(separator: ", ")
-                diagnostics.append(Diagnostic(model.location, "model '\(model.model)' is declared more than once (also at \(others))"))
+                let others = first.filter { $0 != model.location }.prefix(3)
+                let more = group.count - 1 - others.count
+                let places = others.map(\.description).joined(separator: ", ") + (more > 0 ? " and \(more) more" : "")
+                diagnostics.append(Diagnostic(model.location, "model '\(model.model)' is declared more than once (also at \(places))"))
             }
         }
         for model in models {
@@ -182,6 +225,28 @@ public struct DeclarationLoader: Sendable {
         return false
     }
 
+    /// `location` moved back inside `text` if past its end. libyaml reports an error at the end of a file
+    /// without a final line break one line further down, on a line that does not exist (and that
+    /// editors and CI annotations cannot show): the end of the last line is where the problem is.
+    static func clamped(_ location: SourceLocation, to text: String) -> SourceLocation {
+        // Lines as YAML counts them: CR, LF, CRLF, NEL, LS and PS all end one.
+        var lines = 1, lastLength = 0
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n" where previous == "\r": break
+            case "\n", "\r", "\u{85}", "\u{2028}", "\u{2029}":
+                lines += 1
+                lastLength = 0
+            default:
+                lastLength += 1
+            }
+            previous = scalar
+        }
+        guard location.line > lines else { return location }
+        return SourceLocation(file: location.file, line: lines, column: lastLength + 1)
+    }
+
     private static func location(of error: any Error, in path: String, text: String) -> SourceLocation? {
         guard let error = error as? YamlError else { return nil }
         switch error {
@@ -190,20 +255,25 @@ public struct DeclarationLoader: Sendable {
         case let .duplicatedKeysInMapping(_, context):
             return SourceLocation(file: path, line: context.mark.line, column: context.mark.column)
         case let .reader(_, offset?, _, _):
-            let prefix = text.utf8.prefix(offset)
+            // libyaml gives a byte offset; columns count characters, as everywhere else.
+            let prefix = Array(text.utf8.prefix(offset))
             let line = prefix.filter { $0 == UInt8(ascii: "\n") }.count + 1
-            let column = prefix.count - (prefix.lastIndex(of: UInt8(ascii: "\n")).map { prefix.distance(from: prefix.startIndex, to: $0) + 1 } ?? 0) + 1
+            let lineStart = prefix.lastIndex(of: UInt8(ascii: "\n")).map { $0 + 1 } ?? 0
+            let column = String(decoding: prefix[lineStart...], as: UTF8.self).unicodeScalars.count + 1
             return SourceLocation(file: path, line: line, column: column)
         default:
             return nil
         }
     }
 
-    private static func message(of error: any Error) -> String {
+    private static func message(of error: any Error, text: String) -> String {
         guard let error = error as? YamlError else { return "cannot parse YAML: \(error)" }
         switch error {
         case let .scanner(context, problem, _, _), let .parser(context, problem, _, _), let .composer(context, problem, _, _):
-            let prefix = context.map { "\($0.text) at \($0.mark): " } ?? ""
+            let prefix = context.map { context -> String in
+                let place = clamped(SourceLocation(file: "", line: context.mark.line, column: context.mark.column), to: text)
+                return "\(context.text) at \(place.line):\(place.column): "
+            } ?? ""
             return "YAML syntax error: \(prefix)\(problem)"
         case let .duplicatedKeysInMapping(duplicates, _):
             return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping"

@@ -3,9 +3,11 @@ public struct Diagnostic: Sendable, Hashable, Comparable, CustomStringConvertibl
     public var location: SourceLocation
     public var message: String
 
+    /// `message` is kept to one line (control characters escaped): it quotes text from the file, and a
+    /// line break in it would break the `file:line:column: message` form that tools parse line by line.
     public init(_ location: SourceLocation, _ message: String) {
         self.location = location
-        self.message = message
+        self.message = message.escapingControlCharacters
     }
 
     /// `file:line:column: message`, as compilers print it (editors and CI annotations read this form).
@@ -27,5 +29,33 @@ public struct DeclarationErrors: Error, Sendable, CustomStringConvertible {
 
     public var description: String {
         diagnostics.map(\.description).joined(separator: "\n")
+    }
+}
+
+extension String {
+    /// Line breaks, tabs and other control characters (C0, DEL, C1, LS, PS) as `\n`, `\r`, `\t` or
+    /// `\u{…}`; the rest unchanged.
+    var escapingControlCharacters: String {
+        guard unicodeScalars.contains(where: Self.isControl) else { return self }
+        var result = ""
+        for scalar in unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where Self.isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+        scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+    }
+
+    /// At most `limit` characters, the rest replaced by `…`: a value quoted back in a message.
+    func shortened(to limit: Int = 80) -> String {
+        count > limit ? String(prefix(limit)) + "…" : self
     }
 }

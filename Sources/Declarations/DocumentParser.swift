@@ -36,7 +36,7 @@ struct DocumentParser {
                 if NameRules.isValidModel(text) {
                     model = text
                 } else {
-                    reader.report(pair.value, "'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"\(text)\"")
+                    reader.report(pair.value, "'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"\(text.shortened())\"")
                 }
             }
         } else {
@@ -54,7 +54,7 @@ struct DocumentParser {
             if let parsed = ImmutableChangePolicy(rawValue: text) {
                 policy = parsed
             } else {
-                reader.report(pair.value, "'on_immutable_change' must be warn or replace, found \"\(text)\"")
+                reader.report(pair.value, "'on_immutable_change' must be warn or replace, found \"\(text.shortened())\"")
             }
         }
         var versions: [PendingVersion] = []
@@ -86,7 +86,7 @@ struct DocumentParser {
                 if NameRules.isValidDigest(lowered) {
                     digest = lowered
                 } else {
-                    reader.report(pair.value, "'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"\(text)\"")
+                    reader.report(pair.value, "'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"\(text.shortened())\"")
                 }
             }
         } else {
@@ -203,7 +203,7 @@ struct DocumentParser {
             for item in items {
                 guard let name = reader.string(item, "variable_names") else { valid = false; continue }
                 if !Self.isVariableName(name) {
-                    reader.report(item, "'variable_names' entries must match ^[A-Za-z_][A-Za-z0-9_]*$, found \"\(name)\"")
+                    reader.report(item, "'variable_names' entries must match ^[A-Za-z_][A-Za-z0-9_]*$, found \"\(name.shortened())\"")
                     valid = false
                 } else if names.contains(name) {
                     reader.report(item, "variable '\(name)' is listed twice")

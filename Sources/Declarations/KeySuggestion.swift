@@ -2,7 +2,10 @@
 enum KeySuggestion {
     static func closest(to key: String, among candidates: [String]) -> String? {
         let lowered = key.lowercased().replacingOccurrences(of: "-", with: "_")
-        let scored = candidates.map { ($0, distance(lowered, $0)) }
+        // The distance is at least the difference in length, and no suggestion is made beyond 3: skipping
+        // those keeps a long (hostile) key from costing its length times every candidate's.
+        let length = lowered.count
+        let scored = candidates.filter { abs($0.count - length) <= 3 }.map { ($0, distance(lowered, $0)) }
         guard let best = scored.min(by: { $0.1 < $1.1 }) else { return nil }
         let allowed = max(2, min(3, best.0.count / 3))
         return best.1 <= allowed ? best.0 : nil

@@ -5,7 +5,12 @@ import Yams
 /// the first. A node budget bounds the work whatever aliases expand to (a "billion laughs" document).
 final class NodeReader {
     let file: String
-    private(set) var diagnostics: [Diagnostic] = []
+    /// Problems listed per file; past that they are only counted (a hostile file can hold one on every
+    /// line, and nobody reads the 80,000th).
+    static let maxDiagnostics = 200
+    private var listed: [Diagnostic] = []
+    private var unlisted = 0
+    private var firstUnlisted: SourceLocation?
     private var budget: Int
     private let maxDepth: Int
     private var exhausted = false
@@ -21,12 +26,26 @@ final class NodeReader {
         return SourceLocation(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1)
     }
 
+    /// The problems found, the unlisted ones summed up in one last diagnostic.
+    var diagnostics: [Diagnostic] {
+        guard let firstUnlisted else { return listed }
+        return listed + [Diagnostic(firstUnlisted, "\(unlisted) more problem\(unlisted == 1 ? "" : "s") in this file from here on, not listed (only the first \(Self.maxDiagnostics) are)")]
+    }
+
+    /// Whether further problems are only counted.
+    var isFull: Bool { listed.count >= Self.maxDiagnostics }
+
     func report(_ node: Node, _ message: String) {
-        diagnostics.append(Diagnostic(location(node), message))
+        report(location(node), message)
     }
 
     func report(_ location: SourceLocation, _ message: String) {
-        diagnostics.append(Diagnostic(location, message))
+        guard !isFull else {
+            unlisted += 1
+            if firstUnlisted.map({ location < $0 }) ?? true { firstUnlisted = location }
+            return
+        }
+        listed.append(Diagnostic(location, message))
     }
 
     /// Spends one node of the budget; false (and one diagnostic) once it is gone.
@@ -78,6 +97,10 @@ final class NodeReader {
     /// Reports keys outside `allowed`, suggesting the closest allowed one.
     func checkKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], allowed: [String], in context: String) {
         for pair in pairs where !allowed.contains(pair.key) {
+            guard !isFull else {
+                report(pair.keyNode, "unknown key")
+                continue
+            }
             var message = "unknown key '\(pair.key)' in \(context)"
             if let suggestion = KeySuggestion.closest(to: pair.key, among: allowed) {
                 message += "; did you mean '\(suggestion)'?"

@@ -11,7 +11,8 @@ public struct SourceLocation: Sendable, Hashable, Comparable, Codable, CustomStr
         self.column = column
     }
 
-    public var description: String { "\(file):\(line):\(column)" }
+    /// The path is kept to one line (git allows a line break in a file name).
+    public var description: String { "\(file.escapingControlCharacters):\(line):\(column)" }
 
     public static func < (lhs: SourceLocation, rhs: SourceLocation) -> Bool {
         (lhs.file, lhs.line, lhs.column) < (rhs.file, rhs.line, rhs.column)

@@ -37,6 +37,12 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case notAFile(path: String)
     /// A file is larger than the size cap.
     case fileTooLarge(path: String, size: Int, limit: Int)
+    /// The directory read holds more files to read than the cap (`count` is where counting stopped).
+    case tooManyFiles(path: String, count: Int, limit: Int)
+    /// The files to read under the directory are larger together than the cap.
+    case filesTooLarge(path: String, size: Int, limit: Int)
+    /// Directories are nested deeper than the limit below the directory read.
+    case tooDeep(path: String, limit: Int)
     /// A file in the cache directory could not be created, locked or written.
     case cacheUnavailable(path: String, reason: String)
 
@@ -77,6 +83,13 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(path): is not a regular file."
         case let .fileTooLarge(path, size, limit):
             return "\(path): is \(size) bytes, over the \(limit)-byte limit; split it or raise --max-file-size."
+        case let .tooManyFiles(path, count, limit):
+            return "\(path.isEmpty ? "the repository" : path): holds more than \(limit) files to read (stopped counting at \(count)); remove some or raise --max-files."
+        case let .tooDeep(path, limit):
+            let shown = path.count > 120 ? String(path.prefix(120)) + "…" : path
+            return "\(shown): directories nested more than \(limit) deep; WriftSync reads at most \(limit) levels below --path."
+        case let .filesTooLarge(path, size, limit):
+            return "\(path.isEmpty ? "the repository" : path): the files to read total more than \(limit) bytes (at least \(size)); remove some or raise --max-total-size."
         case let .cacheUnavailable(path, reason):
             return "cache \(path): \(reason). Check --cache-dir is writable."
         }

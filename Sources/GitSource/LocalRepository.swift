@@ -52,15 +52,19 @@ public struct LocalRepository: Sendable {
 
     /// Reads every file under `directory` (recursively; "" or "." for the whole tree) at `commit`, sorted by
     /// path. Symbolic links and submodules under it are refused, as are included files over `maxFileSize`
-    /// bytes. `include` picks files by path before any content is read.
+    /// bytes, more than `maxFiles` included files, and included files over `maxTotalSize` bytes together
+    /// (sizes come from object headers, so a refused file is never inflated). `include` picks files by
+    /// path before any content is read.
     public func files(
         at commit: CommitID,
         under directory: String,
         maxFileSize: Int = 1 << 20,
+        maxFiles: Int = ReadLimits.defaultMaxFiles,
+        maxTotalSize: Int = ReadLimits.defaultMaxTotalSize,
         include: (String) -> Bool = { _ in true }
     ) throws -> [GitFile] {
         let repository = try GitRepository.open(path)
-        let reader = try TreeReader(repository: repository, maxFileSize: maxFileSize)
+        let reader = try TreeReader(repository: repository, maxFileSize: maxFileSize, maxFiles: maxFiles, maxTotalSize: maxTotalSize)
         return try reader.read(commit: commit, directory: Self.normalise(directory), include: include)
     }
 
@@ -85,4 +89,15 @@ public struct LocalRepository: Sendable {
             .filter { $0 != "." && !$0.isEmpty }
             .joined(separator: "/")
     }
+}
+
+/// The default bounds on what one read of a directory may hold, so that a hostile repository costs
+/// bounded time and memory (each file is also bounded by its own `maxFileSize`).
+public enum ReadLimits {
+    /// Files read from the directory (after `include`).
+    public static let defaultMaxFiles = 10_000
+    /// Bytes of all those files together.
+    public static let defaultMaxTotalSize = 32 << 20
+    /// Directories nested below the directory read.
+    public static let maxDirectoryDepth = 64
 }

@@ -6,35 +6,63 @@ import Foundation
 struct TreeReader {
     let repository: GitRepository
     let maxFileSize: Int
+    let maxFiles: Int
+    let maxTotalSize: Int
     private let odb: OpaquePointer
 
-    init(repository: GitRepository, maxFileSize: Int) throws {
+    /// A file found by the walk, not read yet.
+    private struct Entry {
+        let path: String
+        let oid: git_oid
+        let executable: Bool
+    }
+
+    init(repository: GitRepository, maxFileSize: Int, maxFiles: Int = .max, maxTotalSize: Int = .max) throws {
         self.repository = repository
         self.maxFileSize = maxFileSize
+        self.maxFiles = maxFiles
+        self.maxTotalSize = maxTotalSize
         var odb: OpaquePointer?
         try LibGit2.check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
         self.odb = odb!
     }
 
+    /// Every included file under `directory`. The whole walk (links and submodules refused) and the bounds
+    /// (count, then each size and the total, from object headers) come before any content is inflated.
     func read(commit: CommitID, directory: String, include: (String) -> Bool) throws -> [GitFile] {
         defer { git_odb_free(odb) }
         let root = try repository.tree(of: commit)
         defer { git_tree_free(root) }
-        var files: [GitFile] = []
+        var entries: [Entry] = []
         if directory.isEmpty {
-            try walk(tree: root, prefix: "", include: include, into: &files)
-            return files
+            try walk(tree: root, prefix: "", directory: directory, depth: 0, include: include, into: &entries)
+        } else {
+            var entry: OpaquePointer?
+            let code = git_tree_entry_bypath(&entry, root, directory)
+            if code == GIT_ENOTFOUND.rawValue {
+                git_error_clear()
+                throw GitSourceError.pathNotFound(path: directory, commit: commit.hex)
+            }
+            try LibGit2.check("git_tree_entry_bypath", code)
+            defer { git_tree_entry_free(entry) }
+            try visit(entry: entry!, path: directory, directory: directory, depth: 0, include: include, into: &entries)
         }
-        var entry: OpaquePointer?
-        let code = git_tree_entry_bypath(&entry, root, directory)
-        if code == GIT_ENOTFOUND.rawValue {
-            git_error_clear()
-            throw GitSourceError.pathNotFound(path: directory, commit: commit.hex)
+        var total = 0
+        for entry in entries {
+            var oid = entry.oid
+            let size = try blobSize(&oid)
+            guard size <= maxFileSize else {
+                throw GitSourceError.fileTooLarge(path: entry.path, size: size, limit: maxFileSize)
+            }
+            total += size
+            guard total <= maxTotalSize else {
+                throw GitSourceError.filesTooLarge(path: directory, size: total, limit: maxTotalSize)
+            }
         }
-        try LibGit2.check("git_tree_entry_bypath", code)
-        defer { git_tree_entry_free(entry) }
-        try visit(entry: entry!, path: directory, include: include, into: &files)
-        return files
+        return try entries.map { entry in
+            var oid = entry.oid
+            return try readBlob(oid: &oid, path: entry.path, executable: entry.executable)
+        }
     }
 
     /// One file by path. Each directory on the way must be a real directory (not a link), and the file
@@ -60,7 +88,12 @@ struct TreeReader {
             case GIT_FILEMODE_COMMIT: throw GitSourceError.submoduleRefused(path: prefix)
             case GIT_FILEMODE_TREE where depth == components.count: throw GitSourceError.notAFile(path: path)
             case GIT_FILEMODE_BLOB where depth == components.count, GIT_FILEMODE_BLOB_EXECUTABLE where depth == components.count:
-                return try readBlob(entry: entry!, path: path, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)
+                var oid = git_tree_entry_id(entry).pointee
+                let size = try blobSize(&oid)
+                guard size <= maxFileSize else {
+                    throw GitSourceError.fileTooLarge(path: path, size: size, limit: maxFileSize)
+                }
+                return try readBlob(oid: &oid, path: path, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE)
             case GIT_FILEMODE_TREE: continue
             default: throw GitSourceError.notAFile(path: prefix)
             }
@@ -68,45 +101,54 @@ struct TreeReader {
         throw GitSourceError.pathNotFound(path: path, commit: commit.hex)
     }
 
-    private func walk(tree: OpaquePointer, prefix: String, include: (String) -> Bool, into files: inout [GitFile]) throws {
+    private func walk(tree: OpaquePointer, prefix: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry]) throws {
         // Tree entries are sorted by name, so the output is sorted by path without a sort.
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
             let name = String(cString: git_tree_entry_name(entry))
-            try visit(entry: entry, path: prefix.isEmpty ? name : "\(prefix)/\(name)", include: include, into: &files)
+            try visit(entry: entry, path: prefix.isEmpty ? name : "\(prefix)/\(name)", directory: directory, depth: depth, include: include, into: &entries)
         }
     }
 
-    private func visit(entry: OpaquePointer, path: String, include: (String) -> Bool, into files: inout [GitFile]) throws {
+    private func visit(entry: OpaquePointer, path: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry]) throws {
         let mode = git_tree_entry_filemode(entry)
         switch mode {
         case GIT_FILEMODE_TREE:
+            // The walk recurses once per level: a tree nested 20,000 deep would overflow the stack.
+            guard depth < ReadLimits.maxDirectoryDepth else {
+                throw GitSourceError.tooDeep(path: path, limit: ReadLimits.maxDirectoryDepth)
+            }
             var subtree: OpaquePointer?
             try LibGit2.check("git_tree_lookup", git_tree_lookup(&subtree, repository.pointer, git_tree_entry_id(entry)))
             defer { git_tree_free(subtree) }
-            try walk(tree: subtree!, prefix: path, include: include, into: &files)
+            try walk(tree: subtree!, prefix: path, directory: directory, depth: depth + 1, include: include, into: &entries)
         case GIT_FILEMODE_LINK:
             throw GitSourceError.symlinkRefused(path: path)
         case GIT_FILEMODE_COMMIT:
             throw GitSourceError.submoduleRefused(path: path)
         case GIT_FILEMODE_BLOB, GIT_FILEMODE_BLOB_EXECUTABLE:
             guard include(path) else { return }
-            files.append(try readBlob(entry: entry, path: path, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE))
+            // Counting stops at the first file over the cap: a tree of millions of entries costs no more.
+            guard entries.count < maxFiles else {
+                throw GitSourceError.tooManyFiles(path: directory, count: entries.count + 1, limit: maxFiles)
+            }
+            entries.append(Entry(path: path, oid: git_tree_entry_id(entry).pointee, executable: mode == GIT_FILEMODE_BLOB_EXECUTABLE))
         default:
             throw GitSourceError.libgit2(function: "git_tree_entry_filemode", code: -1, message: "\(path): unknown file mode \(String(mode.rawValue, radix: 8))")
         }
     }
 
-    private func readBlob(entry: OpaquePointer, path: String, executable: Bool) throws -> GitFile {
-        let oid = git_tree_entry_id(entry)
+    /// A blob's size from its object header, without inflating it.
+    private func blobSize(_ oid: inout git_oid) throws -> Int {
         var size = 0
         var type = GIT_OBJECT_INVALID
-        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, oid))
-        guard size <= maxFileSize else {
-            throw GitSourceError.fileTooLarge(path: path, size: size, limit: maxFileSize)
-        }
+        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
+        return size
+    }
+
+    private func readBlob(oid: inout git_oid, path: String, executable: Bool) throws -> GitFile {
         var blob: OpaquePointer?
-        try LibGit2.check("git_blob_lookup", git_blob_lookup(&blob, repository.pointer, oid))
+        try LibGit2.check("git_blob_lookup", git_blob_lookup(&blob, repository.pointer, &oid))
         defer { git_blob_free(blob) }
         let length = Int(git_blob_rawsize(blob))
         let data = length == 0 ? Data() : Data(bytes: git_blob_rawcontent(blob), count: length)

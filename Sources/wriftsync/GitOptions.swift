@@ -26,6 +26,12 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Largest file read from the repository, in bytes.", valueName: "bytes"))
     var maxFileSize: Int = 1 << 20
 
+    @Option(name: .long, help: ArgumentHelp("Most files read from --path (declarations; for `source`, every file).", valueName: "count"))
+    var maxFiles: Int = ReadLimits.defaultMaxFiles
+
+    @Option(name: .long, help: ArgumentHelp("Most bytes read from --path, all files together.", valueName: "bytes"))
+    var maxTotalSize: Int = ReadLimits.defaultMaxTotalSize
+
     @Option(name: .long, help: ArgumentHelp("HTTP user name (sent with the password or token below).", valueName: "name"))
     var gitUsername: String?
 
@@ -74,6 +80,8 @@ struct GitOptions: ParsableArguments {
         }
         guard gitTimeout > 0 else { throw ValidationError("--git-timeout must be positive.") }
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
+        guard maxFiles > 0 else { throw ValidationError("--max-files must be positive.") }
+        guard maxTotalSize > 0 else { throw ValidationError("--max-total-size must be positive.") }
     }
 
     /// Fails validation when `--repo` is missing, with the message ArgumentParser gives a required option.
@@ -124,6 +132,9 @@ extension DeclarationSource {
     /// The declarations the flags name: `--repo`, `--ref`, `--path`, `--max-file-size` and the credentials.
     init(git: GitOptions) throws {
         let (spec, source) = try git.makeSource()
-        try self.init(spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize)
+        try self.init(
+            spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize,
+            maxFiles: git.maxFiles, maxTotalSize: git.maxTotalSize
+        )
     }
 }

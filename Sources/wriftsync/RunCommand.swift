@@ -113,6 +113,7 @@ struct RunCommand: AsyncParsableCommand {
             let (spec, source) = try git.makeSource()
             reconciler = RepositoryReconciler(
                 spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize,
+                maxFiles: git.maxFiles, maxTotalSize: git.maxTotalSize,
                 // The dry run only ever holds the read-only view: it has no write methods to call.
                 access: dryRun ? .readOnly(client.readOnly) : .readWrite(client),
                 cache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit, maxDeletes: maxDeletes, logger: logger

@@ -24,7 +24,9 @@ struct SourceCommand: ParsableCommand {
             let (spec, source) = try git.makeSource()
             let synced = try source.sync(spec)
             let resolved = try synced.repository.resolve(git.ref)
-            let files = try synced.repository.files(at: resolved.commit, under: git.path, maxFileSize: git.maxFileSize)
+            let files = try synced.repository.files(
+                at: resolved.commit, under: git.path, maxFileSize: git.maxFileSize, maxFiles: git.maxFiles, maxTotalSize: git.maxTotalSize
+            )
             if json {
                 try printJSON(spec: spec, resolved: resolved, stats: synced.stats, files: files)
             } else {

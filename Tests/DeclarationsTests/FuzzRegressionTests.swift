@@ -1,0 +1,50 @@
+import Testing
+@testable import Declarations
+
+/// Bugs the fuzzer found, one test each: every diagnostic must be one line of `file:line:column: message`
+/// with the place inside the file.
+@Suite struct FuzzRegressionTests {
+    /// libyaml places an error at the end of a file without a final line break on the next line, which
+    /// does not exist; it is reported at the end of the last line instead.
+    @Test(arguments: [
+        ("model: acme/x\nversions: [", "f.yaml:2:12: YAML syntax error: while parsing a flow node at 2:12: did not find expected node content"),
+        ("model: acme/x\r\nversions: {a", "f.yaml:2:13: YAML syntax error: while parsing a flow mapping at 2:11: did not find expected ',' or '}'"),
+        ("model: acme/x\nversions: [\n", "f.yaml:3:1: YAML syntax error: while parsing a flow node at 3:1: did not find expected node content"),
+    ])
+    func aSyntaxErrorAtTheEndOfTheFileIsPlacedInsideIt(_ yaml: String, _ expected: String) {
+        #expect(diagnostics(["f.yaml": yaml]) == [expected])
+    }
+
+    /// A value quoted back in a message may hold line breaks (a block scalar, an escaped quoted string):
+    /// they are escaped, so the diagnostic stays on one line.
+    @Test func aMultiLineValueIsEscapedInTheMessage() {
+        #expect(diagnostics(["f.yaml": "model: acme/x\nkeep: |\n  block\n  text\nversions: []\n"]) == [
+            "f.yaml:2:7: 'keep' must be a list, found a string \"block\\ntext\\n\"",
+        ])
+        #expect(diagnostics(["f.yaml": "model: \"acme/x\\r\\ny\\u2028\"\nversions: []\n\"bad\\tkey\": 1\n"]) == [
+            "f.yaml:1:8: 'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"acme/x\\r\\ny\\u{2028}\"",
+            "f.yaml:3:1: unknown key 'bad\\tkey' in a model declaration (allowed: model, prune, allow_empty, keep, suspend, on_immutable_change, versions)",
+        ])
+    }
+
+    /// libyaml places a bad character by byte offset; the column counts characters, as every other column
+    /// does (here a byte order mark, which YAML refuses inside a file, after a two-byte `é`).
+    @Test func aControlCharacterIsPlacedByCharactersNotBytes() {
+        #expect(diagnostics(["f.yaml": "model: acme/x\nversions: [] # é\u{FEFF}\u{1A}\n"]) == [
+            "f.yaml:2:17: cannot read YAML: control characters are not allowed",
+        ])
+    }
+
+    /// git allows a line break in a file name; the rendering escapes it too.
+    @Test func aLineBreakInAFileNameIsEscaped() {
+        #expect(diagnostics(["models/a\nb.yaml": "model: x\nversions: []\n"]).first?.hasPrefix("models/a\\nb.yaml:1:8: 'model' must be OWNER/NAME") == true)
+    }
+
+    /// A long wrong value is quoted back shortened, not whole (it may be up to the file size cap).
+    @Test func aLongWrongValueIsShortenedInTheMessage() {
+        let digest = "sha256:" + String(repeating: "z", count: 10_000)
+        let yaml = "model: acme/x\nversions:\n  - container_image_digest: \(digest)\n    release_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n"
+        let result = diagnostics(["f.yaml": yaml])
+        #expect(result == ["f.yaml:3:29: 'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"sha256:\(String(repeating: "z", count: 73))…\""])
+    }
+}
