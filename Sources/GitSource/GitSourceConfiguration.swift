@@ -14,6 +14,9 @@ public struct GitSourceConfiguration: Sendable {
     public var knownHostsFile: String?
     /// Extra CA certificates (PEM) trusted for HTTPS, in addition to the system's.
     public var caFile: String?
+    /// Send credentials over plain `http://` to a host that is not loopback. Off by default: anyone on the
+    /// path would read them.
+    public var allowInsecureHTTP = false
 
     public init(cacheDirectory: String? = nil) {
         self.cacheDirectory = cacheDirectory ?? Self.defaultCacheDirectory()

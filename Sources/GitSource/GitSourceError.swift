@@ -43,6 +43,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case filesTooLarge(path: String, size: Int, limit: Int)
     /// Directories are nested deeper than the limit below the directory read.
     case tooDeep(path: String, limit: Int)
+    /// Credentials would go over plain HTTP to a host that is not loopback.
+    case insecureCredentials(url: String, host: String)
     /// A file in the cache directory could not be created, locked or written.
     case cacheUnavailable(path: String, reason: String)
 
@@ -92,6 +94,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(path.isEmpty ? "the repository" : path): the files to read total more than \(limit) bytes (at least \(size)); remove some or raise --max-total-size."
         case let .cacheUnavailable(path, reason):
             return "cache \(path): \(reason). Check --cache-dir is writable."
+        case let .insecureCredentials(url, host):
+            return "refusing to send git credentials over plain http:// to \(host) (\(url)): anyone on the path could read them. Use an https:// URL, or allow it explicitly with --git-insecure-http."
         }
     }
 

@@ -22,6 +22,11 @@ struct Mirror {
             throw GitSourceError.cacheUnavailable(path: root, reason: "cannot create it (\((error as NSError).localizedDescription))")
         }
         let credentials = configuration.credentials.merged(with: spec.embeddedCredentials)
+        if spec.transport == .http, credentials.authorizationHeader != nil, !configuration.allowInsecureHTTP,
+            let host = spec.host, !RepositorySpec.isLoopback(host)
+        {
+            throw GitSourceError.insecureCredentials(url: spec.url, host: host)
+        }
         let session = try FetchSession(
             spec: spec,
             credentials: credentials,

@@ -90,6 +90,16 @@ public struct RepositorySpec: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Whether `host` names this machine (`localhost`, `127.0.0.0/8`, `::1`): plain HTTP to it never leaves it.
+    public static func isLoopback(_ host: String) -> Bool {
+        var host = host.lowercased()
+        if host.hasPrefix("["), host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
+        if host == "localhost" || host.hasSuffix(".localhost") || host == "::1" { return true }
+        let octets = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard octets.count == 4, octets[0] == "127" else { return false }
+        return octets.allSatisfy { octet in octet.allSatisfy(\.isASCII) && Int(octet).map { (0...255).contains($0) } == true }
+    }
+
     /// The port given in the URL, if any.
     public var port: Int? {
         guard let range = url.range(of: "://") else { return nil }

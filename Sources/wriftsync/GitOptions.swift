@@ -62,6 +62,9 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for HTTPS, added to the system's.", valueName: "file"))
     var gitCaFile: String?
 
+    @Flag(name: .long, help: "Allow sending git credentials over plain http:// to a host that is not loopback (they would travel unencrypted).")
+    var gitInsecureHttp = false
+
     func validate() throws {
         if gitPasswordEnv != nil && gitPasswordFile != nil {
             throw ValidationError("Give --git-password-env or --git-password-file, not both.")
@@ -104,6 +107,7 @@ struct GitOptions: ParsableArguments {
         configuration.maxFileSize = maxFileSize
         configuration.knownHostsFile = knownHosts
         configuration.caFile = gitCaFile
+        configuration.allowInsecureHTTP = gitInsecureHttp
         var credentials = GitCredentials(username: gitUsername)
         credentials.password = try secret(env: gitPasswordEnv, file: gitPasswordFile)
         credentials.bearerToken = try secret(env: gitBearerTokenEnv, file: gitBearerTokenFile)

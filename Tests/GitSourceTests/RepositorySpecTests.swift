@@ -81,6 +81,15 @@ import Testing
         #expect(Redaction.scrub(text, secrets: ["p@ss"]) == "failed https://u:***@h/ with ***")
     }
 
+    @Test(arguments: [
+        ("localhost", true), ("LOCALHOST", true), ("git.localhost", true), ("127.0.0.1", true), ("127.1.2.3", true),
+        ("::1", true), ("[::1]", true), ("128.0.0.1", false), ("127.0.0.256", false), ("127.0.0", false),
+        ("localhost.example.com", false), ("example.com", false), ("10.0.0.1", false), ("", false),
+    ])
+    func loopbackHosts(host: String, loopback: Bool) {
+        #expect(RepositorySpec.isLoopback(host) == loopback)
+    }
+
     @Test func mirrorNamesDifferPerURL() throws {
         let first = try RepositorySpec("https://example.com/a.git").mirrorName
         let second = try RepositorySpec("https://example.com/b.git").mirrorName

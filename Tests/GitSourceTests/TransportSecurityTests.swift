@@ -179,6 +179,28 @@ import Glibc
         #expect(trusted.stdout.contains("models/a.yaml"))
     }
 
+    @Test func gitCredentialsOverPlainHTTPToAHostThatIsNotLoopbackAreRefusedUnlessGitInsecureHTTPIsGiven() async throws {
+        let cache = try TemporaryDirectory("insecure-git")
+        let passwordFile = cache.path + "/password"
+        try "pw-NOT-TO-BE-SENT".write(toFile: passwordFile, atomically: true, encoding: .utf8)
+        let refusal = "refusing to send git credentials over plain http:// to example.invalid"
+        // (arguments, refused): `.invalid` never resolves, so anything not refused fails at the network step instead.
+        let cases: [([String], Bool)] = [
+            (["--repo", "http://deployer:pw-NOT-TO-BE-SENT@example.invalid/r.git"], true),
+            (["--repo", "http://example.invalid/r.git", "--git-username", "deployer", "--git-password-file", passwordFile], true),
+            (["--repo", "http://example.invalid/r.git", "--git-bearer-token-file", passwordFile], true),
+            (["--repo", "http://example.invalid/r.git"], false),
+            (["--repo", "http://deployer:pw-NOT-TO-BE-SENT@example.invalid/r.git", "--git-insecure-http"], false),
+        ]
+        for (arguments, refused) in cases {
+            let run = try await Self.run(["source", "--cache-dir", cache.path, "--git-timeout", "10"] + arguments)
+            #expect(run.status == 1, "\(arguments)")
+            #expect(run.stderr.contains(refusal) == refused, "\(arguments): \(run.stderr)")
+            if refused { #expect(run.stderr.contains("--git-insecure-http"), "\(run.stderr)") }
+            #expect(!run.stderr.contains("pw-NOT-TO-BE-SENT") && !run.stdout.contains("pw-NOT-TO-BE-SENT"))
+        }
+    }
+
     // MARK: - The emulator executable
 
     static var emulatorExecutable: String {
