@@ -60,7 +60,7 @@ public final class WriftAIClient: WriftAIWriting {
         self.baseURL = base
         self.basePath = URLComponents(string: base)?.path ?? ""
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        self.pacer = RequestPacer(pacing: configuration.pacing)
+        self.pacer = RequestPacer(pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait)
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)
