@@ -59,6 +59,12 @@ public struct ActionResult: Codable, Sendable, Equatable {
         )
     }
 
+    /// Whether this result is of the duplicate check after a model's creates rather than of a planned
+    /// change: a duplicate removed, or the check itself failing (a delete without a number).
+    public var isDuplicateCheck: Bool {
+        duplicateOf != nil || (action == .delete && number == nil)
+    }
+
     enum CodingKeys: String, CodingKey {
         case index
         case model

@@ -98,11 +98,12 @@ public struct Applier: Sendable {
         do {
             listed = try await client.allVersions(id).collect()
         } catch {
+            // A failed check, not a failed delete: no number, and the line says so (see `ApplyText`).
             var failure = first
             failure.action = .delete
+            failure.number = nil
             failure.outcome = .failed
-            failure.error = "could not list the versions to check for duplicates made by another apply running "
-                + "at the same time (run apply again): \(error)"
+            failure.error = "listing its versions failed (run apply again): \(error)"
             return [failure]
         }
         var removals: [ActionResult] = []

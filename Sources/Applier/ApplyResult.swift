@@ -18,7 +18,7 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     public init(revision: Revision, actions: [ActionResult]) {
         self.revision = revision
         self.actions = actions.sorted {
-            ($0.index, $0.duplicateOf == nil ? 0 : 1, $0.number ?? 0) < ($1.index, $1.duplicateOf == nil ? 0 : 1, $1.number ?? 0)
+            ($0.index, $0.isDuplicateCheck ? 1 : 0, $0.number ?? 0) < ($1.index, $1.isDuplicateCheck ? 1 : 0, $1.number ?? 0)
         }
         self.summary = ApplySummary(actions)
     }

@@ -11,6 +11,9 @@ public enum ApplyText {
         case .configured: return "~ configured \(subject)"
         case .deleted: return "- deleted \(subject)" + duplicateNote(result)
         case .alreadyDeleted: return "- deleted \(subject) (already gone)" + duplicateNote(result)
+        case .failed where result.isDuplicateCheck && result.duplicateOf == nil:
+            return "! failed to check \(sanitized(result.model)) for duplicates made by another apply running at the "
+                + "same time: \(sanitized(result.error ?? "unknown error"))"
         case .failed: return "! failed to \(verb(result.action)) \(subject): \(sanitized(result.error ?? "unknown error"))"
         case .skipped: return "  skipped \(verb(result.action)) \(subject): \(sanitized(result.error ?? "not attempted"))"
         }

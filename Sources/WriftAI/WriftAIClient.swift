@@ -48,6 +48,10 @@ public final class WriftAIClient: WriftAIWriting {
                 read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
             )
         )
+        // The retry policy backs off and retries failed attempts; the HTTP client's own retrying of a
+        // refused connection, on top of it, would make each attempt at an API that is down last the
+        // whole connect timeout.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         if let caFile = configuration.server.additionalCAFile {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw .configuration("cannot read the CA file \(caFile)")

@@ -168,7 +168,7 @@ import Glibc
             let arguments = ["apply"] + Apply.flags(emulator, repository, cache) + ["--auto-approve", "--api-timeout", "0.5"]
             let runs = try await Self.applyUntilConverged(arguments)
             #expect(runs.last?.status == 0, "converged within 6 runs: \(runs.map(\.status)), last stderr: \(runs.last?.stderr ?? "")")
-            let output = runs.map(\.stdout).joined()
+            let output = runs.map { $0.stdout + $0.stderr }.joined()
             #expect(output.contains("timed out after 0.50 s"), "some requests timed out")
             let stats = try await PlanCommandTests.stats(emulator)
             // A slow answer still acted: had any timed-out create been sent again, there would be a POST
