@@ -122,6 +122,9 @@ import Glibc
         } else {
             #expect(interrupted.status == 0 || interrupted.stderr.contains("connection failed") || interrupted.stderr.contains("unknown outcome"),
                     "rode through the restart, or failed clearly: \(interrupted.stderr)")
+            if interrupted.status == 0 {
+                #expect(interrupted.stderr.contains("retrying WriftAI API request"), "it rode through on retries: \(interrupted.stderr)")
+            }
         }
         let afterKill = try #require(try StateFile(path: stateFile).load(), "the state file survived SIGKILL")
         Self.expectNothingHalfApplied(Self.state(afterKill), "after the kill")
