@@ -136,6 +136,44 @@ import Glibc
         Self.expectConverged(Self.state(final), "re-run")
     }
 
+    @Test func aSIGKILLDuringAStreamOfWritesLeavesEveryAcknowledgedWriteInTheStateFile() async throws {
+        let directory = try TemporaryDirectory("chaos-state")
+        let stateFile = directory.path + "/state.json"
+        let arguments = ["--state", stateFile, "--token", "alice=\(Apply.token)", "--rate-limit", "0", "--model", "alice/s"]
+        var random = ApplyCommandTests.SplitMix64(state: 0x5747_4B11)
+        var acknowledged = 0
+        for trial in 1...5 {
+            let emulator = try await offThePool { try EmulatorProcess.start(arguments) }
+            let delay = UInt32.random(in: 50_000...250_000, using: &random)
+            let first = acknowledged
+            // Writes one version after another until the emulator is gone; counts the 201s.
+            let writer = Task {
+                try await offThePool { () -> Int in
+                    var count = 0
+                    for seed in (first + 1)... {
+                        let body = """
+                            {"release_notes": "v\(seed)", "container_image_digest": "\(Apply.digest(seed % 250))",
+                             "schemas": {"prediction": {"input": {"type": "object"}, "output": {"type": "string"}}}}
+                            """
+                        guard (try? Shell.run(["curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer \(Apply.token)",
+                                               "-H", "Content-Type: application/json", "-d", body, emulator.baseURL + "/models/alice/s/versions"])) != nil
+                        else { return count }
+                        count += 1
+                    }
+                    return count
+                }
+            }
+            try await offThePool { usleep(delay); emulator.kill() }
+            acknowledged += try await writer.value
+            let state = try #require(try StateFile(path: stateFile).load(), "trial \(trial): the state file loads after SIGKILL")
+            let stored = state.models.first { $0.model.name == "s" }?.versions.count ?? 0
+            #expect(stored >= acknowledged && stored <= acknowledged + 1,
+                    "trial \(trial): every acknowledged write is on disk (\(stored) stored, \(acknowledged) acknowledged)")
+            acknowledged = stored
+        }
+        #expect(acknowledged > 5, "writes happened between the kills: \(acknowledged)")
+    }
+
     static func state(_ state: EmulatorState) -> [String: [VersionRecord]] {
         var live: [String: [VersionRecord]] = [:]
         for stored in state.models { live["\(stored.model.owner)/\(stored.model.name)"] = stored.versions }
