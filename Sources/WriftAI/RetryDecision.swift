@@ -24,7 +24,7 @@ public enum RetryDecision: Sendable, Equatable {
             case .attemptsExhausted(let attempts):
                 "gave up after \(attempts) attempts"
             case .rateLimitResetTooFar(let wait, let limit):
-                "the API asked to wait \(WriftAIError.seconds(.seconds(Self.seconds(wait).rounded(.up)))) "
+                "the API asked to wait \(WriftAIError.seconds(Self.whole(wait))) "
                     + "(rate limit reset at \(Self.resetTime(in: wait))), longer than the \(WriftAIError.seconds(limit)) "
                     + "the client waits at most (--max-rate-limit-wait); giving up — retry later"
             }
@@ -33,6 +33,11 @@ public enum RetryDecision: Sendable, Equatable {
         /// The moment `wait` from now, e.g. `2026-11-29T13:30:00Z`.
         static func resetTime(in wait: Duration) -> String {
             ISO8601DateFormatter().string(from: Date().addingTimeInterval(seconds(wait)))
+        }
+
+        /// `duration` to the nearest second (at least 1 s), for waits far longer than the margin added to them.
+        static func whole(_ duration: Duration) -> Duration {
+            .seconds(max(1, seconds(duration).rounded()))
         }
 
         static func seconds(_ duration: Duration) -> Double {

@@ -27,7 +27,7 @@ extension WriftAIClient {
             refused.detail = RetryDecision.Reason.rateLimitResetTooFar(
                 wait: tooFar.wait, limit: configuration.retry.maxRateLimitWait
             ).description
-            throw .rateLimited(refused, retryAfter: tooFar.wait)
+            throw .rateLimited(refused, retryAfter: RetryDecision.Reason.whole(tooFar.wait))
         } catch {
             throw .cancelled(context)
         }
@@ -213,7 +213,7 @@ extension WriftAIClient {
             guard case .rateLimited(var context, let retryAfter) = error, context.status != nil else { throw error }
             let reason = RetryDecision.Reason.rateLimitResetTooFar(wait: wait, limit: limit).description
             context.detail = [context.detail, reason].compactMap { $0 }.joined(separator: "; ")
-            throw .rateLimited(context, retryAfter: retryAfter)
+            throw .rateLimited(context, retryAfter: retryAfter.map(RetryDecision.Reason.whole))
         case .stop:
             throw error
         }
