@@ -100,6 +100,8 @@ public struct Applier: Sendable {
         } catch {
             // A failed check, not a failed delete: no number, and the line says so (see `ApplyText`).
             var failure = first
+            // Listed after the model's planned changes, where the check ran.
+            failure.index = model.steps.map(\.index).max() ?? first.index
             failure.action = .delete
             failure.number = nil
             failure.outcome = .failed
