@@ -35,12 +35,18 @@ final class EmulatorProcess: @unchecked Sendable {
         let command = [Self.executable] + arguments
         var pipe: [Int32] = [-1, -1]
         guard Glibc.pipe(&pipe) == 0 else { throw Shell.Failure(command: command, status: errno, output: "pipe") }
+        // Not inherited by anything another test spawns meanwhile, or a failed start would never read EOF.
+        _ = fcntl(pipe[0], F_SETFD, FD_CLOEXEC)
+        _ = fcntl(pipe[1], F_SETFD, FD_CLOEXEC)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
-        posix_spawn_file_actions_addclose(&actions, pipe[0])
+        // Nothing else of the test process: an emulator holding the write end of another test's pipe
+        // (a `wriftsync` or `curl` child's output) would keep that test waiting for an end of file.
+        try closeInheritedDescriptors(&actions, command: command)
         let argv = command.map { strdup($0) } + [nil]
         let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
@@ -82,5 +88,21 @@ final class EmulatorProcess: @unchecked Sendable {
         Glibc.kill(pid, signal)
         var status: Int32 = 0
         waitpid(pid, &status, 0)
+    }
+}
+
+/// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not export,
+/// looked up at run time (RTLD_DEFAULT is the null handle on glibc).
+private let addCloseFrom: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32)? = {
+    guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else { return nil }
+    return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+}()
+
+/// Makes a posix_spawn child close every descriptor from 3 up: a server holding the write end of some
+/// other test's pipe (a `wriftsync` or `curl` child's output) would keep that test waiting for an end
+/// of file for as long as the server runs.
+func closeInheritedDescriptors(_ actions: inout posix_spawn_file_actions_t, command: [String]) throws {
+    guard let addCloseFrom, addCloseFrom(&actions, 3) == 0 else {
+        throw Shell.Failure(command: command, status: errno, output: "posix_spawn_file_actions_addclosefrom_np (glibc 2.34+) failed")
     }
 }
