@@ -18,6 +18,9 @@ public struct ActionResult: Codable, Sendable, Equatable {
     public var outcome: ActionOutcome
     /// Why it failed or was skipped.
     public var error: String?
+    /// For a delete the plan did not contain: the newer version with the same digest that was kept.
+    /// Such a delete removes a duplicate that another apply, running at the same time, created.
+    public var duplicateOf: Int?
 
     /// Creates a result.
     public init(
@@ -28,7 +31,8 @@ public struct ActionResult: Codable, Sendable, Equatable {
         containerImageDigest: String,
         releaseNotes: String?,
         outcome: ActionOutcome,
-        error: String? = nil
+        error: String? = nil,
+        duplicateOf: Int? = nil
     ) {
         self.index = index
         self.model = model
@@ -38,6 +42,7 @@ public struct ActionResult: Codable, Sendable, Equatable {
         self.releaseNotes = releaseNotes
         self.outcome = outcome
         self.error = error
+        self.duplicateOf = duplicateOf
     }
 
     /// A result for `change` at `index` with its planned number.
@@ -54,6 +59,12 @@ public struct ActionResult: Codable, Sendable, Equatable {
         )
     }
 
+    /// Whether this result is of the duplicate check after a model's creates rather than of a planned
+    /// change: a duplicate removed, or the check itself failing (a delete without a number).
+    public var isDuplicateCheck: Bool {
+        duplicateOf != nil || (action == .delete && number == nil)
+    }
+
     enum CodingKeys: String, CodingKey {
         case index
         case model
@@ -63,5 +74,6 @@ public struct ActionResult: Codable, Sendable, Equatable {
         case releaseNotes = "release_notes"
         case outcome
         case error
+        case duplicateOf = "duplicate_of"
     }
 }

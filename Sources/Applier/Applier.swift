@@ -15,6 +15,12 @@ import WriftAIModels
 /// Resumable by construction: creates go through the client's safe create (an unknown outcome is
 /// resolved by the version's digest, never by sending again blindly), and a delete that finds the
 /// version gone counts as done. A killed apply followed by a new plan and apply converges.
+///
+/// Two appliers running at once on the same model can both find a version missing and both create it:
+/// the API has no conditional create. So once a model's creates are done, its versions are listed
+/// again and, for each digest this apply created, every older copy is deleted and the newest kept —
+/// the copy the planner would keep too. Whichever applier created the later copy lists after both
+/// exist, so no duplicate of a created digest outlives both applies (see ``removeDuplicates(_:in:)``).
 public struct Applier: Sendable {
     /// The client the changes are made through. A dry run holds only a `ReadOnlyWriftAIClient`, which
     /// is not a `WriftAIWriting`, so it cannot build an `Applier` at all.
@@ -69,7 +75,62 @@ public struct Applier: Sendable {
             results.append(result)
             onResult(result)
         }
+        if results.contains(where: { $0.outcome == .created }) && shouldContinue() {
+            for result in await removeDuplicates(results, in: model) {
+                results.append(result)
+                onResult(result)
+            }
+        }
         return results
+    }
+
+    /// Lists the model once more and deletes every copy of a digest created by `results` but the newest.
+    ///
+    /// Only copies made while this apply ran are touched: a created digest was not live when the plan
+    /// was made (except the version a `replace` create supersedes, which is left to its planned delete),
+    /// and the newest copy — the one taking traffic if it is the latest — is always kept. Deleting is
+    /// idempotent, so two appliers removing the same copy are harmless. Items listed without a digest
+    /// (older servers) are not checked.
+    func removeDuplicates(_ results: [ActionResult], in model: ApplySchedule.ModelSteps) async -> [ActionResult] {
+        let created = results.filter { $0.outcome == .created }
+        guard let first = created.first, let id = try? ModelID(parsing: model.model) else { return [] }
+        let listed: [ModelVersion]
+        do {
+            listed = try await client.allVersions(id).collect()
+        } catch {
+            // A failed check, not a failed delete: no number, and the line says so (see `ApplyText`).
+            var failure = first
+            // Listed after the model's planned changes, where the check ran.
+            failure.index = model.steps.map(\.index).max() ?? first.index
+            failure.action = .delete
+            failure.number = nil
+            failure.outcome = .failed
+            failure.error = "listing its versions failed (run apply again): \(error)"
+            return [failure]
+        }
+        var removals: [ActionResult] = []
+        for result in created {
+            let digest = result.containerImageDigest.lowercased()
+            let replaced = model.steps.first { $0.index == result.index }?.change.replaces ?? 0
+            let copies = listed.filter { $0.containerImageDigest?.lowercased() == digest }.map(\.number).sorted()
+            guard let newest = copies.last else { continue }
+            for number in copies.dropLast() where number > replaced {
+                var removal = result
+                removal.action = .delete
+                removal.number = number
+                removal.duplicateOf = newest
+                do {
+                    removal.outcome = try await client.deleteVersion(id, number: number) == .deleted ? .deleted : .alreadyDeleted
+                } catch .notFound {
+                    removal.outcome = .alreadyDeleted
+                } catch {
+                    removal.outcome = .failed
+                    removal.error = error.description
+                }
+                removals.append(removal)
+            }
+        }
+        return removals
     }
 
     /// Makes one API call.

@@ -10,13 +10,16 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     public var revision: Revision
     /// The counts.
     public var summary: ApplySummary
-    /// One result per planned change, in the plan's order.
+    /// One result per planned change, in the plan's order; a duplicate removed after a create (see
+    /// ``ActionResult/duplicateOf``) follows that create.
     public var actions: [ActionResult]
 
     /// Creates a result; the summary is counted from `actions`.
     public init(revision: Revision, actions: [ActionResult]) {
         self.revision = revision
-        self.actions = actions.sorted { $0.index < $1.index }
+        self.actions = actions.sorted {
+            ($0.index, $0.isDuplicateCheck ? 1 : 0, $0.number ?? 0) < ($1.index, $1.isDuplicateCheck ? 1 : 0, $1.number ?? 0)
+        }
         self.summary = ApplySummary(actions)
     }
 

@@ -9,11 +9,20 @@ public enum ApplyText {
         switch result.outcome {
         case .created: return "+ created \(subject)"
         case .configured: return "~ configured \(subject)"
-        case .deleted: return "- deleted \(subject)"
-        case .alreadyDeleted: return "- deleted \(subject) (already gone)"
+        case .deleted: return "- deleted \(subject)" + duplicateNote(result)
+        case .alreadyDeleted: return "- deleted \(subject) (already gone)" + duplicateNote(result)
+        case .failed where result.isDuplicateCheck && result.duplicateOf == nil:
+            return "! failed to check \(sanitized(result.model)) for duplicates made by another apply running at the "
+                + "same time: \(sanitized(result.error ?? "unknown error"))"
         case .failed: return "! failed to \(verb(result.action)) \(subject): \(sanitized(result.error ?? "unknown error"))"
         case .skipped: return "  skipped \(verb(result.action)) \(subject): \(sanitized(result.error ?? "not attempted"))"
         }
+    }
+
+    /// Why a delete that was not planned happened.
+    static func duplicateNote(_ result: ActionResult) -> String {
+        guard let kept = result.duplicateOf else { return "" }
+        return " (an older duplicate of #\(kept), created by another apply running at the same time)"
     }
 
     /// `acme/sentiment #12 sha256:ab12cd34ef56…`, or without the number when there is none yet.

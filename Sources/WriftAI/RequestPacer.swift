@@ -9,7 +9,17 @@ import Foundation
 /// - the server's current window, as last reported by `x-ratelimit-remaining` and
 ///   `x-ratelimit-reset`, has room left. Requests still in flight when an answer reports `remaining`
 ///   may not have been counted in it yet, so they are subtracted: the estimate can only err low.
+///
+/// A window that ends further away than `maxWindowWait` is not waited for: the request at the head of
+/// the queue fails at once with ``WindowTooFar`` (a 429 storm announcing a reset an hour away must not
+/// hold an apply for an hour).
 actor RequestPacer {
+    /// The server's window has no room left and ends later than the pacer is willing to wait.
+    struct WindowTooFar: Error {
+        /// How long the request would have had to wait.
+        let wait: Duration
+    }
+
     /// A granted turn; hand it back with ``finish(_:observation:)`` once the answer (or failure) is in.
     struct Permit: Sendable {
         let id: UInt64
@@ -32,6 +42,7 @@ actor RequestPacer {
     private let followServerLimit: Bool
     private let maxInFlight: Int
     private let resetMargin: Double
+    private let maxWindowWait: Double
     private let clock = ContinuousClock()
     private let wallClock: @Sendable () -> Double
 
@@ -47,6 +58,7 @@ actor RequestPacer {
 
     init(
         pacing: WriftAIClient.Configuration.Pacing,
+        maxWindowWait: Duration = .seconds(60),
         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
     ) {
         self.rate = pacing.requestsPerSecond
@@ -54,6 +66,7 @@ actor RequestPacer {
         self.followServerLimit = pacing.followServerLimit
         self.maxInFlight = max(1, pacing.maxInFlight)
         self.resetMargin = Self.seconds(pacing.resetMargin)
+        self.maxWindowWait = Self.seconds(maxWindowWait)
         self.wallClock = wallClock
         self.tokens = Double(max(1, pacing.burst))
         self.lastRefill = ContinuousClock().now
@@ -141,7 +154,13 @@ actor RequestPacer {
                 if now >= current.reset {
                     window = nil
                 } else if current.budget <= 0 {
-                    await sleep(seconds: current.reset - now + resetMargin)
+                    let wait = current.reset - now + resetMargin
+                    if wait > maxWindowWait {
+                        waiters.removeFirst()
+                        head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Int64(wait * 1e9))))
+                        continue
+                    }
+                    await sleep(seconds: wait)
                     continue
                 }
             }

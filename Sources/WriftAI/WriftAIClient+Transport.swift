@@ -21,6 +21,13 @@ extension WriftAIClient {
         let permit: RequestPacer.Permit
         do {
             permit = try await pacer.acquire()
+        } catch let tooFar as RequestPacer.WindowTooFar {
+            // An earlier answer closed the window until a reset too far away to wait for.
+            var refused = context
+            refused.detail = RetryDecision.Reason.rateLimitResetTooFar(
+                wait: tooFar.wait, limit: configuration.retry.maxRateLimitWait
+            ).description
+            throw .rateLimited(refused, retryAfter: RetryDecision.Reason.whole(tooFar.wait))
         } catch {
             throw .cancelled(context)
         }
@@ -223,10 +230,11 @@ extension WriftAIClient {
             )
             return wait
         case .stop(.rateLimitResetTooFar(let wait, let limit)):
-            guard case .rateLimited(var context, let retryAfter) = error else { throw error }
+            // Without a status the pacer refused it before sending, and said why already.
+            guard case .rateLimited(var context, let retryAfter) = error, context.status != nil else { throw error }
             let reason = RetryDecision.Reason.rateLimitResetTooFar(wait: wait, limit: limit).description
             context.detail = [context.detail, reason].compactMap { $0 }.joined(separator: "; ")
-            throw .rateLimited(context, retryAfter: retryAfter)
+            throw .rateLimited(context, retryAfter: retryAfter.map(RetryDecision.Reason.whole))
         case .stop:
             throw error
         }

@@ -48,6 +48,10 @@ public final class WriftAIClient: WriftAIWriting {
                 read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
             )
         )
+        // The retry policy backs off and retries failed attempts; the HTTP client's own retrying of a
+        // refused connection, on top of it, would make each attempt at an API that is down last the
+        // whole connect timeout.
+        httpConfiguration.connectionPool.retryConnectionEstablishment = false
         if let caFile = configuration.server.additionalCAFile {
             guard FileManager.default.isReadableFile(atPath: caFile) else {
                 throw .configuration("cannot read the CA file \(caFile)")
@@ -60,7 +64,7 @@ public final class WriftAIClient: WriftAIWriting {
         self.baseURL = base
         self.basePath = URLComponents(string: base)?.path ?? ""
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        self.pacer = RequestPacer(pacing: configuration.pacing)
+        self.pacer = RequestPacer(pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait)
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)

@@ -31,8 +31,11 @@ public func buildEmulatorApplication(
     // Outermost first: stats see every final status, 429s included.
     router.add(middleware: StatsMiddleware(recorder: recorder))
     router.add(middleware: AuthenticationMiddleware(usersByToken: configuration.authentication.usersByToken))
+    let injector = FaultInjector(faults: configuration.faults)
+    // Outside the rate limiter, whose headers would otherwise replace the storm's.
+    router.add(middleware: ThrottleMiddleware(injector: injector, limit: configuration.rateLimit.authenticated > 0 ? configuration.rateLimit.authenticated : 3))
     router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(), limits: configuration.rateLimit))
-    router.add(middleware: FaultInjectionMiddleware(injector: FaultInjector(faults: configuration.faults)))
+    router.add(middleware: FaultInjectionMiddleware(injector: injector))
     router.add(middleware: ErrorMiddleware())
     EmulatorRoutes(storage: storage, configuration: configuration).register(on: router)
 

@@ -78,6 +78,19 @@ public struct EmulatorConfiguration: Sendable {
         /// Answer a list request that has a cursor with that same cursor as `next_cursor` (while older
         /// versions remain), like a broken server whose pagination never advances.
         public var repeatCursor: Bool
+        /// Probability (0–1) of closing the connection without answering; a seeded draw decides whether
+        /// the request is acted on first (half of the resets) or not.
+        public var resetRate: Double
+        /// Probability (0–1) of acting and then holding the answer back for ``slowMilliseconds``, so that
+        /// a client with a shorter timeout gives up on a request that did take effect.
+        public var slowRate: Double
+        /// How long a slow answer is held back, in milliseconds.
+        public var slowMilliseconds: Int
+        /// A rate-limit storm: once ``throttleAfter`` requests were answered, every request is refused
+        /// with 429 for this many seconds, its `x-ratelimit-reset` naming the storm's end; 0 is off.
+        public var throttleSeconds: Int
+        /// How many requests are answered normally before the storm of ``throttleSeconds`` begins.
+        public var throttleAfter: Int
 
         /// Creates fault settings; the defaults inject nothing.
         public init(
@@ -86,7 +99,12 @@ public struct EmulatorConfiguration: Sendable {
             loseResponseRate: Double = 0,
             legacyList: Bool = false,
             seed: UInt64 = 0,
-            repeatCursor: Bool = false
+            repeatCursor: Bool = false,
+            resetRate: Double = 0,
+            slowRate: Double = 0,
+            slowMilliseconds: Int = 0,
+            throttleSeconds: Int = 0,
+            throttleAfter: Int = 0
         ) {
             self.latencyMilliseconds = latencyMilliseconds
             self.failRate = failRate
@@ -94,6 +112,11 @@ public struct EmulatorConfiguration: Sendable {
             self.legacyList = legacyList
             self.seed = seed
             self.repeatCursor = repeatCursor
+            self.resetRate = resetRate
+            self.slowRate = slowRate
+            self.slowMilliseconds = slowMilliseconds
+            self.throttleSeconds = throttleSeconds
+            self.throttleAfter = throttleAfter
         }
     }
 

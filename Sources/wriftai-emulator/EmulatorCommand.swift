@@ -47,6 +47,21 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Probability (0-1) of acting and then answering 502.")
     var loseResponseRate = 0.0
 
+    @Option(help: "Probability (0-1) of closing the connection without answering (half before acting, half after).")
+    var resetRate = 0.0
+
+    @Option(help: "Probability (0-1) of acting, then holding the answer back for --slow-ms.")
+    var slowRate = 0.0
+
+    @Option(help: "How long a slow answer (--slow-rate) is held back, in milliseconds.")
+    var slowMs = 0
+
+    @Option(help: ArgumentHelp("A rate-limit storm: refuse every request with 429 for SECONDS (x-ratelimit-reset names its end); 0 is off.", valueName: "SECONDS"))
+    var throttleFor = 0
+
+    @Option(help: ArgumentHelp("Requests answered normally before the --throttle-for storm begins.", valueName: "N"))
+    var throttleAfter = 0
+
     @Flag(help: "Leave container_image_digest out of list items, like older servers.")
     var legacyList = false
 
@@ -73,6 +88,12 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         guard (tlsCert == nil) == (tlsKey == nil) else {
             throw ValidationError("--tls-cert and --tls-key go together: give both to serve HTTPS, or neither")
+        }
+        guard (0...1).contains(resetRate), (0...1).contains(slowRate) else {
+            throw ValidationError("--reset-rate and --slow-rate must be between 0 and 1")
+        }
+        guard slowMs >= 0, throttleFor >= 0, throttleAfter >= 0 else {
+            throw ValidationError("--slow-ms, --throttle-for and --throttle-after must not be negative")
         }
     }
 
@@ -147,7 +168,12 @@ struct EmulatorCommand: AsyncParsableCommand {
                 loseResponseRate: loseResponseRate,
                 legacyList: legacyList,
                 seed: seed,
-                repeatCursor: repeatCursor
+                repeatCursor: repeatCursor,
+                resetRate: resetRate,
+                slowRate: slowRate,
+                slowMilliseconds: slowMs,
+                throttleSeconds: throttleFor,
+                throttleAfter: throttleAfter
             ),
             initialModels: initialModels
         )

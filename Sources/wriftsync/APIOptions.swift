@@ -20,12 +20,22 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for the API, added to the system's.", valueName: "file"))
     var apiCaFile: String?
 
+    @Option(name: .long, help: ArgumentHelp("How long one API request may take, connecting included, before it counts as timed out (a create that times out is resolved by its digest, never resent blindly).", valueName: "seconds"))
+    var apiTimeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("The longest wait for the API's rate-limit reset; a later reset fails the request at once.", valueName: "seconds"))
+    var maxRateLimitWait: Double = 60
+
     @Flag(name: .long, help: "Allow a plain http:// API URL on a host that is not loopback (the token would travel unencrypted).")
     var insecureHttp = false
 
     func validate() throws {
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive.") }
+        guard apiTimeout > 0, apiTimeout.isFinite else { throw ValidationError("--api-timeout must be positive.") }
+        guard maxRateLimitWait >= 0, maxRateLimitWait.isFinite else {
+            throw ValidationError("--max-rate-limit-wait must be 0 or more.")
+        }
     }
 
     /// A client configured from these flags and the environment. The caller shuts it down.
@@ -37,6 +47,11 @@ struct APIOptions: ParsableArguments {
         configuration.server.additionalCAFile = apiCaFile
         configuration.pacing.requestsPerSecond = rateLimit
         configuration.pacing.maxInFlight = concurrency
+        configuration.timeouts.request = .nanoseconds(Int64(apiTimeout * 1e9))
+        // Connecting is part of the request: an API that is down fails an attempt within the timeout
+        // too (the HTTP client keeps retrying a refused connection until its connect timeout).
+        configuration.timeouts.connect = min(configuration.timeouts.connect, configuration.timeouts.request)
+        configuration.retry.maxRateLimitWait = .nanoseconds(Int64(maxRateLimitWait * 1e9))
         return try WriftAIClient(configuration: configuration, metricsFactory: metricsFactory)
     }
 

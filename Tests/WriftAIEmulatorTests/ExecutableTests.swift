@@ -103,12 +103,44 @@ struct ExecutableTests {
         await stop(second, with: SIGTERM)
     }
 
+    @Test("chaos flags: --slow-rate/--slow-ms hold answers back, --throttle-for/--throttle-after start a 429 storm, --reset-rate closes connections")
+    func chaosOptions() async throws {
+        let (process, port) = try await start([
+            "--token", "alice=secret", "--model", "alice/demo", "--rate-limit", "0",
+            "--slow-rate", "1", "--slow-ms", "200", "--throttle-for", "3600", "--throttle-after", "1",
+        ])
+        defer { process.killIfRunning() }
+        try await withClient(port: port) { client in
+            let clock = ContinuousClock()
+            let start = clock.now
+            #expect(try await client.send(.get, "/v1/models/alice/demo", token: "secret").status == 200)
+            #expect(clock.now - start >= .milliseconds(190), "held back by --slow-ms")
+            let storm = try await client.send(.get, "/v1/models/alice/demo", token: "secret")
+            #expect(storm.status == 429)
+            let reset = try #require(storm.header("x-ratelimit-reset").flatMap(Double.init))
+            #expect(reset > Date().timeIntervalSince1970 + 3500, "the storm's reset is an hour away")
+        }
+        await stop(process, with: SIGTERM)
+
+        let (resetting, resettingPort) = try await start(["--token", "alice=secret", "--model", "alice/demo", "--reset-rate", "1"])
+        defer { resetting.killIfRunning() }
+        let answered = try? await withClient(port: resettingPort) { client in
+            try await client.send(.get, "/v1/models/alice/demo", token: "secret").status
+        }
+        #expect(answered == nil, "the connection closed without an answer")
+        await stop(resetting, with: SIGTERM)
+    }
+
     @Test(
         "invalid arguments are refused before serving",
         arguments: [
             ["--model", "no-slash"],
             ["--token", "missing-equals"],
             ["--fail-rate", "1.5"],
+            ["--reset-rate", "2"],
+            ["--slow-rate", "-0.1"],
+            ["--slow-ms", "-1"],
+            ["--throttle-for", "-5"],
             ["--port", "70000"],
             ["--token-file", "/nonexistent/tokens"],
         ]

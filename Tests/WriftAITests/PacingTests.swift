@@ -116,6 +116,21 @@ struct PacingTests {
     }
 }
 
+extension PacingTests {
+    @Test("a window that resets later than the longest allowed wait fails the next request at once")
+    func farWindowFailsAtOnce() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), maxWindowWait: .seconds(60))
+        let permit = try await pacer.acquire()
+        let reset = Date().timeIntervalSince1970 + 3600
+        await pacer.finish(permit, observation: RateLimitObservation(limit: 3, remaining: 0, reset: reset, wasRateLimited: true))
+        let clock = ContinuousClock()
+        let start = clock.now
+        await #expect(throws: RequestPacer.WindowTooFar.self) { _ = try await pacer.acquire() }
+        #expect(clock.now - start < .seconds(30), "no waiting for the reset")
+        #expect(await pacer.waitingCount == 0)
+    }
+}
+
 /// Records the order in which tasks got through.
 actor OrderRecorder {
     private(set) var values: [Int] = []

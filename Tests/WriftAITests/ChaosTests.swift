@@ -1,0 +1,71 @@
+import Foundation
+import Testing
+import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+
+/// The client against the emulator's chaos faults: connections closed without an answer, answers
+/// slower than the timeout, and a 429 storm whose reset is an hour away.
+@Suite("Client under chaos faults")
+struct ChaosTests {
+    @Test("creates through connection resets (before and after acting) make each version exactly once")
+    func createsThroughResets() async throws {
+        let emulator = Fixture.emulator(faults: .init(seed: 17, resetRate: 0.4))
+        try await withSession(emulator: emulator, configure: { $0.retry.maxRetries = 8 }) { session in
+            let demo = try Fixture.demo
+            for seed in 1...12 {
+                let created = try await session.client.createVersion(demo, Fixture.version(seed))
+                #expect(created.containerImageDigest == Fixture.digest(seed))
+            }
+            #expect(await session.storedDigests(demo) == (1...12).map(Fixture.digest), "no duplicate, none missing")
+            let stats = try await session.stats()
+            #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions", status: 0) > 0, "resets happened")
+        }
+    }
+
+    @Test("a create whose answer comes after the timeout is found by its digest, not sent again")
+    func slowerThanTheTimeout() async throws {
+        let emulator = Fixture.emulator(faults: .init(slowRate: 1, slowMilliseconds: 1500))
+        try await withSession(emulator: emulator, configure: { $0.timeouts.request = .milliseconds(400) }) { session in
+            let demo = try Fixture.demo
+            // Every answer is slow, listings too: the check after the timeout cannot list either, so
+            // the create ends as an unknown outcome — never as a second POST.
+            let error = await failure { try await session.client.createVersion(demo, Fixture.version(1)) }
+            guard case .createOutcomeUnknown(_, let digest, _) = error else {
+                Issue.record("expected an unknown outcome, got \(String(describing: error))")
+                return
+            }
+            #expect(digest == Fixture.digest(1))
+            let stats = try await session.stats()
+            #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions") == 1, "sent once")
+            #expect(await session.storedDigests(demo) == [Fixture.digest(1)])
+        }
+    }
+
+    @Test("a 429 storm with its reset an hour away fails at once, with the reset named, and holds no later request")
+    func farResetFailsAtOnce() async throws {
+        let emulator = Fixture.emulator(faults: .init(throttleSeconds: 3600, throttleAfter: 1))
+        try await withSession(emulator: emulator) { session in
+            let demo = try Fixture.demo
+            _ = try await session.client.model(demo)
+            let clock = ContinuousClock()
+            let start = clock.now
+            let first = await failure { try await session.client.createVersion(demo, Fixture.version(1)) }
+            let second = await failure { try await session.client.model(demo) }
+            #expect(clock.now - start < .seconds(30), "bounded: no sleeping until the reset")
+            for error in [first, second] {
+                guard case .rateLimited = error else {
+                    Issue.record("expected rate limited, got \(String(describing: error))")
+                    continue
+                }
+                let text = error?.description ?? ""
+                #expect(text.contains("the API asked to wait 360"), "\(text)")
+                #expect(text.contains("rate limit reset at 20"), "\(text)")
+                #expect(text.contains("giving up — retry later"), "\(text)")
+            }
+            let stats = try await session.stats()
+            #expect(stats.rateLimited == 1, "the second request was refused by the client without being sent")
+            #expect(await session.storedDigests(demo).isEmpty)
+        }
+    }
+}
