@@ -22,6 +22,7 @@ import Testing
             #expect(await eventually { fake.finished >= 4 })
         }
         let requests = fake.requests
+        try #require(requests.count >= 4)
         #expect(requests[0] == ReconcileRequest(full: true, lastAppliedCommit: nil))
         #expect(requests[1] == ReconcileRequest(full: false, lastAppliedCommit: "c1"))
         #expect(requests[2] == ReconcileRequest(full: false, lastAppliedCommit: "c1"))

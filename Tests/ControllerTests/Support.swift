@@ -39,7 +39,7 @@ final class FakeReconciler: Reconciling {
 }
 
 /// Waits (up to a generous limit) until `condition` holds; returns whether it did.
-func eventually(_ limit: Duration = .seconds(20), _ condition: () -> Bool) async -> Bool {
+func eventually(_ limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
     let end = ContinuousClock.now + limit
     while ContinuousClock.now < end {
         if condition() { return true }
