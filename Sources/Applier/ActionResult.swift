@@ -21,6 +21,9 @@ public struct ActionResult: Codable, Sendable, Equatable {
     /// For a delete the plan did not contain: the newer version with the same digest that was kept.
     /// Such a delete removes a duplicate that another apply, running at the same time, created.
     public var duplicateOf: Int?
+    /// For a create that succeeded: whether every send of it had a known outcome, so that none can still
+    /// act later. Not part of the JSON: it only decides whether the duplicate check must list again.
+    public var createSendsSettled = false
 
     /// Creates a result.
     public init(

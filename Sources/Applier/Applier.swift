@@ -75,13 +75,25 @@ public struct Applier: Sendable {
             results.append(result)
             onResult(result)
         }
-        if results.contains(where: { $0.outcome == .created }) && shouldContinue() {
+        if results.contains(where: { $0.outcome == .created }) && !Self.createdRightAfterThePlan(results, model) && shouldContinue() {
             for result in await removeDuplicates(results, in: model) {
                 results.append(result)
                 onResult(result)
             }
         }
         return results
+    }
+
+    /// Whether this apply's creates got the numbers right after the highest the plan saw, in order: numbers
+    /// only grow and are never reused, so no one else created a version of the model in between, and a
+    /// duplicate made later is the later creator's to remove (its own numbers are not contiguous). Then the
+    /// duplicate check's listing can be saved.
+    static func createdRightAfterThePlan(_ results: [ActionResult], _ model: ApplySchedule.ModelSteps) -> Bool {
+        guard let highest = model.liveHighestNumber else { return false }
+        let created = results.filter { $0.outcome == .created }.sorted { $0.index < $1.index }
+        // A send whose outcome was unknown may still act later, on a slow server, and make a copy.
+        guard created.allSatisfy(\.createSendsSettled) else { return false }
+        return created.map(\.number) == created.indices.map { Optional(highest + 1 + $0) }
     }
 
     /// Lists the model once more and deletes every copy of a digest created by `results` but the newest.
@@ -154,8 +166,10 @@ public struct Applier: Sendable {
                 return failed("the plan's create payload is for \(request.containerImageDigest), not this version")
             }
             let created: ModelVersionDetails
+            let noSendInDoubt: Bool
             do {
-                created = try await client.createVersion(id, request)
+                let outcome = try await client.createVersionReportingSends(id, request)
+                (created, noSendInDoubt) = (outcome.details, outcome.noSendInDoubt)
             } catch {
                 return failed(error.description)
             }
@@ -168,7 +182,9 @@ public struct Applier: Sendable {
             if let replaced = change.replaces, created.number <= replaced {
                 return failed("found #\(created.number), the version this create replaces, rather than a new version")
             }
-            return ActionResult(index: step.index, change: change, outcome: .created, number: created.number)
+            var result = ActionResult(index: step.index, change: change, outcome: .created, number: created.number)
+            result.createSendsSettled = noSendInDoubt
+            return result
 
         case .updateConfiguration:
             guard let number = change.number, let configuration = change.configuration else {

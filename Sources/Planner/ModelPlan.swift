@@ -29,6 +29,9 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     public var liveFingerprint: String?
     /// Whether the model is suspended (skipped: no changes are planned for it).
     public var suspended: Bool
+    /// The highest live version number planned against (0 for a model without versions); `nil` if unknown.
+    /// Numbers only grow, so creates numbered right after it prove no one else created in between.
+    public var liveHighestNumber: Int?
 
     /// Creates the per-model facts.
     public init(
@@ -36,13 +39,15 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         latestAfterApply: VersionReference?,
         declaredLatest: VersionReference?,
         liveFingerprint: String?,
-        suspended: Bool
+        suspended: Bool,
+        liveHighestNumber: Int? = nil
     ) {
         self.model = model
         self.latestAfterApply = latestAfterApply
         self.declaredLatest = declaredLatest
         self.liveFingerprint = liveFingerprint
         self.suspended = suspended
+        self.liveHighestNumber = liveHighestNumber
     }
 
     enum CodingKeys: String, CodingKey {
@@ -51,5 +56,6 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         case declaredLatest = "declared_latest"
         case liveFingerprint = "live_fingerprint"
         case suspended
+        case liveHighestNumber = "live_highest_number"
     }
 }

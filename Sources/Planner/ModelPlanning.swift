@@ -165,7 +165,8 @@ struct ModelPlanning {
                 latestAfterApply: latestAfterApply,
                 declaredLatest: declaredLatest,
                 liveFingerprint: fingerprint,
-                suspended: false
+                suspended: false,
+                liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 }
             )
         )
     }

@@ -22,20 +22,30 @@ extension WriftAIClient {
         _ model: ModelID,
         _ request: CreateVersionRequest
     ) async throws(WriftAIError) -> ModelVersionDetails {
+        try await createVersionReportingSends(model, request).details
+    }
+
+    /// ``createVersion(_:_:)``, also telling whether every send of it had a known outcome.
+    public func createVersionReportingSends(
+        _ model: ModelID,
+        _ request: CreateVersionRequest
+    ) async throws(WriftAIError) -> CreatedVersion {
         let endpoint = Endpoint.versions(model, method: .post)
         let body = try encode(request)
         let digest = request.containerImageDigest
         var attempt = 1
+        var inDoubt = false
         while true {
             let failure: WriftAIError
             do throws(WriftAIError) {
                 let response = try await send(endpoint, body: body, attempt: attempt)
                 do throws(WriftAIError) {
-                    return try decode(ModelVersionDetails.self, from: response, endpoint: endpoint)
+                    let details = try decode(ModelVersionDetails.self, from: response, endpoint: endpoint)
+                    return CreatedVersion(details: details, noSendInDoubt: !inDoubt)
                 } catch {
                     // The version exists but its answer is unreadable: find it rather than fail.
                     if let found = try await findCreatedVersion(model, digest: digest, cause: error) {
-                        return found
+                        return CreatedVersion(details: found, noSendInDoubt: false)
                     }
                     throw error
                 }
@@ -43,13 +53,14 @@ extension WriftAIClient {
                 failure = error
             }
             let unknown = Self.outcomeIsUnknown(failure)
+            if unknown { inDoubt = true }
             let wait: Duration
             do throws(WriftAIError) {
                 wait = try retryWait(after: failure, attempt: attempt, endpoint: endpoint)
             } catch {
                 // Out of retries: one last look tells the caller whether the version exists after all.
                 if unknown, let found = try await findCreatedVersion(model, digest: digest, cause: failure) {
-                    return found
+                    return CreatedVersion(details: found, noSendInDoubt: false)
                 }
                 throw error
             }
@@ -59,7 +70,7 @@ extension WriftAIClient {
                     "a create whose answer was lost had succeeded",
                     metadata: ["model": "\(model)", "number": "\(found.number)", "digest": "\(digest)"]
                 )
-                return found
+                return CreatedVersion(details: found, noSendInDoubt: false)
             }
             attempt += 1
         }

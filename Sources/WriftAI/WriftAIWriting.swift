@@ -11,6 +11,10 @@ public protocol WriftAIWriting: WriftAIReading {
     func createVersion(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError)
         -> ModelVersionDetails
 
+    /// ``createVersion(_:_:)``, also telling whether every send of it had a known outcome.
+    func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError)
+        -> CreatedVersion
+
     /// Deletes a version. A 404 after a retry (the earlier attempt's answer was lost) counts as done.
     @discardableResult
     func deleteVersion(_ model: ModelID, number: Int) async throws(WriftAIError) -> DeleteOutcome
@@ -20,7 +24,30 @@ public protocol WriftAIWriting: WriftAIReading {
         async throws(WriftAIError) -> VersionConfiguration
 }
 
+/// A version made by ``WriftAIWriting/createVersionReportingSends(_:_:)``.
+public struct CreatedVersion: Sendable {
+    /// The new version.
+    public var details: ModelVersionDetails
+    /// Whether every send of this create had a known outcome (the version came from a send's own answer,
+    /// after at most refusals such as 429): then no send of it can still act later, on a slow server.
+    /// `false` when any send's outcome was unknown (lost answer, 5xx, timeout).
+    public var noSendInDoubt: Bool
+
+    /// Creates the value.
+    public init(details: ModelVersionDetails, noSendInDoubt: Bool) {
+        self.details = details
+        self.noSendInDoubt = noSendInDoubt
+    }
+}
+
 extension WriftAIWriting {
+    /// Without knowledge of the sends, conservatively reports that some may still act.
+    public func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError)
+        -> CreatedVersion
+    {
+        CreatedVersion(details: try await createVersion(model, request), noSendInDoubt: false)
+    }
+
     /// Deletes the version `id` names.
     @discardableResult
     public func deleteVersion(_ id: VersionID) async throws(WriftAIError) -> DeleteOutcome {

@@ -1,5 +1,6 @@
-import Applier
+@testable import Applier
 import Planner
+import Synchronization
 import Testing
 import WriftAI
 import WriftAIEmulator
@@ -91,6 +92,112 @@ struct RacingClient: WriftAIWriting {
                 #expect(result.succeeded)
                 #expect(result.actions.map(\.outcome) == [.created])
                 #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2])
+            }
+        }
+    }
+}
+
+/// Counts the applier's own listings; with `inDoubt`, its creates report a send in doubt (as after a lost answer).
+final class CountingClient: WriftAIWriting {
+    let inner: WriftAIClient
+    let inDoubt: Bool
+    let listings = Mutex(0)
+
+    init(inner: WriftAIClient, inDoubt: Bool) {
+        self.inner = inner
+        self.inDoubt = inDoubt
+    }
+
+    func createVersion(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> ModelVersionDetails {
+        try await inner.createVersion(model, request)
+    }
+
+    func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> CreatedVersion {
+        var outcome = try await inner.createVersionReportingSends(model, request)
+        if inDoubt { outcome.noSendInDoubt = false }
+        return outcome
+    }
+
+    func deleteVersion(_ model: ModelID, number: Int) async throws(WriftAIError) -> DeleteOutcome {
+        try await inner.deleteVersion(model, number: number)
+    }
+
+    func updateConfiguration(_ model: ModelID, number: Int, _ update: ConfigurationUpdate) async throws(WriftAIError)
+        -> VersionConfiguration
+    {
+        try await inner.updateConfiguration(model, number: number, update)
+    }
+
+    func model(_ model: ModelID) async throws(WriftAIError) -> Model { try await inner.model(model) }
+
+    func listVersions(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError) -> Page<ModelVersion> {
+        try await inner.listVersions(model, cursor: cursor, pageSize: pageSize)
+    }
+
+    func allVersions(_ model: ModelID) -> VersionListing {
+        listings.withLock { $0 += 1 }
+        return inner.allVersions(model)
+    }
+
+    func version(_ model: ModelID, number: Int) async throws(WriftAIError) -> ModelVersionDetails {
+        try await inner.version(model, number: number)
+    }
+
+    func configuration(_ model: ModelID, number: Int) async throws(WriftAIError) -> VersionConfiguration {
+        try await inner.configuration(model, number: number)
+    }
+}
+
+/// When the duplicate check's listing is needed, and when the numbers prove it is not.
+@Suite struct DuplicateCheckTests {
+    /// Results of creates numbered `numbers`, in declaration order; `settled` for every send known.
+    static func created(_ numbers: [Int], settled: Bool = true) -> [ActionResult] {
+        numbers.enumerated().map { index, number in
+            var result = ActionResult(
+                index: index, model: "alice/a", action: .create, number: number,
+                containerImageDigest: Fixture.digest(index + 1), releaseNotes: nil, outcome: .created
+            )
+            result.createSendsSettled = settled
+            return result
+        }
+    }
+
+    struct Case: Sendable, CustomTestStringConvertible {
+        let testDescription: String
+        let highest: Int?
+        let numbers: [Int]
+        var settled = true
+        let skipped: Bool
+    }
+
+    @Test(arguments: [
+        Case(testDescription: "numbered right after the listing", highest: 2, numbers: [3, 4], skipped: true),
+        Case(testDescription: "a first version of an empty model", highest: 0, numbers: [1], skipped: true),
+        Case(testDescription: "someone created before ours", highest: 2, numbers: [4, 5], skipped: false),
+        Case(testDescription: "someone created between ours", highest: 2, numbers: [3, 5], skipped: false),
+        Case(testDescription: "a send was in doubt", highest: 2, numbers: [3, 4], settled: false, skipped: false),
+        Case(testDescription: "the highest number is unknown (an older plan)", highest: nil, numbers: [3], skipped: false),
+    ])
+    func theListingIsSkippedOnlyWhenTheNumbersProveNoOneElseCreated(_ check: Case) {
+        let model = ApplySchedule.ModelSteps(model: "alice/a", steps: [], liveHighestNumber: check.highest)
+        #expect(Applier.createdRightAfterThePlan(Self.created(check.numbers, settled: check.settled), model) == check.skipped)
+    }
+
+    @Test(arguments: [false, true])
+    func anApplyAloneListsNothingMoreButACreateInDoubtIsChecked(_ inDoubt: Bool) async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Fixture.version(2), Fixture.version(3)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                #expect(plan.models.first?.liveHighestNumber == 1)
+                let counting = CountingClient(inner: client, inDoubt: inDoubt)
+                let result = await Applier(client: counting).apply(plan)
+                #expect(result.succeeded && result.actions.map(\.outcome) == [.created, .created], "nothing to remove either way")
+                #expect(result.actions.map(\.number) == [2, 3])
+                #expect(counting.listings.withLock { $0 } == (inDoubt ? 1 : 0), "the duplicate check lists only when a send was in doubt")
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2, 3])
             }
         }
     }

@@ -163,6 +163,7 @@ import WriftAIModels
                 "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303"
               },
               "live_fingerprint" : "84bdddb3a520cbbf",
+              "live_highest_number" : 2,
               "model" : "alice/sentiment",
               "suspended" : false
             }

@@ -57,6 +57,7 @@ struct PlanJSONTests {
                 "number" : 1
               },
               "live_fingerprint" : "c0749575b4fa3e7b",
+              "live_highest_number" : 2,
               "model" : "acme/sentiment",
               "suspended" : false
             }

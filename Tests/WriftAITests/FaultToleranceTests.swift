@@ -60,10 +60,13 @@ struct FaultToleranceTests {
         ) { session in
             let demo = try Fixture.demo
             var numbers: [Int] = []
+            var inDoubt = 0
             for seed in 1...30 {
-                let created = try await session.client.createVersion(demo, Fixture.version(seed))
+                let outcome = try await session.client.createVersionReportingSends(demo, Fixture.version(seed))
+                let created = outcome.details
                 #expect(created.containerImageDigest == Fixture.digest(seed))
                 numbers.append(created.number)
+                if !outcome.noSendInDoubt { inDoubt += 1 }
             }
             #expect(numbers == Array(1...30))
             let digests = await session.storedDigests(demo)
@@ -74,6 +77,7 @@ struct FaultToleranceTests {
             // Lost answers really happened, and none of them led to a second POST of the same digest.
             #expect(lostPosts > 5)
             #expect(posts == 30)
+            #expect(inDoubt == lostPosts, "exactly the creates whose answer was lost report a send in doubt")
         }
     }
 
