@@ -8,7 +8,7 @@ PYTHON ?= python3
 # libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers.
 APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl
 
-.PHONY: all build release test deps venv demo clean
+.PHONY: all build release test deps venv demo bench clean
 
 all: build
 
@@ -51,6 +51,18 @@ test: deps venv
 ## demo: a repository of declarations over git://, the emulator, then wriftsync source, validate and plan.
 demo: build
 	@bash scripts/demo.sh
+
+## bench: performance figures (not part of `make test`): one release build in its own scratch path with the
+## benchmark targets (WRIFTSYNC_BENCH=1), the in-process micro-benchmarks (ordo-one/benchmark), then the
+## end-to-end suite against the emulator on loopback. Prints the table, writes bench/results.json.
+BENCH_SCRATCH := .build-bench
+bench: deps
+	@mkdir -p bench/tmp
+	WRIFTSYNC_BENCH=1 $(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH)
+	rm -rf bench/tmp/micro
+	WRIFTSYNC_BENCH=1 $(SWIFT) package --scratch-path $(BENCH_SCRATCH) --disable-sandbox --allow-writing-to-package-directory \
+		benchmark --no-progress --format metricP90AbsoluteThresholds --path bench/tmp/micro
+	$(BENCH_SCRATCH)/release/wriftsync-bench --bin $(BENCH_SCRATCH)/release --work bench/tmp --out bench/results.json --micro bench/tmp/micro
 
 clean:
 	rm -rf .build $(VENV)
