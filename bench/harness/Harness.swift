@@ -2,7 +2,6 @@ import AsyncHTTPClient
 import BenchFixtures
 import Foundation
 import LiveState
-import Synchronization
 import WriftAIModels
 #if canImport(Glibc)
 import Glibc
@@ -519,20 +518,22 @@ final class Suite {
     /// Stores every live version's details in the cache as a plan stores them after fetching them.
     func prefillDetailsCache(_ cacheName: String, _ models: [BenchFixtures.ModelSpec]) throws {
         let cache = VersionDetailsCache(cacheDirectory: "\(work)/cache/\(cacheName)", baseURL: "http://127.0.0.1:\(apiPort)/v1")
-        let failures = Mutex<[String]>([])
+        // One decoded version as a template; the others differ only in these four fields.
+        let template = try JSONDecoder().decode(
+            ModelVersionDetails.self,
+            from: Data(BenchFixtures.versionJSON(model: "bench/template", index: 1, includingConfiguration: false).utf8)
+        )
         DispatchQueue.concurrentPerform(iterations: models.count) { position in
             let model = models[position]
-            let decoder = JSONDecoder()
             for index in model.live {
-                let json = BenchFixtures.versionJSON(model: model.identifier, index: index, includingConfiguration: false)
-                do {
-                    cache.store(try decoder.decode(ModelVersionDetails.self, from: Data(json.utf8)), model: model.identifier)
-                } catch {
-                    failures.withLock { $0.append("\(model.identifier) #\(index): \(error)") }
-                }
+                var details = template
+                details.number = index
+                details.releaseNotes = BenchFixtures.releaseNotes(model: model.identifier, index: index)
+                details.createdAt = BenchFixtures.createdAt(index: index)
+                details.containerImageDigest = BenchFixtures.digest(model: model.identifier, index: index)
+                cache.store(details, model: model.identifier)
             }
         }
-        if let failure = failures.withLock({ $0.first }) { throw HarnessError("cannot pre-fill the details cache: \(failure)") }
     }
 
     func plan(_ repository: String, cache: String, emulator: Emulator, rateLimit: String, logs: String) throws -> Finished {

@@ -43,7 +43,9 @@ final class Report {
             "| # | measurement | WriftSync | bound / reference | ratio | target |",
             "| --- | --- | --- | --- | --- | --- |",
         ]
-        for row in rows {
+        // By item, in the order measured within an item.
+        let ordered = rows.enumerated().sorted { ($0.element.item, $0.offset) < ($1.element.item, $1.offset) }.map(\.element)
+        for row in ordered {
             let target = row.target.isEmpty ? "" : row.target + (row.met.map { $0 ? " ✓" : " ✗" } ?? "")
             lines.append("| \(row.item) | \(row.measurement) | \(row.value) | \(row.reference) | \(row.ratio) | \(target) |")
         }
