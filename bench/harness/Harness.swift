@@ -25,6 +25,7 @@ struct Harness {
             try await suite.run()
             let measured = now() - started
             try suite.finish(measuredSeconds: measured)
+            suite.removeGeneratedData()
             try? await client.shutdown()
             if suite.report.rows.contains(where: { $0.met == false }) {
                 print("\nsome targets were missed (marked ✗ above)")
@@ -456,6 +457,13 @@ final class Suite {
     }
 
     // MARK: - Helpers
+
+    /// After a complete run: the generated repositories, caches and mirrors (about 700 MB); the logs stay.
+    func removeGeneratedData() {
+        for folder in ["cache", "mirrors", "repos"] {
+            try? FileManager.default.removeItem(atPath: "\(work)/\(folder)")
+        }
+    }
 
     /// Removes the state files (they may be on tmpfs, i.e. in memory).
     func cleanUp() {
