@@ -9,7 +9,7 @@ PYTHON ?= python3
 # GNU time measures the peak memory of wriftsync on hostile repositories.
 APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl time
 
-.PHONY: all build release test fuzz deps venv demo clean
+.PHONY: all build release test fuzz deps venv demo bench clean
 
 all: build
 
@@ -60,6 +60,18 @@ fuzz: deps
 ## demo: a repository of declarations over git://, the emulator, then wriftsync source, validate and plan.
 demo: build
 	@bash scripts/demo.sh
+
+## bench: performance figures (not part of `make test`): one release build in its own scratch path with the
+## benchmark targets (WRIFTSYNC_BENCH=1), the in-process micro-benchmarks (ordo-one/benchmark), then the
+## end-to-end suite against the emulator on loopback. Prints the table, writes bench/results.json.
+BENCH_SCRATCH := .build-bench
+bench: deps
+	@mkdir -p bench/tmp
+	WRIFTSYNC_BENCH=1 $(SWIFT) build -c release --scratch-path $(BENCH_SCRATCH)
+	rm -rf bench/tmp/micro
+	WRIFTSYNC_BENCH=1 $(SWIFT) package --scratch-path $(BENCH_SCRATCH) --disable-sandbox --allow-writing-to-package-directory \
+		benchmark --no-progress --format metricP90AbsoluteThresholds --path bench/tmp/micro
+	$(BENCH_SCRATCH)/release/wriftsync-bench --bin $(BENCH_SCRATCH)/release --work bench/tmp --out bench/results.json --micro bench/tmp/micro
 
 clean:
 	rm -rf .build $(VENV)

@@ -163,7 +163,7 @@ let package = Package(
         ),
         .testTarget(
             name: "DeclarationsTests",
-            dependencies: ["Declarations", "WriftAIModels"],
+            dependencies: ["Declarations", "WriftAIModels", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -210,3 +210,42 @@ let package = Package(
         ),
     ]
 )
+
+// `make bench` only: with WRIFTSYNC_BENCH set (and its own `--scratch-path .build-bench`), the package also
+// has the benchmark library (ordo-one/benchmark), the in-process micro-benchmarks and the end-to-end harness.
+// Without it — `swift build`, `make test`, CI — none of them is resolved or built.
+if Context.environment["WRIFTSYNC_BENCH"] == "1" {
+    package.dependencies.append(
+        .package(url: "https://github.com/ordo-one/benchmark", exact: "1.38.1", traits: ["MallocInterposer"])
+    )
+    package.targets += [
+        // The generated repositories and emulator state, shared by the micro-benchmarks and the harness.
+        .target(
+            name: "BenchFixtures",
+            path: "bench/fixtures",
+            swiftSettings: swiftSettings
+        ),
+        // Run by `swift package benchmark`, which finds executables under `Benchmarks/`.
+        .executableTarget(
+            name: "WriftSyncBenchmarks",
+            dependencies: [
+                "BenchFixtures", "Declarations", "Planner", "WriftAIModels",
+                .product(name: "Benchmark", package: "benchmark"),
+            ],
+            path: "Benchmarks/WriftSyncBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+        // The end-to-end harness: generates the repositories and emulator state, runs whole `wriftsync`
+        // processes against `wriftai-emulator` and git servers, and writes bench/results.json.
+        .executableTarget(
+            name: "wriftsync-bench",
+            dependencies: [
+                "BenchFixtures", "LiveState", "WriftAIModels",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            path: "bench/harness",
+            swiftSettings: swiftSettings
+        ),
+    ]
+}

@@ -117,7 +117,10 @@ public struct DeclarationLoader: Sendable {
         do {
             var result: [Node] = []
             // compose_all reports errors through the sequence, not by throwing from `next()`.
-            var sequence = try Yams.compose_all(yaml: text)
+            // The basic resolver types no plain scalar: Yams would otherwise run its YAML 1.1 regexes on every
+            // mapping key (its duplicate-key check hashes them) and every value. `NodeReader.kind` types the
+            // values it is asked about, with the same rules, and most scalars without any regex.
+            var sequence = try Yams.compose_all(yaml: text, .basic)
             while let node = sequence.next() {
                 if !Self.isEmpty(node) { result.append(node) }
             }

@@ -61,9 +61,36 @@ final class NodeReader {
         return true
     }
 
-    /// The resolved YAML type of a node (`str`, `int`, `bool`, …).
+    /// The resolved YAML type of a node (`str`, `int`, `bool`, …), as Yams' default resolver would give it.
+    /// Documents are composed with the basic resolver (see `DeclarationLoader`), so plain scalars still have
+    /// their implicit tag here and are typed by ``implicitKind(_:)``.
     static func kind(_ node: Node) -> Tag.Name {
-        Tag.Name(rawValue: node.tag.rawValue)
+        guard case let .scalar(scalar) = node else { return Tag.Name(rawValue: node.tag.rawValue) }
+        switch scalar.tag.rawValue {
+        case Tag.Name.implicit.rawValue: return implicitKind(scalar.string)
+        case Tag.Name.nonSpecific.rawValue: return .str
+        case let explicit: return Tag.Name(rawValue: explicit)
+        }
+    }
+
+    /// The YAML 1.1 type of a plain scalar, exactly as `Resolver.default` decides it. Its rules are anchored
+    /// regular expressions; only text that can match one (a number-like start, or one of the few words and
+    /// symbols below) is given to it, so the common case (a word, a digest, a sentence) costs no regex.
+    static func implicitKind(_ text: String) -> Tag.Name {
+        switch text {
+        case "": return .null
+        case "yes", "Yes", "YES", "no", "No", "NO", "true", "True", "TRUE", "false", "False", "FALSE",
+             "on", "On", "ON", "off", "Off", "OFF":
+            return .bool
+        case "~", "null", "Null", "NULL": return .null
+        case "<<": return .merge
+        case "=": return .value
+        default:
+            guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
+                || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
+            else { return .str }
+            return Resolver.default.resolveTag(of: Node(text))
+        }
     }
 
     /// How a node looks, for "expected X, found Y" messages.

@@ -3,6 +3,11 @@
 enum TextChecks {
     /// The location of the first byte that makes `bytes` invalid UTF-8 or binary, with a message; nil if fine.
     static func encodingProblem(_ bytes: [UInt8]) -> (line: Int, column: Int, message: String)? {
+        // Fast path: valid UTF-8 without NUL has no problem. Only a bad file pays the walk below, which
+        // finds where the problem is.
+        if !bytes.contains(0), String(validating: bytes, as: UTF8.self) != nil {
+            return nil
+        }
         var line = 1, column = 1
         var index = 0
         while index < bytes.count {
@@ -37,6 +42,17 @@ enum TextChecks {
     /// The first place where flow nesting (`[`/`{`), compact sequence nesting (`- - -`) or indentation
     /// exceeds `maxDepth` levels; nil if within bounds. Quoted strings and comments are skipped.
     static func nestingProblem(_ text: String, maxDepth: Int) -> (line: Int, column: Int, message: String)? {
+        // Fast path over UTF-8 bytes: every character the check looks at is ASCII, and no byte of a multi-byte
+        // character equals one, so the bytes give the same answer; only a column past a non-ASCII character
+        // would differ, hence the exact walk below for a file that has a problem.
+        if let clean = text.utf8.withContiguousStorageIfAvailable({ !hasNestingProblem($0, maxDepth: maxDepth) }), clean {
+            return nil
+        }
+        return exactNestingProblem(text, maxDepth: maxDepth)
+    }
+
+    /// The walk over Unicode scalars that ``nestingProblem(_:maxDepth:)`` falls back to, with exact columns.
+    static func exactNestingProblem(_ text: String, maxDepth: Int) -> (line: Int, column: Int, message: String)? {
         var lineNumber = 0
         var flowDepth = 0
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -79,5 +95,51 @@ enum TextChecks {
             }
         }
         return nil
+    }
+
+    /// Whether ``nestingProblem(_:maxDepth:)`` finds a problem, decided on UTF-8 bytes. Lines end where
+    /// `String.split(separator: "\n")` ends them: at a line feed not preceded by a carriage return (CR LF is
+    /// one `Character`, not a `"\n"`).
+    static func hasNestingProblem(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Bool {
+        let space = UInt8(ascii: " "), dash = UInt8(ascii: "-"), tab = UInt8(ascii: "\t")
+        var flowDepth = 0
+        var start = 0
+        while start <= bytes.count {
+            var end = start
+            while end < bytes.count, !(bytes[end] == UInt8(ascii: "\n") && (end == 0 || bytes[end - 1] != UInt8(ascii: "\r"))) {
+                end += 1
+            }
+            var index = start
+            while index < end, bytes[index] == space { index += 1 }
+            if index - start > maxDepth * 8 { return true }
+            var dashes = 0
+            while index + 1 < end, bytes[index] == dash, bytes[index + 1] == space {
+                dashes += 1
+                index += 2
+                while index < end, bytes[index] == space { index += 1 }
+            }
+            if dashes > maxDepth { return true }
+            var quote: UInt8 = 0
+            var previous = space
+            while index < end {
+                let byte = bytes[index]
+                if quote != 0 {
+                    if byte == quote { quote = 0 }
+                } else if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "'") {
+                    quote = byte
+                } else if byte == UInt8(ascii: "#") && (previous == space || previous == tab) {
+                    break
+                } else if byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") {
+                    flowDepth += 1
+                    if flowDepth > maxDepth { return true }
+                } else if byte == UInt8(ascii: "]") || byte == UInt8(ascii: "}") {
+                    flowDepth = max(0, flowDepth - 1)
+                }
+                previous = byte
+                index += 1
+            }
+            start = end + 1
+        }
+        return false
     }
 }

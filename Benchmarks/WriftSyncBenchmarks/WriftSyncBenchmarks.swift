@@ -1,0 +1,68 @@
+import BenchFixtures
+import Benchmark
+import Declarations
+import Planner
+
+/// In-process micro-benchmarks (ordo-one/benchmark), run by `make bench` through `swift package benchmark`:
+/// parsing and validating 10,000 declaration files, and planning 1,000 models × 20 versions with no change.
+let benchmarks: @Sendable () -> Void = {
+    let parsingFiles = BenchFixtures.declarationFiles(BenchFixtures.steadyState(models: 10_000, versions: 2, prefix: "p"))
+        .map { DeclarationFile(path: $0.path, data: Array($0.text.utf8)) }
+
+    Benchmark(
+        "Parse and validate 10,000 declaration files",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+            warmupIterations: 1,
+            maxDuration: .seconds(20),
+            maxIterations: 3
+        )
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let result = DeclarationLoader().load(parsingFiles) { _ in throw RepositoryFileError.notFound }
+            guard case .success(let models) = result, models.count == 10_000 else {
+                fatalError("the generated declarations must be valid: \(result)")
+            }
+            blackHole(models)
+        }
+    }
+
+    let planningModels = BenchFixtures.steadyState(models: 1_000, versions: 20)
+    let planningFiles = BenchFixtures.declarationFiles(planningModels).map { DeclarationFile(path: $0.path, data: Array($0.text.utf8)) }
+    guard case .success(let declarations) = DeclarationLoader().load(planningFiles, readFile: { _ in throw RepositoryFileError.notFound })
+    else { fatalError("the generated declarations must be valid") }
+    var live: [String: LiveModel] = [:]
+    for declaration in declarations {
+        live[declaration.model] = LiveModel(
+            model: declaration.model,
+            versions: declaration.versions.enumerated().map { offset, version in
+                LiveVersion(
+                    number: offset + 1,
+                    createdAt: BenchFixtures.createdAt(index: offset + 1),
+                    containerImageDigest: version.containerImageDigest,
+                    releaseNotes: version.releaseNotes,
+                    schemas: version.schemas,
+                    compatibilities: nil,
+                    configuration: nil
+                )
+            }
+        )
+    }
+    let revision = Revision(repository: "bench", ref: "refs/heads/main", commit: String(repeating: "0", count: 40))
+
+    Benchmark(
+        "Plan 1,000 models x 20 versions, no change",
+        configuration: .init(
+            metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
+            warmupIterations: 1,
+            maxDuration: .seconds(10),
+            maxIterations: 20
+        )
+    ) { benchmark in
+        for _ in benchmark.scaledIterations {
+            let plan = Planner.plan(declarations: declarations, live: live, revision: revision)
+            guard plan.changes.isEmpty else { fatalError("a steady state must plan no change: \(plan.summary)") }
+            blackHole(plan)
+        }
+    }
+}
