@@ -35,7 +35,7 @@ public struct DeclarationSource: Sendable {
         self.repository = repository
         self.resolved = resolved
         self.files = files
-        self.result = DeclarationLoader().load(files.map { DeclarationFile(path: $0.path, data: Array($0.data)) }) { path in
+        self.result = DeclarationLoader(limits: .init(totalSize: maxTotalSize)).load(files.map { DeclarationFile(path: $0.path, data: Array($0.data)) }) { path in
             do {
                 return Array(try repository.file(at: resolved.commit, path: path, maxFileSize: maxFileSize).data)
             } catch let error as GitSourceError {

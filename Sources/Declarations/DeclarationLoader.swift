@@ -11,13 +11,21 @@ public struct DeclarationLoader: Sendable {
         /// Nesting levels of flow collections, compact lists and JSON Schemas.
         public var maxDepth = 64
         /// YAML nodes in all the files of one load, aliases expanded: what the declarations hold in
-        /// memory grows with it (measured: 32 files of 1 MB of schemas stop at this limit after
-        /// 7.5 s and 180 MB in a debug build), whatever the files' sizes and number.
-        public var maxTotalNodes = 1_000_000
+        /// memory grows with it (measured: 1,000,000 nodes of schemas take 7.5 s and 180 MB in a debug
+        /// build), whatever the files' sizes and number. One node per 16 bytes of the byte limit:
+        /// terse honest YAML (`{type: string}`) runs at about 11 bytes a node.
+        public var maxTotalNodes = (32 << 20) / 16
         /// Bytes of all the files of one load, `schemas_file`s included (the repository read caps the
         /// declaration files alone; a declaration can name thousands of schemas files).
         public var maxTotalBytes = 32 << 20
         public init() {}
+
+        /// The limits of a load of up to `totalSize` bytes: the byte total is `totalSize` and the node total
+        /// follows it, so that one setting (`--max-total-size`) raises both.
+        public init(totalSize: Int) {
+            maxTotalBytes = totalSize
+            maxTotalNodes = max(totalSize / 16, 1)
+        }
     }
 
     /// What one load has used of its limits so far; once a total is exceeded nothing more is read.
@@ -91,7 +99,7 @@ public struct DeclarationLoader: Sendable {
         spent.bytes += bytes.count
         if spent.bytes > limits.maxTotalBytes {
             spent.exhausted = true
-            reader.report(start, "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(bytes.count) bytes); the limit is \(limits.maxTotalBytes), and no further file is read")
+            reader.report(start, "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(bytes.count) bytes); the limit is \(limits.maxTotalBytes) (raise it with --max-total-size), and no further file is read")
             return []
         }
         if let problem = TextChecks.encodingProblem(bytes) {
@@ -111,7 +119,7 @@ public struct DeclarationLoader: Sendable {
         spent.nodes += preflight.nodes
         if spent.nodes > limits.maxTotalNodes {
             spent.exhausted = true
-            reader.report(start, "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(preflight.nodes) nodes); the limit is \(limits.maxTotalNodes), and no further file is read")
+            reader.report(start, "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(preflight.nodes) nodes); the limit is \(limits.maxTotalNodes), one per 16 bytes of --max-total-size (raise that), and no further file is read")
             return []
         }
         do {

@@ -29,7 +29,7 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Most files read from --path (declarations; for `source`, every file).", valueName: "count"))
     var maxFiles: Int = ReadLimits.defaultMaxFiles
 
-    @Option(name: .long, help: ArgumentHelp("Most bytes read from --path, all files together.", valueName: "bytes"))
+    @Option(name: .long, help: ArgumentHelp("Most bytes read from --path, all files together; also bounds the declarations with their schemas files, and their YAML nodes (one per 16 bytes).", valueName: "bytes"))
     var maxTotalSize: Int = ReadLimits.defaultMaxTotalSize
 
     @Option(name: .long, help: ArgumentHelp("HTTP user name (sent with the password or token below).", valueName: "name"))

@@ -57,11 +57,19 @@ import Testing
             + [DeclarationFile(path: "models/d.yaml", data: Array("not: [valid".utf8))]
         let result = DeclarationLoader(limits: limits).load(files) { _ in throw RepositoryFileError.notFound }
         guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
-        #expect(errors.description == "models/b.yaml:1:1: the declarations hold more than 100 YAML nodes in all, this file included (57 nodes); the limit is 100, and no further file is read")
+        #expect(errors.description == "models/b.yaml:1:1: the declarations hold more than 100 YAML nodes in all, this file included (57 nodes); the limit is 100, one per 16 bytes of --max-total-size (raise that), and no further file is read")
     }
 
     /// A declaration can name thousands of schemas files, each within the size cap: their bytes count
     /// toward a total too, and past it no further file is read.
+    @Test func oneSettingRaisesBothLoadTotals() {
+        #expect(DeclarationLoader.Limits().maxTotalBytes == 32 << 20)
+        #expect(DeclarationLoader.Limits().maxTotalNodes == (32 << 20) / 16)
+        let raised = DeclarationLoader.Limits(totalSize: 256 << 20)
+        #expect(raised.maxTotalBytes == 256 << 20 && raised.maxTotalNodes == (256 << 20) / 16)
+        #expect(raised.maxNodes == DeclarationLoader.Limits().maxNodes, "the per-file limits stay")
+    }
+
     @Test func theBytesOfAllFilesSchemasFilesIncludedAreBounded() {
         var limits = DeclarationLoader.Limits()
         limits.maxTotalBytes = 20_000
@@ -80,7 +88,7 @@ import Testing
         guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
         #expect(reads < 10, "reading stops at the limit: \(reads) files read")
         #expect(errors.diagnostics.map(\.description).contains {
-            $0.hasSuffix("the declarations and their schemas files total more than 20000 bytes, this file included (1039 bytes); the limit is 20000, and no further file is read")
+            $0.hasSuffix("the declarations and their schemas files total more than 20000 bytes, this file included (1039 bytes); the limit is 20000 (raise it with --max-total-size), and no further file is read")
         }, "\(errors)")
     }
 

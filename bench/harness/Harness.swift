@@ -544,10 +544,14 @@ final class Suite {
         }
     }
 
+    /// 5,000 models of 20 declared versions are about 50 MB of YAML and 4.5 million nodes: over the default
+    /// 32 MiB (and its 2 million nodes), as a repository that large must say so.
+    static let maxTotalSize = String(256 << 20)
+
     func plan(_ repository: String, cache: String, emulator: Emulator, rateLimit: String, logs: String) throws -> Finished {
         try Processes.check(
             [wriftsync, "plan", "--repo", repository, "--path", "models", "--cache-dir", "\(work)/cache/\(cache)", "--api-url", emulator.apiURL,
-             "--rate-limit", rateLimit, "--detailed-exitcode"],
+             "--rate-limit", rateLimit, "--detailed-exitcode", "--max-total-size", Self.maxTotalSize],
             environment: ["WRIFTAI_ACCESS_TOKEN": Emulator.token, "NO_COLOR": "1"],
             logs: "\(work)/logs/\(logs)"
         )
@@ -556,7 +560,7 @@ final class Suite {
     func apply(_ repository: String, cache: String, emulator: Emulator, rateLimit: String, logs: String) throws -> Finished {
         try Processes.check(
             [wriftsync, "apply", "--repo", repository, "--path", "models", "--cache-dir", "\(work)/cache/\(cache)", "--api-url", emulator.apiURL,
-             "--rate-limit", rateLimit, "--auto-approve", "--max-deletes", "100000"],
+             "--rate-limit", rateLimit, "--auto-approve", "--max-deletes", "100000", "--max-total-size", Self.maxTotalSize],
             environment: ["WRIFTAI_ACCESS_TOKEN": Emulator.token, "NO_COLOR": "1"],
             logs: "\(work)/logs/\(logs)"
         )
