@@ -48,7 +48,13 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     /// A file in the cache directory could not be created, locked or written.
     case cacheUnavailable(path: String, reason: String)
 
+    /// One line: the paths and messages inside come from the repository and the server, and a file name
+    /// holding a line break must not forge a second log line.
     public var description: String {
+        Self.escapingControlCharacters(message)
+    }
+
+    private var message: String {
         switch self {
         case let .libgit2(function, code, message):
             return "\(function) failed (\(code)): \(message)\(Self.hint(function: function, message: message))"
@@ -118,5 +124,24 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
 
     static func format(_ seconds: Double) -> String {
         seconds == seconds.rounded() ? String(Int(seconds)) : String(format: "%.1f", seconds)
+    }
+
+    /// Line breaks, tabs and other control characters (C0, DEL, C1, LS, PS) as `\n`, `\r`, `\t` or `\u{…}`.
+    static func escapingControlCharacters(_ text: String) -> String {
+        func isControl(_ scalar: Unicode.Scalar) -> Bool {
+            scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where isControl(scalar): result += "\\u{\(String(scalar.value, radix: 16, uppercase: true))}"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }

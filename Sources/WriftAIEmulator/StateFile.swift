@@ -24,8 +24,10 @@ public struct StateFile: Sendable {
         self.path = path
     }
 
-    /// The stored state, or `nil` if the file does not exist.
+    /// The stored state, or `nil` if the file does not exist. Removes the temporary files of saves that a
+    /// killed process left behind (theirs is the pid in the name, no longer running).
     public func load() throws -> EmulatorState? {
+        removeAbandonedTemporaryFiles()
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         let data: Data
         do {
@@ -37,6 +39,20 @@ public struct StateFile: Sendable {
             return try JSONDecoder().decode(EmulatorState.self, from: data)
         } catch {
             throw Failure(description: "state file \(path) is not valid emulator state: \(error)")
+        }
+    }
+
+    private func removeAbandonedTemporaryFiles() {
+        let url = URL(fileURLWithPath: path)
+        let directory = url.deletingLastPathComponent().path
+        let prefix = url.lastPathComponent + ".tmp-"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return }
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = pid_t(name.dropFirst(prefix.count)), pid > 0 else { continue }
+            // ESRCH: no such process. A live process (this one, or another saving now) keeps its file.
+            if kill(pid, 0) != 0 && errno == ESRCH {
+                unlink("\(directory)/\(name)")
+            }
         }
     }
 

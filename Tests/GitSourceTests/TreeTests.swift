@@ -44,6 +44,17 @@ import Testing
         #expect(error?.description.hasPrefix("models/passwd.yaml:") == true)
     }
 
+    @Test func aPathWithALineBreakStaysOnOneLineInTheError() throws {
+        let repository = try TestRepository()
+        try repository.symlink("models/evil\nerror: forged line.yaml", to: "/etc/passwd")
+        let head = try repository.commit("link with a line break in its name")
+        let error = gitError { try local(repository).files(at: head, under: "models") }
+        #expect(error == .symlinkRefused(path: "models/evil\nerror: forged line.yaml"))
+        let text = try #require(error?.description)
+        #expect(!text.contains("\n"), "one line: \(text)")
+        #expect(text.hasPrefix("models/evil\\nerror: forged line.yaml: is a symbolic link"))
+    }
+
     @Test func aSymlinkedDirectoryIsRefusedToo() throws {
         let repository = try TestRepository()
         try repository.symlink("linked", to: "/etc")

@@ -93,6 +93,23 @@ struct NumberingAndStateTests {
         }
     }
 
+    @Test("loading removes the temporary files of saves whose process is gone, and only those")
+    func abandonedTemporaryFiles() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wriftai-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let path = directory.appendingPathComponent("state.json").path
+        // pid_max on Linux is at most 4,194,304: this process cannot exist.
+        let abandoned = "\(path).tmp-2147483000"
+        let live = "\(path).tmp-\(getpid())"
+        let unrelated = directory.appendingPathComponent("other.json.tmp-2147483000").path
+        for file in [abandoned, live, unrelated] { try Data("{".utf8).write(to: URL(fileURLWithPath: file)) }
+        #expect(try StateFile(path: path).load() == nil, "no state yet")
+        #expect(!FileManager.default.fileExists(atPath: abandoned), "a killed save's file is removed")
+        #expect(FileManager.default.fileExists(atPath: live), "a running process's file stays")
+        #expect(FileManager.default.fileExists(atPath: unrelated), "another file's temporaries are not touched")
+    }
+
     @Test("a corrupt state file is refused with its path named, not silently replaced")
     func corrupt() throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wriftai-\(UUID().uuidString).json").path
