@@ -66,7 +66,9 @@ import Testing
     }
 
     @Test func gracefulShutdownLetsTheReconcileInFlightFinishAndStartsNothingNew() async throws {
-        let fake = FakeReconciler(duration: .milliseconds(300))
+        // Long enough that the reconcile seen in flight is still in flight when the shutdown comes, even on
+        // a loaded machine.
+        let fake = FakeReconciler(duration: .seconds(3))
         let loop = Self.loop(fake, interval: .milliseconds(1))
         let group = ServiceGroup(configuration: .init(services: [loop], logger: testLogger))
         try await withThrowingTaskGroup(of: Void.self) { tasks in
