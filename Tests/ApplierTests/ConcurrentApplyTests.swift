@@ -6,19 +6,16 @@ import WriftAI
 import WriftAIEmulator
 import WriftAIModels
 
-/// A client that plays a second applier racing this one: every create of a digest is also made by
-/// "the other applier", just before or just after this one's own create.
-struct RacingClient: WriftAIWriting {
-    enum Moment: Sendable { case before, after }
+/// A client that sends everything to `inner`, but for what a conformer implements itself. The safe
+/// create's report (`createVersionReportingSends`) is not forwarded: by default it goes through the
+/// conformer's own `createVersion`.
+protocol ForwardingClient: WriftAIWriting {
+    var inner: WriftAIClient { get }
+}
 
-    let inner: WriftAIClient
-    let otherCreates: Moment
-
+extension ForwardingClient {
     func createVersion(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> ModelVersionDetails {
-        if otherCreates == .before { _ = try await inner.createVersion(model, request) }
-        let mine = try await inner.createVersion(model, request)
-        if otherCreates == .after { _ = try await inner.createVersion(model, request) }
-        return mine
+        try await inner.createVersion(model, request)
     }
 
     func deleteVersion(_ model: ModelID, number: Int) async throws(WriftAIError) -> DeleteOutcome {
@@ -45,6 +42,22 @@ struct RacingClient: WriftAIWriting {
 
     func configuration(_ model: ModelID, number: Int) async throws(WriftAIError) -> VersionConfiguration {
         try await inner.configuration(model, number: number)
+    }
+}
+
+/// A client that plays a second applier racing this one: every create of a digest is also made by
+/// "the other applier", just before or just after this one's own create.
+struct RacingClient: ForwardingClient {
+    enum Moment: Sendable { case before, after }
+
+    let inner: WriftAIClient
+    let otherCreates: Moment
+
+    func createVersion(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> ModelVersionDetails {
+        if otherCreates == .before { _ = try await inner.createVersion(model, request) }
+        let mine = try await inner.createVersion(model, request)
+        if otherCreates == .after { _ = try await inner.createVersion(model, request) }
+        return mine
     }
 }
 
@@ -98,7 +111,7 @@ struct RacingClient: WriftAIWriting {
 }
 
 /// Counts the applier's own listings; with `inDoubt`, its creates report a send in doubt (as after a lost answer).
-final class CountingClient: WriftAIWriting {
+final class CountingClient: ForwardingClient {
     let inner: WriftAIClient
     let inDoubt: Bool
     let listings = Mutex(0)
@@ -108,43 +121,15 @@ final class CountingClient: WriftAIWriting {
         self.inDoubt = inDoubt
     }
 
-    func createVersion(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> ModelVersionDetails {
-        try await inner.createVersion(model, request)
-    }
-
     func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> CreatedVersion {
         var outcome = try await inner.createVersionReportingSends(model, request)
         if inDoubt { outcome.noSendInDoubt = false }
         return outcome
     }
 
-    func deleteVersion(_ model: ModelID, number: Int) async throws(WriftAIError) -> DeleteOutcome {
-        try await inner.deleteVersion(model, number: number)
-    }
-
-    func updateConfiguration(_ model: ModelID, number: Int, _ update: ConfigurationUpdate) async throws(WriftAIError)
-        -> VersionConfiguration
-    {
-        try await inner.updateConfiguration(model, number: number, update)
-    }
-
-    func model(_ model: ModelID) async throws(WriftAIError) -> Model { try await inner.model(model) }
-
-    func listVersions(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError) -> Page<ModelVersion> {
-        try await inner.listVersions(model, cursor: cursor, pageSize: pageSize)
-    }
-
     func allVersions(_ model: ModelID) -> VersionListing {
         listings.withLock { $0 += 1 }
         return inner.allVersions(model)
-    }
-
-    func version(_ model: ModelID, number: Int) async throws(WriftAIError) -> ModelVersionDetails {
-        try await inner.version(model, number: number)
-    }
-
-    func configuration(_ model: ModelID, number: Int) async throws(WriftAIError) -> VersionConfiguration {
-        try await inner.configuration(model, number: number)
     }
 }
 
