@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
         .library(name: "WriftAI", targets: ["WriftAI"]),
         .library(name: "LiveState", targets: ["LiveState"]),
+        .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Controller", targets: ["Controller"]),
     ],
     dependencies: [
@@ -100,12 +101,19 @@ let package = Package(
             dependencies: ["Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
-        // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs, and one reconcile
-        // (fetch, plan, apply). The loop takes any `Reconciling`, so it is testable with a fake too.
+        // The one reconcile pipeline: fetch, load, observe, plan, check, apply, as typed stages with classified
+        // failures. Every front end (validate, plan, apply, run) calls it; none holds reconcile logic.
+        .target(
+            name: "Pipeline",
+            dependencies: ["Applier", "Declarations", "GitSource", "LiveState", "Planner", "WriftAI"],
+            swiftSettings: swiftSettings
+        ),
+        // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs. The loop takes any
+        // `Reconciling`, so it is testable with a fake too; `buildController` composes it as `run` does.
         .target(
             name: "Controller",
             dependencies: [
-                "Applier", "Declarations", "GitSource", "LiveState", "Planner", "WriftAI",
+                "Applier", "Pipeline", "Planner", "WriftAI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,6 +128,7 @@ let package = Package(
             dependencies: [
                 "Applier",
                 "Controller",
+                "Pipeline",
                 "GitSource",
                 "Declarations",
                 "Planner",
@@ -146,13 +155,13 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["Controller", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Controller", "Pipeline", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
+                "Controller", "Pipeline", "Planner", "Applier", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -37,8 +37,7 @@ public struct ControllerHTTP: Sendable {
         router.get("/readyz") { _, _ -> Response in
             let current = status.current
             if current.isReady(now: Date(), threshold: readinessThreshold) { return Self.text("ready\n") }
-            let reason = current.lastSuccessAt == nil ? "no reconcile has completed yet" : "reconciles are failing: \(current.lastError ?? "unknown error")"
-            return Self.text("not ready: \(reason)\n", status: .serviceUnavailable)
+            return Self.text("not ready: \(current.notReadyReason)\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in
             Response(

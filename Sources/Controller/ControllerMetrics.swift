@@ -1,4 +1,6 @@
 import Metrics
+import Pipeline
+import Planner
 import Prometheus
 import Synchronization
 
@@ -9,8 +11,15 @@ public final class ControllerMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     private let durations: DurationHistogram
     private let planned: [String: Prometheus.Gauge]
-    /// Per-model drift gauges and the current revision gauge; replaced as they change.
-    private let dynamic: Mutex<(drift: [String: Prometheus.Gauge], revision: Prometheus.Gauge?)>
+    private let parsed: Prometheus.Counter
+    /// Per-model gauges (drift, warnings by kind) and the current revision gauge; replaced as they change.
+    private let dynamic: Mutex<Dynamic>
+
+    private struct Dynamic {
+        var drift: [String: Prometheus.Gauge] = [:]
+        var warnings: [String: [WarningKind: Prometheus.Gauge]] = [:]
+        var revision: Prometheus.Gauge?
+    }
 
     /// A fresh registry with the reconciler's metrics in it.
     public init() {
@@ -27,9 +36,13 @@ public final class ControllerMetrics: Sendable {
             )
         }
         self.planned = planned
-        dynamic = Mutex((drift: [:], revision: nil))
-        // Created up front so that both series exist (at 0) before the first reconcile.
+        parsed = registry.makeCounter(descriptor: Self.name(
+            "declaration_files_parsed", unit: "total", help: "Declaration files parsed; unchanged files are not parsed again."
+        ))
+        dynamic = Mutex(Dynamic())
+        // Created up front so that the series exist (at 0) before the first reconcile.
         for result in ["success", "failure"] { _ = counter(result) }
+        for failureClass in ReconcileFailure.Class.allCases { _ = failures(failureClass) }
     }
 
     /// `wriftsync_<metric>_<unit>`.
@@ -48,30 +61,59 @@ public final class ControllerMetrics: Sendable {
         registry.makeCounter(descriptor: Self.name("reconcile", unit: "total", help: "Reconciles, by result."), labels: [("result", result)])
     }
 
+    private func failures(_ failureClass: ReconcileFailure.Class) -> Prometheus.Counter {
+        registry.makeCounter(
+            descriptor: Self.name("reconcile_failures", unit: "total", help: "Failed reconciles, by class (stalled, transient, partial)."),
+            labels: [("class", failureClass.rawValue)]
+        )
+    }
+
     /// Records one finished reconcile.
     public func record(_ report: ReconcileReport, full: Bool, duration: Duration) {
         counter(report.succeeded ? "success" : "failure").increment()
+        if let failure = report.failure { failures(failure.failureClass).increment() }
         durations.record(duration)
-        if !report.upToDate {
-            planned["create"]?.set(to: Double(report.planned.create))
-            planned["update"]?.set(to: Double(report.planned.update))
-            planned["delete"]?.set(to: Double(report.planned.delete))
+        parsed.increment(by: Int64(report.parsedFiles))
+        if let counts = report.planned {
+            planned["create"]?.set(to: Double(counts.create))
+            planned["update"]?.set(to: Double(counts.update))
+            planned["delete"]?.set(to: Double(counts.delete))
         }
         dynamic.withLock { state in
-            if full && (report.succeeded || !report.driftedModels.isEmpty) {
-                // A full reconcile sees every model: those not drifted now go back to 0.
-                let drifted = Set(report.driftedModels)
-                for (model, gauge) in state.drift where !drifted.contains(model) { gauge.set(to: 0) }
-                for model in drifted {
+            if full, report.planned != nil {
+                // A full reconcile sees every model. Drift stays 1 until it is corrected: a dry run, a failed
+                // apply, or a difference the plan only warns about leaves it there.
+                let corrected = report.applyResult?.succeeded == true
+                let remaining = Set(report.driftedModels).filter { model in
+                    !corrected || report.warnings.contains { $0.model == model && $0.kind != .latestMismatch }
+                }
+                for model in report.plannedModels {
                     let gauge = state.drift[model] ?? registry.makeGauge(
-                        descriptor: Self.name("drift_detected", help: "1 when the last full reconcile found the model's live state differing from git."),
+                        descriptor: Self.name("drift_detected", help: "1 when the last full reconcile found the model's live state differing from git and did not correct it."),
                         labels: [("model", model)]
                     )
-                    gauge.set(to: 1)
+                    gauge.set(to: remaining.contains(model) ? 1 : 0)
                     state.drift[model] = gauge
                 }
             }
-            if report.succeeded, let commit = report.commit {
+            if report.planned != nil {
+                // The models planned replace their warning counts; the others keep theirs.
+                let byModel = Dictionary(grouping: report.warnings, by: \.model)
+                for model in report.plannedModels {
+                    let counts = Dictionary(grouping: byModel[model] ?? [], by: \.kind).mapValues(\.count)
+                    var gauges = state.warnings[model] ?? [:]
+                    for kind in Set(gauges.keys).union(counts.keys) {
+                        let gauge = gauges[kind] ?? registry.makeGauge(
+                            descriptor: Self.name("plan_warnings", help: "Warnings of the last plan of the model, by kind."),
+                            labels: [("model", model), ("kind", kind.rawValue)]
+                        )
+                        gauge.set(to: Double(counts[kind] ?? 0))
+                        gauges[kind] = gauge
+                    }
+                    state.warnings[model] = gauges
+                }
+            }
+            if report.succeeded, !report.upToDate, let commit = report.commit {
                 if let old = state.revision { registry.unregisterGauge(old) }
                 let gauge = registry.makeGauge(
                     descriptor: Self.name("last_applied_revision", unit: "info", help: "The commit last applied (the value is always 1)."),

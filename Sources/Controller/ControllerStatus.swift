@@ -1,16 +1,74 @@
 import Foundation
+import Pipeline
+import Planner
 import Synchronization
 
-/// What `/status` shows: the loop's last results and its next run.
+/// What `/status` shows: the loop's last results, its failures with their class, each model's warnings,
+/// and its next run.
 public struct ControllerStatus: Sendable, Codable, Equatable {
+    /// The last failure: its stage, its class (how the loop reacts) and its message.
+    public struct Failure: Sendable, Codable, Equatable {
+        /// `stalled` (waits for a new commit or the drift interval), `transient` or `partial` (retried with backoff).
+        public var failureClass: ReconcileFailure.Class
+        /// The stage that failed.
+        public var stage: ReconcileFailure.Stage
+        /// One line saying what failed and what to do.
+        public var message: String
+        /// The declaration problems (`file:line:column: message`), the first 50.
+        public var problems: [String]?
+
+        /// The failure as `/status` shows it.
+        public init(_ failure: ReconcileFailure) {
+            failureClass = failure.failureClass
+            stage = failure.stage
+            message = failure.description
+            let problems = failure.problems.prefix(50).map(\.description)
+            self.problems = problems.isEmpty ? nil : problems
+        }
+
+        enum CodingKeys: String, CodingKey {
+            case failureClass = "class"
+            case stage
+            case message
+            case problems
+        }
+    }
+
+    /// One warning of the last plan of a model.
+    public struct Warning: Sendable, Codable, Equatable {
+        /// What kind of warning (`latest_mismatch`, `out_of_order_held`, `immutable_drift`, `empty_refused`).
+        public var kind: WarningKind
+        /// The version concerned, if one is.
+        public var number: Int?
+        /// The explanation.
+        public var message: String
+
+        /// The warning as `/status` shows it.
+        public init(_ warning: PlanWarning) {
+            kind = warning.kind
+            number = warning.number
+            message = warning.message
+        }
+    }
+
+    /// What the last plan of one model said.
+    public struct ModelStatus: Sendable, Codable, Equatable {
+        /// The live state differs from the declaration (changes were planned, or are held back or warned about).
+        public var drifted: Bool
+        /// The warnings of the model's last plan.
+        public var warnings: [Warning]
+    }
+
     /// The commit of the last reconcile attempted.
     public var lastAttemptedCommit: String?
     /// The commit last applied without an error.
     public var lastAppliedCommit: String?
-    /// The last plan's counts.
+    /// The last plan's counts; `nil` until a plan was made.
     public var lastPlan: ChangeCounts?
-    /// The last reconcile's error, `nil` when it succeeded.
+    /// The last reconcile's error message, `nil` when it succeeded.
     public var lastError: String?
+    /// The last reconcile's failure, `nil` when it succeeded.
+    public var lastFailure: Failure?
     /// When the last reconcile finished.
     public var lastRunAt: Date?
     /// When the last successful reconcile finished.
@@ -23,6 +81,8 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
     public var reconciles: Int = 0
     /// Whether the loop only reports drift.
     public var dryRun: Bool = false
+    /// Every model planned so far, by name, as its last plan left it.
+    public var models: [String: ModelStatus] = [:]
 
     /// An empty status.
     public init(dryRun: Bool = false) { self.dryRun = dryRun }
@@ -32,12 +92,14 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         case lastAppliedCommit = "last_applied_commit"
         case lastPlan = "last_plan"
         case lastError = "last_error"
+        case lastFailure = "last_failure"
         case lastRunAt = "last_run_at"
         case lastSuccessAt = "last_success_at"
         case failingSince = "failing_since"
         case nextRunAt = "next_run_at"
         case reconciles
         case dryRun = "dry_run"
+        case models
     }
 
     /// Ready once a reconcile succeeded and failures (if any) have not lasted longer than `threshold`.
@@ -45,6 +107,26 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         guard lastSuccessAt != nil else { return false }
         guard let failingSince else { return true }
         return now.timeIntervalSince(failingSince) <= threshold.seconds
+    }
+
+    /// Why ``isReady(now:threshold:)`` is false, for `/readyz`.
+    public var notReadyReason: String {
+        if let lastFailure {
+            let failing = lastSuccessAt == nil ? "no reconcile has succeeded yet" : "reconciles are failing"
+            return "\(failing): \(lastFailure.failureClass.rawValue) failure in \(lastFailure.stage.rawValue): \(lastFailure.message)"
+        }
+        return "no reconcile has completed yet"
+    }
+
+    /// Takes in what one finished reconcile found: the models it planned replace their earlier status, the
+    /// others keep theirs (an incremental reconcile plans only the models whose declaration changed).
+    mutating func merge(_ report: ReconcileReport) {
+        guard report.planned != nil else { return }
+        let warnings = Dictionary(grouping: report.warnings, by: \.model)
+        let drifted = Set(report.driftedModels + report.changedModels)
+        for model in report.plannedModels {
+            models[model] = ModelStatus(drifted: drifted.contains(model), warnings: (warnings[model] ?? []).map(Warning.init))
+        }
     }
 }
 
@@ -65,11 +147,11 @@ public final class StatusStore: Sendable {
         state.withLock { body(&$0) }
     }
 
-    /// The status as JSON (ISO 8601 dates, sorted keys).
+    /// The status as JSON (ISO 8601 dates, sorted keys, `/` as is).
     public func json() -> Data {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         return (try? encoder.encode(current)) ?? Data("{}".utf8)
     }
 }

@@ -40,7 +40,15 @@ public struct JSONLogHandler: LogHandler {
     private static func plain(_ value: Logger.MetadataValue) -> Any {
         switch value {
         case let .string(string): return string
-        case let .stringConvertible(convertible): return convertible.description
+        // Numbers and booleans given as values stay numbers and booleans in the JSON line.
+        case let .stringConvertible(convertible):
+            switch convertible {
+            case let value as Int: return value
+            case let value as Bool: return value
+            case let value as Double where value.isFinite: return value
+            case let value as Rounded where value.value.isFinite: return value.value
+            default: return convertible.description
+            }
         case let .array(array): return array.map(plain)
         case let .dictionary(dictionary): return dictionary.mapValues(plain)
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Pipeline
 import ServiceLifecycle
 import Synchronization
 
@@ -43,8 +44,10 @@ public struct Schedule: Sendable {
 }
 
 /// The scheduled reconciler: reconciles on each tick, at once on a trigger (the webhook), fully every
-/// drift interval, and backs off after failures. Runs never overlap: one task runs them all in turn.
-/// As a `Service`, it stops at graceful shutdown after the reconcile in flight.
+/// drift interval, and reacts to failures by their class: a transient or partial failure is retried with
+/// backoff; a stalled one (invalid declarations, a refused plan) is not retried until a new commit or the
+/// drift interval. Runs never overlap: one task runs them all in turn. As a `Service`, it stops at graceful
+/// shutdown after the change in flight.
 public final class ReconcileLoop: Service, Sendable {
     private let reconciler: any Reconciling
     private let schedule: Schedule
@@ -75,68 +78,67 @@ public final class ReconcileLoop: Service, Sendable {
         let clock = ContinuousClock()
         var generator = SystemRandomNumberGenerator()
         var lastApplied: String?
+        var stalled: String?
         var nextFull = clock.now
         var failures = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             triggered.withLock { $0 = false }
             let full = clock.now >= nextFull || lastApplied == nil
-            let request = ReconcileRequest(full: full, lastAppliedCommit: lastApplied)
+            let request = ReconcileRequest(full: full, lastAppliedCommit: lastApplied, stalledCommit: stalled)
             let started = clock.now
             let report = await reconciler.reconcile(request)
             let duration = clock.now - started
             metrics.record(report, full: full, duration: duration)
             let delay: Duration
-            if report.succeeded {
+            switch report.failure?.failureClass {
+            case nil:
                 failures = 0
-                if let commit = report.commit { lastApplied = commit }
+                if report.upToDate && report.commit == stalled {
+                    // Still the commit that stalled: nothing to do until a new one.
+                } else {
+                    stalled = nil
+                    if let commit = report.commit { lastApplied = commit }
+                }
                 if full { nextFull = clock.now + schedule.driftInterval }
                 delay = schedule.jittered(using: &generator)
-            } else {
+            case .stalled:
+                // Retrying the same commit cannot help: tick as usual, and the ticks skip it until it moves.
+                failures = 0
+                stalled = report.commit
+                if full { nextFull = clock.now + schedule.driftInterval }
+                delay = schedule.jittered(using: &generator)
+            case .transient, .partial:
                 failures += 1
                 delay = schedule.backoff(afterFailures: failures)
             }
-            record(report, full: full, duration: duration, delay: delay)
+            record(report, full: full, duration: duration, delay: delay, waitingOnStalled: report.upToDate && report.commit == stalled)
             await wait(delay, clock: clock)
         }
         logger.info("reconciler stopped")
     }
 
-    private func record(_ report: ReconcileReport, full: Bool, duration: Duration, delay: Duration) {
+    private func record(_ report: ReconcileReport, full: Bool, duration: Duration, delay: Duration, waitingOnStalled: Bool) {
         let now = Date()
         status.update { status in
             status.reconciles += 1
             status.lastRunAt = now
             if let commit = report.commit { status.lastAttemptedCommit = commit }
-            if !report.upToDate { status.lastPlan = report.planned }
+            if let planned = report.planned { status.lastPlan = planned }
+            status.merge(report)
             status.nextRunAt = now.addingTimeInterval(delay.seconds)
-            if report.succeeded {
+            if let failure = report.failure {
+                status.lastError = failure.description
+                status.lastFailure = ControllerStatus.Failure(failure)
+                if status.failingSince == nil { status.failingSince = now }
+            } else if !waitingOnStalled {
                 status.lastAppliedCommit = report.commit ?? status.lastAppliedCommit
                 status.lastError = nil
+                status.lastFailure = nil
                 status.lastSuccessAt = now
                 status.failingSince = nil
-            } else {
-                status.lastError = report.error
-                if status.failingSince == nil { status.failingSince = now }
             }
         }
-        var metadata: Logger.Metadata = [
-            "commit": "\(report.commit.map { String($0.prefix(12)) } ?? "-")",
-            "full": "\(full)",
-            "duration_s": "\(String(format: "%.3f", duration.seconds))",
-            "models": "\(report.modelsReconciled)",
-            "create": "\(report.planned.create)",
-            "update": "\(report.planned.update)",
-            "delete": "\(report.planned.delete)",
-            "applied": "\(report.applied)",
-            "next_in_s": "\(String(format: "%.1f", delay.seconds))",
-        ]
-        if !report.driftedModels.isEmpty { metadata["drifted"] = "\(report.driftedModels.joined(separator: ","))" }
-        if report.succeeded {
-            logger.info("reconcile succeeded", metadata: metadata)
-        } else {
-            metadata["error"] = "\(report.error ?? "unknown")"
-            logger.error("reconcile failed", metadata: metadata)
-        }
+        ReconcileLog.report(report, full: full, duration: duration, next: delay, to: logger)
     }
 
     /// Waits `delay`, or less when triggered or shutting down.

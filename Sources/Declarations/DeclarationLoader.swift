@@ -28,13 +28,6 @@ public struct DeclarationLoader: Sendable {
         }
     }
 
-    /// What one load has used of its limits so far; once a total is exceeded nothing more is read.
-    private struct Spent {
-        var nodes = 0
-        var bytes = 0
-        var exhausted = false
-    }
-
     public var limits: Limits
 
     public init(limits: Limits = Limits()) {
@@ -53,74 +46,48 @@ public struct DeclarationLoader: Sendable {
     }
 
     /// Parses and validates `files`; `readFile` returns another file of the same commit by repository path
-    /// (for `schemas_file`), refusing links and oversized files.
+    /// (for `schemas_file`), refusing links and oversized files. Nothing is kept for a later load: a
+    /// ``DeclarationCache`` reuses what did not change.
     public func load(
         _ files: [DeclarationFile],
         readFile: (String) throws -> [UInt8]
     ) -> Result<[ModelDeclaration], DeclarationErrors> {
-        var diagnostics: [Diagnostic] = []
-        var models: [ModelDeclaration] = []
-        var schemaCache: [String: Schemas?] = [:]
-        var spent = Spent()
-
-        for file in files.sorted(by: { $0.path < $1.path }) {
-            // Past the total budget nothing more is read: one problem says so, and nothing can be planned.
-            guard !spent.exhausted else { break }
-            let reader = NodeReader(file: file.path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-            let documents = documents(of: file.path, bytes: file.data, reader: reader, spent: &spent)
-            let parser = DocumentParser(reader: reader)
-            for document in documents {
-                guard let pending = parser.model(document) else { continue }
-                var declaration = pending.declaration
-                for version in pending.versions {
-                    var resolved = version.declaration
-                    if let reference = version.schemasFile {
-                        let key = Self.resolve(reference.path, from: file.path) ?? reference.path
-                        if schemaCache[key] == nil {
-                            schemaCache[key] = schemas(reference: reference, from: file.path, readFile: readFile, reader: reader, spent: &spent)
-                        }
-                        guard let schemas = schemaCache[key] ?? nil else { continue }
-                        resolved.schemas = schemas
-                    }
-                    declaration.versions.append(resolved)
-                }
-                models.append(declaration)
-            }
-            diagnostics += reader.diagnostics
-        }
-        diagnostics += Self.duplicates(in: models)
-        return diagnostics.isEmpty ? .success(models.sorted { $0.model < $1.model }) : .failure(DeclarationErrors(diagnostics))
+        var cache = DeclarationCache()
+        let byPath = Dictionary(files.map { ($0.path, $0.data) }, uniquingKeysWith: { first, _ in first })
+        return cache.load(
+            files.map { DeclarationFileReference(path: $0.path, contentID: nil) }, limits: limits,
+            read: { path in try byPath[path] ?? readFile(path) },
+            contentID: { _ in nil }
+        ).result
     }
 
-    /// Every non-empty document of a file, after the encoding and nesting checks; problems go to `reader`.
-    private func documents(of path: String, bytes: [UInt8], reader: NodeReader, spent: inout Spent) -> [Node] {
+    /// Every non-empty document of a file, after the encoding and nesting checks, or why the file was not
+    /// parsed at all because it would take the load past `remaining`; problems go to `reader`.
+    func parse(path: String, bytes: [UInt8], remaining: FileCost, reader: NodeReader) -> (documents: [Node], cost: FileCost)? {
         let start = SourceLocation(file: path, line: 1, column: 1)
-        guard !spent.exhausted else { return [] }
-        spent.bytes += bytes.count
-        if spent.bytes > limits.maxTotalBytes {
-            spent.exhausted = true
-            reader.report(start, "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(bytes.count) bytes); the limit is \(limits.maxTotalBytes) (raise it with --max-total-size), and no further file is read")
-            return []
+        var cost = FileCost(bytes: bytes.count, nodes: 0)
+        if let crossing = Self.crossing(remaining, cost, limits: limits) {
+            reader.report(start, crossing)
+            return nil
         }
         if let problem = TextChecks.encodingProblem(bytes) {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
-            return []
+            return ([], cost)
         }
         let text = String(decoding: bytes, as: UTF8.self)
         if let problem = TextChecks.nestingProblem(text, maxDepth: limits.maxDepth) {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
-            return []
+            return ([], cost)
         }
         let preflight = EventPreflight.check(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes)
         if let problem = preflight.problem {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
-            return []
+            return ([], cost)
         }
-        spent.nodes += preflight.nodes
-        if spent.nodes > limits.maxTotalNodes {
-            spent.exhausted = true
-            reader.report(start, "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(preflight.nodes) nodes); the limit is \(limits.maxTotalNodes), one per 16 bytes of --max-total-size (raise that), and no further file is read")
-            return []
+        cost.nodes = preflight.nodes
+        if let crossing = Self.crossing(remaining, cost, limits: limits) {
+            reader.report(start, crossing)
+            return nil
         }
         do {
             var result: [Node] = []
@@ -133,59 +100,51 @@ public struct DeclarationLoader: Sendable {
                 if !Self.isEmpty(node) { result.append(node) }
             }
             if let error = sequence.error { throw error }
-            return result
+            return (result, cost)
         } catch {
             reader.report(Self.location(of: error, in: path, text: text).map { Self.clamped($0, to: text) } ?? start, Self.message(of: error, text: text))
-            return []
+            return ([], cost)
         }
     }
 
-    private func schemas(
-        reference: (path: String, location: SourceLocation),
-        from declaringFile: String,
-        readFile: (String) throws -> [UInt8],
-        reader: NodeReader,
-        spent: inout Spent
-    ) -> Schemas? {
-        let fail = { (message: String) -> Schemas? in
-            reader.report(reference.location, message)
-            return nil
+    /// The problem to report when a file of `cost` does not fit in what is `remaining` of the load's totals
+    /// (bytes first, then nodes), or `nil` when it fits.
+    static func crossing(_ remaining: FileCost, _ cost: FileCost, limits: Limits) -> String? {
+        if cost.bytes > remaining.bytes {
+            return "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(cost.bytes) bytes); the limit is \(limits.maxTotalBytes) (raise it with --max-total-size), and no further file is read"
         }
-        guard !reference.path.hasPrefix("/") else {
-            return fail("schemas_file '\(reference.path)' must be relative to the declaring file")
+        if cost.nodes > remaining.nodes {
+            return "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(cost.nodes) nodes); the limit is \(limits.maxTotalNodes), one per 16 bytes of --max-total-size (raise that), and no further file is read"
         }
-        guard let path = Self.resolve(reference.path, from: declaringFile) else {
-            return fail("schemas_file '\(reference.path)' resolves outside the repository")
+        return nil
+    }
+
+    /// One declaration file: its models (their `schemas_file`s not resolved yet) and its own problems; `nil`
+    /// when it would take the load past `remaining` (the problem saying so is in `problems`).
+    func parseDeclarations(path: String, bytes: [UInt8], remaining: FileCost) -> (file: ParsedFile?, problems: CappedDiagnostics) {
+        let reader = NodeReader(file: path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
+        guard let (documents, cost) = parse(path: path, bytes: bytes, remaining: remaining, reader: reader) else {
+            return (nil, reader.problems)
         }
-        // Past a total limit (already reported once), nothing more is read.
-        guard !spent.exhausted else { return nil }
-        let bytes: [UInt8]
-        do {
-            bytes = try readFile(path)
-        } catch let error as RepositoryFileError {
-            switch error {
-            case .notFound: return fail("schemas_file '\(reference.path)' not found at this commit (looked for \(path))")
-            case let .symbolicLink(link): return fail("schemas_file '\(reference.path)': \(link) is a symbolic link; WriftSync never follows links")
-            case .notAFile: return fail("schemas_file '\(reference.path)' is not a file (\(path))")
-            case let .tooLarge(size, limit): return fail("schemas_file '\(reference.path)' is \(size) bytes, over the \(limit)-byte limit")
-            case let .unreadable(reason): return fail("schemas_file '\(reference.path)' cannot be read: \(reason)")
-            }
-        } catch {
-            return fail("schemas_file '\(reference.path)' cannot be read: \(error)")
+        let parser = DocumentParser(reader: reader)
+        let models = documents.compactMap { parser.model($0) }
+        return (ParsedFile(models: models, problems: reader.problems, cost: cost), reader.problems)
+    }
+
+    /// One schemas file (`{prediction: {input, output}}`): its schemas, or `nil` with the problems in its own
+    /// lines; `cost` is `nil` when it would take the load past `remaining`.
+    func parseSchemas(path: String, bytes: [UInt8], remaining: FileCost) -> ParsedSchemas {
+        let reader = NodeReader(file: path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
+        guard let (documents, cost) = parse(path: path, bytes: bytes, remaining: remaining, reader: reader) else {
+            return ParsedSchemas(schemas: nil, problems: reader.diagnostics, cost: nil)
         }
-        let fileReader = NodeReader(file: path, maxNodes: limits.maxNodes, maxDepth: limits.maxDepth)
-        let documents = documents(of: path, bytes: bytes, reader: fileReader, spent: &spent)
         var schemas: Schemas?
         if documents.count == 1 {
-            schemas = DocumentParser(reader: fileReader).schemas(documents[0])
-        } else if fileReader.diagnostics.isEmpty {
-            fileReader.report(SourceLocation(file: path, line: 1, column: 1), "a schemas file must hold exactly one document ({prediction: {input, output}}), found \(documents.count)")
+            schemas = DocumentParser(reader: reader).schemas(documents[0])
+        } else if reader.diagnostics.isEmpty {
+            reader.report(SourceLocation(file: path, line: 1, column: 1), "a schemas file must hold exactly one document ({prediction: {input, output}}), found \(documents.count)")
         }
-        for diagnostic in fileReader.diagnostics { reader.report(diagnostic.location, diagnostic.message) }
-        if schemas == nil {
-            reader.report(reference.location, "schemas_file '\(reference.path)' is invalid (see \(path))")
-        }
-        return schemas
+        return ParsedSchemas(schemas: schemas, problems: reader.diagnostics, cost: cost)
     }
 
     /// `reference` relative to the directory of `file`, normalised; nil if it climbs out of the repository.

@@ -17,6 +17,7 @@ public enum DeclarationSchema {
         "keep": {"type": "array", "items": {"type": "integer", "minimum": 1}, "description": "Version numbers never deleted."},
         "suspend": {"type": "boolean", "default": false, "description": "Skip this model entirely."},
         "on_immutable_change": {"enum": ["warn", "replace"], "default": "warn"},
+        "on_out_of_order": {"enum": ["hold", "recreate", "allow"], "default": "hold", "description": "When a declared version that is not live would be created after the last declared one (and become the latest): hold it back, re-create the later versions after it, or allow it."},
         "versions": {"type": "array", "description": "Oldest first; the last is meant to be the latest.", "items": {"$ref": "#/$defs/version"}}
       },
       "$defs": {

@@ -4,7 +4,7 @@ import Yams
 /// Turns one YAML document into a model declaration, reporting every problem through the reader.
 /// `schemas_file` references are left for the loader, which can read other files of the repository.
 struct DocumentParser {
-    static let modelKeys = ["model", "prune", "allow_empty", "keep", "suspend", "on_immutable_change", "versions"]
+    static let modelKeys = ["model", "prune", "allow_empty", "keep", "suspend", "on_immutable_change", "on_out_of_order", "versions"]
     static let versionKeys = ["container_image_digest", "release_notes", "schemas", "schemas_file", "compatibilities", "configuration"]
     static let schemasKeys = ["prediction"]
     static let predictionKeys = ["input", "output", "stream_output"]
@@ -57,6 +57,14 @@ struct DocumentParser {
                 reader.report(pair.value, "'on_immutable_change' must be warn or replace, found \"\(text.shortened())\"")
             }
         }
+        var outOfOrder = OutOfOrderPolicy.hold
+        if let pair = fields["on_out_of_order"], let text = reader.string(pair.value, "on_out_of_order") {
+            if let parsed = OutOfOrderPolicy(rawValue: text) {
+                outOfOrder = parsed
+            } else {
+                reader.report(pair.value, "'on_out_of_order' must be hold, recreate or allow, found \"\(text.shortened())\"")
+            }
+        }
         var versions: [PendingVersion] = []
         if let pair = fields["versions"] {
             if let items = reader.list(pair.value, "versions") {
@@ -68,7 +76,7 @@ struct DocumentParser {
         guard let model else { return nil }
         let declaration = ModelDeclaration(
             model: model, prune: prune, allowEmpty: allowEmpty, keep: keep, suspend: suspend,
-            onImmutableChange: policy, versions: [], location: reader.location(fields["model"]?.value ?? root)
+            onImmutableChange: policy, onOutOfOrder: outOfOrder, versions: [], location: reader.location(fields["model"]?.value ?? root)
         )
         return PendingModel(declaration: declaration, versions: versions)
     }

@@ -8,6 +8,19 @@ public enum ImmutableChangePolicy: String, Sendable, Hashable, Codable, CaseIter
     case replace
 }
 
+/// What to do when a declared version that is not live would be created after the last declared version,
+/// and so become the latest: un-pinned predictions go to the latest version, so this moves traffic to an
+/// older model (a version deleted outside git and re-created, say).
+public enum OutOfOrderPolicy: String, Sendable, Hashable, Codable, CaseIterable {
+    /// Do not create it while the last declared version is the latest; report it on every plan.
+    case hold
+    /// Create it, then re-create every declared version after it, so that the last declared version is the
+    /// latest again; the superseded copies are deleted when `prune` is on (their numbers change).
+    case recreate
+    /// Create it; it becomes the latest (a warning says so).
+    case allow
+}
+
 /// One model's desired versions, from one YAML document.
 public struct ModelDeclaration: Sendable, Equatable {
     /// `owner/name`.
@@ -22,6 +35,8 @@ public struct ModelDeclaration: Sendable, Equatable {
     public var suspend: Bool
     /// What to do about immutable drift.
     public var onImmutableChange: ImmutableChangePolicy
+    /// What to do about a create that would make an earlier declared version the latest.
+    public var onOutOfOrder: OutOfOrderPolicy
     /// Oldest first; the last one is meant to be the latest.
     public var versions: [VersionDeclaration]
     /// Where the document's `model:` key is.
@@ -34,6 +49,7 @@ public struct ModelDeclaration: Sendable, Equatable {
         keep: [Int] = [],
         suspend: Bool = false,
         onImmutableChange: ImmutableChangePolicy = .warn,
+        onOutOfOrder: OutOfOrderPolicy = .hold,
         versions: [VersionDeclaration],
         location: SourceLocation
     ) {
@@ -43,6 +59,7 @@ public struct ModelDeclaration: Sendable, Equatable {
         self.keep = keep
         self.suspend = suspend
         self.onImmutableChange = onImmutableChange
+        self.onOutOfOrder = onOutOfOrder
         self.versions = versions
         self.location = location
     }

@@ -7,10 +7,8 @@ final class NodeReader {
     let file: String
     /// Problems listed per file; past that they are only counted (a hostile file can hold one on every
     /// line, and nobody reads the 80,000th).
-    static let maxDiagnostics = 200
-    private var listed: [Diagnostic] = []
-    private var unlisted = 0
-    private var firstUnlisted: SourceLocation?
+    static let maxDiagnostics = CappedDiagnostics.maxListed
+    private(set) var problems = CappedDiagnostics()
     private var budget: Int
     private let maxDepth: Int
     private var exhausted = false
@@ -27,25 +25,17 @@ final class NodeReader {
     }
 
     /// The problems found, the unlisted ones summed up in one last diagnostic.
-    var diagnostics: [Diagnostic] {
-        guard let firstUnlisted else { return listed }
-        return listed + [Diagnostic(firstUnlisted, "\(unlisted) more problem\(unlisted == 1 ? "" : "s") in this file from here on, not listed (only the first \(Self.maxDiagnostics) are)")]
-    }
+    var diagnostics: [Diagnostic] { problems.all }
 
     /// Whether further problems are only counted.
-    var isFull: Bool { listed.count >= Self.maxDiagnostics }
+    var isFull: Bool { problems.isFull }
 
     func report(_ node: Node, _ message: String) {
         report(location(node), message)
     }
 
     func report(_ location: SourceLocation, _ message: String) {
-        guard !isFull else {
-            unlisted += 1
-            if firstUnlisted.map({ location < $0 }) ?? true { firstUnlisted = location }
-            return
-        }
-        listed.append(Diagnostic(location, message))
+        problems.report(location, message)
     }
 
     /// Spends one node of the budget; false (and one diagnostic) once it is gone.

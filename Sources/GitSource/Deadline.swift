@@ -25,4 +25,39 @@ enum Deadline {
         }
         return try outcome.withLock { $0! }.get()
     }
+
+    /// The same without blocking the caller: the work runs on its own thread (the only thread hop) and the
+    /// caller's task is resumed by whichever comes first, the work or the deadline.
+    static func run<T: Sendable>(
+        timeout: Double,
+        onTimeout: GitSourceError,
+        _ body: @escaping @Sendable () throws -> T
+    ) async throws -> T {
+        let resumed = ResumeOnce()
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+            let thread = Thread {
+                let result = Result { try body() }
+                if resumed.claim() { continuation.resume(with: result) }
+            }
+            thread.stackSize = 8 << 20
+            thread.name = "wriftsync-git"
+            thread.start()
+            DispatchQueue.global().asyncAfter(deadline: .now() + timeout) {
+                if resumed.claim() { continuation.resume(throwing: onTimeout) }
+            }
+        }
+    }
+}
+
+/// Lets exactly one of several racing parties resume a continuation.
+private final class ResumeOnce: Sendable {
+    private let done = Mutex(false)
+
+    /// True for the first caller only.
+    func claim() -> Bool {
+        done.withLock { done in
+            defer { done = true }
+            return !done
+        }
+    }
 }

@@ -22,17 +22,36 @@ public struct GitSource: Sendable {
     /// place. Two processes sharing the cache wait for each other on a file lock.
     public func sync(_ spec: RepositorySpec) throws -> SyncResult {
         let started = ContinuousClock.now
-        if spec.transport == .localPath {
-            _ = try GitRepository.open(spec.url)
-            var stats = FetchStats()
-            stats.readInPlace = true
-            return SyncResult(repository: LocalRepository(path: spec.url, spec: spec), stats: stats)
-        }
-        let configuration = configuration
+        if spec.transport == .localPath { return try inPlace(spec) }
+        let update = mirrorUpdate(spec, started: started)
         let timeout = configuration.fetchTimeout
-        var stats = try Deadline.run(timeout: timeout, onTimeout: .timeout(url: spec.url, seconds: timeout)) {
-            try Mirror(spec: spec, configuration: configuration).update(deadline: started + .seconds(timeout))
-        }
+        return synced(spec, try Deadline.run(timeout: timeout, onTimeout: .timeout(url: spec.url, seconds: timeout), update), started: started)
+    }
+
+    /// ``sync(_:)`` without blocking the caller's thread: the fetch runs on a thread of its own (libgit2
+    /// blocks) and the caller is resumed when it ends or at the fetch timeout.
+    public func sync(_ spec: RepositorySpec) async throws -> SyncResult {
+        let started = ContinuousClock.now
+        if spec.transport == .localPath { return try inPlace(spec) }
+        let update = mirrorUpdate(spec, started: started)
+        let timeout = configuration.fetchTimeout
+        return synced(spec, try await Deadline.run(timeout: timeout, onTimeout: .timeout(url: spec.url, seconds: timeout), update), started: started)
+    }
+
+    private func inPlace(_ spec: RepositorySpec) throws -> SyncResult {
+        _ = try GitRepository.open(spec.url)
+        var stats = FetchStats()
+        stats.readInPlace = true
+        return SyncResult(repository: LocalRepository(path: spec.url, spec: spec), stats: stats)
+    }
+
+    private func mirrorUpdate(_ spec: RepositorySpec, started: ContinuousClock.Instant) -> @Sendable () throws -> FetchStats {
+        let configuration = configuration
+        return { try Mirror(spec: spec, configuration: configuration).update(deadline: started + .seconds(configuration.fetchTimeout)) }
+    }
+
+    private func synced(_ spec: RepositorySpec, _ stats: FetchStats, started: ContinuousClock.Instant) -> SyncResult {
+        var stats = stats
         stats.seconds = (ContinuousClock.now - started).seconds
         return SyncResult(repository: LocalRepository(path: Mirror.directory(for: spec, in: configuration.cacheDirectory), spec: spec), stats: stats)
     }

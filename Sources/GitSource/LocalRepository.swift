@@ -68,6 +68,11 @@ public struct LocalRepository: Sendable {
         return try reader.read(commit: commit, directory: Self.normalise(directory), include: include)
     }
 
+    /// A reader of the files of `commit` through one open repository, for many reads on one thread.
+    public func reader(at commit: CommitID) throws -> CommitReader {
+        try CommitReader(repository: GitRepository.open(path), commit: commit)
+    }
+
     /// Reads one file at `commit`; links (the file or a directory on its path), submodules, directories and
     /// files over `maxFileSize` bytes are refused.
     public func file(at commit: CommitID, path: String, maxFileSize: Int = 1 << 20) throws -> GitFile {

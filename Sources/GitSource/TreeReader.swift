@@ -2,8 +2,8 @@ import CLibGit2
 import Foundation
 
 /// Reads files out of a commit's tree through the object database: sizes are checked from object
-/// headers before any content is inflated.
-struct TreeReader {
+/// headers before any content is inflated. Holds the repository's object database until released.
+final class TreeReader {
     let repository: GitRepository
     let maxFileSize: Int
     let maxFiles: Int
@@ -27,10 +27,19 @@ struct TreeReader {
         self.odb = odb!
     }
 
+    deinit {
+        git_odb_free(odb)
+    }
+
     /// Every included file under `directory`. The whole walk (links and submodules refused) and the bounds
     /// (count, then each size and the total, from object headers) come before any content is inflated.
     func read(commit: CommitID, directory: String, include: (String) -> Bool) throws -> [GitFile] {
-        defer { git_odb_free(odb) }
+        try entries(commit: commit, directory: directory, include: include).map { try readBlob($0) }
+    }
+
+    /// Every included file under `directory` with its blob id and size, none of them read: the walk and the
+    /// bounds of ``read(commit:directory:include:)`` without inflating anything.
+    func entries(commit: CommitID, directory: String, include: (String) -> Bool) throws -> [TreeEntry] {
         let root = try repository.tree(of: commit)
         defer { git_tree_free(root) }
         var entries: [Entry] = []
@@ -48,6 +57,8 @@ struct TreeReader {
             try visit(entry: entry!, path: directory, directory: directory, depth: 0, include: include, into: &entries)
         }
         var total = 0
+        var result: [TreeEntry] = []
+        result.reserveCapacity(entries.count)
         for entry in entries {
             var oid = entry.oid
             let size = try blobSize(&oid)
@@ -58,17 +69,39 @@ struct TreeReader {
             guard total <= maxTotalSize else {
                 throw GitSourceError.filesTooLarge(path: directory, size: total, limit: maxTotalSize)
             }
+            result.append(TreeEntry(path: entry.path, blob: BlobID(trusted: oid.hex), size: size, mode: entry.executable ? .executable : .regular))
         }
-        return try entries.map { entry in
-            var oid = entry.oid
-            return try readBlob(oid: &oid, path: entry.path, executable: entry.executable)
+        return result
+    }
+
+    /// The content of an entry found by ``entries(commit:directory:include:)``.
+    func readBlob(_ entry: TreeEntry) throws -> GitFile {
+        var oid = git_oid()
+        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, entry.blob.hex))
+        return try readBlob(oid: &oid, path: entry.path, executable: entry.mode == .executable)
+    }
+
+    /// The blob id of the regular or executable file at `path`, or `nil` when there is none there (missing,
+    /// a directory, a link, a submodule): reading the file then reports why.
+    func blobID(commit: CommitID, path: String) throws -> BlobID? {
+        let root = try repository.tree(of: commit)
+        defer { git_tree_free(root) }
+        var entry: OpaquePointer?
+        let code = git_tree_entry_bypath(&entry, root, path)
+        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
+            git_error_clear()
+            return nil
         }
+        try LibGit2.check("git_tree_entry_bypath", code)
+        defer { git_tree_entry_free(entry) }
+        let mode = git_tree_entry_filemode(entry)
+        guard mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE else { return nil }
+        return BlobID(trusted: git_tree_entry_id(entry).pointee.hex)
     }
 
     /// One file by path. Each directory on the way must be a real directory (not a link), and the file
     /// itself a regular or executable blob within the size cap.
     func readFile(commit: CommitID, path: String) throws -> GitFile {
-        defer { git_odb_free(odb) }
         let root = try repository.tree(of: commit)
         defer { git_tree_free(root) }
         let components = path.split(separator: "/").map(String.init)

@@ -31,6 +31,29 @@ public struct CommitID: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 }
 
+/// A blob's id (40 lowercase hex digits): the same id means the same content.
+public struct BlobID: Sendable, Hashable, Codable, CustomStringConvertible {
+    public let hex: String
+
+    init(trusted hex: String) {
+        self.hex = hex
+    }
+
+    public var description: String { hex }
+}
+
+/// A file found in a commit's tree, not read yet.
+public struct TreeEntry: Sendable, Hashable {
+    /// The path from the repository root, with `/` separators.
+    public let path: String
+    /// Its content's id.
+    public let blob: BlobID
+    /// Its size in bytes, from the object header.
+    public let size: Int
+    /// How git stores it.
+    public let mode: GitFile.Mode
+}
+
 /// A ref resolved to a commit.
 public struct ResolvedRef: Sendable, Hashable {
     /// What the ref turned out to be.

@@ -1,3 +1,5 @@
+import Declarations
+
 /// A version named by digest, with its number when it already exists.
 public struct VersionReference: Codable, Sendable, Equatable {
     /// The live number, or `nil` for a version the plan creates.
@@ -32,6 +34,10 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     /// The highest live version number planned against (0 for a model without versions); `nil` if unknown.
     /// Numbers only grow, so creates numbered right after it prove no one else created in between.
     public var liveHighestNumber: Int?
+    /// The latest live version when the plan was made; `nil` when there was none or it is unknown.
+    public var latestBeforeApply: VersionReference?
+    /// The model's `on_out_of_order`, which the check before applying enforces; `nil` in older plans.
+    public var onOutOfOrder: OutOfOrderPolicy?
 
     /// Creates the per-model facts.
     public init(
@@ -40,7 +46,9 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         declaredLatest: VersionReference?,
         liveFingerprint: String?,
         suspended: Bool,
-        liveHighestNumber: Int? = nil
+        liveHighestNumber: Int? = nil,
+        latestBeforeApply: VersionReference? = nil,
+        onOutOfOrder: OutOfOrderPolicy? = nil
     ) {
         self.model = model
         self.latestAfterApply = latestAfterApply
@@ -48,6 +56,17 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         self.liveFingerprint = liveFingerprint
         self.suspended = suspended
         self.liveHighestNumber = liveHighestNumber
+        self.latestBeforeApply = latestBeforeApply
+        self.onOutOfOrder = onOutOfOrder
+    }
+
+    /// Whether applying the plan would take the latest version away from the last declared version, which
+    /// it was before, without the model allowing it (`on_out_of_order: allow`): un-pinned predictions would
+    /// move to another model. The planner never plans that; a check before applying refuses a plan that does.
+    public var movesLatestAwayFromDeclared: Bool {
+        guard !suspended, onOutOfOrder != .allow, let before = latestBeforeApply, let declared = declaredLatest else { return false }
+        guard before.containerImageDigest.lowercased() == declared.containerImageDigest.lowercased() else { return false }
+        return latestAfterApply?.containerImageDigest.lowercased() != declared.containerImageDigest.lowercased()
     }
 
     enum CodingKeys: String, CodingKey {
@@ -57,5 +76,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         case liveFingerprint = "live_fingerprint"
         case suspended
         case liveHighestNumber = "live_highest_number"
+        case latestBeforeApply = "latest_before_apply"
+        case onOutOfOrder = "on_out_of_order"
     }
 }

@@ -115,6 +115,65 @@ struct ModelPlanning {
             }
         }
 
+        // Creates come after every live version, so a create of anything but the last declared version makes
+        // an earlier declared version the latest, and un-pinned predictions move to it. When the last declared
+        // version is the latest now, that needs the model's consent.
+        let liveLatest = liveVersions.max { $0.number < $1.number }
+        if let liveLatest, let declaredLast = declaration.versions.last,
+            liveLatest.containerImageDigest.lowercased() == declaredLast.containerImageDigest.lowercased(),
+            let lastCreate = creates.last, lastCreate.containerImageDigest.lowercased() != declaredLast.containerImageDigest.lowercased()
+        {
+            switch declaration.onOutOfOrder {
+            case .hold:
+                for create in creates {
+                    warnings.append(heldWarning(create, latest: liveLatest))
+                    if let number = create.replaces, let match = liveVersions.first(where: { $0.number == number }),
+                        let declared = declaration.versions.first(where: { $0.containerImageDigest.lowercased() == match.containerImageDigest.lowercased() })
+                    {
+                        // The replace is held with it: the drifted version stays, as with `on_immutable_change: warn`.
+                        deletes.removeAll { $0.number == number }
+                        warnings.append(driftWarning(declared, match: match, drift: replaced[number] ?? [], protected: false))
+                        replaced[number] = nil
+                        unchanged += 1
+                    }
+                }
+                creates = []
+            case .recreate:
+                let first = declaration.versions.firstIndex { $0.containerImageDigest.lowercased() == creates[0].containerImageDigest.lowercased() } ?? 0
+                let creating = Set(creates.map { $0.containerImageDigest.lowercased() })
+                var ordered: [PlannedChange] = []
+                var seenLater: Set<String> = []
+                for declared in declaration.versions[first...] {
+                    let digest = declared.containerImageDigest.lowercased()
+                    guard seenLater.insert(digest).inserted else { continue }
+                    if creating.contains(digest) {
+                        ordered += creates.filter { $0.containerImageDigest.lowercased() == digest }
+                        continue
+                    }
+                    guard let match = newestByDigest[digest], replaced[match.number] == nil else { continue }
+                    // Re-created after the version created before it, so that declaration order, and the last
+                    // declared version as the latest, come back; the old copy goes as a replaced version does.
+                    ordered.append(create(
+                        declared,
+                        reason: "re-created after the versions declared before it, so that the last declared version stays the latest (on_out_of_order: recreate)",
+                        replaces: match.number
+                    ))
+                    if updates.contains(where: { $0.number == match.number }) {
+                        updates.removeAll { $0.number == match.number }
+                    } else {
+                        unchanged -= 1
+                    }
+                    if declaration.prune, !keep.contains(match.number) {
+                        deletes.append(delete(match, reason: "superseded by its re-creation (on_out_of_order: recreate)"))
+                    }
+                }
+                creates = ordered
+                deletes.sort { $0.number ?? 0 < $1.number ?? 0 }
+            case .allow:
+                break
+            }
+        }
+
         // A model left with no version at all is almost always a mistake (an emptied file, a bad
         // merge), so pruning the last version needs an explicit allow_empty.
         if !deletes.isEmpty, !declaration.allowEmpty, liveVersions.count - deletes.count + creates.count == 0 {
@@ -166,7 +225,9 @@ struct ModelPlanning {
                 declaredLatest: declaredLatest,
                 liveFingerprint: fingerprint,
                 suspended: false,
-                liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 }
+                liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 },
+                latestBeforeApply: liveLatest.map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) },
+                onOutOfOrder: declaration.onOutOfOrder
             )
         )
     }
@@ -243,6 +304,20 @@ struct ModelPlanning {
             containerImageDigest: match.containerImageDigest,
             message: message,
             declaredAt: declared.location.description
+        )
+    }
+
+    private func heldWarning(_ create: PlannedChange, latest: LiveVersion) -> PlanWarning {
+        let what = create.replaces.map { "the replacement of #\($0)" } ?? "it"
+        return PlanWarning(
+            model: model,
+            kind: .outOfOrderHeld,
+            containerImageDigest: create.containerImageDigest,
+            message: "\(VersionText.shortDigest(create.containerImageDigest)) is declared but not live; creating \(what) now would make it "
+                + "the latest version instead of #\(latest.number), the last declared version, and un-pinned predictions would move to it. "
+                + "Held back (on_out_of_order: hold): declare it last, remove it, or set on_out_of_order: recreate (re-creates the "
+                + "versions declared after it) or allow",
+            declaredAt: create.declaredAt
         )
     }
 

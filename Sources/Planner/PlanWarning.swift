@@ -6,6 +6,9 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
     case emptyRefused = "empty_refused"
     /// The version that will be latest after apply is not the last declared one.
     case latestMismatch = "latest_mismatch"
+    /// A declared version is not live, and creating it would make it the latest instead of the last declared
+    /// version, so it is held back (`on_out_of_order: hold`).
+    case outOfOrderHeld = "out_of_order_held"
 }
 
 /// Something a reviewer should know that the plan does not change.

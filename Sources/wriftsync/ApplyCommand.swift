@@ -1,10 +1,7 @@
 import Applier
 import ArgumentParser
-import Controller
-import Declarations
 import Foundation
-import GitSource
-import LiveState
+import Pipeline
 import Planner
 import WriftAI
 
@@ -58,57 +55,57 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let client: WriftAIClient
+        let pipeline: ReconcilePipeline?
         do {
             client = try api.makeClient()
+            pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
         }
         let status: Int32
-        if dryRun {
-            // The dry run only ever holds the read-only view: it has no write methods to call.
-            status = await dryRun(reader: client.readOnly, output: output)
-        } else {
-            status = await apply(client: client, output: output)
+        do {
+            if dryRun {
+                // The dry run only ever holds the read-only view: it has no write methods to call.
+                try await dryRun(pipeline: pipeline, reader: client.readOnly, output: output)
+            } else {
+                try await apply(pipeline: pipeline, client: client, output: output)
+            }
+            status = 0
+        } catch let failure as ReconcileFailure {
+            if case .applyFailed = failure.cause {} else { failure.print() }
+            status = 1
+        } catch {
+            status = 1
         }
         try? await client.shutdown()
         if status != 0 { throw ExitCode(status) }
     }
 
     /// Prints the plan and what the real run would refuse; makes only read requests.
-    private func dryRun(reader: ReadOnlyWriftAIClient, output: ApplyOutput) async -> Int32 {
-        guard let plan = await preparePlan(reader: reader) else { return 1 }
+    private func dryRun(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, output: ApplyOutput) async throws {
+        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: reader)
         output.showPlan(plan, asResult: true)
-        if let refusal = ApplyRails.check(plan, maxDeletes: maxDeletes) {
-            printError(refusal.description)
-            return 1
-        }
+        try checks.check(plan)
         output.note("Dry run: nothing was applied.")
-        return 0
     }
 
     /// Plans (or loads and checks a saved plan), checks the rails, confirms, applies, reports.
-    private func apply(client: WriftAIClient, output: ApplyOutput) async -> Int32 {
-        guard let plan = await preparePlan(reader: client.readOnly) else { return 1 }
+    private func apply(pipeline: ReconcilePipeline?, client: WriftAIClient, output: ApplyOutput) async throws {
+        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: client.readOnly)
         output.showPlan(plan, asResult: false)
-        if let refusal = ApplyRails.check(plan, maxDeletes: maxDeletes) {
-            printError(refusal.description)
-            return 1
-        }
+        try checks.check(plan)
         guard plan.summary.hasChanges else {
             output.finish(ApplyResult(revision: plan.revision, actions: []), nothingToDo: true)
-            return 0
+            return
         }
         if !autoApprove {
             guard output.confirm() else {
                 printError("apply cancelled; nothing was applied")
-                return 1
+                throw ExitCode.failure
             }
             // The world may have moved while the prompt waited: re-check before the first write.
-            if let refusal = await staleness(of: plan, reader: client.readOnly) {
-                printError(refusal)
-                return 1
-            }
+            try await checks.checkFreshness(plan, reader: client.readOnly)
         }
         let progress = ApplyProgress(
             total: plan.changes.count,
@@ -117,73 +114,60 @@ struct ApplyCommand: AsyncParsableCommand {
             enabled: isatty(STDERR_FILENO) == 1 && plan.estimate.seconds >= 2
         )
         progress.start()
-        let result = await Applier(client: client).apply(plan) { progress.completed($0) }
+        let result: ApplyResult
+        do {
+            result = try await checks.apply(plan, client: client, onResult: { progress.completed($0) })
+        } catch {
+            progress.finish()
+            if case let .applyFailed(partial) = error.cause { output.finish(partial, nothingToDo: false) }
+            throw error
+        }
         progress.finish()
         output.finish(result, nothingToDo: false)
-        return result.succeeded ? 0 : 1
     }
 
-    /// The plan to apply: a fresh one from the repository, or the saved one once proven fresh.
-    /// `nil` after printing why there is none.
-    private func preparePlan(reader: ReadOnlyWriftAIClient) async -> Plan? {
+    /// The plan to apply — a fresh one from the repository, or the saved one once proven fresh (and, with
+    /// `--repo`, made from the commit the ref is at) — and the pipeline that checks and applies it.
+    private func preparePlan(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient) async throws -> (Plan, ReconcilePipeline) {
         guard let path = plan else {
-            switch await PlanCommand.makePlan(git: git, api: api, reader: reader) {
-            case let .success(plan):
-                return plan
-            case let .failure(failure):
-                failure.report()
-                return nil
-            }
+            // `validate()` makes --repo required without --plan.
+            let pipeline = pipeline!
+            return (try await pipeline.makePlan(reader: reader).plan, pipeline)
         }
         let saved: Plan
         do {
             saved = try Plan.decode(from: try Data(contentsOf: URL(fileURLWithPath: path)))
         } catch let error as PlanFormatError {
             printError("cannot apply \(path): \(error.description)")
-            return nil
+            throw ExitCode.failure
         } catch {
             printError("cannot read the plan \(path): \(error.localizedDescription)")
-            return nil
+            throw ExitCode.failure
         }
-        if git.repo != nil, let refusal = refMoved(since: saved) {
-            printError(refusal)
-            return nil
+        let checks: ReconcilePipeline
+        if pipeline != nil {
+            // The ref the plan resolved (`refs/heads/main`) unless another is named.
+            var options = git
+            if options.ref == nil { options.ref = saved.revision.ref }
+            checks = try options.pipeline(api: api, maxDeletes: maxDeletes)
+            try await checkRevision(of: saved, with: checks)
+        } else {
+            checks = ReconcilePipeline.forSavedPlans(maxDeletes: maxDeletes, detailsCache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit)
         }
-        if let refusal = await staleness(of: saved, reader: reader) {
-            printError(refusal)
-            return nil
-        }
-        return saved
+        try await checks.checkFreshness(saved, reader: reader)
+        return (saved, checks)
     }
+}
 
-    /// Why `plan` may no longer be applied to the repository named by `--repo`, or `nil` when it may.
-    private func refMoved(since plan: Plan) -> String? {
-        var options = git
-        // The ref the plan resolved (`refs/heads/main`) unless another is named.
-        if options.ref == nil { options.ref = plan.revision.ref }
-        let source: DeclarationSource
+extension ApplyCommand {
+    /// The saved plan's commit against the ref's; a repository that cannot be read is said to be the reason.
+    private func checkRevision(of plan: Plan, with pipeline: ReconcilePipeline) async throws {
         do {
-            source = try DeclarationSource(git: options)
+            try await pipeline.checkRevision(of: plan)
         } catch {
-            return "cannot check the plan against \(git.displayRepository): \(error) (nothing was applied)"
-        }
-        if source.spec.description != plan.revision.repository {
-            return ApplyRails.Refusal.otherRepository(planned: plan.revision.repository, given: source.spec.description).description
-        }
-        if source.resolved.commit.hex != plan.revision.commit {
-            return ApplyRails.Refusal.refMoved(ref: source.resolved.name, planned: plan.revision.commit, current: source.resolved.commit.hex)
-                .description
-        }
-        return nil
-    }
-
-    /// Why `plan` no longer matches the live state, or `nil` when it still does.
-    private func staleness(of plan: Plan, reader: any WriftAIReading) async -> String? {
-        do {
-            let stale = try await PlanFreshness(client: reader, cache: git.versionDetailsCache(api: api)).staleModels(plan)
-            return stale.isEmpty ? nil : ApplyRails.Refusal.stale(stale).description
-        } catch {
-            return "cannot check that the plan is still fresh: \(error.description)"
+            guard error.stage == .fetch else { throw error }
+            printError("cannot check the plan against \(git.displayRepository): \(error) (nothing was applied)")
+            throw ExitCode.failure
         }
     }
 }

@@ -1,8 +1,8 @@
 import ArgumentParser
-import Controller
 import Foundation
 import GitSource
 import LiveState
+import Pipeline
 
 /// The flags every subcommand that reads the repository shares.
 struct GitOptions: ParsableArguments {
@@ -132,13 +132,17 @@ extension GitOptions {
     }
 }
 
-extension DeclarationSource {
-    /// The declarations the flags name: `--repo`, `--ref`, `--path`, `--max-file-size` and the credentials.
-    init(git: GitOptions) throws {
-        let (spec, source) = try git.makeSource()
-        try self.init(
-            spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize,
-            maxFiles: git.maxFiles, maxTotalSize: git.maxTotalSize
-        )
+extension GitOptions {
+    /// The pipeline these flags describe: the repository, its read limits, the details cache of the API
+    /// `api` names (none without one), and the rails. Reads the git secrets.
+    func pipeline(api: APIOptions? = nil, maxDeletes: Int = PipelineConfiguration.Rails().maxDeletes) throws -> ReconcilePipeline {
+        let (spec, source) = try makeSource()
+        return ReconcilePipeline(configuration: PipelineConfiguration(
+            repository: .init(spec: spec, source: source, ref: ref, directory: path),
+            limits: .init(maxFileSize: maxFileSize, maxFiles: maxFiles, maxTotalSize: maxTotalSize),
+            rails: .init(maxDeletes: maxDeletes),
+            detailsCache: api.map { versionDetailsCache(api: $0) },
+            rateLimit: api?.rateLimit ?? 3
+        ))
     }
 }

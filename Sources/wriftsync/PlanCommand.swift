@@ -1,9 +1,6 @@
 import ArgumentParser
-import Controller
-import Declarations
 import Foundation
-import GitSource
-import LiveState
+import Pipeline
 import Planner
 import WriftAI
 
@@ -32,20 +29,27 @@ struct PlanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let client: WriftAIClient
+        let pipeline: ReconcilePipeline
         do {
             client = try api.makeClient()
+            pipeline = try git.pipeline(api: api)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
         }
-        let made = await Self.makePlan(git: git, api: api, reader: client.readOnly)
+        let made: Result<PlannedRevision, ReconcileFailure>
+        do {
+            made = .success(try await pipeline.makePlan(reader: client.readOnly))
+        } catch {
+            made = .failure(error)
+        }
         try? await client.shutdown()
         let plan: Plan
         switch made {
-        case let .success(value):
-            plan = value
+        case let .success(planned):
+            plan = planned.plan
         case let .failure(failure):
-            failure.report()
+            failure.print()
             throw ExitCode.failure
         }
         if let out {
@@ -60,50 +64,6 @@ struct PlanCommand: AsyncParsableCommand {
         print(try format.render(plan, colour: colour), terminator: format == .json ? "\n" : "")
         if detailedExitcode && plan.summary.hasChanges {
             throw ExitCode(2)
-        }
-    }
-
-    /// Declarations at the commit, the live state through a read-only client, then the pure planner.
-    /// The caller's client is used so that one process paces all its requests together.
-    static func makePlan(git: GitOptions, api: APIOptions, reader: ReadOnlyWriftAIClient) async -> Result<Plan, PlanningFailure> {
-        let source: DeclarationSource
-        do {
-            source = try DeclarationSource(git: git)
-        } catch {
-            return .failure(.other("\(error)"))
-        }
-        return await makePlan(source: source, git: git, api: api, reader: reader)
-    }
-
-    /// The plan for the declarations already read into `source` (the planning `run` shares).
-    static func makePlan(source: DeclarationSource, git: GitOptions, api: APIOptions, reader: ReadOnlyWriftAIClient) async
-        -> Result<Plan, PlanningFailure>
-    {
-        let planned = await ReconcilePlanning.plan(
-            source: source, reader: reader, cache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit
-        )
-        switch planned {
-        case let .success(plan): return .success(plan)
-        case let .failure(.invalid(errors, revision)): return .failure(.invalid(errors, revision: revision))
-        case let .failure(.liveState(message)): return .failure(.other(message))
-        }
-    }
-}
-
-/// Why no plan could be made.
-enum PlanningFailure: Error {
-    case invalid(DeclarationErrors, revision: String)
-    case other(String)
-
-    func report() {
-        switch self {
-        case let .invalid(errors, revision):
-            for diagnostic in errors.diagnostics {
-                FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
-            }
-            printError("\(errors.diagnostics.count) problem\(errors.diagnostics.count == 1 ? "" : "s") in the declarations at \(revision); nothing was planned")
-        case let .other(message):
-            printError(message)
         }
     }
 }

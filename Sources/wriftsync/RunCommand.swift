@@ -1,11 +1,10 @@
 import Applier
 import ArgumentParser
 import Controller
-import Declarations
 import Foundation
 import GitSource
 import Logging
-import Planner
+import Pipeline
 import ServiceLifecycle
 import WriftAI
 
@@ -15,12 +14,14 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Keep the live versions matching the repository: reconcile on every new commit and every drift interval.",
         discussion: """
-            Each --interval the repository is fetched; a new commit reconciles the models whose declaration \
-            files changed (every model when another file under --path changed, such as a schema), and every \
+            Each --interval the repository is fetched; an unchanged commit costs nothing more (no file is read, \
+            no API request made). A new commit reconciles the models whose declarations changed (a changed \
+            schemas file changes the models that name it), and every \
             --drift-interval every model is reconciled, which corrects changes made outside git. Applies \
             without asking (run implies --auto-approve); the --max-deletes rail still holds. Failures are \
-            retried with exponential backoff, up to the interval. SIGTERM or SIGINT: the reconcile in flight \
-            finishes, nothing new starts, exit 0.
+            retried with exponential backoff, up to the interval, except stalled failures (invalid declarations, a \
+            refused plan), which wait for a new commit or the drift interval. SIGTERM or SIGINT: the API request \
+            in flight finishes, no further change or reconcile starts (the rest is planned again next time), exit 0.
 
             --once: one full reconcile, exit status as apply's (0 applied or nothing to do, 1 on any error).
             """
@@ -108,49 +109,35 @@ struct RunCommand: AsyncParsableCommand {
             printError("\(error)")
             throw ExitCode.failure
         }
-        let reconciler: RepositoryReconciler
+        let pipeline: ReconcilePipeline
         do {
-            let (spec, source) = try git.makeSource()
-            reconciler = RepositoryReconciler(
-                spec: spec, source: source, ref: git.ref, directory: git.path, maxFileSize: git.maxFileSize,
-                maxFiles: git.maxFiles, maxTotalSize: git.maxTotalSize,
-                // The dry run only ever holds the read-only view: it has no write methods to call.
-                access: dryRun ? .readOnly(client.readOnly) : .readWrite(client),
-                cache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit, maxDeletes: maxDeletes, logger: logger
-            )
+            pipeline = try git.pipeline(api: api, maxDeletes: maxDeletes)
         } catch {
             printError("\(error)")
             try? await client.shutdown()
             throw ExitCode.failure
         }
+        var listenAddress: ControllerConfiguration.Listen?
+        if let listen, let (host, port) = Self.hostAndPort(listen) {
+            listenAddress = .init(host: host, port: port)
+        }
+        let controller = buildController(
+            pipeline: pipeline, client: client,
+            configuration: ControllerConfiguration(schedule: schedule, dryRun: dryRun, listen: listenAddress, webhookSecret: secret),
+            metrics: metrics, logger: logger
+        )
         if once {
-            let report = await reconciler.reconcile(ReconcileRequest(full: true, lastAppliedCommit: nil))
+            let started = ContinuousClock.now
+            let report = await controller.reconciler.reconcile(ReconcileRequest(full: true, lastAppliedCommit: nil))
             try? await client.shutdown()
             withExtendedLifetime(lock) {}
-            if report.succeeded {
-                logger.info("reconcile succeeded", metadata: Self.metadata(report))
-            } else {
-                logger.error("reconcile failed", metadata: Self.metadata(report).merging(["error": "\(report.error ?? "unknown")"]) { $1 })
-                throw ExitCode.failure
-            }
+            ReconcileLog.report(report, full: true, duration: ContinuousClock.now - started, to: logger)
+            if !report.succeeded { throw ExitCode.failure }
             return
         }
-        let status = StatusStore(ControllerStatus(dryRun: dryRun))
-        let loop = ReconcileLoop(reconciler: reconciler, schedule: schedule, status: status, metrics: metrics, logger: logger)
-        // The loop ending (at shutdown) ends the group, the HTTP server with it.
-        var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
-            .init(service: loop, successTerminationBehavior: .gracefullyShutdownGroup, failureTerminationBehavior: .gracefullyShutdownGroup)
-        ]
-        if let listen, let (host, port) = Self.hostAndPort(listen) {
-            let http = ControllerHTTP(
-                status: status, metrics: metrics, readinessThreshold: schedule.readinessThreshold, webhookSecret: secret,
-                logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() }
-            )
-            let application = http.application(host: host, port: port) { bound in
-                // Tests and scripts read this line to learn a port-0 address.
-                FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
-            }
-            services.append(.init(service: application))
+        let services = controller.services { host, bound in
+            // Tests and scripts read this line to learn a port-0 address.
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(bound)\n".utf8))
         }
         let group = ServiceGroup(
             configuration: ServiceGroupConfiguration(
@@ -159,8 +146,8 @@ struct RunCommand: AsyncParsableCommand {
         )
         logger.info("reconciler started", metadata: [
             // Never `--repo` as given: it may embed credentials.
-            "repository": "\(git.displayRepository)", "interval_s": "\(schedule.interval.seconds)",
-            "drift_interval_s": "\(schedule.driftInterval.seconds)", "dry_run": "\(dryRun)",
+            "repository": "\(git.displayRepository)", "interval_s": .stringConvertible(schedule.interval.seconds),
+            "drift_interval_s": .stringConvertible(schedule.driftInterval.seconds), "dry_run": .stringConvertible(dryRun),
         ])
         do {
             try await group.run()
@@ -203,17 +190,6 @@ struct RunCommand: AsyncParsableCommand {
         var host = String(text[..<colon])
         if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
         return host.isEmpty ? nil : (host, port)
-    }
-
-    static func metadata(_ report: ReconcileReport) -> Logger.Metadata {
-        [
-            "commit": "\(report.commit.map { String($0.prefix(12)) } ?? "-")",
-            "models": "\(report.modelsReconciled)",
-            "create": "\(report.planned.create)",
-            "update": "\(report.planned.update)",
-            "delete": "\(report.planned.delete)",
-            "applied": "\(report.applied)",
-        ]
     }
 }
 

@@ -1,11 +1,9 @@
 import ArgumentParser
-import Controller
-import Declarations
 import Foundation
-import GitSource
+import Pipeline
 
 /// `wriftsync validate`: check every declaration offline, reporting every problem at once.
-struct ValidateCommand: ParsableCommand {
+struct ValidateCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "validate",
         abstract: "Check the declarations under --path (offline: no API calls); print every problem as file:line:column: message."
@@ -17,24 +15,36 @@ struct ValidateCommand: ParsableCommand {
         try git.requireRepository()
     }
 
-    func run() throws {
-        let source: DeclarationSource
+    func run() async throws {
+        let pipeline: ReconcilePipeline
         do {
-            source = try DeclarationSource(git: git)
-        } catch let error as GitSourceError {
-            printError(error.description)
+            pipeline = try git.pipeline()
+        } catch {
+            printError("\(error)")
             throw ExitCode.failure
         }
-        switch source.result {
-        case let .success(models):
-            let versions = models.reduce(0) { $0 + $1.versions.count }
-            print("valid: \(models.count) model\(models.count == 1 ? "" : "s"), \(versions) version\(versions == 1 ? "" : "s") in \(source.files.count) file\(source.files.count == 1 ? "" : "s") under \(git.path) at \(source.revision)")
-        case let .failure(errors):
-            for diagnostic in errors.diagnostics {
-                FileHandle.standardError.write(Data("\(diagnostic)\n".utf8))
+        let snapshot: Snapshot
+        do {
+            snapshot = try await pipeline.fetch()
+        } catch {
+            error.print()
+            throw ExitCode.failure
+        }
+        do {
+            let loaded = try await pipeline.load(snapshot)
+            let (models, versions, files) = (loaded.models.count, loaded.versionCount, loaded.fileCount)
+            print("valid: \(models) model\(models == 1 ? "" : "s"), \(versions) version\(versions == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s") under \(git.path) at \(snapshot.revision)")
+        } catch {
+            for problem in error.problems {
+                FileHandle.standardError.write(Data("\(problem)\n".utf8))
             }
-            let files = Set(errors.diagnostics.map(\.location.file)).count
-            printError("\(errors.diagnostics.count) problem\(errors.diagnostics.count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s") at \(source.revision); nothing can be planned until they are fixed")
+            if case .invalidDeclarations = error.cause {
+                let files = Set(error.problems.map(\.location.file)).count
+                let count = error.problems.count
+                printError("\(count) problem\(count == 1 ? "" : "s") in \(files) file\(files == 1 ? "" : "s") at \(snapshot.revision); nothing can be planned until they are fixed")
+            } else {
+                printError(error.description)
+            }
             throw ExitCode.failure
         }
     }

@@ -1,4 +1,5 @@
 @testable import Controller
+import Pipeline
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -20,7 +21,7 @@ import Testing
 
     @Test func healthzIsAlwaysOKAndReadyzFlipsOnFailure() async throws {
         let fake = FakeReconciler { index in
-            index == 0 ? ReconcileReport(commit: "c1", succeeded: true) : ReconcileReport(commit: "c2", succeeded: false, error: "boom")
+            index == 0 ? .at("c1", planned: ChangeCounts(create: 1)) : .at("c2", failure: transientFailure("boom"))
         }
         let status = StatusStore()
         let metrics = ControllerMetrics()
@@ -45,7 +46,7 @@ import Testing
                     let object = try #require(try JSONSerialization.jsonObject(with: Data(response.body.readableBytesView)) as? [String: Any])
                     #expect(object["last_attempted_commit"] as? String == "c2")
                     #expect(object["last_applied_commit"] as? String == "c1")
-                    #expect(object["last_error"] as? String == "boom")
+                    #expect(object["last_error"] as? String == transientFailure("boom").description)
                     #expect(object["next_run_at"] is String)
                     #expect(object["last_plan"] is [String: Any])
                 }
@@ -66,7 +67,7 @@ import Testing
 
     @Test func metricsIsPrometheusTextAndItsCountersMove() async throws {
         let fake = FakeReconciler { _ in
-            ReconcileReport(commit: "abc123", succeeded: true, planned: ChangeCounts(create: 2, update: 1, delete: 0), driftedModels: ["alice/a"])
+            ReconcileReport(commit: "abc123", planned: ChangeCounts(create: 2, update: 1, delete: 0), plannedModels: ["alice/a"], driftedModels: ["alice/a"])
         }
         let status = StatusStore()
         let metrics = ControllerMetrics()

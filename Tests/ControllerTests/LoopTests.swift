@@ -1,4 +1,5 @@
 @testable import Controller
+import Pipeline
 import Foundation
 import ServiceLifecycle
 import Testing
@@ -16,7 +17,7 @@ import Testing
     }
 
     @Test func theFirstRunIsFullThenTicksReconcileWhatChangedSinceTheLastAppliedCommit() async throws {
-        let fake = FakeReconciler { index in ReconcileReport(commit: index < 2 ? "c1" : "c2", succeeded: true) }
+        let fake = FakeReconciler { index in .at(index < 2 ? "c1" : "c2") }
         let loop = Self.loop(fake)
         try await withRunningLoop(loop) {
             #expect(await eventually { fake.finished >= 4 })
@@ -47,7 +48,7 @@ import Testing
     @Test func failuresBackOffAndTheLoopRecovers() async throws {
         // Three failures, then success: the interval is long, so only the backoff can bring the retries.
         let fake = FakeReconciler { index in
-            index < 3 ? ReconcileReport(commit: "c1", succeeded: false, error: "API down") : ReconcileReport(commit: "c1", succeeded: true)
+            index < 3 ? .at("c1", failure: transientFailure("API down")) : .at("c1")
         }
         let status = StatusStore()
         let metrics = ControllerMetrics()
@@ -87,8 +88,8 @@ import Testing
     @Test func aTickFindingNoNewCommitKeepsTheLastPlanFigures() async throws {
         let fake = FakeReconciler { index in
             index == 0
-                ? ReconcileReport(commit: "c1", succeeded: true, planned: ChangeCounts(create: 3))
-                : ReconcileReport(commit: "c1", succeeded: true, upToDate: true)
+                ? .at("c1", planned: ChangeCounts(create: 3))
+                : .at("c1", upToDate: true)
         }
         let status = StatusStore()
         let metrics = ControllerMetrics()

@@ -1,4 +1,5 @@
 @testable import Controller
+import Pipeline
 import Foundation
 import GitSource
 import LiveState
@@ -50,21 +51,29 @@ import WriftAIModels
         )
         let metrics = ControllerMetrics()
         return try await WriftAIClient.withClient(configuration: configuration, logger: testLogger, metricsFactory: metrics.factory) { client in
-            let reconciler = RepositoryReconciler(
-                spec: try RepositorySpec(repository.path), source: GitSource(configuration: GitSourceConfiguration(cacheDirectory: repository.cache)),
-                ref: "main", directory: "models", maxFileSize: 1 << 20,
-                access: dryRun ? .readOnly(client.readOnly) : .readWrite(client),
-                cache: VersionDetailsCache(cacheDirectory: repository.cache, baseURL: emulator.baseURL),
-                rateLimit: 1000, maxDeletes: 10, logger: testLogger
+            let controller = buildController(
+                pipeline: try Self.pipeline(repository, emulator),
+                client: client,
+                configuration: ControllerConfiguration(
+                    schedule: Schedule(interval: interval, jitter: 0, driftInterval: .seconds(3600), initialBackoff: backoff), dryRun: dryRun
+                ),
+                metrics: metrics, logger: testLogger
             )
-            let status = StatusStore()
-            let loop = ReconcileLoop(
-                reconciler: reconciler,
-                schedule: Schedule(interval: interval, jitter: 0, driftInterval: .seconds(3600), initialBackoff: backoff),
-                status: status, metrics: metrics, logger: testLogger
-            )
-            return try await withRunningLoop(loop) { try await body(status, metrics) }
+            return try await withRunningLoop(controller.loop) { try await body(controller.status, metrics) }
         }
+    }
+
+    /// The pipeline `run` builds for `repository` (ref main, directory models) against `emulator`.
+    static func pipeline(_ repository: GitRepositoryOnDisk, _ emulator: RunningEmulator, maxDeletes: Int = 10) throws -> ReconcilePipeline {
+        ReconcilePipeline(configuration: PipelineConfiguration(
+            repository: .init(
+                spec: try RepositorySpec(repository.path), source: GitSource(configuration: GitSourceConfiguration(cacheDirectory: repository.cache)),
+                ref: "main", directory: "models"
+            ),
+            rails: .init(maxDeletes: maxDeletes),
+            detailsCache: VersionDetailsCache(cacheDirectory: repository.cache, baseURL: emulator.baseURL),
+            rateLimit: 1000
+        ))
     }
 
     static func digests(_ storage: InMemoryEmulatorStorage, _ model: String) async -> [String] {

@@ -1,7 +1,21 @@
 @testable import Controller
 import Foundation
+import LiveState
 import Logging
+import Pipeline
 import Synchronization
+
+/// A transient failure saying `message` (the loop retries it with backoff).
+func transientFailure(_ message: String) -> ReconcileFailure {
+    ReconcileFailure(.observe, .liveState(.interrupted(message)))
+}
+
+extension ReconcileReport {
+    /// A report of a reconcile at `commit` that succeeded (`failure` nil) or failed.
+    static func at(_ commit: String, failure: ReconcileFailure? = nil, planned: ChangeCounts? = nil, upToDate: Bool = false) -> ReconcileReport {
+        ReconcileReport(commit: commit, failure: failure, planned: planned, upToDate: upToDate)
+    }
+}
 
 /// A reconciler that records its requests and answers from a script, optionally taking some time.
 final class FakeReconciler: Reconciling {
@@ -10,7 +24,7 @@ final class FakeReconciler: Reconciling {
     private let duration: Duration
 
     /// `outcome(n)` is the report of the n-th call (from 0).
-    init(duration: Duration = .zero, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .init(commit: "c1", succeeded: true) }) {
+    init(duration: Duration = .zero, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .at("c1") }) {
         self.outcome = outcome
         self.duration = duration
     }

@@ -162,9 +162,14 @@ import WriftAIModels
               "latest_after_apply" : {
                 "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303"
               },
+              "latest_before_apply" : {
+                "container_image_digest" : "sha256:0202020202020202020202020202020202020202020202020202020202020202",
+                "number" : 2
+              },
               "live_fingerprint" : "84bdddb3a520cbbf",
               "live_highest_number" : 2,
               "model" : "alice/sentiment",
+              "on_out_of_order" : "hold",
               "suspended" : false
             }
           ],

@@ -210,7 +210,8 @@ import Glibc
             let again = try await Self.curl("signed webhook 2", ["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"], into: capture)
             #expect(again.code == "202")
             #expect(try await RunCommandTests.eventually {
-                try await RunCommandTests.curl([base + "/status"]).body.contains("problem(s) in the declarations")
+                let body = try await RunCommandTests.curl([base + "/status"]).body
+                return body.contains(" in the declarations at ") && body.contains(#""class" : "stalled""#)
             })
             for endpoint in ["/status", "/metrics", "/readyz"] {
                 _ = try await Self.curl("GET \(endpoint) after a failure", [base + endpoint], into: capture)

@@ -141,7 +141,7 @@ struct DriftTests {
         let plan = Fixture.plan(
             Fixture.declaration(
                 [Fixture.declared(5), Fixture.declared(1, notes: "Changed"), Fixture.declared(2)],
-                onImmutableChange: .replace
+                onImmutableChange: .replace, onOutOfOrder: .allow
             ),
             live: [Fixture.live(1, 1), Fixture.live(2, 2)]
         )

@@ -56,9 +56,14 @@ struct PlanJSONTests {
                 "container_image_digest" : "sha256:0101010101010101010101010101010101010101010101010101010101010101",
                 "number" : 1
               },
+              "latest_before_apply" : {
+                "container_image_digest" : "sha256:0202020202020202020202020202020202020202020202020202020202020202",
+                "number" : 2
+              },
               "live_fingerprint" : "c0749575b4fa3e7b",
               "live_highest_number" : 2,
               "model" : "acme/sentiment",
+              "on_out_of_order" : "hold",
               "suspended" : false
             }
           ],

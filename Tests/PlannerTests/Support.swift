@@ -58,7 +58,8 @@ enum Fixture {
         allowEmpty: Bool = false,
         keep: [Int] = [],
         suspend: Bool = false,
-        onImmutableChange: ImmutableChangePolicy = .warn
+        onImmutableChange: ImmutableChangePolicy = .warn,
+        onOutOfOrder: OutOfOrderPolicy = .hold
     ) -> ModelDeclaration {
         declaration(
             model,
@@ -67,7 +68,8 @@ enum Fixture {
             allowEmpty: allowEmpty,
             keep: keep,
             suspend: suspend,
-            onImmutableChange: onImmutableChange
+            onImmutableChange: onImmutableChange,
+            onOutOfOrder: onOutOfOrder
         )
     }
 
@@ -78,7 +80,8 @@ enum Fixture {
         allowEmpty: Bool = false,
         keep: [Int] = [],
         suspend: Bool = false,
-        onImmutableChange: ImmutableChangePolicy = .warn
+        onImmutableChange: ImmutableChangePolicy = .warn,
+        onOutOfOrder: OutOfOrderPolicy = .hold
     ) -> ModelDeclaration {
         ModelDeclaration(
             model: model,
@@ -87,6 +90,7 @@ enum Fixture {
             keep: keep,
             suspend: suspend,
             onImmutableChange: onImmutableChange,
+            onOutOfOrder: onOutOfOrder,
             versions: versions,
             location: SourceLocation(file: "models/sentiment.yaml", line: 1, column: 1)
         )

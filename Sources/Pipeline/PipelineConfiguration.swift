@@ -1,0 +1,80 @@
+import Applier
+import GitSource
+import LiveState
+
+/// Everything that shapes a pipeline, as nested values with working defaults: where the declarations are,
+/// how much of the repository may be read, and the rails every apply passes.
+public struct PipelineConfiguration: Sendable {
+    /// The repository and the directory of declarations in it.
+    public struct Repository: Sendable {
+        /// The repository (credentials already taken out of its URL).
+        public var spec: RepositorySpec
+        /// How it is fetched (cache directory, credentials, timeout).
+        public var source: GitSource
+        /// The ref to read; `nil` for the remote's HEAD.
+        public var ref: String?
+        /// The directory of declarations inside the repository.
+        public var directory: String
+
+        /// Creates repository settings.
+        public init(spec: RepositorySpec, source: GitSource, ref: String? = nil, directory: String = "models") {
+            self.spec = spec
+            self.source = source
+            self.ref = ref
+            self.directory = directory
+        }
+    }
+
+    /// Bounds on what one load reads, so that a hostile repository costs bounded time and memory.
+    public struct Limits: Sendable {
+        /// The largest file read, in bytes.
+        public var maxFileSize: Int
+        /// The most declaration files under the directory.
+        public var maxFiles: Int
+        /// The most bytes of declaration files together; also bounds them with their schemas files, and
+        /// their YAML nodes (one per 16 bytes).
+        public var maxTotalSize: Int
+
+        /// Creates limits; the defaults are 1 MiB per file, 10,000 files and 32 MiB in all.
+        public init(maxFileSize: Int = 1 << 20, maxFiles: Int = ReadLimits.defaultMaxFiles, maxTotalSize: Int = ReadLimits.defaultMaxTotalSize) {
+            self.maxFileSize = maxFileSize
+            self.maxFiles = maxFiles
+            self.maxTotalSize = maxTotalSize
+        }
+    }
+
+    /// The checks a plan passes before anything is applied.
+    public struct Rails: Sendable {
+        /// A plan deleting more versions than this is refused as a whole.
+        public var maxDeletes: Int
+
+        /// Creates rails; the default refuses plans deleting more than 10 versions.
+        public init(maxDeletes: Int = ApplyRails.defaultMaxDeletes) {
+            self.maxDeletes = maxDeletes
+        }
+    }
+
+    /// Where the declarations are; `nil` for a pipeline that only checks and applies saved plans (its
+    /// fetch and load stages must not be called).
+    public var repository: Repository?
+    /// What one load may read.
+    public var limits: Limits
+    /// What every apply passes.
+    public var rails: Rails
+    /// Version details kept on disk between runs (versions are immutable); `nil` keeps none.
+    public var detailsCache: VersionDetailsCache?
+    /// Requests per second an apply is paced at, for the plan's time estimate.
+    public var rateLimit: Double
+
+    /// Creates a configuration.
+    public init(
+        repository: Repository?, limits: Limits = Limits(), rails: Rails = Rails(),
+        detailsCache: VersionDetailsCache? = nil, rateLimit: Double = 3
+    ) {
+        self.repository = repository
+        self.limits = limits
+        self.rails = rails
+        self.detailsCache = detailsCache
+        self.rateLimit = rateLimit
+    }
+}

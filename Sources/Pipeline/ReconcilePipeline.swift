@@ -1,0 +1,244 @@
+import Applier
+import Declarations
+import Foundation
+import GitSource
+import LiveState
+import Planner
+import Synchronization
+import WriftAI
+
+/// The one reconcile pipeline every front end calls — `validate`, `plan`, `apply`, `apply --plan` and the
+/// controller's `run` — as explicit, typed stages:
+///
+/// fetch (→ ``Snapshot``) → load (→ ``LoadedDeclarations``) → observe (→ live state) → plan (→ `Plan`) →
+/// check (rails, freshness, latest-version safety) → apply (→ `ApplyResult`).
+///
+/// Each stage fails with a ``ReconcileFailure`` that says which stage and how a loop should react. The
+/// pipeline keeps what it parsed between loads: a load of the commit loaded last costs nothing, and a new
+/// commit parses only the declaration files whose content changed.
+public final class ReconcilePipeline: Sendable {
+    /// How the pipeline reads and checks.
+    public let configuration: PipelineConfiguration
+
+    private struct State: Sendable {
+        var cache = DeclarationCache()
+        var loaded: LoadedDeclarations?
+        /// The commit whose declarations were found invalid, and why: loaded again, it fails the same way.
+        var invalid: (commit: CommitID, failure: ReconcileFailure)?
+        var parsedFiles = 0
+    }
+
+    private let state = Mutex(State())
+
+    /// Creates a pipeline; nothing is read until a stage runs.
+    public init(configuration: PipelineConfiguration) {
+        self.configuration = configuration
+    }
+
+    /// A pipeline for a plan saved earlier, without its repository: it checks and applies, nothing more.
+    public static func forSavedPlans(maxDeletes: Int, detailsCache: VersionDetailsCache?, rateLimit: Double) -> ReconcilePipeline {
+        ReconcilePipeline(configuration: PipelineConfiguration(
+            repository: nil, rails: .init(maxDeletes: maxDeletes), detailsCache: detailsCache, rateLimit: rateLimit
+        ))
+    }
+
+    /// Declaration files parsed since the pipeline was made (each load parses only what changed).
+    public var parsedFiles: Int { state.withLock { $0.parsedFiles } }
+
+    // MARK: - Stages
+
+    /// **fetch**: brings the repository up to date and resolves the ref. Reads no file.
+    public func fetch() async throws(ReconcileFailure) -> Snapshot {
+        guard let repository = configuration.repository else {
+            preconditionFailure("a pipeline made for saved plans has no repository to fetch")
+        }
+        do {
+            let synced = try await repository.source.sync(repository.spec)
+            let ref = repository.ref
+            let resolved = try await onOwnThread { try synced.repository.resolve(ref) }
+            return Snapshot(spec: repository.spec, repository: synced.repository, resolved: resolved, directory: repository.directory, fetch: synced.stats)
+        } catch {
+            throw ReconcileFailure(.fetch, .git(Self.gitError(error)))
+        }
+    }
+
+    /// **load**: the declarations at `snapshot`'s commit, validated. The files under the directory are listed
+    /// with their blob ids; only those whose content changed since the previous load are read and parsed
+    /// (and the schemas files that changed). The commit loaded last is not read again at all.
+    public func load(_ snapshot: Snapshot) async throws(ReconcileFailure) -> LoadedDeclarations {
+        let known = state.withLock { state -> Result<LoadedDeclarations, ReconcileFailure>? in
+            if let loaded = state.loaded, loaded.snapshot.commit == snapshot.commit { return .success(loaded) }
+            if let invalid = state.invalid, invalid.commit == snapshot.commit { return .failure(invalid.failure) }
+            return nil
+        }
+        if let known { return try known.get() }
+
+        let directory = snapshot.directory
+        let limits = configuration.limits
+        var cache = state.withLock { $0.cache }
+        let outcome: (load: DeclarationLoad, files: Int, cache: DeclarationCache)
+        do {
+            outcome = try await onOwnThread { [cache] in
+                var cache = cache
+                let reader = try snapshot.repository.reader(at: snapshot.commit)
+                let entries = try reader.entries(
+                    under: directory, maxFileSize: limits.maxFileSize, maxFiles: limits.maxFiles, maxTotalSize: limits.maxTotalSize
+                ) { DeclarationLoader.isDeclarationPath($0, under: directory) }
+                let byPath = Dictionary(entries.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+                let load = cache.load(
+                    entries.map { DeclarationFileReference(path: $0.path, contentID: $0.blob.hex) },
+                    limits: DeclarationLoader.Limits(totalSize: limits.maxTotalSize),
+                    read: { path in
+                        if let entry = byPath[path] { return Array(try reader.read(entry).data) }
+                        return try Self.schemasFile(path, reader: reader, maxFileSize: limits.maxFileSize)
+                    },
+                    contentID: { path in (try? reader.blobID(at: path))?.hex }
+                )
+                return (load, entries.count, cache)
+            }
+        } catch {
+            throw ReconcileFailure(.load, .git(Self.gitError(error)))
+        }
+        cache = outcome.cache
+        switch outcome.load.result {
+        case let .success(models):
+            let loaded = LoadedDeclarations(snapshot: snapshot, models: models, fileCount: outcome.files, parsedFiles: outcome.load.parsedFiles)
+            state.withLock { state in
+                state.cache = cache
+                state.loaded = loaded
+                state.invalid = nil
+                state.parsedFiles += outcome.load.parsedFiles
+            }
+            return loaded
+        case let .failure(errors):
+            let failure = ReconcileFailure(.load, .invalidDeclarations(errors, revision: snapshot.revision))
+            state.withLock { state in
+                state.cache = cache
+                state.invalid = (snapshot.commit, failure)
+                state.parsedFiles += outcome.load.parsedFiles
+            }
+            throw failure
+        }
+    }
+
+    /// **observe**: the live versions of `models` (one listing each; details where needed, cached on disk).
+    public func observe(_ models: [ModelDeclaration], reader: any WriftAIReading) async throws(ReconcileFailure) -> [String: LiveModel] {
+        do {
+            return try await LiveStateReader(client: reader, cache: configuration.detailsCache).read(models)
+        } catch {
+            throw ReconcileFailure(.observe, .liveState(error))
+        }
+    }
+
+    /// **plan**: the changes that make the live state of `models` match their declarations. Pure.
+    public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot) -> Plan {
+        let revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
+        return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit)
+    }
+
+    /// **check**: the rails every apply passes, dry runs included: too many deletes, and a latest version
+    /// moved away from the last declared one without the model's consent.
+    public func check(_ plan: Plan) throws(ReconcileFailure) {
+        if let refusal = ApplyRails.check(plan, maxDeletes: configuration.rails.maxDeletes) {
+            throw ReconcileFailure(.check, .refused(refusal))
+        }
+        let moved = plan.models.filter(\.movesLatestAwayFromDeclared).map(\.model)
+        if !moved.isEmpty {
+            throw ReconcileFailure(.check, .latestMoved(models: moved))
+        }
+    }
+
+    /// **check**, for a plan made earlier (saved, or before a confirmation prompt): the live versions of the
+    /// models it changes are listed again, and any that changed since make it stale.
+    public func checkFreshness(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
+        let stale: [StaleModel]
+        do {
+            stale = try await PlanFreshness(client: reader, cache: configuration.detailsCache).staleModels(plan)
+        } catch {
+            throw ReconcileFailure(.check, .liveState(error))
+        }
+        if !stale.isEmpty {
+            throw ReconcileFailure(.check, .refused(.stale(stale)))
+        }
+    }
+
+    /// **check**, for a saved plan applied with the repository named too: the ref must still point at the
+    /// plan's commit, of the same repository. Fetches and resolves; reads no file.
+    public func checkRevision(of plan: Plan) async throws(ReconcileFailure) {
+        let snapshot = try await fetch()
+        if snapshot.spec.description != plan.revision.repository {
+            throw ReconcileFailure(.check, .refused(.otherRepository(planned: plan.revision.repository, given: snapshot.spec.description)))
+        }
+        if snapshot.commit.hex != plan.revision.commit {
+            throw ReconcileFailure(.check, .refused(.refMoved(ref: snapshot.resolved.name, planned: plan.revision.commit, current: snapshot.commit.hex)))
+        }
+    }
+
+    /// **apply**: every change of `plan`, through a client that can write. The checks are the caller's to run
+    /// first. Throws a partial failure, with the result, when any change failed.
+    ///
+    /// - Parameters:
+    ///   - shouldContinue: Asked before each change; once false, the rest is skipped (a graceful shutdown).
+    ///   - onResult: Called as each change completes, from concurrent tasks.
+    public func apply(
+        _ plan: Plan, client: any WriftAIWriting, shouldContinue: @escaping @Sendable () -> Bool = { true },
+        onResult: @escaping @Sendable (ActionResult) -> Void = { _ in }
+    ) async throws(ReconcileFailure) -> ApplyResult {
+        let result = await Applier(client: client, shouldContinue: shouldContinue).apply(plan, onResult: onResult)
+        guard result.succeeded else { throw ReconcileFailure(.apply, .applyFailed(result)) }
+        return result
+    }
+
+    // MARK: - Composites
+
+    /// fetch → load → observe → plan: what `plan` prints and `apply` applies. `only` limits the models
+    /// observed and planned (all by default).
+    public func makePlan(
+        reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
+    ) async throws(ReconcileFailure) -> PlannedRevision {
+        let declarations = try await load(try await fetch())
+        return try await makePlan(declarations, reader: reader, only: only)
+    }
+
+    /// observe → plan, for declarations already loaded.
+    public func makePlan(
+        _ declarations: LoadedDeclarations, reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
+    ) async throws(ReconcileFailure) -> PlannedRevision {
+        let models = only.map { declarations.models.filter($0) } ?? declarations.models
+        let live = try await observe(models, reader: reader)
+        return PlannedRevision(declarations: declarations, plan: plan(models, live: live, at: declarations.snapshot))
+    }
+
+    // MARK: - Support
+
+    /// A `schemas_file` by repository path, with the refusals the loader words for people.
+    private static func schemasFile(_ path: String, reader: CommitReader, maxFileSize: Int) throws -> [UInt8] {
+        do {
+            return Array(try reader.file(at: path, maxFileSize: maxFileSize).data)
+        } catch let error as GitSourceError {
+            switch error {
+            case .pathNotFound: throw RepositoryFileError.notFound
+            case let .symlinkRefused(link): throw RepositoryFileError.symbolicLink(path: link)
+            case .notAFile, .submoduleRefused: throw RepositoryFileError.notAFile
+            case let .fileTooLarge(_, size, limit): throw RepositoryFileError.tooLarge(size: size, limit: limit)
+            default: throw RepositoryFileError.unreadable(error.description)
+            }
+        }
+    }
+
+    /// Every error out of GitSource is a `GitSourceError`; anything else is worded as one.
+    static func gitError(_ error: any Error) -> GitSourceError {
+        error as? GitSourceError ?? .libgit2(function: "git", code: -1, message: "\(error)")
+    }
+}
+
+/// Runs blocking work (libgit2, parsing) on a thread of its own and awaits it: the cooperative pool, which
+/// also serves the controller's HTTP endpoints, never blocks. One thread hop per call.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        let thread = Thread { continuation.resume(with: Result { try body() }) }
+        // Parsing recurses over YAML nesting (bounded at 64 levels) and schemas: give it room.
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+}

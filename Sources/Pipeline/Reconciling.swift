@@ -1,0 +1,107 @@
+import Applier
+import Planner
+
+/// What one reconcile is asked to do.
+public struct ReconcileRequest: Sendable, Equatable {
+    /// Every model (the first run, and each drift interval), rather than only what changed in git.
+    public var full: Bool
+    /// The commit last applied successfully, to compare the new commit with; `nil` before the first.
+    public var lastAppliedCommit: String?
+    /// The commit the last reconcile stalled on (invalid declarations, a refused plan): a tick finding it
+    /// again does nothing until a new commit or the next full reconcile.
+    public var stalledCommit: String?
+
+    /// Creates a request.
+    public init(full: Bool, lastAppliedCommit: String?, stalledCommit: String? = nil) {
+        self.full = full
+        self.lastAppliedCommit = lastAppliedCommit
+        self.stalledCommit = stalledCommit
+    }
+}
+
+/// Counts of a plan, by action.
+public struct ChangeCounts: Sendable, Equatable, Codable {
+    /// Versions to create.
+    public var create: Int
+    /// Configurations to update.
+    public var update: Int
+    /// Versions to delete.
+    public var delete: Int
+
+    /// Creates counts.
+    public init(create: Int = 0, update: Int = 0, delete: Int = 0) {
+        self.create = create
+        self.update = update
+        self.delete = delete
+    }
+
+    /// The counts of `plan`.
+    public init(_ plan: Plan) {
+        self.init(create: plan.summary.create, update: plan.summary.updateConfiguration, delete: plan.summary.delete)
+    }
+
+    /// All changes together.
+    public var total: Int { create + update + delete }
+}
+
+/// What one reconcile did.
+public struct ReconcileReport: Sendable {
+    /// The commit the reconcile planned from, when the repository could be read.
+    public var commit: String?
+    /// Why it failed; `nil` when everything planned was applied (or reported, in a dry run).
+    public var failure: ReconcileFailure?
+    /// The plan's counts; `nil` when no plan was made.
+    public var planned: ChangeCounts?
+    /// The models compared with the live state (all of them in a full reconcile).
+    public var plannedModels: [String]
+    /// Models whose declaration changed since the last applied commit and had changes planned.
+    public var changedModels: [String]
+    /// Models whose declaration did not change but whose live state differs from it: drift, made outside
+    /// git (on the first reconcile every difference counts as drift).
+    public var driftedModels: [String]
+    /// The plan's warnings, for the models planned.
+    public var warnings: [PlanWarning]
+    /// Changes made (always 0 in a dry run).
+    public var applied: Int
+    /// Nothing was planned: the commit was already applied, or already stalled on.
+    public var upToDate: Bool
+    /// Declaration files parsed by this reconcile (only those that changed).
+    public var parsedFiles: Int
+    /// The plan, when one was made.
+    public var plan: Plan?
+    /// What the apply did, when it ran.
+    public var applyResult: ApplyResult?
+
+    /// Creates a report.
+    public init(
+        commit: String?, failure: ReconcileFailure? = nil, planned: ChangeCounts? = nil, plannedModels: [String] = [],
+        changedModels: [String] = [], driftedModels: [String] = [], warnings: [PlanWarning] = [], applied: Int = 0,
+        upToDate: Bool = false, parsedFiles: Int = 0, plan: Plan? = nil, applyResult: ApplyResult? = nil
+    ) {
+        self.commit = commit
+        self.failure = failure
+        self.planned = planned
+        self.plannedModels = plannedModels
+        self.changedModels = changedModels
+        self.driftedModels = driftedModels
+        self.warnings = warnings
+        self.applied = applied
+        self.upToDate = upToDate
+        self.parsedFiles = parsedFiles
+        self.plan = plan
+        self.applyResult = applyResult
+    }
+
+    /// Whether it succeeded.
+    public var succeeded: Bool { failure == nil }
+
+    /// The models compared with the live state.
+    public var modelsReconciled: Int { plannedModels.count }
+}
+
+/// One reconcile: fetch, plan, apply. The loop schedules it; ``PipelineReconciler`` provides it, tests
+/// provide fakes.
+public protocol Reconciling: Sendable {
+    /// Runs one reconcile. Never throws: failures are reported, and the loop reacts by their class.
+    func reconcile(_ request: ReconcileRequest) async -> ReconcileReport
+}
