@@ -161,7 +161,7 @@ let package = Package(
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "Pipeline", "Planner", "Applier", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
+                "Controller", "Pipeline", "Planner", "Applier", "Declarations", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -117,16 +117,18 @@ struct ModelPlanning {
 
         // Creates come after every live version, so a create of anything but the last declared version makes
         // an earlier declared version the latest, and un-pinned predictions move to it. When the last declared
-        // version is the latest now, that needs the model's consent.
+        // version is the latest of what stays, that needs the model's consent.
         let liveLatest = liveVersions.max { $0.number < $1.number }
-        if let liveLatest, let declaredLast = declaration.versions.last,
-            liveLatest.containerImageDigest.lowercased() == declaredLast.containerImageDigest.lowercased(),
+        let deleted = Set(deletes.compactMap(\.number))
+        let remainingLatest = liveVersions.filter { !deleted.contains($0.number) }.max { $0.number < $1.number }
+        if let remainingLatest, let declaredLast = declaration.versions.last,
+            remainingLatest.containerImageDigest.lowercased() == declaredLast.containerImageDigest.lowercased(),
             let lastCreate = creates.last, lastCreate.containerImageDigest.lowercased() != declaredLast.containerImageDigest.lowercased()
         {
             switch declaration.onOutOfOrder {
             case .hold:
                 for create in creates {
-                    warnings.append(heldWarning(create, latest: liveLatest))
+                    warnings.append(heldWarning(create, latest: remainingLatest))
                     if let number = create.replaces, let match = liveVersions.first(where: { $0.number == number }),
                         let declared = declaration.versions.first(where: { $0.containerImageDigest.lowercased() == match.containerImageDigest.lowercased() })
                     {
@@ -189,13 +191,13 @@ struct ModelPlanning {
             deletes = []
         }
 
-        let deleted = Set(deletes.compactMap(\.number))
+        let gone = Set(deletes.compactMap(\.number))
         let latestAfterApply: VersionReference? =
             if let last = creates.last {
                 VersionReference(number: nil, containerImageDigest: last.containerImageDigest)
             } else {
                 liveVersions
-                    .filter { !deleted.contains($0.number) }
+                    .filter { !gone.contains($0.number) }
                     .max { $0.number < $1.number }
                     .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
             }

@@ -102,3 +102,67 @@ import Testing
         #expect(sample(samples, "wriftsync_planned_changes", ["action": "create"]) == 3)
     }
 }
+
+@Suite struct FailureClassTests {
+    @Test func aStalledFailureIsNotRetriedWithBackoffWhileATransientOneIs() async throws {
+        // An hour-long interval and a 10 ms backoff: only a retry with backoff can bring a second run soon.
+        let stalled = FakeReconciler { _ in .at("c1", failure: stalledFailure()) }
+        let stalledStatus = StatusStore()
+        try await withRunningLoop(LoopTests.loop(stalled, interval: .seconds(3600), backoff: .milliseconds(10), status: stalledStatus)) {
+            #expect(await eventually { stalled.finished >= 1 })
+            try await Task.sleep(for: .milliseconds(300))
+        }
+        #expect(stalled.finished == 1, "a stalled failure waits for the next tick (an hour), not for a backoff")
+        #expect(stalledStatus.current.lastFailure?.failureClass == .stalled)
+
+        let transient = FakeReconciler { _ in .at("c1", failure: transientFailure("API down")) }
+        let transientStatus = StatusStore()
+        try await withRunningLoop(LoopTests.loop(transient, interval: .seconds(3600), backoff: .milliseconds(10), status: transientStatus)) {
+            #expect(await eventually { transient.finished >= 3 }, "a transient failure is retried with backoff")
+        }
+        #expect(transientStatus.current.lastFailure?.failureClass == .transient)
+        #expect(transientStatus.current.lastFailure?.message == transientFailure("API down").description)
+    }
+
+    @Test func ticksAfterAStalledFailureSkipItsCommitAndItIsCountedOnce() async throws {
+        let stalled = FakeReconciler { index, request in
+            if index == 0 { return .at("c1", failure: stalledFailure()) }
+            #expect(request.stalledCommit == "c1", "each tick is told which commit stalled, so that it can skip it")
+            return .at("c1", upToDate: true)
+        }
+        let status = StatusStore()
+        let metrics = ControllerMetrics()
+        try await withRunningLoop(LoopTests.loop(stalled, interval: .milliseconds(10), status: status, metrics: metrics)) {
+            #expect(await eventually { stalled.finished >= 5 })
+        }
+        let current = status.current
+        #expect(current.lastFailure?.failureClass == .stalled)
+        #expect(current.lastFailure?.stage == .load)
+        #expect(current.lastFailure?.problems == ["models/a.yaml:2:11: 'versions' must be a list"])
+        #expect(current.failingSince != nil && current.lastSuccessAt == nil, "still failing while it waits")
+        #expect(current.lastAppliedCommit == nil, "the stalled commit is never taken as applied")
+        let samples = try #require(prometheusSamples(metrics.render()))
+        #expect(sample(samples, "wriftsync_reconcile_failures_total", ["class": "stalled"]) == 1, "counted once, not at every tick")
+    }
+
+    @Test func aStalledCommitIsTriedAgainAtTheDriftInterval() async throws {
+        // An hour-long tick; the drift interval brings the full reconcile that tries the stalled commit again.
+        let fake = FakeReconciler { index, request in
+            if index == 0 { return .at("c1", failure: stalledFailure()) }
+            // The commit is fixed (say, the API answered again): only a full reconcile tries it.
+            return request.full ? .at("c1") : .at("c1", upToDate: true)
+        }
+        let status = StatusStore()
+        let loop = ReconcileLoop(
+            reconciler: fake,
+            schedule: Schedule(interval: .milliseconds(20), jitter: 0, driftInterval: .milliseconds(200), initialBackoff: .seconds(3600)),
+            status: status, metrics: ControllerMetrics(), logger: testLogger
+        )
+        try await withRunningLoop(loop) {
+            #expect(await eventually { status.current.lastAppliedCommit == "c1" })
+        }
+        #expect(fake.requests.first?.full == true)
+        #expect(fake.requests.dropFirst().contains { $0.full })
+        #expect(status.current.lastFailure == nil)
+    }
+}

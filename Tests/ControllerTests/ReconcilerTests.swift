@@ -157,6 +157,72 @@ import WriftAIModels
     }
 }
 
+/// What ticks cost: nothing at all without a new commit; one parse per changed file with one.
+@Suite struct IncrementalReconcileTests {
+    typealias R = ReconcilerTests
+
+    static func parsed(_ metrics: ControllerMetrics) throws -> Double {
+        let samples = try #require(prometheusSamples(metrics.render()))
+        return try #require(sample(samples, "wriftsync_declaration_files_parsed_total"))
+    }
+
+    @Test func idleTicksReadNothingAndACommitParsesOnlyTheFileItChanged() async throws {
+        let models = (0..<20).map { "alice/m\($0)" }
+        var files: [String: String] = [:]
+        for (index, model) in models.enumerated() { files["models/m\(index).yaml"] = R.declaration(model, [index + 1]) }
+        let repository = try await GitRepositoryOnDisk.make(files: files)
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: R.emulator(models), storage: storage, logger: testLogger) { emulator in
+            try await R.withLoop(repository, emulator, interval: .milliseconds(20)) { status, metrics in
+                #expect(await eventually { status.current.lastAppliedCommit != nil })
+                #expect(try Self.parsed(metrics) == 20)
+                let listings = try await R.listings(emulator)
+                let ticks = status.current.reconciles
+                #expect(await eventually { status.current.reconciles >= ticks + 10 })
+                #expect(try await R.listings(emulator) == listings, "an unchanged commit makes no API request")
+                #expect(try Self.parsed(metrics) == 20, "an unchanged commit parses nothing")
+
+                try await repository.commit(["models/m7.yaml": R.declaration("alice/m7", [8, 9])])
+                let head = try await repository.head()
+                #expect(await eventually { status.current.lastAppliedCommit == head })
+                #expect(try Self.parsed(metrics) == 21, "1 of 20 files changed: 1 parsed")
+                #expect(try await R.listings(emulator) == listings + 1, "and only its model listed")
+                #expect(await R.digests(storage, "alice/m7") == [8, 9].map(R.digest))
+            }
+        }
+    }
+
+    @Test func invalidDeclarationsStallWithoutRetriesThenANewCommitIsApplied() async throws {
+        let repository = try await GitRepositoryOnDisk.make(files: ["models/a.yaml": R.declaration("alice/a", [1])])
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: R.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
+            // Backoff an hour: only the ticks bring reconciles after a failure, and a stalled one skips its commit.
+            try await R.withLoop(repository, emulator, interval: .milliseconds(20), backoff: .seconds(3600)) { status, metrics in
+                #expect(await eventually { status.current.lastAppliedCommit != nil })
+                try await repository.commit(["models/a.yaml": "model: alice/a\nversions: nope\n"])
+                #expect(await eventually { status.current.lastFailure?.failureClass == .stalled })
+                let failure = try #require(status.current.lastFailure)
+                #expect(failure.stage == .load)
+                #expect(failure.problems?.first?.hasPrefix("models/a.yaml:2:11: ") == true, "\(failure)")
+                let listings = try await R.listings(emulator)
+                let parsed = try Self.parsed(metrics)
+                let ticks = status.current.reconciles
+                #expect(await eventually { status.current.reconciles >= ticks + 10 })
+                #expect(try Self.parsed(metrics) == parsed, "the stalled commit is not read again")
+                #expect(try await R.listings(emulator) == listings)
+                let samples = try #require(prometheusSamples(metrics.render()))
+                #expect(sample(samples, "wriftsync_reconcile_failures_total", ["class": "stalled"]) == 1)
+
+                try await repository.commit(["models/a.yaml": R.declaration("alice/a", [1, 2])])
+                let head = try await repository.head()
+                #expect(await eventually { status.current.lastAppliedCommit == head })
+                #expect(status.current.lastFailure == nil)
+                #expect(await R.digests(storage, "alice/a") == [1, 2].map(R.digest))
+            }
+        }
+    }
+}
+
 /// Reads the emulator's request stats over HTTP.
 enum EmulatorStatsClient {
     static func fetch(_ emulator: RunningEmulator) async throws -> EmulatorStats {

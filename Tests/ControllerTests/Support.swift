@@ -1,4 +1,5 @@
 @testable import Controller
+import Declarations
 import Foundation
 import LiveState
 import Logging
@@ -8,6 +9,13 @@ import Synchronization
 /// A transient failure saying `message` (the loop retries it with backoff).
 func transientFailure(_ message: String) -> ReconcileFailure {
     ReconcileFailure(.observe, .liveState(.interrupted(message)))
+}
+
+/// A stalled failure: invalid declarations at `revision` (the loop waits for a new commit).
+func stalledFailure(_ revision: String = "c1") -> ReconcileFailure {
+    ReconcileFailure(.load, .invalidDeclarations(
+        DeclarationErrors([Diagnostic(SourceLocation(file: "models/a.yaml", line: 2, column: 11), "'versions' must be a list")]), revision: revision
+    ))
 }
 
 extension ReconcileReport {
@@ -20,11 +28,16 @@ extension ReconcileReport {
 /// A reconciler that records its requests and answers from a script, optionally taking some time.
 final class FakeReconciler: Reconciling {
     private let state = Mutex<(requests: [ReconcileRequest], inFlight: Int, finished: Int)>(([], 0, 0))
-    private let outcome: @Sendable (Int) -> ReconcileReport
+    private let outcome: @Sendable (Int, ReconcileRequest) -> ReconcileReport
     private let duration: Duration
 
     /// `outcome(n)` is the report of the n-th call (from 0).
-    init(duration: Duration = .zero, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .at("c1") }) {
+    convenience init(duration: Duration = .zero, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .at("c1") }) {
+        self.init(duration: duration) { index, _ in outcome(index) }
+    }
+
+    /// `outcome(n, request)` is the report of the n-th call (from 0), given what it was asked.
+    init(duration: Duration = .zero, answering outcome: @escaping @Sendable (Int, ReconcileRequest) -> ReconcileReport) {
         self.outcome = outcome
         self.duration = duration
     }
@@ -44,7 +57,7 @@ final class FakeReconciler: Reconciling {
             $0.inFlight -= 1
             $0.finished += 1
         }
-        return outcome(index)
+        return outcome(index, request)
     }
 
     var requests: [ReconcileRequest] { state.withLock { $0.requests } }

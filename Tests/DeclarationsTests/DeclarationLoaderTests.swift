@@ -12,6 +12,7 @@ import WriftAIModels
             keep: [3, 7]
             suspend: false
             on_immutable_change: replace
+            on_out_of_order: recreate
             versions:
             \(versionYAML(digest: digestA.uppercased().replacingOccurrences(of: "SHA256", with: "sha256")))
             \(versionYAML(digest: digestB, notes: "Second", extra: """
@@ -23,12 +24,13 @@ import WriftAIModels
         let model = try #require(models.first)
         #expect(model.model == "acme/sentiment")
         #expect(model.prune == false && model.allowEmpty && model.keep == [3, 7] && model.onImmutableChange == .replace)
+        #expect(model.onOutOfOrder == .recreate)
         #expect(model.versions.map(\.containerImageDigest) == [digestA, digestB], "uppercase hex is normalised")
         #expect(model.versions[0].schemas.prediction.input == ["type": "object"])
         #expect(model.versions[1].compatibilities == Compatibilities(openaiChatCompletions: true))
         #expect(model.versions[1].configuration == VersionConfiguration(hardwareIdentifier: "gpu-a100", variableNames: ["HF_TOKEN"]))
         #expect(model.location == SourceLocation(file: "models/s.yaml", line: 1, column: 8))
-        #expect(model.versions[1].location.line == 15)
+        #expect(model.versions[1].location.line == 16)
     }
 
     @Test func defaultsApplyAndSeveralDocumentsDeclareSeveralModels() throws {
@@ -44,6 +46,7 @@ import WriftAIModels
         let models = try load(["models/m.yml": yaml]).get()
         #expect(models.map(\.model) == ["acme/one", "acme/two"])
         #expect(models[0].prune && !models[0].allowEmpty && models[0].keep.isEmpty && !models[0].suspend && models[0].onImmutableChange == .warn)
+        #expect(models[0].onOutOfOrder == .hold, "the safe default")
     }
 
     @Test func schemasFileIsReadRelativeToTheDeclaringFileAsJSONOrYAML() throws {

@@ -35,6 +35,9 @@ import Testing
             "f.yaml:2:22: 'on_immutable_change' must be warn or replace, found \"ignore\"",
             "f.yaml:4:29: 'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"sha256:abc\"",
         ]),
+        Case(name: "out-of-order policy", yaml: "model: acme/x\non_out_of_order: later\nversions: []\n", expected: [
+            "f.yaml:2:18: 'on_out_of_order' must be hold, recreate or allow, found \"later\"",
+        ]),
         Case(name: "release notes too long", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: \(String(repeating: "n", count: 256))\n    schemas: {prediction: {input: {}, output: {}}}\n", expected: [
             "f.yaml:4:20: 'release_notes' is 256 characters; the limit is 255",
         ]),

@@ -1,0 +1,117 @@
+import Declarations
+import Foundation
+import Planner
+import Testing
+
+/// A create comes after every live version, so creating anything but the last declared version makes an
+/// earlier one the latest. When the last declared version is the latest now, `on_out_of_order` decides.
+@Suite("Planner: on_out_of_order")
+struct OutOfOrderTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var declared: [Int]
+        var live: [(number: Int, digest: Int)]
+        var policy: OutOfOrderPolicy
+        var keep: [Int] = []
+        var prune = true
+        var steps: [String]
+        /// The digest latest after apply.
+        var latest: Int
+        var held: [Int] = []
+    }
+
+    static let cases: [Case] = [
+        .init(testDescription: "hold: a deleted first version is not re-created", declared: [1, 2], live: [(2, 2)], policy: .hold, steps: [], latest: 2, held: [1]),
+        .init(testDescription: "hold: every missing earlier version is held", declared: [1, 2, 3], live: [(3, 3)], policy: .hold, steps: [], latest: 3, held: [1, 2]),
+        .init(testDescription: "hold: undeclared versions are still pruned", declared: [1, 2], live: [(2, 2), (3, 9)], policy: .hold, steps: ["delete #3"], latest: 2, held: [1]),
+        .init(testDescription: "hold: a new last version is created as usual", declared: [1, 2, 3], live: [(1, 1), (2, 2)], policy: .hold, steps: ["create d3"], latest: 3),
+        .init(testDescription: "hold: a gap filled together with a new last version", declared: [1, 2, 3], live: [(1, 1)], policy: .hold, steps: ["create d2", "create d3"], latest: 3),
+        .init(testDescription: "hold: not when the latest was not the last declared", declared: [1, 2], live: [(1, 9)], policy: .hold, steps: ["create d1", "create d2", "delete #1"], latest: 2),
+        .init(testDescription: "recreate: the later versions are made again after it", declared: [1, 2], live: [(2, 2)], policy: .recreate, steps: ["create d1", "create d2", "delete #2"], latest: 2),
+        .init(
+            testDescription: "recreate: only those declared after the first missing one",
+            declared: [1, 2, 3, 4], live: [(1, 1), (3, 3), (4, 4)], policy: .recreate,
+            steps: ["create d2", "create d3", "create d4", "delete #3", "delete #4"], latest: 4
+        ),
+        .init(testDescription: "recreate: a kept old copy stays", declared: [1, 2], live: [(2, 2)], policy: .recreate, keep: [2], steps: ["create d1", "create d2"], latest: 2),
+        .init(testDescription: "recreate: with prune off the old copy stays", declared: [1, 2], live: [(2, 2)], policy: .recreate, prune: false, steps: ["create d1", "create d2"], latest: 2),
+        .init(testDescription: "allow: created, and it becomes the latest", declared: [1, 2], live: [(2, 2)], policy: .allow, steps: ["create d1"], latest: 1),
+    ]
+
+    @Test("what each policy plans", arguments: cases)
+    func policies(_ testCase: Case) throws {
+        let plan = Fixture.plan(
+            Fixture.declaration(
+                testCase.declared.map { Fixture.declared($0) }, prune: testCase.prune, keep: testCase.keep, onOutOfOrder: testCase.policy
+            ),
+            live: testCase.live.map { Fixture.live($0.number, $0.digest) }
+        )
+        #expect(plan.steps() == testCase.steps)
+        let facts = try #require(plan.models.only)
+        #expect(facts.latestAfterApply?.containerImageDigest == Fixture.digest(testCase.latest))
+        #expect(facts.onOutOfOrder == testCase.policy)
+        let held = plan.warnings.filter { $0.kind == .outOfOrderHeld }
+        #expect(held.compactMap(\.containerImageDigest) == testCase.held.map(Fixture.digest))
+        #expect(!facts.movesLatestAwayFromDeclared, "the planner never plans what the check refuses")
+        // Every plan says when the latest is not the last declared version; only `allow` gets there.
+        #expect(plan.warnings.contains { $0.kind == .latestMismatch } == (testCase.latest != testCase.declared.last))
+    }
+
+    @Test("a held create says why, and what to do, and holds a replacement with it")
+    func heldMessage() throws {
+        let plan = Fixture.plan(
+            Fixture.declaration(
+                [Fixture.declared(1), Fixture.declared(2, notes: "Changed"), Fixture.declared(3)], onImmutableChange: .replace
+            ),
+            live: [Fixture.live(2, 2), Fixture.live(3, 3)]
+        )
+        #expect(plan.steps().isEmpty, "neither v1 nor the replacement of #2 is created, and #2 is not deleted")
+        let held = plan.warnings.filter { $0.kind == .outOfOrderHeld }
+        #expect(held.count == 2)
+        let first = try #require(held.first)
+        #expect(first.message == "010101010101 is declared but not live; creating it now would make it the latest version instead of #3, "
+            + "the last declared version, and un-pinned predictions would move to it. Held back (on_out_of_order: hold): declare it last, "
+            + "remove it, or set on_out_of_order: recreate (re-creates the versions declared after it) or allow")
+        #expect(first.declaredAt == "models/sentiment.yaml:11:5")
+        #expect(held.last?.message.contains("creating the replacement of #2 now") == true)
+        #expect(plan.warnings.contains { $0.kind == .immutableDrift && $0.number == 2 }, "the drift it would have replaced is reported")
+    }
+
+    @Test("a recreated version carries its declaration, and replaces its old copy so the apply never mistakes one for the other")
+    func recreatePayload() throws {
+        let plan = Fixture.plan(
+            Fixture.declaration([Fixture.declared(1), Fixture.declared(2, configuration: Fixture.gpu)], onOutOfOrder: .recreate),
+            live: [Fixture.live(5, 2, configuration: nil)]
+        )
+        #expect(plan.steps() == ["create d1", "create d2", "delete #5"], "no separate configure of #5: it goes")
+        let recreate = try #require(plan.changes.dropFirst().first)
+        #expect(recreate.replaces == 5)
+        #expect(recreate.request?.configuration == Fixture.gpu)
+        #expect(recreate.reason.contains("on_out_of_order: recreate"))
+        #expect(plan.summary.unchanged == 0)
+    }
+
+    @Test("a plan whose latest would move away from the last declared version is flagged for the check")
+    func movesLatest() throws {
+        let plan = Fixture.plan(Fixture.declaration([Fixture.declared(1), Fixture.declared(2)]), live: [Fixture.live(2, 2)])
+        var facts = try #require(plan.models.only)
+        #expect(!facts.movesLatestAwayFromDeclared)
+        facts.latestAfterApply = VersionReference(number: nil, containerImageDigest: Fixture.digest(1))
+        #expect(facts.movesLatestAwayFromDeclared, "edited to create v1 last")
+        facts.onOutOfOrder = .allow
+        #expect(!facts.movesLatestAwayFromDeclared, "unless the model allows it")
+    }
+
+    @Test("a plan saved before these keys existed still reads, and is not flagged")
+    func olderPlanReads() throws {
+        var json = String(decoding: try PlanJSONTests.smallPlan.encodedJSON(), as: UTF8.self)
+        json = json.replacingOccurrences(of: #""on_out_of_order" : "hold","#, with: "")
+        let start = try #require(json.range(of: #""latest_before_apply" : {"#))
+        let end = try #require(json.range(of: "},", range: start.upperBound..<json.endIndex))
+        json.removeSubrange(start.lowerBound..<end.upperBound)
+        let plan = try Plan.decode(from: Data(json.utf8))
+        let facts = try #require(plan.models.only)
+        #expect(facts.latestBeforeApply == nil && facts.onOutOfOrder == nil)
+        #expect(!facts.movesLatestAwayFromDeclared)
+    }
+}
