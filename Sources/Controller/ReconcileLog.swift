@@ -23,8 +23,8 @@ public enum ReconcileLog {
             metadata["delete"] = .stringConvertible(planned.delete)
         }
         if let next { metadata["next_in_s"] = .stringConvertible(Rounded(next.seconds, places: 1)) }
-        if !report.changedModels.isEmpty { metadata["changed"] = "\(report.changedModels.joined(separator: ","))" }
-        if !report.driftedModels.isEmpty { metadata["drifted"] = "\(report.driftedModels.joined(separator: ","))" }
+        if !report.changedModels.isEmpty { metadata["changed"] = "\(list(report.changedModels))" }
+        if !report.driftedModels.isEmpty { metadata["drifted"] = "\(list(report.driftedModels))" }
         if !report.warnings.isEmpty { metadata["warnings"] = .stringConvertible(report.warnings.count) }
 
         for warning in report.warnings {
@@ -70,6 +70,12 @@ public enum ReconcileLog {
         } else {
             logger.info("action", metadata: metadata)
         }
+    }
+
+    /// Up to 20 names, then how many more: a first reconcile of thousands of models stays one readable line.
+    private static func list(_ models: [String]) -> String {
+        let shown = models.prefix(20).joined(separator: ",")
+        return models.count > 20 ? shown + " and \(models.count - 20) more" : shown
     }
 
     private static func warningMetadata(_ warning: PlanWarning) -> Logger.Metadata {

@@ -143,6 +143,7 @@ final class Suite {
         if selected(5) { try await applyThroughput(applyRepo, applyPacedRepo) }
         if selected(6) { try parsingAndValidation(parsingRepo) }
         if selected(7) { try await git(parsingRepo, steadyRepo) }
+        if selected(8) { try await idleTicks() }
     }
 
     // MARK: - 1 and 4: requests of a steady-state plan, and the naive baseline at latency 0
@@ -443,7 +444,7 @@ final class Suite {
         report.record("incremental_seconds_commit_to_applied", seconds)
     }
 
-    private func waitForStatus(_ url: String, appliedCommit: String, timeout: Double) async throws -> [String: Any] {
+    func waitForStatus(_ url: String, appliedCommit: String, timeout: Double) async throws -> [String: Any] {
         let deadline = now() + timeout
         while now() < deadline {
             if let answer = try? await http.send(.get, url), answer.status == 200,
