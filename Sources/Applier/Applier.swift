@@ -1,3 +1,4 @@
+import LiveState
 import Planner
 import WriftAI
 import WriftAIModels
@@ -30,9 +31,13 @@ public struct Applier: Sendable {
     /// and the rest are reported as skipped. A controller's graceful shutdown uses it.
     public let shouldContinue: @Sendable () -> Bool
 
+    /// Where the details of each version created are stored, so that the next plan need not read them.
+    public let cache: VersionDetailsCache?
+
     /// Creates an applier.
-    public init(client: any WriftAIWriting, shouldContinue: @escaping @Sendable () -> Bool = { true }) {
+    public init(client: any WriftAIWriting, cache: VersionDetailsCache? = nil, shouldContinue: @escaping @Sendable () -> Bool = { true }) {
         self.client = client
+        self.cache = cache
         self.shouldContinue = shouldContinue
     }
 
@@ -93,19 +98,25 @@ public struct Applier: Sendable {
         let created = results.filter { $0.outcome == .created }.sorted { $0.index < $1.index }
         // A send whose outcome was unknown may still act later, on a slow server, and make a copy.
         guard created.allSatisfy(\.createSendsSettled) else { return false }
-        return created.map(\.number) == created.indices.map { Optional(highest + 1 + $0) }
+        // Numbers come from the API: add without trapping, whatever it said.
+        for (offset, result) in created.enumerated() {
+            let (next, overflow) = highest.addingReportingOverflow(1 + offset)
+            guard !overflow, result.number == next else { return false }
+        }
+        return true
     }
 
     /// Lists the model once more and deletes every copy of a digest created by `results` but the newest.
     ///
-    /// Only copies made while this apply ran are touched: a created digest was not live when the plan
-    /// was made (except the version a `replace` create supersedes, which is left to its planned delete),
-    /// and the newest copy — the one taking traffic if it is the latest — is always kept. Deleting is
-    /// idempotent, so two appliers removing the same copy are harmless. Items listed without a digest
-    /// (older servers) are not checked.
+    /// Only copies made while this apply ran are touched: numbers above the highest the plan listed (numbers
+    /// only grow, so anything at or below it existed before), never a version the plan did not see created
+    /// after its listing, and the newest copy — the one taking traffic if it is the latest — is always kept.
+    /// Without the plan's highest number (an older plan) nothing is removed. Each removal is confirmed like a
+    /// planned delete. Deleting is idempotent, so two appliers removing the same copy are harmless. Items
+    /// listed without a digest (older servers) are not checked.
     func removeDuplicates(_ results: [ActionResult], in model: ApplySchedule.ModelSteps) async -> [ActionResult] {
         let created = results.filter { $0.outcome == .created }
-        guard let first = created.first, let id = try? ModelID(parsing: model.model) else { return [] }
+        guard let first = created.first, let highest = model.liveHighestNumber, let id = try? ModelID(parsing: model.model) else { return [] }
         let listed: [ModelVersion]
         do {
             listed = try await client.allVersions(id).collect()
@@ -123,14 +134,20 @@ public struct Applier: Sendable {
         var removals: [ActionResult] = []
         for result in created {
             let digest = result.containerImageDigest.lowercased()
-            let replaced = model.steps.first { $0.index == result.index }?.change.replaces ?? 0
             let copies = listed.filter { $0.containerImageDigest?.lowercased() == digest }.map(\.number).sorted()
             guard let newest = copies.last else { continue }
-            for number in copies.dropLast() where number > replaced {
+            for number in copies.dropLast() where number > highest {
                 var removal = result
                 removal.action = .delete
                 removal.number = number
                 removal.duplicateOf = newest
+                removal.outcome = .deleted
+                if let refusal = await confirm(id, number: number, digest: result.containerImageDigest) {
+                    removal.outcome = refusal.outcome
+                    removal.error = refusal.error
+                    removals.append(removal)
+                    continue
+                }
                 do {
                     removal.outcome = try await client.deleteVersion(id, number: number) == .deleted ? .deleted : .alreadyDeleted
                 } catch .notFound {
@@ -143,6 +160,27 @@ public struct Applier: Sendable {
             }
         }
         return removals
+    }
+
+    /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must
+    /// be the one it has. A listing that returned another model's items, or numbers that do not mean what
+    /// the plan thought, then deletes nothing. `nil` when the delete may go ahead; otherwise how it ends.
+    func confirm(_ id: ModelID, number: Int, digest: String) async -> (outcome: ActionOutcome, error: String?)? {
+        let details: ModelVersionDetails
+        do {
+            details = try await client.version(id, number: number)
+        } catch .notFound {
+            // Gone already: an interrupted apply, or someone else, deleted it. Done either way.
+            return (.alreadyDeleted, nil)
+        } catch {
+            return (.failed, "not deleted: reading #\(number) to confirm it is the version planned failed: \(error)")
+        }
+        guard details.number == number, let live = details.containerImageDigest, live.lowercased() == digest.lowercased() else {
+            let found = details.containerImageDigest.map { "\($0)" } ?? "no digest"
+            return (.failed, "not deleted: the API says #\(details.number == number ? number : details.number) has \(found), "
+                + "not \(digest) as the plan's listing did; the listing may be wrong or out of date (make a new plan)")
+        }
+        return nil
     }
 
     /// Makes one API call.
@@ -182,6 +220,11 @@ public struct Applier: Sendable {
             if let replaced = change.replaces, created.number <= replaced {
                 return failed("found #\(created.number), the version this create replaces, rather than a new version")
             }
+            // The next plan reads this version's details from the cache instead of the API (only from an
+            // answer that names the digest asked for).
+            if created.containerImageDigest?.lowercased() == change.containerImageDigest.lowercased() {
+                cache?.store(created, model: change.model)
+            }
             var result = ActionResult(index: step.index, change: change, outcome: .created, number: created.number)
             result.createSendsSettled = noSendInDoubt
             return result
@@ -204,6 +247,9 @@ public struct Applier: Sendable {
         case .delete:
             guard let number = change.number else {
                 return failed("the plan has no version number for this delete")
+            }
+            if let refusal = await confirm(id, number: number, digest: change.containerImageDigest) {
+                return ActionResult(index: step.index, change: change, outcome: refusal.outcome, error: refusal.error)
             }
             do {
                 switch try await client.deleteVersion(id, number: number) {

@@ -53,6 +53,8 @@ public struct LiveStateReader: Sendable {
         } catch {
             throw .listing(model: model, error)
         }
+        // The listing is complete: entries of versions it does not hold are of versions gone for good.
+        cache?.prune(model: model, keeping: listed.map { ($0.number, $0.createdAt) })
         let declared = Dictionary(declaration.versions.map { ($0.containerImageDigest, $0) }, uniquingKeysWith: { first, _ in first })
         var versions: [LiveVersion] = []
         versions.reserveCapacity(listed.count)

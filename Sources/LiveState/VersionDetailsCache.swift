@@ -36,6 +36,18 @@ public struct VersionDetailsCache: Sendable {
         if rename(temporary, target) != 0 { unlink(temporary) }
     }
 
+    /// Drops the entries of `model` for versions not in `live` (number and `created_at`, from a complete
+    /// listing): those versions are gone, and numbers are never reused, so their entries can never be read
+    /// again. Keeps the cache as large as the live versions whose details were read, whatever was deleted.
+    public func prune(model: String, keeping live: [(number: Int, createdAt: String)]) {
+        let folder = "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))"
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
+        let kept = Set(live.map { "\($0.number)-\(Self.safe($0.createdAt)).json" })
+        for name in names where name.hasSuffix(".json") && !kept.contains(name) {
+            unlink("\(folder)/\(name)")
+        }
+    }
+
     private static func safe(_ text: String) -> String {
         String(text.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
     }

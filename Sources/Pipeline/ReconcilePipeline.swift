@@ -184,7 +184,7 @@ public final class ReconcilePipeline: Sendable {
         _ plan: Plan, client: any WriftAIWriting, shouldContinue: @escaping @Sendable () -> Bool = { true },
         onResult: @escaping @Sendable (ActionResult) -> Void = { _ in }
     ) async throws(ReconcileFailure) -> ApplyResult {
-        let result = await Applier(client: client, shouldContinue: shouldContinue).apply(plan, onResult: onResult)
+        let result = await Applier(client: client, cache: configuration.detailsCache, shouldContinue: shouldContinue).apply(plan, onResult: onResult)
         guard result.succeeded else { throw ReconcileFailure(.apply, .applyFailed(result)) }
         return result
     }

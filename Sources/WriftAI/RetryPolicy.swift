@@ -21,6 +21,10 @@ public struct RetryPolicy: Sendable, Equatable {
     public var maxRateLimitWait: Duration
     /// How much of each backoff is random, from 0 (none) to 1 (anywhere between zero and the backoff).
     public var jitter: Double
+    /// How long a create whose answer was lost is looked for by its digest before it is sent again: the
+    /// listing is read again with backoff until then, so that a listing lagging behind writes by less than
+    /// this cannot make a second copy.
+    public var createSettle: Duration
 
     /// Creates a policy; the defaults are 4 retries, backoff from 0.5 s up to 8 s with half of it
     /// random, and waits of up to 60 s for a rate-limit reset.
@@ -29,13 +33,15 @@ public struct RetryPolicy: Sendable, Equatable {
         initialBackoff: Duration = .milliseconds(500),
         maxBackoff: Duration = .seconds(8),
         maxRateLimitWait: Duration = .seconds(60),
-        jitter: Double = 0.5
+        jitter: Double = 0.5,
+        createSettle: Duration = .seconds(10)
     ) {
         self.maxRetries = maxRetries
         self.initialBackoff = initialBackoff
         self.maxBackoff = maxBackoff
         self.maxRateLimitWait = maxRateLimitWait
         self.jitter = min(1, max(0, jitter))
+        self.createSettle = createSettle
     }
 
     /// A policy that never retries.
@@ -67,6 +73,22 @@ public struct RetryPolicy: Sendable, Equatable {
     /// What to do after `attempt` failed, with a random jitter.
     public func decision(after error: WriftAIError, attempt: Int) -> RetryDecision {
         decision(after: error, attempt: attempt, random: Double.random(in: 0..<1))
+    }
+
+    /// When to look again for a created version by its digest, after the first look found none: waits of
+    /// `initialBackoff`, doubling, capped at `maxBackoff`, whose sum stays within ``createSettle`` (the last
+    /// one shortened to end exactly there). Empty when `createSettle` is zero.
+    public func settleWaits() -> [Duration] {
+        var waits: [Duration] = []
+        var total = Duration.zero
+        var next = max(initialBackoff, .milliseconds(50))
+        while total < createSettle {
+            let wait = min(next, createSettle - total)
+            waits.append(wait)
+            total += wait
+            next = min(next * 2, max(maxBackoff, .milliseconds(50)))
+        }
+        return waits
     }
 
     /// The backoff before retry number `attempt`: `initialBackoff × 2^(attempt-1)` capped at

@@ -65,7 +65,7 @@ extension WriftAIClient {
                 throw error
             }
             try await pause(wait, context: failure.context)
-            if unknown, let found = try await findCreatedVersion(model, digest: digest, cause: failure) {
+            if unknown, let found = try await findSettledVersion(model, digest: digest, cause: failure) {
                 logger.notice(
                     "a create whose answer was lost had succeeded",
                     metadata: ["model": "\(model)", "number": "\(found.number)", "digest": "\(digest)"]
@@ -74,6 +74,18 @@ extension WriftAIClient {
             }
             attempt += 1
         }
+    }
+
+    /// ``findCreatedVersion(_:digest:cause:)``, looking again for up to the retry policy's `createSettle` when
+    /// the first look finds nothing: a listing may show a new version only some time after it was made, and
+    /// sending the create again before it shows would make a second copy.
+    func findSettledVersion(_ model: ModelID, digest: String, cause: WriftAIError) async throws(WriftAIError) -> ModelVersionDetails? {
+        if let found = try await findCreatedVersion(model, digest: digest, cause: cause) { return found }
+        for wait in configuration.retry.settleWaits() {
+            try await pause(wait, context: cause.context)
+            if let found = try await findCreatedVersion(model, digest: digest, cause: cause) { return found }
+        }
+        return nil
     }
 
     /// Whether a failed create may have created the version.

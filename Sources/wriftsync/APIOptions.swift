@@ -26,6 +26,9 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The longest wait for the API's rate-limit reset; a later reset fails the request at once.", valueName: "seconds"))
     var maxRateLimitWait: Double = 60
 
+    @Option(name: .long, help: ArgumentHelp("How long a create whose answer was lost is looked for by its digest (the listing read again with backoff) before it is sent again.", valueName: "seconds"))
+    var createSettle: Double = 10
+
     @Flag(name: .long, help: "Allow a plain http:// API URL on a host that is not loopback (the token would travel unencrypted).")
     var insecureHttp = false
 
@@ -33,6 +36,7 @@ struct APIOptions: ParsableArguments {
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive.") }
         guard apiTimeout > 0, apiTimeout.isFinite else { throw ValidationError("--api-timeout must be positive.") }
+        guard createSettle >= 0, createSettle.isFinite else { throw ValidationError("--create-settle must be 0 or more.") }
         guard maxRateLimitWait >= 0, maxRateLimitWait.isFinite else {
             throw ValidationError("--max-rate-limit-wait must be 0 or more.")
         }
@@ -52,6 +56,7 @@ struct APIOptions: ParsableArguments {
         // too (the HTTP client keeps retrying a refused connection until its connect timeout).
         configuration.timeouts.connect = min(configuration.timeouts.connect, configuration.timeouts.request)
         configuration.retry.maxRateLimitWait = .nanoseconds(Int64(maxRateLimitWait * 1e9))
+        configuration.retry.createSettle = .nanoseconds(Int64(createSettle * 1e9))
         return try WriftAIClient(configuration: configuration, metricsFactory: metricsFactory)
     }
 
