@@ -211,3 +211,52 @@ final class Counter: Sendable {
         }
     }
 }
+
+/// A delete goes out only once the API confirms the number still holds the digest the plan saw.
+@Suite struct DeleteConfirmationTests {
+    @Test func aDeleteWhoseVersionIsNotThePlannedOneIsRefusedAndAGoneOneIsNotSent() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1, 2, 3])
+            try await Fixture.withClient(emulator) { client in
+                var plan = try await Fixture.plan(declarations, client: client)
+                #expect(plan.changes.map { "\($0.action.rawValue) #\($0.number ?? 0)" } == ["delete #2", "delete #3"])
+                // As if the listing had been another model's: #2 planned with a digest it does not have.
+                plan.changes[0].containerImageDigest = Fixture.digest(99)
+                // And #3 deleted by someone else since.
+                _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 3)
+                let counter = DeleteCountingClient(inner: client)
+                let result = await Applier(client: counter).apply(plan)
+                let refused = try #require(result.actions.first { $0.number == 2 })
+                #expect(refused.outcome == .failed)
+                #expect(refused.error?.contains("not deleted: the API says #2 has \(Fixture.digest(2)), not \(Fixture.digest(99))") == true, "\(refused.error ?? "")")
+                let gone = try #require(result.actions.first { $0.number == 3 })
+                #expect(gone.outcome == .skipped, "the model stopped at the refusal")
+                #expect(counter.deletes == 0, "no DELETE was sent")
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2])
+
+                // Without the refusal in front of it, a version already gone is done without a DELETE.
+                plan.changes.removeFirst()
+                let second = await Applier(client: counter).apply(plan)
+                #expect(second.actions.map(\.outcome) == [.alreadyDeleted])
+                #expect(counter.deletes == 0)
+            }
+        }
+    }
+}
+
+/// Counts the DELETE requests the applier sends.
+final class DeleteCountingClient: ForwardingClient {
+    let inner: WriftAIClient
+    private let count = Mutex(0)
+
+    init(inner: WriftAIClient) { self.inner = inner }
+
+    var deletes: Int { count.withLock { $0 } }
+
+    func deleteVersion(_ model: ModelID, number: Int) async throws(WriftAIError) -> DeleteOutcome {
+        count.withLock { $0 += 1 }
+        return try await inner.deleteVersion(model, number: number)
+    }
+}

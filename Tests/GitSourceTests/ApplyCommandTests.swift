@@ -163,6 +163,33 @@ import Glibc
         }
     }
 
+    @Test func aPlanRightAfterAnApplyCostsOneListingPerModelAndTheCacheDropsWhatIsGone() async throws {
+        let models = (0..<20).map { "alice/m\($0)" }
+        var files: [String: String] = [:]
+        for (index, model) in models.enumerated() { files["models/m\(index).yaml"] = Self.declaration(model, [3 * index + 1, 3 * index + 2, 3 * index + 3]) }
+        let repository = try TestRepository(files: files)
+        let cache = try TemporaryDirectory("apply")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Self.emulator(models), storage: storage) { emulator in
+            let applied = try await Self.apply(emulator, repository, cache)
+            #expect(applied.status == 0, "\(applied.stderr)")
+            #expect(applied.stdout.contains("Apply complete: 60 created"))
+            try await PlanCommandTests.resetStats(emulator)
+            let plan = try await Self.plan(emulator, repository, cache)
+            #expect(plan.stdout.contains("No changes."), "\(plan.stdout)")
+            #expect(try await PlanCommandTests.stats(emulator).total == 20, "the 60 new versions' details came from the apply's answers")
+
+            // Retire one version: once a listing proves it gone, its cached details go too.
+            let entries = { try FileManager.default.subpathsOfDirectory(atPath: cache.path + "/api").filter { $0.hasSuffix(".json") } }
+            #expect(try entries().count == 60)
+            try repository.write("models/m0.yaml", Self.declaration("alice/m0", [2, 3]))
+            try repository.commit("retire m0 v1")
+            #expect(try await Self.apply(emulator, repository, cache).status == 0)
+            #expect(try await Self.plan(emulator, repository, cache).status == 0)
+            #expect(try entries().count == 59, "the deleted version's entry was dropped")
+        }
+    }
+
     @Test func aCommitAddingOneVersionAndRemovingAnotherMakesOnePOSTThenOneDELETE() async throws {
         let repository = try TestRepository(files: ["models/a.yaml": Self.declaration("alice/a", [1, 2])])
         let cache = try TemporaryDirectory("apply")
