@@ -89,6 +89,7 @@ public struct DeclarationLoader: Sendable {
             diagnostics += reader.diagnostics
         }
         diagnostics += Self.duplicates(in: models)
+        diagnostics += SmokeValidation.diagnostics(for: models)
         return diagnostics.isEmpty ? .success(models.sorted { $0.model < $1.model }) : .failure(DeclarationErrors(diagnostics))
     }
 

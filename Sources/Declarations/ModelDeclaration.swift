@@ -24,6 +24,9 @@ public struct ModelDeclaration: Sendable, Equatable {
     public var onImmutableChange: ImmutableChangePolicy
     /// Oldest first; the last one is meant to be the latest.
     public var versions: [VersionDeclaration]
+    /// `smoke_defaults`: the default `max_seconds` of every smoke case, and the cases of every version
+    /// that declares no `smoke` of its own; `nil` when not declared.
+    public var smokeDefaults: SmokeDefaults?
     /// Where the document's `model:` key is.
     public var location: SourceLocation
 
@@ -35,6 +38,7 @@ public struct ModelDeclaration: Sendable, Equatable {
         suspend: Bool = false,
         onImmutableChange: ImmutableChangePolicy = .warn,
         versions: [VersionDeclaration],
+        smokeDefaults: SmokeDefaults? = nil,
         location: SourceLocation
     ) {
         self.model = model
@@ -44,6 +48,7 @@ public struct ModelDeclaration: Sendable, Equatable {
         self.suspend = suspend
         self.onImmutableChange = onImmutableChange
         self.versions = versions
+        self.smokeDefaults = smokeDefaults
         self.location = location
     }
 }
@@ -58,6 +63,9 @@ public struct VersionDeclaration: Sendable, Equatable {
     public var compatibilities: Compatibilities?
     /// nil when not declared: the live configuration is left as it is.
     public var configuration: VersionConfiguration?
+    /// `smoke`: the predictions that must succeed on this version once it is created; `nil` when not
+    /// declared (the model's `smoke_defaults` cases apply), `[]` to run none.
+    public var smoke: [SmokeCase]?
     /// Where the version's list item starts.
     public var location: SourceLocation
 
@@ -67,6 +75,7 @@ public struct VersionDeclaration: Sendable, Equatable {
         schemas: Schemas,
         compatibilities: Compatibilities? = nil,
         configuration: VersionConfiguration? = nil,
+        smoke: [SmokeCase]? = nil,
         location: SourceLocation
     ) {
         self.containerImageDigest = containerImageDigest
@@ -74,6 +83,7 @@ public struct VersionDeclaration: Sendable, Equatable {
         self.schemas = schemas
         self.compatibilities = compatibilities
         self.configuration = configuration
+        self.smoke = smoke
         self.location = location
     }
 
