@@ -39,8 +39,8 @@ extension WriftAIClient: WriftAIPredictionWriting {
                     throw redact(
                         .predictionOutcomeUnknown(
                             failure.context ?? WriftAIError.Context(method: "POST", path: basePath + endpoint.path),
-                            reason: "\(failure); a prediction may have been started (sent \(attempt) times, "
-                                + "\(resends) of them again after an unknown outcome)"))
+                            reason: "\(Self.unknownOutcome(failure)) on the last of \(attempt) sends (\(resends) of them "
+                                + "resent after an unknown outcome); a prediction may have been started"))
                 }
                 resends += 1
             }
@@ -63,6 +63,16 @@ extension WriftAIClient: WriftAIPredictionWriting {
                     reason: "the answer is for prediction \(prediction.id.prefix(140)), not \(id)"))
         }
         return prediction
+    }
+
+    /// What made a send's outcome unknown, beyond the status and detail its context already tells.
+    static func unknownOutcome(_ failure: WriftAIError) -> String {
+        switch failure {
+        case .transport(_, let reason): "the connection failed (\(reason))"
+        case .timeout(_, let after): "no answer came within \(WriftAIError.seconds(after))"
+        case .decoding(_, let reason): "the answer was unreadable (\(reason))"
+        default: "the server failed"
+        }
     }
 
     /// The `Prefer: wait` value: whole seconds, at least 1, at most three quarters of the request timeout.
