@@ -47,7 +47,11 @@ struct DifferentialTests {
 
         let script = PackageRoot.url.appendingPathComponent("Tests/conformance/jsonschema_oracle.py")
         let started = clock.now
-        let run = try await runProcess(python, [script.path, input.path, output.path])
+        // At a lower priority: the oracle takes seconds of CPU, and the tests running alongside measure time.
+        let nice = URL(fileURLWithPath: "/usr/bin/nice")
+        let run = FileManager.default.isExecutableFile(atPath: nice.path)
+            ? try await runProcess(nice, ["-n", "10", python.path, script.path, input.path, output.path])
+            : try await runProcess(python, [script.path, input.path, output.path])
         let oracle = clock.now - started
         try #require(run.status == 0, "the oracle failed: \(run.output)")
         let results = try String(contentsOf: output, encoding: .utf8).split(separator: "\n").map(String.init)
