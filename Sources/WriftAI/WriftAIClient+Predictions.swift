@@ -7,7 +7,8 @@ extension WriftAIClient: WriftAIPredictionWriting {
     /// A create is not resent blindly: a refusal (429) is resent after the reset, as any request; a send
     /// whose outcome is unknown (5xx, lost connection, timeout) may have started a prediction, so it is
     /// resent at most ``PredictionOptions/resendsAfterUnknownOutcome`` times (see there why), after which
-    /// ``WriftAIError/predictionOutcomeUnknown(_:reason:)`` is thrown.
+    /// ``WriftAIError/predictionOutcomeUnknown(_:reason:)`` is thrown. A 2xx whose body is unusable is
+    /// never resent: a prediction was started.
     ///
     /// The answer is checked before it is returned: its identifier must be a valid ``PredictionID`` and it
     /// must be pinned to `version`, else ``WriftAIError/decoding(_:reason:)``.
@@ -28,23 +29,30 @@ extension WriftAIClient: WriftAIPredictionWriting {
             let failure: WriftAIError
             do throws(WriftAIError) {
                 let response = try await send(endpoint, body: body, attempt: attempt)
+                // A 2xx started a prediction: an unusable answer is an error, never a reason to start another.
                 let prediction = try decode(Prediction.self, from: response, endpoint: endpoint)
                 try check(prediction, pinnedTo: version, endpoint: endpoint, status: response.status)
                 return prediction
+            } catch .decoding(let context, let reason) {
+                throw .decoding(context, reason: reason)
             } catch {
                 failure = error
             }
-            if Self.outcomeIsUnknown(failure) {
-                guard resends < max(0, options.resendsAfterUnknownOutcome) else {
-                    throw redact(
-                        .predictionOutcomeUnknown(
-                            failure.context ?? WriftAIError.Context(method: "POST", path: basePath + endpoint.path),
-                            reason: "\(Self.unknownOutcome(failure)) on the last of \(attempt) sends (\(resends) of them "
-                                + "resent after an unknown outcome); a prediction may have been started"))
-                }
-                resends += 1
+            // Giving up after a send whose outcome is unknown, whether for the resend limit or the retry
+            // policy, says that a prediction may have been started.
+            let unknown = Self.outcomeIsUnknown(failure)
+            let givingUp = WriftAIError.predictionOutcomeUnknown(
+                failure.context ?? WriftAIError.Context(method: "POST", path: basePath + endpoint.path),
+                reason: "\(Self.unknownOutcome(failure)) on the last of \(attempt) sends (\(resends) of them resent after an "
+                    + "unknown outcome); a prediction may have been started")
+            if unknown, resends >= max(0, options.resendsAfterUnknownOutcome) { throw redact(givingUp) }
+            let wait: Duration
+            do throws(WriftAIError) {
+                wait = try retryWait(after: failure, attempt: attempt, endpoint: endpoint)
+            } catch {
+                throw unknown ? redact(givingUp) : error
             }
-            let wait = try retryWait(after: failure, attempt: attempt, endpoint: endpoint)
+            if unknown { resends += 1 }
             try await pause(wait, context: failure.context)
             attempt += 1
         }
@@ -70,7 +78,6 @@ extension WriftAIClient: WriftAIPredictionWriting {
         switch failure {
         case .transport(_, let reason): "the connection failed (\(reason))"
         case .timeout(_, let after): "no answer came within \(WriftAIError.seconds(after))"
-        case .decoding(_, let reason): "the answer was unreadable (\(reason))"
         default: "the server failed"
         }
     }
@@ -82,19 +89,24 @@ extension WriftAIClient: WriftAIPredictionWriting {
         return min(max(1, asked), cap)
     }
 
-    /// Refuses an answer that the rest of a gate must not act on: an identifier that cannot be polled, or
-    /// a prediction on another version than the one asked for.
+    /// Refuses an answer that the rest of a gate must not act on.
     private func check(_ prediction: Prediction, pinnedTo version: VersionID, endpoint: Endpoint, status: Int) throws(WriftAIError) {
-        let context = WriftAIError.Context(method: "POST", path: basePath + endpoint.path, status: status)
+        guard let problem = Self.problem(with: prediction, pinnedTo: version) else { return }
+        throw redact(.decoding(WriftAIError.Context(method: "POST", path: basePath + endpoint.path, status: status), reason: problem))
+    }
+
+    /// What makes a create's answer unusable: an identifier that cannot be polled, or a prediction on
+    /// another version than the one asked for; `nil` when it is usable.
+    static func problem(with prediction: Prediction, pinnedTo version: VersionID) -> String? {
         do {
             _ = try PredictionID(prediction.id)
         } catch {
-            throw redact(.decoding(context, reason: "the prediction's id is unusable: \(error)"))
+            return "the prediction's id is unusable: \(error)"
         }
         let model = prediction.model
         guard model.owner == version.model.owner, model.name == version.model.name, model.versionNumber == version.number else {
-            let answered = "\(model.owner.prefix(100))/\(model.name.prefix(100)):\(model.versionNumber)"
-            throw redact(.decoding(context, reason: "the prediction runs on \(answered), not on \(version) as asked"))
+            return "the prediction runs on \(model.owner.prefix(100))/\(model.name.prefix(100)):\(model.versionNumber), not on \(version) as asked"
         }
+        return nil
     }
 }

@@ -62,14 +62,14 @@ struct PredictionOperationTests {
 
     @Test("waitForPrediction polls with backoff until the prediction ends")
     func waitsUntilTerminal() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 400)) { session in
+        try await Self.withPredictions(.init(durationMilliseconds: 1_000)) { session in
             let created = try await session.client.createPrediction(try Self.version, input: ["prompt": "Hi"], options: .init(wait: nil))
-            #expect(created.status == .pending)
+            #expect(!created.status.isTerminal)
             let polling = PredictionPolling(initialInterval: .milliseconds(20), multiplier: 2, maxInterval: .milliseconds(200))
             let done = try await session.client.waitForPrediction(try PredictionID(created.id), deadline: .now + .seconds(60), polling: polling)
             #expect(done.status == .succeeded)
             let polls = try await session.stats().count(method: "GET", route: "/v1/predictions/{id}")
-            // 400 ms at 20, 40, 80, 160, 200, 200, … ms between polls: a handful (one, when a loaded machine
+            // A second at 20, 40, 80, 160, 200, 200, … ms between polls: a handful (one, when a loaded machine
             // answers the first poll after the end).
             #expect(polls >= 1 && polls < 60, "\(polls) polls")
         }
@@ -215,6 +215,19 @@ struct PredictionOperationTests {
             let sends = try await session.stats().count(method: "POST", route: "/v1/predictions")
             #expect(sends == 2)
         }
+        // Allowed more resends than the retry policy allows retries: the policy stops it, with the same error.
+        try await Self.withPredictions(.init(durationMilliseconds: 0), faults: item.faults, configure: { $0.retry.maxRetries = 2 }) { session in
+            let error = await failure {
+                try await session.client.createPrediction(try Self.version, input: ["prompt": "Hi"], options: .init(resendsAfterUnknownOutcome: 9))
+            }
+            guard case .predictionOutcomeUnknown(_, let reason) = error else {
+                Issue.record("expected predictionOutcomeUnknown, got \(String(describing: error))")
+                return
+            }
+            #expect(reason == "the server failed on the last of 3 sends (2 of them resent after an unknown outcome); a prediction may have been started")
+            let sends = try await session.stats().count(method: "POST", route: "/v1/predictions")
+            #expect(sends == 3)
+        }
         // Allowed no resend, one send only.
         try await Self.withPredictions(.init(durationMilliseconds: 0), faults: item.faults) { session in
             _ = await failure {
@@ -237,6 +250,18 @@ struct PredictionOperationTests {
     func pollingIntervals() {
         let polling = PredictionPolling(initialInterval: .milliseconds(250), multiplier: 2, maxInterval: .seconds(1))
         #expect((1...5).map(polling.interval(after:)) == [.milliseconds(250), .milliseconds(500), .seconds(1), .seconds(1), .seconds(1)])
+    }
+
+    @Test("a create's answer for another version, or with an identifier that cannot be polled, is refused")
+    func answerChecks() throws {
+        let version = try Self.version
+        func answer(id: String = "p-1", owner: String = "alice", name: String = "demo", number: Int = 1) -> Prediction {
+            Prediction(id: id, status: .pending, model: .init(owner: owner, name: name, versionNumber: number), createdAt: "t")
+        }
+        #expect(WriftAIClient.problem(with: answer(), pinnedTo: version) == nil)
+        #expect(WriftAIClient.problem(with: answer(number: 2), pinnedTo: version) == "the prediction runs on alice/demo:2, not on alice/demo:1 as asked")
+        #expect(WriftAIClient.problem(with: answer(owner: "bob"), pinnedTo: version) == "the prediction runs on bob/demo:1, not on alice/demo:1 as asked")
+        #expect(WriftAIClient.problem(with: answer(id: "../x"), pinnedTo: version)?.hasPrefix("the prediction's id is unusable: invalid identifier '../x'") == true)
     }
 
     @Test("prediction identifiers are checked before they go into a path")
