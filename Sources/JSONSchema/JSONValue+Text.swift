@@ -1,9 +1,9 @@
 import WriftAIModels
 
 extension JSONValue {
-    /// The value as compact JSON with sorted keys, cut to `limit` characters (`…` marks the cut): a value
-    /// quoted in a message.
-    func quoted(limit: Int = 60) -> String {
+    /// The value as compact JSON with sorted keys, on one line, cut to `limit` characters (`…` marks the
+    /// cut): a value quoted in a message, as violations quote them.
+    public func quoted(limit: Int = 60) -> String {
         var text = ""
         appendJSON(to: &text, budget: limit + 1)
         guard text.count > limit else { return text }
