@@ -16,13 +16,15 @@ enum SmokeValidation {
         var diagnostics: [Diagnostic] = []
         for version in model.versions {
             let cases: [(name: String, smoke: SmokeCase)]
-            let onVersion: String
+            // A default case runs on several versions: its messages say which one.
+            let schemaOf: (String) -> String
             if let own = version.smoke {
                 cases = own.enumerated().map { ("smoke case \($0 + 1)", $1) }
-                onVersion = "the version's"
+                schemaOf = { "the version's \($0) schema" }
             } else {
                 cases = (model.smokeDefaults?.cases ?? []).enumerated().map { ("smoke_defaults case \($0 + 1)", $1) }
-                onVersion = "the version \(version.containerImageDigest.prefix(19))… (\(version.location))'s"
+                let which = "\(version.containerImageDigest.prefix(19))… (\(version.location))"
+                schemaOf = { "the \($0) schema of the version \(which)" }
             }
             guard !cases.isEmpty else { continue }
             let input = Result { () throws(SchemaError) in try JSONSchemaValidator(version.schemas.prediction.input) }
@@ -30,11 +32,11 @@ enum SmokeValidation {
             for (name, smoke) in cases {
                 diagnostics += check(
                     smoke.input, locations: smoke.inputLocations, against: input,
-                    what: "\(name): the input", schema: "\(onVersion) input schema")
+                    what: "\(name): the input", schema: schemaOf("input"))
                 if let expected = smoke.expectOutput, let locations = smoke.expectOutputLocations {
                     diagnostics += check(
                         expected, locations: locations, against: output,
-                        what: "\(name): expect_output", schema: "\(onVersion) output schema")
+                        what: "\(name): expect_output", schema: schemaOf("output"))
                 }
             }
         }

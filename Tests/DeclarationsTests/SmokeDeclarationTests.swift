@@ -174,8 +174,8 @@ import WriftAIModels
 
             """
         #expect(diagnostics(["f.yaml": yaml]) == [
-            #"f.yaml:5:23: smoke_defaults case 1: the input does not match the version sha256:bbbbbbbbbbbb… (f.yaml:15:5)'s input schema: /prompt: expected a number, found the string "hello""#,
-            #"f.yaml:6:22: smoke_defaults case 1: expect_output does not match the version sha256:bbbbbbbbbbbb… (f.yaml:15:5)'s output schema: (root): expected a string, found an object with 1 property"#,
+            #"f.yaml:5:23: smoke_defaults case 1: the input does not match the input schema of the version sha256:bbbbbbbbbbbb… (f.yaml:15:5): /prompt: expected a number, found the string "hello""#,
+            #"f.yaml:6:22: smoke_defaults case 1: expect_output does not match the output schema of the version sha256:bbbbbbbbbbbb… (f.yaml:15:5): (root): expected a string, found an object with 1 property"#,
             "f.yaml:7:3: unknown key 'cadence' in 'smoke_defaults' (allowed: max_seconds, cases)",
         ])
     }
