@@ -24,12 +24,14 @@ deps:
 		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 
-## venv: a Python virtualenv with the official `wriftai` client, for the emulator's conformance test.
-venv: $(VENV)/.installed
+## venv: a Python virtualenv with the official `wriftai` client, for the emulator's conformance test, and
+## `jsonschema`, the oracle of the JSON Schema validator's differential test.
+venv: $(VENV)/.installed-2
 
-$(VENV)/.installed:
+# The stamp is renamed whenever the packages change, so that existing virtualenvs get the new ones.
+$(VENV)/.installed-2:
 	$(PYTHON) -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet wriftai==0.34.0
+	$(VENV)/bin/pip install --quiet wriftai==0.34.0 jsonschema==4.26.0
 	touch $@
 
 ## build: a debug build of every product.

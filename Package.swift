@@ -15,6 +15,7 @@ let package = Package(
         .executable(name: "wriftai-emulator", targets: ["wriftai-emulator"]),
         .library(name: "GitSource", targets: ["GitSource"]),
         .library(name: "WriftAIModels", targets: ["WriftAIModels"]),
+        .library(name: "JSONSchema", targets: ["JSONSchema"]),
         .library(name: "Declarations", targets: ["Declarations"]),
         .library(name: "Planner", targets: ["Planner"]),
         .library(name: "WriftAIEmulator", targets: ["WriftAIEmulator"]),
@@ -54,9 +55,16 @@ let package = Package(
             name: "WriftAIModels",
             swiftSettings: swiftSettings
         ),
+        // JSON Schema (draft 2020-12) validation and value generation, on WriftAIModels' JSONValue.
+        .target(
+            name: "JSONSchema",
+            dependencies: ["WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Declarations",
             dependencies: [
+                "JSONSchema",
                 "WriftAIModels",
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -71,6 +79,7 @@ let package = Package(
         .target(
             name: "WriftAIEmulator",
             dependencies: [
+                "JSONSchema",
                 "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -181,6 +190,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .testTarget(
+            name: "JSONSchemaTests",
+            dependencies: ["JSONSchema", "WriftAIModels"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
             name: "WriftAIModelsTests",
             dependencies: ["WriftAIModels"],
             swiftSettings: swiftSettings
@@ -188,6 +202,7 @@ let package = Package(
         .testTarget(
             name: "WriftAIEmulatorTests",
             dependencies: [
+                "JSONSchema",
                 "WriftAIEmulator",
                 "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),

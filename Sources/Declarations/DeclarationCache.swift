@@ -160,6 +160,7 @@ public struct DeclarationCache: Sendable {
         self.files = keptFiles
         self.schemas = keptSchemas
         diagnostics += DeclarationLoader.duplicates(in: models)
+        diagnostics += SmokeValidation.diagnostics(for: models)
         return DeclarationLoad(
             result: diagnostics.isEmpty ? .success(models.sorted { $0.model < $1.model }) : .failure(DeclarationErrors(diagnostics)),
             parsedFiles: parsedFiles, reusedFiles: reusedFiles, parsedSchemasFiles: parsedSchemasFiles

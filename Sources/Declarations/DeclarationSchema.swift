@@ -18,7 +18,8 @@ public enum DeclarationSchema {
         "suspend": {"type": "boolean", "default": false, "description": "Skip this model entirely."},
         "on_immutable_change": {"enum": ["warn", "replace"], "default": "warn"},
         "on_out_of_order": {"enum": ["hold", "recreate", "allow"], "default": "hold", "description": "When a declared version that is not live would be created after the last declared one (and become the latest): hold it back, re-create the later versions after it, or allow it."},
-        "versions": {"type": "array", "description": "Oldest first; the last is meant to be the latest.", "items": {"$ref": "#/$defs/version"}}
+        "versions": {"type": "array", "description": "Oldest first; the last is meant to be the latest.", "items": {"$ref": "#/$defs/version"}},
+        "smoke_defaults": {"$ref": "#/$defs/smokeDefaults"}
       },
       "$defs": {
         "version": {
@@ -50,9 +51,29 @@ public enum DeclarationSchema {
                 "hardware_identifier": {"type": "string", "minLength": 1},
                 "variable_names": {"type": "array", "uniqueItems": true, "items": {"type": "string", "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"}}
               }
-            }
+            },
+            "smoke": {"type": "array", "maxItems": 25, "description": "Predictions that must succeed on this version once it is created; [] runs none (not even smoke_defaults.cases).", "items": {"$ref": "#/$defs/smokeCase"}}
           }
         },
+        "smokeCase": {
+          "type": "object",
+          "additionalProperties": false,
+          "required": ["input"],
+          "properties": {
+            "input": {"type": "object", "description": "The prediction's input; validate checks it against the version's input schema."},
+            "max_seconds": {"$ref": "#/$defs/smokeSeconds"},
+            "expect_output": {"description": "The exact output required (any JSON value); without it the output must satisfy the version's output schema."}
+          }
+        },
+        "smokeDefaults": {
+          "type": "object",
+          "additionalProperties": false,
+          "properties": {
+            "max_seconds": {"$ref": "#/$defs/smokeSeconds"},
+            "cases": {"type": "array", "maxItems": 25, "description": "Run on every version that declares no smoke of its own.", "items": {"$ref": "#/$defs/smokeCase"}}
+          }
+        },
+        "smokeSeconds": {"type": "number", "exclusiveMinimum": 0, "maximum": 3600, "default": 60, "description": "How long the prediction may take, from its creation to its end."},
         "schemas": {
           "type": "object",
           "additionalProperties": false,

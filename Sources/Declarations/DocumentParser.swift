@@ -4,8 +4,8 @@ import Yams
 /// Turns one YAML document into a model declaration, reporting every problem through the reader.
 /// `schemas_file` references are left for the loader, which can read other files of the repository.
 struct DocumentParser {
-    static let modelKeys = ["model", "prune", "allow_empty", "keep", "suspend", "on_immutable_change", "on_out_of_order", "versions"]
-    static let versionKeys = ["container_image_digest", "release_notes", "schemas", "schemas_file", "compatibilities", "configuration"]
+    static let modelKeys = ["model", "prune", "allow_empty", "keep", "suspend", "on_immutable_change", "on_out_of_order", "versions", "smoke_defaults"]
+    static let versionKeys = ["container_image_digest", "release_notes", "schemas", "schemas_file", "compatibilities", "configuration", "smoke"]
     static let schemasKeys = ["prediction"]
     static let predictionKeys = ["input", "output", "stream_output"]
     static let compatibilityKeys = ["openai_chat_completions", "openai_embeddings", "openai_images_generations", "openai_responses", "anthropic_messages"]
@@ -73,10 +73,12 @@ struct DocumentParser {
         } else {
             reader.report(root, "missing required key 'versions' (a list, oldest first; [] for none)")
         }
+        let smokeDefaults = fields["smoke_defaults"].map { self.smokeDefaults($0.value) }
         guard let model else { return nil }
         let declaration = ModelDeclaration(
             model: model, prune: prune, allowEmpty: allowEmpty, keep: keep, suspend: suspend,
-            onImmutableChange: policy, onOutOfOrder: outOfOrder, versions: [], location: reader.location(fields["model"]?.value ?? root)
+            onImmutableChange: policy, onOutOfOrder: outOfOrder, versions: [], smokeDefaults: smokeDefaults ?? nil,
+            location: reader.location(fields["model"]?.value ?? root)
         )
         return PendingModel(declaration: declaration, versions: versions)
     }
@@ -137,12 +139,15 @@ struct DocumentParser {
         let compatibilities = fields["compatibilities"].map { self.compatibilities($0.value) }
         let configuration = fields["configuration"].map { self.configuration($0.value) }
         if compatibilities.map({ $0 == nil }) == true || configuration.map({ $0 == nil }) == true { valid = false }
+        let smoke = fields["smoke"].map { smokeCases($0.value, "smoke") }
+        if smoke.map({ $0 == nil }) == true { valid = false }
 
         guard valid, let digest, let notes else { return nil }
         let placeholder = Schemas(prediction: PredictionSchemas(input: .object([:]), output: .object([:])))
         let declaration = VersionDeclaration(
             containerImageDigest: digest, releaseNotes: notes, schemas: schemas ?? placeholder,
-            compatibilities: compatibilities ?? nil, configuration: configuration ?? nil, location: reader.location(node)
+            compatibilities: compatibilities ?? nil, configuration: configuration ?? nil, smoke: smoke ?? nil,
+            location: reader.location(node)
         )
         return PendingVersion(declaration: declaration, schemasFile: schemasFile)
     }

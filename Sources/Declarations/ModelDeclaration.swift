@@ -39,6 +39,9 @@ public struct ModelDeclaration: Sendable, Equatable {
     public var onOutOfOrder: OutOfOrderPolicy
     /// Oldest first; the last one is meant to be the latest.
     public var versions: [VersionDeclaration]
+    /// `smoke_defaults`: the default `max_seconds` of every smoke case, and the cases of every version
+    /// that declares no `smoke` of its own; `nil` when not declared.
+    public var smokeDefaults: SmokeDefaults?
     /// Where the document's `model:` key is.
     public var location: SourceLocation
 
@@ -51,6 +54,7 @@ public struct ModelDeclaration: Sendable, Equatable {
         onImmutableChange: ImmutableChangePolicy = .warn,
         onOutOfOrder: OutOfOrderPolicy = .hold,
         versions: [VersionDeclaration],
+        smokeDefaults: SmokeDefaults? = nil,
         location: SourceLocation
     ) {
         self.model = model
@@ -61,6 +65,7 @@ public struct ModelDeclaration: Sendable, Equatable {
         self.onImmutableChange = onImmutableChange
         self.onOutOfOrder = onOutOfOrder
         self.versions = versions
+        self.smokeDefaults = smokeDefaults
         self.location = location
     }
 }
@@ -75,6 +80,9 @@ public struct VersionDeclaration: Sendable, Equatable {
     public var compatibilities: Compatibilities?
     /// nil when not declared: the live configuration is left as it is.
     public var configuration: VersionConfiguration?
+    /// `smoke`: the predictions that must succeed on this version once it is created; `nil` when not
+    /// declared (the model's `smoke_defaults` cases apply), `[]` to run none.
+    public var smoke: [SmokeCase]?
     /// Where the version's list item starts.
     public var location: SourceLocation
 
@@ -84,6 +92,7 @@ public struct VersionDeclaration: Sendable, Equatable {
         schemas: Schemas,
         compatibilities: Compatibilities? = nil,
         configuration: VersionConfiguration? = nil,
+        smoke: [SmokeCase]? = nil,
         location: SourceLocation
     ) {
         self.containerImageDigest = containerImageDigest
@@ -91,6 +100,7 @@ public struct VersionDeclaration: Sendable, Equatable {
         self.schemas = schemas
         self.compatibilities = compatibilities
         self.configuration = configuration
+        self.smoke = smoke
         self.location = location
     }
 

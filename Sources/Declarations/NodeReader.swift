@@ -1,3 +1,4 @@
+import Foundation
 import WriftAIModels
 import Yams
 
@@ -164,9 +165,32 @@ final class NodeReader {
         return value
     }
 
-    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
-    func json(_ node: Node, _ field: String, depth: Int = 0) -> JSONValue? {
+    /// A number above 0 and at most `maximum` (an integer or a decimal), or nil (reported).
+    func positiveNumber(_ node: Node, _ field: String, maximum: Double) -> Double? {
         guard visit(node) else { return nil }
+        let value: Double?
+        switch NodeReader.kind(node) {
+        case .int: value = node.int.map(Double.init)
+        case .float: value = node.float
+        default: value = nil
+        }
+        guard case .scalar = node, let value, value.isFinite, value > 0, value <= maximum else {
+            report(node, "'\(field)' must be a number above 0 and at most \(Int(maximum)), found \(Self.describe(node))")
+            return nil
+        }
+        return value
+    }
+
+    /// Where the parts of a converted JSON value are, by JSON pointer text (`/a/0`).
+    final class LocationRecorder {
+        var byPointer: [String: SourceLocation] = [:]
+    }
+
+    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
+    /// With a `recorder`, the location of every part is recorded under its pointer below `pointer`.
+    func json(_ node: Node, _ field: String, depth: Int = 0, recorder: LocationRecorder? = nil, pointer: String = "") -> JSONValue? {
+        guard visit(node) else { return nil }
+        recorder?.byPointer[pointer] = location(node)
         guard depth <= maxDepth else {
             report(node, "'\(field)' is nested more than \(maxDepth) levels deep")
             return nil
@@ -192,7 +216,8 @@ final class NodeReader {
         case let .sequence(sequence):
             var items: [JSONValue] = []
             for item in sequence {
-                guard let value = json(item, field, depth: depth + 1) else { return nil }
+                let below = recorder == nil ? "" : pointer + "/" + String(items.count)
+                guard let value = json(item, field, depth: depth + 1, recorder: recorder, pointer: below) else { return nil }
                 items.append(value)
             }
             return .array(items)
@@ -203,7 +228,8 @@ final class NodeReader {
                     report(pair.key, "'\(field)': JSON object keys must be strings, found \(Self.describe(pair.key))")
                     return nil
                 }
-                guard let value = json(pair.value, field, depth: depth + 1) else { return nil }
+                let below = recorder == nil ? "" : pointer + "/" + Self.escapedPointerComponent(key.string)
+                guard let value = json(pair.value, field, depth: depth + 1, recorder: recorder, pointer: below) else { return nil }
                 object[key.string] = value
             }
             return .object(object)
@@ -211,5 +237,11 @@ final class NodeReader {
             report(node, "'\(field)': unresolved alias")
             return nil
         }
+    }
+
+    /// A key as a JSON pointer component: `~` and `/` escaped as `~0` and `~1`.
+    static func escapedPointerComponent(_ key: String) -> String {
+        guard key.contains("~") || key.contains("/") else { return key }
+        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

@@ -17,6 +17,8 @@ struct Endpoint: Sendable {
     /// The concrete path relative to the base URL, e.g. `/models/acme/sentiment/versions`.
     var path: String
     var query: [(String, String)] = []
+    /// Request headers besides the ones every request carries (e.g. `Prefer`).
+    var headers: [(name: String, value: String)] = []
 
     /// The path with its percent-encoded query.
     var pathAndQuery: String {
@@ -63,5 +65,14 @@ struct Endpoint: Sendable {
             route: "/models/{owner}/{name}/versions/{number}/configuration",
             path: "/models/\(model.owner)/\(model.name)/versions/\(number)/configuration"
         )
+    }
+
+    static func predictions(headers: [(name: String, value: String)]) -> Endpoint {
+        Endpoint(method: .post, route: "/predictions", path: "/predictions", headers: headers)
+    }
+
+    // Prediction identifiers are validated by ``PredictionID`` (letters, digits, `.`, `_`, `-`).
+    static func prediction(_ id: PredictionID) -> Endpoint {
+        Endpoint(method: .get, route: "/predictions/{id}", path: "/predictions/\(id)")
     }
 }

@@ -44,3 +44,10 @@ extension WriftAIClient {
         ReadOnlyWriftAIClient(self)
     }
 }
+
+extension ReadOnlyWriftAIClient: WriftAIPredictionReading {
+    /// The prediction `id` names, as it is now.
+    public func prediction(_ id: PredictionID) async throws(WriftAIError) -> Prediction {
+        try await client.prediction(id)
+    }
+}

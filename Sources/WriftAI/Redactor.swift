@@ -48,6 +48,8 @@ struct Redactor: Sendable {
         case .pagination(let context, let reason): return .pagination(clean(context), reason: self(reason))
         case .createOutcomeUnknown(let context, let digest, let reason):
             return .createOutcomeUnknown(clean(context), digest: digest, reason: self(reason))
+        case .predictionOutcomeUnknown(let context, let reason):
+            return .predictionOutcomeUnknown(clean(context), reason: self(reason))
         case .cancelled(let context): return .cancelled(clean(context))
         case .configuration(let message): return .configuration(self(message))
         }

@@ -90,6 +90,9 @@ extension WriftAIClient {
         if let token = configuration.token {
             request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
         }
+        for header in endpoint.headers {
+            request.headers.add(name: header.name, value: header.value)
+        }
         if let body {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(body)

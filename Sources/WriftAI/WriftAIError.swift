@@ -63,6 +63,10 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
     /// A create whose outcome stayed unknown after every allowed attempt and check; the version may or
     /// may not exist.
     case createOutcomeUnknown(Context, digest: String, reason: String)
+    /// A prediction create whose outcome stayed unknown after the allowed resends (lost answers, 5xx,
+    /// timeouts): a prediction may have been created and may run, which costs a run of the model but
+    /// changes nothing else. Its identifier is not known.
+    case predictionOutcomeUnknown(Context, reason: String)
     /// The calling task was cancelled before the answer arrived.
     case cancelled(Context)
     /// The client's configuration is unusable (bad base URL, unreadable token file, …).
@@ -76,7 +80,7 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
             .unexpectedStatus(_, let context), .transport(let context, _), .timeout(let context, _),
             .untrustedCertificate(let context, _),
             .decoding(let context, _), .pagination(let context, _), .createOutcomeUnknown(let context, _, _),
-            .cancelled(let context):
+            .predictionOutcomeUnknown(let context, _), .cancelled(let context):
             context
         case .configuration:
             nil
@@ -118,6 +122,8 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
             "incomplete listing: \(context): \(reason)"
         case .createOutcomeUnknown(let context, let digest, let reason):
             "create of \(digest) has an unknown outcome: \(context): \(reason)"
+        case .predictionOutcomeUnknown(let context, let reason):
+            "prediction create has an unknown outcome: \(context): \(reason)"
         case .cancelled(let context):
             "cancelled: \(context)"
         case .configuration(let message):

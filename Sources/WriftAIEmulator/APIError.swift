@@ -32,6 +32,7 @@ struct APIError: Error, HTTPResponseError {
     )
     static let modelNotFound = APIError(status: .notFound, detail: .message("Model not found"))
     static let versionNotFound = APIError(status: .notFound, detail: .message("Model version not found"))
+    static let predictionNotFound = APIError(status: .notFound, detail: .message("Prediction not found"))
     static let forbidden = APIError(
         status: .forbidden,
         detail: .message("You do not have permission to modify this model")

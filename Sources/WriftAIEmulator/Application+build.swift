@@ -37,7 +37,8 @@ public func buildEmulatorApplication(
     router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(), limits: configuration.rateLimit))
     router.add(middleware: FaultInjectionMiddleware(injector: injector))
     router.add(middleware: ErrorMiddleware())
-    EmulatorRoutes(storage: storage, configuration: configuration).register(on: router)
+    let predictions = PredictionStore(settings: configuration.predictions)
+    EmulatorRoutes(storage: storage, configuration: configuration, predictions: predictions).register(on: router)
 
     var application = Application(
         router: router,

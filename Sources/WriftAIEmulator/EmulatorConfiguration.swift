@@ -145,6 +145,40 @@ public struct EmulatorConfiguration: Sendable {
         }
     }
 
+    /// How predictions run: how long they take, and which versions misbehave.
+    public struct Predictions: Sendable {
+        /// How long a prediction takes from its creation to its end, in milliseconds: `pending` for the
+        /// first quarter, `starting` for the second, `started` for the second half, then terminal. 0 ends
+        /// it at once.
+        public var durationMilliseconds: Int
+        /// Digests of versions whose predictions fail (status `failed`, with an error object).
+        public var failDigests: Set<String>
+        /// Digests of versions whose predictions succeed with an output that violates the version's output
+        /// schema.
+        public var badOutputDigests: Set<String>
+        /// The longest an answer is held for `Prefer: wait` (without a number, or with a larger one), in
+        /// seconds.
+        public var maxWaitSeconds: Double
+        /// How many predictions are kept; beyond that the oldest are forgotten (`GET` answers 404).
+        public var retention: Int
+
+        /// Creates prediction settings; by default predictions take 200 ms, none misbehaves, waits are held
+        /// for up to 60 s and the last 10,000 predictions are kept.
+        public init(
+            durationMilliseconds: Int = 200,
+            failDigests: Set<String> = [],
+            badOutputDigests: Set<String> = [],
+            maxWaitSeconds: Double = 60,
+            retention: Int = 10_000
+        ) {
+            self.durationMilliseconds = durationMilliseconds
+            self.failDigests = failDigests
+            self.badOutputDigests = badOutputDigests
+            self.maxWaitSeconds = maxWaitSeconds
+            self.retention = retention
+        }
+    }
+
     /// Where the emulator listens.
     public var server: Server
     /// Who may call the API.
@@ -157,6 +191,8 @@ public struct EmulatorConfiguration: Sendable {
     public var versionDefaults: VersionDefaults
     /// Models to create at start if the storage lacks them.
     public var initialModels: [InitialModel]
+    /// How predictions run.
+    public var predictions: Predictions
 
     /// Creates a configuration.
     public init(
@@ -165,7 +201,8 @@ public struct EmulatorConfiguration: Sendable {
         rateLimit: RateLimit = RateLimit(),
         faults: Faults = Faults(),
         versionDefaults: VersionDefaults = VersionDefaults(),
-        initialModels: [InitialModel] = []
+        initialModels: [InitialModel] = [],
+        predictions: Predictions = Predictions()
     ) {
         self.server = server
         self.authentication = authentication
@@ -173,5 +210,6 @@ public struct EmulatorConfiguration: Sendable {
         self.faults = faults
         self.versionDefaults = versionDefaults
         self.initialModels = initialModels
+        self.predictions = predictions
     }
 }

@@ -5,6 +5,7 @@ import WriftAIModels
 struct EmulatorRoutes<Storage: EmulatorStorage>: Sendable {
     let storage: Storage
     let configuration: EmulatorConfiguration
+    let predictions: PredictionStore
 
     /// Registers every `/v1` route on `router`.
     func register(on router: Router<EmulatorRequestContext>) {
@@ -16,5 +17,7 @@ struct EmulatorRoutes<Storage: EmulatorStorage>: Sendable {
         router.delete("/v1/models/{owner}/{name}/versions/{number}", use: deleteVersion)
         router.get("/v1/models/{owner}/{name}/versions/{number}/configuration", use: getConfiguration)
         router.patch("/v1/models/{owner}/{name}/versions/{number}/configuration", use: updateConfiguration)
+        router.post("/v1/predictions", use: createPrediction)
+        router.get("/v1/predictions/{id}", use: getPrediction)
     }
 }

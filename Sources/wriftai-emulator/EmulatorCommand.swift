@@ -68,6 +68,15 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Answer a list request that has a cursor with that same cursor as next_cursor, like a broken server.")
     var repeatCursor = false
 
+    @Option(help: ArgumentHelp("How long each prediction takes from its creation to its end (pending, starting, started, then succeeded or failed), in milliseconds.", valueName: "N"))
+    var predictionMs = 200
+
+    @Option(name: .customLong("prediction-fail"), help: ArgumentHelp("Predictions on the version with this image digest end as failed, with an error object (repeatable).", valueName: "DIGEST"))
+    var predictionFail: [String] = []
+
+    @Option(name: .customLong("prediction-bad-output"), help: ArgumentHelp("Predictions on the version with this image digest succeed with an output that violates its output schema (repeatable).", valueName: "DIGEST"))
+    var predictionBadOutput: [String] = []
+
     @Option(help: "Seed of the fault generators.")
     var seed: UInt64 = 0
 
@@ -94,6 +103,12 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         guard slowMs >= 0, throttleFor >= 0, throttleAfter >= 0 else {
             throw ValidationError("--slow-ms, --throttle-for and --throttle-after must not be negative")
+        }
+        guard predictionMs >= 0 else { throw ValidationError("--prediction-ms must not be negative") }
+        for (flag, digests) in [("--prediction-fail", predictionFail), ("--prediction-bad-output", predictionBadOutput)] {
+            for digest in digests where !NameRules.isValidDigest(digest.lowercased()) {
+                throw ValidationError("\(flag): '\(digest)' is not an image digest (sha256: and 64 hex digits)")
+            }
         }
     }
 
@@ -175,7 +190,12 @@ struct EmulatorCommand: AsyncParsableCommand {
                 throttleSeconds: throttleFor,
                 throttleAfter: throttleAfter
             ),
-            initialModels: initialModels
+            initialModels: initialModels,
+            predictions: .init(
+                durationMilliseconds: predictionMs,
+                failDigests: Set(predictionFail.map { $0.lowercased() }),
+                badOutputDigests: Set(predictionBadOutput.map { $0.lowercased() })
+            )
         )
     }
 }

@@ -23,7 +23,7 @@ import Testing
         ])
         #expect(diagnostics(["f.yaml": "model: \"acme/x\\r\\ny\\u2028\"\nversions: []\n\"bad\\tkey\": 1\n"]) == [
             "f.yaml:1:8: 'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"acme/x\\r\\ny\\u{2028}\"",
-            "f.yaml:3:1: unknown key 'bad\\tkey' in a model declaration (allowed: model, prune, allow_empty, keep, suspend, on_immutable_change, on_out_of_order, versions)",
+            "f.yaml:3:1: unknown key 'bad\\tkey' in a model declaration (allowed: model, prune, allow_empty, keep, suspend, on_immutable_change, on_out_of_order, versions, smoke_defaults)",
         ])
     }
 

@@ -28,7 +28,7 @@ import Testing
             "f.yaml:2:1: unknown key 'prnue' in a model declaration; did you mean 'prune'?",
             "f.yaml:4:5: missing required key 'release_notes' in a version",
             "f.yaml:5:5: unknown key 'relase_notes' in a version; did you mean 'release_notes'?",
-            "f.yaml:7:5: unknown key 'zzz' in a version (allowed: container_image_digest, release_notes, schemas, schemas_file, compatibilities, configuration)",
+            "f.yaml:7:5: unknown key 'zzz' in a version (allowed: container_image_digest, release_notes, schemas, schemas_file, compatibilities, configuration, smoke)",
         ]),
         Case(name: "bad model name, digest and policy", yaml: "model: acme\non_immutable_change: ignore\nversions:\n  - container_image_digest: sha256:abc\n    release_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n", expected: [
             "f.yaml:1:8: 'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"acme\"",

@@ -5,7 +5,7 @@ import WriftAIModels
 
 @Suite("Conformance with the official Python client")
 struct ConformanceTests {
-    @Test("the official wriftai client lists, gets, creates, configures and deletes")
+    @Test("the official wriftai client lists, gets, creates, configures and deletes, and creates, gets and waits for predictions")
     func officialClient() async throws {
         let root = BuildProducts.packageRoot
         let python = root.appendingPathComponent(".build-venv/bin/python")

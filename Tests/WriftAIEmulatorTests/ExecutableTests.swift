@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Testing
 import WriftAIEmulator
 import WriftAIModels
@@ -131,6 +132,39 @@ struct ExecutableTests {
         await stop(resetting, with: SIGTERM)
     }
 
+    @Test("prediction flags: --prediction-ms paces the lifecycle, --prediction-fail and --prediction-bad-output pick versions by digest")
+    func predictionOptions() async throws {
+        let (process, port) = try await start([
+            "--token", "alice=secret", "--model", "alice/demo", "--rate-limit", "0", "--prediction-ms", "150",
+            "--prediction-fail", Fixture.digest(1), "--prediction-bad-output", Fixture.digest(2).uppercased().replacingOccurrences(of: "SHA256", with: "sha256"),
+        ])
+        defer { process.killIfRunning() }
+        try await withClient(port: port) { client in
+            for seed in 1...3 {
+                let created = try await client.send(.post, "/v1/models/alice/demo/versions", token: "secret", json: Fixture.versionBody(seed))
+                try #require(created.status == 201)
+            }
+            func predict(_ number: Int, wait: Bool) async throws -> Prediction {
+                let answer = try await client.send(
+                    .post, "/v1/predictions", token: "secret", json: ["model": .string("alice/demo:\(number)"), "input": ["prompt": "hi"]],
+                    headers: wait ? [HTTPFields.Element.Name("Prefer")!: "wait"] : [:])
+                try #require(answer.status == 201, "\(answer.status): \(String(decoding: answer.body, as: UTF8.self))")
+                return try answer.decode(Prediction.self)
+            }
+            #expect(try await !predict(3, wait: false).status.isTerminal)
+            let failed = try await predict(1, wait: true)
+            #expect(failed.status == .failed)
+            #expect(failed.error?.message.contains("--prediction-fail") == true)
+            let bad = try await predict(2, wait: true)
+            #expect(bad.status == .succeeded)
+            #expect(bad.output?.stringValue == nil, "the output schema asks for a string: \(String(describing: bad.output))")
+            let good = try await predict(3, wait: true)
+            #expect(good.status == .succeeded)
+            #expect(good.output?.stringValue != nil)
+        }
+        await stop(process, with: SIGTERM)
+    }
+
     @Test(
         "invalid arguments are refused before serving",
         arguments: [
@@ -143,6 +177,9 @@ struct ExecutableTests {
             ["--throttle-for", "-5"],
             ["--port", "70000"],
             ["--token-file", "/nonexistent/tokens"],
+            ["--prediction-ms", "-1"],
+            ["--prediction-fail", "sha256:abc"],
+            ["--prediction-bad-output", "latest"],
         ]
     )
     func invalidArguments(_ arguments: [String]) async throws {

@@ -3,14 +3,15 @@
 Usage: official_client.py BASE_URL TOKEN OWNER/NAME
 
 The model must exist, belong to the token's user and hold at least 11 versions, the newest numbered
-highest. Exits 0 when every answer matches what the client and the API promise, non-zero with a
-message on the first mismatch.
+highest, whose output schema is {"type": "string"}. Exits 0 when every answer matches what the client
+and the API promise, non-zero with a message on the first mismatch.
 """
 
 import sys
 
 import httpx
 from wriftai import Client
+from wriftai.predictions import WaitOptions
 
 DIGEST = "sha256:" + "c0ffee" * 10 + "c0de"
 
@@ -35,6 +36,44 @@ def expect_status(status, call, what):
         )
         return
     raise Mismatch(f"{what}: expected HTTP {status}, got a success")
+
+
+PREDICTION_KEYS = (
+    "id", "status", "model", "input", "output", "error", "created_at", "updated_at",
+    "setup_time", "execution_time", "metrics", "stream",
+)
+
+
+def check_predictions(client, model, number):
+    """Creates predictions on `model:number` with and without waiting, reads and waits for them."""
+    predictions = client.predictions
+    owner, name = model.split("/")
+    pinned = {"owner": owner, "name": name, "version_number": number}
+
+    # create(wait=True) sends `Prefer: wait`: the answer is the finished prediction.
+    done = predictions.create(model=f"{model}:{number}", input={"prompt": "hello"}, validate_input=True, wait=True)
+    for key in PREDICTION_KEYS:
+        check(key in done, f"prediction lacks {key}: {done}")
+    check(done["status"] == "succeeded", f"create(wait=True): status {done['status']}")
+    check(done["model"] == pinned, f"create: model {done['model']} is not {pinned}")
+    check(done["input"] == {"prompt": "hello"}, f"create: input not echoed: {done['input']}")
+    check(isinstance(done["output"], str), f"create: output {done['output']!r} does not match the output schema")
+    check(done["error"] is None, f"create: error {done['error']}")
+
+    # get answers the same prediction.
+    check(predictions.get(done["id"]) == done, "get: differs from the finished create")
+
+    # Without waiting the prediction is still running; wait() polls it to its end.
+    running = predictions.create(model=f"{model}:{number}", input={"prompt": "again"})
+    check(running["status"] in ("pending", "starting", "started"), f"create: status {running['status']} without waiting")
+    check(running["output"] is None, "create: output before the end")
+    finished = predictions.wait(running["id"], WaitOptions(poll_interval=0.05))
+    check(finished["status"] == "succeeded", f"wait: status {finished['status']}")
+    check(finished["id"] == running["id"], "wait: another prediction")
+
+    # A version that does not exist, and a prediction that does not.
+    expect_status(404, lambda: predictions.create(model=f"{model}:9999", input={}), "create on a missing version")
+    expect_status(404, lambda: predictions.get("no-such-prediction"), "get of a missing prediction")
 
 
 def run(base_url, token, model):
@@ -69,6 +108,7 @@ def run(base_url, token, model):
 
     # Get one version's details.
     newest = numbers[0]
+    check_predictions(client, model, newest)
     details = versions.get(f"{model}:{newest}")
     check(details["number"] == newest, f"get: wrong number {details['number']}")
     for key in ("release_notes", "created_at", "schemas", "compatibilities", "size", "container_image_digest"):

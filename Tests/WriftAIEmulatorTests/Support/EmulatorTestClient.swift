@@ -43,9 +43,10 @@ struct EmulatorTestClient: Sendable {
         _ path: String,
         token: String? = nil,
         json: JSONValue? = nil,
-        rawBody: String? = nil
+        rawBody: String? = nil,
+        headers extra: HTTPFields = [:]
     ) async throws -> Answer {
-        var headers: HTTPFields = [:]
+        var headers = extra
         if let token { headers[.authorization] = "Bearer \(token)" }
         var body: ByteBuffer?
         if let json {
