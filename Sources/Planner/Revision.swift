@@ -6,11 +6,15 @@ public struct Revision: Codable, Sendable, Equatable {
     public var ref: String
     /// The full commit ID.
     public var commit: String
+    /// `true` when the declarations were read from the working tree of a local repository (uncommitted
+    /// changes on top of `commit`); absent otherwise.
+    public var worktree: Bool?
 
     /// Creates a revision.
-    public init(repository: String, ref: String, commit: String) {
+    public init(repository: String, ref: String, commit: String, worktree: Bool? = nil) {
         self.repository = repository
         self.ref = ref
         self.commit = commit
+        self.worktree = worktree
     }
 }
