@@ -38,6 +38,9 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     public var latestBeforeApply: VersionReference?
     /// The model's `on_out_of_order`, which the check before applying enforces; `nil` in older plans.
     public var onOutOfOrder: OutOfOrderPolicy?
+    /// Live versions not declared that stay (by `keep`, `prune: false`, or because pruning would empty the
+    /// model), by number; `nil` when there are none.
+    public var kept: [KeptVersion]?
 
     /// Creates the per-model facts.
     public init(
@@ -48,7 +51,8 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         suspended: Bool,
         liveHighestNumber: Int? = nil,
         latestBeforeApply: VersionReference? = nil,
-        onOutOfOrder: OutOfOrderPolicy? = nil
+        onOutOfOrder: OutOfOrderPolicy? = nil,
+        kept: [KeptVersion]? = nil
     ) {
         self.model = model
         self.latestAfterApply = latestAfterApply
@@ -58,6 +62,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         self.liveHighestNumber = liveHighestNumber
         self.latestBeforeApply = latestBeforeApply
         self.onOutOfOrder = onOutOfOrder
+        self.kept = kept
     }
 
     /// Whether applying the plan would take the latest version away from the last declared version, which
@@ -78,5 +83,6 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         case liveHighestNumber = "live_highest_number"
         case latestBeforeApply = "latest_before_apply"
         case onOutOfOrder = "on_out_of_order"
+        case kept
     }
 }
