@@ -90,7 +90,7 @@ step "Checking the end state"
 sleep 1
 for model in sentiment assistant embeddings; do
   count=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/$model/versions" | { grep -o '"number":' || true; } | wc -l)
-  echo "acme/$model: $count live version(s)"
+  echo "acme/$model: $count live version$([ "$count" -eq 1 ] || echo s)"
   case "$model" in sentiment) want=2 ;; assistant) want=1 ;; embeddings) want=0 ;; esac
   [ "$count" -eq "$want" ] || { echo "demo: expected $want live versions of acme/$model, found $count" >&2; exit 1; }
 done
