@@ -93,7 +93,8 @@ import Glibc
 
     /// The common flags: the repository, the emulator, a cache, and no client-side pacing to speak of.
     static func flags(_ emulator: RunningEmulator, _ repository: TestRepository?, _ cache: TemporaryDirectory) -> [String] {
-        (repository.map { ["--repo", $0.path] } ?? []) + ["--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "1000"]
+        // The emulator's listings are current at once: a short settle window keeps lost-answer faults quick.
+        (repository.map { ["--repo", $0.path] } ?? []) + ["--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "1000", "--create-settle", "0.3"]
     }
 
     static func apply(
