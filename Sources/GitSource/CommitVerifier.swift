@@ -86,7 +86,7 @@ final class CommitVerifier {
         } catch {
             throw refuse(.verificationFailed(error.description), nil)
         }
-        guard let statuses, !statuses.isEmpty else { throw refuse(.malformed("gpg found no OpenPGP signature in the signature block"), nil) }
+        guard let statuses, !statuses.isEmpty else { throw refuse(.malformed("malformed OpenPGP signature: gpg could not read a signature from it"), nil) }
         var accepted: SignatureVerification?
         for status in statuses {
             let fingerprint = status.fingerprint.isEmpty ? nil : status.fingerprint
@@ -124,7 +124,7 @@ final class CommitVerifier {
             if trusted.expired { throw refuse(.openPGPKeyExpired, shown) }
             accepted = accepted ?? SignatureVerification(commit: commit.id, method: .openpgp, keyType: trusted.algorithm, fingerprint: trusted.fingerprint, signer: trusted.userID)
         }
-        guard let accepted else { throw refuse(.malformed("gpg found no OpenPGP signature in the signature block"), nil) }
+        guard let accepted else { throw refuse(.malformed("malformed OpenPGP signature: gpg could not read a signature from it"), nil) }
         return accepted
     }
 

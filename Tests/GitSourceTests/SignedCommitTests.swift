@@ -287,6 +287,67 @@ import Testing
         #expect(refused.description == "commit \(head.hex) refused: signed with an SSH ssh-rsa key; WriftSync verifies ed25519 and ECDSA keys")
     }
 
+    /// Signature headers a hostile pusher can write: (what, header, refusal code, message fragment).
+    static let hostileHeaders: [(String, String, String, String)] = [
+        ("an OpenPGP block of garbage", "-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "malformed OpenPGP signature: gpg could not read a signature from it"),
+        ("an SSH block of garbage", "-----BEGIN SSH SIGNATURE-----\nbm90IGEgc2lnbmF0dXJl\n-----END SSH SIGNATURE-----", "malformed-signature", "malformed SSH signature: does not start with SSHSIG"),
+        ("an SSH block claiming 4 GiB", "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAf////8=\n-----END SSH SIGNATURE-----", "malformed-signature", "public key: claims 4294967295 bytes"),
+        ("an SSH block of 64 KiB", "-----BEGIN SSH SIGNATURE-----\n" + String(repeating: "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", count: 900) + "-----END SSH SIGNATURE-----", "malformed-signature", "over the 16384-byte limit"),
+        ("an X.509 block", "-----BEGIN SIGNED MESSAGE-----\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\n-----END SIGNED MESSAGE-----", "unsupported", "X.509"),
+        ("plain text", "trust me", "malformed-signature", "no format WriftSync knows"),
+    ]
+
+    @Test(arguments: hostileHeaders)
+    func refusesHostileSignatureHeadersForGood(_ row: (String, String, String, String)) throws {
+        let (what, header, code, fragment) = row
+        let setup = try Setup()
+        let gpg = try GPGSigningKey()
+        let ssh = try SSHSigningKey()
+        let head = try setup.repository.commit(withSignatureHeader: header)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: try setup.openPGPKeys([gpg]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head, "\(what)")
+        #expect(refused.code == code, "\(what): \(refused)")
+        #expect(refused.description.contains(fragment), "\(what): \(refused)")
+        #expect(refused.isStalled, "\(what): a hostile commit is refused for good, not retried")
+        #expect(!refused.description.contains("\n"))
+    }
+
+    @Test(arguments: [10, 30, 60])
+    func refusesACorruptedOpenPGPSignatureForGood(at offset: Int) throws {
+        let setup = try Setup()
+        let key = try GPGSigningKey()
+        try setup.repository.signedCommit("signed", gpg: key)
+        let object = try setup.repository.git("cat-file", "commit", "HEAD")
+        let lines = object.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("gpgsig ") })
+        let end = try #require(lines.firstIndex { $0.hasSuffix("-----END PGP SIGNATURE-----") })
+        var signature = lines[start...end].map { String($0.dropFirst($0.hasPrefix("gpgsig ") ? 7 : 1)) }
+        // One Base64 character of the packets changed: the armour's checksum no longer matches.
+        var body = Array(signature[2])
+        body[offset % body.count] = body[offset % body.count] == "A" ? "B" : "A"
+        signature[2] = String(body)
+        try setup.repository.git("reset", "-q", "--hard", "HEAD~1")
+        let head = try setup.repository.commit(withSignatureHeader: signature.joined(separator: "\n"))
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([key]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.description == "commit \(head.hex) refused: malformed OpenPGP signature: gpg could not read a signature from it")
+        #expect(refused.isStalled, "\(refused)")
+    }
+
+    @Test func refusesACommitObjectOverTheSizeLimitWithoutReadingIt() throws {
+        let setup = try Setup()
+        let ssh = try SSHSigningKey()
+        let message = String(repeating: "x", count: SignedCommit.maxObjectSize) + "\n"
+        let head = try setup.repository.commit(withSignatureHeader: "trust me", message: message)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.code == "malformed-signature")
+        #expect(refused.description.contains("over the \(SignedCommit.maxObjectSize)-byte limit for a commit"))
+    }
+
     // MARK: all-since-last
 
     /// main: S0 (signed, last verified) ── M (signed merge)

@@ -118,6 +118,21 @@ extension TestRepository {
     }
 }
 
+extension TestRepository {
+    /// A commit on top of `main` written by hand, with `signature` (its lines joined by newlines) as its
+    /// `gpgsig` header and `message`: what a hostile pusher can put in a commit object.
+    @discardableResult
+    func commit(withSignatureHeader signature: String, message: String = "hand-made\n") throws -> CommitID {
+        let tree = try git("rev-parse", "HEAD^{tree}")
+        let parent = try head().hex
+        let header = signature.split(separator: "\n", omittingEmptySubsequences: false).joined(separator: "\n ")
+        let object = "tree \(tree)\nparent \(parent)\nauthor A <deploy@acme.example> 1700000000 +0000\ncommitter A <deploy@acme.example> 1700000000 +0000\ngpgsig \(header)\n\n\(message)"
+        let id = try Shell.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], in: path, environment: environment, input: Data(object.utf8))
+        try git("update-ref", "refs/heads/main", id)
+        return CommitID(hex: id)!
+    }
+}
+
 /// Writes `lines` to a file in `directory` and returns its path.
 func writeFile(_ lines: [String], in directory: TemporaryDirectory, name: String) throws -> String {
     let path = directory.path + "/" + name
