@@ -51,13 +51,13 @@ final class GPGMEKeyring {
         // Public keys need no gpg-agent, and one started here would outlive the home; no key is ever
         // fetched from a key server either.
         guard FileManager.default.createFile(atPath: home + "/gpg.conf", contents: Data("no-autostart\nno-auto-key-retrieve\n".utf8), attributes: [.posixPermissions: 0o600]) else {
-            try? FileManager.default.removeItem(atPath: home)
+            Self.remove(home)
             throw .openPGPUnavailable(reason: "cannot write the private GnuPG home \(home)")
         }
         var context: gpgme_ctx_t?
         let created = gpgme_new(&context)
         guard created == 0, let context else {
-            try? FileManager.default.removeItem(atPath: home)
+            Self.remove(home)
             throw .openPGPUnavailable(reason: "gpgme_new: \(Self.message(created))")
         }
         self.context = context
@@ -72,7 +72,17 @@ final class GPGMEKeyring {
 
     deinit {
         gpgme_release(context)
-        try? FileManager.default.removeItem(atPath: home)
+        Self.remove(home)
+    }
+
+    /// Removes the home, retrying briefly: a gpg that GPGME has finished with may still be deleting its
+    /// lock files as it exits, and a removal racing it fails half-way.
+    static func remove(_ home: String) {
+        for _ in 0..<100 {
+            try? FileManager.default.removeItem(atPath: home)
+            guard FileManager.default.fileExists(atPath: home) else { return }
+            usleep(10_000)
+        }
     }
 
     /// Imports ASCII-armoured public keys and returns every key the keyring then holds.

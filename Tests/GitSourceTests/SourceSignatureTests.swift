@@ -14,8 +14,8 @@ import Testing
         cache = try TemporaryDirectory("cli")
     }
 
-    func source(_ url: String, _ extra: [String]) throws -> SourceCommandTests.Run {
-        try SourceCommandTests.run(["source", "--repo", url, "--cache-dir", cache.path] + extra)
+    func source(_ url: String, _ extra: [String], environment: [String: String] = [:]) throws -> SourceCommandTests.Run {
+        try SourceCommandTests.run(["source", "--repo", url, "--cache-dir", cache.path] + extra, environment: environment)
     }
 
     @Test func printsAGoodSSHSignatureInTextAndJSON() throws {
@@ -39,8 +39,17 @@ import Testing
         try repository.signedCommit("signed", gpg: key)
         let server = try HTTPGitServer(serving: repository)
         let trusted = try writeFile([try key.exportPublicKey()], in: keys, name: "keys.asc")
-        let result = try source(server.url, ["--trusted-gpg-keys", trusted, "--json"])
+        // The private keyrings go under TMPDIR: a directory of this test's, empty again afterwards.
+        let temporary = try TemporaryDirectory("tmpdir")
+        let result = try source(server.url, ["--trusted-gpg-keys", trusted, "--json"], environment: ["TMPDIR": temporary.path])
         #expect(result.status == 0, "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [], "every private GnuPG home is removed")
+        let stranger = try GPGSigningKey(userID: "Mallory <mallory@evil.example>")
+        let strange = try repository.signedCommit("by a stranger", gpg: stranger)
+        let refused = try source(server.url, ["--trusted-gpg-keys", trusted], environment: ["TMPDIR": temporary.path])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("error: commit \(strange.hex) refused: signed by an untrusted OpenPGP key (key "))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: temporary.path) == [], "removed after a refusal too")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(object["signature"] as? [String: String] == [
             "status": "good", "method": "openpgp", "key_type": "ed25519", "fingerprint": key.fingerprint, "signer": "Deploy Bot <deploy@acme.example>",

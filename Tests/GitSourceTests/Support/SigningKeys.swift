@@ -48,7 +48,7 @@ final class GPGSigningKey: @unchecked Sendable {
 
     /// `expire` as gpg takes it (`0` never, `1d`, …); `fakedTime` (`20200101T000000`) makes the key as if then.
     init(userID: String = "Deploy Bot <deploy@acme.example>", algorithm: String = "ed25519", expire: String = "0", fakedTime: String? = nil) throws {
-        home = try TemporaryDirectory("gnupg")
+        home = try TemporaryDirectory("gpgtest")
         self.userID = userID
         try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: home.path)
         let faked = fakedTime.map { ["--faked-system-time", $0] } ?? []
@@ -60,6 +60,8 @@ final class GPGSigningKey: @unchecked Sendable {
 
     deinit {
         _ = try? Shell.run(["gpgconf", "--homedir", home.path, "--kill", "all"])
+        // The agent deletes its sockets as it exits, which can make a removal racing it fail half-way.
+        GPGMEKeyring.remove(home.path)
     }
 
     /// The public key, ASCII-armoured.
