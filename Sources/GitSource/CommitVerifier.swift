@@ -51,9 +51,9 @@ final class CommitVerifier {
         }
         guard signature.namespace == "git" else { throw refuse(.wrongNamespace(signature.namespace), fingerprint) }
         let evaluation = signers.evaluate(key: key, namespace: signature.namespace, email: commit.committerEmail, time: commit.committerTime)
-        if case .unknownKey = evaluation {
-            throw refuse(.unknownKey(method: .ssh, keyType: key.algorithm.displayName, hint: "to trust it, add its public key to \(signers.path)"), fingerprint)
-        }
+        let untrusted = refuse(.unknownKey(method: .ssh, keyType: key.algorithm.displayName, hint: "to trust it, add its public key to \(signers.path)"), fingerprint)
+        // An unknown key is refused before its signature is even checked: nothing it says matters.
+        if case .unknownKey = evaluation { throw untrusted }
         let valid: Bool
         do {
             valid = try signature.verify(message: Array(commit.signedData))
@@ -65,7 +65,7 @@ final class CommitVerifier {
         case .trusted:
             return SignatureVerification(commit: commit.id, method: .ssh, keyType: key.algorithm.displayName, fingerprint: fingerprint, signer: commit.committerEmail)
         case .unknownKey:
-            throw refuse(.unknownKey(method: .ssh, keyType: key.algorithm.displayName, hint: "to trust it, add its public key to \(signers.path)"), fingerprint)
+            throw untrusted
         case let .principalMismatch(entry):
             throw refuse(.principalMismatch(email: commit.committerEmail, principals: entry.principals, line: entry.line), fingerprint)
         case let .namespaceNotAllowed(entry):
