@@ -5,9 +5,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := .build-venv
 PYTHON ?= python3
-# libgit2 for GitSource; git (daemon, http-backend), openssh-server and openssl for the test servers;
-# GNU time measures the peak memory of wriftsync on hostile repositories.
-APT_PACKAGES := libgit2-dev pkg-config git openssh-server openssh-client openssl curl time
+# libgit2 and GPGME (OpenPGP commit signatures) for GitSource; git (daemon, http-backend), openssh-server and
+# openssl for the test servers; gnupg makes and signs with the tests' OpenPGP keys (ssh-keygen, in
+# openssh-client, the SSH ones); GNU time measures the peak memory of wriftsync on hostile repositories.
+APT_PACKAGES := libgit2-dev libgpgme-dev pkg-config git openssh-server openssh-client openssl curl time gnupg
 
 .PHONY: all build release test fuzz deps venv demo bench clean
 

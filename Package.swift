@@ -43,9 +43,16 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // GPGME, for OpenPGP commit signatures; like CLibGit2, only GitSource imports it.
+        .systemLibrary(
+            name: "CGPGME",
+            pkgConfig: "gpgme",
+            providers: [.apt(["libgpgme-dev"])]
+        ),
         .target(
             name: "GitSource",
             dependencies: [
+                "CGPGME",
                 "CLibGit2",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],

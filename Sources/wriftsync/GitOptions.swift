@@ -65,6 +65,15 @@ struct GitOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow sending git credentials over plain http:// to a host that is not loopback (they would travel unencrypted).")
     var gitInsecureHttp = false
 
+    @Option(name: .long, help: ArgumentHelp("SSH keys trusted to sign commits, in ssh-keygen's allowed_signers format (git's gpg.ssh.allowedSignersFile). With this or --trusted-gpg-keys, only commits with a valid signature by a trusted key are acted on.", valueName: "file"))
+    var trustedSigners: String?
+
+    @Option(name: .long, help: ArgumentHelp("OpenPGP public keys trusted to sign commits, ASCII-armoured (gpg --armor --export FINGERPRINT).", valueName: "file"))
+    var trustedGpgKeys: String?
+
+    @Option(name: .long, help: ArgumentHelp("Which commits must be signed: head (the commit the ref resolves to), or all-since-last (also every commit since the last applied one, merged ones included; only `run` keeps a last applied commit, elsewhere this is head).", valueName: "mode"))
+    var verifyMode: VerifyMode = .head
+
     func validate() throws {
         if gitPasswordEnv != nil && gitPasswordFile != nil {
             throw ValidationError("Give --git-password-env or --git-password-file, not both.")
@@ -85,6 +94,20 @@ struct GitOptions: ParsableArguments {
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
         guard maxFiles > 0 else { throw ValidationError("--max-files must be positive.") }
         guard maxTotalSize > 0 else { throw ValidationError("--max-total-size must be positive.") }
+        // A missing or empty file of trusted keys fails here, at start; its content is parsed by
+        // `signaturePolicy()`, which reports each problem as file:line.
+        do {
+            if let trustedSigners { try SignaturePolicy.checkFile(trustedSigners, flag: "--trusted-signers") }
+            if let trustedGpgKeys { try SignaturePolicy.checkFile(trustedGpgKeys, flag: "--trusted-gpg-keys") }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The signature policy of `--trusted-signers`, `--trusted-gpg-keys` and `--verify-mode`, read and
+    /// checked now; nil when neither file is given (commits are not verified).
+    func signaturePolicy() throws(SignaturePolicyError) -> SignaturePolicy? {
+        try SignaturePolicy.load(trustedSigners: trustedSigners, trustedGPGKeys: trustedGpgKeys, mode: verifyMode)
     }
 
     /// Fails validation when `--repo` is missing, with the message ArgumentParser gives a required option.
@@ -124,6 +147,8 @@ struct GitOptions: ParsableArguments {
         return nil
     }
 }
+
+extension VerifyMode: ExpressibleByArgument {}
 
 extension GitOptions {
     /// The cache of version details, beside the repository mirrors.
