@@ -15,13 +15,17 @@ public struct PipelineConfiguration: Sendable {
         public var ref: String?
         /// The directory of declarations inside the repository.
         public var directory: String
+        /// The keys whose signatures are trusted; `nil` verifies nothing. With a policy, no commit without a
+        /// valid signature by a trusted key is read further.
+        public var signatures: SignaturePolicy?
 
         /// Creates repository settings.
-        public init(spec: RepositorySpec, source: GitSource, ref: String? = nil, directory: String = "models") {
+        public init(spec: RepositorySpec, source: GitSource, ref: String? = nil, directory: String = "models", signatures: SignaturePolicy? = nil) {
             self.spec = spec
             self.source = source
             self.ref = ref
             self.directory = directory
+            self.signatures = signatures
         }
     }
 

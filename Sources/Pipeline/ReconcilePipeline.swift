@@ -56,9 +56,37 @@ public final class ReconcilePipeline: Sendable {
             let synced = try await repository.source.sync(repository.spec)
             let ref = repository.ref
             let resolved = try await onOwnThread { try synced.repository.resolve(ref) }
-            return Snapshot(spec: repository.spec, repository: synced.repository, resolved: resolved, directory: repository.directory, fetch: synced.stats)
+            return Snapshot(spec: repository.spec, repository: synced.repository, resolved: resolved, directory: repository.directory, fetch: synced.stats, signature: nil)
         } catch {
             throw ReconcileFailure(.fetch, .git(Self.gitError(error)))
+        }
+    }
+
+    /// **verify**: with a signature policy, the commit must carry a valid signature by a trusted key — and,
+    /// in `all-since-last` mode with `since`, so must every commit after `since` up to it — before any of
+    /// its files is read or any API request made. Returns the snapshot with its verified signature (as is
+    /// without a policy).
+    public func verify(_ snapshot: Snapshot, since: CommitID? = nil) async throws(ReconcileFailure) -> Snapshot {
+        guard let policy = configuration.repository?.signatures else { return snapshot }
+        let result: Result<SignatureVerification, SignatureRefusal>
+        do {
+            result = try await onOwnThread {
+                do throws(SignatureRefusal) {
+                    return .success(try snapshot.repository.verify(commit: snapshot.commit, policy: policy, since: since))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        } catch {
+            throw ReconcileFailure(.verify, .signature(SignatureRefusal(commit: snapshot.commit, reason: .verificationFailed("\(error)"))))
+        }
+        switch result {
+        case let .success(verification):
+            var verified = snapshot
+            verified.signature = verification
+            return verified
+        case let .failure(refusal):
+            throw ReconcileFailure(.verify, .signature(refusal))
         }
     }
 
@@ -132,7 +160,10 @@ public final class ReconcilePipeline: Sendable {
 
     /// **plan**: the changes that make the live state of `models` match their declarations. Pure.
     public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot) -> Plan {
-        let revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
+        var revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
+        revision.signature = snapshot.signature.map {
+            Revision.Signature(method: $0.method.rawValue, keyType: $0.keyType, fingerprint: $0.fingerprint, signer: $0.signer)
+        }
         return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit)
     }
 
@@ -164,6 +195,7 @@ public final class ReconcilePipeline: Sendable {
 
     /// **check**, for a saved plan applied with the repository named too: the ref must still point at the
     /// plan's commit, of the same repository. Fetches and resolves; reads no file.
+    /// With a signature policy, the plan's commit is verified again.
     public func checkRevision(of plan: Plan) async throws(ReconcileFailure) {
         let snapshot = try await fetch()
         if snapshot.spec.description != plan.revision.repository {
@@ -172,6 +204,7 @@ public final class ReconcilePipeline: Sendable {
         if snapshot.commit.hex != plan.revision.commit {
             throw ReconcileFailure(.check, .refused(.refMoved(ref: snapshot.resolved.name, planned: plan.revision.commit, current: snapshot.commit.hex)))
         }
+        _ = try await verify(snapshot)
     }
 
     /// **apply**: every change of `plan`, through a client that can write. The checks are the caller's to run
@@ -191,12 +224,12 @@ public final class ReconcilePipeline: Sendable {
 
     // MARK: - Composites
 
-    /// fetch → load → observe → plan: what `plan` prints and `apply` applies. `only` limits the models
+    /// fetch → verify → load → observe → plan: what `plan` prints and `apply` applies. `only` limits the models
     /// observed and planned (all by default).
     public func makePlan(
         reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
     ) async throws(ReconcileFailure) -> PlannedRevision {
-        let declarations = try await load(try await fetch())
+        let declarations = try await load(try await verify(try await fetch()))
         return try await makePlan(declarations, reader: reader, only: only)
     }
 

@@ -15,6 +15,8 @@ public struct Snapshot: Sendable {
     public let directory: String
     /// What the fetch did.
     public let fetch: FetchStats
+    /// The commit's verified signature, once the verify stage accepted it; `nil` when nothing is verified.
+    public internal(set) var signature: SignatureVerification?
 
     /// The commit.
     public var commit: CommitID { resolved.commit }

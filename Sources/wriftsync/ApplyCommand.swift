@@ -44,6 +44,9 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ValidationError("Give --repo to plan and apply, or --plan FILE to apply a saved plan.")
         }
         guard maxDeletes >= 0 else { throw ValidationError("--max-deletes must not be negative.") }
+        if plan != nil, git.repo == nil, git.trustedSigners != nil || git.trustedGpgKeys != nil {
+            throw ValidationError("Verifying the plan's commit needs the repository: give --repo with --plan and --trusted-signers or --trusted-gpg-keys.")
+        }
     }
 
     func run() async throws {

@@ -163,7 +163,7 @@ extension GitOptions {
     func pipeline(api: APIOptions? = nil, maxDeletes: Int = PipelineConfiguration.Rails().maxDeletes) throws -> ReconcilePipeline {
         let (spec, source) = try makeSource()
         return ReconcilePipeline(configuration: PipelineConfiguration(
-            repository: .init(spec: spec, source: source, ref: ref, directory: path),
+            repository: .init(spec: spec, source: source, ref: ref, directory: path, signatures: try signaturePolicy()),
             limits: .init(maxFileSize: maxFileSize, maxFiles: maxFiles, maxTotalSize: maxTotalSize),
             rails: .init(maxDeletes: maxDeletes),
             detailsCache: api.map { versionDetailsCache(api: $0) },
