@@ -100,6 +100,8 @@ let package = Package(
             dependencies: [
                 "WriftAIModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The shared pacing file is named by a hash of the token, never the token.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],

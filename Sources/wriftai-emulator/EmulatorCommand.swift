@@ -29,7 +29,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("model"), help: ArgumentHelp("A private model to create at start (repeatable).", valueName: "OWNER/NAME"))
     var models: [String] = []
 
-    @Option(help: ArgumentHelp("Load state from FILE at start and save it there after every change.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Load state from FILE at start and journal every change to it, flushed to disk before the answer (compacted now and then; a file of the older one-document format is read and converted at the first change).", valueName: "FILE"))
     var state: String?
 
     @Option(help: "Requests per second per token; 0 turns the limit off.")
