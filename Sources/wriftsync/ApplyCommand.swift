@@ -60,7 +60,8 @@ struct ApplyCommand: AsyncParsableCommand {
         let client: WriftAIClient
         let pipeline: ReconcilePipeline?
         do {
-            client = try api.makeClient()
+            // Processes on one token and cache pace together: back-to-back commands stay under the limit.
+            client = try api.makeClient(sharedPacingDirectory: git.cacheDirectory)
             pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes)
         } catch {
             printError("\(error)")

@@ -151,9 +151,12 @@ struct GitOptions: ParsableArguments {
 extension VerifyMode: ExpressibleByArgument {}
 
 extension GitOptions {
+    /// The cache directory: mirrors, version details, the shared pacing state and the run lock live here.
+    var cacheDirectory: String { cacheDir ?? GitSourceConfiguration.defaultCacheDirectory() }
+
     /// The cache of version details, beside the repository mirrors.
     func versionDetailsCache(api: APIOptions) -> VersionDetailsCache {
-        VersionDetailsCache(cacheDirectory: cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(), baseURL: api.baseURL)
+        VersionDetailsCache(cacheDirectory: cacheDirectory, baseURL: api.baseURL)
     }
 }
 

@@ -96,7 +96,7 @@ struct RunCommand: AsyncParsableCommand {
         // Held until the process exits: a second reconciler on this cache stops here.
         let lock: CacheLock
         do {
-            lock = try CacheLock(directory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory())
+            lock = try CacheLock(directory: git.cacheDirectory)
         } catch {
             printError(error.description)
             throw ExitCode.failure
@@ -104,7 +104,7 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = ControllerMetrics()
         let client: WriftAIClient
         do {
-            client = try api.makeClient(metricsFactory: metrics.factory)
+            client = try api.makeClient(metricsFactory: metrics.factory, sharedPacingDirectory: git.cacheDirectory)
         } catch {
             printError("\(error)")
             throw ExitCode.failure

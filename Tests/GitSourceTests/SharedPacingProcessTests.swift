@@ -38,4 +38,29 @@ import WriftAIModels
             #expect(contents.contains("\"server_limit\":3"))
         }
     }
+
+    @Test func planPlanPlanOutThenApplyPlanBackToBackAtThreePerSecondDrawNo429() async throws {
+        let repository = try TestRepository(files: [
+            "models/a.yaml": ApplyCommandTests.declaration("alice/a", [1, 2]),
+            "models/b.yaml": ApplyCommandTests.declaration("alice/b", [3]),
+        ])
+        let cache = try TemporaryDirectory("pacing")
+        let storage = try InMemoryEmulatorStorage()
+        var configuration = try ApplyCommandTests.emulator(["alice/a", "alice/b"])
+        configuration.rateLimit = .init(authenticated: 3, unauthenticated: 1)
+        try await withRunningEmulator(configuration: configuration, storage: storage) { emulator in
+            let common = ["--repo", repository.path, "--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "3"]
+            let planFile = cache.path + "/plan.json"
+            // The usual CI sequence, each process started as soon as the one before exits.
+            for arguments in [["plan"] + common, ["plan"] + common, ["plan", "--out", planFile] + common,
+                              ["apply", "--plan", planFile, "--auto-approve"] + common] {
+                let result = try await ApplyCommandTests.run(arguments)
+                #expect(result.status == 0, "\(arguments.first ?? ""): \(result.stderr)")
+                #expect(!result.stderr.contains("rate limited"), "\(result.stderr)")
+            }
+            let stats = try await PlanCommandTests.stats(emulator)
+            #expect(stats.rateLimited == 0, "\(stats.requests)")
+            #expect(await ApplyCommandTests.liveDigests(storage, "alice/a") == [1, 2].map(ApplyCommandTests.digest))
+        }
+    }
 }
