@@ -25,7 +25,7 @@ struct ValidateCommand: AsyncParsableCommand {
         }
         let snapshot: Snapshot
         do {
-            snapshot = try await pipeline.fetch()
+            snapshot = try await pipeline.verify(try await pipeline.fetch())
         } catch {
             error.print()
             throw ExitCode.failure
