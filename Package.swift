@@ -123,7 +123,10 @@ let package = Package(
         // failures. Every front end (validate, plan, apply, run) calls it; none holds reconcile logic.
         .target(
             name: "Pipeline",
-            dependencies: ["Applier", "Declarations", "GitSource", "LiveState", "Planner", "WriftAI"],
+            dependencies: [
+                "Applier", "Declarations", "GitSource", "JSONSchema", "LiveState", "Planner", "WriftAI", "WriftAIModels",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs. The loop takes any

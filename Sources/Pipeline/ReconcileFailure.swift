@@ -55,6 +55,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case latestMoved(models: [String])
         /// Some changes failed (the others were applied).
         case applyFailed(ApplyResult)
+        /// WriftSync's own state (the release gate's quarantine) cannot be read.
+        case state(ReleaseGateStoreError)
     }
 
     /// The stage that failed.
@@ -74,7 +76,7 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case let .git(error): Self.classify(error)
         // Only a new commit (or new trusted keys) can change a refusal; gpg failing to run may not recur.
         case let .signature(refusal): refusal.isStalled ? .stalled : .transient
-        case .invalidDeclarations, .latestMoved: .stalled
+        case .invalidDeclarations, .latestMoved, .state: .stalled
         case let .refused(refusal):
             switch refusal {
             case .tooManyDeletes, .otherRepository: .stalled
@@ -117,6 +119,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
             return "the plan would make an earlier declared version the latest of \(models.joined(separator: ", ")) "
                 + "(un-pinned predictions would move to it), and the model does not allow it (on_out_of_order); "
                 + "make a new plan (nothing was applied)"
+        case let .state(error):
+            return error.description
         case let .applyFailed(result):
             let failures = result.failures
             let first = failures.first.map { "\($0.model): \($0.error ?? "failed")" } ?? "some changes were not applied"

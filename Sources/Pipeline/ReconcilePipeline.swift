@@ -36,9 +36,12 @@ public final class ReconcilePipeline: Sendable {
     }
 
     /// A pipeline for a plan saved earlier, without its repository: it checks and applies, nothing more.
-    public static func forSavedPlans(maxDeletes: Int, detailsCache: VersionDetailsCache?, rateLimit: Double) -> ReconcilePipeline {
+    public static func forSavedPlans(
+        maxDeletes: Int, detailsCache: VersionDetailsCache?, rateLimit: Double, stateDirectory: String?, gate: PipelineConfiguration.Gate
+    ) -> ReconcilePipeline {
         ReconcilePipeline(configuration: PipelineConfiguration(
-            repository: nil, rails: .init(maxDeletes: maxDeletes), detailsCache: detailsCache, rateLimit: rateLimit
+            repository: nil, rails: .init(maxDeletes: maxDeletes), detailsCache: detailsCache, rateLimit: rateLimit,
+            stateDirectory: stateDirectory, gate: gate
         ))
     }
 
@@ -158,13 +161,30 @@ public final class ReconcilePipeline: Sendable {
         }
     }
 
+    /// The release gate's store, when there is a state directory.
+    public var gateStore: ReleaseGateStore? {
+        configuration.stateDirectory.map { ReleaseGateStore(stateDirectory: $0) }
+    }
+
+    /// The release gate's state the planner needs: quarantined digests and versions left untested.
+    public func gateState() throws(ReconcileFailure) -> ReleaseGateState {
+        guard let store = gateStore else { return ReleaseGateState() }
+        do {
+            return try store.state()
+        } catch let error as ReleaseGateStoreError {
+            throw ReconcileFailure(.observe, .state(error))
+        } catch {
+            throw ReconcileFailure(.observe, .state(ReleaseGateStoreError(path: store.path, reason: "cannot be read: \(error)")))
+        }
+    }
+
     /// **plan**: the changes that make the live state of `models` match their declarations. Pure.
-    public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot) -> Plan {
+    public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot, gate: ReleaseGateState = ReleaseGateState()) -> Plan {
         var revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
         revision.signature = snapshot.signature.map {
             Revision.Signature(method: $0.method.rawValue, keyType: $0.keyType, fingerprint: $0.fingerprint, signer: $0.signer)
         }
-        return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit)
+        return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit, gate: gate)
     }
 
     /// **check**: the rails every apply passes, dry runs included: too many deletes, and a latest version
@@ -213,11 +233,17 @@ public final class ReconcilePipeline: Sendable {
     /// - Parameters:
     ///   - shouldContinue: Asked before each change; once false, the rest is skipped (a graceful shutdown).
     ///   - onResult: Called as each change completes, from concurrent tasks.
+    /// Each version created with smoke tests is tested before the model's older versions are deleted, and
+    /// rolled back when a test fails (unless the gate is off, or there is no state directory to keep its
+    /// outcome in).
     public func apply(
-        _ plan: Plan, client: any WriftAIWriting, shouldContinue: @escaping @Sendable () -> Bool = { true },
+        _ plan: Plan, client: WriftAIClient, shouldContinue: @escaping @Sendable () -> Bool = { true },
         onResult: @escaping @Sendable (ActionResult) -> Void = { _ in }
     ) async throws(ReconcileFailure) -> ApplyResult {
-        let result = await Applier(client: client, cache: configuration.detailsCache, shouldContinue: shouldContinue).apply(plan, onResult: onResult)
+        let gate: SmokeGate? = configuration.gate.enabled
+            ? gateStore.map { SmokeGate(client: client, store: $0, timeout: configuration.gate.timeout) } : nil
+        let result = await Applier(client: client, cache: configuration.detailsCache, gate: gate, shouldContinue: shouldContinue)
+            .apply(plan, onResult: onResult)
         guard result.succeeded else { throw ReconcileFailure(.apply, .applyFailed(result)) }
         return result
     }
@@ -239,7 +265,8 @@ public final class ReconcilePipeline: Sendable {
     ) async throws(ReconcileFailure) -> PlannedRevision {
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live = try await observe(models, reader: reader)
-        return PlannedRevision(declarations: declarations, plan: plan(models, live: live, at: declarations.snapshot))
+        let gate = try gateState()
+        return PlannedRevision(declarations: declarations, plan: plan(models, live: live, at: declarations.snapshot, gate: gate))
     }
 
     // MARK: - Support

@@ -46,13 +46,17 @@ public enum MarkdownRenderer {
                         case .create: "➕ create"
                         case .updateConfiguration: "🔧 configure"
                         case .delete: "➖ delete"
+                        case .smokeTest: "🧪 smoke test"
                         }
+                    let smoke = change.smoke.map { tests in
+                        "; smoke tests: " + tests.map { "\($0.name), max \(VersionText.seconds($0.maxSeconds))" }.joined(separator: "; ")
+                    } ?? ""
                     let cells = [
                         action,
                         VersionText.number(change.number),
                         code(VersionText.shortDigest(change.containerImageDigest)),
                         cell(change.releaseNotes ?? ""),
-                        cell(change.reason),
+                        cell(change.reason + smoke),
                     ]
                     body.append("| " + cells.joined(separator: " | ") + " |")
                 }

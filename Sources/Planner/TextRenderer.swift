@@ -29,6 +29,7 @@ public enum TextRenderer {
                     case .create: ("+", "create", Style.green)
                     case .updateConfiguration: ("~", "configure", Style.yellow)
                     case .delete: ("-", "delete", Style.red)
+                    case .smokeTest: ("?", "smoke test", Style.yellow)
                     }
                 var line = "  " + style.paint(code, pad("\(marker) \(word)", 11))
                 line += "  " + pad(VersionText.number(change.number), numberWidth)
@@ -38,6 +39,10 @@ public enum TextRenderer {
                 }
                 line += "  (" + VersionText.sanitized(change.reason) + ")"
                 lines.append(line)
+                for test in change.smoke ?? [] {
+                    lines.append("      smoke: " + VersionText.sanitized(test.name) + ", max " + VersionText.seconds(test.maxSeconds)
+                        + (test.expectOutput == nil ? ", output checked against the output schema" : ", exact output expected"))
+                }
             }
             for warning in warnings {
                 var line = "  " + style.paint(Style.magenta, pad("! warning", 11))

@@ -23,6 +23,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var git: GitOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var smoke: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("Apply this saved plan (from `plan --out`) instead of planning.", valueName: "file"))
     var plan: String?
@@ -62,7 +63,7 @@ struct ApplyCommand: AsyncParsableCommand {
         do {
             // Processes on one token and cache pace together: back-to-back commands stay under the limit.
             client = try api.makeClient(sharedPacingDirectory: git.cacheDirectory)
-            pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes)
+            pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
@@ -153,10 +154,13 @@ struct ApplyCommand: AsyncParsableCommand {
             // The ref the plan resolved (`refs/heads/main`) unless another is named.
             var options = git
             if options.ref == nil { options.ref = saved.revision.ref }
-            checks = try options.pipeline(api: api, maxDeletes: maxDeletes)
+            checks = try options.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
             try await checkRevision(of: saved, with: checks)
         } else {
-            checks = ReconcilePipeline.forSavedPlans(maxDeletes: maxDeletes, detailsCache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit)
+            checks = ReconcilePipeline.forSavedPlans(
+                maxDeletes: maxDeletes, detailsCache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit,
+                stateDirectory: git.stateDirectory, gate: smoke.gate
+            )
         }
         try await checks.checkFreshness(saved, reader: reader)
         return (saved, checks)

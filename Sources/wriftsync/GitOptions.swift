@@ -20,6 +20,9 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Where repository mirrors are cached (default: $XDG_CACHE_HOME/wriftsync, else ~/.cache/wriftsync).", valueName: "dir"))
     var cacheDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("Where WriftSync keeps its own state: the release gate's quarantine (default: the cache directory).", valueName: "dir"))
+    var stateDir: String?
+
     @Option(name: .long, help: ArgumentHelp("Seconds a fetch may take before it fails.", valueName: "seconds"))
     var gitTimeout: Double = 60
 
@@ -154,6 +157,12 @@ extension GitOptions {
     /// The cache directory: mirrors, version details, the shared pacing state and the run lock live here.
     var cacheDirectory: String { cacheDir ?? GitSourceConfiguration.defaultCacheDirectory() }
 
+    /// The cache directory when `--cache-dir` is not given.
+    static var defaultCacheDirectory: String { GitSourceConfiguration.defaultCacheDirectory() }
+
+    /// Where WriftSync's own state lives: `--state-dir`, else the cache directory.
+    var stateDirectory: String { stateDir ?? cacheDirectory }
+
     /// The cache of version details, beside the repository mirrors.
     func versionDetailsCache(api: APIOptions) -> VersionDetailsCache {
         VersionDetailsCache(cacheDirectory: cacheDirectory, baseURL: api.baseURL)
@@ -163,14 +172,18 @@ extension GitOptions {
 extension GitOptions {
     /// The pipeline these flags describe: the repository, its read limits, the details cache of the API
     /// `api` names (none without one), and the rails. Reads the git secrets.
-    func pipeline(api: APIOptions? = nil, maxDeletes: Int = PipelineConfiguration.Rails().maxDeletes) throws -> ReconcilePipeline {
+    func pipeline(
+        api: APIOptions? = nil, maxDeletes: Int = PipelineConfiguration.Rails().maxDeletes, gate: PipelineConfiguration.Gate = .init()
+    ) throws -> ReconcilePipeline {
         let (spec, source) = try makeSource()
         return ReconcilePipeline(configuration: PipelineConfiguration(
             repository: .init(spec: spec, source: source, ref: ref, directory: path, signatures: try signaturePolicy()),
             limits: .init(maxFileSize: maxFileSize, maxFiles: maxFiles, maxTotalSize: maxTotalSize),
             rails: .init(maxDeletes: maxDeletes),
             detailsCache: api.map { versionDetailsCache(api: $0) },
-            rateLimit: api?.rateLimit ?? 3
+            rateLimit: api?.rateLimit ?? 3,
+            stateDirectory: stateDirectory,
+            gate: gate
         ))
     }
 }

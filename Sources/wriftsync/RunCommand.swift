@@ -29,6 +29,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var git: GitOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var smoke: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("Time between fetches: 30s, 5m, 1h.", valueName: "duration"))
     var interval: String = "5m"
@@ -111,7 +112,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let pipeline: ReconcilePipeline
         do {
-            pipeline = try git.pipeline(api: api, maxDeletes: maxDeletes)
+            pipeline = try git.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
         } catch {
             printError("\(error)")
             try? await client.shutdown()
