@@ -386,6 +386,8 @@ struct ModelPlanning {
             + "not the last declared version \(VersionText.reference(declared))"
         if latest.number == nil {
             message += ": a version declared before it is created after it"
+        } else if declared.number == nil {
+            message += ": the last declared version is not live, and this apply does not create it (held back or quarantined)"
         } else if declaredDigests.contains(latest.containerImageDigest.lowercased()) {
             message += ": an earlier declared version has a higher number"
         } else if let number = latest.number, keep.contains(number) {

@@ -142,3 +142,60 @@ import WriftAIModels
         }
     }
 }
+
+/// An apply killed at any point of a gated release converges when run again: a version created but not tested
+/// is tested before anything else of its model, and one that fails is rolled back and quarantined.
+@Suite struct ReleaseGateKillTests {
+    typealias Apply = ApplyCommandTests
+    typealias Gate = ReleaseGateTests
+
+    @Test(arguments: [(3, false), (3, true), (6, false), (6, true)])
+    func aKillDuringTheGateConvergesOnTheNextApply(_ moment: (answers: Int, failing: Bool)) async throws {
+        let repository = try TestRepository(files: ["models/s.yaml": Gate.declaration("alice/s", [Gate.version(1)])])
+        let cache = try TemporaryDirectory("gate-kill")
+        let storage = try InMemoryEmulatorStorage()
+        var configuration = try Gate.emulator(fail: moment.failing ? [2] : [])
+        // Predictions long enough for a kill to land while the version is being tested.
+        configuration.predictions.durationMilliseconds = 1_500
+        configuration.predictions.maxWaitSeconds = 0.2
+        try await withRunningEmulator(configuration: configuration, storage: storage) { emulator in
+            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
+            try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]))
+            try repository.commit("v2 replaces v1")
+            try await PlanCommandTests.resetStats(emulator)
+
+            // SIGKILL once the emulator has answered `answers` requests of the apply: 3 is right after the
+            // create (listing, confirm-less create, …), 6 inside the prediction's polls.
+            let arguments = ["apply"] + Apply.flags(emulator, repository, cache) + ["--auto-approve"]
+            let process = try Apply.launch(arguments)
+            try (process.standardInput as! Pipe).fileHandleForWriting.close()
+            #expect(try await RunCommandTests.eventually { try await PlanCommandTests.stats(emulator).total >= moment.answers })
+            kill(process.processIdentifier, SIGKILL)
+            _ = try await offThePool { Apply.wait(process) }
+            let afterKill = await Apply.liveDigests(storage, "alice/s")
+            #expect(afterKill.contains(Apply.digest(1)), "the old version is never deleted before the new one passed: \(afterKill)")
+            #expect(afterKill.contains(Apply.digest(2)), "the kill landed after the create, while the version was being tested")
+
+            var statuses: [Int32] = []
+            for attempt in 0..<3 {
+                let again = try await Apply.apply(emulator, repository, cache)
+                statuses.append(again.status)
+                if attempt == 0 {
+                    #expect(again.stdout.contains("? smoke test  #2"), "the untested version is tested first: \(again.stdout)")
+                }
+                if again.stdout.contains("No changes.") || again.stdout.contains("Nothing to apply.") { break }
+            }
+            let live = await Apply.liveDigests(storage, "alice/s")
+            if moment.failing {
+                #expect(live == [Apply.digest(1)], "rolled back: \(live), exits \(statuses)")
+                let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
+                #expect(listed.stdout.contains("\(Apply.digest(2))  quarantined"), "\(listed.stdout)")
+            } else {
+                #expect(live == [Apply.digest(2)], "tested, then v1 deleted: \(live), exits \(statuses)")
+                #expect(statuses.last == 0)
+            }
+            let versions = await Apply.live(storage, "alice/s").map(\.containerImageDigest)
+            #expect(Set(versions).count == versions.count, "no duplicate")
+        }
+    }
+}
