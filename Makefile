@@ -7,13 +7,14 @@ VENV := .build-venv
 PYTHON ?= python3
 # Debian packages, by what needs them: each target installs only its own, and only those missing, through
 # scripts/install-debian-packages.sh, which starts and enables no service (see the script).
-# The build: libgit2 for GitSource (found with pkg-config), and git.
-BUILD_PACKAGES := libgit2-dev pkg-config git
+# The build: libgit2 for GitSource (found with pkg-config), GPGME for OpenPGP commit signatures, and git.
+BUILD_PACKAGES := libgit2-dev libgpgme-dev pkg-config git
 # The demo, on top of the build: scripts/demo.sh talks to the emulator with curl.
 DEMO_PACKAGES := curl
 # The tests, on top of the build: git (daemon, http-backend), openssh-server (its sshd binary, run by the tests
-# with their own config) and openssl for the test servers, curl, and GNU time for wriftsync's peak memory.
-TEST_PACKAGES := openssh-server openssh-client openssl curl time
+# with their own config) and openssl for the test servers, curl, GNU time for wriftsync's peak memory, and
+# gnupg, which makes and signs with the tests' OpenPGP keys (ssh-keygen, in openssh-client, the SSH ones).
+TEST_PACKAGES := openssh-server openssh-client openssl curl time gnupg
 INSTALL_PACKAGES := scripts/install-debian-packages.sh
 
 .PHONY: all build release test fuzz deps build-deps demo-deps test-deps venv demo bench clean

@@ -43,9 +43,16 @@ let package = Package(
             pkgConfig: "libgit2",
             providers: [.apt(["libgit2-dev"])]
         ),
+        // GPGME, for OpenPGP commit signatures; like CLibGit2, only GitSource imports it.
+        .systemLibrary(
+            name: "CGPGME",
+            pkgConfig: "gpgme",
+            providers: [.apt(["libgpgme-dev"])]
+        ),
         .target(
             name: "GitSource",
             dependencies: [
+                "CGPGME",
                 "CLibGit2",
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
@@ -93,6 +100,8 @@ let package = Package(
             dependencies: [
                 "WriftAIModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The shared pacing file is named by a hash of the token, never the token.
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -114,7 +123,10 @@ let package = Package(
         // failures. Every front end (validate, plan, apply, run) calls it; none holds reconcile logic.
         .target(
             name: "Pipeline",
-            dependencies: ["Applier", "Declarations", "GitSource", "LiveState", "Planner", "WriftAI"],
+            dependencies: [
+                "Applier", "Declarations", "GitSource", "JSONSchema", "LiveState", "Planner", "WriftAI", "WriftAIModels",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs. The loop takes any

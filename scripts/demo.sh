@@ -29,8 +29,11 @@ find "$repo/models" -name '*.yaml' | sed "s|$repo/||" | sort
 
 step "The WriftAI emulator: users acme and globex, their models, state saved to a file"
 printf 'acme=demo-acme-token\nglobex=demo-globex-token\n' > "$work/tokens"
+# One image is broken: every prediction on it fails (the release gate below rolls it back).
+broken="sha256:0badbadbadbadbadbadbadbadbadbadbadbadbadbadbadbadbadbadbadbadbad"
 "$bin/wriftai-emulator" --token-file "$work/tokens" --state "$work/emulator-state.json" \
   --model acme/sentiment --model acme/assistant --model acme/embeddings --model globex/vision-tagger \
+  --prediction-fail "$broken" --prediction-ms 200 \
   --port 0 > "$work/emulator.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do grep -q "^listening on" "$work/emulator.log" && break; sleep 0.1; done
@@ -86,14 +89,36 @@ step "wriftsync run --once --dry-run: the drift is reported, nothing is written"
 "$bin/wriftsync" run --once --dry-run "${sync[@]}" --log-format text 2>&1 | tee "$work/drift.log"
 grep -q "model=acme/embeddings .*drift: would create" "$work/drift.log" || { echo "demo: the drift was not reported" >&2; exit 1; }
 
+step "A release whose image is broken: created, smoke-tested, rolled back; v3 keeps serving (the drift is corrected too)"
+python3 - "$repo/models/acme/sentiment.yaml" "$broken" <<'PY'
+import sys
+path, digest = sys.argv[1], sys.argv[2]
+open(path, "a").write(f'''  - container_image_digest: "{digest}"
+    release_notes: "Experimental quantised build"
+    schemas_file: ../../schemas/sentiment-v2.json
+    smoke:
+      - input: {{text: "Works as expected", language: en}}
+''')
+PY
+commit "sentiment: v4, a quantised build"
+if "$bin/wriftsync" apply "${sync[@]}" --auto-approve 2>&1 | tee "$work/gate.log"; then
+  echo "demo: the broken release was not refused" >&2; exit 1
+fi
+grep -q "rolled back acme/sentiment" "$work/gate.log" || { echo "demo: the broken release was not rolled back" >&2; exit 1; }
+"$bin/wriftsync" quarantine list --cache-dir "$work/cache"
+latest=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/sentiment" | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_version"]["container_image_digest"])')
+echo "acme/sentiment latest: $latest"
+[ "$latest" = "sha256:7a2c3d2e9f8a6e4d1c0a9f8e7d6c5b4a39383736353433323130292827262524" ] || { echo "demo: v3 is no longer the latest" >&2; exit 1; }
+sleep 1  # a new rate-limit window
+
 step "Checking the end state"
 sleep 1
 for model in sentiment assistant embeddings; do
   count=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/$model/versions" | { grep -o '"number":' || true; } | wc -l)
   echo "acme/$model: $count live version$([ "$count" -eq 1 ] || echo s)"
-  case "$model" in sentiment) want=2 ;; assistant) want=1 ;; embeddings) want=0 ;; esac
+  case "$model" in sentiment) want=2 ;; assistant) want=1 ;; embeddings) want=1 ;; esac
   [ "$count" -eq "$want" ] || { echo "demo: expected $want live versions of acme/$model, found $count" >&2; exit 1; }
 done
 grep -q '"acme' "$work/emulator-state.json" || { echo "demo: the emulator did not save its state" >&2; exit 1; }
 
-step "Demo complete. The drift above is corrected by the next apply, or by wriftsync run within --drift-interval."
+step "Demo complete."

@@ -12,12 +12,18 @@ public enum ActionOutcome: String, Codable, Sendable, CaseIterable {
     case failed
     /// Not attempted: an earlier change of the same model failed, or the apply was stopping.
     case skipped
+    /// The version's smoke tests passed (a `smoke_test` change, for a version created earlier).
+    case tested
+    /// Created (or found created earlier), its smoke tests failed, and it was deleted again: the previous
+    /// version takes the un-pinned traffic again, and the digest is quarantined. `error` says which test
+    /// failed and how.
+    case rolledBack = "rolled_back"
 
     /// Whether the change is done (the live state has what the change wanted).
     public var isDone: Bool {
         switch self {
-        case .created, .configured, .deleted, .alreadyDeleted: true
-        case .failed, .skipped: false
+        case .created, .configured, .deleted, .alreadyDeleted, .tested: true
+        case .failed, .skipped, .rolledBack: false
         }
     }
 }

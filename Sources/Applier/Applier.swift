@@ -34,10 +34,18 @@ public struct Applier: Sendable {
     /// Where the details of each version created are stored, so that the next plan need not read them.
     public let cache: VersionDetailsCache?
 
+    /// Tests each version created with smoke tests before the model's older versions are deleted, and
+    /// rolls back one that fails; `nil` applies without testing (`--skip-smoke`).
+    public let gate: (any ReleaseGate)?
+
     /// Creates an applier.
-    public init(client: any WriftAIWriting, cache: VersionDetailsCache? = nil, shouldContinue: @escaping @Sendable () -> Bool = { true }) {
+    public init(
+        client: any WriftAIWriting, cache: VersionDetailsCache? = nil, gate: (any ReleaseGate)? = nil,
+        shouldContinue: @escaping @Sendable () -> Bool = { true }
+    ) {
         self.client = client
         self.cache = cache
+        self.gate = gate
         self.shouldContinue = shouldContinue
     }
 
@@ -75,7 +83,9 @@ public struct Applier: Sendable {
                 )
             } else {
                 result = await run(step)
-                if result.outcome == .failed { stoppedBy = result }
+                // A rollback stops the model too: its older versions must stay, and a later create would
+                // take the traffic the rolled-back one was meant to.
+                if result.outcome == .failed || result.outcome == .rolledBack { stoppedBy = result }
             }
             results.append(result)
             onResult(result)
@@ -162,6 +172,37 @@ public struct Applier: Sendable {
         return removals
     }
 
+    /// Runs the release gate's tests on version `number` (just created, or created by an apply that stopped
+    /// before testing it): `nil` when they passed or there are none; otherwise the version is deleted again
+    /// — the previous version takes the un-pinned traffic back — and the result says which test failed.
+    func gated(_ change: PlannedChange, id: ModelID, number: Int, index: Int) async -> ActionResult? {
+        guard let gate, change.smoke != nil else { return nil }
+        guard let failure = await gate.test(change, number: number) else {
+            await gate.passed(change)
+            return nil
+        }
+        var result = ActionResult(index: index, change: change, outcome: .rolledBack, number: number)
+        var rolledBack = true
+        if let refusal = await confirm(id, number: number, digest: change.containerImageDigest), refusal.outcome != .alreadyDeleted {
+            rolledBack = false
+            result.outcome = .failed
+            result.error = "\(failure); rolling #\(number) back failed: \(refusal.error ?? "unknown error") (it stays quarantined: the next apply deletes it)"
+        } else {
+            do {
+                _ = try await client.deleteVersion(id, number: number)
+                result.error = "\(failure); #\(number) was deleted again and \(change.containerImageDigest) quarantined"
+            } catch .notFound {
+                result.error = "\(failure); #\(number) was already gone and \(change.containerImageDigest) is quarantined"
+            } catch {
+                rolledBack = false
+                result.outcome = .failed
+                result.error = "\(failure); rolling #\(number) back failed: \(error) (it stays quarantined: the next apply deletes it)"
+            }
+        }
+        await gate.failed(change, failure: failure, rolledBack: rolledBack)
+        return result
+    }
+
     /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must
     /// be the one it has. A listing that returned another model's items, or numbers that do not mean what
     /// the plan thought, then deletes nothing. `nil` when the delete may go ahead; otherwise how it ends.
@@ -203,6 +244,9 @@ public struct Applier: Sendable {
             guard request.containerImageDigest.lowercased() == change.containerImageDigest.lowercased() else {
                 return failed("the plan's create payload is for \(request.containerImageDigest), not this version")
             }
+            if let gate, change.smoke != nil, let problem = await gate.willCreate(change) {
+                return failed("not created: the release gate cannot record it before testing it: \(problem)")
+            }
             let created: ModelVersionDetails
             let noSendInDoubt: Bool
             do {
@@ -227,7 +271,19 @@ public struct Applier: Sendable {
             }
             var result = ActionResult(index: step.index, change: change, outcome: .created, number: created.number)
             result.createSendsSettled = noSendInDoubt
+            if let rollback = await gated(change, id: id, number: created.number, index: step.index) {
+                var rolledBack = rollback
+                rolledBack.createSendsSettled = noSendInDoubt
+                return rolledBack
+            }
             return result
+
+        case .smokeTest:
+            guard let number = change.number else {
+                return failed("the plan has no version number for this smoke test")
+            }
+            return await gated(change, id: id, number: number, index: step.index)
+                ?? ActionResult(index: step.index, change: change, outcome: .tested)
 
         case .updateConfiguration:
             guard let number = change.number, let configuration = change.configuration else {

@@ -24,7 +24,7 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     }
 
     /// The results that failed, in the plan's order.
-    public var failures: [ActionResult] { actions.filter { $0.outcome == .failed } }
+    public var failures: [ActionResult] { actions.filter { $0.outcome == .failed || $0.outcome == .rolledBack } }
 
     /// Whether every planned change is done.
     public var succeeded: Bool { actions.allSatisfy(\.outcome.isDone) }

@@ -40,11 +40,13 @@ public struct ApplySchedule: Sendable, Equatable {
         models = order.map { model in
             let steps = byModel[model] ?? []
             // Stable: creates keep their declaration order; deletes are sorted by number.
+            // Versions created earlier whose smoke tests never finished are tested before anything else.
+            let tests = steps.filter { $0.change.action == .smokeTest }
             let creates = steps.filter { $0.change.action == .create }
             let updates = steps.filter { $0.change.action == .updateConfiguration }
             let deletes = steps.filter { $0.change.action == .delete }
                 .sorted { ($0.change.number ?? 0, $0.index) < ($1.change.number ?? 0, $1.index) }
-            return ModelSteps(model: model, steps: creates + updates + deletes, liveHighestNumber: highest[model] ?? nil)
+            return ModelSteps(model: model, steps: tests + creates + updates + deletes, liveHighestNumber: highest[model] ?? nil)
         }
     }
 

@@ -16,6 +16,8 @@ public enum ApplyText {
                 + "same time: \(sanitized(result.error ?? "unknown error"))"
         case .failed: return "! failed to \(verb(result.action)) \(subject): \(sanitized(result.error ?? "unknown error"))"
         case .skipped: return "  skipped \(verb(result.action)) \(subject): \(sanitized(result.error ?? "not attempted"))"
+        case .tested: return "✓ tested \(subject): its smoke tests passed"
+        case .rolledBack: return "↩ rolled back \(subject): \(sanitized(result.error ?? "its smoke tests failed"))"
         }
     }
 
@@ -37,6 +39,7 @@ public enum ApplyText {
         case .create: "create"
         case .updateConfiguration: "configure"
         case .delete: "delete"
+        case .smokeTest: "smoke-test"
         }
     }
 

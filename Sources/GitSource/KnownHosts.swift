@@ -95,20 +95,6 @@ struct KnownHosts: Sendable {
 
     /// OpenSSH host patterns: `*` and `?` wildcards, case-insensitive.
     static func glob(_ pattern: String, _ name: String) -> Bool {
-        let p = Array(pattern.lowercased()), n = Array(name.lowercased())
-        var pi = 0, ni = 0, star = -1, mark = 0
-        while ni < n.count {
-            if pi < p.count && (p[pi] == "?" || p[pi] == n[ni]) {
-                pi += 1; ni += 1
-            } else if pi < p.count && p[pi] == "*" {
-                star = pi; mark = ni; pi += 1
-            } else if star >= 0 {
-                pi = star + 1; mark += 1; ni = mark
-            } else {
-                return false
-            }
-        }
-        while pi < p.count && p[pi] == "*" { pi += 1 }
-        return pi == p.count
+        SSHPattern.matches(pattern.lowercased(), name.lowercased())
     }
 }

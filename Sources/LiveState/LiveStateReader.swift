@@ -75,13 +75,18 @@ public struct LiveStateReader: Sendable {
                     throw .version(model: model, number: item.number, error)
                 }
             }
+            // Details that match the declaration are not kept: the planner compares only what is there, and
+            // thousands of versions' schemas would otherwise stay in memory until the plan is made.
+            let wanted = declared[digest]
+            let schemas = details?.schemas == wanted?.schemas ? nil : details?.schemas
+            let compatibilities = details?.compatibilities == (wanted?.compatibilities ?? Compatibilities()) ? nil : details?.compatibilities
             versions.append(LiveVersion(
                 number: item.number,
                 createdAt: item.createdAt,
                 containerImageDigest: digest,
                 releaseNotes: item.releaseNotes,
-                schemas: details?.schemas,
-                compatibilities: details?.compatibilities,
+                schemas: schemas,
+                compatibilities: compatibilities,
                 configuration: configuration
             ))
         }

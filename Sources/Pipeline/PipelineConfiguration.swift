@@ -15,13 +15,17 @@ public struct PipelineConfiguration: Sendable {
         public var ref: String?
         /// The directory of declarations inside the repository.
         public var directory: String
+        /// The keys whose signatures are trusted; `nil` verifies nothing. With a policy, no commit without a
+        /// valid signature by a trusted key is read further.
+        public var signatures: SignaturePolicy?
 
         /// Creates repository settings.
-        public init(spec: RepositorySpec, source: GitSource, ref: String? = nil, directory: String = "models") {
+        public init(spec: RepositorySpec, source: GitSource, ref: String? = nil, directory: String = "models", signatures: SignaturePolicy? = nil) {
             self.spec = spec
             self.source = source
             self.ref = ref
             self.directory = directory
+            self.signatures = signatures
         }
     }
 
@@ -54,6 +58,20 @@ public struct PipelineConfiguration: Sendable {
         }
     }
 
+    /// The release gate: smoke tests of each new version before the model's older versions are deleted.
+    public struct Gate: Sendable {
+        /// Run the smoke tests (`--skip-smoke` turns them off, for emergencies).
+        public var enabled: Bool
+        /// The longest one test may take, whatever its `max_seconds` (`--smoke-timeout`).
+        public var timeout: Duration
+
+        /// Creates gate settings; the defaults run the tests with a 300 s cap each.
+        public init(enabled: Bool = true, timeout: Duration = .seconds(300)) {
+            self.enabled = enabled
+            self.timeout = timeout
+        }
+    }
+
     /// Where the declarations are; `nil` for a pipeline that only checks and applies saved plans (its
     /// fetch and load stages must not be called).
     public var repository: Repository?
@@ -65,16 +83,23 @@ public struct PipelineConfiguration: Sendable {
     public var detailsCache: VersionDetailsCache?
     /// Requests per second an apply is paced at, for the plan's time estimate.
     public var rateLimit: Double
+    /// Where WriftSync keeps its own state (the release gate's quarantine); `nil` keeps none, and no
+    /// smoke test runs.
+    public var stateDirectory: String?
+    /// The release gate.
+    public var gate: Gate
 
     /// Creates a configuration.
     public init(
         repository: Repository?, limits: Limits = Limits(), rails: Rails = Rails(),
-        detailsCache: VersionDetailsCache? = nil, rateLimit: Double = 3
+        detailsCache: VersionDetailsCache? = nil, rateLimit: Double = 3, stateDirectory: String? = nil, gate: Gate = Gate()
     ) {
         self.repository = repository
         self.limits = limits
         self.rails = rails
         self.detailsCache = detailsCache
         self.rateLimit = rateLimit
+        self.stateDirectory = stateDirectory
+        self.gate = gate
     }
 }

@@ -1,5 +1,6 @@
 import Applier
 import Declarations
+import GitSource
 import Planner
 import Synchronization
 import WriftAI
@@ -63,7 +64,10 @@ public final class PipelineReconciler: Reconciling {
         var report = ReconcileReport(commit: commit)
         let declarations: LoadedDeclarations
         do {
-            declarations = try await pipeline.load(snapshot)
+            // Every commit since the last applied one must be signed too (in all-since-last mode), so that an
+            // unsigned commit cannot hide behind a signed merge.
+            let verified = try await pipeline.verify(snapshot, since: request.lastAppliedCommit.flatMap { CommitID(hex: $0) })
+            declarations = try await pipeline.load(verified)
         } catch {
             report.failure = error
             report.parsedFiles = pipeline.parsedFiles - parsedBefore

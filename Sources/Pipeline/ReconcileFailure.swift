@@ -16,6 +16,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
     public enum Stage: String, Sendable, Codable, CaseIterable {
         /// Fetching the repository and resolving the ref.
         case fetch
+        /// Checking the commit's signature (and those since the last applied commit) against the trusted keys.
+        case verify
         /// Reading and validating the declarations.
         case load
         /// Reading the live state from the API.
@@ -40,6 +42,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
     public enum Cause: Sendable {
         /// The repository could not be fetched or read.
         case git(GitSourceError)
+        /// The commit is not signed by a trusted key (or one since the last applied commit is not).
+        case signature(SignatureRefusal)
         /// The declarations have problems (every one listed).
         case invalidDeclarations(DeclarationErrors, revision: String)
         /// The live state could not be read.
@@ -51,6 +55,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case latestMoved(models: [String])
         /// Some changes failed (the others were applied).
         case applyFailed(ApplyResult)
+        /// WriftSync's own state (the release gate's quarantine) cannot be read.
+        case state(ReleaseGateStoreError)
     }
 
     /// The stage that failed.
@@ -68,7 +74,9 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
     public var failureClass: Class {
         switch cause {
         case let .git(error): Self.classify(error)
-        case .invalidDeclarations, .latestMoved: .stalled
+        // Only a new commit (or new trusted keys) can change a refusal; gpg failing to run may not recur.
+        case let .signature(refusal): refusal.isStalled ? .stalled : .transient
+        case .invalidDeclarations, .latestMoved, .state: .stalled
         case let .refused(refusal):
             switch refusal {
             case .tooManyDeletes, .otherRepository: .stalled
@@ -99,6 +107,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         switch cause {
         case let .git(error):
             return error.description
+        case let .signature(refusal):
+            return refusal.description
         case let .invalidDeclarations(errors, revision):
             let count = errors.diagnostics.count
             return "\(count) problem\(count == 1 ? "" : "s") in the declarations at \(revision); nothing was planned"
@@ -110,6 +120,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
             return "the plan would make an earlier declared version the latest of \(models.joined(separator: ", ")) "
                 + "(un-pinned predictions would move to it), and the model does not allow it (on_out_of_order); "
                 + "make a new plan (nothing was applied)"
+        case let .state(error):
+            return error.description
         case let .applyFailed(result):
             let failures = result.failures
             let first = failures.first.map { "\($0.model): \($0.error ?? "failed")" } ?? "some changes were not applied"

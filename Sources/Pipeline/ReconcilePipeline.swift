@@ -36,9 +36,12 @@ public final class ReconcilePipeline: Sendable {
     }
 
     /// A pipeline for a plan saved earlier, without its repository: it checks and applies, nothing more.
-    public static func forSavedPlans(maxDeletes: Int, detailsCache: VersionDetailsCache?, rateLimit: Double) -> ReconcilePipeline {
+    public static func forSavedPlans(
+        maxDeletes: Int, detailsCache: VersionDetailsCache?, rateLimit: Double, stateDirectory: String?, gate: PipelineConfiguration.Gate
+    ) -> ReconcilePipeline {
         ReconcilePipeline(configuration: PipelineConfiguration(
-            repository: nil, rails: .init(maxDeletes: maxDeletes), detailsCache: detailsCache, rateLimit: rateLimit
+            repository: nil, rails: .init(maxDeletes: maxDeletes), detailsCache: detailsCache, rateLimit: rateLimit,
+            stateDirectory: stateDirectory, gate: gate
         ))
     }
 
@@ -56,9 +59,37 @@ public final class ReconcilePipeline: Sendable {
             let synced = try await repository.source.sync(repository.spec)
             let ref = repository.ref
             let resolved = try await onOwnThread { try synced.repository.resolve(ref) }
-            return Snapshot(spec: repository.spec, repository: synced.repository, resolved: resolved, directory: repository.directory, fetch: synced.stats)
+            return Snapshot(spec: repository.spec, repository: synced.repository, resolved: resolved, directory: repository.directory, fetch: synced.stats, signature: nil)
         } catch {
             throw ReconcileFailure(.fetch, .git(Self.gitError(error)))
+        }
+    }
+
+    /// **verify**: with a signature policy, the commit must carry a valid signature by a trusted key — and,
+    /// in `all-since-last` mode with `since`, so must every commit after `since` up to it — before any of
+    /// its files is read or any API request made. Returns the snapshot with its verified signature (as is
+    /// without a policy).
+    public func verify(_ snapshot: Snapshot, since: CommitID? = nil) async throws(ReconcileFailure) -> Snapshot {
+        guard let policy = configuration.repository?.signatures else { return snapshot }
+        let result: Result<SignatureVerification, SignatureRefusal>
+        do {
+            result = try await onOwnThread {
+                do throws(SignatureRefusal) {
+                    return .success(try snapshot.repository.verify(commit: snapshot.commit, policy: policy, since: since))
+                } catch {
+                    return .failure(error)
+                }
+            }
+        } catch {
+            throw ReconcileFailure(.verify, .signature(SignatureRefusal(commit: snapshot.commit, reason: .verificationFailed("\(error)"))))
+        }
+        switch result {
+        case let .success(verification):
+            var verified = snapshot
+            verified.signature = verification
+            return verified
+        case let .failure(refusal):
+            throw ReconcileFailure(.verify, .signature(refusal))
         }
     }
 
@@ -130,10 +161,30 @@ public final class ReconcilePipeline: Sendable {
         }
     }
 
+    /// The release gate's store, when there is a state directory.
+    public var gateStore: ReleaseGateStore? {
+        configuration.stateDirectory.map { ReleaseGateStore(stateDirectory: $0) }
+    }
+
+    /// The release gate's state the planner needs: quarantined digests and versions left untested.
+    public func gateState() throws(ReconcileFailure) -> ReleaseGateState {
+        guard let store = gateStore else { return ReleaseGateState() }
+        do {
+            return try store.state()
+        } catch let error as ReleaseGateStoreError {
+            throw ReconcileFailure(.observe, .state(error))
+        } catch {
+            throw ReconcileFailure(.observe, .state(ReleaseGateStoreError(path: store.path, reason: "cannot be read: \(error)")))
+        }
+    }
+
     /// **plan**: the changes that make the live state of `models` match their declarations. Pure.
-    public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot) -> Plan {
-        let revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
-        return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit)
+    public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot, gate: ReleaseGateState = ReleaseGateState()) -> Plan {
+        var revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
+        revision.signature = snapshot.signature.map {
+            Revision.Signature(method: $0.method.rawValue, keyType: $0.keyType, fingerprint: $0.fingerprint, signer: $0.signer)
+        }
+        return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit, gate: gate)
     }
 
     /// **check**: the rails every apply passes, dry runs included: too many deletes, and a latest version
@@ -164,6 +215,7 @@ public final class ReconcilePipeline: Sendable {
 
     /// **check**, for a saved plan applied with the repository named too: the ref must still point at the
     /// plan's commit, of the same repository. Fetches and resolves; reads no file.
+    /// With a signature policy, the plan's commit is verified again.
     public func checkRevision(of plan: Plan) async throws(ReconcileFailure) {
         let snapshot = try await fetch()
         if snapshot.spec.description != plan.revision.repository {
@@ -172,6 +224,7 @@ public final class ReconcilePipeline: Sendable {
         if snapshot.commit.hex != plan.revision.commit {
             throw ReconcileFailure(.check, .refused(.refMoved(ref: snapshot.resolved.name, planned: plan.revision.commit, current: snapshot.commit.hex)))
         }
+        _ = try await verify(snapshot)
     }
 
     /// **apply**: every change of `plan`, through a client that can write. The checks are the caller's to run
@@ -180,23 +233,29 @@ public final class ReconcilePipeline: Sendable {
     /// - Parameters:
     ///   - shouldContinue: Asked before each change; once false, the rest is skipped (a graceful shutdown).
     ///   - onResult: Called as each change completes, from concurrent tasks.
+    /// Each version created with smoke tests is tested before the model's older versions are deleted, and
+    /// rolled back when a test fails (unless the gate is off, or there is no state directory to keep its
+    /// outcome in).
     public func apply(
-        _ plan: Plan, client: any WriftAIWriting, shouldContinue: @escaping @Sendable () -> Bool = { true },
+        _ plan: Plan, client: WriftAIClient, shouldContinue: @escaping @Sendable () -> Bool = { true },
         onResult: @escaping @Sendable (ActionResult) -> Void = { _ in }
     ) async throws(ReconcileFailure) -> ApplyResult {
-        let result = await Applier(client: client, cache: configuration.detailsCache, shouldContinue: shouldContinue).apply(plan, onResult: onResult)
+        let gate: SmokeGate? = configuration.gate.enabled
+            ? gateStore.map { SmokeGate(client: client, store: $0, timeout: configuration.gate.timeout) } : nil
+        let result = await Applier(client: client, cache: configuration.detailsCache, gate: gate, shouldContinue: shouldContinue)
+            .apply(plan, onResult: onResult)
         guard result.succeeded else { throw ReconcileFailure(.apply, .applyFailed(result)) }
         return result
     }
 
     // MARK: - Composites
 
-    /// fetch → load → observe → plan: what `plan` prints and `apply` applies. `only` limits the models
+    /// fetch → verify → load → observe → plan: what `plan` prints and `apply` applies. `only` limits the models
     /// observed and planned (all by default).
     public func makePlan(
         reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
     ) async throws(ReconcileFailure) -> PlannedRevision {
-        let declarations = try await load(try await fetch())
+        let declarations = try await load(try await verify(try await fetch()))
         return try await makePlan(declarations, reader: reader, only: only)
     }
 
@@ -206,7 +265,8 @@ public final class ReconcilePipeline: Sendable {
     ) async throws(ReconcileFailure) -> PlannedRevision {
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live = try await observe(models, reader: reader)
-        let plan = plan(models, live: live, at: declarations.snapshot)
+        let gate = try gateState()
+        let plan = plan(models, live: live, at: declarations.snapshot, gate: gate)
         return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations))
     }
 

@@ -15,6 +15,8 @@ public struct Snapshot: Sendable {
     public let directory: String
     /// What the fetch did.
     public let fetch: FetchStats
+    /// The commit's verified signature, once the verify stage accepted it; `nil` when nothing is verified.
+    public internal(set) var signature: SignatureVerification?
     /// The working directory, when the files are read from the working tree of a local repository
     /// (uncommitted changes included) rather than from the commit; see `ReconcilePipeline.fetchWorktree()`.
     public internal(set) var worktree: String? = nil

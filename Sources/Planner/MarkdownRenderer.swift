@@ -61,6 +61,7 @@ public enum MarkdownRenderer {
                     case .configure: "🔧 configure"
                     case .delete: "➖ delete"
                     case .kept: "= kept"
+                    case .smokeTest: "🧪 smoke test"
                     }
                 let reason = ([row.reason] + row.details).map(cell).joined(separator: "<br>")
                 let cells = [
@@ -191,7 +192,8 @@ public enum MarkdownRenderer {
         // By row, as the table shows them: a replacement is one.
         let count = { (kind: PlanReview.Row.Kind) in model.rows.count { $0.kind == kind } }
         var parts: [String] = []
-        for (kind, words) in [(PlanReview.Row.Kind.create, "to create"), (.replace, "to replace"), (.configure, "to configure"), (.delete, "to delete")] where count(kind) > 0 {
+        let kinds: [(PlanReview.Row.Kind, String)] = [(.create, "to create"), (.replace, "to replace"), (.configure, "to configure"), (.delete, "to delete"), (.smokeTest, "to smoke-test")]
+        for (kind, words) in kinds where count(kind) > 0 {
             parts.append("\(count(kind)) \(words)")
         }
         if !model.warnings.isEmpty { parts.append(model.warnings.count == 1 ? "1 warning" : "\(model.warnings.count) warnings") }

@@ -14,6 +14,8 @@ struct ModelPlanning {
     let declaration: ModelDeclaration
     /// The live versions; `nil` when not fetched, which a non-suspended model is planned as having none.
     let live: LiveModel?
+    /// Quarantined digests and versions whose smoke tests never finished.
+    var gate = ReleaseGateState()
 
     private var model: String { declaration.model }
     private var liveVersions: [LiveVersion] { live?.versions ?? [] }
@@ -38,10 +40,12 @@ struct ModelPlanning {
 
         let keep = Set(declaration.keep)
         var creates: [PlannedChange] = []
+        var smokeTests: [PlannedChange] = []
         var updates: [PlannedChange] = []
         var warnings: [PlanWarning] = []
         var unchanged = 0
         var matched: Set<Int> = []
+        var rollbacks: Set<Int> = []
         var replaced: [Int: [DriftField]] = [:]
         var seen: Set<String> = []
 
@@ -51,10 +55,30 @@ struct ModelPlanning {
             guard seen.insert(digest).inserted else { continue }
 
             guard let match = newestByDigest[digest] else {
-                creates.append(create(declared, reason: "declared, not live"))
+                if let warning = quarantineWarning(declared) {
+                    warnings.append(warning)
+                } else {
+                    creates.append(create(declared, reason: "declared, not live"))
+                }
+                continue
+            }
+            if let warning = quarantineWarning(declared) {
+                // Live although its smoke tests failed: a rollback that did not finish. Finish it.
+                warnings.append(warning)
+                rollbacks.insert(match.number)
                 continue
             }
             matched.insert(match.number)
+            if gate.pending[ReleaseGateState.Key(model: model, digest: digest)] != nil {
+                // Created by an apply that stopped before its smoke tests finished: test it before anything
+                // else of the model, so that no older version is deleted in favour of an untested one.
+                let tests = tests(for: declared)
+                smokeTests.append(PlannedChange(
+                    model: model, action: .smokeTest, number: match.number, containerImageDigest: match.containerImageDigest,
+                    releaseNotes: match.releaseNotes, reason: "created by an apply that stopped before its smoke tests finished",
+                    declaredAt: declared.location.description, smoke: tests, gateFingerprint: declared.gateFingerprint(tests ?? [])
+                ))
+            }
 
             let drift = DriftField.between(declared: declared, live: match)
             if !drift.isEmpty {
@@ -102,6 +126,10 @@ struct ModelPlanning {
                 deletes.append(
                     delete(version, reason: "replaced by a new version: immutable drift in \(DriftField.list(drift))")
                 )
+                continue
+            }
+            if rollbacks.contains(version.number), !keep.contains(version.number) {
+                deletes.append(delete(version, reason: "rolling back a release whose smoke tests failed (quarantined)"))
                 continue
             }
             guard !matched.contains(version.number), declaration.prune, !keep.contains(version.number) else {
@@ -228,7 +256,7 @@ struct ModelPlanning {
         }
 
         return ModelOutcome(
-            changes: creates + updates + deletes,
+            changes: smokeTests.filter { $0.smoke != nil } + creates + updates + deletes,
             warnings: warnings,
             unchanged: unchanged,
             facts: ModelPlan(
@@ -271,7 +299,8 @@ struct ModelPlanning {
     }
 
     private func create(_ declared: VersionDeclaration, reason: String, replaces: Int? = nil) -> PlannedChange {
-        PlannedChange(
+        let tests = tests(for: declared)
+        return PlannedChange(
             model: model,
             action: .create,
             containerImageDigest: declared.containerImageDigest,
@@ -279,6 +308,30 @@ struct ModelPlanning {
             reason: reason,
             request: declared.createRequest,
             replaces: replaces,
+            declaredAt: declared.location.description,
+            smoke: tests,
+            gateFingerprint: declared.gateFingerprint(tests ?? [])
+        )
+    }
+
+    /// The release gate's tests of `declared`; `nil` when it has none.
+    private func tests(for declared: VersionDeclaration) -> [SmokeTest]? {
+        let tests = declaration.smokeChecks(for: declared).map(SmokeTest.init)
+        return tests.isEmpty ? nil : tests
+    }
+
+    /// The warning that keeps a quarantined digest from being created again, while its declaration is the one
+    /// whose smoke tests failed.
+    private func quarantineWarning(_ declared: VersionDeclaration) -> PlanWarning? {
+        guard let entry = gate.quarantined[ReleaseGateState.Key(model: model, digest: declared.containerImageDigest)],
+            entry.fingerprint == declared.gateFingerprint(tests(for: declared) ?? [])
+        else { return nil }
+        return PlanWarning(
+            model: model,
+            kind: .quarantined,
+            containerImageDigest: declared.containerImageDigest,
+            message: "\(VersionText.shortDigest(declared.containerImageDigest)) is quarantined: its smoke tests failed (\(entry.reason)); "
+                + "it is not created again until its declaration changes or `wriftsync quarantine clear` lifts it",
             declaredAt: declared.location.description
         )
     }
@@ -344,6 +397,8 @@ struct ModelPlanning {
             + "not the last declared version \(VersionText.reference(declared))"
         if latest.number == nil {
             message += ": a version declared before it is created after it"
+        } else if declared.number == nil {
+            message += ": the last declared version is not live, and this apply does not create it (held back or quarantined)"
         } else if declaredDigests.contains(latest.containerImageDigest.lowercased()) {
             message += ": an earlier declared version has a higher number"
         } else if let number = latest.number, keep.contains(number) {

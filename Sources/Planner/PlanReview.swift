@@ -17,6 +17,8 @@ struct PlanReview {
             case delete
             /// `= kept`: an undeclared live version that stays.
             case kept
+            /// `? smoke test #N`: the release gate's tests of a version created before they could finish.
+            case smokeTest
         }
 
         var kind: Kind
@@ -25,7 +27,8 @@ struct PlanReview {
         var digest: String
         var releaseNotes: String?
         var reason: String
-        /// For creates and replacements: the configuration and compatibilities the version is created with.
+        /// For creates and replacements: the configuration and compatibilities the version is created with;
+        /// and for them and smoke tests, the release gate's tests.
         var details: [String] = []
     }
 
@@ -81,7 +84,7 @@ struct PlanReview {
         for change in changes {
             switch change.action {
             case .create:
-                let details = Self.details(change.request)
+                let details = Self.details(change.request) + Self.smoke(change.smoke)
                 if let number = change.replaces, deleted.contains(number) {
                     rows.append(Row(kind: .replace, number: number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason, details: details))
                 } else {
@@ -89,6 +92,8 @@ struct PlanReview {
                 }
             case .updateConfiguration:
                 rows.append(Row(kind: .configure, number: change.number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason))
+            case .smokeTest:
+                rows.append(Row(kind: .smokeTest, number: change.number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason, details: Self.smoke(change.smoke)))
             case .delete:
                 if let number = change.number, replacedNumbers.contains(number) { continue }
                 rows.append(Row(kind: .delete, number: change.number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason))
@@ -116,6 +121,14 @@ struct PlanReview {
             if !flags.isEmpty { details.append("compatibilities: " + flags.joined(separator: ", ")) }
         }
         return details
+    }
+
+    /// `smoke: name, max 5 s, output checked against the output schema`, one per release-gate test.
+    static func smoke(_ tests: [SmokeTest]?) -> [String] {
+        (tests ?? []).map { test in
+            "smoke: \(test.name), max \(VersionText.seconds(test.maxSeconds)), "
+                + (test.expectOutput == nil ? "output checked against the output schema" : "exact output expected")
+        }
     }
 
     static func reason(_ reason: KeptVersion.Reason) -> String {

@@ -9,6 +9,9 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
     /// A declared version is not live, and creating it would make it the latest instead of the last declared
     /// version, so it is held back (`on_out_of_order: hold`).
     case outOfOrderHeld = "out_of_order_held"
+    /// A declared version is not created: its smoke tests failed before, and its declaration has not changed
+    /// since (`wriftsync quarantine clear` lifts it).
+    case quarantined
 }
 
 /// Something a reviewer should know that the plan does not change.

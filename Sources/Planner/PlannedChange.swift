@@ -8,6 +8,9 @@ public enum ChangeAction: String, Codable, Sendable, CaseIterable {
     case updateConfiguration = "update_configuration"
     /// `DELETE …/versions/{number}`.
     case delete
+    /// The release gate's smoke tests of an existing version whose tests never finished (an apply stopped
+    /// after creating it): predictions pinned to `number`.
+    case smokeTest = "smoke_test"
 }
 
 /// One API call a plan will make, with everything needed to make it later from a saved plan.
@@ -34,6 +37,11 @@ public struct PlannedChange: Codable, Sendable, Equatable {
     public var replaces: Int?
     /// For a create or update: where the version is declared, `file:line:column`.
     public var declaredAt: String?
+    /// For a create or a smoke test: the release gate's tests, run on the version once it exists; the
+    /// model's older versions are deleted only after they pass.
+    public var smoke: [SmokeTest]?
+    /// For a create or a smoke test: the fingerprint of the version's declaration, which a quarantine names.
+    public var gateFingerprint: String?
 
     /// Creates a change.
     public init(
@@ -47,7 +55,9 @@ public struct PlannedChange: Codable, Sendable, Equatable {
         configuration: VersionConfiguration? = nil,
         liveConfiguration: VersionConfiguration? = nil,
         replaces: Int? = nil,
-        declaredAt: String? = nil
+        declaredAt: String? = nil,
+        smoke: [SmokeTest]? = nil,
+        gateFingerprint: String? = nil
     ) {
         self.model = model
         self.action = action
@@ -60,6 +70,8 @@ public struct PlannedChange: Codable, Sendable, Equatable {
         self.liveConfiguration = liveConfiguration
         self.replaces = replaces
         self.declaredAt = declaredAt
+        self.smoke = smoke
+        self.gateFingerprint = gateFingerprint
     }
 
     enum CodingKeys: String, CodingKey {
@@ -74,5 +86,7 @@ public struct PlannedChange: Codable, Sendable, Equatable {
         case liveConfiguration = "live_configuration"
         case replaces
         case declaredAt = "declared_at"
+        case smoke
+        case gateFingerprint = "gate_fingerprint"
     }
 }

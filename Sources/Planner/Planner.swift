@@ -28,11 +28,14 @@ public enum Planner {
     ///   - revision: The commit the declarations came from.
     ///   - rateLimit: Requests per second the apply is paced at, for the estimate; zero or less means
     ///     unpaced (an estimate of 0 seconds).
+    ///   - gate: The release gate's state: quarantined digests are not created again while their declaration
+    ///     is unchanged (a warning says so), and versions whose smoke tests never finished are tested first.
     public static func plan(
         declarations: [ModelDeclaration],
         live: [String: LiveModel],
         revision: Revision,
-        rateLimit: Double = 3
+        rateLimit: Double = 3,
+        gate: ReleaseGateState = ReleaseGateState()
     ) -> Plan {
         var changes: [PlannedChange] = []
         var warnings: [PlanWarning] = []
@@ -45,7 +48,8 @@ public enum Planner {
             guard planned.insert(declaration.model).inserted else { continue }
             let outcome = ModelPlanning(
                 declaration: declaration,
-                live: live[declaration.model]
+                live: live[declaration.model],
+                gate: gate
             ).run()
             changes += outcome.changes
             warnings += outcome.warnings
@@ -53,7 +57,8 @@ public enum Planner {
             unchanged += outcome.unchanged
         }
 
-        let requests = changes.count
+        // At least one request per smoke case (a prediction answered at once; polls come on top).
+        let requests = changes.count + changes.reduce(0) { $0 + ($1.smoke?.count ?? 0) } - changes.count { $0.action == .smokeTest }
         return Plan(
             revision: revision,
             summary: PlanSummary(

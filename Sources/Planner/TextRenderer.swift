@@ -39,6 +39,7 @@ public enum TextRenderer {
                     case .configure: ("~", "configure", Style.yellow)
                     case .delete: ("-", "delete", Style.red)
                     case .kept: ("=", "kept", Style.dim)
+                    case .smokeTest: ("?", "smoke test", Style.yellow)
                     }
                 var line = "  " + style.paint(code, pad("\(marker) \(word)", 11))
                 line += "  " + pad(VersionText.number(row.number), numberWidth)

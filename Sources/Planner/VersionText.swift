@@ -72,6 +72,12 @@ extension VersionText {
         return result
     }
 
+    /// `30 s`, `1.5 s`.
+    static func seconds(_ value: Double) -> String {
+        let rounded = (value * 10).rounded() / 10
+        return rounded == rounded.rounded() ? "\(Int(rounded)) s" : "\(rounded) s"
+    }
+
     /// The counts line both human renderers end with.
     static func counts(_ summary: PlanSummary) -> String {
         "\(summary.create) to create, \(summary.updateConfiguration) to configure, \(summary.delete) to delete"

@@ -1,14 +1,21 @@
 import Foundation
+import Synchronization
 
-/// The client's single token bucket: every request of one client waits here for its turn.
+/// The client's pace: every request of one client waits here for its turn.
 ///
 /// A request goes out only when all of these hold, checked in first-come, first-served order:
 /// - fewer than `maxInFlight` requests are waiting for an answer;
-/// - the bucket has a token (it refills at the configured rate, or at the server's
-///   `x-ratelimit-limit` per second once known, and holds at most `burst` tokens);
+/// - the rate allows it: the configured rate, or the server's `x-ratelimit-limit` per second once known
+///   (never above ``WriftAIClient/Configuration/Pacing/maxRequestsPerSecond``), with bursts of at most
+///   `burst` requests;
 /// - the server's current window, as last reported by `x-ratelimit-remaining` and
 ///   `x-ratelimit-reset`, has room left. Requests still in flight when an answer reports `remaining`
 ///   may not have been counted in it yet, so they are subtracted: the estimate can only err low.
+///
+/// What the pacer knows is a ``PacingLedger``. With a ``SharedPacingFile`` the ledger lives in that file,
+/// so every process using the same token and cache directory continues one window (a new process does
+/// not start with a fresh bucket inside a window another one used up), and a process that knows nothing
+/// sends its first request alone and paces from the answer's headers.
 ///
 /// A window that ends further away than `maxWindowWait` is not waited for: the request at the head of
 /// the queue fails at once with ``WindowTooFar`` (a 429 storm announcing a reset an hour away must not
@@ -30,26 +37,30 @@ actor RequestPacer {
         let continuation: CheckedContinuation<Permit, any Error>
     }
 
-    /// The server's window as far as this client knows it.
-    private struct Window {
-        /// Unix time (seconds) at which the window ends.
-        var reset: Double
-        /// How many more requests may be sent before `reset`.
-        var budget: Int
-    }
+    /// Holders that have not touched the shared ledger for this long are forgotten (their process may be
+    /// alive but stuck, or its pid reused).
+    static let staleHolderSeconds = 3600.0
+    /// How long the pacer waits for the shared file's lock before pacing alone for one decision.
+    static let lockPatience = Duration.seconds(1)
+    private static let instances = Atomic<UInt64>(0)
 
-    private let burst: Double
+    private let configuredRate: Double?
+    private let maxRate: Double?
+    private let burst: Int
     private let followServerLimit: Bool
     private let maxInFlight: Int
     private let resetMargin: Double
     private let maxWindowWait: Double
     private let clock = ContinuousClock()
     private let wallClock: @Sendable () -> Double
+    private let shared: SharedPacingFile?
+    /// This pacer's key among the ledger's holders: `pid:instance`.
+    private let holder: String
 
-    private var rate: Double?
-    private var tokens: Double
-    private var lastRefill: ContinuousClock.Instant
-    private var window: Window?
+    /// The ledger as last seen: the only one without a shared file, else a copy of the file's.
+    private var ledger = PacingLedger()
+    /// Whether any answer (or failure) came back yet.
+    private var answered = false
     private var inFlight: Set<UInt64> = []
     private var waiters: [Waiter] = []
     private var nextID: UInt64 = 0
@@ -59,24 +70,42 @@ actor RequestPacer {
     init(
         pacing: WriftAIClient.Configuration.Pacing,
         maxWindowWait: Duration = .seconds(60),
-        wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 }
+        wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
+        shared: SharedPacingFile? = nil
     ) {
-        self.rate = pacing.requestsPerSecond
-        self.burst = Double(max(1, pacing.burst))
+        self.configuredRate = pacing.requestsPerSecond
+        self.maxRate = pacing.maxRequestsPerSecond
+        self.burst = max(1, pacing.burst)
         self.followServerLimit = pacing.followServerLimit
         self.maxInFlight = max(1, pacing.maxInFlight)
         self.resetMargin = Self.seconds(pacing.resetMargin)
         self.maxWindowWait = Self.seconds(maxWindowWait)
         self.wallClock = wallClock
-        self.tokens = Double(max(1, pacing.burst))
-        self.lastRefill = ContinuousClock().now
+        self.shared = shared
+        self.holder = "\(getpid()):\(Self.instances.wrappingAdd(1, ordering: .relaxed).newValue)"
     }
 
     /// The current rate in requests per second, `nil` when unlimited.
-    var currentRate: Double? { rate }
+    var currentRate: Double? { rate(serverLimit: ledger.serverLimit) }
 
     /// How many callers are waiting for their turn.
     var waitingCount: Int { waiters.count }
+
+    /// The rate for a server limit: the server's when followed, never above the configured maximum.
+    private func rate(serverLimit: Int?) -> Double? {
+        var rate = configuredRate
+        if followServerLimit, let serverLimit, serverLimit > 0 {
+            rate = Double(serverLimit)
+        }
+        if let maxRate {
+            rate = min(rate ?? maxRate, maxRate)
+        }
+        return rate
+    }
+
+    private func rules(serverLimit: Int?) -> PacingLedger.Rules {
+        PacingLedger.Rules(rate: rate(serverLimit: serverLimit), burst: burst, resetMargin: resetMargin, maxWindowWait: maxWindowWait)
+    }
 
     /// Waits for this request's turn.
     ///
@@ -96,37 +125,51 @@ actor RequestPacer {
     }
 
     /// Returns a turn and learns from the answer's rate-limit headers, if any.
-    func finish(_ permit: Permit, observation: RateLimitObservation?) {
+    func finish(_ permit: Permit, observation: RateLimitObservation?) async {
         inFlight.remove(permit.id)
-        if let observation, !observation.isEmpty {
-            learn(from: observation)
+        answered = true
+        let learned = observation.flatMap { $0.isEmpty ? nil : $0 }
+        // Alone, a request leaving only matters with headers to learn from; shared, the other processes
+        // read this pacer's in-flight count too.
+        if learned != nil || shared != nil {
+            await withLedger { ledger, now in
+                if let learned { ledger.learn(from: learned, now: now) }
+            }
         }
         signalChange()
     }
 
-    private func learn(from observation: RateLimitObservation) {
-        if followServerLimit, let limit = observation.limit, limit > 0 {
-            // The API's limits are per second.
-            rate = Double(limit)
+    /// Runs `body` on the ledger: the in-memory one, or the shared file's under its lock (read, changed,
+    /// written back, never held across a suspension point). The ledger already counts this pacer's
+    /// requests in flight.
+    private func withLedger<T>(_ body: (inout PacingLedger, Double) -> T) async -> T {
+        guard let shared else {
+            let now = wallClock()
+            ledger.setInFlight(inFlight.count, holder: holder, now: now)
+            return body(&ledger, now)
         }
-        guard let reset = observation.reset else { return }
-        let budget: Int
-        if observation.wasRateLimited {
-            budget = 0
-        } else if let remaining = observation.remaining {
-            budget = remaining - inFlight.count
-        } else {
-            return
-        }
-        if let current = window {
-            if reset == current.reset {
-                window?.budget = min(current.budget, budget)
-            } else if reset > current.reset {
-                window = Window(reset: reset, budget: budget)
+        let deadline = clock.now + Self.lockPatience
+        while !shared.tryLock() {
+            guard clock.now < deadline else {
+                // Held far longer than any pacer holds it (a stopped process?): pace alone for now.
+                let now = wallClock()
+                ledger.setInFlight(inFlight.count, holder: holder, now: now)
+                return body(&ledger, now)
             }
-        } else if reset > wallClock() {
-            window = Window(reset: reset, budget: budget)
+            try? await Task.sleep(for: .milliseconds(1))
         }
+        defer { shared.unlock() }
+        let now = wallClock()
+        let stored = shared.read(now: now)
+        var current = stored ?? PacingLedger()
+        current.forgetHolders(keeping: holder, now: now, staleAfter: Self.staleHolderSeconds, isGone: SharedPacingFile.holderIsGone)
+        current.setInFlight(inFlight.count, holder: holder, now: now)
+        let result = body(&current, now)
+        if current != stored {
+            shared.write(current)
+        }
+        ledger = current
+        return result
     }
 
     private func cancel(_ id: UInt64) {
@@ -144,47 +187,39 @@ actor RequestPacer {
     /// Grants turns in order until nobody waits.
     private func pump() async {
         defer { pumping = false }
-        while let head = waiters.first {
+        while !waiters.isEmpty {
             if inFlight.count >= maxInFlight {
                 await waitForChange()
                 continue
             }
-            let now = wallClock()
-            if let current = window {
-                if now >= current.reset {
-                    window = nil
-                } else if current.budget <= 0 {
-                    let wait = current.reset - now + resetMargin
-                    if wait > maxWindowWait {
-                        waiters.removeFirst()
-                        head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Int64(wait * 1e9))))
-                        continue
-                    }
-                    await sleep(seconds: wait)
+            let exclusive = shared != nil && !answered && !inFlight.isEmpty
+            let decision = await withLedger { ledger, now in
+                ledger.reserve(for: holder, now: now, rules: rules(serverLimit: ledger.serverLimit), exclusiveUntilKnown: exclusive)
+            }
+            switch decision {
+            case .awaitAnswer:
+                // The answer may have come while the ledger was locked; then look again at once.
+                if !answered && !inFlight.isEmpty {
+                    await waitForChange()
+                }
+            case .wait(let seconds):
+                await sleep(seconds: seconds)
+            case .windowTooFar(let wait):
+                guard !waiters.isEmpty else { continue }
+                let head = waiters.removeFirst()
+                head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Int64(wait * 1e9))))
+            case .send:
+                // The head may have been cancelled while the ledger was locked: the turn goes to the next in
+                // line, or, with nobody left, back to the ledger (the pace it used stays used).
+                guard !waiters.isEmpty else {
+                    await withLedger { _, _ in }
                     continue
                 }
+                let head = waiters.removeFirst()
+                inFlight.insert(head.id)
+                head.continuation.resume(returning: Permit(id: head.id))
             }
-            refill()
-            if let rate, tokens < 1 {
-                await sleep(seconds: (1 - tokens) / rate)
-                continue
-            }
-            // The head may have been cancelled while this loop slept.
-            guard waiters.first?.id == head.id else { continue }
-            waiters.removeFirst()
-            if rate != nil { tokens -= 1 }
-            if window != nil { window?.budget -= 1 }
-            inFlight.insert(head.id)
-            head.continuation.resume(returning: Permit(id: head.id))
         }
-    }
-
-    private func refill() {
-        let now = clock.now
-        if let rate {
-            tokens = min(burst, tokens + Self.seconds(now - lastRefill) * rate)
-        }
-        lastRefill = now
     }
 
     private func waitForChange() async {

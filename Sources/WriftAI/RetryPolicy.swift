@@ -76,17 +76,17 @@ public struct RetryPolicy: Sendable, Equatable {
     }
 
     /// When to look again for a created version by its digest, after the first look found none: waits of
-    /// `initialBackoff`, doubling, capped at `maxBackoff`, whose sum stays within ``createSettle`` (the last
-    /// one shortened to end exactly there). Empty when `createSettle` is zero.
+    /// `initialBackoff` (at least 100 ms), doubling, whose sum is ``createSettle`` (the last one shortened to
+    /// end exactly there) — a handful of listings, however long the window. Empty when `createSettle` is zero.
     public func settleWaits() -> [Duration] {
         var waits: [Duration] = []
         var total = Duration.zero
-        var next = max(initialBackoff, .milliseconds(50))
+        var next = max(initialBackoff, .milliseconds(100))
         while total < createSettle {
             let wait = min(next, createSettle - total)
             waits.append(wait)
             total += wait
-            next = min(next * 2, max(maxBackoff, .milliseconds(50)))
+            next *= 2
         }
         return waits
     }

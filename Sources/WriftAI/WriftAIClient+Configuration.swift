@@ -60,21 +60,35 @@ extension WriftAIClient {
             public var maxInFlight: Int
             /// Extra time to wait past the server's `x-ratelimit-reset`, against clock differences.
             public var resetMargin: Duration
+            /// The fastest the client ever sends, whatever the server advertises: a server's
+            /// `x-ratelimit-limit` may lower the rate below it, never raise it above. `nil` lets a higher
+            /// server limit raise the rate above ``requestsPerSecond``.
+            public var maxRequestsPerSecond: Double?
+            /// A directory shared by every process that should pace together, such as WriftSync's cache
+            /// directory. Processes using the same token against the same API host then keep one view of
+            /// the server's rate-limit window in `<directory>/api/<host>/ratelimit-<hash of the token>.json`
+            /// (never the token itself), so a process started right after another continues its window
+            /// instead of drawing 429s with a fresh bucket. `nil` paces this client alone.
+            public var sharedStateDirectory: String?
 
             /// Creates pacing settings; the defaults are the real API's 3 requests per second, no
-            /// bursts, following the server's headers, and 4 requests in flight.
+            /// bursts, following the server's headers, 4 requests in flight, no maximum and no sharing.
             public init(
                 requestsPerSecond: Double? = 3,
                 burst: Int = 1,
                 followServerLimit: Bool = true,
                 maxInFlight: Int = 4,
-                resetMargin: Duration = .milliseconds(20)
+                resetMargin: Duration = .milliseconds(20),
+                maxRequestsPerSecond: Double? = nil,
+                sharedStateDirectory: String? = nil
             ) {
                 self.requestsPerSecond = requestsPerSecond
                 self.burst = burst
                 self.followServerLimit = followServerLimit
                 self.maxInFlight = maxInFlight
                 self.resetMargin = resetMargin
+                self.maxRequestsPerSecond = maxRequestsPerSecond
+                self.sharedStateDirectory = sharedStateDirectory
             }
         }
 
@@ -189,6 +203,12 @@ extension WriftAIClient {
             guard pacing.burst >= 1 else { throw .configuration("pacing burst must be 1 or more") }
             if let rate = pacing.requestsPerSecond, !(rate > 0 && rate.isFinite) {
                 throw .configuration("requests per second must be positive")
+            }
+            if let rate = pacing.maxRequestsPerSecond, !(rate > 0 && rate.isFinite) {
+                throw .configuration("the maximum requests per second must be positive")
+            }
+            if let directory = pacing.sharedStateDirectory, directory.isEmpty {
+                throw .configuration("the shared pacing state directory must not be empty")
             }
             guard (5...50).contains(pagination.pageSize) else {
                 throw .configuration("page size must be between 5 and 50")

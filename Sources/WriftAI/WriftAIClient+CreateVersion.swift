@@ -79,12 +79,21 @@ extension WriftAIClient {
     /// ``findCreatedVersion(_:digest:cause:)``, looking again for up to the retry policy's `createSettle` when
     /// the first look finds nothing: a listing may show a new version only some time after it was made, and
     /// sending the create again before it shows would make a second copy.
+    /// A look that fails is not the end: a later one may still see the version; only when the last look
+    /// fails is the outcome unknown.
     func findSettledVersion(_ model: ModelID, digest: String, cause: WriftAIError) async throws(WriftAIError) -> ModelVersionDetails? {
         if let found = try await findCreatedVersion(model, digest: digest, cause: cause) { return found }
+        var lastFailure: WriftAIError?
         for wait in configuration.retry.settleWaits() {
             try await pause(wait, context: cause.context)
-            if let found = try await findCreatedVersion(model, digest: digest, cause: cause) { return found }
+            do throws(WriftAIError) {
+                if let found = try await findCreatedVersion(model, digest: digest, cause: cause) { return found }
+                lastFailure = nil
+            } catch {
+                lastFailure = error
+            }
         }
+        if let lastFailure { throw lastFailure }
         return nil
     }
 

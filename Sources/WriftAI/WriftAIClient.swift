@@ -64,7 +64,9 @@ public final class WriftAIClient: WriftAIWriting {
         self.baseURL = base
         self.basePath = URLComponents(string: base)?.path ?? ""
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        self.pacer = RequestPacer(pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait)
+        self.pacer = RequestPacer(
+            pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait,
+            shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger))
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)

@@ -20,8 +20,26 @@ public struct EmulatorStats: Codable, Sendable, Equatable {
         }
     }
 
+    /// One answer, in the order they were sent.
+    public struct Answer: Codable, Sendable, Equatable, Hashable {
+        /// 1 for the first answer since the start or the last reset.
+        public var sequence: Int
+        public var method: String
+        public var route: String
+        public var status: Int
+
+        public init(sequence: Int, method: String, route: String, status: Int) {
+            self.sequence = sequence
+            self.method = method
+            self.route = route
+            self.status = status
+        }
+    }
+
     /// One entry per method, route template and status, sorted by route, method and status.
     public var requests: [Entry]
+    /// The answers in the order they were sent (the newest 10,000), for tests that check what came first.
+    public var order: [Answer] = []
     /// How many requests were refused with 429.
     public var rateLimited: Int
     /// How many requests were answered in all.
@@ -44,5 +62,14 @@ public struct EmulatorStats: Codable, Sendable, Equatable {
         case requests
         case rateLimited = "rate_limited"
         case total
+        case order
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        requests = try container.decode([Entry].self, forKey: .requests)
+        rateLimited = try container.decode(Int.self, forKey: .rateLimited)
+        total = try container.decode(Int.self, forKey: .total)
+        order = try container.decodeIfPresent([Answer].self, forKey: .order) ?? []
     }
 }

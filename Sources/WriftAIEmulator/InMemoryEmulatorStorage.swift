@@ -1,24 +1,27 @@
+import Foundation
 import WriftAIModels
 
-/// The emulator's storage: state in memory, optionally mirrored to a ``StateFile`` after every change.
+/// The emulator's storage: state in memory, optionally journaled to a ``StateFile`` (one flushed line per
+/// change, written before the change is adopted and acknowledged).
 public actor InMemoryEmulatorStorage: EmulatorStorage {
     private var state: EmulatorState
     private var indexByKey: [String: Int]
-    private let stateFile: StateFile?
+    private let journal: StateJournal?
 
     /// Creates storage, loading the state file first if one is given and exists.
     public init(stateFile: StateFile? = nil) throws {
-        self.stateFile = stateFile
-        let loaded = try stateFile?.load() ?? EmulatorState()
+        let contents = try stateFile?.read()
+        let loaded = contents?.state ?? EmulatorState()
         self.state = loaded
-        self.indexByKey = Self.index(of: loaded)
+        self.indexByKey = StateChange.index(of: loaded)
+        self.journal = try stateFile.map { try StateJournal(file: $0, contents: contents) }
     }
 
     /// Creates storage holding `state`, without a state file.
     public init(state: EmulatorState) {
-        self.stateFile = nil
+        self.journal = nil
         self.state = state
-        self.indexByKey = Self.index(of: state)
+        self.indexByKey = StateChange.index(of: state)
     }
 
     /// A copy of everything stored.
@@ -27,33 +30,29 @@ public actor InMemoryEmulatorStorage: EmulatorStorage {
     }
 
     public func createModel(_ model: ModelRecord) throws -> Bool {
-        guard indexByKey[Self.key(model.owner, model.name)] == nil else { return false }
-        var next = state
-        next.models.append(.init(model: model))
-        try commit(next)
+        guard indexByKey[StateChange.key(model.owner, model.name)] == nil else { return false }
+        try commit(.createModel(model))
         return true
     }
 
     public func model(owner: String, name: String) -> ModelRecord? {
-        indexByKey[Self.key(owner, name)].map { state.models[$0].model }
+        indexByKey[StateChange.key(owner, name)].map { state.models[$0].model }
     }
 
     public func versions(owner: String, name: String) -> [VersionRecord]? {
-        indexByKey[Self.key(owner, name)].map { state.models[$0].versions }
+        indexByKey[StateChange.key(owner, name)].map { state.models[$0].versions }
     }
 
     public func version(owner: String, name: String, number: Int) -> VersionRecord? {
-        guard let index = indexByKey[Self.key(owner, name)] else { return nil }
-        return Self.position(of: number, in: state.models[index].versions).map { state.models[index].versions[$0] }
+        guard let index = indexByKey[StateChange.key(owner, name)] else { return nil }
+        return StateChange.position(of: number, in: state.models[index].versions).map { state.models[index].versions[$0] }
     }
 
     public func createVersion(owner: String, name: String, draft: VersionDraft) throws -> VersionRecord? {
-        guard let index = indexByKey[Self.key(owner, name)] else { return nil }
-        var next = state
-        var stored = next.models[index]
-        let number = stored.model.highestVersionNumber + 1
+        guard let index = indexByKey[StateChange.key(owner, name)] else { return nil }
+        let stored = state.models[index]
         let record = VersionRecord(
-            number: number,
+            number: stored.model.highestVersionNumber + 1,
             releaseNotes: draft.releaseNotes,
             createdAt: draft.createdAt,
             containerImageDigest: draft.containerImageDigest,
@@ -62,21 +61,15 @@ public actor InMemoryEmulatorStorage: EmulatorStorage {
             size: Self.imageSize(digest: draft.containerImageDigest),
             configuration: draft.configuration ?? stored.versions.last?.configuration ?? draft.fallbackConfiguration
         )
-        stored.model.highestVersionNumber = number
-        stored.model.updatedAt = draft.createdAt
-        stored.versions.append(record)
-        next.models[index] = stored
-        try commit(next)
+        try commit(.createVersion(owner: owner, name: name, version: record))
         return record
     }
 
     public func deleteVersion(owner: String, name: String, number: Int) throws -> Bool {
-        guard let index = indexByKey[Self.key(owner, name)],
-            let position = Self.position(of: number, in: state.models[index].versions)
+        guard let index = indexByKey[StateChange.key(owner, name)],
+            StateChange.position(of: number, in: state.models[index].versions) != nil
         else { return false }
-        var next = state
-        next.models[index].versions.remove(at: position)
-        try commit(next)
+        try commit(.deleteVersion(owner: owner, name: name, number: number))
         return true
     }
 
@@ -86,52 +79,40 @@ public actor InMemoryEmulatorStorage: EmulatorStorage {
         number: Int,
         update: ConfigurationUpdate
     ) throws -> VersionConfiguration? {
-        guard let index = indexByKey[Self.key(owner, name)],
-            let position = Self.position(of: number, in: state.models[index].versions)
+        guard let index = indexByKey[StateChange.key(owner, name)],
+            let position = StateChange.position(of: number, in: state.models[index].versions)
         else { return nil }
-        var next = state
-        var configuration = next.models[index].versions[position].configuration
+        var configuration = state.models[index].versions[position].configuration
         if let hardwareIdentifier = update.hardwareIdentifier {
             configuration.hardwareIdentifier = hardwareIdentifier
         }
         if let variableNames = update.variableNames {
             configuration.variableNames = variableNames
         }
-        next.models[index].versions[position].configuration = configuration
-        try commit(next)
+        try commit(.updateConfiguration(owner: owner, name: name, number: number, configuration: configuration))
         return configuration
     }
 
-    /// Saves `next` (when there is a state file) before adopting it, so memory never runs ahead of disk.
-    private func commit(_ next: EmulatorState) throws {
-        try stateFile?.save(next)
-        state = next
-        indexByKey = Self.index(of: next)
-    }
-
-    private static func key(_ owner: String, _ name: String) -> String {
-        "\(owner)/\(name)"
-    }
-
-    private static func index(of state: EmulatorState) -> [String: Int] {
-        var index: [String: Int] = [:]
-        for (position, stored) in state.models.enumerated() {
-            index[key(stored.model.owner, stored.model.name)] = position
+    /// Journals `change` (when there is a state file) before adopting it, so memory never runs ahead of
+    /// disk; compacts the file when due.
+    private func commit(_ change: StateChange) throws {
+        try journal?.append(change, onto: state)
+        do {
+            try change.apply(to: &state, index: &indexByKey)
+        } catch {
+            // Checked by the caller, so unreachable; were it not, the journal must not keep a record the
+            // state does not have.
+            journal?.invalidate()
+            throw error
         }
-        return index
-    }
-
-    /// Binary search: versions are kept by ascending number.
-    private static func position(of number: Int, in versions: [VersionRecord]) -> Int? {
-        var low = 0
-        var high = versions.count - 1
-        while low <= high {
-            let middle = (low + high) / 2
-            let candidate = versions[middle].number
-            if candidate == number { return middle }
-            if candidate < number { low = middle + 1 } else { high = middle - 1 }
+        if let journal, journal.isCompactionDue {
+            do {
+                try journal.compact(state)
+            } catch {
+                // The change itself is on disk already: it stands, and the journal keeps growing.
+                FileHandle.standardError.write(Data("wriftai-emulator: compacting the state file failed (will retry): \(error)\n".utf8))
+            }
         }
-        return nil
     }
 
     /// A stable, plausible image size derived from the digest (the emulator has no real image).

@@ -31,7 +31,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(name: .customLong("model"), help: ArgumentHelp("A private model to create at start (repeatable).", valueName: "owner/name"))
     var models: [String] = []
 
-    @Option(help: ArgumentHelp("Load the state from this file at start and save it there after every change.", valueName: "file"))
+    @Option(help: ArgumentHelp("Load the state from this file at start and journal every change to it, flushed to disk before the answer (compacted now and then; a file of the older one-document format is read and converted at the first change).", valueName: "file"))
     var state: String?
 
     @Option(help: ArgumentHelp("Requests per second per token; 0 turns the limit off.", valueName: "n"))

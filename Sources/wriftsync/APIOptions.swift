@@ -11,7 +11,7 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("File holding the API token (default: $WRIFTAI_ACCESS_TOKEN).", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Requests per second to the API (the server's own limit headers are followed too).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Most requests per second to the API, shared by the processes using one token and cache directory (a lower limit in the server's headers is followed too).", valueName: "n"))
     var rateLimit: Double = 3
 
     @Option(name: .long, help: ArgumentHelp("API requests in flight at once.", valueName: "n"))
@@ -44,12 +44,18 @@ struct APIOptions: ParsableArguments {
 
     /// A client configured from these flags and the environment. The caller shuts it down.
     /// `metricsFactory` receives its request counter (`nil`: the process-wide `MetricsSystem`).
-    func makeClient(metricsFactory: (any MetricsFactory)? = nil) throws -> WriftAIClient {
+    /// `sharedPacingDirectory` is the cache directory (`--cache-dir`, else its default): every process
+    /// using the same token and cache directory then paces within one rate-limit window; `nil` paces this
+    /// process alone.
+    func makeClient(metricsFactory: (any MetricsFactory)? = nil, sharedPacingDirectory: String? = nil) throws -> WriftAIClient {
         var configuration = try WriftAIClient.Configuration.fromEnvironment(tokenFile: tokenFile)
         if let apiUrl { configuration.server.baseURL = apiUrl }
         configuration.server.allowInsecureHTTP = insecureHttp
         configuration.server.additionalCAFile = apiCaFile
         configuration.pacing.requestsPerSecond = rateLimit
+        // --rate-limit is a ceiling: a server advertising a higher limit never speeds the client past it.
+        configuration.pacing.maxRequestsPerSecond = rateLimit
+        configuration.pacing.sharedStateDirectory = sharedPacingDirectory
         configuration.pacing.maxInFlight = concurrency
         configuration.timeouts.request = .nanoseconds(Int64(apiTimeout * 1e9))
         // Connecting is part of the request: an API that is down fails an attempt within the timeout

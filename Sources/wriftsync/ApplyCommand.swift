@@ -25,6 +25,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var git: GitOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var smoke: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("Apply this saved plan (from `plan --out`) instead of planning.", valueName: "file"))
     var plan: String?
@@ -46,6 +47,9 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ValidationError("Give --repo to plan and apply, or --plan FILE to apply a saved plan.")
         }
         guard maxDeletes >= 0 else { throw ValidationError("--max-deletes must not be negative.") }
+        if plan != nil, git.repo == nil, git.trustedSigners != nil || git.trustedGpgKeys != nil {
+            throw ValidationError("Verifying the plan's commit needs the repository: give --repo with --plan and --trusted-signers or --trusted-gpg-keys.")
+        }
     }
 
     func run() async throws {
@@ -59,8 +63,9 @@ struct ApplyCommand: AsyncParsableCommand {
         let client: WriftAIClient
         let pipeline: ReconcilePipeline?
         do {
-            client = try api.makeClient()
-            pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes)
+            // Processes on one token and cache pace together: back-to-back commands stay under the limit.
+            client = try api.makeClient(sharedPacingDirectory: git.cacheDirectory)
+            pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
@@ -151,10 +156,13 @@ struct ApplyCommand: AsyncParsableCommand {
             // The ref the plan resolved (`refs/heads/main`) unless another is named.
             var options = git
             if options.ref == nil { options.ref = saved.revision.ref }
-            checks = try options.pipeline(api: api, maxDeletes: maxDeletes)
+            checks = try options.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
             try await checkRevision(of: saved, with: checks)
         } else {
-            checks = ReconcilePipeline.forSavedPlans(maxDeletes: maxDeletes, detailsCache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit)
+            checks = ReconcilePipeline.forSavedPlans(
+                maxDeletes: maxDeletes, detailsCache: git.versionDetailsCache(api: api), rateLimit: api.rateLimit,
+                stateDirectory: git.stateDirectory, gate: smoke.gate
+            )
         }
         try await checks.checkFreshness(saved, reader: reader)
         return (saved, checks)

@@ -20,6 +20,9 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Where repository mirrors are cached (default: $XDG_CACHE_HOME/wriftsync, else ~/.cache/wriftsync).", valueName: "dir"))
     var cacheDir: String?
 
+    @Option(name: .long, help: ArgumentHelp("Where WriftSync keeps its own state: the release gate's quarantine (default: the cache directory).", valueName: "dir"))
+    var stateDir: String?
+
     @Option(name: .long, help: ArgumentHelp("Seconds a fetch may take before it fails.", valueName: "seconds"))
     var gitTimeout: Double = 60
 
@@ -65,6 +68,15 @@ struct GitOptions: ParsableArguments {
     @Flag(name: .long, help: "Allow sending git credentials over plain http:// to a host that is not loopback (they would travel unencrypted).")
     var gitInsecureHttp = false
 
+    @Option(name: .long, help: ArgumentHelp("SSH keys trusted to sign commits, in ssh-keygen's allowed_signers format (git's gpg.ssh.allowedSignersFile). With this or --trusted-gpg-keys, only commits with a valid signature by a trusted key are acted on.", valueName: "file"))
+    var trustedSigners: String?
+
+    @Option(name: .long, help: ArgumentHelp("OpenPGP public keys trusted to sign commits, ASCII-armoured (gpg --armor --export FINGERPRINT).", valueName: "file"))
+    var trustedGpgKeys: String?
+
+    @Option(name: .long, help: ArgumentHelp("Which commits must be signed: head (the commit the ref resolves to), or all-since-last (also every commit since the last applied one, merged ones included; only `run` keeps a last applied commit, elsewhere this is head).", valueName: "mode"))
+    var verifyMode: VerifyMode = .head
+
     func validate() throws {
         if gitPasswordEnv != nil && gitPasswordFile != nil {
             throw ValidationError("Give --git-password-env or --git-password-file, not both.")
@@ -85,6 +97,20 @@ struct GitOptions: ParsableArguments {
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
         guard maxFiles > 0 else { throw ValidationError("--max-files must be positive.") }
         guard maxTotalSize > 0 else { throw ValidationError("--max-total-size must be positive.") }
+        // A missing or empty file of trusted keys fails here, at start; its content is parsed by
+        // `signaturePolicy()`, which reports each problem as file:line.
+        do {
+            if let trustedSigners { try SignaturePolicy.checkFile(trustedSigners, flag: "--trusted-signers") }
+            if let trustedGpgKeys { try SignaturePolicy.checkFile(trustedGpgKeys, flag: "--trusted-gpg-keys") }
+        } catch {
+            throw ValidationError(error.description)
+        }
+    }
+
+    /// The signature policy of `--trusted-signers`, `--trusted-gpg-keys` and `--verify-mode`, read and
+    /// checked now; nil when neither file is given (commits are not verified).
+    func signaturePolicy() throws(SignaturePolicyError) -> SignaturePolicy? {
+        try SignaturePolicy.load(trustedSigners: trustedSigners, trustedGPGKeys: trustedGpgKeys, mode: verifyMode)
     }
 
     /// Fails validation when `--repo` is missing, with the message ArgumentParser gives a required option.
@@ -126,24 +152,39 @@ struct GitOptions: ParsableArguments {
     }
 }
 
+extension VerifyMode: ExpressibleByArgument {}
+
 extension GitOptions {
+    /// The cache directory: mirrors, version details, the shared pacing state and the run lock live here.
+    var cacheDirectory: String { cacheDir ?? GitSourceConfiguration.defaultCacheDirectory() }
+
+    /// The cache directory when `--cache-dir` is not given.
+    static var defaultCacheDirectory: String { GitSourceConfiguration.defaultCacheDirectory() }
+
+    /// Where WriftSync's own state lives: `--state-dir`, else the cache directory.
+    var stateDirectory: String { stateDir ?? cacheDirectory }
+
     /// The cache of version details, beside the repository mirrors.
     func versionDetailsCache(api: APIOptions) -> VersionDetailsCache {
-        VersionDetailsCache(cacheDirectory: cacheDir ?? GitSourceConfiguration.defaultCacheDirectory(), baseURL: api.baseURL)
+        VersionDetailsCache(cacheDirectory: cacheDirectory, baseURL: api.baseURL)
     }
 }
 
 extension GitOptions {
     /// The pipeline these flags describe: the repository, its read limits, the details cache of the API
     /// `api` names (none without one), and the rails. Reads the git secrets.
-    func pipeline(api: APIOptions? = nil, maxDeletes: Int = PipelineConfiguration.Rails().maxDeletes) throws -> ReconcilePipeline {
+    func pipeline(
+        api: APIOptions? = nil, maxDeletes: Int = PipelineConfiguration.Rails().maxDeletes, gate: PipelineConfiguration.Gate = .init()
+    ) throws -> ReconcilePipeline {
         let (spec, source) = try makeSource()
         return ReconcilePipeline(configuration: PipelineConfiguration(
-            repository: .init(spec: spec, source: source, ref: ref, directory: path),
+            repository: .init(spec: spec, source: source, ref: ref, directory: path, signatures: try signaturePolicy()),
             limits: .init(maxFileSize: maxFileSize, maxFiles: maxFiles, maxTotalSize: maxTotalSize),
             rails: .init(maxDeletes: maxDeletes),
             detailsCache: api.map { versionDetailsCache(api: $0) },
-            rateLimit: api?.rateLimit ?? 3
+            rateLimit: api?.rateLimit ?? 3,
+            stateDirectory: stateDirectory,
+            gate: gate
         ))
     }
 }

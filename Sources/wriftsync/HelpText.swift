@@ -39,6 +39,21 @@ enum HelpText {
         wriftsync run --repo . --path models --once --dry-run   # report drift once, change nothing
         """)
 
+    static let quarantineExamples = examples("""
+        wriftsync quarantine list
+        wriftsync quarantine clear --model acme/sentiment --digest sha256:…
+        """)
+
+    static let quarantineListExamples = examples("""
+        wriftsync quarantine list --json
+        wriftsync quarantine list --cache-dir /var/cache/wriftsync
+        """)
+
+    static let quarantineClearExamples = examples("""
+        wriftsync quarantine clear --model acme/sentiment
+        wriftsync quarantine clear --digest sha256:…   # one digest, whatever its model
+        """)
+
     static let importExamples = examples("""
         wriftsync import acme/sentiment acme/embeddings --out models
         """)

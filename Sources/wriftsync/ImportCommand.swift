@@ -1,6 +1,7 @@
 import ArgumentParser
 import Declarations
 import Foundation
+import GitSource
 import WriftAI
 import WriftAIModels
 
@@ -25,6 +26,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Overwrite files that already exist.")
     var force = false
 
+    @Option(name: .long, help: ArgumentHelp("Cache directory whose API pacing state this process shares with the other commands (default: $XDG_CACHE_HOME/wriftsync, else ~/.cache/wriftsync).", valueName: "dir"))
+    var cacheDir: String?
+
     @OptionGroup var api: APIOptions
 
     func validate() throws {
@@ -35,7 +39,7 @@ struct ImportCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let client = try api.makeClient()
+        let client = try api.makeClient(sharedPacingDirectory: cacheDir ?? GitSourceConfiguration.defaultCacheDirectory())
         let reader = client.readOnly
         var written: [String] = []
         var failure: String?

@@ -38,7 +38,7 @@ struct PlanCommand: AsyncParsableCommand {
         let client: WriftAIClient
         let pipeline: ReconcilePipeline
         do {
-            client = try api.makeClient()
+            client = try api.makeClient(sharedPacingDirectory: git.cacheDirectory)
             pipeline = try git.pipeline(api: api)
         } catch {
             printError("\(error)")

@@ -31,6 +31,7 @@ struct RunCommand: AsyncParsableCommand {
 
     @OptionGroup var git: GitOptions
     @OptionGroup var api: APIOptions
+    @OptionGroup var smoke: GateOptions
 
     @Option(name: .long, help: ArgumentHelp("Time between fetches: 30s, 5m, 1h.", valueName: "duration"))
     var interval: String = "5m"
@@ -98,7 +99,7 @@ struct RunCommand: AsyncParsableCommand {
         // Held until the process exits: a second reconciler on this cache stops here.
         let lock: CacheLock
         do {
-            lock = try CacheLock(directory: git.cacheDir ?? GitSourceConfiguration.defaultCacheDirectory())
+            lock = try CacheLock(directory: git.cacheDirectory)
         } catch {
             printError(error.description)
             throw ExitCode.failure
@@ -106,14 +107,14 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = ControllerMetrics()
         let client: WriftAIClient
         do {
-            client = try api.makeClient(metricsFactory: metrics.factory)
+            client = try api.makeClient(metricsFactory: metrics.factory, sharedPacingDirectory: git.cacheDirectory)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
         }
         let pipeline: ReconcilePipeline
         do {
-            pipeline = try git.pipeline(api: api, maxDeletes: maxDeletes)
+            pipeline = try git.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
         } catch {
             printError("\(error)")
             try? await client.shutdown()

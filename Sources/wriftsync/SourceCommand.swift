@@ -23,27 +23,38 @@ struct SourceCommand: ParsableCommand {
 
     func run() throws {
         do {
+            // The trusted keys are read before anything is fetched, so a bad file fails at once.
+            let policy = try git.signaturePolicy()
             let (spec, source) = try git.makeSource()
             let synced = try source.sync(spec)
             let resolved = try synced.repository.resolve(git.ref)
+            // Verified before any file of the commit is read: an untrusted commit is not looked into.
+            let signature = try policy.map { policy throws(SignatureRefusal) in try synced.repository.verify(commit: resolved.commit, policy: policy) }
             let files = try synced.repository.files(
                 at: resolved.commit, under: git.path, maxFileSize: git.maxFileSize, maxFiles: git.maxFiles, maxTotalSize: git.maxTotalSize
             )
             if json {
-                try printJSON(spec: spec, resolved: resolved, stats: synced.stats, files: files)
+                try printJSON(spec: spec, resolved: resolved, stats: synced.stats, signature: signature, files: files)
             } else {
-                printText(spec: spec, resolved: resolved, stats: synced.stats, files: files)
+                printText(spec: spec, resolved: resolved, stats: synced.stats, signature: signature, files: files)
             }
         } catch let error as GitSourceError {
             printError(error.description)
             throw ExitCode.failure
+        } catch let error as SignaturePolicyError {
+            printError(error.description)
+            throw ExitCode.failure
+        } catch let refusal as SignatureRefusal {
+            printError(refusal.description)
+            throw ExitCode.failure
         }
     }
 
-    private func printText(spec: RepositorySpec, resolved: ResolvedRef, stats: FetchStats, files: [GitFile]) {
+    private func printText(spec: RepositorySpec, resolved: ResolvedRef, stats: FetchStats, signature: SignatureVerification?, files: [GitFile]) {
         print("repository  \(spec)")
         print("ref         \(git.ref ?? "(remote HEAD)") -> \(resolved.name)")
         print("commit      \(resolved.commit)")
+        print("signature   \(signature.map { "good, \($0.description)" } ?? "not checked (no --trusted-signers or --trusted-gpg-keys)")")
         print("fetch       \(Self.describe(stats))")
         let total = files.reduce(0) { $0 + $1.data.count }
         print("path        \(git.path): \(files.count) file\(files.count == 1 ? "" : "s"), \(Self.bytes(total))")
@@ -52,13 +63,19 @@ struct SourceCommand: ParsableCommand {
         }
     }
 
-    private func printJSON(spec: RepositorySpec, resolved: ResolvedRef, stats: FetchStats, files: [GitFile]) throws {
+    private func printJSON(spec: RepositorySpec, resolved: ResolvedRef, stats: FetchStats, signature: SignatureVerification?, files: [GitFile]) throws {
         struct Output: Encodable {
             struct File: Encodable { let path: String; let mode: String; let size: Int }
             struct Fetch: Encodable {
                 let cloned: Bool, readInPlace: Bool, receivedObjects: Int, receivedBytes: Int, updatedRefs: Int, seconds: Double
             }
+            /// `status` is `good` (the other fields set) or `not-checked` (alone).
+            struct Signature: Encodable {
+                let status: String
+                var method: String?, keyType: String?, fingerprint: String?, signer: String?
+            }
             let repository: String, ref: String, commit: String, path: String
+            let signature: Signature
             let fetch: Fetch
             let files: [File]
         }
@@ -67,6 +84,9 @@ struct SourceCommand: ParsableCommand {
             ref: resolved.name,
             commit: resolved.commit.hex,
             path: git.path,
+            signature: signature.map {
+                .init(status: "good", method: $0.method.rawValue, keyType: $0.keyType, fingerprint: $0.fingerprint, signer: $0.signer)
+            } ?? .init(status: "not-checked"),
             fetch: .init(cloned: stats.cloned, readInPlace: stats.readInPlace, receivedObjects: stats.receivedObjects,
                          receivedBytes: stats.receivedBytes, updatedRefs: stats.updatedRefs, seconds: stats.seconds),
             files: files.map { .init(path: $0.path, mode: $0.mode.rawValue, size: $0.data.count) }

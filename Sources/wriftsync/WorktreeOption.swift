@@ -17,11 +17,13 @@ struct WorktreeOption: ParsableArguments {
         }
     }
 
-    /// The snapshot `validate` and `plan` read: the working tree with `--worktree`; otherwise the commit,
-    /// after a warning on standard error naming the files under `--path` that differ from it.
+    /// The snapshot `validate` and `plan` read: the working tree with `--worktree` (uncommitted files carry no
+    /// signature, so the verify stage has nothing to check: nothing read this way can be saved or applied);
+    /// otherwise the commit, verified, after a warning on standard error naming the files under `--path` that
+    /// differ from it.
     func snapshot(_ pipeline: ReconcilePipeline, path: String) async throws(ReconcileFailure) -> Snapshot {
         if worktree { return try await pipeline.fetchWorktree() }
-        let snapshot = try await pipeline.fetch()
+        let snapshot = try await pipeline.verify(try await pipeline.fetch())
         let changes = await pipeline.uncommittedChanges(snapshot)
         if !changes.isEmpty {
             FileHandle.standardError.write(Data((Self.warning(changes, path: path, revision: snapshot.revision) + "\n").utf8))

@@ -42,7 +42,7 @@ enum Fixture {
             server: .init(baseURL: emulator.baseURL),
             token: AccessToken(token),
             timeouts: .init(connect: .seconds(5), request: .seconds(20)),
-            retry: RetryPolicy(maxRetries: maxRetries, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40)),
+            retry: RetryPolicy(maxRetries: maxRetries, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40), createSettle: .milliseconds(300)),
             pacing: .init(requestsPerSecond: nil)
         )
         return try await WriftAIClient.withClient(configuration: configuration, logger: quiet, body)

@@ -93,7 +93,8 @@ import Glibc
 
     /// The common flags: the repository, the emulator, a cache, and no client-side pacing to speak of.
     static func flags(_ emulator: RunningEmulator, _ repository: TestRepository?, _ cache: TemporaryDirectory) -> [String] {
-        (repository.map { ["--repo", $0.path] } ?? []) + ["--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "1000"]
+        // The emulator's listings are current at once: a short settle window keeps lost-answer faults quick.
+        (repository.map { ["--repo", $0.path] } ?? []) + ["--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "1000", "--create-settle", "0.3"]
     }
 
     static func apply(
@@ -180,7 +181,7 @@ import Glibc
             #expect(try await PlanCommandTests.stats(emulator).total == 20, "the 60 new versions' details came from the apply's answers")
 
             // Retire one version: once a listing proves it gone, its cached details go too.
-            let entries = { try FileManager.default.subpathsOfDirectory(atPath: cache.path + "/api").filter { $0.hasSuffix(".json") } }
+            let entries = { try FileManager.default.subpathsOfDirectory(atPath: cache.path + "/api").filter { $0.hasSuffix(".json") && !$0.contains("ratelimit-") } }
             #expect(try entries().count == 60)
             try repository.write("models/m0.yaml", Self.declaration("alice/m0", [2, 3]))
             try repository.commit("retire m0 v1")

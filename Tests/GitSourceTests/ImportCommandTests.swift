@@ -24,7 +24,8 @@ import WriftAIModels
         try await withRunningEmulator(configuration: PlanCommandTests.configuration(models: ["alice/imp"]), storage: storage) { emulator in
             for draft in drafts { _ = try await storage.createVersion(owner: "alice", name: "imp", draft: draft) }
             let out = repository.path + "/models"
-            let arguments = ["import", "alice/imp", "--out", out, "--api-url", emulator.baseURL, "--rate-limit", "200"]
+            let arguments = ["import", "alice/imp", "--out", out, "--api-url", emulator.baseURL, "--rate-limit", "200",
+                             "--cache-dir", cache.path]
             let imported = try await offThePool { try SourceCommandTests.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token]) }
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect(FileManager.default.fileExists(atPath: out + "/imp.yaml"))

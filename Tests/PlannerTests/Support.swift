@@ -145,6 +145,7 @@ extension Plan {
                 case .create: "create \(Fixture.label(change.containerImageDigest))"
                 case .updateConfiguration: "configure #\(change.number ?? -1)"
                 case .delete: "delete #\(change.number ?? -1)"
+                case .smokeTest: "smoke-test #\(change.number ?? -1)"
                 }
             return withModel ? "\(change.model) \(step)" : step
         }

@@ -86,7 +86,7 @@ struct Emulator {
     var apiURL: String { "http://127.0.0.1:\(port)/v1" }
     var statsURL: String { "http://127.0.0.1:\(port)/_emulator/stats" }
 
-    /// With `state`, the emulator loads it (and saves after every change); otherwise it starts in memory with
+    /// With `state`, the emulator loads it (and journals every change to it); otherwise it starts in memory with
     /// `models` (`--model`), empty.
     init(binary: String, state: String?, models: [String] = [], port: Int, latencyMs: Int, rateLimit: Int, logs: String, http: HTTP,
          meanwhile: () throws -> Void) throws {

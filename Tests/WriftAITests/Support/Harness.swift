@@ -43,7 +43,7 @@ enum Fixture {
             server: .init(baseURL: emulator.baseURL),
             token: token.map { AccessToken($0) },
             timeouts: .init(connect: .seconds(5), request: .seconds(20)),
-            retry: RetryPolicy(maxRetries: 4, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40)),
+            retry: RetryPolicy(maxRetries: 4, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40), createSettle: .milliseconds(300)),
             pacing: .init(requestsPerSecond: nil)
         )
     }

@@ -1,0 +1,35 @@
+import Planner
+
+/// The release gate as the applier drives it: told before a version with smoke tests is created, asked to
+/// test it once it exists, told how that ended. The pipeline provides it (predictions through the API, its
+/// state on disk); `--skip-smoke` and dry runs apply without one.
+public protocol ReleaseGate: Sendable {
+    /// `change`'s version is about to be created and will not be tested yet: if the apply stops before
+    /// ``test(_:number:)`` ends, the next apply tests it before anything else of the model. Returns why that
+    /// cannot be recorded, if it cannot: the version is then not created.
+    func willCreate(_ change: PlannedChange) async -> String?
+    /// Runs `change.smoke` on version `number` of the model: `nil` when every test passed, otherwise why the
+    /// first failing one did.
+    func test(_ change: PlannedChange, number: Int) async -> GateFailure?
+    /// The tests passed: the version is released.
+    func passed(_ change: PlannedChange) async
+    /// The tests failed and the version was deleted again (`rolledBack`), or could not be: its digest is
+    /// quarantined, not created again while its declaration is unchanged.
+    func failed(_ change: PlannedChange, failure: GateFailure, rolledBack: Bool) async
+}
+
+/// Why a smoke test failed: the test, and what happened (the prediction id, its status, or the output's
+/// schema error).
+public struct GateFailure: Sendable, Equatable, CustomStringConvertible {
+    /// `smoke case 1 (models/a.yaml:14:9)`.
+    public var test: String
+    /// `prediction 3f2a… ended failed: CUDA out of memory (model error)`.
+    public var reason: String
+
+    public init(test: String, reason: String) {
+        self.test = test
+        self.reason = reason
+    }
+
+    public var description: String { "\(test) failed: \(reason)" }
+}

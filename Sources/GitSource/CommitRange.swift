@@ -1,0 +1,74 @@
+import CLibGit2
+import Foundation
+
+/// The commits `all-since-last` must verify: those reachable from the head but not from the last
+/// verified commit — every commit a merge brought in included — oldest first (parents before children).
+enum CommitRange {
+    /// libgit2 calls the walk's hide callback about twice per commit it looks at; past this many calls the
+    /// walk is cut short and the range refused, so a history of millions of commits costs bounded time.
+    static let maxWalkSteps = 500_000
+
+    /// Why the range could not be listed.
+    enum Failure: Error {
+        case sinceMissing
+        case tooMany
+        case git(GitSourceError)
+    }
+
+    /// The commits after `since` up to `head`, `head` itself excluded; more than `limit` throws `.tooMany`.
+    static func commits(after since: CommitID, upTo head: CommitID, in repository: GitRepository, limit: Int) throws(Failure) -> [CommitID] {
+        do {
+            var walk: OpaquePointer?
+            try LibGit2.check("git_revwalk_new", git_revwalk_new(&walk, repository.pointer))
+            defer { git_revwalk_free(walk) }
+            try LibGit2.check("git_revwalk_sorting", git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue))
+            var headOID = git_oid(), sinceOID = git_oid()
+            try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&headOID, head.hex))
+            try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&sinceOID, since.hex))
+            try LibGit2.check("git_revwalk_push", git_revwalk_push(walk, &headOID))
+            let hidden = git_revwalk_hide(walk, &sinceOID)
+            if hidden == GIT_ENOTFOUND.rawValue || hidden == GIT_EINVALIDSPEC.rawValue {
+                git_error_clear()
+                throw Failure.sinceMissing
+            }
+            try LibGit2.check("git_revwalk_hide", hidden)
+
+            let budget = WalkBudget(steps: maxWalkSteps)
+            let payload = Unmanaged.passUnretained(budget).toOpaque()
+            try LibGit2.check("git_revwalk_add_hide_cb", git_revwalk_add_hide_cb(walk, { _, payload in
+                let budget = Unmanaged<WalkBudget>.fromOpaque(payload!).takeUnretainedValue()
+                budget.steps -= 1
+                // Hiding everything from here on ends the walk; the range is then refused, never used.
+                return budget.steps < 0 ? 1 : 0
+            }, payload))
+
+            var commits: [CommitID] = []
+            var oid = git_oid()
+            while true {
+                let code = withExtendedLifetime(budget) { git_revwalk_next(&oid, walk) }
+                if code == GIT_ITEROVER.rawValue {
+                    git_error_clear()
+                    break
+                }
+                try LibGit2.check("git_revwalk_next", code)
+                let id = CommitID(trusted: oid.hex)
+                if id != head { commits.append(id) }
+                if commits.count > limit { throw Failure.tooMany }
+            }
+            if budget.steps < 0 { throw Failure.tooMany }
+            return commits
+        } catch let failure as Failure {
+            throw failure
+        } catch let error as GitSourceError {
+            throw .git(error)
+        } catch {
+            throw .git(.libgit2(function: "git_revwalk", code: -1, message: "\(error)"))
+        }
+    }
+
+    /// The walk's remaining steps, shared with libgit2's callback.
+    private final class WalkBudget {
+        var steps: Int
+        init(steps: Int) { self.steps = steps }
+    }
+}

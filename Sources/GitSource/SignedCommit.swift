@@ -1,0 +1,64 @@
+import CLibGit2
+import Foundation
+
+/// What verifying one commit needs from it: its signature (the `gpgsig` header), the bytes that
+/// signature covers (the commit object without that header), and its committer's email and date.
+struct SignedCommit {
+    /// The largest commit object read for verification; real ones are a few KiB, and this keeps a
+    /// hostile one from costing more than a bounded read.
+    static let maxObjectSize = 8 << 20
+
+    let id: CommitID
+    /// The signature block as stored, or nil for an unsigned commit.
+    let signature: Data?
+    /// The commit object without its signature header: what was signed.
+    let signedData: Data
+    let committerEmail: String
+    /// The committer date: the time git checks a key's validity window at (`-Overify-time`).
+    let committerTime: Date
+
+    /// Reads `id` from `repository` (libgit2 errors, and an oversized object, throw `GitSourceError`).
+    static func read(_ id: CommitID, in repository: GitRepository) throws -> SignedCommit {
+        var oid = git_oid()
+        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
+
+        var odb: OpaquePointer?
+        try LibGit2.check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
+        defer { git_odb_free(odb) }
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
+        guard type == GIT_OBJECT_COMMIT else {
+            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(id.hex) is not a commit")
+        }
+        guard size <= maxObjectSize else {
+            throw GitSourceError.fileTooLarge(path: "commit \(id.hex)", size: size, limit: maxObjectSize)
+        }
+
+        var commit: OpaquePointer?
+        try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, repository.pointer, &oid))
+        defer { git_commit_free(commit) }
+        let committer = git_commit_committer(commit)
+        let email = committer?.pointee.email.map { String(cString: $0) } ?? ""
+        let time = Date(timeIntervalSince1970: TimeInterval(committer?.pointee.when.time ?? 0))
+
+        var signature = git_buf(), signed = git_buf()
+        defer {
+            git_buf_dispose(&signature)
+            git_buf_dispose(&signed)
+        }
+        let code = git_commit_extract_signature(&signature, &signed, repository.pointer, &oid, nil)
+        if code == GIT_ENOTFOUND.rawValue {
+            git_error_clear()
+            return SignedCommit(id: id, signature: nil, signedData: Data(), committerEmail: email, committerTime: time)
+        }
+        try LibGit2.check("git_commit_extract_signature", code)
+        return SignedCommit(
+            id: id,
+            signature: signature.ptr.map { Data(bytes: $0, count: signature.size) } ?? Data(),
+            signedData: signed.ptr.map { Data(bytes: $0, count: signed.size) } ?? Data(),
+            committerEmail: email,
+            committerTime: time
+        )
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import Planner
+
+/// The release gate's memory, under the state directory (`release-gate.json`): the versions created whose
+/// smoke tests have not finished, and the quarantined digests. Every change is written aside, flushed and
+/// renamed over the file under a lock, so that a kill leaves the old or the new state and two processes on
+/// one state directory do not lose each other's entries.
+public struct ReleaseGateStore: Sendable {
+    /// One entry: a version of a model, by digest.
+    public struct Entry: Codable, Sendable, Equatable {
+        /// `pending`: created, not tested yet; `quarantined`: its tests failed.
+        public enum Status: String, Codable, Sendable {
+            case pending
+            case quarantined
+        }
+
+        public var model: String
+        public var digest: String
+        /// The fingerprint of the declaration created or tested; a different one lifts a quarantine.
+        public var fingerprint: String
+        public var status: Status
+        /// For a quarantine: which test failed and how.
+        public var reason: String?
+        /// When it was recorded (ISO 8601).
+        public var at: String
+
+        enum CodingKeys: String, CodingKey {
+            case model, digest, fingerprint, status, reason, at
+        }
+    }
+
+    private struct File: Codable {
+        var formatVersion = 1
+        var entries: [Entry]
+
+        enum CodingKeys: String, CodingKey {
+            case formatVersion = "format_version"
+            case entries
+        }
+    }
+
+    /// `<state directory>/release-gate.json`.
+    public let path: String
+
+    /// The store under `stateDirectory`.
+    public init(stateDirectory: String) {
+        path = stateDirectory + "/release-gate.json"
+    }
+
+    /// Every entry; none when there is no file yet. A damaged file is an error naming it: forgetting a
+    /// quarantine would re-create a version that failed.
+    public func entries() throws -> [Entry] {
+        try locked { try read() }
+    }
+
+    /// What the planner needs: pending versions and quarantined digests.
+    public func state() throws -> ReleaseGateState {
+        var state = ReleaseGateState()
+        for entry in try entries() {
+            let key = ReleaseGateState.Key(model: entry.model, digest: entry.digest)
+            switch entry.status {
+            case .pending: state.pending[key] = entry.fingerprint
+            case .quarantined: state.quarantined[key] = (entry.fingerprint, entry.reason ?? "")
+            }
+        }
+        return state
+    }
+
+    /// Records `entry`, replacing any entry of its model and digest.
+    public func record(_ entry: Entry) throws {
+        try update { entries in
+            entries.removeAll { $0.model == entry.model && $0.digest.lowercased() == entry.digest.lowercased() }
+            entries.append(entry)
+        }
+    }
+
+    /// Forgets the entry of `model` and `digest`, if any.
+    public func forget(model: String, digest: String) throws {
+        try update { entries in
+            entries.removeAll { $0.model == model && $0.digest.lowercased() == digest.lowercased() }
+        }
+    }
+
+    /// Lifts the quarantines that `matching` selects; returns them.
+    @discardableResult
+    public func clearQuarantines(matching: (Entry) -> Bool) throws -> [Entry] {
+        var cleared: [Entry] = []
+        try update { entries in
+            cleared = entries.filter { $0.status == .quarantined && matching($0) }
+            entries.removeAll { $0.status == .quarantined && matching($0) }
+        }
+        return cleared
+    }
+
+    // MARK: - File
+
+    private func update(_ body: (inout [Entry]) -> Void) throws {
+        try locked {
+            var entries = try read()
+            body(&entries)
+            try write(entries)
+        }
+    }
+
+    private func read() throws -> [Entry] {
+        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        do {
+            return try JSONDecoder().decode(File.self, from: data).entries
+        } catch {
+            throw ReleaseGateStoreError(path: path, reason: "cannot be read (\(error)); fix or remove it (quarantines in it would be lost)")
+        }
+    }
+
+    private func write(_ entries: [Entry]) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(File(entries: entries.sorted { ($0.model, $0.digest) < ($1.model, $1.digest) }))
+        let temporary = path + ".tmp-\(getpid())"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
+            throw ReleaseGateStoreError(path: path, reason: "cannot be written")
+        }
+        let descriptor = open(temporary, O_RDONLY)
+        if descriptor >= 0 {
+            fsync(descriptor)
+            close(descriptor)
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw ReleaseGateStoreError(path: path, reason: "cannot be replaced: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    private func locked<T>(_ body: () throws -> T) throws -> T {
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw ReleaseGateStoreError(path: path, reason: "its lock cannot be opened: \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX) == 0 else {
+            throw ReleaseGateStoreError(path: path, reason: "cannot be locked: \(String(cString: strerror(errno)))")
+        }
+        defer { flock(descriptor, LOCK_UN) }
+        return try body()
+    }
+}
+
+/// The release gate's state file cannot be used; says which and what to do.
+public struct ReleaseGateStoreError: Error, Sendable, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+
+    public var description: String { "the release gate's state \(path) \(reason)" }
+}

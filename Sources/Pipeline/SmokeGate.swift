@@ -1,0 +1,116 @@
+import Applier
+import Declarations
+import Foundation
+import JSONSchema
+import Logging
+import Planner
+import WriftAI
+import WriftAIModels
+
+/// The release gate through the API: each smoke test is a prediction pinned to the new version (`Prefer:
+/// wait`, then polls until it ends or its time is up), judged by its status, time and output; the outcome
+/// is kept in a ``ReleaseGateStore`` so that a stopped apply tests the version next time and a failed digest
+/// is not created again.
+public struct SmokeGate: ReleaseGate {
+    /// The client predictions go through (the same pacer as everything else).
+    public let client: WriftAIClient
+    /// Where pending tests and quarantines are kept.
+    public let store: ReleaseGateStore
+    /// The longest any one test may take, whatever its `max_seconds` (`--smoke-timeout`).
+    public let timeout: Duration
+    /// How polls are spaced.
+    public var polling = PredictionPolling()
+    let logger: Logger
+
+    /// Creates a gate.
+    public init(client: WriftAIClient, store: ReleaseGateStore, timeout: Duration = .seconds(300), logger: Logger = Logger(label: "wriftsync.gate")) {
+        self.client = client
+        self.store = store
+        self.timeout = timeout
+        self.logger = logger
+    }
+
+    public func willCreate(_ change: PlannedChange) async -> String? {
+        do {
+            try store.record(entry(change, status: .pending, reason: nil))
+            return nil
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    public func test(_ change: PlannedChange, number: Int) async -> GateFailure? {
+        guard let tests = change.smoke, !tests.isEmpty else { return nil }
+        let name = change.smoke?.first?.name ?? "smoke"
+        guard let id = try? ModelID(parsing: change.model) else {
+            return GateFailure(test: name, reason: "\(change.model) is not a model name the API accepts")
+        }
+        // The output schema the version was created with; a test of a version created earlier has none in
+        // its change, so the version's own details say it.
+        var output = change.request?.schemas.prediction.output
+        if output == nil {
+            do {
+                output = try await client.version(id, number: number).schemas.prediction.output
+            } catch {
+                return GateFailure(test: name, reason: "reading #\(number)'s output schema failed: \(error)")
+            }
+        }
+        let validator: JSONSchemaValidator
+        do {
+            validator = try JSONSchemaValidator(output ?? .object([:]))
+        } catch {
+            return GateFailure(test: name, reason: "the output schema cannot be used to check outputs: \(error)")
+        }
+        guard let version = try? VersionID(model: id, number: number) else {
+            return GateFailure(test: name, reason: "#\(number) is not a version number the API accepts")
+        }
+        for test in tests {
+            if let failure = await run(test, version: version, outputSchema: validator) {
+                return failure
+            }
+        }
+        return nil
+    }
+
+    public func passed(_ change: PlannedChange) async {
+        do {
+            try store.forget(model: change.model, digest: change.containerImageDigest)
+        } catch {
+            logger.error("the release gate cannot record a pass", metadata: ["error": "\(error)"])
+        }
+    }
+
+    public func failed(_ change: PlannedChange, failure: GateFailure, rolledBack: Bool) async {
+        do {
+            try store.record(entry(change, status: .quarantined, reason: failure.description))
+        } catch {
+            logger.error("the release gate cannot record a quarantine", metadata: ["model": "\(change.model)", "error": "\(error)"])
+        }
+    }
+
+    /// One test: the prediction, then the verdict.
+    func run(_ test: SmokeTest, version: VersionID, outputSchema: JSONSchemaValidator) async -> GateFailure? {
+        let limit = min(Duration.milliseconds(Int64((test.maxSeconds * 1000).rounded(.up))), timeout)
+        let check = SmokeCheck(origin: .version(index: 0), input: test.input, timeLimit: limit, expectedOutput: test.expectOutput,
+                               location: SourceLocation(file: "", line: 0, column: 0))
+        let clock = ContinuousClock()
+        let started = clock.now
+        let prediction: Prediction
+        do {
+            prediction = try await client.runPrediction(version, input: test.input, deadline: started + limit, polling: polling)
+        } catch {
+            return GateFailure(test: test.name, reason: "the prediction could not be run: \(error)")
+        }
+        switch check.verdict(for: prediction, elapsed: clock.now - started, outputSchema: outputSchema) {
+        case .passed: return nil
+        case let .failed(reason): return GateFailure(test: test.name, reason: reason)
+        }
+    }
+
+    private func entry(_ change: PlannedChange, status: ReleaseGateStore.Entry.Status, reason: String?) -> ReleaseGateStore.Entry {
+        ReleaseGateStore.Entry(
+            model: change.model, digest: change.containerImageDigest.lowercased(), fingerprint: change.gateFingerprint ?? "",
+            status: status, reason: reason, at: ISO8601DateFormatter().string(from: Date())
+        )
+    }
+}

@@ -1,0 +1,84 @@
+import Foundation
+import Declarations
+import WriftAIModels
+
+/// One smoke case of the release gate, as the plan carries it: a prediction pinned to the new version, which
+/// must succeed within `max_seconds` with the expected output, or one its output schema accepts.
+public struct SmokeTest: Codable, Sendable, Equatable {
+    /// How failures name it: `smoke case 2 (models/a.yaml:14:9)`.
+    public var name: String
+    /// The prediction's input.
+    public var input: JSONValue
+    /// How long the prediction may take.
+    public var maxSeconds: Double
+    /// The exact output required; `nil`: the output need only satisfy the version's output schema.
+    public var expectOutput: JSONValue?
+
+    /// Creates a test.
+    public init(name: String, input: JSONValue, maxSeconds: Double, expectOutput: JSONValue? = nil) {
+        self.name = name
+        self.input = input
+        self.maxSeconds = maxSeconds
+        self.expectOutput = expectOutput
+    }
+
+    /// The test of a declared check.
+    public init(_ check: SmokeCheck) {
+        let seconds = Double(check.timeLimit.components.seconds) + Double(check.timeLimit.components.attoseconds) / 1e18
+        self.init(name: check.name, input: check.input, maxSeconds: seconds, expectOutput: check.expectedOutput)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name
+        case input
+        case maxSeconds = "max_seconds"
+        case expectOutput = "expect_output"
+    }
+}
+
+/// What the release gate knows from earlier applies, for the planner: digests whose smoke tests failed
+/// (quarantined: not created again while their declaration is unchanged) and versions created whose tests
+/// never finished (an apply killed in between: tested before anything else of the model).
+public struct ReleaseGateState: Sendable, Equatable {
+    /// A version of a model, by digest.
+    public struct Key: Hashable, Sendable {
+        public var model: String
+        public var digest: String
+
+        public init(model: String, digest: String) {
+            self.model = model
+            self.digest = digest.lowercased()
+        }
+    }
+
+    /// Quarantined digests, with the fingerprint of the declaration that failed and why.
+    public var quarantined: [Key: (fingerprint: String, reason: String)]
+    /// Versions created and not yet tested, with the fingerprint of their declaration then.
+    public var pending: [Key: String]
+
+    /// Creates a state.
+    public init(quarantined: [Key: (fingerprint: String, reason: String)] = [:], pending: [Key: String] = [:]) {
+        self.quarantined = quarantined
+        self.pending = pending
+    }
+
+    public static func == (lhs: ReleaseGateState, rhs: ReleaseGateState) -> Bool {
+        lhs.pending == rhs.pending && lhs.quarantined.mapValues(\.fingerprint) == rhs.quarantined.mapValues(\.fingerprint)
+            && lhs.quarantined.mapValues(\.reason) == rhs.quarantined.mapValues(\.reason)
+    }
+}
+
+extension VersionDeclaration {
+    /// Identifies what is declared for this version, smoke cases included: a quarantine is lifted when it
+    /// changes. 16 hex digits.
+    public func gateFingerprint(_ tests: [SmokeTest]) -> String {
+        struct Identity: Encodable {
+            let request: CreateVersionRequest
+            let smoke: [SmokeTest]
+        }
+        var hash = FNV1a64()
+        let bytes = (try? StableJSON.encode(Identity(request: createRequest, smoke: tests))) ?? Data()
+        hash.combine(String(decoding: bytes, as: UTF8.self))
+        return hash.hexDigest
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// What a pacer knows about the server's rate-limit window and its own sending, as a plain value.
+///
+/// Whether a request may go now, and what an answer's headers teach, are pure functions of the ledger and
+/// the time. A lone client keeps its ledger in memory; clients of several processes sharing a token keep one
+/// ledger in a file (``SharedPacingFile``) and so continue each other's window instead of each starting with
+/// a fresh bucket.
+struct PacingLedger: Codable, Equatable, Sendable {
+    /// The server's current window as last reported, minus what was sent since.
+    struct Window: Codable, Equatable, Sendable {
+        /// Unix time (seconds) at which the window ends.
+        var reset: Double
+        /// How many more requests may be sent before `reset`.
+        var budget: Int
+    }
+
+    /// The requests one pacer has in flight, and when it last said so.
+    struct Holder: Codable, Equatable, Sendable {
+        var inFlight: Int
+        /// Unix time (seconds) of the holder's last update.
+        var updated: Double
+
+        enum CodingKeys: String, CodingKey {
+            case inFlight = "in_flight"
+            case updated
+        }
+    }
+
+    /// The rules a pacer applies to the ledger; they belong to the pacer, not to the shared state.
+    struct Rules: Sendable {
+        /// Requests per second, `nil` for no rate.
+        var rate: Double?
+        /// How many requests may go back to back before the rate applies.
+        var burst: Int
+        /// Extra seconds to wait past a window's reset.
+        var resetMargin: Double
+        /// The longest wait for a window's reset, in seconds; a later reset is refused at once.
+        var maxWindowWait: Double
+    }
+
+    /// May a request go now?
+    enum Decision: Equatable, Sendable {
+        /// Yes: it has been counted.
+        case send
+        /// Not before this many seconds.
+        case wait(Double)
+        /// The window is used up and ends this many seconds from now, later than the pacer will wait.
+        case windowTooFar(Double)
+        /// Nothing is known about the window: wait for an answer to the request in flight.
+        case awaitAnswer
+    }
+
+    /// The earliest time the next request may go at the rate, in Unix seconds (the "theoretical arrival
+    /// time" of a generic cell rate algorithm: a token bucket as one number, which is what makes it
+    /// cheap to share).
+    var nextSend: Double = 0
+    /// The server's window, once an answer has reported one.
+    var window: Window?
+    /// The server's last reported `x-ratelimit-limit` (requests per second).
+    var serverLimit: Int?
+    /// Requests in flight, by pacer (`pid:instance`), so that an answer's `remaining` is read net of
+    /// requests the server may not have counted yet, whichever process sent them.
+    var holders: [String: Holder] = [:]
+
+    enum CodingKeys: String, CodingKey {
+        case nextSend = "next_send"
+        case window
+        case serverLimit = "server_limit"
+        case holders
+    }
+
+    /// The requests in flight across every holder.
+    var inFlight: Int {
+        holders.values.reduce(0) { $0 + max(0, $1.inFlight) }
+    }
+
+    /// Takes a turn for `holder` if the window and the rate allow one now.
+    ///
+    /// - Parameter exclusiveUntilKnown: When set and no window is known, the answer is
+    ///   ``Decision/awaitAnswer``: a pacer that knows nothing sends its first request alone.
+    mutating func reserve(for holder: String, now: Double, rules: Rules, exclusiveUntilKnown: Bool) -> Decision {
+        if let current = window {
+            if now >= current.reset {
+                window = nil
+            } else if current.budget <= 0 {
+                let wait = current.reset - now + rules.resetMargin
+                return wait > rules.maxWindowWait ? .windowTooFar(wait) : .wait(wait)
+            }
+        }
+        if exclusiveUntilKnown && window == nil {
+            return .awaitAnswer
+        }
+        if let rate = rules.rate {
+            let interval = 1 / rate
+            let burst = Double(max(1, rules.burst))
+            // No schedule runs further ahead than one burst (plus a slower process's interval): anything
+            // beyond is a wall clock stepped back, which must not stall every process.
+            if nextSend - now > burst * interval + 1 {
+                nextSend = now
+            }
+            let earliest = nextSend - (burst - 1) * interval
+            if now < earliest {
+                return .wait(earliest - now)
+            }
+            nextSend = max(now, nextSend) + interval
+        }
+        if window != nil {
+            window?.budget -= 1
+        }
+        var entry = holders[holder] ?? Holder(inFlight: 0, updated: now)
+        entry.inFlight += 1
+        entry.updated = now
+        holders[holder] = entry
+        return .send
+    }
+
+    /// Records how many requests `holder` has in flight (removing it at zero).
+    mutating func setInFlight(_ count: Int, holder: String, now: Double) {
+        if count > 0 {
+            holders[holder] = Holder(inFlight: count, updated: now)
+        } else {
+            holders[holder] = nil
+        }
+    }
+
+    /// Learns from an answer's headers. Call it after the answered request left the holder's count.
+    mutating func learn(from observation: RateLimitObservation, now: Double) {
+        if let limit = observation.limit, limit > 0 {
+            serverLimit = limit
+        }
+        guard let reset = observation.reset else { return }
+        let budget: Int
+        if observation.wasRateLimited {
+            budget = 0
+        } else if let remaining = observation.remaining {
+            // Requests still in flight may not have been counted in `remaining` yet: the estimate errs low.
+            budget = remaining - inFlight
+        } else {
+            return
+        }
+        if let current = window {
+            if reset == current.reset {
+                window?.budget = min(current.budget, budget)
+            } else if reset > current.reset {
+                window = Window(reset: reset, budget: budget)
+            }
+        } else if reset > now {
+            window = Window(reset: reset, budget: budget)
+        }
+    }
+
+    /// Drops the holders `isGone` names (processes that exited or crashed mid-request), and any not heard
+    /// from for `staleAfter` seconds, except `keeping`.
+    mutating func forgetHolders(keeping: String, now: Double, staleAfter: Double, isGone: (String) -> Bool) {
+        holders = holders.filter { key, entry in
+            key == keeping || (now - entry.updated < staleAfter && !isGone(key))
+        }
+    }
+
+    /// Whether the values are ones a pacer could have written: a file edited by hand, or by something
+    /// else, must not stall or unleash the clients reading it.
+    func isPlausible(now: Double) -> Bool {
+        let day = 86_400.0
+        guard nextSend.isFinite, nextSend < now + day else { return false }
+        if let window, !(window.reset.isFinite && window.reset < now + day && window.budget < 1_000_000) { return false }
+        if let serverLimit, serverLimit <= 0 { return false }
+        return holders.count <= 10_000 && holders.values.allSatisfy { $0.inFlight >= 0 && $0.updated.isFinite }
+    }
+}

@@ -1,0 +1,157 @@
+import Crypto
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The small file through which the pacers of every process using one token against one API host share a
+/// ``PacingLedger``: `<directory>/api/<host>[-<port>]/ratelimit-<hash>.json`, where the hash is a prefix of
+/// the SHA-256 of the token (the token itself is never written).
+///
+/// Every read-modify-write happens under an exclusive `flock` on the file, held for microseconds and never
+/// across a suspension point. The kernel releases the lock when its holder dies, so a crashed process never
+/// blocks the others. Anything unreadable — a torn write, a foreign or implausible file — reads as an empty
+/// ledger (the reader then knows nothing and probes) and is replaced at the next write.
+final class SharedPacingFile: Sendable {
+    /// Why the file could not be opened; the client then paces alone.
+    struct Unavailable: Error, CustomStringConvertible {
+        let path: String
+        let reason: String
+
+        var description: String { "cannot use the shared rate-limit state \(path): \(reason)" }
+    }
+
+    /// The file's format tag; a file without it is not ours.
+    static let format = "wriftsync-pacing/1"
+    /// Larger files are not ours either (a ledger of a few processes is a few hundred bytes).
+    static let maxBytes = 64 * 1024
+
+    /// The file's path.
+    let path: String
+    private let descriptor: Int32
+
+    /// Opens (creating if needed) the shared state file of `token` at `baseURL` under `directory`.
+    convenience init(directory: String, baseURL: String, token: AccessToken?) throws(Unavailable) {
+        try self.init(path: Self.path(directory: directory, baseURL: baseURL, token: token))
+    }
+
+    /// Opens (creating if needed) the file at `path`, and its folder with owner-only permissions.
+    init(path: String) throws(Unavailable) {
+        self.path = path
+        let folder = (path as NSString).deletingLastPathComponent
+        do {
+            try FileManager.default.createDirectory(
+                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw Unavailable(path: path, reason: "cannot create \(folder): \(error.localizedDescription)")
+        }
+        // No symbolic link is followed: the file is written to, and lives in a directory others may share.
+        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard descriptor >= 0 else {
+            throw Unavailable(path: path, reason: String(cString: strerror(errno)))
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit {
+        close(descriptor)
+    }
+
+    /// The shared file `configuration` asks for, or `nil`: none asked for, or it cannot be used (said at
+    /// `notice`; the client then paces alone, as it would without a shared directory).
+    static func make(for configuration: WriftAIClient.Configuration, baseURL: String, logger: Logger) -> SharedPacingFile? {
+        guard let directory = configuration.pacing.sharedStateDirectory else { return nil }
+        do {
+            return try SharedPacingFile(directory: directory, baseURL: baseURL, token: configuration.token)
+        } catch {
+            logger.notice("pacing this process alone", metadata: ["reason": "\(error)"])
+            return nil
+        }
+    }
+
+    /// `<directory>/api/<host>[-<port>]/ratelimit-<16 hex digits of SHA-256("wriftsync-pacing\0" + token)>.json`
+    /// (`ratelimit-anonymous.json` without a token). The host folder is the one the version details cache uses.
+    static func path(directory: String, baseURL: String, token: AccessToken?) -> String {
+        let host = URLComponents(string: baseURL).map { url in
+            [url.host, url.port.map(String.init)].compactMap { $0 }.joined(separator: "-")
+        } ?? "api"
+        let safeHost = String(host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
+        let name: String
+        if let token {
+            let digest = SHA256.hash(data: Data("wriftsync-pacing\u{0}\(token.value)".utf8))
+            name = "ratelimit-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined() + ".json"
+        } else {
+            name = "ratelimit-anonymous.json"
+        }
+        return "\(directory)/api/\(safeHost.isEmpty ? "api" : safeHost)/\(name)"
+    }
+
+    /// Takes the exclusive lock if it is free; never blocks.
+    func tryLock() -> Bool {
+        while true {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
+
+    /// Releases the lock.
+    func unlock() {
+        _ = flock(descriptor, LOCK_UN)
+    }
+
+    /// The stored ledger; `nil` when the file is empty, torn, foreign or implausible. Call it holding the lock.
+    func read(now: Double) -> PacingLedger? {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, info.st_size > 0, info.st_size <= Self.maxBytes else { return nil }
+        var buffer = [UInt8](repeating: 0, count: Int(info.st_size))
+        var length = 0
+        while length < buffer.count {
+            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + length, $0.count - length, off_t(length)) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { break }
+            length += count
+        }
+        guard length == buffer.count,
+            let contents = try? JSONDecoder().decode(Contents.self, from: Data(buffer)),
+            contents.format == Self.format, contents.ledger.isPlausible(now: now)
+        else { return nil }
+        return contents.ledger
+    }
+
+    /// Replaces the file's contents with `ledger`. Call it holding the lock. A failed write is left for the
+    /// next one to repair: readers ignore a torn file.
+    func write(_ ledger: PacingLedger) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        guard let data = try? encoder.encode(Contents(format: Self.format, ledger: ledger)) else { return }
+        let written = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = pwrite(descriptor, buffer.baseAddress! + offset, buffer.count - offset, off_t(offset))
+                if count < 0 && errno == EINTR { continue }
+                guard count > 0 else { return false }
+                offset += count
+            }
+            return true
+        }
+        if written {
+            _ = ftruncate(descriptor, off_t(data.count))
+        }
+    }
+
+    /// Whether the process named by a holder key (`pid:instance`) has exited. Ours never has.
+    static func holderIsGone(_ key: String) -> Bool {
+        guard let pid = key.split(separator: ":").first.flatMap({ pid_t($0) }), pid > 0 else { return true }
+        if pid == getpid() { return false }
+        // EPERM: the process exists but belongs to someone else.
+        return kill(pid, 0) != 0 && errno == ESRCH
+    }
+
+    private struct Contents: Codable {
+        var format: String
+        var ledger: PacingLedger
+    }
+}

@@ -1,0 +1,20 @@
+import ArgumentParser
+import Pipeline
+
+/// The release gate's flags, shared by `apply` and `run`.
+struct GateOptions: ParsableArguments {
+    @Flag(name: .long, help: "Create versions without running their smoke tests (for emergencies; the apply's output and history say so).")
+    var skipSmoke = false
+
+    @Option(name: .long, help: ArgumentHelp("The longest one smoke test may take, whatever its max_seconds.", valueName: "seconds"))
+    var smokeTimeout: Double = 300
+
+    func validate() throws {
+        guard smokeTimeout > 0, smokeTimeout.isFinite else { throw ValidationError("--smoke-timeout must be positive.") }
+    }
+
+    /// The pipeline's gate settings.
+    var gate: PipelineConfiguration.Gate {
+        PipelineConfiguration.Gate(enabled: !skipSmoke, timeout: .milliseconds(Int64(smokeTimeout * 1000)))
+    }
+}

@@ -1,0 +1,410 @@
+import Foundation
+import Testing
+@testable import GitSource
+
+/// Commit signature verification with real keys made at test time (`ssh-keygen`, `gpg --quick-gen-key`),
+/// commits signed by `git commit -S`, fetched over git daemon and smart HTTP like every other source.
+@Suite(.onOwnThreads) struct SignedCommitTests {
+    /// A repository whose head is signed as `email` by `ssh` or `gpg` (or unsigned), served by `server`.
+    struct Setup {
+        let repository: TestRepository
+        let keys: TemporaryDirectory
+        let fixture: SourceFixture
+
+        init() throws {
+            repository = try TestRepository()
+            keys = try TemporaryDirectory("trust")
+            fixture = try SourceFixture()
+        }
+
+        func allowedSigners(_ lines: [String]) throws -> AllowedSigners {
+            try AllowedSigners(contentsOf: writeFile(lines, in: keys, name: "allowed_signers-\(UUID().uuidString.prefix(6))"))
+        }
+
+        func openPGPKeys(_ keys: [GPGSigningKey]) throws -> OpenPGPKeys {
+            try OpenPGPKeys(contentsOf: writeFile(keys.map { try $0.exportPublicKey() }, in: self.keys, name: "keys-\(UUID().uuidString.prefix(6)).asc"))
+        }
+
+        /// Fetches `url` into a mirror and verifies what `ref` resolves to.
+        func verify(_ url: String, ref: String = "main", policy: SignaturePolicy, since: CommitID? = nil) throws(SignatureRefusal) -> SignatureVerification {
+            let synced: GitSource.SyncResult, resolved: ResolvedRef
+            do {
+                synced = try fixture.sync(url)
+                resolved = try synced.repository.resolve(ref)
+            } catch {
+                throw SignatureRefusal(commit: CommitID(hex: String(repeating: "0", count: 40))!, reason: .verificationFailed("fetch: \(error)"))
+            }
+            return try synced.repository.verify(commit: resolved.commit, policy: policy, since: since)
+        }
+    }
+
+    func refusal(_ body: () throws(SignatureRefusal) -> SignatureVerification) -> SignatureRefusal? {
+        do {
+            let verification = try body()
+            Issue.record("expected a refusal, got \(verification)")
+            return nil
+        } catch {
+            return error
+        }
+    }
+
+    // MARK: accepted
+
+    @Test func acceptsAnEd25519SignatureOverGitDaemon() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey("ed25519")
+        let head = try setup.repository.signedCommit("signed", ssh: key)
+        let daemon = try GitDaemon(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine()]), openPGPKeys: nil)
+        let verification = try setup.verify(daemon.url, policy: policy)
+        #expect(verification == SignatureVerification(commit: head, method: .ssh, keyType: "ed25519", fingerprint: try key.fingerprint, signer: "deploy@acme.example"))
+        #expect(verification.description == "ssh ed25519 \(try key.fingerprint) (deploy@acme.example)")
+    }
+
+    @Test(arguments: [256, 384, 521])
+    func acceptsAnECDSASignatureOverSmartHTTP(bits: Int) throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey("ecdsa", bits: bits)
+        let head = try setup.repository.signedCommit("signed", ssh: key)
+        let server = try HTTPGitServer(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine(principals: "*@acme.example")]), openPGPKeys: nil)
+        let verification = try setup.verify(server.url, policy: policy)
+        #expect(verification.commit == head)
+        #expect(verification.keyType == "ecdsa-nistp\(bits)")
+        #expect(verification.fingerprint == (try key.fingerprint))
+    }
+
+    @Test func acceptsAnOpenPGPSignatureOverSmartHTTP() throws {
+        let setup = try Setup()
+        let key = try GPGSigningKey()
+        let head = try setup.repository.signedCommit("signed", gpg: key)
+        let server = try HTTPGitServer(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([key]))
+        let verification = try setup.verify(server.url, policy: policy)
+        #expect(verification == SignatureVerification(commit: head, method: .openpgp, keyType: "ed25519", fingerprint: key.fingerprint, signer: "Deploy Bot <deploy@acme.example>"))
+    }
+
+    @Test func eitherFileMayTrustTheCommitWhenBothAreGiven() throws {
+        let setup = try Setup()
+        let ssh = try SSHSigningKey()
+        let gpg = try GPGSigningKey()
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: try setup.openPGPKeys([gpg]))
+        try setup.repository.signedCommit("by ssh", ssh: ssh)
+        #expect(try setup.verify(setup.repository.path, policy: policy).method == .ssh)
+        try setup.repository.signedCommit("by gpg", gpg: gpg)
+        #expect(try setup.verify(setup.repository.path, policy: policy).method == .openpgp)
+    }
+
+    @Test func theKeyringLivesInAPrivateHomeThatIsRemovedAfterwards() throws {
+        let home: String
+        do {
+            let keyring = try GPGMEKeyring()
+            home = keyring.home
+            let attributes = try FileManager.default.attributesOfItem(atPath: home)
+            #expect((attributes[.posixPermissions] as? NSNumber)?.intValue == 0o700)
+            #expect(URL(fileURLWithPath: home).lastPathComponent.hasPrefix("wriftsync-gnupg-"))
+            #expect(home != ProcessInfo.processInfo.environment["GNUPGHOME"])
+            let key = try GPGSigningKey()
+            #expect(try keyring.importKeys(Data(key.exportPublicKey().utf8)).map(\.fingerprint) == [key.fingerprint])
+            #expect(FileManager.default.fileExists(atPath: home + "/pubring.kbx"))
+            // Public keys need no agent; one started in the home would outlive it.
+            #expect(!FileManager.default.fileExists(atPath: home + "/S.gpg-agent"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: home), "the private GnuPG home is removed with the keyring")
+    }
+
+    // MARK: refused
+
+    @Test func refusesAnUnsignedCommit() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let head = try setup.repository.head()
+        let daemon = try GitDaemon(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine()]), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(daemon.url, policy: policy) })
+        #expect(refused.reason == .unsigned)
+        #expect(refused.commit == head)
+        #expect(refused.isStalled)
+        #expect(refused.description == "commit \(head.hex) refused: not signed; only commits signed by a key in --trusted-signers or --trusted-gpg-keys are acted on")
+    }
+
+    @Test func refusesAnSSHKeyThatIsNotTrusted() throws {
+        let setup = try Setup()
+        let trusted = try SSHSigningKey()
+        let stranger = try SSHSigningKey()
+        let head = try setup.repository.signedCommit("signed by a stranger", ssh: stranger)
+        let server = try HTTPGitServer(serving: setup.repository)
+        let path = try writeFile([try trusted.allowedSignersLine()], in: setup.keys, name: "allowed_signers")
+        let policy = SignaturePolicy(allowedSigners: try AllowedSigners(contentsOf: path), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(server.url, policy: policy) })
+        #expect(refused.code == "unknown-key")
+        #expect(refused.fingerprint == (try stranger.fingerprint))
+        #expect(refused.description == "commit \(head.hex) refused: signed by an untrusted SSH ed25519 key (key \(try stranger.fingerprint)); to trust it, add its public key to \(path)")
+    }
+
+    @Test func refusesAnOpenPGPKeyThatIsNotTrusted() throws {
+        let setup = try Setup()
+        let trusted = try GPGSigningKey()
+        let stranger = try GPGSigningKey(userID: "Mallory <mallory@evil.example>")
+        let head = try setup.repository.signedCommit("signed by a stranger", gpg: stranger)
+        let daemon = try GitDaemon(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([trusted]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(daemon.url, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.code == "unknown-key")
+        // gpg names the key that signed by its fingerprint (or at least its key id, the fingerprint's tail).
+        #expect(refused.fingerprint.map { stranger.fingerprint.hasSuffix($0) } == true)
+        #expect(refused.description.contains("signed by an untrusted OpenPGP key"))
+    }
+
+    @Test func refusesASignatureOfTheOtherKindWhenOnlyOneFileIsGiven() throws {
+        let setup = try Setup()
+        let ssh = try SSHSigningKey()
+        let gpg = try GPGSigningKey()
+        try setup.repository.signedCommit("ssh", ssh: ssh)
+        let onlyGPG = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([gpg]))
+        let sshRefused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: onlyGPG) })
+        #expect(sshRefused.description.hasSuffix("SSH signatures are trusted only with --trusted-signers, and none was given"))
+        try setup.repository.signedCommit("gpg", gpg: gpg)
+        let onlySSH = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: nil)
+        let gpgRefused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: onlySSH) })
+        #expect(gpgRefused.description.hasSuffix("OpenPGP signatures are trusted only with --trusted-gpg-keys, and none was given"))
+    }
+
+    @Test func refusesATrustedKeyOutsideItsValidityWindow() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let daemon = try GitDaemon(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([
+            "# retired at the start of 2024",
+            try key.allowedSignersLine(options: "valid-after=\"20230101Z\",valid-before=\"20240101Z\""),
+        ]), openPGPKeys: nil)
+        // Inside the window (and on its bounds, which are inclusive, as ssh-keygen has them).
+        try setup.repository.signedCommit("in 2023", ssh: key, date: "2023-06-01T12:00:00Z")
+        #expect(try setup.verify(daemon.url, policy: policy).fingerprint == (try key.fingerprint))
+        try setup.repository.signedCommit("on the last second", ssh: key, date: "2024-01-01T00:00:00Z")
+        #expect(try setup.verify(daemon.url, policy: policy).fingerprint == (try key.fingerprint))
+
+        let late = try setup.repository.signedCommit("after valid-before", ssh: key, date: "2024-01-01T00:00:01Z")
+        let expired = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(daemon.url, policy: policy) })
+        #expect(expired.code == "key-expired")
+        #expect(expired.description == "commit \(late.hex) refused: key expired: the commit is dated 2024-01-01T00:00:01Z, after its valid-before 2024-01-01T00:00:00Z (allowed_signers line 2) (key \(try key.fingerprint))")
+
+        let early = try setup.repository.signedCommit("before valid-after", ssh: key, date: "2022-12-31T23:59:59Z")
+        let notYet = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(daemon.url, policy: policy) })
+        #expect(notYet.code == "key-not-yet-valid")
+        #expect(notYet.commit == early)
+        #expect(notYet.description.contains("before its valid-after 2023-01-01T00:00:00Z"))
+    }
+
+    @Test func refusesASignerWhosePrincipalsDoNotMatchTheCommitterEmail() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let server = try HTTPGitServer(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([
+            try key.allowedSignersLine(principals: "ops@acme.example,*@ci.acme.example,!bot@ci.acme.example"),
+        ]), openPGPKeys: nil)
+        let head = try setup.repository.signedCommit("as deploy", email: "deploy@acme.example", ssh: key)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(server.url, policy: policy) })
+        #expect(refused.code == "principal-mismatch")
+        #expect(refused.description == "commit \(head.hex) refused: committer email deploy@acme.example is not among the key's principals ops@acme.example,*@ci.acme.example,!bot@ci.acme.example (allowed_signers line 1) (key \(try key.fingerprint))")
+        // The wildcard matches; the negated pattern wins over it.
+        try setup.repository.signedCommit("as a runner", email: "runner-7@ci.acme.example", ssh: key)
+        #expect(try setup.verify(server.url, policy: policy).signer == "runner-7@ci.acme.example")
+        try setup.repository.signedCommit("as the bot", email: "bot@ci.acme.example", ssh: key)
+        #expect(refusal { () throws(SignatureRefusal) in try setup.verify(server.url, policy: policy) }?.code == "principal-mismatch")
+    }
+
+    @Test func refusesANamespaceTheKeyMayNotSignIn() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        try setup.repository.signedCommit("signed", ssh: key)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine(options: "namespaces=\"file,email\"")]), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.code == "wrong-namespace")
+        #expect(refused.description.contains("the key may sign only in namespaces \"file,email\", not \"git\""))
+        let allowed = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine(options: "namespaces=\"file,g*\"")]), openPGPKeys: nil)
+        #expect(try setup.verify(setup.repository.path, policy: allowed).method == .ssh)
+    }
+
+    @Test func refusesAnSSHSignedCommitWhoseBytesChangedAfterSigning() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        try setup.repository.signedCommit("signed", ssh: key)
+        let tampered = try setup.repository.tamperWithHead()
+        let daemon = try GitDaemon(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine()]), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(daemon.url, policy: policy) })
+        #expect(refused.commit == tampered)
+        #expect(refused.reason == .badSignature)
+        #expect(refused.description == "commit \(tampered.hex) refused: bad signature: it does not match the commit's content, which was changed after signing or forged (key \(try key.fingerprint))")
+    }
+
+    @Test func refusesAnOpenPGPSignedCommitWhoseBytesChangedAfterSigning() throws {
+        let setup = try Setup()
+        let key = try GPGSigningKey()
+        try setup.repository.signedCommit("signed", gpg: key)
+        let tampered = try setup.repository.tamperWithHead()
+        let server = try HTTPGitServer(serving: setup.repository)
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([key]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(server.url, policy: policy) })
+        #expect(refused.commit == tampered)
+        #expect(refused.reason == .badSignature)
+        #expect(refused.fingerprint == key.fingerprint)
+    }
+
+    @Test func refusesARevokedOpenPGPKey() throws {
+        let setup = try Setup()
+        let key = try GPGSigningKey()
+        let head = try setup.repository.signedCommit("signed before the key was revoked", gpg: key)
+        try key.revoke()
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([key]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.code == "key-revoked")
+        #expect(refused.fingerprint == key.fingerprint)
+    }
+
+    @Test func refusesAnExpiredOpenPGPKey() throws {
+        let setup = try Setup()
+        // Made and used in 2020, expiring a day later: long expired now.
+        let key = try GPGSigningKey(expire: "1d", fakedTime: "20200101T000000")
+        let head = try setup.repository.signedCommit("signed in 2020", gpg: key, gpgProgram: try key.gpgProgram(fakedTime: "20200101T010000"), date: "2020-01-01T01:00:00Z")
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([key]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.code == "key-expired")
+    }
+
+    @Test func refusesAnRSASSHKeyAsUnsupported() throws {
+        let setup = try Setup()
+        let ed25519 = try SSHSigningKey()
+        let rsa = try SSHSigningKey("rsa", bits: 2048)
+        let head = try setup.repository.signedCommit("rsa", ssh: rsa)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ed25519.allowedSignersLine()]), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.description == "commit \(head.hex) refused: signed with an SSH ssh-rsa key; WriftSync verifies ed25519 and ECDSA keys")
+    }
+
+    /// Signature headers a hostile pusher can write: (what, header, refusal code, message fragment).
+    static let hostileHeaders: [(String, String, String, String)] = [
+        ("an OpenPGP block of garbage", "-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "malformed OpenPGP signature: gpg could not read a signature from it"),
+        ("an SSH block of garbage", "-----BEGIN SSH SIGNATURE-----\nbm90IGEgc2lnbmF0dXJl\n-----END SSH SIGNATURE-----", "malformed-signature", "malformed SSH signature: does not start with SSHSIG"),
+        ("an SSH block claiming 4 GiB", "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAf////8=\n-----END SSH SIGNATURE-----", "malformed-signature", "public key: claims 4294967295 bytes"),
+        ("an SSH block of 64 KiB", "-----BEGIN SSH SIGNATURE-----\n" + String(repeating: "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", count: 900) + "-----END SSH SIGNATURE-----", "malformed-signature", "over the 16384-byte limit"),
+        ("an X.509 block", "-----BEGIN SIGNED MESSAGE-----\nMIAGCSqGSIb3DQEHAqCAMIACAQEx\n-----END SIGNED MESSAGE-----", "unsupported", "X.509"),
+        ("plain text", "trust me", "malformed-signature", "no format WriftSync knows"),
+    ]
+
+    @Test(arguments: hostileHeaders)
+    func refusesHostileSignatureHeadersForGood(_ row: (String, String, String, String)) throws {
+        let (what, header, code, fragment) = row
+        let setup = try Setup()
+        let gpg = try GPGSigningKey()
+        let ssh = try SSHSigningKey()
+        let head = try setup.repository.commit(withSignatureHeader: header)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: try setup.openPGPKeys([gpg]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head, "\(what)")
+        #expect(refused.code == code, "\(what): \(refused)")
+        #expect(refused.description.contains(fragment), "\(what): \(refused)")
+        #expect(refused.isStalled, "\(what): a hostile commit is refused for good, not retried")
+        #expect(!refused.description.contains("\n"))
+    }
+
+    @Test(arguments: [10, 30, 60])
+    func refusesACorruptedOpenPGPSignatureForGood(at offset: Int) throws {
+        let setup = try Setup()
+        let key = try GPGSigningKey()
+        try setup.repository.signedCommit("signed", gpg: key)
+        let object = try setup.repository.git("cat-file", "commit", "HEAD")
+        let lines = object.split(separator: "\n", omittingEmptySubsequences: false)
+        let start = try #require(lines.firstIndex { $0.hasPrefix("gpgsig ") })
+        let end = try #require(lines.firstIndex { $0.hasSuffix("-----END PGP SIGNATURE-----") })
+        var signature = lines[start...end].map { String($0.dropFirst($0.hasPrefix("gpgsig ") ? 7 : 1)) }
+        // One Base64 character of the packets changed: the armour's checksum no longer matches.
+        var body = Array(signature[2])
+        body[offset % body.count] = body[offset % body.count] == "A" ? "B" : "A"
+        signature[2] = String(body)
+        try setup.repository.git("reset", "-q", "--hard", "HEAD~1")
+        let head = try setup.repository.commit(withSignatureHeader: signature.joined(separator: "\n"))
+        let policy = SignaturePolicy(allowedSigners: nil, openPGPKeys: try setup.openPGPKeys([key]))
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.description == "commit \(head.hex) refused: malformed OpenPGP signature: gpg could not read a signature from it")
+        #expect(refused.isStalled, "\(refused)")
+    }
+
+    @Test func refusesACommitObjectOverTheSizeLimitWithoutReadingIt() throws {
+        let setup = try Setup()
+        let ssh = try SSHSigningKey()
+        let message = String(repeating: "x", count: SignedCommit.maxObjectSize) + "\n"
+        let head = try setup.repository.commit(withSignatureHeader: "trust me", message: message)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: nil)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit == head)
+        #expect(refused.code == "malformed-signature")
+        #expect(refused.description.contains("over the \(SignedCommit.maxObjectSize)-byte limit for a commit"))
+    }
+
+    // MARK: all-since-last
+
+    /// main: S0 (signed, last verified) ── M (signed merge)
+    ///            └─ side: U (unsigned) ──┘
+    @Test func refusesAnUnsignedCommitBehindASignedMergeInAllSinceLast() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let lastVerified = try setup.repository.signedCommit("S0", ssh: key)
+        try setup.repository.git("checkout", "-q", "-b", "side")
+        try setup.repository.write("models/c.yaml", "model: acme/c\n")
+        let unsigned = try setup.repository.signedCommit("U, unsigned")
+        try setup.repository.git("checkout", "-q", "main")
+        try setup.repository.signedCommit("S1", ssh: key)
+        var environment = setup.repository.environment
+        environment["GIT_COMMITTER_EMAIL"] = "deploy@acme.example"
+        try Shell.run(["git", "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)", "merge", "-q", "--no-ff", "-S", "-m", "M, signed merge", "side"],
+                      in: setup.repository.path, environment: environment)
+        let merge = try setup.repository.head()
+        let daemon = try GitDaemon(serving: setup.repository)
+        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+
+        // The head alone is signed and trusted.
+        let head = try setup.verify(daemon.url, policy: SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .head), since: lastVerified)
+        #expect(head.commit == merge)
+        #expect(head.verifiedCommits == 1)
+
+        let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(daemon.url, policy: policy, since: lastVerified) })
+        #expect(refused.commit == unsigned)
+        #expect(refused.head == merge)
+        #expect(refused.reason == .unsigned)
+        #expect(refused.description == "commit \(unsigned.hex) (in the history of head \(merge.short) since the last verified commit \(lastVerified.short)) refused: not signed; only commits signed by a key in --trusted-signers or --trusted-gpg-keys are acted on")
+
+        // From a last verified commit past the unsigned one, everything since is signed: S2 on top.
+        try setup.repository.signedCommit("S2", ssh: key)
+        let accepted = try setup.verify(daemon.url, policy: policy, since: merge)
+        #expect(accepted.verifiedCommits == 1)
+        // Without a last verified commit, all-since-last checks the head alone.
+        #expect(try setup.verify(daemon.url, policy: policy).verifiedCommits == 1)
+    }
+
+    @Test func allSinceLastVerifiesEveryCommitAndIsBounded() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let lastVerified = try setup.repository.signedCommit("S0", ssh: key)
+        for index in 1...5 { try setup.repository.signedCommit("S\(index)", ssh: key) }
+        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+        let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
+        #expect(try setup.verify(setup.repository.path, policy: policy, since: lastVerified).verifiedCommits == 5)
+
+        let bounded = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast, maxCommits: 3)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: bounded, since: lastVerified) })
+        #expect(refused.reason == .tooManyCommits(limit: 3))
+
+        let gone = CommitID(hex: String(repeating: "ab", count: 20))!
+        let missing = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: gone) })
+        #expect(missing.reason == .lastVerifiedCommitMissing(gone))
+        #expect(missing.isStalled)
+    }
+}

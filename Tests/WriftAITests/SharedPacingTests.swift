@@ -1,0 +1,267 @@
+import Foundation
+import Testing
+@testable import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+
+/// The pacing ledger's rules, and pacers of one token sharing it through a file.
+@Suite("Pacing shared across clients and processes")
+struct SharedPacingTests {
+    static let rules = PacingLedger.Rules(rate: 2, burst: 1, resetMargin: 0.02, maxWindowWait: 60)
+
+    /// A fresh directory for shared state, removed by `cleanUp`.
+    struct Place {
+        let directory: String
+
+        init() throws {
+            directory = FileManager.default.temporaryDirectory.appendingPathComponent("wriftsync-pacing-\(UUID().uuidString)").path
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+
+        func cleanUp() {
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+
+        var file: String { directory + "/ratelimit.json" }
+    }
+
+    // MARK: - The ledger
+
+    struct Step: Sendable, CustomTestStringConvertible {
+        var label: String
+        var ledger: PacingLedger
+        var now: Double
+        var rules: PacingLedger.Rules = SharedPacingTests.rules
+        var exclusive = false
+        var decision: PacingLedger.Decision
+        var testDescription: String { label }
+    }
+
+    @Test("may a request go now", arguments: [
+        Step(label: "a fresh ledger sends", ledger: PacingLedger(), now: 100, decision: .send),
+        Step(label: "the rate spaces requests", ledger: PacingLedger(nextSend: 100.5), now: 100, decision: .wait(0.5)),
+        Step(label: "a burst of 3 lets two more go", ledger: PacingLedger(nextSend: 100.5), now: 100,
+             rules: .init(rate: 2, burst: 3, resetMargin: 0, maxWindowWait: 60), decision: .send),
+        Step(label: "no rate, no spacing", ledger: PacingLedger(nextSend: 150), now: 100,
+             rules: .init(rate: nil, burst: 1, resetMargin: 0, maxWindowWait: 60), decision: .send),
+        Step(label: "a used-up window waits for its reset and margin",
+             ledger: PacingLedger(window: .init(reset: 100.5, budget: 0)), now: 100, decision: .wait(0.52)),
+        Step(label: "a window too far away is refused at once",
+             ledger: PacingLedger(window: .init(reset: 3700, budget: 0)), now: 100, decision: .windowTooFar(3600.02)),
+        Step(label: "a window with room sends", ledger: PacingLedger(window: .init(reset: 100.5, budget: 1)), now: 100, decision: .send),
+        Step(label: "an ended window is forgotten", ledger: PacingLedger(window: .init(reset: 99, budget: 0)), now: 100, decision: .send),
+        Step(label: "knowing nothing, the first request goes alone", ledger: PacingLedger(), now: 100, exclusive: true, decision: .awaitAnswer),
+        Step(label: "a window another process saw is known", ledger: PacingLedger(window: .init(reset: 100.5, budget: 2)), now: 100,
+             exclusive: true, decision: .send),
+        Step(label: "a wall clock stepped back does not stall", ledger: PacingLedger(nextSend: 4000), now: 100, decision: .send),
+    ])
+    func decisions(step: Step) {
+        var ledger = step.ledger
+        let decision = ledger.reserve(for: "1:1", now: step.now, rules: step.rules, exclusiveUntilKnown: step.exclusive)
+        switch (decision, step.decision) {
+        case (.wait(let got), .wait(let expected)), (.windowTooFar(let got), .windowTooFar(let expected)):
+            #expect(abs(got - expected) < 1e-9, "\(step.label): \(decision)")
+        default:
+            #expect(decision == step.decision, "\(step.label)")
+        }
+        if decision == .send {
+            #expect(ledger.holders["1:1"]?.inFlight == 1)
+            if let window = step.ledger.window, step.now < window.reset {
+                #expect(ledger.window?.budget == window.budget - 1, "the window counts the request")
+            }
+        } else {
+            #expect(ledger == step.ledger || step.label.contains("forgotten"), "nothing is taken without sending")
+        }
+    }
+
+    @Test("an answer's remaining is read net of every holder's requests in flight")
+    func learning() {
+        var ledger = PacingLedger()
+        ledger.setInFlight(2, holder: "10:1", now: 100)
+        ledger.setInFlight(1, holder: "20:1", now: 100)
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 5, reset: 101), now: 100.2)
+        #expect(ledger.window == .init(reset: 101, budget: 2))
+        #expect(ledger.serverLimit == 3)
+        // The same window never grows back; a later one replaces it; an earlier one is stale.
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 9, reset: 101), now: 100.3)
+        #expect(ledger.window?.budget == 2)
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 0, reset: 100.5, wasRateLimited: false), now: 100.3)
+        #expect(ledger.window?.reset == 101)
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 3, reset: 102), now: 101.1)
+        #expect(ledger.window == .init(reset: 102, budget: 0))
+        ledger.learn(from: RateLimitObservation(limit: nil, remaining: nil, reset: 102, wasRateLimited: true), now: 101.2)
+        #expect(ledger.window?.budget == 0)
+        ledger.setInFlight(0, holder: "20:1", now: 101.3)
+        #expect(ledger.holders.keys.sorted() == ["10:1"])
+    }
+
+    @Test("holders of exited processes and holders not heard from for long are forgotten")
+    func forgettingHolders() {
+        var ledger = PacingLedger()
+        ledger.setInFlight(1, holder: "\(getpid()):1", now: 100)
+        ledger.setInFlight(4, holder: "2147483000:1", now: 100)
+        ledger.setInFlight(2, holder: "\(getppid()):1", now: 100)
+        ledger.setInFlight(3, holder: "\(getppid()):2", now: 100 - 4000)
+        ledger.setInFlight(1, holder: "not a pid", now: 100)
+        ledger.forgetHolders(keeping: "\(getpid()):1", now: 100, staleAfter: 3600, isGone: SharedPacingFile.holderIsGone)
+        #expect(ledger.holders.keys.sorted() == ["\(getpid()):1", "\(getppid()):1"].sorted())
+        #expect(ledger.inFlight == 3)
+    }
+
+    // MARK: - Pacers sharing a file
+
+    @Test("two pacers with the same shared file behave as one: one window, one pace")
+    func twoPacersOneLedger() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let first = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
+        let second = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
+        let permit = try await first.acquire()
+        let reset = Date().timeIntervalSince1970 + 3600
+        await first.finish(permit, observation: RateLimitObservation(limit: 5, remaining: 2, reset: reset))
+        // The second pacer never saw an answer, yet knows the window: two more requests, then none.
+        let one = try await second.acquire()
+        let two = try await second.acquire()
+        await #expect(throws: RequestPacer.WindowTooFar.self) { _ = try await second.acquire() }
+        await #expect(throws: RequestPacer.WindowTooFar.self) { _ = try await first.acquire() }
+        await second.finish(one, observation: nil)
+        await second.finish(two, observation: nil)
+        #expect(await second.currentRate == 5, "the server's limit, learned by the other pacer")
+
+        // The rate too: the second pacer waits for the slot the first one took (lower bounds only).
+        let paced = try Place()
+        defer { paced.cleanUp() }
+        let slow = RequestPacer(pacing: .init(requestsPerSecond: 2, followServerLimit: false), shared: try SharedPacingFile(path: paced.file))
+        let other = RequestPacer(pacing: .init(requestsPerSecond: 2, followServerLimit: false), shared: try SharedPacingFile(path: paced.file))
+        await slow.finish(try await slow.acquire(), observation: nil)
+        let clock = ContinuousClock()
+        let start = clock.now
+        await other.finish(try await other.acquire(), observation: nil)
+        await slow.finish(try await slow.acquire(), observation: nil)
+        #expect(clock.now - start >= .milliseconds(900), "three requests at 2/s between two pacers: two gaps of 500 ms")
+    }
+
+    @Test("a pacer that knows nothing sends its first request alone", .timeLimit(.minutes(1)))
+    func probesAlone() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
+        let first = try await pacer.acquire()
+        let waiting = Task { try await pacer.acquire() }
+        while await pacer.waitingCount < 1 { await Task.yield() }
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(await pacer.waitingCount == 1, "the second request waits for the first answer")
+        await pacer.finish(first, observation: RateLimitObservation(limit: 10, remaining: 9, reset: Date().timeIntervalSince1970 + 30))
+        let second = try await waiting.value
+        // Now the window is known: the rest go together.
+        let third = try await pacer.acquire()
+        let fourth = try await pacer.acquire()
+        for permit in [second, third, fourth] { await pacer.finish(permit, observation: nil) }
+    }
+
+    @Test("a corrupt, foreign or oversized state file is ignored and rewritten", arguments: [
+        Data("{\"format\":\"wriftsync-pacing/1\",\"ledger\":{\"next_send\":".utf8),
+        Data("{\"format\":\"something-else\",\"ledger\":{\"next_send\":0,\"holders\":{}}}".utf8),
+        Data("{\"format\":\"wriftsync-pacing/1\",\"ledger\":{\"next_send\":1e300,\"holders\":{}}}".utf8),
+        Data(repeating: 0x20, count: 100_000),
+        Data([0xFF, 0xFE, 0x00]),
+    ])
+    func corruptFile(contents: Data) async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        try contents.write(to: URL(fileURLWithPath: place.file))
+        let file = try SharedPacingFile(path: place.file)
+        #expect(file.read(now: Date().timeIntervalSince1970) == nil)
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: file)
+        let permit = try await pacer.acquire()
+        await pacer.finish(permit, observation: RateLimitObservation(limit: 7, remaining: 6, reset: Date().timeIntervalSince1970 + 30))
+        #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.serverLimit == 7, "rewritten as a valid ledger")
+    }
+
+    @Test("a symbolic link in place of the state file is not followed")
+    func symbolicLink() throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let target = place.directory + "/target"
+        try Data("untouched".utf8).write(to: URL(fileURLWithPath: target))
+        try FileManager.default.createSymbolicLink(atPath: place.file, withDestinationPath: target)
+        #expect(throws: SharedPacingFile.Unavailable.self) { _ = try SharedPacingFile(path: place.file) }
+        #expect(try String(contentsOfFile: target, encoding: .utf8) == "untouched")
+    }
+
+    @Test("the file is named by the API host and a hash of the token, and never holds the token")
+    func namingAndSecrecy() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let token = AccessToken(Users.alice)
+        let path = SharedPacingFile.path(directory: place.directory, baseURL: "http://127.0.0.1:8123/v1", token: token)
+        #expect(path.hasPrefix(place.directory + "/api/127.0.0.1-8123/ratelimit-"))
+        #expect(path.hasSuffix(".json"))
+        #expect(!path.contains(Users.alice))
+        #expect(path != SharedPacingFile.path(directory: place.directory, baseURL: "http://127.0.0.1:8123/v1", token: AccessToken(Users.bob)))
+        #expect(SharedPacingFile.path(directory: place.directory, baseURL: "https://api.wrift.ai/v1", token: nil)
+            == place.directory + "/api/api.wrift.ai/ratelimit-anonymous.json")
+
+        try await withSession(emulator: Fixture.emulator(rateLimit: .init(authenticated: 50, unauthenticated: 1)), configure: {
+            $0.pacing = .init(requestsPerSecond: 50, sharedStateDirectory: place.directory)
+        }) { session in
+            _ = try await session.client.model(try Fixture.demo)
+            let written = SharedPacingFile.path(directory: place.directory, baseURL: session.emulator.baseURL, token: token)
+            let contents = try #require(FileManager.default.contents(atPath: written), "the client wrote its window")
+            #expect(!String(decoding: contents, as: UTF8.self).contains(Users.alice))
+            let attributes = try FileManager.default.attributesOfItem(atPath: written)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        }
+    }
+
+    // MARK: - Against the emulator
+
+    @Test("two clients sharing a state directory stay within one 5/s limit together: no 429")
+    func twoClientsOneLimit() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let emulator = Fixture.emulator(rateLimit: .init(authenticated: 5, unauthenticated: 1))
+        try await withSession(emulator: emulator, configure: {
+            $0.pacing = .init(requestsPerSecond: 5, sharedStateDirectory: place.directory)
+        }) { session in
+            var configuration = Fixture.client(session.emulator)
+            configuration.pacing = .init(requestsPerSecond: 5, sharedStateDirectory: place.directory)
+            try await WriftAIClient.withClient(configuration: configuration) { other in
+                let demo = try Fixture.demo
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    for client in [session.client, other] {
+                        for _ in 0..<2 {
+                            group.addTask { for _ in 0..<5 { _ = try await client.model(demo) } }
+                        }
+                    }
+                    try await group.waitForAll()
+                }
+            }
+            let stats = try await session.stats()
+            #expect(stats.rateLimited == 0)
+            #expect(stats.total == 20)
+        }
+    }
+
+    @Test("a server advertising a higher limit never raises the rate above the configured maximum")
+    func neverAboveTheMaximum() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: 3, maxRequestsPerSecond: 3))
+        let permit = try await pacer.acquire()
+        await pacer.finish(permit, observation: RateLimitObservation(limit: 100_000, remaining: 99_999, reset: Date().timeIntervalSince1970 + 1))
+        #expect(await pacer.currentRate == 3)
+        let lower = try await pacer.acquire()
+        await pacer.finish(lower, observation: RateLimitObservation(limit: 2, remaining: 1, reset: Date().timeIntervalSince1970 + 1))
+        #expect(await pacer.currentRate == 2, "a lower server limit still lowers it")
+
+        let emulator = Fixture.emulator(rateLimit: .init(authenticated: 100_000, unauthenticated: 1))
+        try await withSession(emulator: emulator, configure: {
+            $0.pacing = .init(requestsPerSecond: 5, maxRequestsPerSecond: 5)
+        }) { session in
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<6 { _ = try await session.client.model(try Fixture.demo) }
+            #expect(clock.now - start >= .milliseconds(900), "six requests at 5/s: five gaps of 200 ms")
+            #expect(await session.client.pacer.currentRate == 5)
+        }
+    }
+}
