@@ -4,6 +4,13 @@ enum HelpText {
     /// `--repo`: a repository every command but `apply --plan` needs (the usage lines say which).
     static let repo = "Repository: https://, http://, ssh://, git://, file:// URL, user@host:path, or the path of a local repository (its root: a folder inside one goes in --path)."
 
+    static let rootExamples = examples("""
+        wriftsync validate --repo . --path models --worktree
+        wriftsync plan --repo https://git.example.com/acme/models.git --format markdown --out plan.json
+        wriftsync apply --plan plan.json --repo https://git.example.com/acme/models.git --auto-approve
+        wriftsync run --repo https://git.example.com/acme/models.git --interval 1m --listen :9090
+        """)
+
     static let sourceUsage = "wriftsync source --repo <url-or-path> [--ref <ref>] [--path <dir>] [--json] [<options>]"
     static let sourceExamples = examples("""
         wriftsync source --repo https://git.example.com/acme/models.git --ref main --path models

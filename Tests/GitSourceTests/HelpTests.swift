@@ -20,6 +20,11 @@ import Testing
         #expect(lines.allSatisfy { $0.hasPrefix("  wriftsync \(command) ") })
     }
 
+    @Test func theRootHelpHasExamplesToo() throws {
+        let text = try Self.help([])
+        #expect(text.contains("EXAMPLES:\n  wriftsync validate --repo . --path models --worktree\n"), "\(text)")
+    }
+
     @Test func theEmulatorsHelpHasExamplesAndLowercasePlaceholders() throws {
         let text = try Self.help([], executable: EmulatorProcess.executable)
         #expect(text.contains("EXAMPLES:"))
