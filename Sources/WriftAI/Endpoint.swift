@@ -17,6 +17,8 @@ struct Endpoint: Sendable {
     /// The concrete path relative to the base URL, e.g. `/models/acme/sentiment/versions`.
     var path: String
     var query: [(String, String)] = []
+    /// The model the request is about, named when its answer fails validation.
+    var model: ModelID?
 
     /// The path with its percent-encoded query.
     var pathAndQuery: String {
@@ -37,7 +39,8 @@ struct Endpoint: Sendable {
     // Owner and name are validated by ``ModelID`` (letters, digits, `.`, `_`, `-`), so they need no escaping.
 
     static func model(_ model: ModelID) -> Endpoint {
-        Endpoint(method: .get, route: "/models/{owner}/{name}", path: "/models/\(model.owner)/\(model.name)")
+        Endpoint(
+            method: .get, route: "/models/{owner}/{name}", path: "/models/\(model.owner)/\(model.name)", model: model)
     }
 
     static func versions(_ model: ModelID, method: Method, query: [(String, String)] = []) -> Endpoint {
@@ -45,7 +48,8 @@ struct Endpoint: Sendable {
             method: method,
             route: "/models/{owner}/{name}/versions",
             path: "/models/\(model.owner)/\(model.name)/versions",
-            query: query
+            query: query,
+            model: model
         )
     }
 
@@ -53,7 +57,8 @@ struct Endpoint: Sendable {
         Endpoint(
             method: method,
             route: "/models/{owner}/{name}/versions/{number}",
-            path: "/models/\(model.owner)/\(model.name)/versions/\(number)"
+            path: "/models/\(model.owner)/\(model.name)/versions/\(number)",
+            model: model
         )
     }
 
@@ -61,7 +66,8 @@ struct Endpoint: Sendable {
         Endpoint(
             method: method,
             route: "/models/{owner}/{name}/versions/{number}/configuration",
-            path: "/models/\(model.owner)/\(model.name)/versions/\(number)/configuration"
+            path: "/models/\(model.owner)/\(model.name)/versions/\(number)/configuration",
+            model: model
         )
     }
 }

@@ -20,8 +20,11 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for the API, added to the system's.", valueName: "file"))
     var apiCaFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("How long one API request may take, connecting included, before it counts as timed out (a create that times out is resolved by its digest, never resent blindly).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long one API request may take, from connecting to the last byte of the answer, before it counts as timed out (a create that times out is resolved by its digest, never resent blindly).", valueName: "seconds"))
     var apiTimeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("The most time all API work may take (requests, retries and rate-limit waits together); then the command stops with a deadline error. Default: no limit.", valueName: "seconds"))
+    var deadline: Double?
 
     @Option(name: .long, help: ArgumentHelp("The longest wait for the API's rate-limit reset; a later reset fails the request at once.", valueName: "seconds"))
     var maxRateLimitWait: Double = 60
@@ -36,12 +39,29 @@ struct APIOptions: ParsableArguments {
         guard maxRateLimitWait >= 0, maxRateLimitWait.isFinite else {
             throw ValidationError("--max-rate-limit-wait must be 0 or more.")
         }
+        if let deadline {
+            guard deadline > 0, deadline.isFinite, deadline <= 31_536_000 else {
+                throw ValidationError("--deadline must be positive (seconds, at most a year).")
+            }
+        }
+    }
+
+    /// `--deadline` as a duration, `nil` without one.
+    var deadlineDuration: Duration? {
+        deadline.map { .nanoseconds(Int64($0 * 1e9)) }
     }
 
     /// A client configured from these flags and the environment. The caller shuts it down.
     /// `metricsFactory` receives its request counter (`nil`: the process-wide `MetricsSystem`).
-    func makeClient(metricsFactory: (any MetricsFactory)? = nil) throws -> WriftAIClient {
+    ///
+    /// Fails before any request when no token is given (neither `$WRIFTAI_ACCESS_TOKEN` nor
+    /// `--token-file`) or the token cannot be one. With `deadlineFromStart` (one-shot commands), `--deadline`
+    /// bounds everything the client does from now on; a long-running caller passes `false` and bounds each
+    /// unit of work with `client.withDeadline(_:_:)` and ``deadlineDuration`` instead.
+    func makeClient(metricsFactory: (any MetricsFactory)? = nil, deadlineFromStart: Bool = true) throws -> WriftAIClient {
         var configuration = try WriftAIClient.Configuration.fromEnvironment(tokenFile: tokenFile)
+        try configuration.requireToken()
+        if deadlineFromStart { configuration.deadline = deadlineDuration }
         if let apiUrl { configuration.server.baseURL = apiUrl }
         configuration.server.allowInsecureHTTP = insecureHttp
         configuration.server.additionalCAFile = apiCaFile
