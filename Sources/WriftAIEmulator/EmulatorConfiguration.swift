@@ -157,6 +157,8 @@ public struct EmulatorConfiguration: Sendable {
     public var versionDefaults: VersionDefaults
     /// Models to create at start if the storage lacks them.
     public var initialModels: [InitialModel]
+    /// Lies to tell (see ``Hostile``); none by default.
+    public var hostile: Hostile
 
     /// Creates a configuration.
     public init(
@@ -165,7 +167,8 @@ public struct EmulatorConfiguration: Sendable {
         rateLimit: RateLimit = RateLimit(),
         faults: Faults = Faults(),
         versionDefaults: VersionDefaults = VersionDefaults(),
-        initialModels: [InitialModel] = []
+        initialModels: [InitialModel] = [],
+        hostile: Hostile = Hostile()
     ) {
         self.server = server
         self.authentication = authentication
@@ -173,5 +176,6 @@ public struct EmulatorConfiguration: Sendable {
         self.faults = faults
         self.versionDefaults = versionDefaults
         self.initialModels = initialModels
+        self.hostile = hostile
     }
 }

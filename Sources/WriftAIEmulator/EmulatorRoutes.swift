@@ -5,6 +5,14 @@ import WriftAIModels
 struct EmulatorRoutes<Storage: EmulatorStorage>: Sendable {
     let storage: Storage
     let configuration: EmulatorConfiguration
+    /// The listing lies of ``EmulatorConfiguration/Hostile``, with their state.
+    let hostileListing: HostileListing
+
+    init(storage: Storage, configuration: EmulatorConfiguration) {
+        self.storage = storage
+        self.configuration = configuration
+        self.hostileListing = HostileListing(configuration: configuration)
+    }
 
     /// Registers every `/v1` route on `router`.
     func register(on router: Router<EmulatorRequestContext>) {
