@@ -109,7 +109,10 @@ extension WriftAIClient {
             public var pageLimit: Int {
                 if let maxPages { return maxPages }
                 let size = max(1, pageSize)
-                return maxItems / size + (maxItems % size == 0 ? 0 : 1) + Self.pageSlack
+                let pages = maxItems / size + (maxItems % size == 0 ? 0 : 1)
+                // Saturating: a maxItems near Int.max must not trap.
+                let (limit, overflow) = pages.addingReportingOverflow(Self.pageSlack)
+                return overflow ? Int.max : limit
             }
         }
 

@@ -84,7 +84,8 @@ final class HostileListing: Sendable {
         if let cursor, cursor.hasPrefix(Self.freshPrefix) {
             page = Int(cursor.dropFirst(Self.freshPrefix.count).prefix { $0.isNumber }) ?? 0
         }
-        let first = Self.freshStart - page * pageSize
+        // A cursor naming a page beyond 2^53 / pageSize (a client may send anything) stays on the last one.
+        let first = Self.freshStart - min(max(page, 0), Self.freshStart / pageSize - 1) * pageSize
         let items = (0..<pageSize).map { offset in
             let number = first - offset
             let hex = String(number, radix: 16)

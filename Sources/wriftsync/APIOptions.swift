@@ -35,12 +35,16 @@ struct APIOptions: ParsableArguments {
     func validate() throws {
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive.") }
-        guard apiTimeout > 0, apiTimeout.isFinite else { throw ValidationError("--api-timeout must be positive.") }
-        guard maxRateLimitWait >= 0, maxRateLimitWait.isFinite else {
-            throw ValidationError("--max-rate-limit-wait must be 0 or more.")
+        // At most a year each: nanoseconds of larger values would not fit the durations they become.
+        let year = 31_536_000.0
+        guard apiTimeout > 0, apiTimeout <= year else {
+            throw ValidationError("--api-timeout must be positive (seconds, at most a year).")
+        }
+        guard maxRateLimitWait >= 0, maxRateLimitWait <= year else {
+            throw ValidationError("--max-rate-limit-wait must be 0 or more (seconds, at most a year).")
         }
         if let deadline {
-            guard deadline > 0, deadline.isFinite, deadline <= 31_536_000 else {
+            guard deadline > 0, deadline <= year else {
                 throw ValidationError("--deadline must be positive (seconds, at most a year).")
             }
         }
