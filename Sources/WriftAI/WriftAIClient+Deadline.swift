@@ -31,6 +31,15 @@ extension WriftAIClient {
         _ duration: Duration,
         _ body: () async throws -> Value
     ) async rethrows -> Value {
+        try await Self.withDeadline(duration, body)
+    }
+
+    /// ``withDeadline(_:_:)`` for every client at once: for code that holds a client only as
+    /// `any WriftAIReading` or `any WriftAIWriting` (the deadline travels with the task, not the client).
+    public static func withDeadline<Value>(
+        _ duration: Duration,
+        _ body: () async throws -> Value
+    ) async rethrows -> Value {
         let mine = OverallDeadline(instant: .now + duration, budget: duration)
         return try await DeadlineScope.$current.withValue(OverallDeadline.earliest(mine, DeadlineScope.current)) {
             try await body()

@@ -65,7 +65,7 @@ import WriftAIModels
             expected: ["timed out after 2 s: GET /v1/models/alice/sentiment/versions?page_size=50"],
             maxListRequests: 5),
         Case(
-            name: "a fresh cursor on every padded page", hostile: .init(freshCursors: true, padBytes: 256 * 1024),
+            name: "a fresh cursor on every padded page", hostile: .init(freshCursors: true, padBytes: 64 * 1024),
             expected: ["incomplete listing", "stopped after more than 10000 versions, the most a listing may hold"],
             maxListRequests: 210),
         Case(
