@@ -48,6 +48,9 @@ extension EmulatorConfiguration {
         public var listedNumber: String?
         /// Each page after the first repeats the last item of the page before.
         public var repeatItemAcrossPages: Bool
+        /// Listings lag behind writes: a version created less than this many milliseconds ago is not
+        /// listed yet (0: off), like a list served from a replica.
+        public var listLagMilliseconds: Int
         /// Listings never end: every page holds ``pageSize``-many made-up, valid versions (numbers counting
         /// down from 2^53) and a new cursor.
         public var freshCursors: Bool
@@ -82,6 +85,7 @@ extension EmulatorConfiguration {
             omitTimes: Int = 1,
             listedNumber: String? = nil,
             repeatItemAcrossPages: Bool = false,
+            listLagMilliseconds: Int = 0,
             freshCursors: Bool = false,
             padBytes: Int = 0,
             cursorBytes: Int = 32,
@@ -100,6 +104,7 @@ extension EmulatorConfiguration {
             self.omitTimes = omitTimes
             self.listedNumber = listedNumber
             self.repeatItemAcrossPages = repeatItemAcrossPages
+            self.listLagMilliseconds = listLagMilliseconds
             self.freshCursors = freshCursors
             self.padBytes = padBytes
             self.cursorBytes = cursorBytes
@@ -116,7 +121,7 @@ extension EmulatorConfiguration {
         /// Whether any listing switch is on.
         var changesListings: Bool {
             listedDigest != nil || !listOtherModel.isEmpty || omitNumber != nil || listedNumber != nil
-                || repeatItemAcrossPages || freshCursors || padBytes > 0 || deepJSON > 0
+                || repeatItemAcrossPages || listLagMilliseconds > 0 || freshCursors || padBytes > 0 || deepJSON > 0
         }
 
         /// Whether any request-level switch is on.

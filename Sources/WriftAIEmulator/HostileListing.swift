@@ -4,8 +4,9 @@ import Synchronization
 import WriftAIModels
 
 /// The listing switches of ``EmulatorConfiguration/Hostile``: `GET …/versions` answers that a faithful API
-/// never gives — spoiled digests, another model's items, a number left out once, impossible numbers, an
-/// item repeated across pages, endless pages with fresh cursors, padding, JSON nested too deep.
+/// never gives — spoiled digests, another model's items, a number left out once, a list lagging behind
+/// writes, impossible numbers, an item repeated across pages, endless pages with fresh cursors, padding,
+/// JSON nested too deep.
 ///
 /// Answers are written as JSON text here, since some of them (a number of 2^63−1 or 1.5) cannot be
 /// produced by encoding the API's types.
@@ -43,7 +44,12 @@ final class HostileListing: Sendable {
             let parts = other.split(separator: "/", maxSplits: 1).map(String.init)
             if parts.count == 2 { source = (parts[0], parts[1]) }
         }
-        guard let stored = try await versions(source.owner, source.name) else { throw APIError.modelNotFound }
+        guard var stored = try await versions(source.owner, source.name) else { throw APIError.modelNotFound }
+        if hostile.listLagMilliseconds > 0 {
+            let cutoff = Date().addingTimeInterval(-Double(hostile.listLagMilliseconds) / 1000)
+            let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            stored.removeAll { record in (try? Date(record.createdAt, strategy: format)).map { $0 > cutoff } ?? false }
+        }
         let result = VersionPager.page(of: stored, cursor: cursor, pageSize: pageSize)
         var items = result.items
         if let omitted = hostile.omitNumber, items.contains(where: { $0.number == omitted }) {

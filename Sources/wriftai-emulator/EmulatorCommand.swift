@@ -89,6 +89,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Lie in listings: each page after the first repeats the last version of the page before.")
     var hostileRepeatItem = false
 
+    @Option(help: ArgumentHelp("Lag listings behind writes: a version created less than MS milliseconds ago is not listed yet.", valueName: "MS"))
+    var hostileListLagMs = 0
+
     @Flag(help: "Lie in listings: never end; every page holds made-up valid versions and a new cursor.")
     var hostileFreshCursors = false
 
@@ -172,7 +175,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             throw ValidationError("--hostile-number must be a JSON number, not '\(hostileNumber)'")
         }
         guard hostileOmitTimes >= 0, hostilePadBytes >= 0, hostileCursorBytes >= 0, hostileDeepJson >= 0,
-            hostileTrickleMs >= 0, hostileAlways429 >= 0, hostileRetryAfterDate >= 0
+            hostileTrickleMs >= 0, hostileAlways429 >= 0, hostileRetryAfterDate >= 0, hostileListLagMs >= 0
         else {
             throw ValidationError("--hostile-… counts, sizes and durations must not be negative")
         }
@@ -183,6 +186,7 @@ struct EmulatorCommand: AsyncParsableCommand {
             omitTimes: hostileOmitTimes,
             listedNumber: hostileNumber,
             repeatItemAcrossPages: hostileRepeatItem,
+            listLagMilliseconds: hostileListLagMs,
             freshCursors: hostileFreshCursors,
             padBytes: hostilePadBytes,
             cursorBytes: hostileCursorBytes,

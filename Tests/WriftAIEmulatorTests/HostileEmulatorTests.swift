@@ -85,6 +85,20 @@ struct HostileEmulatorTests {
         }
     }
 
+    @Test("a listing that lags behind writes hides a new version until the lag has passed")
+    func listLag() async throws {
+        try await withEmulator(Self.configuration(.init(listLagMilliseconds: 1500))) { client, _ in
+            try await Self.create(1...1, client)
+            let soon = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
+            #expect(soon.items.isEmpty, "created just now")
+            let details = try await client.send(.get, Self.list + "/1", token: Users.alice)
+            #expect(details.status == 200, "the version exists")
+            try await Task.sleep(for: .milliseconds(1600))
+            let later = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
+            #expect(later.items.map(\.number) == [1])
+        }
+    }
+
     @Test("fresh cursors never end; pages can be padded and cursors long; items can nest past 512 levels")
     func endlessAndBloatedPages() async throws {
         try await withEmulator(Self.configuration(.init(freshCursors: true, padBytes: 1000, cursorBytes: 300))) { client, _ in

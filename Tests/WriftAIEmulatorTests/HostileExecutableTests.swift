@@ -48,7 +48,7 @@ struct HostileExecutableTests {
             #expect(text.contains("AB2\""))
             #expect(text.contains(#""padding":""#))
         }
-        try await Self.withExecutable(["--hostile-list-other-model", "alice/demo=alice/other", "--hostile-omit-number", "1"]) { client in
+        try await Self.withExecutable(["--hostile-list-other-model", "alice/demo=alice/other", "--hostile-omit-number", "1", "--hostile-list-lag-ms", "1"]) { client in
             try await Self.createTwo(client, model: "other")
             let numbers = try await client.send(.get, list, token: "secret").decode(Page<ModelVersion>.self).items.map(\.number)
             #expect(numbers == [2], "the other model's, without #1 the first time")
