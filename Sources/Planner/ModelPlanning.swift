@@ -310,7 +310,8 @@ struct ModelPlanning {
             replaces: replaces,
             declaredAt: declared.location.description,
             smoke: tests,
-            gateFingerprint: declared.gateFingerprint(tests ?? [])
+            // Only a version with tests can be quarantined, which is what the fingerprint is for.
+            gateFingerprint: tests.map { declared.gateFingerprint($0) }
         )
     }
 

@@ -230,7 +230,7 @@ import Glibc
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(object["format_version"] as? Int == 1)
             let summary = try #require(object["summary"] as? [String: Int])
-            #expect(summary == ["created": 1, "configured": 2, "deleted": 1, "failed": 0, "skipped": 0])
+            #expect(summary == ["created": 1, "configured": 2, "deleted": 1, "failed": 0, "skipped": 0, "rolled_back": 0])
             let actions = try #require(object["actions"] as? [[String: Any]])
             #expect(actions.map { $0["outcome"] as? String } == ["created", "configured", "configured", "deleted"])
             #expect(actions.first?["number"] as? Int == 4, "the create's result has the number the API assigned")

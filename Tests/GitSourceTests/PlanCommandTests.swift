@@ -122,7 +122,6 @@ import WriftAIModels
               "action" : "create",
               "container_image_digest" : "sha256:0303030303030303030303030303030303030303030303030303030303030303",
               "declared_at" : "models/sentiment.yaml:6:5",
-              "gate_fingerprint" : "d893bac25bb940f0",
               "model" : "alice/sentiment",
               "reason" : "declared, not live",
               "release_notes" : "Third",
