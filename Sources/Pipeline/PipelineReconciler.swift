@@ -112,6 +112,7 @@ public final class PipelineReconciler: Reconciling {
 
         do {
             try pipeline.check(plan)
+            try await pipeline.checkListings(plan, reader: access.reader)
             if case let .readWrite(client) = access, plan.summary.hasChanges {
                 let result = try await pipeline.apply(plan, client: client, shouldContinue: shouldContinue, onResult: onAction)
                 report.applyResult = result

@@ -257,7 +257,8 @@ struct ModelPlanning {
                 suspended: false,
                 liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 },
                 latestBeforeApply: liveLatest.map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) },
-                onOutOfOrder: declaration.onOutOfOrder
+                onOutOfOrder: declaration.onOutOfOrder,
+                listedAt: live?.listedAt
             )
         )
     }
