@@ -61,6 +61,7 @@ public final class PipelineReconciler: Reconciling {
             return ReconcileReport(commit: commit, upToDate: true)
         }
         var report = ReconcileReport(commit: commit)
+        report.snapshot = snapshot
         let declarations: LoadedDeclarations
         do {
             declarations = try await pipeline.load(snapshot)
