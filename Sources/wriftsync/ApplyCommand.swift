@@ -151,9 +151,11 @@ struct ApplyCommand: AsyncParsableCommand {
         guard let path = plan else {
             // `validate()` makes --repo required without --plan.
             let pipeline = pipeline!
-            let planned = try await pipeline.makePlan(reader: reader)
+            // The snapshot is kept from the first stage on: a failure to load still names its commit.
+            let snapshot = try await pipeline.fetch()
+            capture.snapshot = snapshot
+            let planned = try await pipeline.makePlan(try await pipeline.load(snapshot), reader: reader)
             capture.plan = planned.plan
-            capture.snapshot = planned.declarations.snapshot
             return (planned.plan, pipeline)
         }
         let saved: Plan

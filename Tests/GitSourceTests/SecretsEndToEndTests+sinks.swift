@@ -11,12 +11,13 @@ extension SecretsEndToEndTests {
     static let notifySecret = "nsec-SECRET-5a1f9c0e7d"
     static let githubToken = "ghs-SECRET-GITHUB-8b3e2d1c"
 
-    /// Everything a sink received, as text: the path, every header but GitHub's `Authorization` (which must
-    /// carry the GitHub token, and only that), and the body.
+    /// Everything a sink received, as text: every header but GitHub's `Authorization` (which must carry the
+    /// GitHub token, and only that), and the body. The path is the URL the operator gave (Slack's holds its
+    /// secret), and is checked apart.
     static func add(_ label: String, _ server: RecordingServer, into capture: Capture) {
         for (index, request) in server.requests.enumerated() {
             let headers = request.headers.filter { $0.key != "authorization" }.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
-            capture.add("\(label) #\(index)", ([request.method + " " + request.path] + headers + [request.text]).joined(separator: "\n"))
+            capture.add("\(label) #\(index)", ([request.method] + headers + [request.text]).joined(separator: "\n"))
         }
     }
 
@@ -91,6 +92,8 @@ extension SecretsEndToEndTests {
                         Self.add(label, sink, into: capture)
                     }
                     #expect(github.requests.allSatisfy { $0.headers["authorization"] == "Bearer \(Self.githubToken)" })
+                    #expect(slack.requests.allSatisfy { $0.path == "/services/T0/B0/slackpath" })
+                    #expect(hook.requests.allSatisfy { $0.path == "/hook" })
                     #expect(hook.requests.contains { $0.text.contains("authentication failed") }, "the failures reached the sinks")
                 }
             }
