@@ -81,11 +81,30 @@ public struct GitHubStatusSink: NotificationSink {
         }
     }
 
+    /// What the status says, short: `applied: 1 created, 1 deleted`, `stalled failure in load: …`, `recovered`.
+    static func description(of event: ReconcileEvent) -> String {
+        switch event.type {
+        case .applied, .driftCorrected:
+            let actions = event.actions ?? []
+            let counts = ["created", "configured", "deleted", "already_deleted", "failed", "skipped"].compactMap { outcome -> String? in
+                let count = actions.count { $0.outcome.rawValue == outcome }
+                return count > 0 ? "\(count) \(outcome.replacingOccurrences(of: "_", with: " "))" : nil
+            }
+            let what = event.type == .applied ? "applied" : "drift corrected"
+            return counts.isEmpty ? what : "\(what): " + counts.joined(separator: ", ")
+        case .recovered:
+            return "recovered: reconciles succeed again"
+        case .failed, .refused, .warning, .driftDetected:
+            guard let failure = event.failure else { return event.summary }
+            let rail = event.rail.map { "refused by \($0.rawValue)" } ?? "\(failure.failureClass.rawValue) failure in \(failure.stage.rawValue)"
+            return "\(rail): \(failure.message)"
+        }
+    }
+
     /// The status request for an event with a commit and a state; no token ever in the body.
     public func request(for event: ReconcileEvent) throws -> DeliveryRequest? {
         guard !event.dryRun, let commit = event.commit, let state = Self.state(of: event) else { return nil }
-        var description = event.failure.map { "\(event.type.rawValue): \($0.message)" } ?? event.summary
-        if event.type != .failed && event.type != .refused { description = event.summary }
+        var description = Self.description(of: event)
         if description.count > Self.maxDescription { description = String(description.prefix(Self.maxDescription - 1)) + "…" }
         let body: [String: String] = ["state": state, "context": context, "description": description]
         let encoder = JSONEncoder()

@@ -3,8 +3,9 @@ import Foundation
 /// `wriftsync history` as text: a line per record (time, result, commit, subject, author, trigger), then a
 /// line per change, warning or failure under it.
 public enum HistoryText {
-    /// The text of `records`, oldest first.
-    public static func render(_ records: [HistoryRecord]) -> String {
+    /// The text of `records`, oldest first; with `model`, only that model's changes and warnings are listed
+    /// under each record.
+    public static func render(_ records: [HistoryRecord], model: String? = nil) -> String {
         let formatter = ISO8601DateFormatter()
         var text = ""
         for record in records {
@@ -18,13 +19,13 @@ public enum HistoryText {
             }
             head += "  [\(record.trigger.rawValue)\(record.dryRun ? ", dry run" : ""), \(format(record.durationSeconds)) s]"
             text += head + "\n"
-            for action in record.actions {
+            for action in record.actions where model == nil || action.model == model {
                 let number = action.number.map { " #\($0)" } ?? ""
                 let error = action.error.map { ": \($0)" } ?? ""
                 text += "    \(symbol(action.action.rawValue)) \(action.model)\(number) \(action.outcome.rawValue) \(shortDigest(action.digest))\(error)\n"
             }
             if !record.drifted.isEmpty { text += "    drifted outside git: \(record.drifted.joined(separator: ", "))\n" }
-            for warning in record.warnings {
+            for warning in record.warnings where model == nil || warning.model == model {
                 text += "    ! \(warning.model): \(warning.kind.rawValue): \(warning.message)\n"
             }
             if let failure = record.failure {

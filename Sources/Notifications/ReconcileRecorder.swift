@@ -30,19 +30,15 @@ public final class ReconcileRecorder: Sendable {
     /// Takes in one finished reconcile; returns the events posted (for logs and tests).
     @discardableResult
     public func record(_ outcome: ReconcileOutcome) async -> [ReconcileEvent] {
-        let built = notifier == nil ? [] : EventBuilder.events(of: outcome, source: source, details: nil)
-        var events = throttle.withLock { $0.filter(built, of: outcome, now: outcome.finishedAt) }
+        let report = outcome.report
         let keep = history != nil && outcome.isRecorded
-        guard keep || !events.isEmpty else { return [] }
-
-        let details = await outcome.report.snapshot?.commitDetails()
-        if let details {
-            for index in events.indices where events[index].commit?.id == details.commit.hex {
-                events[index].commit = ReconcileEvent.Commit(id: details.commit.hex, details: details)
-            }
-        }
+        guard keep || notifier != nil else { return [] }
+        // An idle tick (the commit already handled) reads nothing from git; a new commit, one commit lookup.
+        let details = report.upToDate ? nil : await report.snapshot?.commitDetails()
+        let built = notifier == nil ? [] : EventBuilder.events(of: outcome, source: source, details: details)
+        let events = throttle.withLock { $0.filter(built, of: outcome, now: outcome.finishedAt) }
         if keep, let history {
-            let record = HistoryRecord(outcome, source: source, commit: outcome.report.commit.map { ReconcileEvent.Commit(id: $0, details: details?.commit.hex == $0 ? details : nil) })
+            let record = HistoryRecord(outcome, source: source, commit: report.commit.map { ReconcileEvent.Commit(id: $0, details: details?.commit.hex == $0 ? details : nil) })
             do {
                 try history.append(record)
             } catch {

@@ -62,7 +62,7 @@ struct HistoryCommand: AsyncParsableCommand {
             } else if read.records.isEmpty {
                 note("no records match")
             }
-            FileHandle.standardOutput.write(Data(HistoryText.render(read.records).utf8))
+            FileHandle.standardOutput.write(Data(HistoryText.render(read.records, model: model).utf8))
         }
     }
 }
