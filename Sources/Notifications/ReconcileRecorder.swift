@@ -40,12 +40,20 @@ public final class ReconcileRecorder: Sendable {
         if keep, let history {
             let record = HistoryRecord(outcome, source: source, commit: report.commit.map { ReconcileEvent.Commit(id: $0, details: details?.commit.hex == $0 ? details : nil) })
             do {
-                try history.append(record)
+                // fsync blocks: on a thread of its own, never on the pool that serves the endpoints.
+                try await onOwnThread { try history.append(record) }
             } catch {
-                logger.error("history not written", metadata: ["path": "\(history.path)", "error": "\(error.description)"])
+                logger.error("history not written", metadata: ["path": "\(history.path)", "error": "\(error)"])
             }
         }
         if !events.isEmpty { notifier?.post(events) }
         return events
+    }
+}
+
+/// Runs blocking work on a thread of its own and awaits it.
+func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }
