@@ -92,12 +92,18 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = HistoryStore(configuration: .init(directory: directory))
         let source = EventSource(repository: "r", ref: nil, path: "models")
-        for index in 0..<5 {
-            let report = Self.reconciled(Self.plan([Self.create]), applied: true)
-            try store.append(HistoryRecord(
-                ReconcileOutcome(report: report, trigger: .tick, finishedAt: Date(timeIntervalSince1970: Double(index)), duration: .seconds(1), baseline: false),
+        let records = (0..<5).map { index in
+            HistoryRecord(
+                ReconcileOutcome(
+                    report: Self.reconciled(Self.plan([Self.create]), applied: true), trigger: .tick,
+                    finishedAt: Date(timeIntervalSince1970: Double(index)), duration: .seconds(1), baseline: false
+                ),
                 source: source, commit: nil
-            ))
+            )
+        }
+        // Each append is fsync'd: on a thread of its own, so that a busy disk stalls no other test.
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            Thread { continuation.resume(with: Result { for record in records { try store.append(record) } }) }.start()
         }
         let withHistory = ControllerHTTP(
             status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: nil, logger: testLogger, trigger: {}, history: store

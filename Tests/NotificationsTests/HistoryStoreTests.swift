@@ -13,18 +13,23 @@ import Testing
         )
     }
 
+    /// Appends off the cooperative pool: an fsync can take long on a busy disk, and must not stall other tests.
+    static func append(_ store: HistoryStore, _ record: HistoryRecord) async throws {
+        try await offThePool { try store.append(record) }
+    }
+
     static func applied(_ model: String, number: Int, at seconds: Double) -> HistoryRecord {
         let created = plan([change(model, .create, seed: number)])
         return record(report(plan: created, applied: result(of: created, firstNumber: number), changed: [model]), at: seconds)
     }
 
-    @Test func recordsAreAppendedAsLinesAndReadBackInOrderWithQueries() throws {
+    @Test func recordsAreAppendedAsLinesAndReadBackInOrderWithQueries() async throws {
         let directory = try TemporaryDirectory("history")
         let store = HistoryStore(configuration: .init(directory: directory.path))
-        try store.append(Self.applied("acme/a", number: 1, at: 100))
-        try store.append(Self.applied("acme/b", number: 1, at: 200))
-        try store.append(Self.applied("acme/a", number: 2, at: 300))
-        try store.append(Self.record(report(failure: stalledFailure()), at: 400))
+        try await Self.append(store, Self.applied("acme/a", number: 1, at: 100))
+        try await Self.append(store, Self.applied("acme/b", number: 1, at: 200))
+        try await Self.append(store, Self.applied("acme/a", number: 2, at: 300))
+        try await Self.append(store, Self.record(report(failure: stalledFailure()), at: 400))
 
         let all = try store.read()
         #expect(all.records.map(\.time.timeIntervalSince1970) == [100, 200, 300, 400] && all.skippedLines == 0)
@@ -38,10 +43,10 @@ import Testing
         #expect(text.split(separator: "\n").allSatisfy { $0.hasPrefix("{") && $0.hasSuffix("}") })
     }
 
-    @Test func aTornLastLineIsSkippedAndTheNextRecordStartsOnALineOfItsOwn() throws {
+    @Test func aTornLastLineIsSkippedAndTheNextRecordStartsOnALineOfItsOwn() async throws {
         let directory = try TemporaryDirectory("history-torn")
         let store = HistoryStore(configuration: .init(directory: directory.path))
-        try store.append(Self.applied("acme/a", number: 1, at: 100))
+        try await Self.append(store, Self.applied("acme/a", number: 1, at: 100))
         // What a SIGKILL in the middle of a write could leave.
         let handle = try #require(FileHandle(forWritingAtPath: store.path))
         handle.seekToEndOfFile()
@@ -50,15 +55,17 @@ import Testing
         let torn = try store.read()
         #expect(torn.records.count == 1 && torn.skippedLines == 1)
 
-        try store.append(Self.applied("acme/a", number: 2, at: 300))
+        try await Self.append(store, Self.applied("acme/a", number: 2, at: 300))
         let after = try store.read()
         #expect(after.records.map { $0.actions.first?.number } == [1, 2] && after.skippedLines == 1)
     }
 
-    @Test func theFileRotatesAtItsSizeKeepingNOldFiles() throws {
+    @Test func theFileRotatesAtItsSizeKeepingNOldFiles() async throws {
         let directory = try TemporaryDirectory("history-rotate")
         let store = HistoryStore(configuration: .init(directory: directory.path, maxFileSize: 4096, keep: 2))
-        for index in 0..<60 { try store.append(Self.applied("acme/a", number: index + 1, at: Double(index))) }
+        try await offThePool {
+            for index in 0..<60 { try store.append(Self.applied("acme/a", number: index + 1, at: Double(index))) }
+        }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("history.jsonl") && !$0.hasSuffix(".lock") }.sorted()
         #expect(files == ["history.jsonl", "history.jsonl.1", "history.jsonl.2"])
         for file in files {
@@ -76,12 +83,15 @@ import Testing
     @Test func appendsFromManyThreadsAtOnceStayWholeLines() async throws {
         let directory = try TemporaryDirectory("history-concurrent")
         let store = HistoryStore(configuration: .init(directory: directory.path))
-        await withTaskGroup(of: Void.self) { group in
+        try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<4 {
                 group.addTask {
-                    for index in 0..<25 { try? store.append(Self.applied("acme/m\(writer)", number: index + 1, at: Double(index))) }
+                    try await offThePool {
+                        for index in 0..<25 { try store.append(Self.applied("acme/m\(writer)", number: index + 1, at: Double(index))) }
+                    }
                 }
             }
+            try await group.waitForAll()
         }
         let read = try store.read()
         #expect(read.records.count == 100 && read.skippedLines == 0)
