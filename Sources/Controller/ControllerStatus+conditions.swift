@@ -10,6 +10,8 @@ extension ControllerStatus {
     /// moves only when its status changes.
     mutating func updateConditions(_ report: ReconcileReport, waitingOnStalled: Bool, dryRun: Bool, now: Date) {
         if waitingOnStalled { return }
+        // An idle tick changes nothing, unless it is the first success after a failure: no write per model.
+        if report.upToDate, report.failure == nil, !models.values.contains(where: { $0.isTrue(.failing) }) { return }
         if let failure = report.failure {
             let named = failure.models(planned: report.plan)
             let failing = named.isEmpty ? Set(report.plannedModels.isEmpty ? Array(models.keys) : report.plannedModels) : Set(named)
