@@ -61,6 +61,8 @@ public final class Notifier: Service, Sendable {
     private let logger: Logger
     /// Set when stopping: the moment after which nothing more is sent.
     private let stopDeadline = Mutex<ContinuousClock.Instant?>(nil)
+    /// The waits between attempts under way, which a stop cuts short.
+    private let waits = Mutex<[UUID: Task<Void, any Error>]>([:])
 
     /// A notifier for `sinks`, counting in `metrics`. Nothing is sent until ``run()``.
     public init(sinks: [any NotificationSink], configuration: Configuration = Configuration(), metrics: NotificationMetrics, logger: Logger) {
@@ -140,6 +142,10 @@ public final class Notifier: Service, Sendable {
         stopDeadline.withLock { deadline in
             if deadline == nil { deadline = .now + configuration.shutdownGrace }
         }
+        // A retry waiting (up to the longest delay) would hold the shutdown: it ends now, as given up.
+        waits.withLock { waits in
+            for wait in waits.values { wait.cancel() }
+        }
         finish()
     }
 
@@ -198,13 +204,30 @@ public final class Notifier: Service, Sendable {
             }
             metrics.record(sink: sink.kind, outcome: "retried")
             do {
-                try await configuration.sleep(delay)
+                try await wait(delay)
             } catch {
                 metrics.record(sink: sink.kind, outcome: "failed")
                 logger.warning("notification failed: stopped while waiting to retry", metadata: ["sink": "\(sink.displayName)", "event": "\(item.type.rawValue)"])
                 return
             }
         }
+    }
+
+    /// Waits `delay` through the configured sleeper; a stop (or cancellation) ends the wait with an error.
+    private func wait(_ delay: Duration) async throws {
+        let id = UUID()
+        let sleep = configuration.sleep
+        let task = Task { try await sleep(delay) }
+        waits.withLock { $0[id] = task }
+        defer { waits.withLock { _ = $0.removeValue(forKey: id) } }
+        // Registered after a stop cut the waits short: this one ends too.
+        if isStopping { task.cancel() }
+        try await withTaskCancellationHandler {
+            try await task.value
+        } onCancel: {
+            task.cancel()
+        }
+        if task.isCancelled { throw CancellationError() }
     }
 
     private func send(_ delivery: DeliveryRequest, client: HTTPClient) async -> DeliveryRetry.Result {

@@ -133,6 +133,22 @@ import Testing
         }
     }
 
+    @Test func aStopCutsARetryWaitShort() async throws {
+        let deadURL = try await withRecordingServer { $0.url }
+        let counts = Counts()
+        // A ten-minute wait between attempts: only a stop that ends the wait lets this test finish.
+        let notifier = Notifier(
+            sinks: [WebhookSink(url: deadURL, secret: nil)], configuration: .init(retry: DeliveryRetry(initialDelay: .seconds(600))),
+            metrics: NotificationMetrics(factory: counts), logger: quietLogger
+        )
+        let running = Task { try await notifier.run() }
+        notifier.post([Self.event()])
+        #expect(await eventually { counts["webhook", "retried"] == 1 })
+        notifier.stop()
+        try await running.value
+        #expect(counts["webhook", "failed"] == 1, "given up at the stop")
+    }
+
     @Test func aFullQueueDropsTheEventAndCountsIt() async throws {
         let counts = Counts()
         let notifier = Notifier(
