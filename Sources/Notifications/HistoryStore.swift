@@ -59,10 +59,15 @@ public final class HistoryStore: Sendable {
     /// The current file.
     public var path: String { (configuration.directory as NSString).appendingPathComponent(Self.fileName) }
 
-    /// The files, oldest first: `history.jsonl.<keep>` … `history.jsonl.1`, `history.jsonl` (those that exist).
+    /// The files, oldest first: `history.jsonl.N` … `history.jsonl.1`, `history.jsonl` — every one there, so
+    /// that a reader sees what a writer with a larger `keep` left.
     public var files: [String] {
-        let rotated = (1...max(configuration.keep, 1)).reversed().map { "\(path).\($0)" }
-        return (rotated + [path]).filter { FileManager.default.fileExists(atPath: $0) }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.directory)) ?? []
+        let rotated = names.compactMap { name -> Int? in
+            guard name.hasPrefix(Self.fileName + "."), let number = Int(name.dropFirst(Self.fileName.count + 1)), number > 0 else { return nil }
+            return number
+        }
+        return rotated.sorted(by: >).map { "\(path).\($0)" } + (FileManager.default.fileExists(atPath: path) ? [path] : [])
     }
 
     // MARK: - Appending
@@ -125,10 +130,13 @@ public final class HistoryStore: Sendable {
     private func rotate() throws(Failure) {
         let keep = max(configuration.keep, 0)
         if keep == 0 {
-            unlink(path)
+            for file in files { unlink(file) }
             return
         }
-        unlink("\(path).\(keep)")
+        // The oldest goes, and any a larger `keep` once left.
+        for file in files where file != path {
+            if let number = Int(file.dropFirst(path.count + 1)), number >= keep { unlink(file) }
+        }
         for index in stride(from: keep - 1, through: 1, by: -1) {
             let from = "\(path).\(index)"
             if FileManager.default.fileExists(atPath: from), rename(from, "\(path).\(index + 1)") != 0 {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GitSource
 import Notifications
 
 /// `wriftsync history`: what `run` and `apply` did, from history.jsonl.
@@ -16,7 +17,8 @@ struct HistoryCommand: AsyncParsableCommand {
             """
     )
 
-    @OptionGroup var history: HistoryOptions
+    @Option(name: .long, help: ArgumentHelp("Directory of history.jsonl, as run and apply were given it (default: the cache directory).", valueName: "dir"))
+    var stateDir: String?
 
     @Option(name: .long, help: ArgumentHelp("Where run and apply cached (default: $XDG_CACHE_HOME/wriftsync, else ~/.cache/wriftsync).", valueName: "dir"))
     var cacheDir: String?
@@ -41,7 +43,7 @@ struct HistoryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let store = history.store(cacheDir: cacheDir)
+        let store = HistoryStore(configuration: .init(directory: stateDir ?? cacheDir ?? GitSourceConfiguration.defaultCacheDirectory()))
         let query = HistoryQuery(model: model, since: since.flatMap { HistoryTime.parse($0, now: Date()) }, limit: limit)
         let read: HistoryStore.Read
         do {

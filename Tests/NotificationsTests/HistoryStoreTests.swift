@@ -78,6 +78,13 @@ import Testing
         #expect(read.records.map(\.time) == read.records.map(\.time).sorted(), "oldest first across the files")
         #expect(read.records.count < 60, "the oldest were rotated away")
         #expect(try store.read(HistoryQuery(limit: 3)).records.map { $0.actions.first?.number } == [58, 59, 60])
+
+        // Fewer kept from now on: the next rotation removes what the larger keep left.
+        let smaller = HistoryStore(configuration: .init(directory: directory.path, maxFileSize: 4096, keep: 1))
+        try await offThePool {
+            for index in 60..<90 { try smaller.append(Self.applied("acme/a", number: index + 1, at: Double(index))) }
+        }
+        #expect(smaller.files.map { ($0 as NSString).lastPathComponent } == ["history.jsonl.1", "history.jsonl"])
     }
 
     @Test func appendsFromManyThreadsAtOnceStayWholeLines() async throws {
