@@ -73,9 +73,12 @@ import Glibc
                             hook.requests.contains { Self.json($0)["type"] as? String == "applied" && (Self.json($0)["commit"] as? [String: Any])?["id"] as? String == commit }
                         })
                         // The broken sink is retrying its first event still; the others have the second already.
-                        let metrics = try await Run.curl([base + "/metrics"]).body
-                        #expect((Self.sample(metrics, #"wriftsync_notifications_total{sink="webhook",outcome="retried"}"#) ?? 0) >= 1, "\(metrics)")
-                        #expect((Self.sample(metrics, #"wriftsync_notifications_total{sink="webhook",outcome="delivered"}"#) ?? 0) >= 2)
+                        // (The receiver records a request before the sender counts its answer: poll.)
+                        #expect(try await Run.eventually {
+                            let metrics = try await Run.curl([base + "/metrics"]).body
+                            return (Self.sample(metrics, #"wriftsync_notifications_total{sink="webhook",outcome="retried"}"#) ?? 0) >= 1
+                                && (Self.sample(metrics, #"wriftsync_notifications_total{sink="webhook",outcome="delivered"}"#) ?? 0) >= 2
+                        })
 
                         let applied = try #require(hook.requests.first {
                             (Self.json($0)["commit"] as? [String: Any])?["id"] as? String == commit && Self.json($0)["type"] as? String == "applied"
