@@ -71,6 +71,7 @@ public final class PipelineReconciler: Reconciling {
             return ReconcileReport(commit: commit, upToDate: true)
         }
         var report = ReconcileReport(commit: commit)
+        report.snapshot = snapshot
         let declarations: LoadedDeclarations
         do {
             // Every commit since the last applied one must be signed too (in all-since-last mode), so that an
