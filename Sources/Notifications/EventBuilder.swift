@@ -71,6 +71,19 @@ public enum EventBuilder {
                 }
             }
         }
+        for rollback in actions where rollback.outcome == .rolledBack {
+            var event = base
+            event.type = .rolledBack
+            event.actions = [ReconcileEvent.Action(rollback)]
+            event.summary = "\(rollback.model) #\(rollback.number.map(String.init) ?? "?") rolled back: \(rollback.error ?? "its smoke tests failed")"
+            events.append(event)
+        }
+        if report.smokeSkipped {
+            var event = base
+            event.type = .smokeSkipped
+            event.summary = "\(source.repository) applied \(commitText(base.commit)) with --skip-smoke: new versions were not smoke-tested"
+            events.append(event)
+        }
         for warning in report.warnings {
             var event = base
             event.type = .warning

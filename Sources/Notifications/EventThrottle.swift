@@ -69,7 +69,7 @@ public struct EventThrottle: Sendable {
             let key: String
             let fingerprint: String
             switch event.type {
-            case .applied, .driftCorrected, .recovered:
+            case .applied, .driftCorrected, .recovered, .rolledBack, .smokeSkipped:
                 kept.append(event)
                 continue
             case .failed, .refused:

@@ -16,4 +16,9 @@ public enum EventType: String, Sendable, Codable, CaseIterable {
     case driftCorrected = "drift_corrected"
     /// A rail refused the plan (which rail, and why); nothing was applied.
     case refused
+    /// A version's smoke tests failed: it was deleted again, its digest quarantined, and the previous version
+    /// takes the un-pinned traffic back. Which test, and why.
+    case rolledBack = "rolled_back"
+    /// Versions with smoke tests were created without running them (`--skip-smoke`, for emergencies).
+    case smokeSkipped = "smoke_skipped"
 }

@@ -75,7 +75,8 @@ public struct GitHubStatusSink: NotificationSink {
     public static func state(of event: ReconcileEvent) -> String? {
         switch event.type {
         case .applied, .driftCorrected, .recovered: "success"
-        case .refused: "failure"
+        case .refused, .rolledBack: "failure"
+        case .smokeSkipped: nil
         case .failed: event.failure?.failureClass == .stalled ? "failure" : "pending"
         case .warning, .driftDetected: nil
         }
@@ -94,6 +95,8 @@ public struct GitHubStatusSink: NotificationSink {
             return counts.isEmpty ? what : "\(what): " + counts.joined(separator: ", ")
         case .recovered:
             return "recovered: reconciles succeed again"
+        case .rolledBack, .smokeSkipped:
+            return event.summary
         case .failed, .refused, .warning, .driftDetected:
             guard let failure = event.failure else { return event.summary }
             let rail = event.rail.map { "refused by \($0.rawValue)" } ?? "\(failure.failureClass.rawValue) failure in \(failure.stage.rawValue)"

@@ -64,6 +64,8 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
     public var rail: ReconcileEvent.Rail?
     /// How long it took, in seconds.
     public var durationSeconds: Double
+    /// Versions with smoke tests were created without running them (`--skip-smoke`, for emergencies).
+    public var smokeSkipped: Bool
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"
@@ -71,6 +73,29 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
         case dryRun = "dry_run"
         case repository, ref, path, commit, plan, actions, warnings, drifted, models, failure, rail
         case durationSeconds = "duration_s"
+        case smokeSkipped = "smoke_skipped"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        formatVersion = try container.decode(Int.self, forKey: .formatVersion)
+        time = try container.decode(Date.self, forKey: .time)
+        trigger = try container.decode(ReconcileTrigger.self, forKey: .trigger)
+        result = try container.decode(Result.self, forKey: .result)
+        dryRun = try container.decode(Bool.self, forKey: .dryRun)
+        repository = try container.decode(String.self, forKey: .repository)
+        ref = try container.decodeIfPresent(String.self, forKey: .ref)
+        path = try container.decode(String.self, forKey: .path)
+        commit = try container.decodeIfPresent(ReconcileEvent.Commit.self, forKey: .commit)
+        plan = try container.decodeIfPresent(PlanCounts.self, forKey: .plan)
+        actions = try container.decode([ReconcileEvent.Action].self, forKey: .actions)
+        warnings = try container.decode([ReconcileEvent.Warning].self, forKey: .warnings)
+        drifted = try container.decode([String].self, forKey: .drifted)
+        models = try container.decode([String].self, forKey: .models)
+        failure = try container.decodeIfPresent(ReconcileEvent.Failure.self, forKey: .failure)
+        rail = try container.decodeIfPresent(ReconcileEvent.Rail.self, forKey: .rail)
+        durationSeconds = try container.decode(Double.self, forKey: .durationSeconds)
+        smokeSkipped = try container.decodeIfPresent(Bool.self, forKey: .smokeSkipped) ?? false
     }
 
     /// The record of `outcome`.
@@ -94,6 +119,7 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
         rail = report.failure.flatMap(EventBuilder.rail)
         result = report.failure == nil ? .applied : (rail == nil ? .failed : .refused)
         durationSeconds = (outcome.duration.seconds * 1000).rounded() / 1000
+        smokeSkipped = report.smokeSkipped
     }
 
     /// Whether the record concerns `model`: a change, a warning, drift or a failure of it, or a failure of

@@ -55,8 +55,8 @@ public struct SlackSink: NotificationSink {
     private static func marker(_ type: EventType) -> String {
         switch type {
         case .applied, .driftCorrected, .recovered: ":white_check_mark:"
-        case .failed, .refused: ":x:"
-        case .warning, .driftDetected: ":warning:"
+        case .failed, .refused, .rolledBack: ":x:"
+        case .warning, .driftDetected, .smokeSkipped: ":warning:"
         }
     }
 

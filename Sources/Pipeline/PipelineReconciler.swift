@@ -115,6 +115,7 @@ public final class PipelineReconciler: Reconciling {
             try pipeline.check(plan)
             try await pipeline.checkListings(plan, reader: access.reader)
             if case let .readWrite(client) = access, plan.summary.hasChanges {
+                report.smokeSkipped = pipeline.skipsSmoke(plan)
                 let result = try await pipeline.apply(plan, client: client, shouldContinue: shouldContinue, onResult: onAction)
                 report.applyResult = result
                 report.applied = result.actions.count { $0.outcome.isDone }

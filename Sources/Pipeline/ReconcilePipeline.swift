@@ -267,6 +267,11 @@ public final class ReconcilePipeline: Sendable {
         _ = try await verify(snapshot)
     }
 
+    /// Whether applying `plan` creates versions with smoke tests without running them (`--skip-smoke`).
+    public func skipsSmoke(_ plan: Plan) -> Bool {
+        !configuration.gate.enabled && plan.changes.contains { $0.smoke != nil }
+    }
+
     /// **apply**: every change of `plan`, through a client that can write. The checks are the caller's to run
     /// first. Throws a partial failure, with the result, when any change failed.
     ///

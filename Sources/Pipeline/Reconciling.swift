@@ -75,6 +75,8 @@ public struct ReconcileReport: Sendable {
     public var plan: Plan?
     /// What the apply did, when it ran.
     public var applyResult: ApplyResult?
+    /// Versions with smoke tests were created without running them (`--skip-smoke`).
+    public var smokeSkipped = false
     /// The repository at the commit planned from, when it was fetched: events and the history read the
     /// commit's author and subject from it, only when they need them.
     public var snapshot: Snapshot?

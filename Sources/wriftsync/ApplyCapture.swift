@@ -17,6 +17,12 @@ final class ApplyCapture: Sendable {
     }
 
     private let state = Mutex(State())
+    /// `--skip-smoke` was given.
+    let smokeSkipped: Bool
+
+    init(smokeSkipped: Bool = false) {
+        self.smokeSkipped = smokeSkipped
+    }
 
     var plan: Plan? {
         get { state.withLock { $0.plan } }
@@ -51,6 +57,7 @@ final class ApplyCapture: Sendable {
             applyResult: state.result
         )
         report.snapshot = state.snapshot
+        report.smokeSkipped = smokeSkipped && state.result != nil && plan?.changes.contains { $0.smoke != nil } == true
         return report
     }
 

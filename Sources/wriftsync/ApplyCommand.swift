@@ -75,7 +75,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let status: Int32
-        let capture = ApplyCapture()
+        let capture = ApplyCapture(smokeSkipped: smoke.skipSmoke)
         do {
             if dryRun {
                 // The dry run only ever holds the read-only view: it has no write methods to call.

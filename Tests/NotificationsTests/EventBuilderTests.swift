@@ -116,3 +116,30 @@ extension JSONDecoder {
         return decoder
     }
 }
+
+/// The release gate's outcomes as events: a rollback, and an apply that skipped the smoke tests.
+@Suite struct GateEventTests {
+    @Test func aRolledBackVersionAndSkippedSmokeTestsAreEvents() throws {
+        let created = plan([change("acme/a", .create, seed: 1)])
+        var applied = result(of: created, firstNumber: 7)
+        applied.actions[0].outcome = .rolledBack
+        applied.actions[0].error = "smoke case 1 (models/a.yaml:9:9) failed: prediction p-1 ended failed; #7 was deleted again"
+        var failed = report(plan: created, applied: applied, failure: ReconcileFailure(.apply, .applyFailed(applied)), changed: ["acme/a"])
+        let events = EventBuilder.events(of: ReconcileOutcome(report: failed, trigger: .tick, duration: .seconds(1), baseline: false), source: source, details: nil)
+        #expect(events.map(\.type) == [.failed, .rolledBack])
+        let rollback = try #require(events.last)
+        #expect(rollback.summary == "acme/a #7 rolled back: smoke case 1 (models/a.yaml:9:9) failed: prediction p-1 ended failed; #7 was deleted again")
+        #expect(GitHubStatusSink.state(of: rollback) == "failure")
+
+        failed = report(plan: created, applied: result(of: created), changed: ["acme/a"])
+        failed.smokeSkipped = true
+        let skipped = EventBuilder.events(of: ReconcileOutcome(report: failed, trigger: .cli, duration: .seconds(1), baseline: true), source: source, details: nil)
+        #expect(skipped.map(\.type) == [.applied, .smokeSkipped])
+        let record = HistoryRecord(ReconcileOutcome(report: failed, trigger: .cli, duration: .seconds(1), baseline: true), source: source, commit: nil)
+        #expect(record.smokeSkipped)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let decoded = try JSONDecoder.iso8601.decode(HistoryRecord.self, from: encoder.encode(record))
+        #expect(decoded.smokeSkipped)
+    }
+}
