@@ -23,6 +23,7 @@ let package = Package(
         .library(name: "LiveState", targets: ["LiveState"]),
         .library(name: "Pipeline", targets: ["Pipeline"]),
         .library(name: "Controller", targets: ["Controller"]),
+        .library(name: "Notifications", targets: ["Notifications"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -129,12 +130,26 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // What a reconcile tells people and keeps: events from the pipeline's reports and typed failures, their
+        // sinks (JSON webhook, Slack, GitHub commit statuses) behind a bounded queue, and `history.jsonl`.
+        .target(
+            name: "Notifications",
+            dependencies: [
+                "Applier", "GitSource", "Pipeline", "Planner",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // The scheduled reconciler: the loop, its HTTP endpoints, metrics and logs. The loop takes any
         // `Reconciling`, so it is testable with a fake too; `buildController` composes it as `run` does.
         .target(
             name: "Controller",
             dependencies: [
-                "Applier", "Pipeline", "Planner", "WriftAI",
+                "Applier", "Notifications", "Pipeline", "Planner", "WriftAI",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -149,6 +164,7 @@ let package = Package(
             dependencies: [
                 "Applier",
                 "Controller",
+                "Notifications",
                 "Pipeline",
                 "GitSource",
                 "Declarations",
@@ -176,16 +192,40 @@ let package = Package(
         .testTarget(
             name: "GitSourceTests",
             // Also the end-to-end tests of the wriftsync executable, which need the emulator.
-            dependencies: ["Controller", "Pipeline", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", .product(name: "Yams", package: "Yams")],
+            dependencies: [
+                "Controller", "Notifications", "Pipeline", "GitSource", "RecordingHTTPServer", "WriftAI", "WriftAIEmulator", "WriftAIModels",
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "ControllerTests",
             dependencies: [
-                "Controller", "Pipeline", "Planner", "Applier", "Declarations", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
+                "Controller", "Notifications", "Pipeline", "Planner", "Applier", "Declarations", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // For tests only: an HTTP server on loopback recording what sinks send (not a product).
+        .target(
+            name: "RecordingHTTPServer",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/RecordingHTTPServer",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "NotificationsTests",
+            dependencies: [
+                "Notifications", "RecordingHTTPServer", "Controller", "Applier", "GitSource", "Pipeline", "Planner", "Declarations", "LiveState",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

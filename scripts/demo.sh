@@ -121,4 +121,14 @@ for model in sentiment assistant embeddings; do
 done
 grep -q '"acme' "$work/emulator-state.json" || { echo "demo: the emulator did not save its state" >&2; exit 1; }
 
+step "wriftsync history: what every apply changed, which commit (and who) did it, with the version numbers"
+"$bin/wriftsync" history --cache-dir "$work/cache" --model acme/sentiment
+"$bin/wriftsync" history --cache-dir "$work/cache" --model acme/sentiment --format json > "$work/history.json"
+python3 - "$work/history.json" <<'PY' || { echo "demo: the history does not show the applies" >&2; exit 1; }
+import json, sys
+records = json.load(open(sys.argv[1]))["records"]
+assert [r["result"] for r in records] == ["applied", "applied"], records
+assert records[-1]["commit"]["subject"] == "sentiment: add v3, retire v2", records[-1]["commit"]
+PY
+
 step "Demo complete."

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Notifications
 import Pipeline
 import ServiceLifecycle
 import WriftAI
@@ -56,6 +57,8 @@ public struct WriftSyncController: Sendable {
     public let metrics: ControllerMetrics
     /// The configuration it was built with.
     public let configuration: ControllerConfiguration
+    /// Events, notifications and history after each reconcile; `nil` when none is configured.
+    public let recorder: ReconcileRecorder?
     let logger: Logger
 
     /// The services to run: the loop, whose end (at graceful shutdown) ends the group, and the HTTP server
@@ -68,10 +71,16 @@ public struct WriftSyncController: Sendable {
             let loop = loop
             let http = ControllerHTTP(
                 status: status, metrics: metrics, readinessThreshold: configuration.schedule.readinessThreshold,
-                webhookSecret: configuration.webhookSecret, logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() }
+                webhookSecret: configuration.webhookSecret, logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() },
+                history: recorder?.history
             )
             let host = listen.host
             services.append(.init(service: http.application(host: host, port: listen.port) { port in await onBound(host, port) }))
+        }
+        if let notifier = recorder?.notifier {
+            // First, so shut down last: the loop's final events are queued before the notifier stops taking
+            // them, and its end never ends the group.
+            services.insert(.init(service: notifier, successTerminationBehavior: .ignore, failureTerminationBehavior: .ignore), at: 0)
         }
         return services
     }
@@ -79,10 +88,11 @@ public struct WriftSyncController: Sendable {
 
 /// Composes the controller: a reconciler over `pipeline` holding `client` (only its read-only view in a dry
 /// run), logging each change through `logger`, stopping between changes at graceful shutdown.
-/// `metrics` should be the registry `client` counts its requests in.
+/// `metrics` should be the registry `client` counts its requests in. `recorder`, when given, gets every
+/// finished reconcile (events to its sinks, records to its history); its notifier runs among the services.
 public func buildController(
     pipeline: ReconcilePipeline, client: WriftAIClient, configuration: ControllerConfiguration,
-    metrics: ControllerMetrics, logger: Logger
+    metrics: ControllerMetrics, logger: Logger, recorder: ReconcileRecorder? = nil
 ) -> WriftSyncController {
     let reconciler = PipelineReconciler(
         pipeline: pipeline,
@@ -94,8 +104,10 @@ public func buildController(
         onAction: { ReconcileLog.action($0, to: logger) }
     )
     let status = StatusStore(ControllerStatus(dryRun: configuration.dryRun))
-    let loop = ReconcileLoop(reconciler: reconciler, schedule: configuration.schedule, status: status, metrics: metrics, logger: logger)
+    let loop = ReconcileLoop(
+        reconciler: reconciler, schedule: configuration.schedule, status: status, metrics: metrics, logger: logger, recorder: recorder
+    )
     return WriftSyncController(
-        reconciler: reconciler, loop: loop, status: status, metrics: metrics, configuration: configuration, logger: logger
+        reconciler: reconciler, loop: loop, status: status, metrics: metrics, configuration: configuration, recorder: recorder, logger: logger
     )
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import Notifications
 
 /// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status` and `POST /hooks/git`.
 public struct ControllerHTTP: Sendable {
@@ -13,15 +14,19 @@ public struct ControllerHTTP: Sendable {
     let webhookSecret: [UInt8]?
     let trigger: @Sendable () -> Void
     let logger: Logger
+    /// The history `GET /history` reads; `nil` answers 404.
+    let history: HistoryStore?
 
     /// Creates the endpoints.
     /// - Parameters:
     ///   - webhookSecret: The HMAC key of `POST /hooks/git`; `nil` leaves the hook off (404).
     ///   - trigger: Called for each correctly signed webhook (the loop coalesces them).
+    ///   - history: The history `GET /history` serves; `nil` answers 404.
     public init(
         status: StatusStore, metrics: ControllerMetrics, readinessThreshold: Duration, webhookSecret: [UInt8]?,
-        logger: Logger, trigger: @escaping @Sendable () -> Void
+        logger: Logger, trigger: @escaping @Sendable () -> Void, history: HistoryStore? = nil
     ) {
+        self.history = history
         self.status = status
         self.metrics = metrics
         self.readinessThreshold = readinessThreshold
@@ -66,6 +71,7 @@ public struct ControllerHTTP: Sendable {
             logger.info("webhook accepted: reconcile requested")
             return Self.text("reconcile requested\n", status: .accepted)
         }
+        addHistoryRoute(to: router)
         return router
     }
 
@@ -79,7 +85,7 @@ public struct ControllerHTTP: Sendable {
         )
     }
 
-    private static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
+    static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -57,6 +57,8 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         public var drifted: Bool
         /// The warnings of the model's last plan.
         public var warnings: [Warning]
+        /// `in_sync`, `drifted`, `failing` and `warning`, each with since when it holds or not.
+        public var conditions: [ModelCondition] = []
     }
 
     /// The commit of the last reconcile attempted.
@@ -125,7 +127,9 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         let warnings = Dictionary(grouping: report.warnings, by: \.model)
         let drifted = Set(report.driftedModels + report.changedModels)
         for model in report.plannedModels {
-            models[model] = ModelStatus(drifted: drifted.contains(model), warnings: (warnings[model] ?? []).map(Warning.init))
+            models[model] = ModelStatus(
+                drifted: drifted.contains(model), warnings: (warnings[model] ?? []).map(Warning.init), conditions: models[model]?.conditions ?? []
+            )
         }
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Notifications
 import Pipeline
 import ServiceLifecycle
 import Synchronization
@@ -54,13 +55,19 @@ public final class ReconcileLoop: Service, Sendable {
     private let status: StatusStore
     private let metrics: ControllerMetrics
     private let logger: Logger
+    /// Events and history after each reconcile; `nil` keeps neither.
+    private let recorder: ReconcileRecorder?
     /// Set by ``trigger()``; cleared when a run starts, so a burst of triggers makes one run.
     private let triggered = Mutex(false)
     /// The loop's granularity when waiting: how soon it notices a trigger or a shutdown.
     private let pollStep: Duration = .milliseconds(25)
 
     /// Creates a loop; nothing runs until ``run()``.
-    public init(reconciler: any Reconciling, schedule: Schedule, status: StatusStore, metrics: ControllerMetrics, logger: Logger) {
+    public init(
+        reconciler: any Reconciling, schedule: Schedule, status: StatusStore, metrics: ControllerMetrics, logger: Logger,
+        recorder: ReconcileRecorder? = nil
+    ) {
+        self.recorder = recorder
         self.reconciler = reconciler
         self.schedule = schedule
         self.status = status
@@ -81,10 +88,16 @@ public final class ReconcileLoop: Service, Sendable {
         var stalled: String?
         var nextFull = clock.now
         var failures = 0
+        var first = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            triggered.withLock { $0 = false }
+            let webhook = triggered.withLock { triggered in
+                defer { triggered = false }
+                return triggered
+            }
             let full = clock.now >= nextFull || lastApplied == nil
-            let request = ReconcileRequest(full: full, lastAppliedCommit: lastApplied, stalledCommit: stalled)
+            let trigger = Self.trigger(first: first, webhook: webhook, retrying: failures > 0, full: full, lastApplied: lastApplied)
+            first = false
+            let request = ReconcileRequest(full: full, lastAppliedCommit: lastApplied, stalledCommit: stalled, trigger: trigger)
             let started = clock.now
             let report = await reconciler.reconcile(request)
             let duration = clock.now - started
@@ -111,7 +124,14 @@ public final class ReconcileLoop: Service, Sendable {
                 failures += 1
                 delay = schedule.backoff(afterFailures: failures)
             }
-            record(report, full: full, duration: duration, delay: delay, waitingOnStalled: report.upToDate && report.commit == stalled)
+            let waitingOnStalled = report.upToDate && report.commit == stalled
+            record(report, full: full, duration: duration, delay: delay, waitingOnStalled: waitingOnStalled)
+            if let recorder {
+                await recorder.record(ReconcileOutcome(
+                    report: report, trigger: trigger, full: full, duration: duration, dryRun: status.current.dryRun,
+                    baseline: request.lastAppliedCommit == nil, waitingOnStalled: waitingOnStalled
+                ))
+            }
             await wait(delay, clock: clock)
         }
         logger.info("reconciler stopped")
@@ -125,6 +145,7 @@ public final class ReconcileLoop: Service, Sendable {
             if let commit = report.commit { status.lastAttemptedCommit = commit }
             if let planned = report.planned { status.lastPlan = planned }
             status.merge(report)
+            status.updateConditions(report, waitingOnStalled: waitingOnStalled, dryRun: status.dryRun, now: now)
             status.nextRunAt = now.addingTimeInterval(delay.seconds)
             if let failure = report.failure {
                 status.lastError = failure.description
@@ -149,5 +170,16 @@ public final class ReconcileLoop: Service, Sendable {
             if triggered.withLock({ $0 }) { return }
             try? await Task.sleep(for: min(pollStep, deadline - clock.now))
         }
+    }
+}
+
+extension ReconcileLoop {
+    /// What starts a run: the first is the start; then a webhook that ended the wait, a retry after a
+    /// failure, the drift interval's full reconcile, or a plain tick.
+    static func trigger(first: Bool, webhook: Bool, retrying: Bool, full: Bool, lastApplied: String?) -> ReconcileTrigger {
+        if first { return .start }
+        if webhook { return .webhook }
+        if retrying { return .retry }
+        return full && lastApplied != nil ? .driftInterval : .tick
     }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import Declarations
 import Planner
 import WriftAI
@@ -48,8 +49,11 @@ public struct LiveStateReader: Sendable {
             throw .invalidModel(model, error)
         }
         let listed: [ModelVersion]
+        let listedAt: String?
         do {
-            listed = try await client.allVersions(id).collect()
+            let timed = try await client.allVersions(id).collectTimed()
+            listed = timed.versions
+            listedAt = timed.serverTime.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)) }
         } catch {
             throw .listing(model: model, error)
         }
@@ -90,7 +94,7 @@ public struct LiveStateReader: Sendable {
                 configuration: configuration
             ))
         }
-        return LiveModel(model: model, versions: versions)
+        return LiveModel(model: model, versions: versions, listedAt: listedAt)
     }
 
     private func details(_ id: ModelID, _ item: ModelVersion) async throws(LiveStateError) -> ModelVersionDetails {

@@ -71,6 +71,7 @@ public final class PipelineReconciler: Reconciling {
             return ReconcileReport(commit: commit, upToDate: true)
         }
         var report = ReconcileReport(commit: commit)
+        report.snapshot = snapshot
         let declarations: LoadedDeclarations
         do {
             // Every commit since the last applied one must be signed too (in all-since-last mode), so that an
@@ -112,7 +113,9 @@ public final class PipelineReconciler: Reconciling {
 
         do {
             try pipeline.check(plan)
+            try await pipeline.checkListings(plan, reader: access.reader)
             if case let .readWrite(client) = access, plan.summary.hasChanges {
+                report.smokeSkipped = pipeline.skipsSmoke(plan)
                 let result = try await pipeline.apply(plan, client: client, shouldContinue: shouldContinue, onResult: onAction)
                 report.applyResult = result
                 report.applied = result.actions.count { $0.outcome.isDone }

@@ -10,12 +10,16 @@ public struct ReconcileRequest: Sendable, Equatable {
     /// The commit the last reconcile stalled on (invalid declarations, a refused plan): a tick finding it
     /// again does nothing until a new commit or the next full reconcile.
     public var stalledCommit: String?
+    /// What started it, for the history and events.
+    public var trigger: ReconcileTrigger
 
-    /// Creates a request.
-    public init(full: Bool, lastAppliedCommit: String?, stalledCommit: String? = nil) {
+    /// Creates a request. Without a `trigger`, a full reconcile before any applied commit is the `start`, a
+    /// later full one the `drift_interval`, any other a `tick`.
+    public init(full: Bool, lastAppliedCommit: String?, stalledCommit: String? = nil, trigger: ReconcileTrigger? = nil) {
         self.full = full
         self.lastAppliedCommit = lastAppliedCommit
         self.stalledCommit = stalledCommit
+        self.trigger = trigger ?? (full ? (lastAppliedCommit == nil ? .start : .driftInterval) : .tick)
     }
 }
 
@@ -71,6 +75,11 @@ public struct ReconcileReport: Sendable {
     public var plan: Plan?
     /// What the apply did, when it ran.
     public var applyResult: ApplyResult?
+    /// Versions with smoke tests were created without running them (`--skip-smoke`).
+    public var smokeSkipped = false
+    /// The repository at the commit planned from, when it was fetched: events and the history read the
+    /// commit's author and subject from it, only when they need them.
+    public var snapshot: Snapshot?
 
     /// Creates a report.
     public init(

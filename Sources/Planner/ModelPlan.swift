@@ -38,6 +38,8 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     public var latestBeforeApply: VersionReference?
     /// The model's `on_out_of_order`, which the check before applying enforces; `nil` in older plans.
     public var onOutOfOrder: OutOfOrderPolicy?
+    /// When the server listed the live versions planned against (its clock, ISO 8601); `nil` when unknown.
+    public var listedAt: String?
     /// Live versions not declared that stay (by `keep`, `prune: false`, or because pruning would empty the
     /// model), by number; `nil` when there are none.
     public var kept: [KeptVersion]?
@@ -52,6 +54,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         liveHighestNumber: Int? = nil,
         latestBeforeApply: VersionReference? = nil,
         onOutOfOrder: OutOfOrderPolicy? = nil,
+        listedAt: String? = nil,
         kept: [KeptVersion]? = nil
     ) {
         self.model = model
@@ -62,6 +65,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         self.liveHighestNumber = liveHighestNumber
         self.latestBeforeApply = latestBeforeApply
         self.onOutOfOrder = onOutOfOrder
+        self.listedAt = listedAt
         self.kept = kept
     }
 
@@ -83,6 +87,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         case liveHighestNumber = "live_highest_number"
         case latestBeforeApply = "latest_before_apply"
         case onOutOfOrder = "on_out_of_order"
+        case listedAt = "listed_at"
         case kept
     }
 }

@@ -268,6 +268,7 @@ struct ModelPlanning {
                 liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 },
                 latestBeforeApply: liveLatest.map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) },
                 onOutOfOrder: declaration.onOutOfOrder,
+                listedAt: live?.listedAt,
                 kept: kept.isEmpty ? nil : kept
             )
         )

@@ -39,7 +39,7 @@ struct ErrorDetail: Sendable {
         case .string(let message):
             text = EscapedText.escaped(redact(message), limit: Self.limit)
             let lowered = message.lowercased()
-            isAPINotFound = lowered.contains("not found") && (lowered.contains("model") || lowered.contains("version"))
+            isAPINotFound = lowered.contains("not found") && (lowered.contains("model") || lowered.contains("version") || lowered.contains("prediction"))
         case .array:
             guard let all = (try? JSONDecoder().decode(ValidationErrorResponse.self, from: data))?.detail else {
                 text = Self.compact(detail, redact: redact)

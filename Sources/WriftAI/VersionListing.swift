@@ -16,7 +16,7 @@ public struct VersionListing: AsyncSequence, Sendable {
     /// Iteration fails with the error of the page that could not be fetched or trusted.
     public typealias Failure = WriftAIError
 
-    typealias FetchPage = @Sendable (_ cursor: String?) async throws(WriftAIError) -> Page<ModelVersion>
+    typealias FetchPage = @Sendable (_ cursor: String?) async throws(WriftAIError) -> (page: Page<ModelVersion>, serverTime: Double?)
 
     /// The model being listed.
     public let model: ModelID
@@ -45,12 +45,18 @@ public struct VersionListing: AsyncSequence, Sendable {
 
     /// Collects every version into an array.
     public func collect() async throws(WriftAIError) -> [ModelVersion] {
+        try await collectTimed().versions
+    }
+
+    /// Collects every version, with the server's clock when it answered the first page (its `Date` header,
+    /// seconds since 1970; `nil` without one): every version created after that was not listed.
+    public func collectTimed() async throws(WriftAIError) -> (versions: [ModelVersion], serverTime: Double?) {
         var versions: [ModelVersion] = []
         var iterator = makeAsyncIterator()
         while let version = try await iterator.next() {
             versions.append(version)
         }
-        return versions
+        return (versions, iterator.firstServerTime)
     }
 
     /// Walks the pages.
@@ -64,6 +70,8 @@ public struct VersionListing: AsyncSequence, Sendable {
         private var seenNumbers: [Int: Int] = [:]
         private var pagesFetched = 0
         private var finished = false
+        /// The server's clock when it answered the first page.
+        private(set) var firstServerTime: Double?
 
         init(listing: VersionListing) {
             self.listing = listing
@@ -105,7 +113,9 @@ public struct VersionListing: AsyncSequence, Sendable {
             let cursor = nextCursor
             let page: Page<ModelVersion>
             do throws(WriftAIError) {
-                page = try await listing.fetch(cursor)
+                let fetched = try await listing.fetch(cursor)
+                page = fetched.page
+                if pagesFetched == 0 { firstServerTime = fetched.serverTime }
             } catch {
                 throw fail(error)
             }

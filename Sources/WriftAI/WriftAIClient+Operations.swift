@@ -18,13 +18,21 @@ extension WriftAIClient {
     public func listVersions(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError)
         -> Page<ModelVersion>
     {
+        try await listedPage(model, cursor: cursor, pageSize: pageSize).page
+    }
+
+    /// One page, validated, with the server's clock when it answered.
+    func listedPage(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError)
+        -> (page: Page<ModelVersion>, serverTime: Double?)
+    {
         var query: [(String, String)] = []
         if let cursor { query.append(("cursor", cursor)) }
         if let pageSize { query.append(("page_size", String(pageSize))) }
         let endpoint = Endpoint.versions(model, method: .get, query: query)
-        let page = try await get(Page<ModelVersion>.self, endpoint)
+        let response = try await sendWithRetries(endpoint)
+        let page = try decode(Page<ModelVersion>.self, from: response, endpoint: endpoint)
         try validation(model, endpoint).checkPage(page, maxCursorLength: configuration.pagination.maxCursorLength)
-        return page
+        return (page, response.serverTime)
     }
 
     /// Every version of the model, newest first, in pages of ``Configuration/Pagination/pageSize`` (50),
@@ -38,8 +46,8 @@ extension WriftAIClient {
             maxItems: configuration.pagination.maxItems,
             redact: redact,
             path: basePath + Endpoint.versions(model, method: .get).path
-        ) { [self] (cursor: String?) async throws(WriftAIError) -> Page<ModelVersion> in
-            try await listVersions(model, cursor: cursor, pageSize: pageSize)
+        ) { [self] (cursor: String?) async throws(WriftAIError) -> (page: Page<ModelVersion>, serverTime: Double?) in
+            try await listedPage(model, cursor: cursor, pageSize: pageSize)
         }
     }
 

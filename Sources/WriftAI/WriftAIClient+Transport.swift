@@ -7,6 +7,8 @@ import WriftAIModels
 struct APIResponse: Sendable {
     var status: Int
     var body: [UInt8]
+    /// The server's clock when it answered (the `Date` header), in seconds since 1970; `nil` without one.
+    var serverTime: Double? = nil
 }
 
 extension WriftAIClient {
@@ -36,7 +38,8 @@ extension WriftAIClient {
                     headers.first { $0.name.lowercased() == name }?.value
                 }
                 if (200..<300).contains(status) {
-                    result = .success(APIResponse(status: status, body: bytes))
+                    let date = headers.first { $0.name.lowercased() == "date" }?.value
+                    result = .success(APIResponse(status: status, body: bytes, serverTime: date.flatMap(RateLimitObservation.httpDate)))
                 } else {
                     result = .failure(errorForStatus(status, body: bytes, context: context, observation: observation))
                 }

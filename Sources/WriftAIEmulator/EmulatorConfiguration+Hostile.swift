@@ -34,6 +34,10 @@ extension EmulatorConfiguration {
             case generic
         }
 
+        /// Every create of a version is acted on, then answered 502: the answer is lost (the ambiguous failure
+        /// a safe create must resolve by the digest, never by sending again blindly).
+        public var loseCreateAnswers: Bool
+
         /// Listed items get a spoiled digest.
         public var listedDigest: DigestSpoiling?
         /// Listing model `key` answers with the items of model `value` (both `owner/name`), like a proxy
@@ -96,8 +100,10 @@ extension EmulatorConfiguration {
             retryAfterDateSeconds: Int = 0,
             neverAnswer: Bool = false,
             validationDetail: DetailShape? = nil,
-            notFoundBody: NotFoundBody? = nil
+            notFoundBody: NotFoundBody? = nil,
+            loseCreateAnswers: Bool = false
         ) {
+            self.loseCreateAnswers = loseCreateAnswers
             self.listedDigest = listedDigest
             self.listOtherModel = listOtherModel
             self.omitNumber = omitNumber
@@ -127,7 +133,7 @@ extension EmulatorConfiguration {
         /// Whether any request-level switch is on.
         var changesRequests: Bool {
             trickleMilliseconds > 0 || advertisedLimit != nil || alwaysRateLimitedSeconds > 0
-                || retryAfterDateSeconds > 0 || neverAnswer || validationDetail != nil || notFoundBody != nil
+                || retryAfterDateSeconds > 0 || neverAnswer || validationDetail != nil || notFoundBody != nil || loseCreateAnswers
         }
 
         /// Whether `literal` is a JSON number (``listedNumber`` is sent as it is written).

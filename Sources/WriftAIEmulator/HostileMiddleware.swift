@@ -50,6 +50,11 @@ struct HostileMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         let now = Date().timeIntervalSince1970
+        if hostile.loseCreateAnswers, request.method == .post, request.uri.path.hasPrefix("/v1/models/"), request.uri.path.hasSuffix("/versions") {
+            let acted = try await next(request, context)
+            guard acted.status == .created else { return acted }
+            return try JSONResponse.make(ErrorResponse(detail: "Bad gateway"), status: .badGateway)
+        }
         if let body = hostile.notFoundBody {
             switch body {
             case .html:

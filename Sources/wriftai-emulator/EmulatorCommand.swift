@@ -103,6 +103,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Lag listings behind writes: a version created less than MS milliseconds ago is not listed yet.", valueName: "ms"))
     var hostileListLagMs = 0
 
+    @Flag(help: "Lose every create's answer: the version is made, the client gets a 502.")
+    var hostileLoseCreateAnswers = false
+
     @Flag(help: "Lie in listings: never end; every page holds made-up valid versions and a new cursor.")
     var hostileFreshCursors = false
 
@@ -214,7 +217,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             retryAfterDateSeconds: hostileRetryAfterDate,
             neverAnswer: hostileNeverAnswer,
             validationDetail: try choice(hostile422Detail, "--hostile-422-detail"),
-            notFoundBody: try choice(hostile404, "--hostile-404")
+            notFoundBody: try choice(hostile404, "--hostile-404"),
+            loseCreateAnswers: hostileLoseCreateAnswers
         )
     }
 

@@ -1,6 +1,7 @@
 import Applier
 import ArgumentParser
 import Foundation
+import Notifications
 import Pipeline
 import Planner
 import WriftAI
@@ -26,6 +27,8 @@ struct ApplyCommand: AsyncParsableCommand {
     @OptionGroup var git: GitOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var smoke: GateOptions
+    @OptionGroup var notifications: NotifyOptions
+    @OptionGroup var history: HistoryOptions
 
     @Option(name: .long, help: ArgumentHelp("Apply this saved plan (from `plan --out`) instead of planning.", valueName: "file"))
     var plan: String?
@@ -60,46 +63,59 @@ struct ApplyCommand: AsyncParsableCommand {
                 + "(`wriftsync plan` or `apply --dry-run`), then pass --auto-approve (nothing was applied)")
             throw ExitCode.failure
         }
+        let started = ContinuousClock.now
         let client: WriftAIClient
         let pipeline: ReconcilePipeline?
+        let recorder: ReconcileRecorder
         do {
             // Processes on one token and cache pace together: back-to-back commands stay under the limit.
             client = try api.makeClient(sharedPacingDirectory: git.cacheDirectory)
             pipeline = git.repo == nil ? nil : try git.pipeline(api: api, maxDeletes: maxDeletes, gate: smoke.gate)
+            recorder = try notifications.recorder(git: git, history: history)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
         }
         let status: Int32
+        let capture = ApplyCapture(smokeSkipped: smoke.skipSmoke)
         do {
             if dryRun {
                 // The dry run only ever holds the read-only view: it has no write methods to call.
-                try await dryRun(pipeline: pipeline, reader: client.readOnly, output: output)
+                try await dryRun(pipeline: pipeline, reader: client.readOnly, output: output, capture: capture)
             } else {
-                try await apply(pipeline: pipeline, client: client, output: output)
+                try await apply(pipeline: pipeline, client: client, output: output, capture: capture)
             }
             status = 0
         } catch let failure as ReconcileFailure {
             if case .applyFailed = failure.cause {} else { failure.print() }
+            capture.failure = failure
             status = 1
         } catch {
             status = 1
         }
         try? await client.shutdown()
+        // A preview records and tells nothing; an apply that changed something, failed or was refused does.
+        if !dryRun, let report = capture.report() {
+            await capture.recorder(recorder, git: git).record(ReconcileOutcome(
+                report: report, trigger: .cli, duration: ContinuousClock.now - started, baseline: true
+            ))
+        }
+        await recorder.notifier?.deliverPosted(within: .seconds(15))
         if status != 0 { throw ExitCode(status) }
     }
 
     /// Prints the plan and what the real run would refuse; makes only read requests.
-    private func dryRun(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, output: ApplyOutput) async throws {
-        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: reader)
+    private func dryRun(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, output: ApplyOutput, capture: ApplyCapture) async throws {
+        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: reader, capture: capture)
         output.showPlan(plan, asResult: true)
         try checks.check(plan)
+        try await checks.checkListings(plan, reader: reader)
         output.note("Dry run: nothing was applied.")
     }
 
     /// Plans (or loads and checks a saved plan), checks the rails, confirms, applies, reports.
-    private func apply(pipeline: ReconcilePipeline?, client: WriftAIClient, output: ApplyOutput) async throws {
-        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: client.readOnly)
+    private func apply(pipeline: ReconcilePipeline?, client: WriftAIClient, output: ApplyOutput, capture: ApplyCapture) async throws {
+        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: client.readOnly, capture: capture)
         output.showPlan(plan, asResult: false)
         try checks.check(plan)
         guard plan.summary.hasChanges else {
@@ -114,6 +130,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // The world may have moved while the prompt waited: re-check before the first write.
             try await checks.checkFreshness(plan, reader: client.readOnly)
         }
+        try await checks.checkListings(plan, reader: client.readOnly)
         let progress = ApplyProgress(
             total: plan.changes.count,
             rateLimit: api.rateLimit,
@@ -126,20 +143,29 @@ struct ApplyCommand: AsyncParsableCommand {
             result = try await checks.apply(plan, client: client, onResult: { progress.completed($0) })
         } catch {
             progress.finish()
-            if case let .applyFailed(partial) = error.cause { output.finish(partial, nothingToDo: false) }
+            if case let .applyFailed(partial) = error.cause {
+                capture.result = partial
+                output.finish(partial, nothingToDo: false)
+            }
             throw error
         }
+        capture.result = result
         progress.finish()
         output.finish(result, nothingToDo: false)
     }
 
     /// The plan to apply — a fresh one from the repository, or the saved one once proven fresh (and, with
     /// `--repo`, made from the commit the ref is at) — and the pipeline that checks and applies it.
-    private func preparePlan(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient) async throws -> (Plan, ReconcilePipeline) {
+    private func preparePlan(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, capture: ApplyCapture) async throws -> (Plan, ReconcilePipeline) {
         guard let path = plan else {
             // `validate()` makes --repo required without --plan.
             let pipeline = pipeline!
-            return (try await pipeline.makePlan(reader: reader).plan, pipeline)
+            // The snapshot is kept from the first stage on: a failure to load still names its commit.
+            let snapshot = try await pipeline.fetch()
+            capture.snapshot = snapshot
+            let planned = try await pipeline.makePlan(try await pipeline.load(snapshot), reader: reader)
+            capture.plan = planned.plan
+            return (planned.plan, pipeline)
         }
         let saved: Plan
         do {
@@ -164,6 +190,7 @@ struct ApplyCommand: AsyncParsableCommand {
                 stateDirectory: git.stateDirectory, gate: smoke.gate
             )
         }
+        capture.plan = saved
         try await checks.checkFreshness(saved, reader: reader)
         return (saved, checks)
     }

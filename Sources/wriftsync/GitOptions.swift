@@ -20,7 +20,7 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Where repository mirrors are cached (default: $XDG_CACHE_HOME/wriftsync, else ~/.cache/wriftsync).", valueName: "dir"))
     var cacheDir: String?
 
-    @Option(name: .long, help: ArgumentHelp("Where WriftSync keeps its own state: the release gate's quarantine (default: the cache directory).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("Where WriftSync keeps its own state: history.jsonl (the record of every reconcile and apply that changed something, failed or was refused) and the release gate's quarantine (default: the cache directory).", valueName: "dir"))
     var stateDir: String?
 
     @Option(name: .long, help: ArgumentHelp("Seconds a fetch may take before it fails.", valueName: "seconds"))

@@ -46,6 +46,11 @@ enum HelpText {
         wriftsync run --repo . --path models --once --dry-run   # report drift once, change nothing
         """)
 
+    static let historyExamples = examples("""
+        wriftsync history --model acme/sentiment --since 7d
+        wriftsync history --state-dir /var/lib/wriftsync --limit 20 --format json
+        """)
+
     static let quarantineExamples = examples("""
         wriftsync quarantine list
         wriftsync quarantine clear --model acme/sentiment --digest sha256:…

@@ -4,6 +4,7 @@ import Controller
 import Foundation
 import GitSource
 import Logging
+import Notifications
 import Pipeline
 import ServiceLifecycle
 import WriftAI
@@ -32,6 +33,8 @@ struct RunCommand: AsyncParsableCommand {
     @OptionGroup var git: GitOptions
     @OptionGroup var api: APIOptions
     @OptionGroup var smoke: GateOptions
+    @OptionGroup var notifications: NotifyOptions
+    @OptionGroup var history: HistoryOptions
 
     @Option(name: .long, help: ArgumentHelp("Time between fetches: 30s, 5m, 1h.", valueName: "duration"))
     var interval: String = "5m"
@@ -121,6 +124,14 @@ struct RunCommand: AsyncParsableCommand {
             try? await client.shutdown()
             throw ExitCode.failure
         }
+        let recorder: ReconcileRecorder
+        do {
+            recorder = try notifications.recorder(git: git, history: history, metricsFactory: metrics.factory)
+        } catch {
+            printError("\(error)")
+            try? await client.shutdown()
+            throw ExitCode.failure
+        }
         var listenAddress: ControllerConfiguration.Listen?
         if let listen, let (host, port) = Self.hostAndPort(listen) {
             listenAddress = .init(host: host, port: port)
@@ -130,11 +141,15 @@ struct RunCommand: AsyncParsableCommand {
             configuration: ControllerConfiguration(
                 schedule: schedule, dryRun: dryRun, listen: listenAddress, webhookSecret: secret, reconcileDeadline: api.deadlineDuration
             ),
-            metrics: metrics, logger: logger
+            metrics: metrics, logger: logger, recorder: recorder
         )
         if once {
             let started = ContinuousClock.now
             let report = await controller.reconciler.reconcile(ReconcileRequest(full: true, lastAppliedCommit: nil))
+            await recorder.record(ReconcileOutcome(
+                report: report, trigger: .start, duration: ContinuousClock.now - started, dryRun: dryRun, baseline: true
+            ))
+            await recorder.notifier?.deliverPosted(within: .seconds(15))
             try? await client.shutdown()
             withExtendedLifetime(lock) {}
             ReconcileLog.report(report, full: true, duration: ContinuousClock.now - started, to: logger)

@@ -281,7 +281,7 @@ import Glibc
             #expect(applied.stdout.contains("Apply complete: 1 created, 0 configured, 2 deleted, 0 failed."))
             let stats = try await PlanCommandTests.stats(emulator)
             #expect(Self.count(stats, "POST") == 1 && Self.count(stats, "DELETE") == 2)
-            #expect(Self.count(stats, "GET") == 1 + 2, "one re-listing of the one affected model, and one GET confirming each delete's version; then the writes (numbered right after it: no duplicate check)")
+            #expect(Self.count(stats, "GET") == 1 + 1 + 2, "one re-listing of the one affected model, its latest version checked against it, and one GET confirming each delete's version; then the writes (numbered right after it: no duplicate check)")
             #expect(await Self.liveDigests(storage, "alice/a") == [1, 3].map(Self.digest))
         }
     }

@@ -3,7 +3,7 @@ import Testing
 
 /// What `--help` and `--version` say, for every command of both executables.
 @Suite struct HelpTests {
-    static let subcommands = ["source", "validate", "plan", "apply", "run", "quarantine", "quarantine list", "quarantine clear", "import", "schema"]
+    static let subcommands = ["source", "validate", "plan", "apply", "run", "history", "quarantine", "quarantine list", "quarantine clear", "import", "schema"]
 
     static func help(_ arguments: [String], executable: String = SourceCommandTests.executable) throws -> String {
         let result = try SourceCommandTests.run(arguments + ["--help"], executable: executable)

@@ -48,7 +48,7 @@ import Testing
         CommandCase(arguments: ["valdiate", "--repo", "."], message: "Error: Unknown command 'valdiate'. Did you mean 'validate'?"),
         CommandCase(arguments: ["plna"], message: "Error: Unknown command 'plna'. Did you mean 'plan'?"),
         CommandCase(arguments: ["Apply", "--dry-run"], message: "Error: Unknown command 'Apply'. Did you mean 'apply'?"),
-        CommandCase(arguments: ["deploy"], message: "Error: Unknown command 'deploy'. The commands: source, validate, plan, apply, run, quarantine, import, schema."),
+        CommandCase(arguments: ["deploy"], message: "Error: Unknown command 'deploy'. The commands: source, validate, plan, apply, run, history, quarantine, import, schema."),
     ])
     func unknownCommand(_ command: CommandCase) throws {
         let result = try SourceCommandTests.run(command.arguments)

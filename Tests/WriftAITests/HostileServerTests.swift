@@ -177,7 +177,7 @@ struct HostileServerTests {
                 model: try Fixture.demo, maxPages: session.client.configuration.pagination.pageLimit, maxItems: 200,
                 path: "/v1/models/alice/demo/versions"
             ) { cursor async throws(WriftAIError) in
-                try await session.client.listVersions(try! Fixture.demo, cursor: cursor, pageSize: 5)
+                (try await session.client.listVersions(try! Fixture.demo, cursor: cursor, pageSize: 5), nil)
             }
             #expect(session.client.configuration.pagination.pageLimit == 14)
             let error = await failure { try await listing.collect() }

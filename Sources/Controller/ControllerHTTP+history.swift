@@ -1,0 +1,54 @@
+import Foundation
+import Hummingbird
+import Notifications
+
+extension ControllerHTTP {
+    /// The most records one `GET /history` returns.
+    public static let maxHistoryLimit = 1000
+    /// Records returned when no `limit` is given.
+    public static let defaultHistoryLimit = 100
+
+    /// `GET /history?model=&since=&limit=`: the newest records (oldest first), as `wriftsync history
+    /// --format json` prints them. Bounded: `limit` is at most ``maxHistoryLimit``.
+    func addHistoryRoute(to router: Router<BasicRequestContext>) {
+        let history = history
+        router.get("/history") { request, _ -> Response in
+            guard let history else {
+                return Self.text("no history is kept: start with --state-dir or --cache-dir writable\n", status: .notFound)
+            }
+            var query = HistoryQuery(limit: Self.defaultHistoryLimit)
+            let parameters = request.uri.queryParameters
+            if let model = parameters["model"].map(String.init), !model.isEmpty { query.model = model }
+            if let limitText = parameters["limit"].map(String.init) {
+                guard let limit = Int(limitText), (1...Self.maxHistoryLimit).contains(limit) else {
+                    return Self.text("limit must be a number from 1 to \(Self.maxHistoryLimit)\n", status: .badRequest)
+                }
+                query.limit = limit
+            }
+            if let sinceText = parameters["since"].map(String.init) {
+                guard let since = HistoryTime.parse(sinceText, now: Date()) else {
+                    return Self.text("since takes a time (2026-11-30T08:00:00Z, 2026-11-30) or an age (30m, 24h, 7d)\n", status: .badRequest)
+                }
+                query.since = since
+            }
+            let read: HistoryStore.Read
+            do {
+                let asked = query
+                read = try await onOwnThread { try history.read(asked) }
+            } catch {
+                return Self.text("cannot read the history: \(error)\n", status: .internalServerError)
+            }
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(bytes: HistoryJSON.document(read.records)))
+            )
+        }
+    }
+}
+
+/// Reads a file on a thread of its own, so the endpoints' event loop never blocks on disk.
+private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}

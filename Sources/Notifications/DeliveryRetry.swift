@@ -1,0 +1,52 @@
+/// When to try a delivery again: a pure function of the attempt and its result, so tests count attempts
+/// instead of timing them.
+public struct DeliveryRetry: Sendable, Equatable {
+    /// How one attempt ended.
+    public enum Result: Sendable, Equatable {
+        /// The receiver answered with this status; `retryAfter` is its `Retry-After`, in seconds.
+        case status(Int, retryAfter: Double? = nil)
+        /// No answer: refused, reset, timed out.
+        case transportError
+    }
+
+    /// Attempts in all, the first included.
+    public var maxAttempts: Int
+    /// The wait after the first failed attempt; doubles after each.
+    public var initialDelay: Duration
+    /// The longest wait between attempts (a `Retry-After` is capped to it too).
+    public var maxDelay: Duration
+
+    /// A policy; the default tries 5 times over about 15 s (1, 2, 4, 8 s between).
+    public init(maxAttempts: Int = 5, initialDelay: Duration = .seconds(1), maxDelay: Duration = .seconds(30)) {
+        self.maxAttempts = maxAttempts
+        self.initialDelay = initialDelay
+        self.maxDelay = maxDelay
+    }
+
+    /// Whether the result is a delivery.
+    public static func isDelivered(_ result: Result) -> Bool {
+        if case let .status(code, _) = result { return (200..<300).contains(code) }
+        return false
+    }
+
+    /// The wait before attempt `attempt + 1` after `result` of attempt `attempt` (from 1); `nil` when the
+    /// delivery is done or must not be retried: delivered, a 4xx other than 408 and 429 (the request itself
+    /// is wrong: a bad token, an unknown repository), or the last attempt.
+    public func delay(after result: Result, attempt: Int) -> Duration? {
+        var retryAfter: Double?
+        switch result {
+        case .transportError:
+            break
+        case let .status(code, after):
+            if (200..<300).contains(code) { return nil }
+            guard code >= 500 || code == 408 || code == 429 else { return nil }
+            retryAfter = after
+        }
+        guard attempt < maxAttempts else { return nil }
+        let exponential = initialDelay * (1 << min(max(attempt - 1, 0), 20))
+        if let retryAfter, retryAfter >= 0, retryAfter.isFinite {
+            return min(max(.milliseconds(Int64(retryAfter * 1000)), exponential), maxDelay)
+        }
+        return min(exponential, maxDelay)
+    }
+}

@@ -1,0 +1,245 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `history.jsonl`: one JSON record per line, appended and never rewritten. Each append is one `write` of a
+/// whole line to a file opened with `O_APPEND`, then `fsync`ed, under an exclusive lock shared by every
+/// process writing the same directory (`run` and an `apply` at once). A process killed mid-write can leave
+/// at most a torn last line: readers skip it, and the next append starts on a fresh line. At
+/// ``Configuration/maxFileSize`` the file is rotated (`history.jsonl.1`, `.2`, …), keeping
+/// ``Configuration/keep`` old files.
+public final class HistoryStore: Sendable {
+    /// Where and how much history is kept.
+    public struct Configuration: Sendable, Equatable {
+        /// The directory (`--state-dir`).
+        public var directory: String
+        /// The size at which the file is rotated (`--history-max-size`).
+        public var maxFileSize: Int
+        /// Rotated files kept (`--history-keep`); older ones are deleted.
+        public var keep: Int
+
+        /// A configuration; the default keeps 10 MiB per file and 5 old files (60 MiB at most).
+        public init(directory: String, maxFileSize: Int = 10 << 20, keep: Int = 5) {
+            self.directory = directory
+            self.maxFileSize = maxFileSize
+            self.keep = keep
+        }
+    }
+
+    /// Why the history could not be written or read.
+    public struct Failure: Error, CustomStringConvertible {
+        /// What failed, with the path and the system's reason.
+        public let description: String
+    }
+
+    /// What a read found.
+    public struct Read: Sendable {
+        /// The records matching, oldest first.
+        public var records: [HistoryRecord]
+        /// Lines that are not records (a torn last line after a crash, a foreign line), skipped.
+        public var skippedLines: Int
+    }
+
+    /// The file name in the directory.
+    public static let fileName = "history.jsonl"
+    /// The longest record line written; a record over it keeps its first 100 actions and warnings only.
+    public static let maxLineLength = 1 << 20
+
+    /// How the store was configured.
+    public let configuration: Configuration
+
+    /// A store in `configuration.directory`; nothing is created until the first append.
+    public init(configuration: Configuration) {
+        self.configuration = configuration
+    }
+
+    /// The current file.
+    public var path: String { (configuration.directory as NSString).appendingPathComponent(Self.fileName) }
+
+    /// The files, oldest first: `history.jsonl.N` … `history.jsonl.1`, `history.jsonl` — every one there, so
+    /// that a reader sees what a writer with a larger `keep` left.
+    public var files: [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: configuration.directory)) ?? []
+        let rotated = names.compactMap { name -> Int? in
+            guard name.hasPrefix(Self.fileName + "."), let number = Int(name.dropFirst(Self.fileName.count + 1)), number > 0 else { return nil }
+            return number
+        }
+        return rotated.sorted(by: >).map { "\(path).\($0)" } + (FileManager.default.fileExists(atPath: path) ? [path] : [])
+    }
+
+    // MARK: - Appending
+
+    /// Appends `record` as one line, durably: it is on disk when this returns.
+    public func append(_ record: HistoryRecord) throws(Failure) {
+        var line = Self.encode(record)
+        try makeDirectory()
+        let lock = try openFile(path + ".lock", O_RDWR | O_CREAT)
+        defer { close(lock) }
+        // Writers in other processes (an `apply` beside `run`) wait here; rotation happens under it too.
+        while flock(lock, LOCK_EX) != 0 {
+            guard errno == EINTR else { throw failure("cannot lock \(path).lock") }
+        }
+        defer { flock(lock, LOCK_UN) }
+        var descriptor = try openFile(path, O_RDWR | O_APPEND | O_CREAT)
+        defer { close(descriptor) }
+        var size = try Self.size(descriptor, path: path)
+        if size > 0, size + line.count > configuration.maxFileSize {
+            close(descriptor)
+            descriptor = -1
+            try rotate()
+            descriptor = try openFile(path, O_RDWR | O_APPEND | O_CREAT)
+            size = 0
+        }
+        // A line torn by a crash has no newline: end it, so that this record is a line of its own.
+        if size > 0, try Self.lastByte(descriptor, size: size, path: path) != UInt8(ascii: "\n") {
+            line.insert(UInt8(ascii: "\n"), at: 0)
+        }
+        let written = line.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return false
+                }
+                offset += count
+            }
+            return true
+        }
+        guard written else { throw failure("cannot append to \(path)") }
+        guard fsync(descriptor) == 0 else { throw failure("cannot sync \(path)") }
+        if size == 0 { syncDirectory() }
+    }
+
+    /// The line for `record`: compact JSON and a newline; one too long keeps its first 100 actions and warnings.
+    static func encode(_ record: HistoryRecord) -> [UInt8] {
+        let encoder = EventJSON.encoder
+        var data = (try? encoder.encode(record)) ?? Data()
+        if data.count > maxLineLength {
+            var trimmed = record
+            trimmed.actions = Array(trimmed.actions.prefix(100))
+            trimmed.warnings = Array(trimmed.warnings.prefix(100))
+            data = (try? encoder.encode(trimmed)) ?? Data()
+        }
+        return Array(data) + [UInt8(ascii: "\n")]
+    }
+
+    private func rotate() throws(Failure) {
+        let keep = max(configuration.keep, 0)
+        if keep == 0 {
+            for file in files { unlink(file) }
+            return
+        }
+        // The oldest goes, and any a larger `keep` once left.
+        for file in files where file != path {
+            if let number = Int(file.dropFirst(path.count + 1)), number >= keep { unlink(file) }
+        }
+        for index in stride(from: keep - 1, through: 1, by: -1) {
+            let from = "\(path).\(index)"
+            if FileManager.default.fileExists(atPath: from), rename(from, "\(path).\(index + 1)") != 0 {
+                throw failure("cannot rotate \(from)")
+            }
+        }
+        guard rename(path, "\(path).1") == 0 else { throw failure("cannot rotate \(path)") }
+        syncDirectory()
+    }
+
+    private func makeDirectory() throws(Failure) {
+        do {
+            try FileManager.default.createDirectory(atPath: configuration.directory, withIntermediateDirectories: true)
+        } catch {
+            throw Failure(description: "cannot create the state directory \(configuration.directory): \(error.localizedDescription)")
+        }
+    }
+
+    private func openFile(_ file: String, _ flags: Int32) throws(Failure) -> Int32 {
+        let descriptor = open(file, flags | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw failure("cannot open \(file)") }
+        return descriptor
+    }
+
+    /// A new file's name is durable only once its directory is synced.
+    private func syncDirectory() {
+        let descriptor = open(configuration.directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { return }
+        _ = fsync(descriptor)
+        close(descriptor)
+    }
+
+    private static func size(_ descriptor: Int32, path: String) throws(Failure) -> Int {
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw Failure(description: "cannot read the size of \(path): \(String(cString: strerror(errno)))") }
+        return Int(info.st_size)
+    }
+
+    private static func lastByte(_ descriptor: Int32, size: Int, path: String) throws(Failure) -> UInt8 {
+        var byte: UInt8 = 0
+        guard pread(descriptor, &byte, 1, off_t(size - 1)) == 1 else {
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        return byte
+    }
+
+    private func failure(_ what: String) -> Failure {
+        Failure(description: "\(what): \(String(cString: strerror(errno)))")
+    }
+
+    // MARK: - Reading
+
+    /// The records matching `query`, oldest first: the newest `query.limit` of them. Files are read newest
+    /// first, and reading stops once enough matched; lines that are not records are skipped and counted.
+    public func read(_ query: HistoryQuery = HistoryQuery()) throws(Failure) -> Read {
+        var newestFirst: [HistoryRecord] = []
+        var skipped = 0
+        for file in files.reversed() {
+            let data: Data
+            do {
+                data = try Data(contentsOf: URL(fileURLWithPath: file))
+            } catch CocoaError.fileReadNoSuchFile {
+                continue  // rotated away meanwhile
+            } catch {
+                throw Failure(description: "cannot read \(file): \(error.localizedDescription)")
+            }
+            let decoder = EventJSON.decoder
+            var matched: [HistoryRecord] = []
+            for line in data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
+                guard let record = try? decoder.decode(HistoryRecord.self, from: line), record.formatVersion == HistoryRecord.formatVersion else {
+                    skipped += 1
+                    continue
+                }
+                if query.matches(record) { matched.append(record) }
+            }
+            newestFirst += matched.reversed()
+            if let limit = query.limit, newestFirst.count >= limit { break }
+        }
+        if let limit = query.limit { newestFirst = Array(newestFirst.prefix(limit)) }
+        return Read(records: newestFirst.reversed(), skippedLines: skipped)
+    }
+}
+
+/// Which records a read returns.
+public struct HistoryQuery: Sendable, Equatable {
+    /// Only records concerning this model (`owner/name`).
+    public var model: String?
+    /// Only records at or after this time.
+    public var since: Date?
+    /// At most this many (the newest); `nil` for all.
+    public var limit: Int?
+
+    /// A query; the default returns everything.
+    public init(model: String? = nil, since: Date? = nil, limit: Int? = nil) {
+        self.model = model
+        self.since = since
+        self.limit = limit
+    }
+
+    /// Whether `record` is returned.
+    public func matches(_ record: HistoryRecord) -> Bool {
+        if let since, record.time < since { return false }
+        if let model, !record.concerns(model) { return false }
+        return true
+    }
+}

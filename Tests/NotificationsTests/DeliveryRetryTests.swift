@@ -1,0 +1,36 @@
+import Notifications
+import Testing
+
+/// When a delivery is tried again: a pure function of the attempt and its result.
+@Suite struct DeliveryRetryTests {
+    static let policy = DeliveryRetry(maxAttempts: 5, initialDelay: .seconds(1), maxDelay: .seconds(30))
+
+    @Test(arguments: [
+        (DeliveryRetry.Result.status(200), 1, nil),
+        (.status(204), 3, nil),
+        (.status(500), 1, Duration.seconds(1)),
+        (.status(503), 2, .seconds(2)),
+        (.status(502), 4, .seconds(8)),
+        (.status(502), 5, nil),
+        (.transportError, 1, .seconds(1)),
+        (.transportError, 3, .seconds(4)),
+        (.status(429, retryAfter: 20), 1, .seconds(20)),
+        (.status(429, retryAfter: 600), 1, .seconds(30)),
+        (.status(429, retryAfter: 0), 3, .seconds(4)),
+        (.status(408), 1, .seconds(1)),
+        (.status(400), 1, nil),
+        (.status(401), 1, nil),
+        (.status(404), 1, nil),
+        (.status(422), 1, nil),
+    ] as [(DeliveryRetry.Result, Int, Duration?)])
+    func theDelayAfterEachResult(_ result: DeliveryRetry.Result, _ attempt: Int, _ expected: Duration?) {
+        #expect(Self.policy.delay(after: result, attempt: attempt) == expected)
+    }
+
+    @Test func theDelaysDoubleUpToTheCap() {
+        let policy = DeliveryRetry(maxAttempts: 10, initialDelay: .seconds(1), maxDelay: .seconds(30))
+        let delays = (1...9).map { policy.delay(after: .transportError, attempt: $0) }
+        #expect(delays == [1, 2, 4, 8, 16, 30, 30, 30, 30].map { Duration.seconds($0) })
+        #expect(policy.delay(after: .transportError, attempt: 10) == nil)
+    }
+}

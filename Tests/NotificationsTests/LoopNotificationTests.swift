@@ -1,0 +1,71 @@
+import Controller
+import Foundation
+import Notifications
+import Pipeline
+import RecordingHTTPServer
+import ServiceLifecycle
+import Synchronization
+import Testing
+
+/// The controller's loop hands each reconcile to the recorder: a failure repeated over five intervals is
+/// sent once, then `recovered` once when it clears; every failed reconcile is in the history.
+@Suite struct LoopNotificationTests {
+    /// A reconciler answering from a script, recording what it was asked.
+    final class ScriptedReconciler: Reconciling {
+        private let asked = Mutex<[ReconcileRequest]>([])
+        private let script: @Sendable (Int) -> ReconcileReport
+
+        init(_ script: @escaping @Sendable (Int) -> ReconcileReport) {
+            self.script = script
+        }
+
+        var requests: [ReconcileRequest] { asked.withLock { $0 } }
+
+        func reconcile(_ request: ReconcileRequest) async -> ReconcileReport {
+            let index = asked.withLock { requests in
+                requests.append(request)
+                return requests.count - 1
+            }
+            return script(index)
+        }
+    }
+
+    @Test func aFailureRepeatedOverFiveIntervalsSendsOneFailedThenOneRecovered() async throws {
+        let directory = try TemporaryDirectory("loop-history")
+        try await withRecordingServer { server in
+            let created = plan([change("acme/a", .create, seed: 1)])
+            let fake = ScriptedReconciler { index in
+                switch index {
+                case 0: report(commit: "c0", plan: created, applied: result(of: created), changed: ["acme/a"])
+                case 1...5: report(commit: "c0", failure: transientFailure("the API answered 503"))
+                default: report(commit: "c0", upToDate: true)
+                }
+            }
+            let history = HistoryStore(configuration: .init(directory: directory.path))
+            let notifier = Notifier(sinks: [WebhookSink(url: server.url + "/hook", secret: nil)], metrics: NotificationMetrics(factory: nil), logger: quietLogger)
+            let recorder = ReconcileRecorder(source: source, history: history, notifier: notifier, logger: quietLogger)
+            let loop = ReconcileLoop(
+                reconciler: fake,
+                schedule: Schedule(interval: .milliseconds(20), jitter: 0, driftInterval: .seconds(3600), initialBackoff: .milliseconds(5)),
+                status: StatusStore(), metrics: ControllerMetrics(), logger: quietLogger, recorder: recorder
+            )
+            let group = ServiceGroup(configuration: .init(services: [notifier, loop], logger: quietLogger))
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                #expect(await eventually { fake.requests.count >= 10 })
+                #expect(await eventually { server.requests.count >= 3 })
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+            }
+            let types = try server.requests.map { request in
+                try JSONDecoder.iso8601.decode(ReconcileEvent.self, from: Data(request.body)).type
+            }
+            #expect(types == [.applied, .failed, .recovered], "\(types)")
+            #expect(fake.requests.prefix(7).map(\.trigger) == [.start, .tick, .retry, .retry, .retry, .retry, .retry])
+
+            let records = try history.read().records
+            #expect(records.map(\.result) == [.applied, .failed, .failed, .failed, .failed, .failed], "every failed reconcile is kept; idle ticks are not")
+            #expect(records.map(\.trigger) == [.start, .tick, .retry, .retry, .retry, .retry])
+        }
+    }
+}

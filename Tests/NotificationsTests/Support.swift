@@ -1,0 +1,126 @@
+import Applier
+import Declarations
+import Foundation
+import LiveState
+import Logging
+import Notifications
+import Pipeline
+import Planner
+import Synchronization
+
+/// A digest from a seed: `sha256:` and 64 hex digits.
+func digest(_ seed: Int) -> String {
+    "sha256:" + String(repeating: String(format: "%02x", seed % 256), count: 32)
+}
+
+/// A planned change of `model`.
+func change(_ model: String, _ action: ChangeAction, number: Int? = nil, seed: Int, reason: String = "declared in git") -> PlannedChange {
+    PlannedChange(model: model, action: action, number: number, containerImageDigest: digest(seed), reason: reason)
+}
+
+/// A plan of `changes` and `warnings` over `models` (by default the models of the changes and warnings).
+func plan(_ changes: [PlannedChange], warnings: [PlanWarning] = [], models: [String]? = nil, commit: String = String(repeating: "c", count: 40)) -> Plan {
+    let names = models ?? Array(Set(changes.map(\.model) + warnings.map(\.model))).sorted()
+    return Plan(
+        revision: Revision(repository: "https://git.example.com/acme/models.git", ref: "refs/heads/main", commit: commit),
+        summary: PlanSummary(
+            create: changes.count { $0.action == .create }, updateConfiguration: changes.count { $0.action == .updateConfiguration },
+            delete: changes.count { $0.action == .delete }, unchanged: 0, warnings: warnings.count
+        ),
+        changes: changes, warnings: warnings,
+        models: names.map { ModelPlan(model: $0, latestAfterApply: nil, declaredLatest: nil, liveFingerprint: nil, suspended: false) },
+        estimate: PlanEstimate(requests: changes.count, seconds: 0)
+    )
+}
+
+/// The result of applying every change of `plan`, creates numbered from `firstNumber`; `failing` fails.
+func result(of plan: Plan, firstNumber: Int = 1, failing: Set<Int> = []) -> ApplyResult {
+    var next = firstNumber
+    let actions = plan.changes.enumerated().map { index, change -> ActionResult in
+        let failed = failing.contains(index)
+        var number = change.number
+        if change.action == .create, !failed {
+            number = next
+            next += 1
+        }
+        let outcome: ActionOutcome = failed ? .failed : (change.action == .create ? .created : change.action == .delete ? .deleted : .configured)
+        return ActionResult(
+            index: index, model: change.model, action: change.action, number: number, containerImageDigest: change.containerImageDigest,
+            releaseNotes: nil, outcome: outcome, error: failed ? "HTTP 500 from the API" : nil
+        )
+    }
+    return ApplyResult(revision: plan.revision, actions: actions)
+}
+
+/// A report of a reconcile at `commit` that planned `plan` and applied `applied`.
+func report(
+    commit: String = String(repeating: "c", count: 40), plan: Plan? = nil, applied: ApplyResult? = nil, failure: ReconcileFailure? = nil,
+    changed: [String] = [], drifted: [String] = [], upToDate: Bool = false
+) -> ReconcileReport {
+    ReconcileReport(
+        commit: commit, failure: failure, planned: plan.map(ChangeCounts.init), plannedModels: plan?.models.map(\.model) ?? [],
+        changedModels: changed, driftedModels: drifted, warnings: plan?.warnings ?? [],
+        applied: applied?.actions.count { $0.outcome.isDone } ?? 0, upToDate: upToDate, plan: plan, applyResult: applied
+    )
+}
+
+/// A transient failure saying `message`.
+func transientFailure(_ message: String = "the API answered 503") -> ReconcileFailure {
+    ReconcileFailure(.observe, .liveState(.interrupted(message)))
+}
+
+/// A stalled failure: an invalid declaration.
+func stalledFailure(_ message: String = "'versions' must be a list") -> ReconcileFailure {
+    ReconcileFailure(.load, .invalidDeclarations(
+        DeclarationErrors([Diagnostic(SourceLocation(file: "models/a.yaml", line: 2, column: 11), message)]), revision: "c1"
+    ))
+}
+
+let source = EventSource(repository: "https://git.example.com/acme/models.git", ref: "main", path: "models")
+
+/// A quiet logger.
+let quietLogger: Logger = {
+    var logger = Logger(label: "notifications-tests")
+    logger.logLevel = .critical
+    return logger
+}()
+
+/// A sleeper that records each wait and returns at once: tests count retries instead of timing them.
+final class CountingSleeper: Sendable {
+    private let waits = Mutex<[Duration]>([])
+
+    var recorded: [Duration] { waits.withLock { $0 } }
+
+    var sleep: @Sendable (Duration) async throws -> Void {
+        { duration in self.waits.withLock { $0.append(duration) } }
+    }
+}
+
+/// Waits (up to a generous limit) until `condition` holds; returns whether it did.
+func eventually(_ limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
+    let end = ContinuousClock.now + limit
+    while ContinuousClock.now < end {
+        if condition() { return true }
+        try? await Task.sleep(for: .milliseconds(10))
+    }
+    return condition()
+}
+
+/// A fresh temporary directory, removed at deinit.
+final class TemporaryDirectory: Sendable {
+    let path: String
+
+    init(_ label: String) throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("wriftsync-\(label)-\(UUID().uuidString.prefix(8))").path
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Runs blocking work (an fsync) on a thread of its own, so the cooperative pool other tests share never waits.
+func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
