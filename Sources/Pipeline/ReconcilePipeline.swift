@@ -96,8 +96,13 @@ public final class ReconcilePipeline: Sendable {
 
     /// **load**: the declarations at `snapshot`'s commit, validated. The files under the directory are listed
     /// with their blob ids; only those whose content changed since the previous load are read and parsed
-    /// (and the schemas files that changed). The commit loaded last is not read again at all.
+    /// (and the schemas files that changed). The commit loaded last is not read again at all. With a
+    /// signature policy, a snapshot not verified yet is verified first.
     public func load(_ snapshot: Snapshot) async throws(ReconcileFailure) -> LoadedDeclarations {
+        // No file of a commit is read before its signature is verified, whichever way a front end came here.
+        if configuration.repository?.signatures != nil, snapshot.signature == nil {
+            return try await load(try await verify(snapshot))
+        }
         let known = state.withLock { state -> Result<LoadedDeclarations, ReconcileFailure>? in
             if let loaded = state.loaded, loaded.snapshot.commit == snapshot.commit { return .success(loaded) }
             if let invalid = state.invalid, invalid.commit == snapshot.commit { return .failure(invalid.failure) }
