@@ -172,15 +172,21 @@ public final class ReconcilePipeline: Sendable {
         configuration.stateDirectory.map { ReleaseGateStore(stateDirectory: $0) }
     }
 
+    /// The record of the last commit applied, when there is a state directory and a repository.
+    public var appliedCommits: AppliedCommitStore? {
+        guard let directory = configuration.stateDirectory, let repository = configuration.repository else { return nil }
+        return AppliedCommitStore(stateDirectory: directory, repository: repository.spec, ref: repository.ref)
+    }
+
     /// The release gate's state the planner needs: quarantined digests and versions left untested.
     public func gateState() throws(ReconcileFailure) -> ReleaseGateState {
         guard let store = gateStore else { return ReleaseGateState() }
         do {
             return try store.state()
-        } catch let error as ReleaseGateStoreError {
+        } catch let error as StateFileError {
             throw ReconcileFailure(.observe, .state(error))
         } catch {
-            throw ReconcileFailure(.observe, .state(ReleaseGateStoreError(path: store.path, reason: "cannot be read: \(error)")))
+            throw ReconcileFailure(.observe, .state(StateFileError(what: "the release gate's state", path: store.path, reason: "cannot be read: \(error)")))
         }
     }
 
