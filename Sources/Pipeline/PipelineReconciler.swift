@@ -73,10 +73,20 @@ public final class PipelineReconciler: Reconciling {
         var report = ReconcileReport(commit: commit)
         report.snapshot = snapshot
         let declarations: LoadedDeclarations
-        do {
+        do throws(ReconcileFailure) {
             // Every commit since the last applied one must be signed too (in all-since-last mode), so that an
             // unsigned commit cannot hide behind a signed merge.
-            let verified = try await pipeline.verify(snapshot, since: request.lastAppliedCommit.flatMap { CommitID(hex: $0) })
+            // After a restart, the last applied commit is the one recorded in the state directory.
+            var since = request.lastAppliedCommit.flatMap { CommitID(hex: $0) }
+            if since == nil, case .readWrite = access, pipeline.configuration.repository?.signatures?.mode == .allSinceLast,
+               let store = pipeline.appliedCommits {
+                do {
+                    since = try store.lastApplied()
+                } catch {
+                    throw ReconcileFailure(.verify, .state(error))
+                }
+            }
+            let verified = try await pipeline.verify(snapshot, since: since)
             declarations = try await pipeline.load(verified)
         } catch {
             report.failure = error
@@ -127,6 +137,14 @@ public final class PipelineReconciler: Reconciling {
                 report.applied = result.actions.count { $0.outcome.isDone }
             }
             return report
+        }
+        if case .readWrite = access, let store = pipeline.appliedCommits {
+            do {
+                try store.record(snapshot.commit)
+            } catch {
+                report.failure = ReconcileFailure(.apply, .state(error))
+                return report
+            }
         }
         let models = Dictionary(declarations.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         applied.withLock { $0 = (commit, models) }

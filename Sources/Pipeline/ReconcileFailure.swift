@@ -56,7 +56,7 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         /// Some changes failed (the others were applied).
         case applyFailed(ApplyResult)
         /// WriftSync's own state (the release gate's quarantine) cannot be read.
-        case state(ReleaseGateStoreError)
+        case state(StateFileError)
         /// The API's model says its latest version is not the one the plan's listing showed: the listing may be
         /// another model's, out of date or wrong, and nothing is written from it.
         case listingMismatch([ListingMismatch])

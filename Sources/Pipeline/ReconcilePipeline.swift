@@ -96,8 +96,13 @@ public final class ReconcilePipeline: Sendable {
 
     /// **load**: the declarations at `snapshot`'s commit, validated. The files under the directory are listed
     /// with their blob ids; only those whose content changed since the previous load are read and parsed
-    /// (and the schemas files that changed). The commit loaded last is not read again at all.
+    /// (and the schemas files that changed). The commit loaded last is not read again at all. With a
+    /// signature policy, a snapshot not verified yet is verified first.
     public func load(_ snapshot: Snapshot) async throws(ReconcileFailure) -> LoadedDeclarations {
+        // No file of a commit is read before its signature is verified, whichever way a front end came here.
+        if configuration.repository?.signatures != nil, snapshot.signature == nil {
+            return try await load(try await verify(snapshot))
+        }
         let known = state.withLock { state -> Result<LoadedDeclarations, ReconcileFailure>? in
             if let loaded = state.loaded, loaded.snapshot.readsSameContent(as: snapshot) { return .success(loaded) }
             if snapshot.worktree == nil, let invalid = state.invalid, invalid.commit == snapshot.commit { return .failure(invalid.failure) }
@@ -167,15 +172,21 @@ public final class ReconcilePipeline: Sendable {
         configuration.stateDirectory.map { ReleaseGateStore(stateDirectory: $0) }
     }
 
+    /// The record of the last commit applied, when there is a state directory and a repository.
+    public var appliedCommits: AppliedCommitStore? {
+        guard let directory = configuration.stateDirectory, let repository = configuration.repository else { return nil }
+        return AppliedCommitStore(stateDirectory: directory, repository: repository.spec, ref: repository.ref)
+    }
+
     /// The release gate's state the planner needs: quarantined digests and versions left untested.
     public func gateState() throws(ReconcileFailure) -> ReleaseGateState {
         guard let store = gateStore else { return ReleaseGateState() }
         do {
             return try store.state()
-        } catch let error as ReleaseGateStoreError {
+        } catch let error as StateFileError {
             throw ReconcileFailure(.observe, .state(error))
         } catch {
-            throw ReconcileFailure(.observe, .state(ReleaseGateStoreError(path: store.path, reason: "cannot be read: \(error)")))
+            throw ReconcileFailure(.observe, .state(StateFileError(what: "the release gate's state", path: store.path, reason: "cannot be read: \(error)")))
         }
     }
 

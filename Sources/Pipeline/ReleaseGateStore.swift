@@ -94,62 +94,26 @@ public struct ReleaseGateStore: Sendable {
 
     // MARK: - File
 
+    private var file: StateFile { StateFile(path: path, what: "the release gate's state") }
+
     private func update(_ body: (inout [Entry]) -> Void) throws {
         try locked {
             var entries = try read()
             body(&entries)
-            try write(entries)
+            try file.write(StateFile.encode(File(entries: entries.sorted { ($0.model, $0.digest) < ($1.model, $1.digest) })))
         }
     }
 
     private func read() throws -> [Entry] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        guard let data = file.read() else { return [] }
         do {
             return try JSONDecoder().decode(File.self, from: data).entries
         } catch {
-            throw ReleaseGateStoreError(path: path, reason: "cannot be read (\(error)); fix or remove it (quarantines in it would be lost)")
-        }
-    }
-
-    private func write(_ entries: [Entry]) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = try encoder.encode(File(entries: entries.sorted { ($0.model, $0.digest) < ($1.model, $1.digest) }))
-        let temporary = path + ".tmp-\(getpid())"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: 0o600]) else {
-            throw ReleaseGateStoreError(path: path, reason: "cannot be written")
-        }
-        let descriptor = open(temporary, O_RDONLY)
-        if descriptor >= 0 {
-            fsync(descriptor)
-            close(descriptor)
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw ReleaseGateStoreError(path: path, reason: "cannot be replaced: \(String(cString: strerror(errno)))")
+            throw StateFileError(what: file.what, path: path, reason: "cannot be read (\(error)); fix or remove it (quarantines in it would be lost)")
         }
     }
 
     private func locked<T>(_ body: () throws -> T) throws -> T {
-        let directory = (path as NSString).deletingLastPathComponent
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        let descriptor = open(path + ".lock", O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
-        guard descriptor >= 0 else {
-            throw ReleaseGateStoreError(path: path, reason: "its lock cannot be opened: \(String(cString: strerror(errno)))")
-        }
-        defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX) == 0 else {
-            throw ReleaseGateStoreError(path: path, reason: "cannot be locked: \(String(cString: strerror(errno)))")
-        }
-        defer { flock(descriptor, LOCK_UN) }
-        return try body()
+        try file.locked(body)
     }
-}
-
-/// The release gate's state file cannot be used; says which and what to do.
-public struct ReleaseGateStoreError: Error, Sendable, CustomStringConvertible {
-    public var path: String
-    public var reason: String
-
-    public var description: String { "the release gate's state \(path) \(reason)" }
 }

@@ -161,7 +161,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // `validate()` makes --repo required without --plan.
             let pipeline = pipeline!
             // The snapshot is kept from the first stage on: a failure to load still names its commit.
-            let snapshot = try await pipeline.fetch()
+            let snapshot = try await pipeline.verify(try await pipeline.fetch())
             capture.snapshot = snapshot
             let planned = try await pipeline.makePlan(try await pipeline.load(snapshot), reader: reader)
             capture.plan = planned.plan

@@ -17,10 +17,10 @@ struct WorktreeOption: ParsableArguments {
         }
     }
 
-    /// The snapshot `validate` and `plan` read: the working tree with `--worktree` (uncommitted files carry no
-    /// signature, so the verify stage has nothing to check: nothing read this way can be saved or applied);
-    /// otherwise the commit, verified, after a warning on standard error naming the files under `--path` that
-    /// differ from it.
+    /// The snapshot `validate` and `plan` read: the working tree with `--worktree` (with a signature policy the
+    /// load verifies HEAD's signature first, as for any snapshot: the uncommitted files themselves carry none,
+    /// and nothing read this way can be saved or applied); otherwise the commit, verified, after a warning on
+    /// standard error naming the files under `--path` that differ from it.
     func snapshot(_ pipeline: ReconcilePipeline, path: String) async throws(ReconcileFailure) -> Snapshot {
         if worktree { return try await pipeline.fetchWorktree() }
         let snapshot = try await pipeline.verify(try await pipeline.fetch())

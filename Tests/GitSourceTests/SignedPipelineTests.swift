@@ -126,4 +126,44 @@ import WriftAIModels
             #expect(stopped.status == 0)
         }
     }
+
+    /// The last applied commit outlives the process: an unsigned commit pushed while `run` was down, merged by a
+    /// signed merge, is still found after a restart (without the record, only the signed head would be verified).
+    @Test func allSinceLastCoversARestart() async throws {
+        let setup = try Setup()
+        try setup.repository.signedCommit("signed", ssh: setup.key)
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Apply.emulator(["alice/a"]), storage: storage) { emulator in
+            let flags = ["run", "--interval", "200ms", "--drift-interval", "1h", "--listen", "127.0.0.1:0", "--verify-mode", "all-since-last", "--log-format", "json"]
+                + setup.flags(emulator)
+            let first = try Apply.launch(flags)
+            _ = try await LatestVersionSafetyTests.listenAddress(first)
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)] })
+            #expect(try await RunCommandTests.eventually {
+                (try? String(contentsOfFile: setup.cache.path + "/applied-commits.json", encoding: .utf8))?.contains(try setup.repository.head().hex) == true
+            })
+            #expect(try await RunCommandTests.terminate(first).status == 0)
+
+            try setup.repository.git("checkout", "-q", "-b", "side")
+            try setup.repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
+            let unsigned = try setup.repository.signedCommit("unsigned while run was down")
+            try setup.repository.git("checkout", "-q", "main")
+            var environment = setup.repository.environment
+            environment["GIT_COMMITTER_EMAIL"] = "deploy@acme.example"
+            try Shell.run(["git", "-c", "gpg.format=ssh", "-c", "user.signingkey=\(setup.key.privateKey)", "merge", "-q", "--no-ff", "-S", "-m", "signed merge", "side"],
+                          in: setup.repository.path, environment: environment)
+            try await PlanCommandTests.resetStats(emulator)
+
+            let second = try Apply.launch(flags)
+            let base = try await LatestVersionSafetyTests.listenAddress(second)
+            #expect(try await RunCommandTests.eventually {
+                try await RunCommandTests.curl([base + "/status"]).body.contains(#""stage" : "verify""#)
+            })
+            let status = try await RunCommandTests.curl([base + "/status"]).body
+            #expect(status.contains("commit \(unsigned.hex) (in the history of head"), "\(status)")
+            #expect(try await PlanCommandTests.stats(emulator).total == 0, "no request for the refused commit")
+            #expect(await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)])
+            #expect(try await RunCommandTests.terminate(second).status == 0)
+        }
+    }
 }

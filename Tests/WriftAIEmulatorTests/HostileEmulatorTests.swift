@@ -87,13 +87,14 @@ struct HostileEmulatorTests {
 
     @Test("a listing that lags behind writes hides a new version until the lag has passed")
     func listLag() async throws {
-        try await withEmulator(Self.configuration(.init(listLagMilliseconds: 1500))) { client, _ in
+        // Five seconds: a loaded machine answers the listing right after the create well within it.
+        try await withEmulator(Self.configuration(.init(listLagMilliseconds: 5000))) { client, _ in
             try await Self.create(1...1, client)
             let soon = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
             #expect(soon.items.isEmpty, "created just now")
             let details = try await client.send(.get, Self.list + "/1", token: Users.alice)
             #expect(details.status == 200, "the version exists")
-            try await Task.sleep(for: .milliseconds(1600))
+            try await Task.sleep(for: .milliseconds(5100))
             let later = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
             #expect(later.items.map(\.number) == [1])
         }
@@ -128,13 +129,14 @@ struct HostileEmulatorTests {
 
     @Test("a body trickled a byte at a time takes at least a pause per byte")
     func trickle() async throws {
-        try await withEmulator(Self.configuration(.init(trickleMilliseconds: 20))) { client, _ in
+        // Short pauses: a loaded machine stretches each one, and the whole answer must fit the client's timeout.
+        try await withEmulator(Self.configuration(.init(trickleMilliseconds: 5))) { client, _ in
             let clock = ContinuousClock()
             let start = clock.now
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.status == 200)
             // A lower bound only: a loaded machine can make it slower, never faster.
-            #expect(clock.now - start >= .milliseconds(20 * (answer.body.count - 1)))
+            #expect(clock.now - start >= .milliseconds(5 * (answer.body.count - 1)))
         }
     }
 

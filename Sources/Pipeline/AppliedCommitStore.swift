@@ -1,0 +1,71 @@
+import Foundation
+import GitSource
+
+/// The last commit `run` applied, per repository and ref, under the state directory (`applied-commits.json`):
+/// so that `--verify-mode all-since-last` verifies every commit since it after a restart too, and an unsigned
+/// commit pushed while the controller was down cannot hide behind a signed head.
+public struct AppliedCommitStore: Sendable {
+    private struct Entry: Codable {
+        var commit: String
+        /// When it was applied (ISO 8601).
+        var at: String
+    }
+
+    private struct File: Codable {
+        var formatVersion = 1
+        var repositories: [String: Entry]
+
+        enum CodingKeys: String, CodingKey {
+            case formatVersion = "format_version"
+            case repositories
+        }
+    }
+
+    /// `<state directory>/applied-commits.json`.
+    public let path: String
+    private let key: String
+
+    /// The store of `repository`'s `ref` (`nil`: the remote's HEAD) under `stateDirectory`.
+    public init(stateDirectory: String, repository: RepositorySpec, ref: String?) {
+        path = stateDirectory + "/applied-commits.json"
+        key = repository.url + " " + (ref ?? "HEAD")
+    }
+
+    private var file: StateFile { StateFile(path: path, what: "the record of applied commits") }
+
+    /// The last commit applied; `nil` before the first.
+    public func lastApplied() throws(StateFileError) -> CommitID? {
+        do {
+            return try file.locked { try read().repositories[key].flatMap { CommitID(hex: $0.commit) } }
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            throw StateFileError(what: file.what, path: path, reason: "cannot be read: \(error)")
+        }
+    }
+
+    /// Records `commit` as applied.
+    public func record(_ commit: CommitID, at date: Date = Date()) throws(StateFileError) {
+        do {
+            try file.locked {
+                var contents = try read()
+                contents.repositories[key] = Entry(commit: commit.hex, at: date.formatted(.iso8601))
+                try file.write(StateFile.encode(contents))
+            }
+        } catch let error as StateFileError {
+            throw error
+        } catch {
+            throw StateFileError(what: file.what, path: path, reason: "cannot be written: \(error)")
+        }
+    }
+
+    private func read() throws -> File {
+        guard let data = file.read() else { return File(repositories: [:]) }
+        do {
+            return try JSONDecoder().decode(File.self, from: data)
+        } catch {
+            // Forgetting it would verify only the next head: a gap an unsigned commit could use.
+            throw StateFileError(what: file.what, path: path, reason: "cannot be read (\(error)); fix or remove it (the next commit is then verified alone)")
+        }
+    }
+}
