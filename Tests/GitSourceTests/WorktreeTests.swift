@@ -159,6 +159,23 @@ import WriftAIEmulator
         #expect(result.stderr.hasPrefix("Error: " + usage.message), "\(result.stderr)")
     }
 
+    @Test(.onOwnThreads) func withASignaturePolicyHEADIsVerifiedBeforeTheWorkingTreeIsRead() throws {
+        let setup = try SignedPipelineTests.Setup()
+        try setup.repository.write("models/a.yaml", "model: alice/a\nprnue: true\n")
+        let flags = ["--repo", setup.repository.path, "--cache-dir", setup.cache.path, "--trusted-signers", setup.signers, "--worktree"]
+        let unsigned = try SourceCommandTests.run(["validate"] + flags)
+        #expect(unsigned.status == 1)
+        #expect(unsigned.stderr.contains("refused: not signed"), "\(unsigned.stderr)")
+        #expect(!unsigned.stderr.contains("prnue"), "nothing was read")
+
+        try setup.repository.git("stash", "-q")
+        try setup.repository.signedCommit("signed", ssh: setup.key)
+        try setup.repository.git("stash", "pop", "-q")
+        let signed = try SourceCommandTests.run(["validate"] + flags)
+        #expect(signed.status == 1)
+        #expect(signed.stderr.contains("unknown key 'prnue'"), "the working tree is read once HEAD is verified: \(signed.stderr)")
+    }
+
     @Test func aRepositoryReadThroughAMirrorHasNoWorkingTree() throws {
         let repository = try TestRepository(files: ["models/a.yaml": Self.yaml])
         let cache = try TemporaryDirectory("worktree")
