@@ -25,7 +25,8 @@ public struct ControllerConfiguration: Sendable {
     public var schedule: Schedule
     /// Only report what would change; the controller then holds a read-only client.
     public var dryRun: Bool
-    /// Where to serve `/healthz`, `/readyz`, `/metrics`, `/status` and the webhook; `nil` serves nothing.
+    /// Where to serve `/healthz`, `/readyz`, `/metrics`, `/status`, the webhook and the status page; `nil`
+    /// serves nothing.
     public var listen: Listen?
     /// The webhook's HMAC secret; `nil` leaves `POST /hooks/git` off.
     public var webhookSecret: [UInt8]?
@@ -53,6 +54,11 @@ public struct WriftSyncController: Sendable {
     public let metrics: ControllerMetrics
     /// The configuration it was built with.
     public let configuration: ControllerConfiguration
+    /// The status page `--listen` serves at `/`.
+    public let dashboard: Dashboard
+    /// The last reconciles of this process that did something, in memory (the status page's history
+    /// unless a durable one is given).
+    public let recentReconciles: RecentReconciles
     let logger: Logger
 
     /// The services to run: the loop, whose end (at graceful shutdown) ends the group, and the HTTP server
@@ -65,7 +71,8 @@ public struct WriftSyncController: Sendable {
             let loop = loop
             let http = ControllerHTTP(
                 status: status, metrics: metrics, readinessThreshold: configuration.schedule.readinessThreshold,
-                webhookSecret: configuration.webhookSecret, logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() }
+                webhookSecret: configuration.webhookSecret, logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() },
+                dashboard: dashboard
             )
             let host = listen.host
             services.append(.init(service: http.application(host: host, port: listen.port) { port in await onBound(host, port) }))
@@ -76,10 +83,11 @@ public struct WriftSyncController: Sendable {
 
 /// Composes the controller: a reconciler over `pipeline` holding `client` (only its read-only view in a dry
 /// run), logging each change through `logger`, stopping between changes at graceful shutdown.
-/// `metrics` should be the registry `client` counts its requests in.
+/// `metrics` should be the registry `client` counts its requests in. The status page shows `history` (newest
+/// first), or — without one — the controller's own recent reconciles.
 public func buildController(
     pipeline: ReconcilePipeline, client: WriftAIClient, configuration: ControllerConfiguration,
-    metrics: ControllerMetrics, logger: Logger
+    metrics: ControllerMetrics, logger: Logger, history: (any HistoryReading)? = nil
 ) -> WriftSyncController {
     let reconciler = PipelineReconciler(
         pipeline: pipeline,
@@ -90,8 +98,20 @@ public func buildController(
         onAction: { ReconcileLog.action($0, to: logger) }
     )
     let status = StatusStore(ControllerStatus(dryRun: configuration.dryRun))
-    let loop = ReconcileLoop(reconciler: reconciler, schedule: configuration.schedule, status: status, metrics: metrics, logger: logger)
+    let recent = RecentReconciles()
+    let loop = ReconcileLoop(
+        reconciler: RecordingReconciler(reconciler, history: recent), schedule: configuration.schedule, status: status, metrics: metrics, logger: logger
+    )
+    let pacing = client.configuration.pacing
+    let dashboard = Dashboard(
+        status: status, usage: metrics.apiUsage, history: history ?? recent,
+        configuration: DashboardConfiguration(
+            repository: pipeline.configuration.repository?.spec.description ?? "", ref: pipeline.configuration.repository?.ref,
+            path: pipeline.configuration.repository?.directory ?? "", rateLimitPerSecond: pacing.maxRequestsPerSecond ?? pacing.requestsPerSecond
+        )
+    )
     return WriftSyncController(
-        reconciler: reconciler, loop: loop, status: status, metrics: metrics, configuration: configuration, logger: logger
+        reconciler: reconciler, loop: loop, status: status, metrics: metrics, configuration: configuration, dashboard: dashboard,
+        recentReconciles: recent, logger: logger
     )
 }

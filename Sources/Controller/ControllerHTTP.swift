@@ -2,7 +2,8 @@ import Foundation
 import Hummingbird
 import Logging
 
-/// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status` and `POST /hooks/git`.
+/// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status`, `POST /hooks/git`, and the
+/// status page (`/`, `/models/{owner}/{name}`).
 public struct ControllerHTTP: Sendable {
     /// The largest webhook body read; GitHub's push payloads stay far below it.
     public static let maxWebhookBody = 5 << 20
@@ -13,15 +14,19 @@ public struct ControllerHTTP: Sendable {
     let webhookSecret: [UInt8]?
     let trigger: @Sendable () -> Void
     let logger: Logger
+    /// The status page (`GET /`, `GET /models/{owner}/{name}`); `nil` serves none.
+    let dashboard: Dashboard?
 
     /// Creates the endpoints.
     /// - Parameters:
     ///   - webhookSecret: The HMAC key of `POST /hooks/git`; `nil` leaves the hook off (404).
     ///   - trigger: Called for each correctly signed webhook (the loop coalesces them).
+    ///   - dashboard: The status page; `nil` serves none.
     public init(
         status: StatusStore, metrics: ControllerMetrics, readinessThreshold: Duration, webhookSecret: [UInt8]?,
-        logger: Logger, trigger: @escaping @Sendable () -> Void
+        logger: Logger, trigger: @escaping @Sendable () -> Void, dashboard: Dashboard? = nil
     ) {
+        self.dashboard = dashboard
         self.status = status
         self.metrics = metrics
         self.readinessThreshold = readinessThreshold
@@ -66,6 +71,7 @@ public struct ControllerHTTP: Sendable {
             logger.info("webhook accepted: reconcile requested")
             return Self.text("reconcile requested\n", status: .accepted)
         }
+        dashboard?.addRoutes(to: router)
         return router
     }
 

@@ -62,6 +62,7 @@ public final class PipelineReconciler: Reconciling {
             return ReconcileReport(commit: commit, upToDate: true)
         }
         var report = ReconcileReport(commit: commit)
+        report.commitInfo = await pipeline.commitInfo(snapshot)
         let declarations: LoadedDeclarations
         do {
             // Every commit since the last applied one must be signed too (in all-since-last mode), so that an
@@ -97,6 +98,7 @@ public final class PipelineReconciler: Reconciling {
         report.planned = ChangeCounts(plan)
         report.warnings = plan.warnings
         report.plannedModels = plan.models.map(\.model)
+        report.observations = Self.observations(plan, declarations: declarations, live: planned.live)
         let differing = Self.differingModels(plan)
         report.changedModels = previous == nil ? [] : differing.filter(changed.contains).sorted()
         report.driftedModels = previous == nil ? differing.sorted() : differing.filter { !changed.contains($0) }.sorted()
@@ -107,18 +109,26 @@ public final class PipelineReconciler: Reconciling {
                 let result = try await pipeline.apply(plan, client: client, shouldContinue: shouldContinue, onResult: onAction)
                 report.applyResult = result
                 report.applied = result.actions.count { $0.outcome.isDone }
+                report.observations = report.observations.applying(result.actions)
             }
         } catch {
             report.failure = error
             if case let .applyFailed(result) = error.cause {
                 report.applyResult = result
                 report.applied = result.actions.count { $0.outcome.isDone }
+                report.observations = report.observations.applying(result.actions)
             }
             return report
         }
         let models = Dictionary(declarations.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         applied.withLock { $0 = (commit, models) }
         return report
+    }
+
+    /// What the plan saw of each model it planned.
+    static func observations(_ plan: Plan, declarations: LoadedDeclarations, live: [String: LiveModel]) -> [ModelObservation] {
+        let declared = Dictionary(declarations.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+        return plan.models.compactMap { model in declared[model.model].map { ModelObservation($0, live: live[model.model]) } }
     }
 
     /// Models whose live state differs from their declarations: changes planned, or differences the plan

@@ -266,7 +266,7 @@ public final class ReconcilePipeline: Sendable {
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live = try await observe(models, reader: reader)
         let gate = try gateState()
-        return PlannedRevision(declarations: declarations, plan: plan(models, live: live, at: declarations.snapshot, gate: gate))
+        return PlannedRevision(declarations: declarations, plan: plan(models, live: live, at: declarations.snapshot, gate: gate), live: live)
     }
 
     // MARK: - Support

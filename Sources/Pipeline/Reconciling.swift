@@ -1,4 +1,5 @@
 import Applier
+import GitSource
 import Planner
 
 /// What one reconcile is asked to do.
@@ -71,6 +72,10 @@ public struct ReconcileReport: Sendable {
     public var plan: Plan?
     /// What the apply did, when it ran.
     public var applyResult: ApplyResult?
+    /// The author and subject of ``commit``, when the commit could be read (not on an up-to-date tick).
+    public var commitInfo: CommitInfo?
+    /// What the plan saw of each model planned, with the live versions as the apply left them.
+    public var observations: [ModelObservation] = []
 
     /// Creates a report.
     public init(
