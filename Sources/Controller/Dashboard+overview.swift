@@ -80,7 +80,7 @@ extension Dashboard {
                 <td data-label="Declared / live" class="num"><span class="declared">\(row.declaredVersions.map(String.init) ?? "–")</span> / \
                 <span class="live">\(row.liveVersions.map(String.init) ?? "–")</span></td>\
                 <td data-label="Latest version">\(latest(row.latest))</td>\
-                <td data-label="Warnings">\(warnings(row))</td>\
+                <td data-label="Warnings">\(warnings(row, limit: 140))</td>\
                 <td data-label="Last change">\(lastChange(row.lastChange, now: now))</td></tr>
                 """
         }
@@ -90,7 +90,7 @@ extension Dashboard {
         }
         return """
             <table class="models cards"><caption>\(status.models.count) model\(status.models.count == 1 ? "" : "s") — \(counts.joined(separator: ", "))</caption>\
-            <thead><tr><th scope="col">Model</th><th scope="col">State</th><th scope="col" class="num">Versions declared / live</th>\
+            <thead><tr><th scope="col">Model</th><th scope="col">State</th><th scope="col" class="num">Declared / live versions</th>\
             <th scope="col">Latest live version</th><th scope="col">Warnings</th><th scope="col">Last change</th></tr></thead>\
             <tbody>\(rows)</tbody></table>
             """
@@ -109,11 +109,14 @@ extension Dashboard {
             """
     }
 
-    func warnings(_ row: ControllerStatus.ModelStatus) -> HTML {
+    /// The model's warnings (and the failure of its last changes); cut at `limit` characters each on the
+    /// overview, whole on the model's page.
+    func warnings(_ row: ControllerStatus.ModelStatus, limit: Int = .max) -> HTML {
+        func cut(_ text: String) -> String { text.count > limit ? String(text.prefix(limit - 1)) + "…" : text }
         var items = row.warnings.map { warning -> HTML in
-            "<li><strong>\(warning.kind.rawValue.replacingOccurrences(of: "_", with: " "))</strong>: \(warning.message)</li>"
+            "<li title=\"\(warning.message)\"><strong>\(warning.kind.rawValue.replacingOccurrences(of: "_", with: " "))</strong>: \(cut(warning.message))</li>"
         }
-        if let error = row.lastError { items.insert("<li><strong>failed</strong>: \(error)</li>", at: 0) }
+        if let error = row.lastError { items.insert("<li title=\"\(error)\"><strong>failed</strong>: \(cut(error))</li>", at: 0) }
         return items.isEmpty ? "<span class=\"small\">none</span>" : "<ul class=\"plain\">\(items)</ul>"
     }
 

@@ -42,7 +42,13 @@ enum DashboardAssets {
         caption{text-align:left;color:var(--muted);padding:0 0 6px}
         th,td{text-align:left;vertical-align:top;padding:7px 10px;border-bottom:1px solid var(--line)}
         thead th{font-size:.85em;color:var(--muted);font-weight:600;background:var(--panel)}
-        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+        td,th{overflow-wrap:anywhere}
+        table.models{table-layout:fixed}
+        table.models thead th:nth-child(1){width:15%}table.models thead th:nth-child(2){width:12%}
+        table.models thead th:nth-child(3){width:10%}table.models thead th:nth-child(4){width:24%}
+        table.models thead th:nth-child(5){width:21%}table.models thead th:nth-child(6){width:18%}
+        td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+        td.num{white-space:nowrap}
         .notes{margin:2px 0 0;color:var(--muted);overflow-wrap:anywhere;white-space:pre-line;max-width:46ch}
         .small,small{font-size:.85em;color:var(--muted)}
         .mark-yes{color:var(--ok-fg)}
