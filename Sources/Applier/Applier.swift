@@ -1,3 +1,4 @@
+import Foundation
 import LiveState
 import Planner
 import WriftAI
@@ -141,12 +142,21 @@ public struct Applier: Sendable {
             failure.error = "listing its versions failed (run apply again): \(error)"
             return [failure]
         }
+        // A version the plan's listing should have shown (made before it) is never a copy of this apply's,
+        // even if that listing left it out: only those made since the second of the listing are touched (the
+        // server's `Date` has whole seconds: one made in that second just before it cannot be told apart).
+        let after = model.listedAt.flatMap(Self.serverTime)
         var removals: [ActionResult] = []
         for result in created {
             let digest = result.containerImageDigest.lowercased()
-            let copies = listed.filter { $0.containerImageDigest?.lowercased() == digest }.map(\.number).sorted()
-            guard let newest = copies.last else { continue }
-            for number in copies.dropLast() where number > highest {
+            let matching = listed.filter { $0.containerImageDigest?.lowercased() == digest }.sorted { $0.number < $1.number }
+            guard let newest = matching.last?.number else { continue }
+            let removable = matching.dropLast().filter { copy in
+                guard copy.number > highest else { return false }
+                guard let after else { return true }
+                return Self.serverTime(copy.createdAt).map { $0 >= after } ?? false
+            }
+            for number in removable.map(\.number) {
                 var removal = result
                 removal.action = .delete
                 removal.number = number
@@ -201,6 +211,15 @@ public struct Applier: Sendable {
         }
         await gate.failed(change, failure: failure, rolledBack: rolledBack)
         return result
+    }
+
+    /// An ISO 8601 time from the API (`created_at`, a plan's `listed_at`), fractional seconds or not.
+    public static func serverTime(_ text: String) -> Double? {
+        let plain = ISO8601DateFormatter()
+        if let date = plain.date(from: text) { return date.timeIntervalSince1970 }
+        let fractional = ISO8601DateFormatter()
+        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return fractional.date(from: text)?.timeIntervalSince1970
     }
 
     /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must

@@ -23,6 +23,8 @@ public struct ApplySchedule: Sendable, Equatable {
         public var steps: [Step]
         /// The plan's ``ModelPlan/liveHighestNumber`` for this model.
         public var liveHighestNumber: Int? = nil
+        /// The plan's ``ModelPlan/listedAt`` for this model.
+        public var listedAt: String? = nil
     }
 
     /// Every model with changes, in the order they first appear in the plan.
@@ -33,6 +35,7 @@ public struct ApplySchedule: Sendable, Equatable {
         var order: [String] = []
         var byModel: [String: [Step]] = [:]
         let highest = Dictionary(plan.models.map { ($0.model, $0.liveHighestNumber) }, uniquingKeysWith: { first, _ in first })
+        let listed = Dictionary(plan.models.map { ($0.model, $0.listedAt) }, uniquingKeysWith: { first, _ in first })
         for (index, change) in plan.changes.enumerated() {
             if byModel[change.model] == nil { order.append(change.model) }
             byModel[change.model, default: []].append(Step(index: index, change: change))
@@ -46,7 +49,10 @@ public struct ApplySchedule: Sendable, Equatable {
             let updates = steps.filter { $0.change.action == .updateConfiguration }
             let deletes = steps.filter { $0.change.action == .delete }
                 .sorted { ($0.change.number ?? 0, $0.index) < ($1.change.number ?? 0, $1.index) }
-            return ModelSteps(model: model, steps: tests + creates + updates + deletes, liveHighestNumber: highest[model] ?? nil)
+            return ModelSteps(
+                model: model, steps: tests + creates + updates + deletes, liveHighestNumber: highest[model] ?? nil,
+                listedAt: listed[model] ?? nil
+            )
         }
     }
 

@@ -30,13 +30,16 @@ public struct ControllerConfiguration: Sendable {
     public var listen: Listen?
     /// The webhook's HMAC secret; `nil` leaves `POST /hooks/git` off.
     public var webhookSecret: [UInt8]?
+    /// How long one reconcile's API work may take in all (`--deadline`); `nil` bounds only each request.
+    public var reconcileDeadline: Duration?
 
     /// Creates a configuration.
-    public init(schedule: Schedule, dryRun: Bool = false, listen: Listen? = nil, webhookSecret: [UInt8]? = nil) {
+    public init(schedule: Schedule, dryRun: Bool = false, listen: Listen? = nil, webhookSecret: [UInt8]? = nil, reconcileDeadline: Duration? = nil) {
         self.schedule = schedule
         self.dryRun = dryRun
         self.listen = listen
         self.webhookSecret = webhookSecret
+        self.reconcileDeadline = reconcileDeadline
     }
 }
 
@@ -93,6 +96,7 @@ public func buildController(
         pipeline: pipeline,
         // The dry run only ever holds the read-only view: it has no write methods to call.
         access: configuration.dryRun ? .readOnly(client.readOnly) : .readWrite(client),
+        deadline: configuration.reconcileDeadline,
         // On SIGTERM/SIGINT the change in flight finishes and no further one starts.
         shouldContinue: { !Task.isShuttingDownGracefully },
         onAction: { ReconcileLog.action($0, to: logger) }

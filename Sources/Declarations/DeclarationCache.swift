@@ -94,6 +94,7 @@ public struct DeclarationCache: Sendable {
         var keptSchemas: [String: Entry<ParsedSchemas>] = [:]
         // Schemas resolved in this load, by resolved path: a file named by several declarations counts once.
         var resolved: [String: Schemas?] = [:]
+        let interner = SchemaInterner()
         var parsedFiles = 0, reusedFiles = 0, parsedSchemasFiles = 0
 
         for reference in files.sorted(by: { $0.path < $1.path }) {
@@ -137,6 +138,7 @@ public struct DeclarationCache: Sendable {
                 var declaration = pending.declaration
                 for version in pending.versions {
                     var complete = version.declaration
+                    complete.schemas = interner.intern(complete.schemas)
                     if let reference = version.schemasFile {
                         let key = DeclarationLoader.resolve(reference.path, from: start.file) ?? reference.path
                         if resolved[key] == nil {
@@ -149,7 +151,7 @@ public struct DeclarationCache: Sendable {
                             resolved[key] = .some(schemas)
                         }
                         guard let schemas = resolved[key] ?? nil else { continue }
-                        complete.schemas = schemas
+                        complete.schemas = interner.intern(schemas)
                     }
                     declaration.versions.append(complete)
                 }

@@ -1,3 +1,4 @@
+import Foundation
 import Declarations
 import Planner
 import WriftAI
@@ -48,8 +49,11 @@ public struct LiveStateReader: Sendable {
             throw .invalidModel(model, error)
         }
         let listed: [ModelVersion]
+        let listedAt: String?
         do {
-            listed = try await client.allVersions(id).collect()
+            let timed = try await client.allVersions(id).collectTimed()
+            listed = timed.versions
+            listedAt = timed.serverTime.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)) }
         } catch {
             throw .listing(model: model, error)
         }
@@ -75,17 +79,22 @@ public struct LiveStateReader: Sendable {
                     throw .version(model: model, number: item.number, error)
                 }
             }
+            // Details that match the declaration are not kept: the planner compares only what is there, and
+            // thousands of versions' schemas would otherwise stay in memory until the plan is made.
+            let wanted = declared[digest]
+            let schemas = details?.schemas == wanted?.schemas ? nil : details?.schemas
+            let compatibilities = details?.compatibilities == (wanted?.compatibilities ?? Compatibilities()) ? nil : details?.compatibilities
             versions.append(LiveVersion(
                 number: item.number,
                 createdAt: item.createdAt,
                 containerImageDigest: digest,
                 releaseNotes: item.releaseNotes,
-                schemas: details?.schemas,
-                compatibilities: details?.compatibilities,
+                schemas: schemas,
+                compatibilities: compatibilities,
                 configuration: configuration
             ))
         }
-        return LiveModel(model: model, versions: versions)
+        return LiveModel(model: model, versions: versions, listedAt: listedAt)
     }
 
     private func details(_ id: ModelID, _ item: ModelVersion) async throws(LiveStateError) -> ModelVersionDetails {

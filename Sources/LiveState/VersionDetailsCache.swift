@@ -19,10 +19,14 @@ public struct VersionDetailsCache: Sendable {
         "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))/\(number)-\(Self.safe(createdAt)).json"
     }
 
-    /// The cached details, or nil (a missing or unreadable entry is simply a miss).
+    /// The cached details, or nil (a missing, unreadable or invalid entry — another number, a digest that
+    /// is not one — is simply a miss, and the API is asked again).
     public func details(model: String, number: Int, createdAt: String) -> ModelVersionDetails? {
-        guard let data = FileManager.default.contents(atPath: path(model: model, number: number, createdAt: createdAt)) else { return nil }
-        return try? JSONDecoder().decode(ModelVersionDetails.self, from: data)
+        guard let data = FileManager.default.contents(atPath: path(model: model, number: number, createdAt: createdAt)),
+            let details = try? JSONDecoder().decode(ModelVersionDetails.self, from: data),
+            details.number == number, details.containerImageDigest.map(NameRules.isValidDigest) ?? true
+        else { return nil }
+        return details
     }
 
     /// Stores details; failures are ignored (the cache only saves requests, it is never the truth).

@@ -26,6 +26,8 @@ public final class PipelineReconciler: Reconciling {
 
     /// The pipeline run.
     public let pipeline: ReconcilePipeline
+    /// How long one reconcile's API work may take in all (`--deadline`); `nil` bounds only each request.
+    public let deadline: Duration?
     private let access: Access
     private let shouldContinue: @Sendable () -> Bool
     private let onAction: @Sendable (ActionResult) -> Void
@@ -38,17 +40,24 @@ public final class PipelineReconciler: Reconciling {
     ///   - shouldContinue: Asked before each change; once false, no further change starts (a shutdown).
     ///   - onAction: Called as each change completes.
     public init(
-        pipeline: ReconcilePipeline, access: Access, shouldContinue: @escaping @Sendable () -> Bool = { true },
+        pipeline: ReconcilePipeline, access: Access, deadline: Duration? = nil, shouldContinue: @escaping @Sendable () -> Bool = { true },
         onAction: @escaping @Sendable (ActionResult) -> Void = { _ in }
     ) {
         self.pipeline = pipeline
+        self.deadline = deadline
         self.access = access
         self.shouldContinue = shouldContinue
         self.onAction = onAction
     }
 
-    /// Runs one reconcile; see ``Reconciling``.
+    /// Runs one reconcile; see ``Reconciling``. With a ``deadline``, every API request, retry and rate-limit
+    /// wait of it stops there.
     public func reconcile(_ request: ReconcileRequest) async -> ReconcileReport {
+        guard let deadline else { return await reconcileOnce(request) }
+        return await WriftAIClient.withDeadline(deadline) { await reconcileOnce(request) }
+    }
+
+    private func reconcileOnce(_ request: ReconcileRequest) async -> ReconcileReport {
         let parsedBefore = pipeline.parsedFiles
         let snapshot: Snapshot
         do {
@@ -105,6 +114,7 @@ public final class PipelineReconciler: Reconciling {
 
         do {
             try pipeline.check(plan)
+            try await pipeline.checkListings(plan, reader: access.reader)
             if case let .readWrite(client) = access, plan.summary.hasChanges {
                 let result = try await pipeline.apply(plan, client: client, shouldContinue: shouldContinue, onResult: onAction)
                 report.applyResult = result

@@ -57,6 +57,9 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case applyFailed(ApplyResult)
         /// WriftSync's own state (the release gate's quarantine) cannot be read.
         case state(ReleaseGateStoreError)
+        /// The API's model says its latest version is not the one the plan's listing showed: the listing may be
+        /// another model's, out of date or wrong, and nothing is written from it.
+        case listingMismatch([ListingMismatch])
     }
 
     /// The stage that failed.
@@ -77,6 +80,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         // Only a new commit (or new trusted keys) can change a refusal; gpg failing to run may not recur.
         case let .signature(refusal): refusal.isStalled ? .stalled : .transient
         case .invalidDeclarations, .latestMoved, .state: .stalled
+        // A server answering from the wrong place, or a version made since: listing again is the answer.
+        case .listingMismatch: .transient
         case let .refused(refusal):
             switch refusal {
             case .tooManyDeletes, .otherRepository: .stalled
@@ -121,6 +126,9 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
                 + "make a new plan (nothing was applied)"
         case let .state(error):
             return error.description
+        case let .listingMismatch(mismatches):
+            return "the API's answers do not agree, so nothing was applied: " + mismatches.map(\.description).joined(separator: "; ")
+                + " (a listing that is another model's, or out of date; plan again)"
         case let .applyFailed(result):
             let failures = result.failures
             let first = failures.first.map { "\($0.model): \($0.error ?? "failed")" } ?? "some changes were not applied"
@@ -133,4 +141,16 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         if case let .invalidDeclarations(errors, _) = cause { return errors.diagnostics }
         return []
     }
+}
+
+/// A model whose own latest version is not the one its listing showed.
+public struct ListingMismatch: Sendable, Equatable, CustomStringConvertible {
+    /// `owner/name`.
+    public var model: String
+    /// What the plan's listing showed as the latest: `#3 (0303…)`, or `no version`.
+    public var listed: String
+    /// What `GET /models/{owner}/{name}` says.
+    public var latest: String
+
+    public var description: String { "\(model)'s listing showed \(listed) as the latest version, the model says \(latest)" }
 }

@@ -6,6 +6,7 @@ import LiveState
 import Planner
 import Synchronization
 import WriftAI
+import WriftAIModels
 
 /// The one reconcile pipeline every front end calls — `validate`, `plan`, `apply`, `apply --plan` and the
 /// controller's `run` — as explicit, typed stages:
@@ -197,6 +198,45 @@ public final class ReconcilePipeline: Sendable {
         if !moved.isEmpty {
             throw ReconcileFailure(.check, .latestMoved(models: moved))
         }
+    }
+
+    /// **check**, before the first write of an apply: each model with changes is asked for its latest version
+    /// (`GET /models/{owner}/{name}`, one request each), which must be the latest its listing showed. A listing
+    /// that was another model's, or left the newest version out, then writes nothing. Skipped on a server
+    /// whose models do not say their latest version.
+    public func checkListings(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
+        let changed = Set(plan.changes.map(\.model))
+        var mismatches: [ListingMismatch] = []
+        for facts in plan.models where changed.contains(facts.model) && !facts.suspended {
+            guard let id = try? ModelID(parsing: facts.model) else { continue }
+            let model: Model
+            do {
+                model = try await reader.model(id)
+            } catch {
+                throw ReconcileFailure(.check, .liveState(.listing(model: facts.model, error)))
+            }
+            let listed = facts.latestBeforeApply
+            let latest = model.latestVersion
+            let same = listed?.number == latest?.number
+                && listed?.containerImageDigest.lowercased() == latest?.containerImageDigest?.lowercased()
+            // A version made after the listing (another applier, a person) is not a lie: the apply goes on,
+            // and its duplicate check and the next plan deal with it. One made before it was left out.
+            if !same, let latest, latest.number > (facts.liveHighestNumber ?? 0), let listedAt = facts.listedAt.flatMap(Applier.serverTime),
+                let created = Applier.serverTime(latest.createdAt), created >= listedAt
+            {
+                continue
+            }
+            if !same {
+                func describe(_ number: Int?, _ digest: String?) -> String {
+                    number.map { "#\($0) (\(digest.map { String($0.dropFirst("sha256:".count).prefix(12)) } ?? "no digest"))" } ?? "no version"
+                }
+                mismatches.append(ListingMismatch(
+                    model: facts.model, listed: describe(listed?.number, listed?.containerImageDigest),
+                    latest: describe(latest?.number, latest?.containerImageDigest)
+                ))
+            }
+        }
+        if !mismatches.isEmpty { throw ReconcileFailure(.check, .listingMismatch(mismatches)) }
     }
 
     /// **check**, for a plan made earlier (saved, or before a confirmation prompt): the live versions of the

@@ -4,11 +4,15 @@ public struct LiveModel: Codable, Sendable, Equatable {
     public var model: String
     /// The live versions, in any order.
     public var versions: [LiveVersion]
+    /// When the server listed them (its clock, ISO 8601, whole seconds); `nil` when it did not say. A version
+    /// created later was not listed: the apply's duplicate check removes only copies made after it.
+    public var listedAt: String?
 
     /// Creates a live model.
-    public init(model: String, versions: [LiveVersion]) {
+    public init(model: String, versions: [LiveVersion], listedAt: String? = nil) {
         self.model = model
         self.versions = versions
+        self.listedAt = listedAt
     }
 
     /// A stable hex digest of the model's version set, used to detect that a saved plan is stale.

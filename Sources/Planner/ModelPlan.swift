@@ -38,6 +38,8 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     public var latestBeforeApply: VersionReference?
     /// The model's `on_out_of_order`, which the check before applying enforces; `nil` in older plans.
     public var onOutOfOrder: OutOfOrderPolicy?
+    /// When the server listed the live versions planned against (its clock, ISO 8601); `nil` when unknown.
+    public var listedAt: String?
 
     /// Creates the per-model facts.
     public init(
@@ -48,7 +50,8 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         suspended: Bool,
         liveHighestNumber: Int? = nil,
         latestBeforeApply: VersionReference? = nil,
-        onOutOfOrder: OutOfOrderPolicy? = nil
+        onOutOfOrder: OutOfOrderPolicy? = nil,
+        listedAt: String? = nil
     ) {
         self.model = model
         self.latestAfterApply = latestAfterApply
@@ -58,6 +61,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         self.liveHighestNumber = liveHighestNumber
         self.latestBeforeApply = latestBeforeApply
         self.onOutOfOrder = onOutOfOrder
+        self.listedAt = listedAt
     }
 
     /// Whether applying the plan would take the latest version away from the last declared version, which
@@ -78,5 +82,6 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         case liveHighestNumber = "live_highest_number"
         case latestBeforeApply = "latest_before_apply"
         case onOutOfOrder = "on_out_of_order"
+        case listedAt = "listed_at"
     }
 }

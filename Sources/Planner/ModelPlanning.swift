@@ -257,7 +257,8 @@ struct ModelPlanning {
                 suspended: false,
                 liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 },
                 latestBeforeApply: liveLatest.map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) },
-                onOutOfOrder: declaration.onOutOfOrder
+                onOutOfOrder: declaration.onOutOfOrder,
+                listedAt: live?.listedAt
             )
         )
     }
@@ -299,7 +300,8 @@ struct ModelPlanning {
             replaces: replaces,
             declaredAt: declared.location.description,
             smoke: tests,
-            gateFingerprint: declared.gateFingerprint(tests ?? [])
+            // Only a version with tests can be quarantined, which is what the fingerprint is for.
+            gateFingerprint: tests.map { declared.gateFingerprint($0) }
         )
     }
 

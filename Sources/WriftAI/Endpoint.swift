@@ -19,6 +19,8 @@ struct Endpoint: Sendable {
     var query: [(String, String)] = []
     /// Request headers besides the ones every request carries (e.g. `Prefer`).
     var headers: [(name: String, value: String)] = []
+    /// The model the request is about, named when its answer fails validation.
+    var model: ModelID?
 
     /// The path with its percent-encoded query.
     var pathAndQuery: String {
@@ -39,7 +41,8 @@ struct Endpoint: Sendable {
     // Owner and name are validated by ``ModelID`` (letters, digits, `.`, `_`, `-`), so they need no escaping.
 
     static func model(_ model: ModelID) -> Endpoint {
-        Endpoint(method: .get, route: "/models/{owner}/{name}", path: "/models/\(model.owner)/\(model.name)")
+        Endpoint(
+            method: .get, route: "/models/{owner}/{name}", path: "/models/\(model.owner)/\(model.name)", model: model)
     }
 
     static func versions(_ model: ModelID, method: Method, query: [(String, String)] = []) -> Endpoint {
@@ -47,7 +50,8 @@ struct Endpoint: Sendable {
             method: method,
             route: "/models/{owner}/{name}/versions",
             path: "/models/\(model.owner)/\(model.name)/versions",
-            query: query
+            query: query,
+            model: model
         )
     }
 
@@ -55,7 +59,8 @@ struct Endpoint: Sendable {
         Endpoint(
             method: method,
             route: "/models/{owner}/{name}/versions/{number}",
-            path: "/models/\(model.owner)/\(model.name)/versions/\(number)"
+            path: "/models/\(model.owner)/\(model.name)/versions/\(number)",
+            model: model
         )
     }
 
@@ -63,7 +68,8 @@ struct Endpoint: Sendable {
         Endpoint(
             method: method,
             route: "/models/{owner}/{name}/versions/{number}/configuration",
-            path: "/models/\(model.owner)/\(model.name)/versions/\(number)/configuration"
+            path: "/models/\(model.owner)/\(model.name)/versions/\(number)/configuration",
+            model: model
         )
     }
 

@@ -6,7 +6,8 @@
 ///   ``maxRateLimitWait``;
 /// - 5xx (except 501 and 505), transport failures and timeouts: exponential backoff from
 ///   ``initialBackoff``, doubling per attempt, capped at ``maxBackoff``, with jitter;
-/// - everything else (401, 403, 404, 422, decoding, …): no retry.
+/// - a host name that does not resolve: one retry (a resolver's hiccup), not a storm of them;
+/// - everything else (401, 403, 404, 422, decoding, invalid answers, the overall deadline, …): no retry.
 ///
 /// Whether a retry is *safe* is the client's business, not the policy's: reads and DELETE are resent,
 /// a create first checks whether its version exists.
@@ -62,6 +63,10 @@ public struct RetryPolicy: Sendable, Equatable {
         case .server(let status, _) where status != 501 && status != 505:
             wait = backoff(attempt: attempt, random: random)
         case .transport, .timeout:
+            wait = backoff(attempt: attempt, random: random)
+        case .hostNotFound:
+            // A name that does not resolve is almost always a wrong URL or no network: one retry only.
+            guard attempt <= min(1, maxRetries) else { return .stop(.attemptsExhausted(attempts: attempt)) }
             wait = backoff(attempt: attempt, random: random)
         default:
             return .stop(.notRetryable)

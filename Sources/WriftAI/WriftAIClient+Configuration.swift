@@ -92,18 +92,53 @@ extension WriftAIClient {
             }
         }
 
-        /// How lists are read.
+        /// How lists are read, and how long a listing may be.
         public struct Pagination: Sendable {
             /// The page size ``WriftAIClient/allVersions(_:)`` asks for (the API allows 5 to 50).
             public var pageSize: Int
-            /// The most pages one listing may take before it stops with an error, so that a
-            /// misbehaving server can never make a listing run forever.
-            public var maxPages: Int
+            /// The most versions one listing may hold; a longer one stops with an error rather than
+            /// growing without bound.
+            public var maxItems: Int
+            /// The most pages one listing may take; `nil` (the default) allows
+            /// ⌈``maxItems`` / ``pageSize``⌉ + ``pageSlack``, so that a server handing out a fresh cursor
+            /// on every page (even empty ones) cannot make a listing run for hours.
+            public var maxPages: Int?
+            /// The longest `next_cursor` accepted, in bytes; real cursors are short.
+            public var maxCursorLength: Int
 
-            /// Creates pagination settings; the defaults are pages of 50 and at most 100,000 pages.
-            public init(pageSize: Int = 50, maxPages: Int = 100_000) {
+            /// Pages allowed beyond ⌈maxItems / pageSize⌉ when ``maxPages`` is `nil`: versions created
+            /// while the listing runs, and short pages.
+            public static let pageSlack = 10
+
+            /// Creates pagination settings; the defaults are pages of 50, at most 10,000 versions and so
+            /// 210 pages, and cursors of at most 4,096 bytes.
+            public init(pageSize: Int = 50, maxItems: Int = 10_000, maxPages: Int? = nil, maxCursorLength: Int = 4096) {
                 self.pageSize = pageSize
+                self.maxItems = maxItems
                 self.maxPages = maxPages
+                self.maxCursorLength = maxCursorLength
+            }
+
+            /// The page bound in force: ``maxPages``, or ⌈maxItems / pageSize⌉ + ``pageSlack``.
+            public var pageLimit: Int {
+                if let maxPages { return maxPages }
+                let size = max(1, pageSize)
+                let pages = maxItems / size + (maxItems % size == 0 ? 0 : 1)
+                // Saturating: a maxItems near Int.max must not trap.
+                let (limit, overflow) = pages.addingReportingOverflow(Self.pageSlack)
+                return overflow ? Int.max : limit
+            }
+        }
+
+        /// Bounds on what one answer may cost.
+        public struct Limits: Sendable {
+            /// The largest answer body read, in bytes; a larger one (announced by `Content-Length` or
+            /// found while reading) fails the request without being kept.
+            public var maxAnswerBytes: Int
+
+            /// Creates limits; the default is 16 MiB, far above any answer of the API.
+            public init(maxAnswerBytes: Int = 16 * 1024 * 1024) {
+                self.maxAnswerBytes = maxAnswerBytes
             }
         }
 
@@ -124,6 +159,12 @@ extension WriftAIClient {
         public var pacing: Pacing
         /// Page size and bounds of listings.
         public var pagination: Pagination
+        /// Bounds on one answer.
+        public var limits: Limits
+        /// The most time everything the client does may take, counted from the client's creation:
+        /// requests, retries, rate-limit waits. `nil` (the default) sets no such limit. For a one-shot
+        /// command; a long-running caller bounds each unit of work with ``WriftAIClient/withDeadline(_:_:)``.
+        public var deadline: Duration?
 
         /// Creates a configuration.
         public init(
@@ -133,7 +174,9 @@ extension WriftAIClient {
             timeouts: Timeouts = Timeouts(),
             retry: RetryPolicy = RetryPolicy(),
             pacing: Pacing = Pacing(),
-            pagination: Pagination = Pagination()
+            pagination: Pagination = Pagination(),
+            limits: Limits = Limits(),
+            deadline: Duration? = nil
         ) {
             self.server = server
             self.token = token
@@ -142,6 +185,8 @@ extension WriftAIClient {
             self.retry = retry
             self.pacing = pacing
             self.pagination = pagination
+            self.limits = limits
+            self.deadline = deadline
         }
 
         /// The environment variable naming the base URL.
@@ -150,9 +195,11 @@ extension WriftAIClient {
         public static let tokenVariable = "WRIFTAI_ACCESS_TOKEN"
 
         /// A default configuration with the base URL from `WRIFTAI_API_BASE_URL` and the token from
-        /// `tokenFile` if given, else from `WRIFTAI_ACCESS_TOKEN`.
+        /// `tokenFile` if given, else from `WRIFTAI_ACCESS_TOKEN`; without either, no token.
         ///
-        /// - Throws: ``WriftAIError/configuration(_:)`` when the token file cannot be read.
+        /// - Throws: ``WriftAIError/configuration(_:)`` when the token file cannot be read, or the token
+        ///   (from either place) is empty, holds whitespace or control characters, or starts with
+        ///   `Bearer ` — naming where it came from, never its value.
         public static func fromEnvironment(
             _ environment: [String: String] = ProcessInfo.processInfo.environment,
             tokenFile: String? = nil
@@ -164,9 +211,20 @@ extension WriftAIClient {
             if let tokenFile {
                 configuration.token = try AccessToken(contentsOfFile: tokenFile)
             } else if let token = environment[tokenVariable], !token.isEmpty {
-                configuration.token = AccessToken(token)
+                configuration.token = try AccessToken(validating: token, from: .environment(tokenVariable))
             }
             return configuration
+        }
+
+        /// Fails unless a token is set: every call of the API needs one, so finding out from a 401 (or,
+        /// with a wrong base URL, from a DNS error after retries) wastes the user's time.
+        ///
+        /// - Throws: ``WriftAIError/configuration(_:)`` naming both ways to give a token.
+        public func requireToken() throws(WriftAIError) {
+            guard token == nil else { return }
+            throw .configuration(
+                "no WriftAI access token: set $\(Self.tokenVariable) or pass --token-file FILE (a file holding "
+                    + "the token) — nothing was sent to the API")
         }
 
         /// Checks the settings the client cannot work with, and the base URL's safety.
@@ -213,7 +271,11 @@ extension WriftAIClient {
             guard (5...50).contains(pagination.pageSize) else {
                 throw .configuration("page size must be between 5 and 50")
             }
-            guard pagination.maxPages >= 1 else { throw .configuration("maximum pages must be 1 or more") }
+            guard pagination.pageLimit >= 1 else { throw .configuration("maximum pages must be 1 or more") }
+            guard pagination.maxItems >= 1 else { throw .configuration("maximum versions per listing must be 1 or more") }
+            guard pagination.maxCursorLength >= 1 else { throw .configuration("maximum cursor length must be 1 or more") }
+            guard limits.maxAnswerBytes >= 1024 else { throw .configuration("maximum answer size must be 1 KiB or more") }
+            if let deadline, deadline <= .zero { throw .configuration("the deadline must be positive") }
             guard retry.maxRetries >= 0 else { throw .configuration("retries must not be negative") }
             return base
         }

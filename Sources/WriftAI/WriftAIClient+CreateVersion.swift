@@ -41,9 +41,13 @@ extension WriftAIClient {
                 let response = try await send(endpoint, body: body, attempt: attempt)
                 do throws(WriftAIError) {
                     let details = try decode(ModelVersionDetails.self, from: response, endpoint: endpoint)
+                    var check = validation(model, endpoint)
+                    check.context.status = response.status
+                    try check.checkCreated(details, digest: digest)
                     return CreatedVersion(details: details, noSendInDoubt: !inDoubt)
                 } catch {
-                    // The version exists but its answer is unreadable: find it rather than fail.
+                    // The version exists but its answer is unreadable or impossible: find it rather than
+                    // fail (the listing and the details it finds are validated too).
                     if let found = try await findCreatedVersion(model, digest: digest, cause: error) {
                         return CreatedVersion(details: found, noSendInDoubt: false)
                     }
@@ -97,10 +101,11 @@ extension WriftAIClient {
         return nil
     }
 
-    /// Whether a failed create may have created the version.
+    /// Whether a failed create may have created the version. An overall deadline that passed may have cut
+    /// the exchange short after the server acted.
     static func outcomeIsUnknown(_ error: WriftAIError) -> Bool {
         switch error {
-        case .server, .transport, .timeout, .decoding: true
+        case .server, .transport, .timeout, .decoding, .invalidAnswer, .deadlineExceeded: true
         default: false
         }
     }

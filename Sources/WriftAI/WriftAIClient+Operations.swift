@@ -4,10 +4,13 @@ extension WriftAIClient {
     /// The model with its latest version.
     public func model(_ model: ModelID) async throws(WriftAIError) -> Model {
         let endpoint = Endpoint.model(model)
-        return try await get(Model.self, endpoint)
+        let answer = try await get(Model.self, endpoint)
+        try validation(model, endpoint).checkModel(answer)
+        return answer
     }
 
-    /// One page of the model's versions, newest first.
+    /// One page of the model's versions, newest first, validated (see ``AnswerValidation``): valid
+    /// numbers and digests, no number twice, a cursor of bounded length.
     ///
     /// - Parameters:
     ///   - cursor: The `next_cursor` of the previous page; `nil` for the first page.
@@ -15,27 +18,45 @@ extension WriftAIClient {
     public func listVersions(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError)
         -> Page<ModelVersion>
     {
+        try await listedPage(model, cursor: cursor, pageSize: pageSize).page
+    }
+
+    /// One page, validated, with the server's clock when it answered.
+    func listedPage(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError)
+        -> (page: Page<ModelVersion>, serverTime: Double?)
+    {
         var query: [(String, String)] = []
         if let cursor { query.append(("cursor", cursor)) }
         if let pageSize { query.append(("page_size", String(pageSize))) }
-        return try await get(Page<ModelVersion>.self, .versions(model, method: .get, query: query))
+        let endpoint = Endpoint.versions(model, method: .get, query: query)
+        let response = try await sendWithRetries(endpoint)
+        let page = try decode(Page<ModelVersion>.self, from: response, endpoint: endpoint)
+        try validation(model, endpoint).checkPage(page, maxCursorLength: configuration.pagination.maxCursorLength)
+        return (page, response.serverTime)
     }
 
-    /// Every version of the model, newest first, in pages of ``Configuration/Pagination/pageSize`` (50).
+    /// Every version of the model, newest first, in pages of ``Configuration/Pagination/pageSize`` (50),
+    /// each page validated, no number listed twice across pages, at most
+    /// ``Configuration/Pagination/maxItems`` versions in ``Configuration/Pagination/pageLimit`` pages.
     public func allVersions(_ model: ModelID) -> VersionListing {
         let pageSize = configuration.pagination.pageSize
         return VersionListing(
             model: model,
-            maxPages: configuration.pagination.maxPages,
+            maxPages: configuration.pagination.pageLimit,
+            maxItems: configuration.pagination.maxItems,
+            redact: redact,
             path: basePath + Endpoint.versions(model, method: .get).path
-        ) { [self] (cursor: String?) async throws(WriftAIError) -> Page<ModelVersion> in
-            try await listVersions(model, cursor: cursor, pageSize: pageSize)
+        ) { [self] (cursor: String?) async throws(WriftAIError) -> (page: Page<ModelVersion>, serverTime: Double?) in
+            try await listedPage(model, cursor: cursor, pageSize: pageSize)
         }
     }
 
-    /// The version's details.
+    /// The version's details, validated: for `number`, with a valid digest (see ``AnswerValidation``).
     public func version(_ model: ModelID, number: Int) async throws(WriftAIError) -> ModelVersionDetails {
-        try await get(ModelVersionDetails.self, .version(model, number: number, method: .get))
+        let endpoint = Endpoint.version(model, number: number, method: .get)
+        let details = try await get(ModelVersionDetails.self, endpoint)
+        try validation(model, endpoint).checkDetails(details, number: number)
+        return details
     }
 
     /// The version's configuration (owner only).
@@ -69,6 +90,16 @@ extension WriftAIClient {
                 return .alreadyDeleted
             }
         }
+    }
+
+    /// The checks of answers to `endpoint`.
+    func validation(_ model: ModelID, _ endpoint: Endpoint) -> AnswerValidation {
+        AnswerValidation(
+            model: model,
+            context: WriftAIError.Context(
+                method: endpoint.method.rawValue, path: basePath + endpoint.pathAndQuery, status: 200),
+            redact: redact
+        )
     }
 
     /// A GET with retries, decoded.

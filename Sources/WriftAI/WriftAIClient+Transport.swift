@@ -7,42 +7,48 @@ import WriftAIModels
 struct APIResponse: Sendable {
     var status: Int
     var body: [UInt8]
+    /// The server's clock when it answered (the `Date` header), in seconds since 1970; `nil` without one.
+    var serverTime: Double? = nil
 }
 
 extension WriftAIClient {
-    /// The largest answer body the client reads; API answers are far smaller.
-    static let maxBodyBytes = 16 * 1024 * 1024
-
     /// Sends one attempt of `endpoint` in its turn, and maps any failure to ``WriftAIError``.
+    ///
+    /// The wait for a turn ends at the overall deadline; the exchange — connecting, sending, the headers
+    /// and every byte of the body — ends at the request timeout or the overall deadline, whichever comes
+    /// first.
     ///
     /// - Returns: The answer, when its status is 2xx.
     func send(_ endpoint: Endpoint, body: [UInt8]? = nil, attempt: Int) async throws(WriftAIError) -> APIResponse {
         let context = WriftAIError.Context(method: endpoint.method.rawValue, path: basePath + endpoint.pathAndQuery)
-        let permit: RequestPacer.Permit
-        do {
-            permit = try await pacer.acquire()
-        } catch let tooFar as RequestPacer.WindowTooFar {
-            // An earlier answer closed the window until a reset too far away to wait for.
-            var refused = context
-            refused.detail = RetryDecision.Reason.rateLimitResetTooFar(
-                wait: tooFar.wait, limit: configuration.retry.maxRateLimitWait
-            ).description
-            throw .rateLimited(refused, retryAfter: RetryDecision.Reason.whole(tooFar.wait))
-        } catch {
-            throw .cancelled(context)
-        }
+        let deadline = activeDeadline
+        let permit = try await acquirePermit(context: context, deadline: deadline)
         let started = ContinuousClock.now
         var observation: RateLimitObservation?
         let result: Result<APIResponse, WriftAIError>
+        let requestEnd = started + configuration.timeouts.request
+        let overall = deadline.flatMap { $0.instant < requestEnd ? $0 : nil }
         do {
-            let (status, headers, bytes) = try await exchange(endpoint, body: body)
-            observation = RateLimitObservation(status: status, now: Date().timeIntervalSince1970) { name in
-                headers.first { $0.name.lowercased() == name }?.value
+            let outcome = try await race(until: overall?.instant ?? requestEnd) { [self] in
+                try await exchange(endpoint, body: body)
             }
-            if (200..<300).contains(status) {
-                result = .success(APIResponse(status: status, body: bytes))
-            } else {
-                result = .failure(errorForStatus(status, body: bytes, context: context, observation: observation))
+            switch outcome {
+            case .finished(let (status, headers, bytes)):
+                observation = RateLimitObservation(status: status, now: Date().timeIntervalSince1970) { name in
+                    headers.first { $0.name.lowercased() == name }?.value
+                }
+                if (200..<300).contains(status) {
+                    let date = headers.first { $0.name.lowercased() == "date" }?.value
+                    result = .success(APIResponse(status: status, body: bytes, serverTime: date.flatMap(RateLimitObservation.httpDate)))
+                } else {
+                    result = .failure(errorForStatus(status, body: bytes, context: context, observation: observation))
+                }
+            case .timeUp:
+                if let overall {
+                    result = .failure(deadlineError(overall, context: context, waiting: "no complete answer by then"))
+                } else {
+                    result = .failure(.timeout(context, after: configuration.timeouts.request))
+                }
             }
         } catch {
             result = .failure(errorForTransport(error, context: context))
@@ -52,7 +58,7 @@ extension WriftAIClient {
         let code: String
         switch result {
         case .success(let response): code = String(response.status)
-        case .failure(.timeout): code = "timeout"
+        case .failure(.timeout), .failure(.deadlineExceeded): code = "timeout"
         case .failure(let error): code = error.status.map(String.init) ?? "error"
         }
         metrics.record(method: endpoint.method.rawValue, route: endpoint.route, code: code)
@@ -73,7 +79,45 @@ extension WriftAIClient {
         }
     }
 
-    /// Performs the HTTP exchange and reads the whole body.
+    /// Waits for a turn from the pacer, at most until `deadline`.
+    private func acquirePermit(
+        context: WriftAIError.Context,
+        deadline: OverallDeadline?
+    ) async throws(WriftAIError) -> RequestPacer.Permit {
+        if let deadline, deadline.instant <= .now {
+            throw deadlineError(deadline, context: context, waiting: "before the request could be sent")
+        }
+        do {
+            guard let deadline else { return try await pacer.acquire() }
+            let pacer = self.pacer
+            let outcome = try await race(until: deadline.instant) {
+                try await pacer.acquire()
+            } late: { permit in
+                // Granted just as time ran out: give the turn back unused.
+                await pacer.finish(permit, observation: nil)
+            }
+            switch outcome {
+            case .finished(let permit): return permit
+            case .timeUp:
+                throw deadlineError(deadline, context: context, waiting: "while waiting for a turn under the rate limit")
+            }
+        } catch let error as WriftAIError {
+            throw error
+        } catch let tooFar as RequestPacer.WindowTooFar {
+            // An earlier answer closed the window until a reset too far away to wait for.
+            var refused = context
+            refused.detail = RetryDecision.Reason.rateLimitResetTooFar(
+                wait: tooFar.wait, limit: configuration.retry.maxRateLimitWait
+            ).description
+            throw .rateLimited(refused, retryAfter: RetryDecision.Reason.whole(tooFar.wait))
+        } catch {
+            throw .cancelled(context)
+        }
+    }
+
+    /// Performs the HTTP exchange and reads the whole body, up to ``Configuration/Limits/maxAnswerBytes``.
+    /// The caller bounds its time (see ``send(_:body:attempt:)``): the HTTP client's own deadline ends
+    /// when the headers arrive, so a body trickled a byte at a time would otherwise never time out.
     private func exchange(
         _ endpoint: Endpoint,
         body: [UInt8]?
@@ -101,19 +145,30 @@ extension WriftAIClient {
             request,
             timeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
         )
+        let limit = configuration.limits.maxAnswerBytes
+        if let announced = response.headers.first(name: "content-length").flatMap({ Int($0) }), announced > limit {
+            throw BodyTooLarge(limit: limit, announced: announced)
+        }
         var bytes: [UInt8] = []
         for try await chunk in response.body {
             bytes.append(contentsOf: chunk.readableBytesView)
-            if bytes.count > Self.maxBodyBytes { throw BodyTooLarge() }
+            if bytes.count > limit { throw BodyTooLarge(limit: limit, announced: nil) }
         }
         return (Int(response.status.code), response.headers.map { (name: $0.name, value: $0.value) }, bytes)
     }
 
     private struct BodyTooLarge: Error, CustomStringConvertible {
-        var description: String { "the answer exceeds \(WriftAIClient.maxBodyBytes) bytes" }
+        let limit: Int
+        let announced: Int?
+        var description: String {
+            if let announced {
+                return "the answer announces \(announced) bytes, more than the \(limit) bytes a WriftAI answer may have"
+            }
+            return "the answer exceeds the \(limit) bytes a WriftAI answer may have"
+        }
     }
 
-    /// The error for a non-2xx answer, with the server's detail.
+    /// The error for a non-2xx answer, with the server's detail whatever its shape.
     func errorForStatus(
         _ status: Int,
         body: [UInt8],
@@ -122,27 +177,20 @@ extension WriftAIClient {
     ) -> WriftAIError {
         var context = context
         context.status = status
-        let decoder = JSONDecoder()
-        if status == 422, let validation = try? decoder.decode(ValidationErrorResponse.self, from: Data(body)) {
-            context.detail = validation.detail.map { "\($0.path): \($0.msg)" }.joined(separator: "; ")
-            return .validation(context, issues: validation.detail)
-        }
-        if let error = try? decoder.decode(ErrorResponse.self, from: Data(body)) {
-            context.detail = error.detail
-        } else if !body.isEmpty {
-            let text = String(decoding: body.prefix(200), as: UTF8.self)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            context.detail = text.isEmpty ? nil : text
-        }
+        let detail = ErrorDetail(body: body, redact: redact)
+        context.detail = detail.text
         switch status {
         case 401: return .unauthorized(context)
         case 403: return .forbidden(context)
-        case 404: return .notFound(context)
-        case 422: return .validation(context, issues: [])
+        case 404:
+            guard detail.isAPINotFound else { return .unknownEndpoint(context, baseURL: baseURL) }
+            return .notFound(context)
+        case 422: return .validation(context, issues: detail.issues)
         case 429:
             var retryAfter: Duration?
             if let reset = observation?.reset {
-                let wait = max(0, reset - Date().timeIntervalSince1970)
+                // Capped, so that a reset in the year 3000 cannot overflow a Duration.
+                let wait = min(max(0, reset - Date().timeIntervalSince1970), 1e9)
                 retryAfter = .nanoseconds(Int64(wait * 1e9)) + configuration.pacing.resetMargin
             }
             return .rateLimited(context, retryAfter: retryAfter)
@@ -175,7 +223,20 @@ extension WriftAIClient {
             let name = server.map { $0.joined(separator: ":") } ?? baseURL
             return .untrustedCertificate(context, reason: "the certificate of \(name) \(rejection)")
         }
+        if Self.isNameResolutionFailure(reason) {
+            let host = URLComponents(string: baseURL)?.host ?? baseURL
+            return .hostNotFound(context, host: host, reason: EscapedText.escaped(reason, limit: 300))
+        }
         return .transport(context, reason: reason)
+    }
+
+    /// Whether a connection failure is the host name not resolving (NIO reports the A and AAAA lookups'
+    /// errors in `NIOConnectionError`, getaddrinfo's in `SocketAddressError.unknown`), as opposed to a
+    /// refused or dropped connection. Matched on the text because NIO is not a direct dependency.
+    static func isNameResolutionFailure(_ reason: String) -> Bool {
+        reason.contains("dnsAError") || reason.contains("dnsAAAAError") || reason.contains("SocketAddressError.unknown")
+            || reason.contains("SocketAddressError.UnknownHost") || reason.contains("Name or service not known")
+            || reason.contains("nodename nor servname") || reason.contains("Temporary failure in name resolution")
     }
 
     /// What is wrong with the server's certificate when a connection failure is the TLS layer refusing
@@ -243,16 +304,24 @@ extension WriftAIClient {
         }
     }
 
-    /// Sleeps before a retry; cancellation ends it with ``WriftAIError/cancelled(_:)``.
+    /// Sleeps before a retry; cancellation ends it with ``WriftAIError/cancelled(_:)``, and a wait that
+    /// would end past the overall deadline fails at once with ``WriftAIError/deadlineExceeded(_:budget:)``.
     func pause(_ duration: Duration, context: WriftAIError.Context?) async throws(WriftAIError) {
+        let context = context ?? WriftAIError.Context(method: "", path: "")
+        if let deadline = activeDeadline, ContinuousClock.now + duration > deadline.instant {
+            throw deadlineError(
+                deadline, context: context,
+                waiting: "the next attempt would start \(WriftAIError.seconds(RetryDecision.Reason.whole(duration))) "
+                    + "from now, after the deadline")
+        }
         do {
             try await Task.sleep(for: duration)
         } catch {
-            throw .cancelled(context ?? WriftAIError.Context(method: "", path: ""))
+            throw .cancelled(context)
         }
     }
 
-    /// Decodes a JSON answer.
+    /// Decodes a JSON answer; a failure says what is wrong and where (see ``AnswerDiagnosis``).
     func decode<Value: Decodable>(
         _ type: Value.Type,
         from response: APIResponse,
@@ -266,28 +335,11 @@ extension WriftAIClient {
                 path: basePath + endpoint.pathAndQuery,
                 status: response.status
             )
-            throw redact(.decoding(context, reason: Self.explain(error)))
-        }
-    }
-
-    /// A short account of a decoding failure: what was wrong, and where.
-    static func explain(_ error: any Error) -> String {
-        func path(_ codingPath: [any CodingKey]) -> String {
-            let text = codingPath.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".")
-            return text.isEmpty ? "the top level" : text
-        }
-        guard let error = error as? DecodingError else { return String(describing: error) }
-        switch error {
-        case .keyNotFound(let key, let context):
-            return "missing field \(path(context.codingPath + [key]))"
-        case .typeMismatch(let type, let context):
-            return "expected \(type) at \(path(context.codingPath))"
-        case .valueNotFound(let type, let context):
-            return "expected \(type) at \(path(context.codingPath)), found null"
-        case .dataCorrupted(let context):
-            return "\(context.debugDescription) at \(path(context.codingPath))"
-        @unknown default:
-            return String(describing: error)
+            let diagnosis = AnswerDiagnosis(body: response.body, error: error, redact: redact)
+            if let model = endpoint.model, let problem = diagnosis.problem(model: model.description) {
+                throw redact(.invalidAnswer(context, problem))
+            }
+            throw redact(.decoding(context, reason: diagnosis.reason))
         }
     }
 

@@ -25,6 +25,8 @@ public final class WriftAIClient: WriftAIWriting {
     let metrics: RequestMetrics
     let logger: Logger
     let redact: Redactor
+    /// ``Configuration/deadline`` counted from the client's creation.
+    let clientDeadline: OverallDeadline?
     private let isShutDown = Mutex(false)
 
     /// Creates a client.
@@ -41,6 +43,11 @@ public final class WriftAIClient: WriftAIWriting {
         metricsFactory: (any MetricsFactory)? = nil
     ) throws(WriftAIError) {
         let base = try configuration.validatedBaseURL()
+        if let token = configuration.token {
+            // Checked again here for tokens made without validation: a line break in a header value would
+            // otherwise be refused by the HTTP client with the value in its message.
+            _ = try AccessToken(validating: token.value, from: .other("the configured access token"))
+        }
         var httpConfiguration = HTTPClient.Configuration(
             redirectConfiguration: .disallow,
             timeout: HTTPClient.Configuration.Timeout(
@@ -70,6 +77,7 @@ public final class WriftAIClient: WriftAIWriting {
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)
+        self.clientDeadline = configuration.deadline.map { OverallDeadline(instant: .now + $0, budget: $0) }
     }
 
     /// Shuts the underlying HTTP client down; later calls fail with a transport error. Calling it twice

@@ -58,8 +58,22 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
     /// An answer that does not decode as the API's documented shape.
     case decoding(Context, reason: String)
     /// A listing that cannot be trusted to be complete: the server repeated a cursor, or the listing
-    /// exceeded the configured number of pages.
+    /// exceeded the configured number of pages or items.
     case pagination(Context, reason: String)
+    /// An answer that decoded but cannot be true: an invalid digest, a version number out of range or
+    /// repeated, details of another number than the one asked for. Never retried; nothing is planned
+    /// from it.
+    case invalidAnswer(Context, AnswerProblem)
+    /// A 404 whose body is not the API's "model not found" or "version not found": the request most
+    /// likely missed the API (a wrong base URL, a proxy's page). Never taken to mean that a model or
+    /// version is missing.
+    case unknownEndpoint(Context, baseURL: String)
+    /// The API's host name could not be resolved (retried at most once).
+    case hostNotFound(Context, host: String, reason: String)
+    /// The overall deadline (``WriftAIClient/Configuration/deadline`` or
+    /// ``WriftAIClient/withDeadline(_:_:)``) passed, or the next retry or rate-limit wait would end past
+    /// it; nothing more was sent. `budget` is the deadline's length.
+    case deadlineExceeded(Context, budget: Duration)
     /// A create whose outcome stayed unknown after every allowed attempt and check; the version may or
     /// may not exist.
     case createOutcomeUnknown(Context, digest: String, reason: String)
@@ -80,7 +94,8 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
             .unexpectedStatus(_, let context), .transport(let context, _), .timeout(let context, _),
             .untrustedCertificate(let context, _),
             .decoding(let context, _), .pagination(let context, _), .createOutcomeUnknown(let context, _, _),
-            .predictionOutcomeUnknown(let context, _), .cancelled(let context):
+            .predictionOutcomeUnknown(let context, _), .cancelled(let context), .invalidAnswer(let context, _), .unknownEndpoint(let context, _),
+            .hostNotFound(let context, _, _), .deadlineExceeded(let context, _):
             context
         case .configuration:
             nil
@@ -94,11 +109,17 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
     public var description: String {
         switch self {
         case .unauthorized(let context):
-            "unauthorized: \(context); check the WriftAI access token"
+            "unauthorized: \(context); check the WriftAI access token (given by \(Self.tokenSources)): it "
+                + "may be missing, mistyped, expired or revoked"
         case .forbidden(let context):
-            "forbidden: \(context)"
+            "forbidden: \(context); the access token (given by \(Self.tokenSources)) belongs to a user who may "
+                + "not do this: use a token of the model's owner"
         case .notFound(let context):
             "not found: \(context)"
+        case .validation(let context, let issues) where issues.isEmpty:
+            // A detail that is not a list of issues (a string, an object) is still the server's words.
+            "validation failed: \(context.method) \(context.path): \(context.status ?? 422): "
+                + (context.detail.flatMap { $0.isEmpty ? nil : $0 } ?? "(no detail in the answer)")
         case .validation(let context, let issues):
             "validation failed: \(context.method) \(context.path): \(context.status ?? 422): "
                 + issues.map { "\($0.path): \($0.msg)" }.joined(separator: "; ")
@@ -120,6 +141,19 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
             "unreadable answer: \(context): \(reason)"
         case .pagination(let context, let reason):
             "incomplete listing: \(context): \(reason)"
+        case .invalidAnswer(let context, let problem):
+            "invalid answer from the API: \(context): \(problem)"
+        case .unknownEndpoint(let context, let baseURL):
+            "not found: \(context); this is not the WriftAI API's answer for a missing model or version, so the "
+                + "API base URL \(EscapedText.quoted(baseURL, limit: 200)) may be wrong (it should end in a single "
+                + "/v1, e.g. \(WriftAIClient.Configuration.Server.defaultBaseURL); check --api-url and "
+                + "$\(WriftAIClient.Configuration.baseURLVariable))"
+        case .hostNotFound(let context, let host, let reason):
+            "cannot resolve the API host \(EscapedText.quoted(host)): \(context): \(reason); check --api-url and "
+                + "$\(WriftAIClient.Configuration.baseURLVariable), and the machine's DNS"
+        case .deadlineExceeded(let context, let budget):
+            "deadline exceeded: the overall limit of \(Self.seconds(budget)) (--deadline) was reached at "
+                + "\(context); nothing more was sent"
         case .createOutcomeUnknown(let context, let digest, let reason):
             "create of \(digest) has an unknown outcome: \(context): \(reason)"
         case .predictionOutcomeUnknown(let context, let reason):
@@ -130,6 +164,9 @@ public enum WriftAIError: Error, Sendable, CustomStringConvertible {
             "invalid WriftAI client configuration: \(message)"
         }
     }
+
+    /// The two ways to give the access token, for messages.
+    static let tokenSources = "$\(WriftAIClient.Configuration.tokenVariable) or --token-file FILE"
 
     static func seconds(_ duration: Duration) -> String {
         let value = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18

@@ -29,8 +29,14 @@ public func buildEmulatorApplication(
     StatsRoutes(recorder: recorder).register(on: router)
 
     // Outermost first: stats see every final status, 429s included.
+    if configuration.hostile.neverAnswer {
+        router.add(middleware: NeverAnswerMiddleware(recorder: recorder))
+    }
     router.add(middleware: StatsMiddleware(recorder: recorder))
     router.add(middleware: AuthenticationMiddleware(usersByToken: configuration.authentication.usersByToken))
+    if configuration.hostile.changesRequests {
+        router.add(middleware: HostileMiddleware(hostile: configuration.hostile))
+    }
     let injector = FaultInjector(faults: configuration.faults)
     // Outside the rate limiter, whose headers would otherwise replace the storm's.
     router.add(middleware: ThrottleMiddleware(injector: injector, limit: configuration.rateLimit.authenticated > 0 ? configuration.rateLimit.authenticated : 3))

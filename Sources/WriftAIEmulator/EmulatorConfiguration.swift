@@ -193,6 +193,8 @@ public struct EmulatorConfiguration: Sendable {
     public var initialModels: [InitialModel]
     /// How predictions run.
     public var predictions: Predictions
+    /// Lies to tell (see ``Hostile``); none by default.
+    public var hostile: Hostile
 
     /// Creates a configuration.
     public init(
@@ -202,7 +204,8 @@ public struct EmulatorConfiguration: Sendable {
         faults: Faults = Faults(),
         versionDefaults: VersionDefaults = VersionDefaults(),
         initialModels: [InitialModel] = [],
-        predictions: Predictions = Predictions()
+        predictions: Predictions = Predictions(),
+        hostile: Hostile = Hostile()
     ) {
         self.server = server
         self.authentication = authentication
@@ -211,5 +214,6 @@ public struct EmulatorConfiguration: Sendable {
         self.versionDefaults = versionDefaults
         self.initialModels = initialModels
         self.predictions = predictions
+        self.hostile = hostile
     }
 }

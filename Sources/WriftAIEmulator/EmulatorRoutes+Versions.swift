@@ -7,6 +7,14 @@ extension EmulatorRoutes {
         let user = try requireUser(context)
         let (owner, name) = try modelPath(context)
         let query = request.uri.queryParameters
+        if configuration.hostile.changesListings {
+            _ = try await authorizedModel(owner: owner, name: name, user: user, access: .read)
+            return try await hostileListing.respond(
+                owner: owner, name: name, cursor: query.get("cursor"), pageSize: query.get("page_size")
+            ) { owner, name in
+                try await storage.versions(owner: owner, name: name)
+            }
+        }
         let (cursor, pageSize) = try RequestValidation.listQuery(
             cursor: query.get("cursor"),
             pageSize: query.get("page_size")

@@ -6,6 +6,15 @@ struct EmulatorRoutes<Storage: EmulatorStorage>: Sendable {
     let storage: Storage
     let configuration: EmulatorConfiguration
     let predictions: PredictionStore
+    /// The listing lies of ``EmulatorConfiguration/Hostile``, with their state.
+    let hostileListing: HostileListing
+
+    init(storage: Storage, configuration: EmulatorConfiguration, predictions: PredictionStore) {
+        self.storage = storage
+        self.configuration = configuration
+        self.predictions = predictions
+        self.hostileListing = HostileListing(configuration: configuration)
+    }
 
     /// Registers every `/v1` route on `router`.
     func register(on router: Router<EmulatorRequestContext>) {

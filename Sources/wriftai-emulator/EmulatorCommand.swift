@@ -80,6 +80,63 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Seed of the fault generators.")
     var seed: UInt64 = 0
 
+    @Option(help: ArgumentHelp("Lie in listings: spoil every listed digest (unprefixed, trailing-space or uppercase).", valueName: "HOW"))
+    var hostileDigest: String?
+
+    @Option(help: ArgumentHelp("Lie in listings: listing OWNER/NAME answers with the versions of OTHER/NAME (repeatable).", valueName: "OWNER/NAME=OTHER/NAME"))
+    var hostileListOtherModel: [String] = []
+
+    @Option(help: ArgumentHelp("Lie in listings: leave version N out of the first --hostile-omit-times listings that hold it.", valueName: "N"))
+    var hostileOmitNumber: Int?
+
+    @Option(help: ArgumentHelp("How many listings leave out --hostile-omit-number.", valueName: "N"))
+    var hostileOmitTimes = 1
+
+    @Option(help: ArgumentHelp("Lie in listings: send this JSON number (e.g. 9223372036854775807, 0, -1, 1.5) as the newest listed version's number.", valueName: "NUMBER"))
+    var hostileNumber: String?
+
+    @Flag(help: "Lie in listings: each page after the first repeats the last version of the page before.")
+    var hostileRepeatItem = false
+
+    @Option(help: ArgumentHelp("Lag listings behind writes: a version created less than MS milliseconds ago is not listed yet.", valueName: "MS"))
+    var hostileListLagMs = 0
+
+    @Flag(help: "Lose every create's answer: the version is made, the client gets a 502.")
+    var hostileLoseCreateAnswers = false
+
+    @Flag(help: "Lie in listings: never end; every page holds made-up valid versions and a new cursor.")
+    var hostileFreshCursors = false
+
+    @Option(help: ArgumentHelp("Pad every listed page with N bytes (an unknown field).", valueName: "N"))
+    var hostilePadBytes = 0
+
+    @Option(help: ArgumentHelp("The length of each --hostile-fresh-cursors cursor, in bytes.", valueName: "N"))
+    var hostileCursorBytes = 32
+
+    @Option(help: ArgumentHelp("Nest listed pages' items N arrays deep (past JSON parsers' 512 levels).", valueName: "N"))
+    var hostileDeepJson = 0
+
+    @Option(help: ArgumentHelp("Send every answer's body one byte per MS milliseconds.", valueName: "MS"))
+    var hostileTrickleMs = 0
+
+    @Option(help: ArgumentHelp("Put x-ratelimit-limit: N on every answer, whatever the real limit.", valueName: "N"))
+    var hostileAdvertiseLimit: Int?
+
+    @Option(name: .customLong("hostile-always-429"), help: ArgumentHelp("Refuse every request with 429, its x-ratelimit-reset SECONDS ahead.", valueName: "SECONDS"))
+    var hostileAlways429 = 0
+
+    @Option(help: ArgumentHelp("Refuse requests with 429 and a Retry-After HTTP-date until SECONDS after the first request.", valueName: "SECONDS"))
+    var hostileRetryAfterDate = 0
+
+    @Flag(help: "Receive requests and never answer them (until the emulator stops).")
+    var hostileNeverAnswer = false
+
+    @Option(name: .customLong("hostile-422-detail"), help: ArgumentHelp("Refuse every create and configuration update with 422 whose detail is a string or an object.", valueName: "SHAPE"))
+    var hostile422Detail: String?
+
+    @Option(name: .customLong("hostile-404"), help: ArgumentHelp("Answer every request 404 with a body that is not the API's: html or generic ({\"detail\":\"Not Found\"}).", valueName: "BODY"))
+    var hostile404: String?
+
     @Option(help: ArgumentHelp("Serve HTTPS with this certificate (PEM; needs --tls-key).", valueName: "FILE"))
     var tlsCert: String?
 
@@ -110,6 +167,57 @@ struct EmulatorCommand: AsyncParsableCommand {
                 throw ValidationError("\(flag): '\(digest)' is not an image digest (sha256: and 64 hex digits)")
             }
         }
+        _ = try makeHostile()
+    }
+
+    /// The `--hostile-…` flags, checked.
+    private func makeHostile() throws -> EmulatorConfiguration.Hostile {
+        func choice<Value: RawRepresentable & CaseIterable>(_ text: String?, _ flag: String) throws -> Value?
+        where Value.RawValue == String {
+            guard let text else { return nil }
+            guard let value = Value(rawValue: text) else {
+                let names = Value.allCases.map(\.rawValue).joined(separator: ", ")
+                throw ValidationError("\(flag) must be one of \(names), not '\(text)'")
+            }
+            return value
+        }
+        var others: [String: String] = [:]
+        for entry in hostileListOtherModel {
+            let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, NameRules.isValidModel(parts[0]), NameRules.isValidModel(parts[1]) else {
+                throw ValidationError("--hostile-list-other-model expects OWNER/NAME=OTHER/NAME, not '\(entry)'")
+            }
+            others[parts[0]] = parts[1]
+        }
+        if let hostileNumber, !EmulatorConfiguration.Hostile.isJSONNumber(hostileNumber) {
+            throw ValidationError("--hostile-number must be a JSON number, not '\(hostileNumber)'")
+        }
+        guard hostileOmitTimes >= 0, hostilePadBytes >= 0, hostileCursorBytes >= 0, hostileDeepJson >= 0,
+            hostileTrickleMs >= 0, hostileAlways429 >= 0, hostileRetryAfterDate >= 0, hostileListLagMs >= 0
+        else {
+            throw ValidationError("--hostile-… counts, sizes and durations must not be negative")
+        }
+        return EmulatorConfiguration.Hostile(
+            listedDigest: try choice(hostileDigest, "--hostile-digest"),
+            listOtherModel: others,
+            omitNumber: hostileOmitNumber,
+            omitTimes: hostileOmitTimes,
+            listedNumber: hostileNumber,
+            repeatItemAcrossPages: hostileRepeatItem,
+            listLagMilliseconds: hostileListLagMs,
+            freshCursors: hostileFreshCursors,
+            padBytes: hostilePadBytes,
+            cursorBytes: hostileCursorBytes,
+            deepJSON: hostileDeepJson,
+            trickleMilliseconds: hostileTrickleMs,
+            advertisedLimit: hostileAdvertiseLimit,
+            alwaysRateLimitedSeconds: hostileAlways429,
+            retryAfterDateSeconds: hostileRetryAfterDate,
+            neverAnswer: hostileNeverAnswer,
+            validationDetail: try choice(hostile422Detail, "--hostile-422-detail"),
+            notFoundBody: try choice(hostile404, "--hostile-404"),
+            loseCreateAnswers: hostileLoseCreateAnswers
+        )
     }
 
     func run() async throws {
@@ -195,7 +303,8 @@ struct EmulatorCommand: AsyncParsableCommand {
                 durationMilliseconds: predictionMs,
                 failDigests: Set(predictionFail.map { $0.lowercased() }),
                 badOutputDigests: Set(predictionBadOutput.map { $0.lowercased() })
-            )
+            ),
+            hostile: try makeHostile()
         )
     }
 }

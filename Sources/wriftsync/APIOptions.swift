@@ -20,8 +20,11 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Extra CA certificates (PEM) to trust for the API, added to the system's.", valueName: "file"))
     var apiCaFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("How long one API request may take, connecting included, before it counts as timed out (a create that times out is resolved by its digest, never resent blindly).", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long one API request may take, from connecting to the last byte of the answer, before it counts as timed out (a create that times out is resolved by its digest, never resent blindly).", valueName: "seconds"))
     var apiTimeout: Double = 60
+
+    @Option(name: .long, help: ArgumentHelp("The most time all API work may take (requests, retries and rate-limit waits together); then the command stops with a deadline error. Default: no limit.", valueName: "seconds"))
+    var deadline: Double?
 
     @Option(name: .long, help: ArgumentHelp("The longest wait for the API's rate-limit reset; a later reset fails the request at once.", valueName: "seconds"))
     var maxRateLimitWait: Double = 60
@@ -35,11 +38,25 @@ struct APIOptions: ParsableArguments {
     func validate() throws {
         guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive.") }
-        guard apiTimeout > 0, apiTimeout.isFinite else { throw ValidationError("--api-timeout must be positive.") }
-        guard createSettle >= 0, createSettle.isFinite else { throw ValidationError("--create-settle must be 0 or more.") }
-        guard maxRateLimitWait >= 0, maxRateLimitWait.isFinite else {
-            throw ValidationError("--max-rate-limit-wait must be 0 or more.")
+        // At most a year each: nanoseconds of larger values would not fit the durations they become.
+        let year = 31_536_000.0
+        guard createSettle >= 0, createSettle <= year else { throw ValidationError("--create-settle must be 0 or more (seconds, at most a year).") }
+        guard apiTimeout > 0, apiTimeout <= year else {
+            throw ValidationError("--api-timeout must be positive (seconds, at most a year).")
         }
+        guard maxRateLimitWait >= 0, maxRateLimitWait <= year else {
+            throw ValidationError("--max-rate-limit-wait must be 0 or more (seconds, at most a year).")
+        }
+        if let deadline {
+            guard deadline > 0, deadline <= year else {
+                throw ValidationError("--deadline must be positive (seconds, at most a year).")
+            }
+        }
+    }
+
+    /// `--deadline` as a duration, `nil` without one.
+    var deadlineDuration: Duration? {
+        deadline.map { .nanoseconds(Int64($0 * 1e9)) }
     }
 
     /// A client configured from these flags and the environment. The caller shuts it down.
@@ -47,8 +64,17 @@ struct APIOptions: ParsableArguments {
     /// `sharedPacingDirectory` is the cache directory (`--cache-dir`, else its default): every process
     /// using the same token and cache directory then paces within one rate-limit window; `nil` paces this
     /// process alone.
-    func makeClient(metricsFactory: (any MetricsFactory)? = nil, sharedPacingDirectory: String? = nil) throws -> WriftAIClient {
+    ///
+    /// Fails before any request when no token is given (neither `$WRIFTAI_ACCESS_TOKEN` nor
+    /// `--token-file`) or the token cannot be one. With `deadlineFromStart` (one-shot commands), `--deadline`
+    /// bounds everything the client does from now on; a long-running caller passes `false` and bounds each
+    /// unit of work with `client.withDeadline(_:_:)` and ``deadlineDuration`` instead.
+    func makeClient(
+        metricsFactory: (any MetricsFactory)? = nil, sharedPacingDirectory: String? = nil, deadlineFromStart: Bool = true
+    ) throws -> WriftAIClient {
         var configuration = try WriftAIClient.Configuration.fromEnvironment(tokenFile: tokenFile)
+        try configuration.requireToken()
+        if deadlineFromStart { configuration.deadline = deadlineDuration }
         if let apiUrl { configuration.server.baseURL = apiUrl }
         configuration.server.allowInsecureHTTP = insecureHttp
         configuration.server.additionalCAFile = apiCaFile

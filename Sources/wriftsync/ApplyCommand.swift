@@ -92,6 +92,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: reader)
         output.showPlan(plan, asResult: true)
         try checks.check(plan)
+        try await checks.checkListings(plan, reader: reader)
         output.note("Dry run: nothing was applied.")
     }
 
@@ -112,6 +113,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // The world may have moved while the prompt waited: re-check before the first write.
             try await checks.checkFreshness(plan, reader: client.readOnly)
         }
+        try await checks.checkListings(plan, reader: client.readOnly)
         let progress = ApplyProgress(
             total: plan.changes.count,
             rateLimit: api.rateLimit,

@@ -105,7 +105,8 @@ struct RunCommand: AsyncParsableCommand {
         let metrics = ControllerMetrics()
         let client: WriftAIClient
         do {
-            client = try api.makeClient(metricsFactory: metrics.factory, sharedPacingDirectory: git.cacheDirectory)
+            // --deadline bounds each reconcile, not the controller's whole life.
+            client = try api.makeClient(metricsFactory: metrics.factory, sharedPacingDirectory: git.cacheDirectory, deadlineFromStart: false)
         } catch {
             printError("\(error)")
             throw ExitCode.failure
@@ -124,7 +125,9 @@ struct RunCommand: AsyncParsableCommand {
         }
         let controller = buildController(
             pipeline: pipeline, client: client,
-            configuration: ControllerConfiguration(schedule: schedule, dryRun: dryRun, listen: listenAddress, webhookSecret: secret),
+            configuration: ControllerConfiguration(
+                schedule: schedule, dryRun: dryRun, listen: listenAddress, webhookSecret: secret, reconcileDeadline: api.deadlineDuration
+            ),
             metrics: metrics, logger: logger
         )
         if once {

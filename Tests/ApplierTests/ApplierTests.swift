@@ -260,3 +260,25 @@ final class DeleteCountingClient: ForwardingClient {
         return try await inner.deleteVersion(model, number: number)
     }
 }
+
+/// The duplicate check after a model's creates removes only copies made after the plan's listing.
+@Suite struct DuplicateCheckListingTimeTests {
+    @Test func aCopyMadeBeforeThePlansListingIsNeverRemovedEvenIfTheListingLeftItOut() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Fixture.version(2), Fixture.version(3)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1, 2, 3])
+            try await Fixture.withClient(emulator) { client in
+                // A plan made as if the listing had left #3 out: v3 to create, the highest listed #2.
+                _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 3)
+                var plan = try await Fixture.plan(declarations, client: client)
+                try await Fixture.seed(storage, "alice/a", [3])  // back, as #4, made "long ago" by the seed
+                plan.models[0].liveHighestNumber = 2
+                let result = await Applier(client: client).apply(plan)
+                let live = await Fixture.live(storage, "alice/a")
+                #expect(live.map(\.number) == [1, 2, 4, 5], "v3's existing copy (#4, older than the listing) stays: \(result.actions)")
+                #expect(!result.actions.contains { $0.duplicateOf != nil })
+            }
+        }
+    }
+}

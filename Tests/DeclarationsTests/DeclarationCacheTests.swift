@@ -4,7 +4,7 @@ import Testing
 
 /// Loading commit after commit with a ``DeclarationCache``: only what changed is read and parsed, and the
 /// result is always the one a load from scratch gives.
-@Suite struct DeclarationCacheTests {
+@Suite(.onOwnThreads) struct DeclarationCacheTests {
     /// A repository at one commit: every file's text; content ids are the texts' hashes, as blob ids are.
     struct Tree {
         var files: [String: String]

@@ -230,7 +230,7 @@ import Glibc
             let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(object["format_version"] as? Int == 1)
             let summary = try #require(object["summary"] as? [String: Int])
-            #expect(summary == ["created": 1, "configured": 2, "deleted": 1, "failed": 0, "skipped": 0])
+            #expect(summary == ["created": 1, "configured": 2, "deleted": 1, "failed": 0, "skipped": 0, "rolled_back": 0])
             let actions = try #require(object["actions"] as? [[String: Any]])
             #expect(actions.map { $0["outcome"] as? String } == ["created", "configured", "configured", "deleted"])
             #expect(actions.first?["number"] as? Int == 4, "the create's result has the number the API assigned")
@@ -281,7 +281,7 @@ import Glibc
             #expect(applied.stdout.contains("Apply complete: 1 created, 0 configured, 2 deleted, 0 failed."))
             let stats = try await PlanCommandTests.stats(emulator)
             #expect(Self.count(stats, "POST") == 1 && Self.count(stats, "DELETE") == 2)
-            #expect(Self.count(stats, "GET") == 1 + 2, "one re-listing of the one affected model, and one GET confirming each delete's version; then the writes (numbered right after it: no duplicate check)")
+            #expect(Self.count(stats, "GET") == 1 + 1 + 2, "one re-listing of the one affected model, its latest version checked against it, and one GET confirming each delete's version; then the writes (numbered right after it: no duplicate check)")
             #expect(await Self.liveDigests(storage, "alice/a") == [1, 3].map(Self.digest))
         }
     }

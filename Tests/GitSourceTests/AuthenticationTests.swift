@@ -4,7 +4,7 @@ import Testing
 
 /// Refusals: wrong credentials, unknown and changed host keys. Each must fail fast, clearly, and without
 /// a secret in the message.
-@Suite struct AuthenticationTests {
+@Suite(.onOwnThreads) struct AuthenticationTests {
     @Test func aWrongPasswordFailsFastWithoutLeakingIt() throws {
         let repository = try TestRepository()
         let server = try HTTPGitServer(serving: repository, auth: .basic(user: "alice", password: "right-password"))

@@ -3,7 +3,7 @@ import Testing
 @testable import GitSource
 
 /// The persistent mirror: incremental fetches, force-pushes, pruning, locking and timeouts.
-@Suite struct MirrorTests {
+@Suite(.onOwnThreads) struct MirrorTests {
     @Test func incrementalFetchTransfersOnlyTheNewObjectsAndANoOpFetchNone() throws {
         let repository = try TestRepository()
         let daemon = try GitDaemon(serving: repository)

@@ -82,6 +82,7 @@ import WriftAIModels
             let head = try repository.head()
             let normalise = { (output: String) in
                 output.replacingOccurrences(of: head.hex, with: "<commit>").replacingOccurrences(of: repository.path, with: "<repo>")
+                    .replacingOccurrences(of: #""listed_at" : "[0-9T:Z-]+""#, with: #""listed_at" : "<time>""#, options: .regularExpression)
             }
             #expect(normalise(text.stdout) == Self.goldenText)
 
@@ -166,6 +167,7 @@ import WriftAIModels
                 "container_image_digest" : "sha256:0202020202020202020202020202020202020202020202020202020202020202",
                 "number" : 2
               },
+              "listed_at" : "<time>",
               "live_fingerprint" : "84bdddb3a520cbbf",
               "live_highest_number" : 2,
               "model" : "alice/sentiment",

@@ -5,7 +5,7 @@ import Testing
 
 /// The SSHSIG parser and verifier: real signatures from `ssh-keygen -Y sign`, and hostile inputs (every
 /// truncation, huge lengths, trailing bytes, bent encodings), none of which may crash or verify.
-@Suite struct SSHSignatureTests {
+@Suite(.onOwnThreads) struct SSHSignatureTests {
     /// One row of a table: what the input is, its bytes, and what the refusal must say.
     struct Case: Sendable, CustomTestStringConvertible {
         let what: String

@@ -4,7 +4,7 @@ import Testing
 
 /// Commit signature verification with real keys made at test time (`ssh-keygen`, `gpg --quick-gen-key`),
 /// commits signed by `git commit -S`, fetched over git daemon and smart HTTP like every other source.
-@Suite struct SignedCommitTests {
+@Suite(.onOwnThreads) struct SignedCommitTests {
     /// A repository whose head is signed as `email` by `ssh` or `gpg` (or unsigned), served by `server`.
     struct Setup {
         let repository: TestRepository

@@ -6,7 +6,7 @@ import WriftAIModels
 
 /// Signature verification as a stage of the pipeline: `plan`, `apply` and `run` refuse a commit that is not
 /// signed by a trusted key before any file is read or any API request is made.
-@Suite struct SignedPipelineTests {
+@Suite(.onOwnThreads) struct SignedPipelineTests {
     typealias Apply = ApplyCommandTests
 
     /// A repository declaring alice/a, and an allowed_signers file trusting `key` for deploy@acme.example.

@@ -4,7 +4,7 @@ import Testing
 @testable import GitSource
 
 /// `wriftsync source`, run as a user runs it: the built executable, in its own process.
-@Suite struct SourceCommandTests {
+@Suite(.onOwnThreads) struct SourceCommandTests {
     struct Run {
         let status: Int32
         let stdout: String

@@ -3,7 +3,7 @@ import Testing
 @testable import GitSource
 
 /// `wriftsync source --trusted-signers/--trusted-gpg-keys`, run as a user runs it (the built executable).
-@Suite struct SourceSignatureTests {
+@Suite(.onOwnThreads) struct SourceSignatureTests {
     let repository: TestRepository
     let keys: TemporaryDirectory
     let cache: TemporaryDirectory

@@ -10,7 +10,7 @@ import Glibc
 /// The WriftAI API over HTTPS: the emulator serving a certificate for `localhost` signed by a test CA made
 /// with `openssl` at test time, the client and the CLI trusting it only through `--api-ca-file`, and plain
 /// `http://` refused for hosts that are not loopback unless `--insecure-http` says otherwise.
-@Suite struct TransportSecurityTests {
+@Suite(.onOwnThreads) struct TransportSecurityTests {
     typealias Apply = ApplyCommandTests
 
     /// The emulator of ``ApplyCommandTests`` serving HTTPS with `authority`'s server certificate.

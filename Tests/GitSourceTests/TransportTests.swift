@@ -3,7 +3,7 @@ import Testing
 @testable import GitSource
 
 /// Every transport, against a real server on 127.0.0.1: fetch, resolve `main`, read `models/`.
-@Suite struct TransportTests {
+@Suite(.onOwnThreads) struct TransportTests {
     let expectedPaths = ["models/a.yaml", "models/b.yaml"]
 
     func expectSnapshot(_ repository: TestRepository, url: String, _ configure: (inout GitSourceConfiguration) -> Void = { _ in }) throws {

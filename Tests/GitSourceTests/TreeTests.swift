@@ -3,7 +3,7 @@ import Testing
 @testable import GitSource
 
 /// Reading files from commits and diffing trees, on local repositories (no server needed).
-@Suite struct TreeTests {
+@Suite(.onOwnThreads) struct TreeTests {
     func local(_ repository: TestRepository) throws -> LocalRepository {
         try SourceFixture().sync(repository.path).repository
     }
@@ -105,7 +105,7 @@ import Testing
     }
 }
 
-@Suite struct SingleFileTests {
+@Suite(.onOwnThreads) struct SingleFileTests {
     @Test func readsOneFileAndRefusesLinksOnItsPath() throws {
         let repository = try TestRepository(files: ["schemas/s.json": "{}", "models/a.yaml": "a"])
         try repository.symlink("linked", to: "schemas")

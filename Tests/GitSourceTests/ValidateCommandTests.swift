@@ -2,7 +2,7 @@ import Foundation
 import Testing
 
 /// `wriftsync validate` and `wriftsync schema`, run as the built executable against real repositories.
-@Suite struct ValidateCommandTests {
+@Suite(.onOwnThreads) struct ValidateCommandTests {
     static let digest = "sha256:" + String(repeating: "c", count: 64)
 
     static func declaration(_ model: String, schemas: String = "schemas: {prediction: {input: {type: object}, output: {type: object}}}") -> String {

@@ -1,0 +1,209 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Testing
+import WriftAIEmulator
+import WriftAIModels
+
+/// The emulator's `hostile` switches (issue 20): each tells its lie, exactly, and nothing else changes
+/// (the stored versions and the version details stay true).
+@Suite("Hostile switches")
+struct HostileEmulatorTests {
+    static let list = "/v1/models/alice/demo/versions"
+
+    static func configuration(_ hostile: EmulatorConfiguration.Hostile) -> EmulatorConfiguration {
+        var configuration = Fixture.configuration(
+            models: [InitialModel(owner: "alice", name: "demo"), InitialModel(owner: "alice", name: "other")])
+        configuration.hostile = hostile
+        return configuration
+    }
+
+    /// Creates versions of `model` through the API (writes are not lied about).
+    static func create(_ seeds: ClosedRange<Int>, _ client: EmulatorTestClient, model: String = "demo") async throws {
+        for seed in seeds {
+            let answer = try await client.send(
+                .post, "/v1/models/alice/\(model)/versions", token: Users.alice, json: Fixture.versionBody(seed))
+            #expect(answer.status == 201)
+        }
+    }
+
+    static func text(_ answer: EmulatorTestClient.Answer) -> String { String(decoding: answer.body, as: UTF8.self) }
+
+    @Test(
+        "spoiled digests: unprefixed, with a trailing space, in uppercase",
+        arguments: [
+            (EmulatorConfiguration.Hostile.DigestSpoiling.unprefixed, String(repeating: "0", count: 61) + "abc"),
+            (.trailingSpace, "sha256:" + String(repeating: "0", count: 61) + "abc "),
+            (.uppercase, "sha256:" + String(repeating: "0", count: 61) + "ABC"),
+        ]
+    )
+    func spoiledDigests(_ spoiling: EmulatorConfiguration.Hostile.DigestSpoiling, _ listed: String) async throws {
+        try await withEmulator(Self.configuration(.init(listedDigest: spoiling))) { client, _ in
+            try await Self.create(0xABC...0xABC, client)
+            let answer = try await client.send(.get, Self.list, token: Users.alice)
+            #expect(answer.json?["items"]?.arrayValue?.first?["container_image_digest"]?.stringValue == listed)
+            let details = try await client.send(.get, Self.list + "/1", token: Users.alice)
+            #expect(details.json?["container_image_digest"]?.stringValue == Fixture.digest(0xABC), "details stay true")
+        }
+    }
+
+    @Test("another model's items, a number omitted once, an impossible number, an item repeated across pages")
+    func listingLies() async throws {
+        try await withEmulator(Self.configuration(.init(listOtherModel: ["alice/demo": "alice/other"]))) { client, _ in
+            try await Self.create(1...2, client)
+            try await Self.create(11...13, client, model: "other")
+            let answer = try await client.send(.get, Self.list, token: Users.alice)
+            #expect(answer.json?["items"]?.arrayValue?.map { $0["container_image_digest"]?.stringValue } == [13, 12, 11].map(Fixture.digest))
+        }
+        try await withEmulator(Self.configuration(.init(omitNumber: 2, omitTimes: 2))) { client, _ in
+            try await Self.create(1...3, client)
+            var numbers: [[Int]] = []
+            for _ in 0..<3 {
+                let answer = try await client.send(.get, Self.list, token: Users.alice)
+                numbers.append(try answer.decode(Page<ModelVersion>.self).items.map(\.number))
+            }
+            #expect(numbers == [[3, 1], [3, 1], [3, 2, 1]])
+        }
+        try await withEmulator(Self.configuration(.init(listedNumber: "9223372036854775807"))) { client, _ in
+            try await Self.create(1...2, client)
+            let first = Self.text(try await client.send(.get, Self.list + "?page_size=5", token: Users.alice))
+            #expect(first.hasPrefix(#"{"items":[{"number":9223372036854775807,"release_notes":"release 2""#))
+            #expect(first.contains(#"{"number":1,"#))
+        }
+        try await withEmulator(Self.configuration(.init(listedNumber: "1.5"))) { client, _ in
+            try await Self.create(1...1, client)
+            #expect(Self.text(try await client.send(.get, Self.list, token: Users.alice)).hasPrefix(#"{"items":[{"number":1.5,"#))
+        }
+        try await withEmulator(Self.configuration(.init(repeatItemAcrossPages: true))) { client, _ in
+            try await Self.create(1...7, client)
+            let first = try await client.send(.get, Self.list + "?page_size=5", token: Users.alice).decode(Page<ModelVersion>.self)
+            #expect(first.items.map(\.number) == [7, 6, 5, 4, 3])
+            let cursor = try #require(first.nextCursor)
+            let second = try await client.send(.get, Self.list + "?page_size=5&cursor=\(cursor)", token: Users.alice)
+                .decode(Page<ModelVersion>.self)
+            #expect(second.items.map(\.number) == [3, 2, 1])
+        }
+    }
+
+    @Test("a listing that lags behind writes hides a new version until the lag has passed")
+    func listLag() async throws {
+        try await withEmulator(Self.configuration(.init(listLagMilliseconds: 1500))) { client, _ in
+            try await Self.create(1...1, client)
+            let soon = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
+            #expect(soon.items.isEmpty, "created just now")
+            let details = try await client.send(.get, Self.list + "/1", token: Users.alice)
+            #expect(details.status == 200, "the version exists")
+            try await Task.sleep(for: .milliseconds(1600))
+            let later = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
+            #expect(later.items.map(\.number) == [1])
+        }
+    }
+
+    @Test("fresh cursors never end; pages can be padded and cursors long; items can nest past 512 levels")
+    func endlessAndBloatedPages() async throws {
+        try await withEmulator(Self.configuration(.init(freshCursors: true, padBytes: 1000, cursorBytes: 300))) { client, _ in
+            var cursor: String?
+            var cursors: Set<String> = []
+            var numbers: [Int] = []
+            for _ in 0..<3 {
+                let path = Self.list + "?page_size=5" + (cursor.map { "&cursor=\($0)" } ?? "")
+                let answer = try await client.send(.get, path, token: Users.alice)
+                #expect(answer.body.count > 1000)
+                let page = try answer.decode(Page<ModelVersion>.self)
+                numbers += page.items.map(\.number)
+                #expect(page.items.allSatisfy { NameRules.isValidDigest($0.containerImageDigest ?? "") })
+                let next = try #require(page.nextCursor)
+                #expect(next.utf8.count == 300)
+                cursors.insert(next)
+                cursor = next
+            }
+            #expect(cursors.count == 3)
+            #expect(numbers == (0..<15).map { (1 << 53) - $0 })
+        }
+        try await withEmulator(Self.configuration(.init(deepJSON: 600))) { client, _ in
+            let text = Self.text(try await client.send(.get, Self.list, token: Users.alice))
+            #expect(text.hasPrefix("{\"items\":" + String(repeating: "[", count: 600) + "]"))
+        }
+    }
+
+    @Test("a body trickled a byte at a time takes at least a pause per byte")
+    func trickle() async throws {
+        try await withEmulator(Self.configuration(.init(trickleMilliseconds: 20))) { client, _ in
+            let clock = ContinuousClock()
+            let start = clock.now
+            let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            #expect(answer.status == 200)
+            // A lower bound only: a loaded machine can make it slower, never faster.
+            #expect(clock.now - start >= .milliseconds(20 * (answer.body.count - 1)))
+        }
+    }
+
+    @Test("rate-limit lies: an advertised limit far above the real one, a 429 with a far reset, a Retry-After date")
+    func rateLimitLies() async throws {
+        try await withEmulator(Self.configuration(.init(advertisedLimit: 100_000))) { client, _ in
+            let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            #expect(answer.header("x-ratelimit-limit") == "100000")
+        }
+        try await withEmulator(Self.configuration(.init(alwaysRateLimitedSeconds: 55))) { client, _ in
+            for _ in 0..<2 {
+                let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+                #expect(answer.status == 429)
+                let reset = try #require(answer.header("x-ratelimit-reset").flatMap(Double.init))
+                #expect(reset >= Date().timeIntervalSince1970 + 50)
+            }
+        }
+        try await withEmulator(Self.configuration(.init(retryAfterDateSeconds: 30))) { client, _ in
+            let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            #expect(answer.status == 429)
+            #expect(answer.header("x-ratelimit-reset") == nil)
+            let date = try #require(answer.header("retry-after"))
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            let when = try #require(formatter.date(from: date))
+            #expect(when.timeIntervalSinceNow > 25 && when.timeIntervalSinceNow <= 31)
+        }
+    }
+
+    @Test("error lies: 422 details that are not lists, 404s that are not the API's; nothing is created")
+    func errorLies() async throws {
+        for (shape, detail) in [
+            (EmulatorConfiguration.Hostile.DetailShape.string, JSONValue.string("This model has reached its version quota")),
+            (.object, ["error": "quota_exceeded", "message": "This model has reached its version quota", "limit": 10]),
+        ] {
+            try await withEmulator(Self.configuration(.init(validationDetail: shape))) { client, _ in
+                let answer = try await client.send(.post, Self.list, token: Users.alice, json: Fixture.versionBody(1))
+                #expect(answer.status == 422)
+                #expect(answer.json?["detail"] == detail)
+                let listed = try await client.send(.get, Self.list, token: Users.alice)
+                #expect(try listed.decode(Page<ModelVersion>.self).items.isEmpty)
+            }
+        }
+        try await withEmulator(Self.configuration(.init(notFoundBody: .html))) { client, _ in
+            let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            #expect(answer.status == 404)
+            #expect(answer.header("content-type") == "text/html")
+            #expect(Self.text(answer).contains("<h1>404 Not Found</h1>"))
+        }
+        try await withEmulator(Self.configuration(.init(notFoundBody: .generic))) { client, _ in
+            let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            #expect(answer.status == 404)
+            #expect(answer.detail == "Not Found")
+        }
+    }
+
+    @Test("a server that never answers counts the request, holds it, and still shuts down gracefully")
+    func neverAnswers() async throws {
+        let stats = try await withRunningEmulator(
+            configuration: Self.configuration(.init(neverAnswer: true)), storage: try InMemoryEmulatorStorage(),
+            logger: Fixture.logger
+        ) { emulator in
+            let answered = await RawRequest.answers(
+                port: emulator.port, path: "/v1/models/alice/demo", token: Users.alice, timeout: .seconds(1))
+            #expect(!answered, "no answer within a second")
+            return try await withClient(port: emulator.port) { try await $0.stats() }
+        }
+        #expect(stats.count(method: "GET", route: "/v1/models/{owner}/{name}", status: 0) == 1)
+    }
+}
