@@ -129,7 +129,7 @@ curl -sf -X DELETE -H "Authorization: Bearer demo-acme-token" "$api/models/acme/
   > "$work/run.out" 2> "$work/run.log" &
 run_pid=$!
 pids+=("$run_pid")
-for _ in $(seq 100); do grep -q "^listening on" "$work/run.out" && break; sleep 0.1; done
+for _ in $(seq 100); do grep -qs "^listening on" "$work/run.out" && break; sleep 0.1; done
 page="$(sed -n 's/^listening on //p' "$work/run.out")/"
 echo "status page: $page"
 # The first reconcile fills the page's rows.
