@@ -7,8 +7,9 @@ VENV := .build-venv
 PYTHON ?= python3
 # libgit2 and GPGME (OpenPGP commit signatures) for GitSource; git (daemon, http-backend), openssh-server and
 # openssl for the test servers; gnupg makes and signs with the tests' OpenPGP keys (ssh-keygen, in
-# openssh-client, the SSH ones); GNU time measures the peak memory of wriftsync on hostile repositories.
-APT_PACKAGES := libgit2-dev libgpgme-dev pkg-config git openssh-server openssh-client openssl curl time gnupg
+# openssh-client, the SSH ones); GNU time measures the peak memory of wriftsync on hostile repositories;
+# chromium (headless) loads the status page in the browser tests.
+APT_PACKAGES := libgit2-dev libgpgme-dev pkg-config git openssh-server openssh-client openssl curl time gnupg chromium
 
 .PHONY: all build release test fuzz deps venv demo bench clean
 
