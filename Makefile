@@ -12,9 +12,10 @@ BUILD_PACKAGES := libgit2-dev libgpgme-dev pkg-config git
 # The demo, on top of the build: scripts/demo.sh talks to the emulator with curl.
 DEMO_PACKAGES := curl
 # The tests, on top of the build: git (daemon, http-backend), openssh-server (its sshd binary, run by the tests
-# with their own config) and openssl for the test servers, curl, GNU time for wriftsync's peak memory, and
-# gnupg, which makes and signs with the tests' OpenPGP keys (ssh-keygen, in openssh-client, the SSH ones).
-TEST_PACKAGES := openssh-server openssh-client openssl curl time gnupg
+# with their own config) and openssl for the test servers, curl, GNU time for wriftsync's peak memory, gnupg,
+# which makes and signs with the tests' OpenPGP keys (ssh-keygen, in openssh-client, the SSH ones), and
+# chromium (headless), which loads the status page in the browser tests.
+TEST_PACKAGES := openssh-server openssh-client openssl curl time gnupg chromium
 INSTALL_PACKAGES := scripts/install-debian-packages.sh
 
 .PHONY: all build release test fuzz deps build-deps demo-deps test-deps venv demo bench clean

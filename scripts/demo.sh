@@ -131,4 +131,35 @@ assert [r["result"] for r in records] == ["applied", "applied"], records
 assert records[-1]["commit"]["subject"] == "sentiment: add v3, retire v2", records[-1]["commit"]
 PY
 
+step "wriftsync run --listen: the controller, and its status page"
+sleep 1  # a new rate-limit window
+# Drift for the controller to correct while the page is up: acme/assistant's only version deleted by hand.
+curl -sf -X DELETE -H "Authorization: Bearer demo-acme-token" "$api/models/acme/assistant/versions/1" -o /dev/null -w "DELETE acme/assistant #1 -> %{http_code}\n"
+"$bin/wriftsync" run "${sync[@]}" --interval 1h --drift-interval 1h --listen 127.0.0.1:0 --log-format text \
+  > "$work/run.out" 2> "$work/run.log" &
+run_pid=$!
+pids+=("$run_pid")
+for _ in $(seq 100); do grep -qs "^listening on" "$work/run.out" && break; sleep 0.1; done
+page="$(sed -n 's/^listening on //p' "$work/run.out")/"
+echo "status page: $page"
+# The first reconcile fills the page's rows.
+for _ in $(seq 150); do curl -sf "$page" 2>/dev/null | grep -q 'data-model="acme/assistant" data-state="in_sync"' && break; sleep 0.2; done
+code=$(curl -s -o "$work/page.html" -w '%{http_code}' "$page")
+[ "$code" = 200 ] || { echo "demo: the status page answered $code" >&2; exit 1; }
+for model in acme/sentiment acme/assistant acme/embeddings; do
+  grep -q "data-model=\"$model\"" "$work/page.html" || { echo "demo: no row for $model on the status page" >&2; exit 1; }
+done
+grep -o 'data-model="[^"]*" data-state="[^"]*"' "$work/page.html" | sed 's/data-model="\([^"]*\)" data-state="\([^"]*\)"/  \1: \2/'
+grep -q 'data-kind="applied"' "$work/page.html" && grep -q 'created #2' "$work/page.html" \
+  || { echo "demo: the page does not show acme/assistant put back" >&2; exit 1; }
+if [ -n "${DEMO_SCREENSHOT:-}" ]; then
+  # DEMO_SCREENSHOT=docs/dashboard.png make demo: the README's picture, from this very run.
+  chromium --headless --no-sandbox --disable-gpu --user-data-dir="$work/chromium" --no-first-run --hide-scrollbars \
+    --disable-background-networking --disable-component-update --force-device-scale-factor=1 \
+    --proxy-server=http://127.0.0.1:9 --host-resolver-rules="MAP * ~NOTFOUND, EXCLUDE 127.0.0.1" --window-size=1280,800 --screenshot="$DEMO_SCREENSHOT" "$page" 2>/dev/null
+  echo "screenshot: $DEMO_SCREENSHOT"
+fi
+kill -TERM "$run_pid"
+wait "$run_pid" || { echo "demo: run did not stop cleanly" >&2; cat "$work/run.log" >&2; exit 1; }
+
 step "Demo complete."

@@ -26,7 +26,8 @@ public struct ControllerConfiguration: Sendable {
     public var schedule: Schedule
     /// Only report what would change; the controller then holds a read-only client.
     public var dryRun: Bool
-    /// Where to serve `/healthz`, `/readyz`, `/metrics`, `/status` and the webhook; `nil` serves nothing.
+    /// Where to serve `/healthz`, `/readyz`, `/metrics`, `/status`, the webhook and the status page; `nil`
+    /// serves nothing.
     public var listen: Listen?
     /// The webhook's HMAC secret; `nil` leaves `POST /hooks/git` off.
     public var webhookSecret: [UInt8]?
@@ -59,6 +60,11 @@ public struct WriftSyncController: Sendable {
     public let configuration: ControllerConfiguration
     /// Events, notifications and history after each reconcile; `nil` when none is configured.
     public let recorder: ReconcileRecorder?
+    /// The status page `--listen` serves at `/`.
+    public let dashboard: Dashboard
+    /// The last reconciles of this process that did something, in memory (the status page's history, with
+    /// the durable one when it is kept).
+    public let recentReconciles: RecentReconciles
     let logger: Logger
 
     /// The services to run: the loop, whose end (at graceful shutdown) ends the group, and the HTTP server
@@ -72,7 +78,7 @@ public struct WriftSyncController: Sendable {
             let http = ControllerHTTP(
                 status: status, metrics: metrics, readinessThreshold: configuration.schedule.readinessThreshold,
                 webhookSecret: configuration.webhookSecret, logger: Logger(label: "wriftsync.http"), trigger: { loop.trigger() },
-                history: recorder?.history
+                history: recorder?.history, dashboard: dashboard
             )
             let host = listen.host
             services.append(.init(service: http.application(host: host, port: listen.port) { port in await onBound(host, port) }))
@@ -90,6 +96,8 @@ public struct WriftSyncController: Sendable {
 /// run), logging each change through `logger`, stopping between changes at graceful shutdown.
 /// `metrics` should be the registry `client` counts its requests in. `recorder`, when given, gets every
 /// finished reconcile (events to its sinks, records to its history); its notifier runs among the services.
+/// The status page shows the recorder's durable history with the drift found by this process, or — without
+/// one — the controller's own recent reconciles.
 public func buildController(
     pipeline: ReconcilePipeline, client: WriftAIClient, configuration: ControllerConfiguration,
     metrics: ControllerMetrics, logger: Logger, recorder: ReconcileRecorder? = nil
@@ -104,10 +112,24 @@ public func buildController(
         onAction: { ReconcileLog.action($0, to: logger) }
     )
     let status = StatusStore(ControllerStatus(dryRun: configuration.dryRun))
+    let recent = RecentReconciles()
+    let durable = recorder?.history
+    // The page keeps the last reconciles of this process in memory too: the durable history records only what
+    // changed something, failed or was refused, not drift merely found.
     let loop = ReconcileLoop(
-        reconciler: reconciler, schedule: configuration.schedule, status: status, metrics: metrics, logger: logger, recorder: recorder
+        reconciler: RecordingReconciler(reconciler, history: recent), schedule: configuration.schedule,
+        status: status, metrics: metrics, logger: logger, recorder: recorder
+    )
+    let pacing = client.configuration.pacing
+    let dashboard = Dashboard(
+        status: status, usage: metrics.apiUsage, history: durable.map { CombinedHistory(durable: $0, recent: recent) as any HistoryReading } ?? recent,
+        configuration: DashboardConfiguration(
+            repository: pipeline.configuration.repository?.spec.description ?? "", ref: pipeline.configuration.repository?.ref,
+            path: pipeline.configuration.repository?.directory ?? "", rateLimitPerSecond: pacing.maxRequestsPerSecond ?? pacing.requestsPerSecond
+        )
     )
     return WriftSyncController(
-        reconciler: reconciler, loop: loop, status: status, metrics: metrics, configuration: configuration, recorder: recorder, logger: logger
+        reconciler: reconciler, loop: loop, status: status, metrics: metrics, configuration: configuration, recorder: recorder,
+        dashboard: dashboard, recentReconciles: recent, logger: logger
     )
 }

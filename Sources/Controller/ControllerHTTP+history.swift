@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Notifications
+import Pipeline
 
 extension ControllerHTTP {
     /// The most records one `GET /history` returns.
@@ -43,12 +44,5 @@ extension ControllerHTTP {
                 body: .init(byteBuffer: ByteBuffer(bytes: HistoryJSON.document(read.records)))
             )
         }
-    }
-}
-
-/// Reads a file on a thread of its own, so the endpoints' event loop never blocks on disk.
-private func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

@@ -3,7 +3,8 @@ import Hummingbird
 import Logging
 import Notifications
 
-/// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status` and `POST /hooks/git`.
+/// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status`, `POST /hooks/git`, and the
+/// status page (`/`, `/models/{owner}/{name}`).
 public struct ControllerHTTP: Sendable {
     /// The largest webhook body read; GitHub's push payloads stay far below it.
     public static let maxWebhookBody = 5 << 20
@@ -16,17 +17,21 @@ public struct ControllerHTTP: Sendable {
     let logger: Logger
     /// The history `GET /history` reads; `nil` answers 404.
     let history: HistoryStore?
+    /// The status page (`GET /`, `GET /models/{owner}/{name}`); `nil` serves none.
+    let dashboard: Dashboard?
 
     /// Creates the endpoints.
     /// - Parameters:
     ///   - webhookSecret: The HMAC key of `POST /hooks/git`; `nil` leaves the hook off (404).
     ///   - trigger: Called for each correctly signed webhook (the loop coalesces them).
     ///   - history: The history `GET /history` serves; `nil` answers 404.
+    ///   - dashboard: The status page; `nil` serves none.
     public init(
         status: StatusStore, metrics: ControllerMetrics, readinessThreshold: Duration, webhookSecret: [UInt8]?,
-        logger: Logger, trigger: @escaping @Sendable () -> Void, history: HistoryStore? = nil
+        logger: Logger, trigger: @escaping @Sendable () -> Void, history: HistoryStore? = nil, dashboard: Dashboard? = nil
     ) {
         self.history = history
+        self.dashboard = dashboard
         self.status = status
         self.metrics = metrics
         self.readinessThreshold = readinessThreshold
@@ -72,6 +77,7 @@ public struct ControllerHTTP: Sendable {
             return Self.text("reconcile requested\n", status: .accepted)
         }
         addHistoryRoute(to: router)
+        dashboard?.addRoutes(to: router)
         return router
     }
 

@@ -50,8 +50,14 @@ public final class ControllerMetrics: Sendable {
         MetricNameDescriptor(namespace: "wriftsync", metricName: metric, unitName: unit, helpText: help)
     }
 
-    /// A swift-metrics factory over this registry, for the WriftAI client's request counter.
-    public var factory: any MetricsFactory { PrometheusMetricsFactory(registry: registry) }
+    /// The API requests of the last hour, per minute, for the status page (fed through ``factory``).
+    public let apiUsage = APIUsage()
+
+    /// A swift-metrics factory over this registry, for the WriftAI client's request counter (which
+    /// ``apiUsage`` counts too).
+    public var factory: any MetricsFactory {
+        APIUsageMetricsFactory(inner: PrometheusMetricsFactory(registry: registry), usage: apiUsage)
+    }
 
     /// The Prometheus text exposition of every metric.
     public func render() -> String { registry.emitToString() }

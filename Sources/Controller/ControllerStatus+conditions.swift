@@ -33,7 +33,7 @@ extension ControllerStatus {
         let failedModels = report.failure.map { Set($0.models(planned: plan)) } ?? []
         let wholeFailure = report.failure != nil && failedModels.isEmpty
         let drifted = Set(report.driftedModels)
-        let unreconciled: Set<WarningKind> = [.immutableDrift, .outOfOrderHeld, .emptyRefused]
+        let unreconciled = WarningKind.standingDifferences
         for model in report.plannedModels where models[model] != nil {
             let changes = plan.changes.filter { $0.model == model }
             let actions = (report.applyResult?.actions ?? []).filter { $0.model == model }

@@ -59,6 +59,33 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         public var warnings: [Warning]
         /// `in_sync`, `drifted`, `failing` and `warning`, each with since when it holds or not.
         public var conditions: [ModelCondition] = []
+        /// `in_sync`, `drifted`, `failing` or `warning`, as the last reconcile of the model left it.
+        public var state: ModelState?
+        /// Since when ``state`` holds.
+        public var stateSince: Date?
+        /// Versions declared.
+        public var declaredVersions: Int?
+        /// Versions live, as the last apply left them.
+        public var liveVersions: Int?
+        /// The latest live version (it takes un-pinned predictions).
+        public var latest: LatestVersion?
+        /// The last change applied to the model, and from which commit.
+        public var lastChange: LastChange?
+        /// Why the model's last changes failed, when they did.
+        public var lastError: String?
+
+        enum CodingKeys: String, CodingKey {
+            case drifted
+            case warnings
+            case conditions
+            case state
+            case stateSince = "state_since"
+            case declaredVersions = "declared_versions"
+            case liveVersions = "live_versions"
+            case latest
+            case lastChange = "last_change"
+            case lastError = "last_error"
+        }
     }
 
     /// The commit of the last reconcile attempted.
@@ -85,6 +112,11 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
     public var dryRun: Bool = false
     /// Every model planned so far, by name, as its last plan left it.
     public var models: [String: ModelStatus] = [:]
+    /// What the last plan of each model saw: its declared and live versions (for the status page's model
+    /// pages; not part of the JSON, which stays small).
+    public internal(set) var observations: [String: ModelObservation] = [:]
+    /// The author and subject of the commits last attempted and applied (not part of the JSON).
+    public internal(set) var commits: [String: CommitSummary] = [:]
 
     /// An empty status.
     public init(dryRun: Bool = false) { self.dryRun = dryRun }
@@ -120,10 +152,21 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         return "no reconcile has completed yet"
     }
 
+    /// Takes in one finished reconcile: what it found of the models it planned, their conditions, and the state
+    /// the status page shows (from the conditions, so the two never disagree).
+    mutating func absorb(_ report: ReconcileReport, waitingOnStalled: Bool = false, now: Date) {
+        merge(report, at: now)
+        updateConditions(report, waitingOnStalled: waitingOnStalled, dryRun: dryRun, now: now)
+        updateStates(now: now)
+    }
+
     /// Takes in what one finished reconcile found: the models it planned replace their earlier status, the
     /// others keep theirs (an incremental reconcile plans only the models whose declaration changed).
-    mutating func merge(_ report: ReconcileReport) {
+    mutating func merge(_ report: ReconcileReport, at now: Date) {
+        remember(report)
         guard report.planned != nil else { return }
+        let previous = models
+        defer { mergeObservations(report, previous: previous, at: now) }
         let warnings = Dictionary(grouping: report.warnings, by: \.model)
         let drifted = Set(report.driftedModels + report.changedModels)
         for model in report.plannedModels {

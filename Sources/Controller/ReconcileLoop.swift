@@ -144,8 +144,7 @@ public final class ReconcileLoop: Service, Sendable {
             status.lastRunAt = now
             if let commit = report.commit { status.lastAttemptedCommit = commit }
             if let planned = report.planned { status.lastPlan = planned }
-            status.merge(report)
-            status.updateConditions(report, waitingOnStalled: waitingOnStalled, dryRun: status.dryRun, now: now)
+            status.absorb(report, waitingOnStalled: waitingOnStalled, now: now)
             status.nextRunAt = now.addingTimeInterval(delay.seconds)
             if let failure = report.failure {
                 status.lastError = failure.description

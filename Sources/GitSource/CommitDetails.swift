@@ -13,10 +13,13 @@ public struct CommitDetails: Sendable, Hashable, Codable {
         /// When (the commit's own clock, which git does not check).
         public var time: Date
 
-        /// Creates a signature.
+        /// The longest name or e-mail address kept; a longer one is cut with `…`.
+        public static let maxLength = 100
+
+        /// Creates a signature; the name and address are made printable lines of at most ``maxLength``.
         public init(name: String, email: String, time: Date) {
-            self.name = name
-            self.email = email
+            self.name = CommitDetails.oneLine(name, limit: Self.maxLength)
+            self.email = CommitDetails.oneLine(email, limit: Self.maxLength)
             self.time = time
         }
     }
@@ -38,23 +41,36 @@ public struct CommitDetails: Sendable, Hashable, Codable {
         self.commit = commit
         self.author = author
         self.committer = committer
-        self.subject = Self.oneLine(subject)
+        self.subject = Self.oneLine(subject, limit: Self.maxSubjectLength)
     }
 
-    /// Control characters (a terminal escape in a message) become spaces, runs of spaces one.
-    static func oneLine(_ text: String) -> String {
+    /// Control characters (a terminal escape in a message) become spaces, runs of spaces one; cut at `limit`.
+    static func oneLine(_ text: String, limit: Int) -> String {
         let printable = String(String.UnicodeScalarView(text.unicodeScalars.map { CharacterSet.controlCharacters.contains($0) ? " " : $0 }))
         let collapsed = printable.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ")
-        return collapsed.count > maxSubjectLength ? String(collapsed.prefix(maxSubjectLength - 1)) + "…" : collapsed
+        return collapsed.count > limit ? String(collapsed.prefix(limit - 1)) + "…" : collapsed
     }
 }
 
 extension LocalRepository {
-    /// The author, committer and subject of `commit`. Blocking (libgit2): call it off the cooperative pool.
+    /// The author, committer and subject of `commit`. Blocking (libgit2): call it off the cooperative pool. A
+    /// commit object larger than a signed commit may be is refused before it is parsed.
     public func details(of commit: CommitID) throws -> CommitDetails {
         let repository = try GitRepository.open(path)
         var oid = git_oid()
         try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, commit.hex))
+        var odb: OpaquePointer?
+        try LibGit2.check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
+        defer { git_odb_free(odb) }
+        var size = 0
+        var type = GIT_OBJECT_INVALID
+        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
+        guard type == GIT_OBJECT_COMMIT else {
+            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(commit.hex) is not a commit")
+        }
+        guard size <= SignedCommit.maxObjectSize else {
+            throw GitSourceError.fileTooLarge(path: "commit \(commit.hex)", size: size, limit: SignedCommit.maxObjectSize)
+        }
         var object: OpaquePointer?
         try LibGit2.check("git_commit_lookup", git_commit_lookup(&object, repository.pointer, &oid))
         defer { git_commit_free(object) }

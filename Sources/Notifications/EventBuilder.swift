@@ -118,7 +118,7 @@ public enum EventBuilder {
         var items = plan.changes.filter { models.contains($0.model) }.map { change in
             ReconcileEvent.Drift(model: change.model, action: change.action, number: change.number, digest: change.containerImageDigest, reason: change.reason)
         }
-        let unreconciled: Set<WarningKind> = [.immutableDrift, .outOfOrderHeld, .emptyRefused]
+        let unreconciled = WarningKind.standingDifferences
         items += plan.warnings.filter { models.contains($0.model) && unreconciled.contains($0.kind) }.map { warning in
             ReconcileEvent.Drift(model: warning.model, action: nil, number: warning.number, digest: warning.containerImageDigest, reason: warning.message)
         }

@@ -1,6 +1,7 @@
 import Foundation
 import GitSource
 import Logging
+import Pipeline
 import Synchronization
 
 /// What happens after each reconcile, wherever the report is consumed (the controller's loop, `apply`):
@@ -34,7 +35,8 @@ public final class ReconcileRecorder: Sendable {
         let keep = history != nil && outcome.isRecorded
         guard keep || notifier != nil else { return [] }
         // An idle tick (the commit already handled) reads nothing from git; a new commit, one commit lookup.
-        let details = report.upToDate ? nil : await report.snapshot?.commitDetails()
+        var details = report.commitDetails
+        if details == nil, !report.upToDate { details = await report.snapshot?.commitDetails() }
         let built = notifier == nil ? [] : EventBuilder.events(of: outcome, source: source, details: details)
         let events = throttle.withLock { $0.filter(built, of: outcome, now: outcome.finishedAt) }
         if keep, let history {
@@ -48,12 +50,5 @@ public final class ReconcileRecorder: Sendable {
         }
         if !events.isEmpty { notifier?.post(events) }
         return events
-    }
-}
-
-/// Runs blocking work on a thread of its own and awaits it.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

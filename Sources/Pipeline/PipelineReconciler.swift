@@ -72,6 +72,7 @@ public final class PipelineReconciler: Reconciling {
         }
         var report = ReconcileReport(commit: commit)
         report.snapshot = snapshot
+        report.commitDetails = await snapshot.commitDetails()
         let declarations: LoadedDeclarations
         do throws(ReconcileFailure) {
             // Every commit since the last applied one must be signed too (in all-since-last mode), so that an
@@ -117,6 +118,7 @@ public final class PipelineReconciler: Reconciling {
         report.planned = ChangeCounts(plan)
         report.warnings = plan.warnings
         report.plannedModels = plan.models.map(\.model)
+        report.observations = Self.observations(plan, declarations: declarations, live: planned.live)
         let differing = Self.differingModels(plan)
         report.changedModels = previous == nil ? [] : differing.filter(changed.contains).sorted()
         report.driftedModels = previous == nil ? differing.sorted() : differing.filter { !changed.contains($0) }.sorted()
@@ -129,12 +131,14 @@ public final class PipelineReconciler: Reconciling {
                 let result = try await pipeline.apply(plan, client: client, shouldContinue: shouldContinue, onResult: onAction)
                 report.applyResult = result
                 report.applied = result.actions.count { $0.outcome.isDone }
+                report.observations = report.observations.applying(result.actions)
             }
         } catch {
             report.failure = error
             if case let .applyFailed(result) = error.cause {
                 report.applyResult = result
                 report.applied = result.actions.count { $0.outcome.isDone }
+                report.observations = report.observations.applying(result.actions)
             }
             return report
         }
@@ -151,10 +155,16 @@ public final class PipelineReconciler: Reconciling {
         return report
     }
 
+    /// What the plan saw of each model it planned.
+    static func observations(_ plan: Plan, declarations: LoadedDeclarations, live: [String: LiveModel]) -> [ModelObservation] {
+        let declared = Dictionary(declarations.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
+        return plan.models.compactMap { model in declared[model.model].map { ModelObservation($0, live: live[model.model]) } }
+    }
+
     /// Models whose live state differs from their declarations: changes planned, or differences the plan
     /// reports instead of changing (immutable drift left as is, a create held back, pruning refused).
     static func differingModels(_ plan: Plan) -> Set<String> {
-        let unreconciled: Set<WarningKind> = [.immutableDrift, .outOfOrderHeld, .emptyRefused]
+        let unreconciled = WarningKind.standingDifferences
         return Set(plan.changes.map(\.model)).union(plan.warnings.filter { unreconciled.contains($0.kind) }.map(\.model))
     }
 }

@@ -323,7 +323,7 @@ public final class ReconcilePipeline: Sendable {
         let live = try await observe(models, reader: reader)
         let gate = try gateState()
         let plan = plan(models, live: live, at: declarations.snapshot, gate: gate)
-        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations))
+        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live)
     }
 
     // MARK: - Support
@@ -346,16 +346,5 @@ public final class ReconcilePipeline: Sendable {
     /// Every error out of GitSource is a `GitSourceError`; anything else is worded as one.
     static func gitError(_ error: any Error) -> GitSourceError {
         error as? GitSourceError ?? .libgit2(function: "git", code: -1, message: "\(error)")
-    }
-}
-
-/// Runs blocking work (libgit2, parsing) on a thread of its own and awaits it: the cooperative pool, which
-/// also serves the controller's HTTP endpoints, never blocks. One thread hop per call.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        let thread = Thread { continuation.resume(with: Result { try body() }) }
-        // Parsing recurses over YAML nesting (bounded at 64 levels) and schemas: give it room.
-        thread.stackSize = 8 << 20
-        thread.start()
     }
 }

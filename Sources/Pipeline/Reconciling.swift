@@ -1,4 +1,5 @@
 import Applier
+import GitSource
 import Planner
 
 /// What one reconcile is asked to do.
@@ -80,6 +81,11 @@ public struct ReconcileReport: Sendable {
     /// The repository at the commit planned from, when it was fetched: events and the history read the
     /// commit's author and subject from it, only when they need them.
     public var snapshot: Snapshot?
+    /// The author and subject of ``commit``, read once when the commit is new (not on an up-to-date tick);
+    /// `nil` when it cannot be read, which never fails a reconcile.
+    public var commitDetails: CommitDetails?
+    /// What the plan saw of each model planned, with the live versions as the apply left them.
+    public var observations: [ModelObservation] = []
 
     /// Creates a report.
     public init(

@@ -55,4 +55,6 @@ public struct PlannedRevision: Sendable {
     public let declarations: LoadedDeclarations
     /// The plan.
     public let plan: Plan
+    /// The live state it was planned against, by model.
+    public var live: [String: LiveModel] = [:]
 }

@@ -12,6 +12,10 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
     /// A declared version is not created: its smoke tests failed before, and its declaration has not changed
     /// since (`wriftsync quarantine clear` lifts it).
     case quarantined
+
+    /// The kinds that report a difference between git and the live state the plan leaves as it is (rather
+    /// than changes): they still hold after a successful apply, so the model stays drifted.
+    public static let standingDifferences: Set<WarningKind> = [.immutableDrift, .outOfOrderHeld, .emptyRefused]
 }
 
 /// Something a reviewer should know that the plan does not change.

@@ -54,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Report drift and planned changes; never write (only read requests are made).")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Serve /healthz, /readyz, /metrics, /status and /hooks/git here; :9090 is every interface, port 0 any free port.", valueName: "host:port"))
+    @Option(name: .long, help: ArgumentHelp("Serve the status page (/), /healthz, /readyz, /metrics, /status, /history and /hooks/git here; :9090 is every interface, port 0 any free port.", valueName: "host:port"))
     var listen: String?
 
     @Option(name: .long, help: ArgumentHelp("File holding the webhook secret; enables POST /hooks/git (HMAC-SHA256, X-Hub-Signature-256).", valueName: "file"))

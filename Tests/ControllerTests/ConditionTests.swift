@@ -36,8 +36,8 @@ import Testing
     }
 
     static func apply(_ report: ReconcileReport, to status: inout ControllerStatus, at seconds: Double, dryRun: Bool = false) {
-        status.merge(report)
-        status.updateConditions(report, waitingOnStalled: false, dryRun: dryRun, now: Date(timeIntervalSince1970: seconds))
+        status.dryRun = dryRun
+        status.absorb(report, now: Date(timeIntervalSince1970: seconds))
     }
 
     static func condition(_ status: ControllerStatus, _ kind: ModelCondition.Kind) -> ModelCondition? {

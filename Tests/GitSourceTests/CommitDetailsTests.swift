@@ -42,7 +42,39 @@ import Testing
             try local.details(of: CommitID(hex: String(repeating: "0", count: 40))!)
         } throws: { error in
             guard case let .libgit2(function, _, _) = error as? GitSourceError else { return false }
-            return function == "git_commit_lookup"
+            return function == "git_odb_read_header"
         }
+    }
+
+    @Test(arguments: [
+        ("Add v3", "Add v3"),
+        ("Add v3\n\nThe body is not part of the subject.", "Add v3"),
+        ("Wrapped subject\nover two lines\n\nbody", "Wrapped subject over two lines"),
+        ("Bell\u{7} and \u{1B}[31mred\u{1B}[0m", "Bell and [31mred [0m"),
+        ("<script>alert(1)</script>", "<script>alert(1)</script>"),
+        (String(repeating: "x", count: 300), String(repeating: "x", count: 199) + "…"),
+    ])
+    func theSubjectIsTheFirstParagraphOnOneBoundedLine(_ message: String, _ subject: String) throws {
+        let repository = try TestRepository(files: ["README.md": "x\n"])
+        try repository.write("README.md", "y\n")
+        let commit = try repository.commit(message)
+        let local = LocalRepository(path: repository.path, spec: try RepositorySpec(repository.path))
+        let details = try local.details(of: commit)
+        #expect(details.commit == commit)
+        #expect(details.subject == subject)
+        #expect(details.author.name == "Test" && details.author.email == "test@example.invalid")
+        #expect(abs(details.author.time.timeIntervalSinceNow) < 3600)
+    }
+
+    @Test func namesAreBoundedToo() {
+        let person = CommitDetails.Person(name: String(repeating: "n", count: 300) + "\u{1B}", email: "e@example.com", time: Date(timeIntervalSince1970: 0))
+        #expect(person.name.count == CommitDetails.Person.maxLength && person.name.hasSuffix("…"))
+    }
+
+    @Test func aTreeIsNotACommit() throws {
+        let repository = try TestRepository(files: ["README.md": "x\n"])
+        let tree = try CommitID(hex: repository.git("rev-parse", "HEAD^{tree}"))!
+        let local = LocalRepository(path: repository.path, spec: try RepositorySpec(repository.path))
+        #expect(throws: GitSourceError.self) { try local.details(of: tree) }
     }
 }

@@ -26,7 +26,7 @@ import Testing
         let build = try Self.make(["-s", "build-deps", "demo-deps"], environment: environment)
         #expect(build == "installing Debian packages: libgit2-dev libgpgme-dev pkg-config git\ninstalling Debian packages: libgit2-dev libgpgme-dev pkg-config git curl", "\(build)")
         let test = try Self.make(["-s", "test-deps"], environment: environment)
-        #expect(test == "installing Debian packages: libgit2-dev libgpgme-dev pkg-config git openssh-server openssh-client openssl curl time gnupg")
+        #expect(test == "installing Debian packages: libgit2-dev libgpgme-dev pkg-config git openssh-server openssh-client openssl curl time gnupg chromium")
     }
 
     @Test func theScriptForbidsStartingServicesDuringTheInstallAndDisablesSSHAfter() throws {

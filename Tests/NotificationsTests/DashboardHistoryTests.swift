@@ -1,0 +1,48 @@
+@testable import Controller
+import Foundation
+import Notifications
+import Pipeline
+import Planner
+import Testing
+
+/// The status page's history with a durable one kept: the records of `history.jsonl` (which outlive a
+/// restart) with the drift this process found but did not correct (which the file does not keep).
+@Suite struct DashboardHistoryTests {
+    static func entry(_ kind: HistoryEntry.Kind, at seconds: Double, model: String = "acme/a") -> HistoryEntry {
+        HistoryEntry(time: Date(timeIntervalSince1970: seconds), kind: kind, trigger: "drift interval", commit: "c\(Int(seconds))", models: [model])
+    }
+
+    @Test func durableRecordsAndDriftFoundInMemoryNewestFirst() async throws {
+        let directory = try TemporaryDirectory("dashboard-history")
+        let store = HistoryStore(configuration: .init(directory: directory.path))
+        try await HistoryStoreTests.append(store, HistoryStoreTests.applied("acme/a", number: 1, at: 100))
+        try await HistoryStoreTests.append(store, HistoryStoreTests.applied("acme/b", number: 1, at: 300))
+        try await HistoryStoreTests.append(store, HistoryStoreTests.record(report(failure: stalledFailure()), at: 400))
+        let recent = RecentReconciles()
+        recent.append(Self.entry(.driftDetected, at: 200))
+        recent.append(Self.entry(.failed, at: 400))  // in the file too: shown once
+
+        let combined = CombinedHistory(durable: store, recent: recent)
+        let all = try await combined.records(model: nil, limit: 10)
+        #expect(all.map(\.time.timeIntervalSince1970) == [400, 300, 200, 100])
+        #expect(all.map(\.kind) == [.failed, .applied, .driftDetected, .applied])
+        #expect(all[1].changes.first?.number == 1 && all[1].changes.first?.outcome == "created")
+        #expect(all[0].failureClass == "stalled" && all[0].message?.contains("1 problem in the declarations") == true, "\(all[0])")
+        #expect(try await combined.records(model: nil, limit: 2).map(\.time.timeIntervalSince1970) == [400, 300])
+        #expect(try await combined.records(model: "acme/b", limit: 10).map(\.time.timeIntervalSince1970) == [400, 300], "b's create and the whole failure")
+    }
+
+    @Test(arguments: [
+        (ReconcileTrigger.driftInterval, true, HistoryEntry.Kind.driftCorrected),
+        (.tick, false, .applied),
+        (.driftInterval, false, .applied),
+        (.start, true, .applied),
+    ])
+    func aRecordThatAppliedIsDriftCorrectedOnlyWhenAFullReconcileFoundDrift(_ trigger: ReconcileTrigger, _ drifted: Bool, _ kind: HistoryEntry.Kind) {
+        let created = plan([change("acme/a", .create, seed: 1)])
+        let applied = report(plan: created, applied: result(of: created), changed: drifted ? [] : ["acme/a"], drifted: drifted ? ["acme/a"] : [])
+        let record = HistoryStoreTests.record(applied, at: 100, trigger: trigger)
+        #expect(HistoryEntry(record).kind == kind)
+        #expect(HistoryEntry(record).trigger == trigger.rawValue.replacingOccurrences(of: "_", with: " "))
+    }
+}
