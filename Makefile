@@ -5,26 +5,36 @@ SHELL := /bin/bash
 SWIFT ?= swift
 VENV := .build-venv
 PYTHON ?= python3
-# libgit2 and GPGME (OpenPGP commit signatures) for GitSource; git (daemon, http-backend), openssh-server and
-# openssl for the test servers; gnupg makes and signs with the tests' OpenPGP keys (ssh-keygen, in
-# openssh-client, the SSH ones); GNU time measures the peak memory of wriftsync on hostile repositories;
-# chromium (headless) loads the status page in the browser tests.
-APT_PACKAGES := libgit2-dev libgpgme-dev pkg-config git openssh-server openssh-client openssl curl time gnupg chromium
+# Debian packages, by what needs them: each target installs only its own, and only those missing, through
+# scripts/install-debian-packages.sh, which starts and enables no service (see the script).
+# The build: libgit2 for GitSource (found with pkg-config), GPGME for OpenPGP commit signatures, and git.
+BUILD_PACKAGES := libgit2-dev libgpgme-dev pkg-config git
+# The demo, on top of the build: scripts/demo.sh talks to the emulator with curl.
+DEMO_PACKAGES := curl
+# The tests, on top of the build: git (daemon, http-backend), openssh-server (its sshd binary, run by the tests
+# with their own config) and openssl for the test servers, curl, GNU time for wriftsync's peak memory, gnupg,
+# which makes and signs with the tests' OpenPGP keys (ssh-keygen, in openssh-client, the SSH ones), and
+# chromium (headless), which loads the status page in the browser tests.
+TEST_PACKAGES := openssh-server openssh-client openssl curl time gnupg chromium
+INSTALL_PACKAGES := scripts/install-debian-packages.sh
 
-.PHONY: all build release test fuzz deps venv demo bench clean
+.PHONY: all build release test fuzz deps build-deps demo-deps test-deps venv demo bench clean
 
 all: build
 
-## deps: install the Debian packages the build and the tests need (only those missing).
+## build-deps, demo-deps, test-deps: the Debian packages of the build, the demo and the tests.
+build-deps:
+	@$(INSTALL_PACKAGES) $(BUILD_PACKAGES)
+
+demo-deps:
+	@$(INSTALL_PACKAGES) $(BUILD_PACKAGES) $(DEMO_PACKAGES)
+
+test-deps:
+	@$(INSTALL_PACKAGES) $(BUILD_PACKAGES) $(TEST_PACKAGES)
+
+## deps: every Debian package of the build, the demo and the tests.
 deps:
-	@missing=""; for package in $(APT_PACKAGES); do \
-		dpkg -s $$package >/dev/null 2>&1 || missing="$$missing $$package"; \
-	done; \
-	if [ -n "$$missing" ]; then \
-		echo "installing Debian packages:$$missing"; \
-		$(if $(filter 0,$(shell id -u)),,sudo) apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $(if $(filter 0,$(shell id -u)),,sudo) apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+	@$(INSTALL_PACKAGES) $(BUILD_PACKAGES) $(DEMO_PACKAGES) $(TEST_PACKAGES)
 
 ## venv: a Python virtualenv with the official `wriftai` client, for the emulator's conformance test, and
 ## `jsonschema`, the oracle of the JSON Schema validator's differential test.
@@ -37,15 +47,15 @@ $(VENV)/.installed-2:
 	touch $@
 
 ## build: a debug build of every product.
-build: deps
+build: build-deps
 	$(SWIFT) build
 
 ## release: an optimised build of the executables.
-release: deps
+release: build-deps
 	$(SWIFT) build -c release
 
 ## test: build everything (failing on any compiler warning in our code), then run every test.
-test: deps venv
+test: test-deps venv
 	@mkdir -p .build
 	$(SWIFT) build --build-tests 2>&1 | tee .build/build-tests.log
 	@if grep -E "^$(CURDIR)/(Sources|Tests)/[^:]+:[0-9]+:[0-9]+: warning:" .build/build-tests.log; then \
@@ -57,12 +67,13 @@ test: deps venv
 ## failing inputs, and the case in flight, are saved under .build/fuzz/ with the command that replays them.
 FUZZ_CASES ?= 1000000
 FUZZ_SEED ?= random
-fuzz: deps
+fuzz: build-deps
 	$(SWIFT) build --build-tests
 	FUZZ_CASES=$(FUZZ_CASES) FUZZ_SEED=$(FUZZ_SEED) FUZZ_CHECKPOINT=1 $(SWIFT) test --skip-build --filter DeclarationFuzzTests
 
-## demo: a repository of declarations over git://, the emulator, then wriftsync source, validate and plan.
-demo: build
+## demo: Examples/config-repo over git://, the emulator, then validate, plan, apply, a change and drift
+## (Examples/README.md says exactly what it covers).
+demo: demo-deps build
 	@bash scripts/demo.sh
 
 ## bench: performance figures (not part of `make test`): one release build in its own scratch path with the

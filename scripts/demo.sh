@@ -115,7 +115,7 @@ step "Checking the end state"
 sleep 1
 for model in sentiment assistant embeddings; do
   count=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/$model/versions" | { grep -o '"number":' || true; } | wc -l)
-  echo "acme/$model: $count live version(s)"
+  echo "acme/$model: $count live version$([ "$count" -eq 1 ] || echo s)"
   case "$model" in sentiment) want=2 ;; assistant) want=1 ;; embeddings) want=1 ;; esac
   [ "$count" -eq "$want" ] || { echo "demo: expected $want live versions of acme/$model, found $count" >&2; exit 1; }
 done
@@ -127,8 +127,11 @@ step "wriftsync history: what every apply changed, which commit (and who) did it
 python3 - "$work/history.json" <<'PY' || { echo "demo: the history does not show the applies" >&2; exit 1; }
 import json, sys
 records = json.load(open(sys.argv[1]))["records"]
-assert [r["result"] for r in records] == ["applied", "applied"], records
-assert records[-1]["commit"]["subject"] == "sentiment: add v3, retire v2", records[-1]["commit"]
+# The two applies, then the broken release: created, rolled back, its apply failed.
+assert [r["result"] for r in records] == ["applied", "applied", "failed"], records
+assert records[1]["commit"]["subject"] == "sentiment: add v3, retire v2", records[1]["commit"]
+assert records[2]["commit"]["subject"] == "sentiment: v4, a quantised build", records[2]["commit"]
+assert any(a["outcome"] == "rolled_back" for a in records[2]["actions"]), records[2]["actions"]
 PY
 
 step "wriftsync run --listen: the controller, and its status page"

@@ -1,8 +1,10 @@
 import Foundation
 import WriftAIModels
 
-/// Writes declarations that reproduce live versions exactly (`wriftsync import`). Strings and schemas are
-/// written as JSON, which is valid YAML, so nothing depends on YAML's quoting rules.
+/// Writes declarations that reproduce live versions exactly (`wriftsync import`), as block-style YAML a person
+/// reads and diffs line by line. Every string is written double-quoted in JSON's escaping (valid YAML), and
+/// keys only bare when YAML cannot read them as anything but that string, so nothing depends on YAML's
+/// quoting rules.
 public enum DeclarationWriter {
     /// One live version to declare.
     public struct Version: Sendable {
@@ -41,13 +43,13 @@ public enum DeclarationWriter {
                 files.append((file, try json(version.schemas, pretty: true) + "\n"))
                 yaml += "    schemas_file: \(file)\n"
             } else {
-                yaml += "    schemas: \(schemas)\n"
+                yaml += try block("schemas", version.schemas, indent: 4)
             }
             if version.compatibilities != Compatibilities() {
-                yaml += "    compatibilities: \(try json(version.compatibilities))\n"
+                yaml += try block("compatibilities", version.compatibilities, indent: 4)
             }
             if let configuration = version.configuration {
-                yaml += "    configuration: \(try json(configuration))\n"
+                yaml += try block("configuration", configuration, indent: 4)
             }
         }
         files.insert(("\(name).yaml", yaml), at: 0)
@@ -57,6 +59,90 @@ public enum DeclarationWriter {
     private static func json(_ value: some Encodable, pretty: Bool = false) throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        return escapingYAMLBreaks(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// JSON text with the characters YAML would fold as a line break, or refuse as unprintable, in a
+    /// double-quoted scalar (NEL, the line and paragraph separators, DEL, C1 controls, the BOM) written as
+    /// `\u` escapes, which JSON and YAML both read.
+    private static func escapingYAMLBreaks(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isYAMLUnsafe) else { return text }
+        var result = ""
+        for scalar in text.unicodeScalars {
+            if isYAMLUnsafe(scalar) {
+                let hex = String(scalar.value, radix: 16)
+                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            } else {
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
+    }
+
+    private static func isYAMLUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029 || scalar.value == 0xFEFF
+    }
+
+    /// `key:` and `value` below it in block style, each line indented by `indent` spaces.
+    static func block(_ key: String, _ value: some Encodable, indent: Int) throws -> String {
+        let tree = try JSONDecoder().decode(JSONValue.self, from: JSONEncoder().encode(value))
+        let pad = String(repeating: " ", count: indent)
+        return try entry(key, tree).map { pad + $0 + "\n" }.joined()
+    }
+
+    /// The lines of `key: value`, unindented.
+    private static func entry(_ key: String, _ value: JSONValue) throws -> [String] {
+        let name = try self.key(key)
+        if let scalar = try inline(value) { return ["\(name): \(scalar)"] }
+        return ["\(name):"] + (try lines(value)).map { "  " + $0 }
+    }
+
+    /// The lines of a mapping or sequence in block style, unindented.
+    private static func lines(_ value: JSONValue) throws -> [String] {
+        if let scalar = try inline(value) { return [scalar] }
+        switch value {
+        case let .object(object):
+            return try object.keys.sorted().flatMap { try entry($0, object[$0]!) }
+        case let .array(items):
+            return try items.flatMap { item -> [String] in
+                let nested = try lines(item)
+                return ["- " + nested[0]] + nested.dropFirst().map { "  " + $0 }
+            }
+        default:
+            return []
+        }
+    }
+
+    /// A scalar, or an empty mapping or sequence, on one line; `nil` for a block.
+    private static func inline(_ value: JSONValue) throws -> String? {
+        switch value {
+        case .null: return "null"
+        case let .bool(bool): return bool ? "true" : "false"
+        case let .number(number): return try self.number(number)
+        case let .string(string): return try json(string)
+        case let .object(object): return object.isEmpty ? "{}" : nil
+        case let .array(items): return items.isEmpty ? "[]" : nil
+        }
+    }
+
+    /// A number YAML reads back as the same number: integers as such, others with a `.` in the mantissa
+    /// (YAML 1.1 reads `1e+300` as a string, `1.0e+300` as a float).
+    private static func number(_ number: Double) throws -> String {
+        var text = try json(JSONValue.number(number))
+        if !text.contains(".") && (text.contains("e") || text.contains("E")) {
+            let exponent = text.firstIndex { $0 == "e" || $0 == "E" }!
+            text.insert(contentsOf: ".0", at: exponent)
+        }
+        return text
+    }
+
+    /// `key` bare when YAML reads it back as that string, else double-quoted.
+    private static func key(_ key: String) throws -> String {
+        let words: Set<String> = ["y", "yes", "n", "no", "true", "false", "on", "off", "null"]
+        let first = key.unicodeScalars.first
+        let bare = first.map { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || $0 == "_" || $0 == "$" } == true
+            && key.unicodeScalars.allSatisfy { ("a"..."z").contains($0) || ("A"..."Z").contains($0) || ("0"..."9").contains($0) || "_$-".unicodeScalars.contains($0) }
+            && !words.contains(key.lowercased())
+        return bare ? key : try json(key)
     }
 }

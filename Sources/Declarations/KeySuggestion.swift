@@ -1,6 +1,8 @@
-/// "Did you mean" for unknown keys: the closest allowed key within a small edit distance.
-enum KeySuggestion {
-    static func closest(to key: String, among candidates: [String]) -> String? {
+/// "Did you mean" for unknown keys (and the CLI's unknown commands): the closest allowed key within a small
+/// edit distance.
+public enum KeySuggestion {
+    /// The candidate closest to `key` (case and `-`/`_` aside), if one is within 2 or 3 edits.
+    public static func closest(to key: String, among candidates: [String]) -> String? {
         let lowered = key.lowercased().replacingOccurrences(of: "-", with: "_")
         // The distance is at least the difference in length, and no suggestion is made beyond 3: skipping
         // those keeps a long (hostile) key from costing its length times every candidate's.

@@ -39,7 +39,15 @@ public struct GitSource: Sendable {
     }
 
     private func inPlace(_ spec: RepositorySpec) throws -> SyncResult {
-        _ = try GitRepository.open(spec.url)
+        do {
+            _ = try GitRepository.open(spec.url)
+        } catch {
+            // A folder of a checkout (`--repo Examples/config-repo`): name the root and the --path to use.
+            if let enclosing = EnclosingRepository.of(spec.url) {
+                throw GitSourceError.insideRepository(path: spec.url, root: enclosing.root, directory: enclosing.prefix)
+            }
+            throw error
+        }
         var stats = FetchStats()
         stats.readInPlace = true
         return SyncResult(repository: LocalRepository(path: spec.url, spec: spec), stats: stats)

@@ -47,6 +47,14 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case insecureCredentials(url: String, host: String)
     /// A file in the cache directory could not be created, locked or written.
     case cacheUnavailable(path: String, reason: String)
+    /// A local `--repo` is a directory inside a repository rather than its root; `directory` is the `--path`
+    /// that names the declarations from the root.
+    case insideRepository(path: String, root: String, directory: String)
+    /// The working tree was asked for, and the repository has none (a URL, read through a bare mirror, or a
+    /// bare repository).
+    case noWorkingTree(repository: String)
+    /// The path to read does not exist in the working tree.
+    case worktreePathNotFound(path: String, workingDirectory: String)
 
     /// One line: the paths and messages inside come from the repository and the server, and a file name
     /// holding a line break must not forge a second log line.
@@ -100,6 +108,12 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(path.isEmpty ? "the repository" : path): the files to read total more than \(limit) bytes (at least \(size)); remove some or raise --max-total-size."
         case let .cacheUnavailable(path, reason):
             return "cache \(path): \(reason). Check --cache-dir is writable."
+        case let .insideRepository(path, root, directory):
+            return "\(path) is not the root of a git repository: it is a directory inside the repository at \(root). Use --repo \(root) --path \(directory) (--path is relative to the repository's root)."
+        case let .noWorkingTree(repository):
+            return "\(repository) has no working tree to read (--worktree reads a local repository's working directory; a URL is read through a bare mirror). Give --repo the path of a local checkout, or leave out --worktree to read the commit."
+        case let .worktreePathNotFound(path, workingDirectory):
+            return "path '\(path)' does not exist in the working tree of \(workingDirectory); check --path."
         case let .insecureCredentials(url, host):
             return "refusing to send git credentials over plain http:// to \(host) (\(url)): anyone on the path could read them. Use an https:// URL, or allow it explicitly with --git-insecure-http."
         }

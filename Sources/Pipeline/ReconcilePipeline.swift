@@ -104,8 +104,8 @@ public final class ReconcilePipeline: Sendable {
             return try await load(try await verify(snapshot))
         }
         let known = state.withLock { state -> Result<LoadedDeclarations, ReconcileFailure>? in
-            if let loaded = state.loaded, loaded.snapshot.commit == snapshot.commit { return .success(loaded) }
-            if let invalid = state.invalid, invalid.commit == snapshot.commit { return .failure(invalid.failure) }
+            if let loaded = state.loaded, loaded.snapshot.readsSameContent(as: snapshot) { return .success(loaded) }
+            if snapshot.worktree == nil, let invalid = state.invalid, invalid.commit == snapshot.commit { return .failure(invalid.failure) }
             return nil
         }
         if let known { return try known.get() }
@@ -117,7 +117,7 @@ public final class ReconcilePipeline: Sendable {
         do {
             outcome = try await onOwnThread { [cache] in
                 var cache = cache
-                let reader = try snapshot.repository.reader(at: snapshot.commit)
+                let reader = try snapshot.content(maxFileSize: limits.maxFileSize)
                 let entries = try reader.entries(
                     under: directory, maxFileSize: limits.maxFileSize, maxFiles: limits.maxFiles, maxTotalSize: limits.maxTotalSize
                 ) { DeclarationLoader.isDeclarationPath($0, under: directory) }
@@ -151,7 +151,7 @@ public final class ReconcilePipeline: Sendable {
             let failure = ReconcileFailure(.load, .invalidDeclarations(errors, revision: snapshot.revision))
             state.withLock { state in
                 state.cache = cache
-                state.invalid = (snapshot.commit, failure)
+                if snapshot.worktree == nil { state.invalid = (snapshot.commit, failure) }
                 state.parsedFiles += outcome.load.parsedFiles
             }
             throw failure
@@ -322,18 +322,19 @@ public final class ReconcilePipeline: Sendable {
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live = try await observe(models, reader: reader)
         let gate = try gateState()
-        return PlannedRevision(declarations: declarations, plan: plan(models, live: live, at: declarations.snapshot, gate: gate), live: live)
+        let plan = plan(models, live: live, at: declarations.snapshot, gate: gate)
+        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live)
     }
 
     // MARK: - Support
 
     /// A `schemas_file` by repository path, with the refusals the loader words for people.
-    private static func schemasFile(_ path: String, reader: CommitReader, maxFileSize: Int) throws -> [UInt8] {
+    private static func schemasFile(_ path: String, reader: any SnapshotContent, maxFileSize: Int) throws -> [UInt8] {
         do {
             return Array(try reader.file(at: path, maxFileSize: maxFileSize).data)
         } catch let error as GitSourceError {
             switch error {
-            case .pathNotFound: throw RepositoryFileError.notFound
+            case .pathNotFound, .worktreePathNotFound: throw RepositoryFileError.notFound
             case let .symlinkRefused(link): throw RepositoryFileError.symbolicLink(path: link)
             case .notAFile, .submoduleRefused: throw RepositoryFileError.notAFile
             case let .fileTooLarge(_, size, limit): throw RepositoryFileError.tooLarge(size: size, limit: limit)

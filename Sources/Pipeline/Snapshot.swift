@@ -17,12 +17,21 @@ public struct Snapshot: Sendable {
     public let fetch: FetchStats
     /// The commit's verified signature, once the verify stage accepted it; `nil` when nothing is verified.
     public internal(set) var signature: SignatureVerification?
+    /// The working directory, when the files are read from the working tree of a local repository
+    /// (uncommitted changes included) rather than from the commit; see `ReconcilePipeline.fetchWorktree()`.
+    public internal(set) var worktree: String? = nil
 
-    /// The commit.
+    /// The commit (for a working tree, HEAD's).
     public var commit: CommitID { resolved.commit }
 
-    /// `abc123def456 (refs/heads/main)`.
-    public var revision: String { "\(resolved.commit.short) (\(resolved.name))" }
+    /// `abc123def456 (refs/heads/main)`, or `the working tree of /repo (HEAD abc123def456, refs/heads/main)`.
+    public var revision: String {
+        guard let worktree else { return "\(resolved.commit.short) (\(resolved.name))" }
+        return "the working tree of \(worktree) (HEAD \(resolved.commit.short), \(resolved.name))"
+    }
+
+    /// `at abc123def456 (refs/heads/main)`, or `in the working tree of …`: where the declarations were read.
+    public var place: String { worktree == nil ? "at \(revision)" : "in \(revision)" }
 }
 
 /// The declarations at a snapshot's commit, valid.

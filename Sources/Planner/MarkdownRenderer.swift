@@ -3,12 +3,18 @@ public enum MarkdownRenderer {
     /// The size cap: GitHub refuses comments over 65,536 characters, and this leaves room to spare.
     public static let defaultLimit = 60_000
 
-    /// The plan as Markdown: a summary line, then per model with changes or warnings a table of the
-    /// changes and a list of warnings, suspended models in one line, and the commit.
+    /// The plan as Markdown for a reviewer: the counts; a warning block when a model's latest version moves
+    /// to one that is not its last declared version; the risks to read first (deletes, changes of latest,
+    /// warnings, models no longer managed); then, per model with changes or warnings, a collapsed
+    /// `<details>` with its table (`create` with its configuration and compatibilities, `replace`,
+    /// `configure`, `delete`, `kept`), its latest version before and after, and its warnings; suspended
+    /// models; models no longer declared; and the commit.
     ///
     /// - Parameter limit: The maximum length in Unicode scalars. A longer rendering is cut between
-    ///   lines (never inside a table row) and ends with a note pointing to the JSON plan.
+    ///   lines (never inside a table row, and an open `<details>` is closed) and ends with a note pointing
+    ///   to the JSON plan.
     public static func render(_ plan: Plan, limit: Int = defaultLimit) -> String {
+        let review = PlanReview(plan)
         var head: [String] = []
         if plan.summary.hasChanges {
             head.append("### WriftSync plan: " + VersionText.counts(plan.summary))
@@ -22,70 +28,79 @@ public enum MarkdownRenderer {
             facts += " · applying makes " + VersionText.estimate(plan.estimate)
         }
         head.append(facts)
+        if !review.latestRisks.isEmpty {
+            head.append("")
+            head.append("> [!WARNING]")
+            for (index, risk) in review.latestRisks.prefix(summaryItems).enumerated() {
+                if index > 0 { head.append(">") }
+                head.append("> **\(code(risk.model))**: " + cell(PlanReview.sentence(risk)) + ".")
+            }
+            if review.latestRisks.count > summaryItems {
+                head.append(">")
+                head.append("> … and \(review.latestRisks.count - summaryItems) more models.")
+            }
+        }
+        let risks = riskSummary(plan, review)
+        if !risks.isEmpty {
+            head.append("")
+            head += risks
+        }
 
         var body: [String] = []
-        for model in plan.models {
-            if model.suspended {
-                body.append("")
-                body.append("#### \(code(model.model)) — suspended, skipped")
-                continue
-            }
-            let changes = plan.changes.filter { $0.model == model.model }
-            let warnings = plan.warnings.filter { $0.model == model.model }
-            if changes.isEmpty, warnings.isEmpty { continue }
-
+        for model in review.models {
             body.append("")
-            body.append("#### \(code(model.model))")
-            if !changes.isEmpty {
-                body.append("")
-                body.append("| Action | Version | Digest | Release notes | Reason |")
-                body.append("|---|---|---|---|---|")
-                for change in changes {
-                    let action =
-                        switch change.action {
-                        case .create: "➕ create"
-                        case .updateConfiguration: "🔧 configure"
-                        case .delete: "➖ delete"
-                        case .smokeTest: "🧪 smoke test"
-                        }
-                    let smoke = change.smoke.map { tests in
-                        "; smoke tests: " + tests.map { "\($0.name), max \(VersionText.seconds($0.maxSeconds))" }.joined(separator: "; ")
-                    } ?? ""
-                    let cells = [
-                        action,
-                        VersionText.number(change.number),
-                        code(VersionText.shortDigest(change.containerImageDigest)),
-                        cell(change.releaseNotes ?? ""),
-                        cell(change.reason + smoke),
-                    ]
-                    body.append("| " + cells.joined(separator: " | ") + " |")
-                }
-            }
-            if let latest = model.latestAfterApply {
-                body.append("")
-                body.append("Latest after apply: " + cell(VersionText.reference(latest)))
-            }
-            if !warnings.isEmpty {
-                body.append("")
-                for warning in warnings {
-                    var item = "- ⚠️ "
-                    if warning.number != nil || warning.containerImageDigest != nil {
-                        item += VersionText.number(warning.number)
-                        if let digest = warning.containerImageDigest {
-                            item += " " + code(VersionText.shortDigest(digest))
-                        }
-                        item += ": "
+            body.append("<details><summary>" + summary(model) + "</summary>")
+            body.append("")
+            body.append("| Action | Version | Digest | Release notes | Reason |")
+            body.append("|---|---|---|---|---|")
+            for row in model.rows {
+                let action =
+                    switch row.kind {
+                    case .create: "➕ create"
+                    case .replace: "± replace"
+                    case .configure: "🔧 configure"
+                    case .delete: "➖ delete"
+                    case .kept: "= kept"
+                    case .smokeTest: "🧪 smoke test"
                     }
-                    body.append(item + cell(warning.message))
+                let reason = ([row.reason] + row.details).map(cell).joined(separator: "<br>")
+                let cells = [
+                    action,
+                    VersionText.number(row.number),
+                    code(VersionText.shortDigest(row.digest)),
+                    cell(row.releaseNotes ?? ""),
+                    reason,
+                ]
+                body.append("| " + cells.joined(separator: " | ") + " |")
+            }
+            body.append("")
+            body.append("Latest: " + cell(PlanReview.latest(model.facts)))
+            if !model.warnings.isEmpty {
+                body.append("")
+                for warning in model.warnings {
+                    body.append(warningItem(warning, withModel: false))
                 }
+            }
+            body.append("")
+            body.append("</details>")
+        }
+        if !review.suspended.isEmpty {
+            body.append("")
+            body.append("Suspended, skipped: " + review.suspended.map(code).joined(separator: ", "))
+        }
+        if let unmanaged = plan.unmanaged, !unmanaged.isEmpty {
+            body.append("")
+            body.append("| Action | Model | Reason |")
+            body.append("|---|---|---|")
+            for model in unmanaged {
+                body.append("| ❔ not managed | \(code(model.model)) | \(cell(VersionText.unmanaged(model))) |")
             }
         }
 
-        let revision = plan.revision
         let foot = [
             "",
             "---",
-            "Planned from commit \(code(revision.commit)) (\(code(revision.ref)) of \(code(revision.repository))).",
+            "Planned from " + VersionText.origin(plan.revision, code: code) + ".",
         ]
 
         let whole = head + body + foot
@@ -98,16 +113,96 @@ public enum MarkdownRenderer {
                 + "(`wriftsync plan --format json`) for all \(plan.changes.count) changes "
                 + "and \(plan.warnings.count) warnings.",
         ]
-        // Whole lines only, so a table row or list item is never cut in half.
+        // Whole lines only, so a table row or list item is never cut in half; a cut inside a model's
+        // `<details>` closes it, so the rest of the comment is not swallowed by it.
+        let closing = ["", "</details>"]
         var kept = head
-        var used = length(head + note + foot)
+        var used = length(head + note + foot) + length(closing)
+        var open = false
         for line in body {
             let cost = line.unicodeScalars.count + 1
             if used + cost > limit { break }
             kept.append(line)
             used += cost
+            if line.hasPrefix("<details>") { open = true }
+            if line == "</details>" { open = false }
         }
+        if open { kept += closing }
         return (kept + note + foot).joined(separator: "\n") + "\n"
+    }
+
+    /// Items listed per kind of risk in the summary; the rest are counted.
+    static let summaryItems = 10
+
+    /// The bullet list a reviewer reads first: deletes, changes of latest, warnings, models no longer managed.
+    private static func riskSummary(_ plan: Plan, _ review: PlanReview) -> [String] {
+        var items: [String] = []
+        let deletes = plan.changes.filter { $0.action == .delete }
+        if !deletes.isEmpty {
+            let replaced = Set(plan.changes.compactMap { change in change.replaces.map { "\(change.model)#\($0)" } })
+            let listed = deletes.prefix(summaryItems).map { change in
+                var text = code(change.model) + " " + VersionText.number(change.number)
+                if let number = change.number, replaced.contains("\(change.model)#\(number)") { text += " (replaced)" }
+                return text
+            }
+            items.append("- ➖ **\(deletes.count) to delete:** " + listed.joined(separator: ", ") + more(deletes.count))
+        }
+        let moving = review.models.filter(\.latestChanges)
+        if !moving.isEmpty {
+            let listed = moving.prefix(summaryItems).map { code($0.facts.model) + " " + cell(PlanReview.latest($0.facts)) }
+            items.append("- 🔀 **latest changes:** " + listed.joined(separator: "; ") + more(moving.count))
+        }
+        if !plan.warnings.isEmpty {
+            let count = plan.warnings.count
+            items.append("- ⚠️ **\(count) warning\(count == 1 ? "" : "s"):**")
+            for warning in plan.warnings.prefix(summaryItems) {
+                items.append("  " + warningItem(warning, withModel: true))
+            }
+            if count > summaryItems { items.append("  - … and \(count - summaryItems) more (in the details below)") }
+        }
+        if let unmanaged = plan.unmanaged, !unmanaged.isEmpty {
+            let listed = unmanaged.prefix(summaryItems).map { code($0.model) }
+            items.append("- ❔ **no longer declared, left alone:** " + listed.joined(separator: ", ") + more(unmanaged.count))
+        }
+        return items
+    }
+
+    /// `, … and 3 more` past the listed items.
+    private static func more(_ count: Int) -> String {
+        count > summaryItems ? ", … and \(count - summaryItems) more" : ""
+    }
+
+    /// `- ⚠️ #1 `010101010101`: message`, with the model first when `withModel`.
+    private static func warningItem(_ warning: PlanWarning, withModel: Bool) -> String {
+        var item = "- ⚠️ " + (withModel ? code(warning.model) + " " : "")
+        if warning.number != nil || warning.containerImageDigest != nil {
+            item += VersionText.number(warning.number)
+            if let digest = warning.containerImageDigest {
+                item += " " + code(VersionText.shortDigest(digest))
+            }
+            item += ": "
+        } else if withModel {
+            item += "— "
+        }
+        return item + cell(warning.message)
+    }
+
+    /// A model's `<summary>`, HTML (Markdown is not rendered there): its name, counts and a change of latest.
+    private static func summary(_ model: PlanReview.Model) -> String {
+        // By row, as the table shows them: a replacement is one.
+        let count = { (kind: PlanReview.Row.Kind) in model.rows.count { $0.kind == kind } }
+        var parts: [String] = []
+        let kinds: [(PlanReview.Row.Kind, String)] = [(.create, "to create"), (.replace, "to replace"), (.configure, "to configure"), (.delete, "to delete"), (.smokeTest, "to smoke-test")]
+        for (kind, words) in kinds where count(kind) > 0 {
+            parts.append("\(count(kind)) \(words)")
+        }
+        if !model.warnings.isEmpty { parts.append(model.warnings.count == 1 ? "1 warning" : "\(model.warnings.count) warnings") }
+        var text = "<code>" + cell(model.facts.model) + "</code>: " + parts.joined(separator: ", ")
+        if model.latestChanges {
+            let number = { (version: VersionReference?) in version.map { VersionText.number($0.number) } ?? "none" }
+            text += " · latest " + number(model.facts.latestBeforeApply) + " → " + number(model.facts.latestAfterApply)
+        }
+        return text
     }
 
     /// The rendered length of `lines` joined by newlines plus the final newline, in scalars.

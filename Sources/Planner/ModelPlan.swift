@@ -40,6 +40,9 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     public var onOutOfOrder: OutOfOrderPolicy?
     /// When the server listed the live versions planned against (its clock, ISO 8601); `nil` when unknown.
     public var listedAt: String?
+    /// Live versions not declared that stay (by `keep`, `prune: false`, or because pruning would empty the
+    /// model), by number; `nil` when there are none.
+    public var kept: [KeptVersion]?
 
     /// Creates the per-model facts.
     public init(
@@ -51,7 +54,8 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         liveHighestNumber: Int? = nil,
         latestBeforeApply: VersionReference? = nil,
         onOutOfOrder: OutOfOrderPolicy? = nil,
-        listedAt: String? = nil
+        listedAt: String? = nil,
+        kept: [KeptVersion]? = nil
     ) {
         self.model = model
         self.latestAfterApply = latestAfterApply
@@ -62,6 +66,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         self.latestBeforeApply = latestBeforeApply
         self.onOutOfOrder = onOutOfOrder
         self.listedAt = listedAt
+        self.kept = kept
     }
 
     /// Whether applying the plan would take the latest version away from the last declared version, which
@@ -83,5 +88,6 @@ public struct ModelPlan: Codable, Sendable, Equatable {
         case latestBeforeApply = "latest_before_apply"
         case onOutOfOrder = "on_out_of_order"
         case listedAt = "listed_at"
+        case kept
     }
 }

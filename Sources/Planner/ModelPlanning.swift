@@ -211,7 +211,7 @@ struct ModelPlanning {
                 PlanWarning(
                     model: model,
                     kind: .emptyRefused,
-                    message: "pruning would delete all \(deletes.count) live version(s) and leave the model empty, "
+                    message: "pruning would delete \(deletes.count == 1 ? "the only live version" : "all \(deletes.count) live versions") and leave the model empty, "
                         + "so none is deleted; set allow_empty: true to allow it",
                     declaredAt: declaration.location.description
                 )
@@ -220,6 +220,16 @@ struct ModelPlanning {
         }
 
         let gone = Set(deletes.compactMap(\.number))
+        // Undeclared versions that stay: a reviewer sees them, and why, since one of them may be the latest.
+        let kept = liveVersions
+            .filter { !matched.contains($0.number) && !gone.contains($0.number) && replaced[$0.number] == nil }
+            .sorted { $0.number < $1.number }
+            .map { version in
+                KeptVersion(
+                    number: version.number, containerImageDigest: version.containerImageDigest, releaseNotes: version.releaseNotes,
+                    reason: keep.contains(version.number) ? .keep : declaration.prune ? .emptyRefused : .pruneOff
+                )
+            }
         let latestAfterApply: VersionReference? =
             if let last = creates.last {
                 VersionReference(number: nil, containerImageDigest: last.containerImageDigest)
@@ -258,7 +268,8 @@ struct ModelPlanning {
                 liveHighestNumber: live.map { $0.versions.map(\.number).max() ?? 0 },
                 latestBeforeApply: liveLatest.map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) },
                 onOutOfOrder: declaration.onOutOfOrder,
-                listedAt: live?.listedAt
+                listedAt: live?.listedAt,
+                kept: kept.isEmpty ? nil : kept
             )
         )
     }

@@ -22,6 +22,9 @@ public struct Plan: Codable, Sendable, Equatable {
     public var models: [ModelPlan]
     /// The cost of applying the plan.
     public var estimate: PlanEstimate
+    /// Models the previous revision declared and this one does not, left alone; `nil` when there are none
+    /// or they were not looked for (the planner alone does not know the previous revision).
+    public var unmanaged: [UnmanagedModel]?
 
     /// Creates a plan.
     public init(
@@ -30,7 +33,8 @@ public struct Plan: Codable, Sendable, Equatable {
         changes: [PlannedChange],
         warnings: [PlanWarning],
         models: [ModelPlan],
-        estimate: PlanEstimate
+        estimate: PlanEstimate,
+        unmanaged: [UnmanagedModel]? = nil
     ) {
         self.revision = revision
         self.summary = summary
@@ -38,6 +42,7 @@ public struct Plan: Codable, Sendable, Equatable {
         self.warnings = warnings
         self.models = models
         self.estimate = estimate
+        self.unmanaged = unmanaged
     }
 
     enum CodingKeys: String, CodingKey {
@@ -48,6 +53,7 @@ public struct Plan: Codable, Sendable, Equatable {
         case warnings
         case models
         case estimate
+        case unmanaged
     }
 
     /// Decodes a plan, refusing any `format_version` but ``formatVersion`` before reading the rest.
@@ -65,6 +71,7 @@ public struct Plan: Codable, Sendable, Equatable {
         self.warnings = try container.decode([PlanWarning].self, forKey: .warnings)
         self.models = try container.decode([ModelPlan].self, forKey: .models)
         self.estimate = try container.decode(PlanEstimate.self, forKey: .estimate)
+        self.unmanaged = try container.decodeIfPresent([UnmanagedModel].self, forKey: .unmanaged)
     }
 
     /// Encodes the plan with its `format_version`.
@@ -77,6 +84,7 @@ public struct Plan: Codable, Sendable, Equatable {
         try container.encode(warnings, forKey: .warnings)
         try container.encode(models, forKey: .models)
         try container.encode(estimate, forKey: .estimate)
+        try container.encodeIfPresent(unmanaged, forKey: .unmanaged)
     }
 
     /// The plan as pretty-printed JSON with sorted keys, ending in a newline: the saved-plan and

@@ -8,6 +8,9 @@ public struct Revision: Codable, Sendable, Equatable {
     public var commit: String
     /// The commit's signature as verified before planning; `nil` when signatures were not checked.
     public var signature: Signature?
+    /// `true` when the declarations were read from the working tree of a local repository (uncommitted
+    /// changes on top of `commit`); absent otherwise.
+    public var worktree: Bool?
 
     /// A verified commit signature.
     public struct Signature: Codable, Sendable, Equatable {
@@ -36,9 +39,10 @@ public struct Revision: Codable, Sendable, Equatable {
     }
 
     /// Creates a revision.
-    public init(repository: String, ref: String, commit: String) {
+    public init(repository: String, ref: String, commit: String, worktree: Bool? = nil) {
         self.repository = repository
         self.ref = ref
         self.commit = commit
+        self.worktree = worktree
     }
 }

@@ -89,3 +89,22 @@ extension VersionText {
         return "\(requests), about \(Int(estimate.seconds.rounded(.up))) s at the rate limit"
     }
 }
+
+extension VersionText {
+    /// Where the plan comes from, after "From" or "Planned from": `commit abc… (main of https://…)`, or
+    /// `the working tree of /repo (uncommitted changes on top of commit abc…, refs/heads/main)`. `code` styles
+    /// each value.
+    static func origin(_ revision: Revision, code: (String) -> String) -> String {
+        if revision.worktree == true {
+            return "the working tree of \(code(revision.repository)) (uncommitted changes on top of commit \(code(revision.commit)), "
+                + "\(code(revision.ref)))"
+        }
+        return "commit \(code(revision.commit)) (\(code(revision.ref)) of \(code(revision.repository)))"
+    }
+
+    /// Why a model is shown as not managed, in one clause.
+    static func unmanaged(_ model: UnmanagedModel) -> String {
+        "no longer declared (it was in \(model.declaredIn) at \(String(model.lastDeclaredAt.prefix(12)))): "
+            + "its live versions are left alone"
+    }
+}

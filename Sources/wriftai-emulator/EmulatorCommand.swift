@@ -11,55 +11,57 @@ import WriftAIModels
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wriftai-emulator",
-        abstract: "Serve a local emulation of the WriftAI API, with rate limits and fault injection."
+        abstract: "Serve a local emulation of the WriftAI API, with rate limits and fault injection.",
+        discussion: EmulatorHelp.discussion,
+        version: EmulatorVersion.string
     )
 
-    @Option(help: "Address to bind.")
+    @Option(help: ArgumentHelp("Address to bind.", valueName: "host"))
     var host = "127.0.0.1"
 
-    @Option(help: "Port to bind; 0 picks a free port.")
+    @Option(help: ArgumentHelp("Port to bind; 0 picks a free port (the `listening on` line names it).", valueName: "port"))
     var port = 0
 
-    @Option(name: .customLong("token"), help: ArgumentHelp("A user and their bearer token (repeatable).", valueName: "USER=TOKEN"))
+    @Option(name: .customLong("token"), help: ArgumentHelp("A user and their bearer token (repeatable).", valueName: "user=token"))
     var tokens: [String] = []
 
-    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file of USER=TOKEN lines.", valueName: "FILE"))
+    @Option(name: .customLong("token-file"), help: ArgumentHelp("A file of user=token lines (# starts a comment).", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .customLong("model"), help: ArgumentHelp("A private model to create at start (repeatable).", valueName: "OWNER/NAME"))
+    @Option(name: .customLong("model"), help: ArgumentHelp("A private model to create at start (repeatable).", valueName: "owner/name"))
     var models: [String] = []
 
-    @Option(help: ArgumentHelp("Load state from FILE at start and journal every change to it, flushed to disk before the answer (compacted now and then; a file of the older one-document format is read and converted at the first change).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Load the state from this file at start and journal every change to it, flushed to disk before the answer (compacted now and then; a file of the older one-document format is read and converted at the first change).", valueName: "file"))
     var state: String?
 
-    @Option(help: "Requests per second per token; 0 turns the limit off.")
+    @Option(help: ArgumentHelp("Requests per second per token; 0 turns the limit off.", valueName: "n"))
     var rateLimit = 3
 
-    @Option(help: "Requests per second for callers without a valid token; 0 turns the limit off.")
+    @Option(help: ArgumentHelp("Requests per second for callers without a valid token; 0 turns the limit off.", valueName: "n"))
     var unauthenticatedRateLimit = 1
 
-    @Option(help: "Delay before answering each API request, in milliseconds.")
+    @Option(help: ArgumentHelp("Delay before answering each API request, in milliseconds.", valueName: "ms"))
     var latencyMs = 0
 
-    @Option(help: "Probability (0-1) of answering 503 without acting.")
+    @Option(help: ArgumentHelp("Probability (0-1) of answering 503 without acting.", valueName: "probability"))
     var failRate = 0.0
 
-    @Option(help: "Probability (0-1) of acting and then answering 502.")
+    @Option(help: ArgumentHelp("Probability (0-1) of acting and then answering 502.", valueName: "probability"))
     var loseResponseRate = 0.0
 
-    @Option(help: "Probability (0-1) of closing the connection without answering (half before acting, half after).")
+    @Option(help: ArgumentHelp("Probability (0-1) of closing the connection without answering (half before acting, half after).", valueName: "probability"))
     var resetRate = 0.0
 
-    @Option(help: "Probability (0-1) of acting, then holding the answer back for --slow-ms.")
+    @Option(help: ArgumentHelp("Probability (0-1) of acting, then holding the answer back for --slow-ms.", valueName: "probability"))
     var slowRate = 0.0
 
-    @Option(help: "How long a slow answer (--slow-rate) is held back, in milliseconds.")
+    @Option(help: ArgumentHelp("How long a slow answer (--slow-rate) is held back, in milliseconds.", valueName: "ms"))
     var slowMs = 0
 
-    @Option(help: ArgumentHelp("A rate-limit storm: refuse every request with 429 for SECONDS (x-ratelimit-reset names its end); 0 is off.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("A rate-limit storm: refuse every request with 429 for this long (x-ratelimit-reset names its end); 0 is off.", valueName: "seconds"))
     var throttleFor = 0
 
-    @Option(help: ArgumentHelp("Requests answered normally before the --throttle-for storm begins.", valueName: "N"))
+    @Option(help: ArgumentHelp("Requests answered normally before the --throttle-for storm begins.", valueName: "n"))
     var throttleAfter = 0
 
     @Flag(help: "Leave container_image_digest out of list items, like older servers.")
@@ -68,37 +70,37 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Answer a list request that has a cursor with that same cursor as next_cursor, like a broken server.")
     var repeatCursor = false
 
-    @Option(help: ArgumentHelp("How long each prediction takes from its creation to its end (pending, starting, started, then succeeded or failed), in milliseconds.", valueName: "N"))
+    @Option(help: ArgumentHelp("How long each prediction takes from its creation to its end (pending, starting, started, then succeeded or failed), in milliseconds.", valueName: "ms"))
     var predictionMs = 200
 
-    @Option(name: .customLong("prediction-fail"), help: ArgumentHelp("Predictions on the version with this image digest end as failed, with an error object (repeatable).", valueName: "DIGEST"))
+    @Option(name: .customLong("prediction-fail"), help: ArgumentHelp("Predictions on the version with this image digest end as failed, with an error object (repeatable).", valueName: "digest"))
     var predictionFail: [String] = []
 
-    @Option(name: .customLong("prediction-bad-output"), help: ArgumentHelp("Predictions on the version with this image digest succeed with an output that violates its output schema (repeatable).", valueName: "DIGEST"))
+    @Option(name: .customLong("prediction-bad-output"), help: ArgumentHelp("Predictions on the version with this image digest succeed with an output that violates its output schema (repeatable).", valueName: "digest"))
     var predictionBadOutput: [String] = []
 
-    @Option(help: "Seed of the fault generators.")
+    @Option(help: ArgumentHelp("Seed of the fault generators.", valueName: "n"))
     var seed: UInt64 = 0
 
-    @Option(help: ArgumentHelp("Lie in listings: spoil every listed digest (unprefixed, trailing-space or uppercase).", valueName: "HOW"))
+    @Option(help: ArgumentHelp("Lie in listings: spoil every listed digest (unprefixed, trailing-space or uppercase).", valueName: "how"))
     var hostileDigest: String?
 
-    @Option(help: ArgumentHelp("Lie in listings: listing OWNER/NAME answers with the versions of OTHER/NAME (repeatable).", valueName: "OWNER/NAME=OTHER/NAME"))
+    @Option(help: ArgumentHelp("Lie in listings: listing OWNER/NAME answers with the versions of OTHER/NAME (repeatable).", valueName: "owner/name=other/name"))
     var hostileListOtherModel: [String] = []
 
-    @Option(help: ArgumentHelp("Lie in listings: leave version N out of the first --hostile-omit-times listings that hold it.", valueName: "N"))
+    @Option(help: ArgumentHelp("Lie in listings: leave version N out of the first --hostile-omit-times listings that hold it.", valueName: "n"))
     var hostileOmitNumber: Int?
 
-    @Option(help: ArgumentHelp("How many listings leave out --hostile-omit-number.", valueName: "N"))
+    @Option(help: ArgumentHelp("How many listings leave out --hostile-omit-number.", valueName: "n"))
     var hostileOmitTimes = 1
 
-    @Option(help: ArgumentHelp("Lie in listings: send this JSON number (e.g. 9223372036854775807, 0, -1, 1.5) as the newest listed version's number.", valueName: "NUMBER"))
+    @Option(help: ArgumentHelp("Lie in listings: send this JSON number (e.g. 9223372036854775807, 0, -1, 1.5) as the newest listed version's number.", valueName: "number"))
     var hostileNumber: String?
 
     @Flag(help: "Lie in listings: each page after the first repeats the last version of the page before.")
     var hostileRepeatItem = false
 
-    @Option(help: ArgumentHelp("Lag listings behind writes: a version created less than MS milliseconds ago is not listed yet.", valueName: "MS"))
+    @Option(help: ArgumentHelp("Lag listings behind writes: a version created less than MS milliseconds ago is not listed yet.", valueName: "ms"))
     var hostileListLagMs = 0
 
     @Flag(help: "Lose every create's answer: the version is made, the client gets a 502.")
@@ -107,40 +109,40 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Flag(help: "Lie in listings: never end; every page holds made-up valid versions and a new cursor.")
     var hostileFreshCursors = false
 
-    @Option(help: ArgumentHelp("Pad every listed page with N bytes (an unknown field).", valueName: "N"))
+    @Option(help: ArgumentHelp("Pad every listed page with N bytes (an unknown field).", valueName: "n"))
     var hostilePadBytes = 0
 
-    @Option(help: ArgumentHelp("The length of each --hostile-fresh-cursors cursor, in bytes.", valueName: "N"))
+    @Option(help: ArgumentHelp("The length of each --hostile-fresh-cursors cursor, in bytes.", valueName: "n"))
     var hostileCursorBytes = 32
 
-    @Option(help: ArgumentHelp("Nest listed pages' items N arrays deep (past JSON parsers' 512 levels).", valueName: "N"))
+    @Option(help: ArgumentHelp("Nest listed pages' items N arrays deep (past JSON parsers' 512 levels).", valueName: "n"))
     var hostileDeepJson = 0
 
-    @Option(help: ArgumentHelp("Send every answer's body one byte per MS milliseconds.", valueName: "MS"))
+    @Option(help: ArgumentHelp("Send every answer's body one byte per MS milliseconds.", valueName: "ms"))
     var hostileTrickleMs = 0
 
-    @Option(help: ArgumentHelp("Put x-ratelimit-limit: N on every answer, whatever the real limit.", valueName: "N"))
+    @Option(help: ArgumentHelp("Put x-ratelimit-limit: N on every answer, whatever the real limit.", valueName: "n"))
     var hostileAdvertiseLimit: Int?
 
-    @Option(name: .customLong("hostile-always-429"), help: ArgumentHelp("Refuse every request with 429, its x-ratelimit-reset SECONDS ahead.", valueName: "SECONDS"))
+    @Option(name: .customLong("hostile-always-429"), help: ArgumentHelp("Refuse every request with 429, its x-ratelimit-reset SECONDS ahead.", valueName: "seconds"))
     var hostileAlways429 = 0
 
-    @Option(help: ArgumentHelp("Refuse requests with 429 and a Retry-After HTTP-date until SECONDS after the first request.", valueName: "SECONDS"))
+    @Option(help: ArgumentHelp("Refuse requests with 429 and a Retry-After HTTP-date until SECONDS after the first request.", valueName: "seconds"))
     var hostileRetryAfterDate = 0
 
     @Flag(help: "Receive requests and never answer them (until the emulator stops).")
     var hostileNeverAnswer = false
 
-    @Option(name: .customLong("hostile-422-detail"), help: ArgumentHelp("Refuse every create and configuration update with 422 whose detail is a string or an object.", valueName: "SHAPE"))
+    @Option(name: .customLong("hostile-422-detail"), help: ArgumentHelp("Refuse every create and configuration update with 422 whose detail is a string or an object.", valueName: "shape"))
     var hostile422Detail: String?
 
-    @Option(name: .customLong("hostile-404"), help: ArgumentHelp("Answer every request 404 with a body that is not the API's: html or generic ({\"detail\":\"Not Found\"}).", valueName: "BODY"))
+    @Option(name: .customLong("hostile-404"), help: ArgumentHelp("Answer every request 404 with a body that is not the API's: html or generic ({\"detail\":\"Not Found\"}).", valueName: "body"))
     var hostile404: String?
 
-    @Option(help: ArgumentHelp("Serve HTTPS with this certificate (PEM; needs --tls-key).", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Serve HTTPS with this certificate (PEM; needs --tls-key).", valueName: "file"))
     var tlsCert: String?
 
-    @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("The private key (PEM) of --tls-cert.", valueName: "file"))
     var tlsKey: String?
 
     func validate() throws {
@@ -242,7 +244,16 @@ struct EmulatorCommand: AsyncParsableCommand {
                 logger: logger
             )
         )
-        try await serviceGroup.run()
+        do {
+            try await serviceGroup.run()
+        } catch {
+            // NIO's own words name neither the port nor what to do.
+            if BindFailure.isAddressInUse(error) {
+                FileHandle.standardError.write(Data("error: cannot listen on \(host):\(port): the port is busy (another process is listening on it). Stop that process, choose another --port, or pass --port 0 for a free one.\n".utf8))
+                throw ExitCode.failure
+            }
+            throw error
+        }
     }
 
     private func makeConfiguration() throws -> EmulatorConfiguration {

@@ -11,6 +11,7 @@ struct ApplyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "apply",
         abstract: "Make the live versions match the declarations: plan, confirm, then create, configure and delete.",
+        usage: HelpText.applyUsage,
         discussion: """
             With --repo, apply plans first (exactly like `wriftsync plan`) and applies that plan. With --plan FILE \
             it applies a plan saved by `plan --out`, after re-listing the models it changes: if any of them \
@@ -19,7 +20,8 @@ struct ApplyCommand: AsyncParsableCommand {
             Per model: creates in declaration order, then configuration updates, then deletes; the first \
             failure in a model stops that model, other models go on. Exit status: 0 when everything planned \
             was applied (or there was nothing to do), 1 on any error, refusal or failed change.
-            """
+
+            """ + HelpText.applyExamples
     )
 
     @OptionGroup var git: GitOptions

@@ -8,7 +8,7 @@ import Pipeline
 struct GitOptions: ParsableArguments {
     // Optional only because `apply --plan FILE` needs no repository; every other subcommand calls
     // `requireRepository()` in its `validate()`.
-    @Option(name: .long, help: ArgumentHelp("Repository: https://, http://, ssh://, git://, file:// URL, user@host:path, or a local path (required, except by `apply --plan`).", valueName: "url-or-path"))
+    @Option(name: .long, help: ArgumentHelp(HelpText.repo, valueName: "url-or-path"))
     var repo: String?
 
     @Option(name: .long, help: ArgumentHelp("Branch, tag, or full or abbreviated commit id (default: the remote's HEAD).", valueName: "ref"))
@@ -128,6 +128,7 @@ struct GitOptions: ParsableArguments {
     func makeSource() throws -> (RepositorySpec, GitSource) {
         guard let repo else { throw ValidationError("Missing expected argument '--repo <url-or-path>'") }
         let spec = try RepositorySpec(repo)
+        try checkLocalRepository(spec)
         var configuration = GitSourceConfiguration(cacheDirectory: cacheDir)
         configuration.fetchTimeout = gitTimeout
         configuration.maxFileSize = maxFileSize

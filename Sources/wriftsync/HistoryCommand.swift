@@ -14,7 +14,8 @@ struct HistoryCommand: AsyncParsableCommand {
             --model owner/name answers "which commit created #12": the records with its changes, warnings, \
             drift or failures (a failure of a whole reconcile concerns every model). A line torn by a crash is \
             skipped, with a note on stderr.
-            """
+
+            """ + HelpText.historyExamples
     )
 
     @Option(name: .long, help: ArgumentHelp("Directory of history.jsonl, as run and apply were given it (default: the cache directory).", valueName: "dir"))

@@ -10,7 +10,8 @@ import WriftAIModels
 struct ImportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
-        abstract: "Write declarations (YAML) reproducing the live versions of models exactly, oldest first."
+        abstract: "Write declarations (YAML) reproducing the live versions of models exactly, oldest first.",
+        discussion: HelpText.importExamples
     )
 
     @Argument(help: ArgumentHelp("Models to import.", valueName: "owner/name"))

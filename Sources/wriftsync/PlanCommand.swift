@@ -8,10 +8,13 @@ import WriftAI
 struct PlanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plan",
-        abstract: "Compare the declarations with the live versions and print the changes apply would make (changes nothing)."
+        abstract: "Compare the declarations with the live versions and print the changes apply would make (changes nothing).",
+        usage: HelpText.planUsage,
+        discussion: HelpText.planExamples
     )
 
     @OptionGroup var git: GitOptions
+    @OptionGroup var worktree: WorktreeOption
     @OptionGroup var api: APIOptions
 
     @Option(name: .long, help: "Output format: text, markdown or json.")
@@ -25,6 +28,10 @@ struct PlanCommand: AsyncParsableCommand {
 
     func validate() throws {
         try git.requireRepository()
+        try worktree.check(git)
+        if worktree.worktree, out != nil {
+            throw ValidationError("--out saves a plan for `apply --plan`, and a plan of uncommitted files cannot be applied as reviewed: commit them, then plan without --worktree.")
+        }
     }
 
     func run() async throws {
@@ -39,7 +46,8 @@ struct PlanCommand: AsyncParsableCommand {
         }
         let made: Result<PlannedRevision, ReconcileFailure>
         do {
-            made = .success(try await pipeline.makePlan(reader: client.readOnly))
+            let snapshot = try await worktree.snapshot(pipeline, path: git.path)
+            made = .success(try await pipeline.makePlan(try await pipeline.load(snapshot), reader: client.readOnly))
         } catch {
             made = .failure(error)
         }

@@ -12,10 +12,7 @@ struct QuarantineCommand: ParsableCommand {
             create it again while its declaration is unchanged. A commit that changes the declaration (the \
             image, its schemas, configuration or smoke cases) lifts the quarantine; so does `quarantine clear`.
 
-            Examples:
-              wriftsync quarantine list
-              wriftsync quarantine clear --model acme/sentiment --digest sha256:…
-            """,
+            """ + HelpText.quarantineExamples,
         subcommands: [List.self, Clear.self]
     )
 
@@ -33,7 +30,9 @@ struct QuarantineCommand: ParsableCommand {
     }
 
     struct List: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the quarantined digests, and versions created but not tested yet.")
+        static let configuration = CommandConfiguration(
+            abstract: "List the quarantined digests, and versions created but not tested yet.", discussion: HelpText.quarantineListExamples
+        )
 
         @OptionGroup var location: Location
 
@@ -67,7 +66,9 @@ struct QuarantineCommand: ParsableCommand {
     }
 
     struct Clear: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Lift quarantines: all of them, or those of a model or a digest.")
+        static let configuration = CommandConfiguration(
+            abstract: "Lift quarantines: all of them, or those of a model or a digest.", discussion: HelpText.quarantineClearExamples
+        )
 
         @OptionGroup var location: Location
 

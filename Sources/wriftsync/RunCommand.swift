@@ -14,6 +14,7 @@ struct RunCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "run",
         abstract: "Keep the live versions matching the repository: reconcile on every new commit and every drift interval.",
+        usage: HelpText.runUsage,
         discussion: """
             Each --interval the repository is fetched; an unchanged commit costs nothing more (no file is read, \
             no API request made). A new commit reconciles the models whose declarations changed (a changed \
@@ -25,7 +26,8 @@ struct RunCommand: AsyncParsableCommand {
             in flight finishes, no further change or reconcile starts (the rest is planned again next time), exit 0.
 
             --once: one full reconcile, exit status as apply's (0 applied or nothing to do, 1 on any error).
-            """
+
+            """ + HelpText.runExamples
     )
 
     @OptionGroup var git: GitOptions
@@ -52,7 +54,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Report drift and planned changes; never write (only read requests are made).")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Serve the status page (/), /healthz, /readyz, /metrics, /status, /history and /hooks/git here (port 0: any free port).", valueName: "host:port"))
+    @Option(name: .long, help: ArgumentHelp("Serve the status page (/), /healthz, /readyz, /metrics, /status, /history and /hooks/git here; :9090 is every interface, port 0 any free port.", valueName: "host:port"))
     var listen: String?
 
     @Option(name: .long, help: ArgumentHelp("File holding the webhook secret; enables POST /hooks/git (HMAC-SHA256, X-Hub-Signature-256).", valueName: "file"))
@@ -69,7 +71,7 @@ struct RunCommand: AsyncParsableCommand {
         guard maxDeletes >= 0 else { throw ValidationError("--max-deletes must not be negative.") }
         _ = try schedule()
         if let listen, Self.hostAndPort(listen) == nil {
-            throw ValidationError("--listen takes host:port, such as 127.0.0.1:9090.")
+            throw ValidationError("--listen takes host:port, such as 127.0.0.1:9090, or :9090 for every interface.")
         }
     }
 
@@ -203,12 +205,7 @@ struct RunCommand: AsyncParsableCommand {
     }
 
     static func hostAndPort(_ text: String) -> (String, Int)? {
-        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), (0...65535).contains(port) else {
-            return nil
-        }
-        var host = String(text[..<colon])
-        if host.hasPrefix("[") && host.hasSuffix("]") { host = String(host.dropFirst().dropLast()) }
-        return host.isEmpty ? nil : (host, port)
+        ControllerConfiguration.Listen(parsing: text).map { ($0.host, $0.port) }
     }
 }
 

@@ -7,7 +7,9 @@ import GitSource
 struct SourceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "source",
-        abstract: "Fetch the repository, then print the resolved commit and the files under --path."
+        abstract: "Fetch the repository, then print the resolved commit and the files under --path.",
+        usage: HelpText.sourceUsage,
+        discussion: HelpText.sourceExamples
     )
 
     @OptionGroup var git: GitOptions
@@ -100,7 +102,7 @@ struct SourceCommand: ParsableCommand {
         let time = String(format: "%.0f ms", stats.seconds * 1000)
         let verb = stats.cloned ? "cloned" : "fetched"
         if !stats.cloned && stats.receivedObjects == 0 && stats.updatedRefs == 0 { return "up to date (\(time))" }
-        return "\(verb) \(stats.receivedObjects) objects, \(bytes(stats.receivedBytes)), \(stats.updatedRefs) refs updated (\(time))"
+        return "\(verb) \(counted(stats.receivedObjects, "object")), \(bytes(stats.receivedBytes)), \(counted(stats.updatedRefs, "ref")) updated (\(time))"
     }
 
     static func bytes(_ count: Int) -> String {

@@ -108,7 +108,7 @@ import WriftAIModels
         alice/sentiment
           + create     new  030303030303  "Third"  (declared, not live)
           - delete     #2   020202020202  "Second"  (not declared)
-          latest after apply: new (030303030303)
+          latest: #2 (020202020202) → new (030303030303)
 
         Plan: 1 to create, 0 to configure, 1 to delete.
         Applying makes 2 requests, about 1 s at the rate limit.
@@ -200,14 +200,19 @@ import WriftAIModels
 
         1 unchanged · 0 warnings · applying makes 2 requests, about 1 s at the rate limit
 
-        #### `alice/sentiment`
+        - ➖ **1 to delete:** `alice/sentiment` #2
+        - 🔀 **latest changes:** `alice/sentiment` #2 (020202020202) → new (030303030303)
+
+        <details><summary><code>alice/sentiment</code>: 1 to create, 1 to delete · latest #2 → new</summary>
 
         | Action | Version | Digest | Release notes | Reason |
         |---|---|---|---|---|
         | ➕ create | new | `030303030303` | Third | declared, not live |
         | ➖ delete | #2 | `020202020202` | Second | not declared |
 
-        Latest after apply: new (030303030303)
+        Latest: #2 (020202020202) → new (030303030303)
+
+        </details>
 
         ---
         Planned from commit `<commit>` (`refs/heads/main` of `<repo>`).

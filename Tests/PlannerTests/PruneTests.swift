@@ -53,7 +53,7 @@ struct PruneTests {
         let warning = try #require(plan.warnings.only)
         #expect(
             warning.message
-                == "pruning would delete all 2 live version(s) and leave the model empty, so none is deleted; "
+                == "pruning would delete all 2 live versions and leave the model empty, so none is deleted; "
                 + "set allow_empty: true to allow it"
         )
         #expect(warning.model == Fixture.model)

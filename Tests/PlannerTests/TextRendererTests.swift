@@ -11,7 +11,7 @@ struct TextRendererTests {
               ~ configure  #2   020202020202  "Faster | smaller\nmodel"  (configuration differs: hardware cpu-small → gpu-a100, variables [] → [HF_TOKEN, WANDB_KEY])
               - delete     #3   090909090909  "Experimental <b>build</b>"  (not declared)
               ! warning    #1   010101010101  #1 differs from its declaration in release notes (live release notes "First release", declared "Initial release"); these are immutable, so it is left as is (on_immutable_change: replace would re-create it)
-              latest after apply: new (030303030303)
+              latest: #3 (090909090909) → new (030303030303)
 
             acme/summarizer (suspended: skipped)
 
@@ -22,6 +22,38 @@ struct TextRendererTests {
 
             """#
         #expect(TextRenderer.render(RendererFixture.plan) == expected)
+    }
+
+    @Test("golden: the risks — a latest moved off the last declared version, kept versions, a replacement, a create's configuration and compatibilities, a model no longer declared")
+    func goldenRisks() {
+        let expected = #"""
+            ! acme/tagger: the latest version changes from #4 (040404040404) to #3 (030303030303), which is not the last declared version #2 (020202020202): un-pinned predictions will go to it.
+
+            acme/chat
+              ± replace    #3   030303030303  "Three, corrected"  (replaces #3: immutable drift in release notes)
+              + create     new  050505050505  "Five"  (declared, not live)
+                                configuration: hardware gpu-a100, variables [HF_TOKEN]
+                                compatibilities: openai_chat_completions
+              - delete     #4   040404040404  "Four"  (not declared)
+              = kept       #1   010101010101  "One"  (not declared, in keep: never deleted)
+              latest: #4 (040404040404) → new (050505050505)
+
+            acme/tagger
+              - delete     #4  040404040404  "Four"  (not declared)
+              = kept       #3  030303030303  "Three"  (not declared, in keep: never deleted)
+              ! warning    #3  030303030303  after apply the latest version would be #3 (030303030303), not the last declared version #2 (020202020202): it is not declared but is in keep
+              latest: #4 (040404040404) → #3 (030303030303)
+
+            acme/retired
+              ? not managed  no longer declared (it was in models/retired.yaml at 9f8e7d6c5b4a): its live versions are left alone
+
+            Plan: 2 to create, 0 to configure, 3 to delete.
+            Applying makes 5 requests, about 2 s at the rate limit.
+            1 warning.
+            From commit 4f1c2e0b9a8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b (main of https://git.example/acme/models.git).
+
+            """#
+        #expect(TextRenderer.render(RendererFixture.riskyPlan) == expected)
     }
 
     @Test("golden: no changes")

@@ -139,6 +139,8 @@ struct DeclarationFuzzer {
         let enumerator = FileManager.default.enumerator(at: root, includingPropertiesForKeys: nil)
         while let url = enumerator?.nextObject() as? URL {
             guard ["yaml", "yml", "json"].contains(url.pathExtension) else { continue }
+            // The editors' JSON Schema of the format is neither a declaration nor a schemas file.
+            if url.lastPathComponent == "wriftsync-declaration.schema.json" { continue }
             let path = String(url.standardizedFileURL.path.dropFirst(root.standardizedFileURL.path.count + 1))
             files[path] = Array(try Data(contentsOf: url))
         }
