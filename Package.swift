@@ -111,13 +111,13 @@ let package = Package(
         // Reads the live state for planning; the planner itself stays free of HTTP.
         .target(
             name: "LiveState",
-            dependencies: ["Declarations", "Planner", "WriftAI", "WriftAIModels"],
+            dependencies: ["WriftAI", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         // Executes a Plan through a client that can write; the ordering rules are pure and separate.
         .target(
             name: "Applier",
-            dependencies: ["Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels"],
+            dependencies: ["Planner", "LiveState", "WriftAI", "WriftAIModels"],
             swiftSettings: swiftSettings
         ),
         // The one reconcile pipeline: fetch, load, observe, plan, check, apply, as typed stages with classified
@@ -135,7 +135,7 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "Applier", "GitSource", "Pipeline", "Planner",
+                "Applier", "GitSource", "Pipeline", "Planner", "WriftAIModels",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
@@ -171,6 +171,7 @@ let package = Package(
                 "Planner",
                 "LiveState",
                 "WriftAI",
+                "WriftAIModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -182,6 +183,7 @@ let package = Package(
             name: "wriftai-emulator",
             dependencies: [
                 "WriftAIEmulator",
+                "WriftAIModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -266,7 +268,7 @@ let package = Package(
         .testTarget(
             name: "ApplierTests",
             dependencies: [
-                "Applier", "Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels", "WriftAIEmulator",
+                "Applier", "Declarations", "Planner", "LiveState", "Pipeline", "WriftAI", "WriftAIModels", "WriftAIEmulator",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

@@ -1,17 +1,18 @@
 import Planner
+import WriftAIModels
 
 /// The result of one planned change: the `--format json` per-action record.
 public struct ActionResult: Codable, Sendable, Equatable {
     /// The index of the change in the plan's `changes`.
     public var index: Int
-    /// `owner/name`.
-    public var model: String
+    /// The model.
+    public var model: ModelID
     /// What was planned.
     public var action: ChangeAction
     /// The version number: the one assigned for a create that succeeded, the planned one otherwise.
     public var number: Int?
     /// The version's digest.
-    public var containerImageDigest: String
+    public var containerImageDigest: Digest
     /// The version's release notes, when the plan has them.
     public var releaseNotes: String?
     /// How it ended.
@@ -28,10 +29,10 @@ public struct ActionResult: Codable, Sendable, Equatable {
     /// Creates a result.
     public init(
         index: Int,
-        model: String,
+        model: ModelID,
         action: ChangeAction,
         number: Int?,
-        containerImageDigest: String,
+        containerImageDigest: Digest,
         releaseNotes: String?,
         outcome: ActionOutcome,
         error: String? = nil,
@@ -55,7 +56,7 @@ public struct ActionResult: Codable, Sendable, Equatable {
             model: change.model,
             action: change.action,
             number: number ?? change.number,
-            containerImageDigest: change.containerImageDigest,
+            containerImageDigest: change.digest,
             releaseNotes: change.releaseNotes,
             outcome: outcome,
             error: error

@@ -6,7 +6,8 @@ import WriftAIModels
 
 /// Executes a ``Plan`` through a client that can write.
 ///
-/// Ordering comes from ``ApplySchedule``; this type only runs it:
+/// The plan holds each model's changes together in apply order (``Plan/modelChanges``); this type runs them
+/// as given:
 /// - every model runs its changes one after another, and models run concurrently (the client's shared
 ///   pacing keeps them together under the rate limit);
 /// - the first failure in a model stops that model: its later changes are reported as skipped, so no
@@ -57,10 +58,11 @@ public struct Applier: Sendable {
     ///
     /// - Parameter onResult: Called as each change completes (or is skipped), from concurrent tasks.
     public func apply(_ plan: Plan, onResult: @escaping @Sendable (ActionResult) -> Void = { _ in }) async -> ApplyResult {
-        let schedule = ApplySchedule(plan)
+        let facts = Dictionary(plan.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         let results = await withTaskGroup(of: [ActionResult].self, returning: [ActionResult].self) { group in
-            for model in schedule.models {
-                group.addTask { await applyModel(model, onResult: onResult) }
+            for changes in plan.modelChanges {
+                let run = ModelRun(changes: changes, liveHighestNumber: facts[changes.model]?.liveHighestNumber, listedAt: facts[changes.model]?.listedAt)
+                group.addTask { await applyModel(run, onResult: onResult) }
             }
             var all: [ActionResult] = []
             for await results in group { all += results }
@@ -69,21 +71,31 @@ public struct Applier: Sendable {
         return ApplyResult(revision: plan.revision, actions: results)
     }
 
-    /// Runs one model's steps in order, stopping at the first failure.
-    func applyModel(_ model: ApplySchedule.ModelSteps, onResult: @Sendable (ActionResult) -> Void) async -> [ActionResult] {
+    /// One model's changes with the facts of the plan's listing the duplicate check needs.
+    struct ModelRun: Sendable {
+        /// The changes, in apply order.
+        var changes: ModelChanges
+        /// The plan's ``ModelPlan/liveHighestNumber`` for this model.
+        var liveHighestNumber: Int?
+        /// The plan's ``ModelPlan/listedAt`` for this model.
+        var listedAt: String?
+    }
+
+    /// Runs one model's changes in order, stopping at the first failure.
+    func applyModel(_ model: ModelRun, onResult: @Sendable (ActionResult) -> Void) async -> [ActionResult] {
         var results: [ActionResult] = []
         var stoppedBy: ActionResult?
-        for step in model.steps {
+        for (index, change) in zip(model.changes.indices, model.changes.changes) {
             let result: ActionResult
             if stoppedBy == nil && !shouldContinue() {
-                result = ActionResult(index: step.index, change: step.change, outcome: .skipped, error: "not started: stopping")
+                result = ActionResult(index: index, change: change, outcome: .skipped, error: "not started: stopping")
             } else if let failed = stoppedBy {
                 result = ActionResult(
-                    index: step.index, change: step.change, outcome: .skipped,
+                    index: index, change: change, outcome: .skipped,
                     error: "not attempted because \(ApplyText.verb(failed.action)) \(ApplyText.subject(failed)) failed"
                 )
             } else {
-                result = await run(step)
+                result = await run(change, at: index)
                 // A rollback stops the model too: its older versions must stay, and a later create would
                 // take the traffic the rolled-back one was meant to.
                 if result.outcome == .failed || result.outcome == .rolledBack { stoppedBy = result }
@@ -91,7 +103,7 @@ public struct Applier: Sendable {
             results.append(result)
             onResult(result)
         }
-        if results.contains(where: { $0.outcome == .created }) && !Self.createdRightAfterThePlan(results, model) && shouldContinue() {
+        if results.contains(where: { $0.outcome == .created }) && !Self.createdRightAfterThePlan(results, liveHighestNumber: model.liveHighestNumber) && shouldContinue() {
             for result in await removeDuplicates(results, in: model) {
                 results.append(result)
                 onResult(result)
@@ -104,8 +116,8 @@ public struct Applier: Sendable {
     /// only grow and are never reused, so no one else created a version of the model in between, and a
     /// duplicate made later is the later creator's to remove (its own numbers are not contiguous). Then the
     /// duplicate check's listing can be saved.
-    static func createdRightAfterThePlan(_ results: [ActionResult], _ model: ApplySchedule.ModelSteps) -> Bool {
-        guard let highest = model.liveHighestNumber else { return false }
+    static func createdRightAfterThePlan(_ results: [ActionResult], liveHighestNumber: Int?) -> Bool {
+        guard let highest = liveHighestNumber else { return false }
         let created = results.filter { $0.outcome == .created }.sorted { $0.index < $1.index }
         // A send whose outcome was unknown may still act later, on a slow server, and make a copy.
         guard created.allSatisfy(\.createSendsSettled) else { return false }
@@ -125,9 +137,10 @@ public struct Applier: Sendable {
     /// Without the plan's highest number (an older plan) nothing is removed. Each removal is confirmed like a
     /// planned delete. Deleting is idempotent, so two appliers removing the same copy are harmless. Items
     /// listed without a digest (older servers) are not checked.
-    func removeDuplicates(_ results: [ActionResult], in model: ApplySchedule.ModelSteps) async -> [ActionResult] {
+    func removeDuplicates(_ results: [ActionResult], in model: ModelRun) async -> [ActionResult] {
         let created = results.filter { $0.outcome == .created }
-        guard let first = created.first, let highest = model.liveHighestNumber, let id = try? ModelID(parsing: model.model) else { return [] }
+        guard let first = created.first, let highest = model.liveHighestNumber else { return [] }
+        let id = model.changes.model
         let listed: [ModelVersion]
         do {
             listed = try await client.allVersions(id).collect()
@@ -135,7 +148,7 @@ public struct Applier: Sendable {
             // A failed check, not a failed delete: no number, and the line says so (see `ApplyText`).
             var failure = first
             // Listed after the model's planned changes, where the check ran.
-            failure.index = model.steps.map(\.index).max() ?? first.index
+            failure.index = model.changes.indices.last ?? first.index
             failure.action = .delete
             failure.number = nil
             failure.outcome = .failed
@@ -148,8 +161,7 @@ public struct Applier: Sendable {
         let after = model.listedAt.flatMap(Self.serverTime)
         var removals: [ActionResult] = []
         for result in created {
-            let digest = result.containerImageDigest.lowercased()
-            let matching = listed.filter { $0.containerImageDigest?.lowercased() == digest }.sorted { $0.number < $1.number }
+            let matching = listed.filter { Self.digest($0.containerImageDigest) == result.containerImageDigest }.sorted { $0.number < $1.number }
             guard let newest = matching.last?.number else { continue }
             let removable = matching.dropLast().filter { copy in
                 guard copy.number > highest else { return false }
@@ -186,23 +198,23 @@ public struct Applier: Sendable {
     /// before testing it): `nil` when they passed or there are none; otherwise the version is deleted again
     /// — the previous version takes the un-pinned traffic back — and the result says which test failed.
     func gated(_ change: PlannedChange, id: ModelID, number: Int, index: Int) async -> ActionResult? {
-        guard let gate, change.smoke != nil else { return nil }
+        guard let gate, change.gate != nil else { return nil }
         guard let failure = await gate.test(change, number: number) else {
             await gate.passed(change)
             return nil
         }
         var result = ActionResult(index: index, change: change, outcome: .rolledBack, number: number)
         var rolledBack = true
-        if let refusal = await confirm(id, number: number, digest: change.containerImageDigest), refusal.outcome != .alreadyDeleted {
+        if let refusal = await confirm(id, number: number, digest: change.digest), refusal.outcome != .alreadyDeleted {
             rolledBack = false
             result.outcome = .failed
             result.error = "\(failure); rolling #\(number) back failed: \(refusal.error ?? "unknown error") (it stays quarantined: the next apply deletes it)"
         } else {
             do {
                 _ = try await client.deleteVersion(id, number: number)
-                result.error = "\(failure); #\(number) was deleted again and \(change.containerImageDigest) quarantined"
+                result.error = "\(failure); #\(number) was deleted again and \(change.digest) quarantined"
             } catch .notFound {
-                result.error = "\(failure); #\(number) was already gone and \(change.containerImageDigest) is quarantined"
+                result.error = "\(failure); #\(number) was already gone and \(change.digest) is quarantined"
             } catch {
                 rolledBack = false
                 result.outcome = .failed
@@ -225,7 +237,7 @@ public struct Applier: Sendable {
     /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must
     /// be the one it has. A listing that returned another model's items, or numbers that do not mean what
     /// the plan thought, then deletes nothing. `nil` when the delete may go ahead; otherwise how it ends.
-    func confirm(_ id: ModelID, number: Int, digest: String) async -> (outcome: ActionOutcome, error: String?)? {
+    func confirm(_ id: ModelID, number: Int, digest: Digest) async -> (outcome: ActionOutcome, error: String?)? {
         let details: ModelVersionDetails
         do {
             details = try await client.version(id, number: number)
@@ -235,7 +247,7 @@ public struct Applier: Sendable {
         } catch {
             return (.failed, "not deleted: reading #\(number) to confirm it is the version planned failed: \(error)")
         }
-        guard details.number == number, let live = details.containerImageDigest, live.lowercased() == digest.lowercased() else {
+        guard details.number == number, Self.digest(details.containerImageDigest) == digest else {
             let found = details.containerImageDigest.map { "\($0)" } ?? "no digest"
             return (.failed, "not deleted: the API says #\(details.number == number ? number : details.number) has \(found), "
                 + "not \(digest) as the plan's listing did; the listing may be wrong or out of date (make a new plan)")
@@ -243,97 +255,80 @@ public struct Applier: Sendable {
         return nil
     }
 
-    /// Makes one API call.
-    func run(_ step: ApplySchedule.Step) async -> ActionResult {
-        let change = step.change
+    /// A digest as the API wrote it, read as a value; `nil` when it wrote none or something that is not one.
+    static func digest(_ text: String?) -> Digest? {
+        text.flatMap { try? Digest(normalizing: $0) }
+    }
+
+    /// Makes one API call: `change`, at `index` in the plan's changes.
+    func run(_ change: PlannedChange, at index: Int) async -> ActionResult {
         func failed(_ message: String) -> ActionResult {
-            ActionResult(index: step.index, change: change, outcome: .failed, error: message)
+            ActionResult(index: index, change: change, outcome: .failed, error: message)
         }
-        let id: ModelID
-        do {
-            id = try ModelID(parsing: change.model)
-        } catch {
-            return failed(error.description)
-        }
-        switch change.action {
-        case .create:
-            guard let request = change.request else {
-                return failed("the plan has no create payload for this version")
-            }
-            guard request.containerImageDigest.lowercased() == change.containerImageDigest.lowercased() else {
-                return failed("the plan's create payload is for \(request.containerImageDigest), not this version")
-            }
-            if let gate, change.smoke != nil, let problem = await gate.willCreate(change) {
+        let id = change.model
+        switch change {
+        case let .create(creation):
+            if let gate, creation.gate != nil, let problem = await gate.willCreate(change) {
                 return failed("not created: the release gate cannot record it before testing it: \(problem)")
             }
             let created: ModelVersionDetails
             let noSendInDoubt: Bool
             do {
-                let outcome = try await client.createVersionReportingSends(id, request)
+                let outcome = try await client.createVersionReportingSends(id, creation.request)
                 (created, noSendInDoubt) = (outcome.details, outcome.noSendInDoubt)
             } catch {
                 return failed(error.description)
             }
-            if let digest = created.containerImageDigest, digest.lowercased() != change.containerImageDigest.lowercased() {
+            let createdDigest = Self.digest(created.containerImageDigest)
+            if let digest = created.containerImageDigest, createdDigest != creation.digest {
                 return failed("the API answered with #\(created.number), whose digest is \(digest)")
             }
             // Numbers only grow, so a "created" version numbered at or below the one it replaces is
             // the old version found by its digest: the create did not happen, and deleting the old one
             // next would lose the digest altogether.
-            if let replaced = change.replaces, created.number <= replaced {
+            if let replaced = creation.replaces, created.number <= replaced {
                 return failed("found #\(created.number), the version this create replaces, rather than a new version")
             }
             // The next plan reads this version's details from the cache instead of the API (only from an
             // answer that names the digest asked for).
-            if created.containerImageDigest?.lowercased() == change.containerImageDigest.lowercased() {
-                cache?.store(created, model: change.model)
+            if createdDigest == creation.digest {
+                cache?.store(created, model: id.description)
             }
-            var result = ActionResult(index: step.index, change: change, outcome: .created, number: created.number)
+            var result = ActionResult(index: index, change: change, outcome: .created, number: created.number)
             result.createSendsSettled = noSendInDoubt
-            if let rollback = await gated(change, id: id, number: created.number, index: step.index) {
+            if let rollback = await gated(change, id: id, number: created.number, index: index) {
                 var rolledBack = rollback
                 rolledBack.createSendsSettled = noSendInDoubt
                 return rolledBack
             }
             return result
 
-        case .smokeTest:
-            guard let number = change.number else {
-                return failed("the plan has no version number for this smoke test")
-            }
-            return await gated(change, id: id, number: number, index: step.index)
-                ?? ActionResult(index: step.index, change: change, outcome: .tested)
+        case let .smokeTest(run):
+            return await gated(change, id: id, number: run.number, index: index)
+                ?? ActionResult(index: index, change: change, outcome: .tested)
 
-        case .updateConfiguration:
-            guard let number = change.number, let configuration = change.configuration else {
-                return failed("the plan has no version number or configuration for this update")
-            }
-            let update = ConfigurationUpdate(
-                hardwareIdentifier: configuration.hardwareIdentifier,
-                variableNames: configuration.variableNames
-            )
+        case let .updateConfiguration(update):
+            let body = ConfigurationUpdate(hardwareIdentifier: update.to.hardwareIdentifier, variableNames: update.to.variableNames)
             do {
-                _ = try await client.updateConfiguration(id, number: number, update)
+                _ = try await client.updateConfiguration(id, number: update.number, body)
             } catch {
                 return failed(error.description)
             }
-            return ActionResult(index: step.index, change: change, outcome: .configured)
+            return ActionResult(index: index, change: change, outcome: .configured)
 
-        case .delete:
-            guard let number = change.number else {
-                return failed("the plan has no version number for this delete")
-            }
-            if let refusal = await confirm(id, number: number, digest: change.containerImageDigest) {
-                return ActionResult(index: step.index, change: change, outcome: refusal.outcome, error: refusal.error)
+        case let .delete(deletion):
+            let number = deletion.number
+            if let refusal = await confirm(id, number: number, digest: deletion.digest) {
+                return ActionResult(index: index, change: change, outcome: refusal.outcome, error: refusal.error)
             }
             do {
                 switch try await client.deleteVersion(id, number: number) {
-                case .deleted: return ActionResult(index: step.index, change: change, outcome: .deleted)
-                case .alreadyDeleted: return ActionResult(index: step.index, change: change, outcome: .alreadyDeleted)
+                case .deleted: return ActionResult(index: index, change: change, outcome: .deleted)
+                case .alreadyDeleted: return ActionResult(index: index, change: change, outcome: .alreadyDeleted)
                 }
             } catch .notFound {
                 // Gone before this run: an interrupted apply, or someone else, deleted it. Done either way.
-                return ActionResult(index: step.index, change: change, outcome: .alreadyDeleted)
+                return ActionResult(index: index, change: change, outcome: .alreadyDeleted)
             } catch {
                 return failed(error.description)
             }

@@ -1,4 +1,5 @@
 import Planner
+import WriftAIModels
 
 /// The one-line renderings of apply results, printed as each change completes.
 public enum ApplyText {
@@ -12,7 +13,7 @@ public enum ApplyText {
         case .deleted: return "- deleted \(subject)" + duplicateNote(result)
         case .alreadyDeleted: return "- deleted \(subject) (already gone)" + duplicateNote(result)
         case .failed where result.isDuplicateCheck && result.duplicateOf == nil:
-            return "! failed to check \(sanitized(result.model)) for duplicates made by another apply running at the "
+            return "! failed to check \(result.model.description) for duplicates made by another apply running at the "
                 + "same time: \(sanitized(result.error ?? "unknown error"))"
         case .failed: return "! failed to \(verb(result.action)) \(subject): \(sanitized(result.error ?? "unknown error"))"
         case .skipped: return "  skipped \(verb(result.action)) \(subject): \(sanitized(result.error ?? "not attempted"))"
@@ -29,9 +30,9 @@ public enum ApplyText {
 
     /// `acme/sentiment #12 sha256:ab12cd34ef56…`, or without the number when there is none yet.
     static func subject(_ result: ActionResult) -> String {
-        var text = sanitized(result.model)
+        var text = result.model.description
         if let number = result.number { text += " #\(number)" }
-        return text + " " + shortDigest(result.containerImageDigest)
+        return text + " " + result.containerImageDigest.abbreviated
     }
 
     static func verb(_ action: ChangeAction) -> String {
@@ -41,13 +42,6 @@ public enum ApplyText {
         case .delete: "delete"
         case .smokeTest: "smoke-test"
         }
-    }
-
-    /// `sha256:` and the first 12 hex digits, then an ellipsis.
-    public static func shortDigest(_ digest: String) -> String {
-        let prefix = "sha256:"
-        let hex = digest.hasPrefix(prefix) ? digest.dropFirst(prefix.count) : Substring(digest)
-        return sanitized(prefix + hex.prefix(12) + (hex.count > 12 ? "…" : ""))
     }
 
     /// `text` with control characters escaped, so an error message from a server cannot drive the

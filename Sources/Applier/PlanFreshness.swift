@@ -1,7 +1,7 @@
-import Declarations
 import LiveState
 import Planner
 import WriftAI
+import WriftAIModels
 
 /// Whether the live state is still the one a plan was made against.
 ///
@@ -29,12 +29,10 @@ public struct PlanFreshness: Sendable {
     public func staleModels(_ plan: Plan) async throws(LiveStateError) -> [StaleModel] {
         let changed = Set(plan.changes.map(\.model))
         guard !changed.isEmpty else { return [] }
-        // Declarations without versions: the reader then lists each model and fetches details only
-        // where a listing lacks a digest — exactly what the fingerprint needs.
-        let probes = changed.sorted().map {
-            ModelDeclaration(model: $0, versions: [], location: SourceLocation(file: "plan", line: 1, column: 1))
-        }
-        let live = try await LiveStateReader(client: client, cache: cache).read(probes)
+        // No details asked for: the reader lists each model and reads details only where a listing lacks a
+        // digest — exactly what the fingerprint needs.
+        let query = LiveStateQuery(changed.sorted().map { LiveStateQuery.Model($0) })
+        let live = try await LiveStateReader(client: client, cache: cache).read(query)
         let planned = Dictionary(plan.models.map { ($0.model, $0.liveFingerprint) }, uniquingKeysWith: { first, _ in first })
         return changed.sorted().compactMap { model in
             let current = (live[model] ?? LiveModel(model: model, versions: [])).fingerprint

@@ -1,14 +1,16 @@
+import WriftAIModels
+
 /// A model whose live versions differ from the ones a plan was made against.
 public struct StaleModel: Sendable, Equatable, CustomStringConvertible {
-    /// `owner/name`.
-    public var model: String
+    /// The model.
+    public var model: ModelID
     /// The fingerprint in the plan.
     public var planned: String?
     /// The fingerprint now.
     public var current: String
 
     /// Creates a stale-model fact.
-    public init(model: String, planned: String?, current: String) {
+    public init(model: ModelID, planned: String?, current: String) {
         self.model = model
         self.planned = planned
         self.current = current

@@ -90,10 +90,10 @@ public final class ControllerMetrics: Sendable {
                 // A full reconcile sees every model. Drift stays 1 until it is corrected: a dry run, a failed
                 // apply, or a difference the plan only warns about leaves it there.
                 let corrected = report.applyResult?.succeeded == true
-                let remaining = Set(report.driftedModels).filter { model in
+                let remaining = Set(report.driftedModels.filter { model in
                     !corrected || report.warnings.contains { $0.model == model && $0.kind != .latestMismatch }
-                }
-                for model in report.plannedModels {
+                }.map(\.description))
+                for model in report.plannedModels.map(\.description) {
                     let gauge = state.drift[model] ?? registry.makeGauge(
                         descriptor: Self.name("drift_detected", help: "1 when the last full reconcile found the model's live state differing from git and did not correct it."),
                         labels: [("model", model)]
@@ -104,8 +104,8 @@ public final class ControllerMetrics: Sendable {
             }
             if report.planned != nil {
                 // The models planned replace their warning counts; the others keep theirs.
-                let byModel = Dictionary(grouping: report.warnings, by: \.model)
-                for model in report.plannedModels {
+                let byModel = Dictionary(grouping: report.warnings, by: \.model.description)
+                for model in report.plannedModels.map(\.description) {
                     let counts = Dictionary(grouping: byModel[model] ?? [], by: \.kind).mapValues(\.count)
                     var gauges = state.warnings[model] ?? [:]
                     for kind in Set(gauges.keys).union(counts.keys) {

@@ -14,7 +14,7 @@ extension ControllerStatus {
         if report.upToDate, report.failure == nil, !models.values.contains(where: { $0.isTrue(.failing) }) { return }
         if let failure = report.failure {
             let named = failure.models(planned: report.plan)
-            let failing = named.isEmpty ? Set(report.plannedModels.isEmpty ? Array(models.keys) : report.plannedModels) : Set(named)
+            let failing = named.isEmpty ? Set(report.plannedModels.isEmpty ? Array(models.keys) : report.plannedModels.map(\.description)) : Set(named.map(\.description))
             for model in failing where models[model] != nil {
                 set(.failing, true, of: model, reason: failure.failureClass.rawValue, message: "\(failure.stage.rawValue): \(failure.description)", now: now)
                 set(.inSync, false, of: model, reason: "failing", message: failure.description, now: now)
@@ -34,26 +34,27 @@ extension ControllerStatus {
         let wholeFailure = report.failure != nil && failedModels.isEmpty
         let drifted = Set(report.driftedModels)
         let unreconciled = WarningKind.standingDifferences
-        for model in report.plannedModels where models[model] != nil {
-            let changes = plan.changes.filter { $0.model == model }
-            let actions = (report.applyResult?.actions ?? []).filter { $0.model == model }
+        for id in report.plannedModels where models[id.description] != nil {
+            let model = id.description
+            let changes = plan.changes.filter { $0.model == id }
+            let actions = (report.applyResult?.actions ?? []).filter { $0.model == id }
             let applied = !changes.isEmpty && actions.count >= changes.count && actions.allSatisfy(\.outcome.isDone)
             let pending = !changes.isEmpty && !applied
-            let warnings = report.warnings.filter { $0.model == model }
+            let warnings = report.warnings.filter { $0.model == id }
             let standing = warnings.filter { unreconciled.contains($0.kind) }
-            let isDrifted = (drifted.contains(model) && pending) || !standing.isEmpty
+            let isDrifted = (drifted.contains(id) && pending) || !standing.isEmpty
             if isDrifted {
-                let reasons = standing.map(\.message) + (pending && drifted.contains(model) ? changes.map(\.reason) : [])
+                let reasons = standing.map(\.message) + (pending && drifted.contains(id) ? changes.map(\.reason) : [])
                 set(.drifted, true, of: model, reason: standing.first?.kind.rawValue ?? "changes_pending", message: reasons.first ?? "", now: now)
             } else {
-                set(.drifted, false, of: model, reason: drifted.contains(model) ? "corrected" : "matches_git", now: now)
+                set(.drifted, false, of: model, reason: drifted.contains(id) ? "corrected" : "matches_git", now: now)
             }
             if warnings.isEmpty {
                 set(.warning, false, of: model, reason: "none", now: now)
             } else {
                 set(.warning, true, of: model, reason: Array(Set(warnings.map(\.kind.rawValue))).sorted().joined(separator: ","), message: warnings[0].message, now: now)
             }
-            let failing = failedModels.contains(model) || wholeFailure
+            let failing = failedModels.contains(id) || wholeFailure
             if failing {
                 continue
             } else if pending {

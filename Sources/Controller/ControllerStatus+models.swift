@@ -96,10 +96,10 @@ extension ControllerStatus {
     /// every model it planned. `previous` is the models' status before the reconcile (for since-when and the
     /// last change of a model this reconcile did not change).
     mutating func mergeObservations(_ report: ReconcileReport, previous: [String: ModelStatus], at now: Date) {
-        let actions = Dictionary(grouping: report.applyResult?.actions ?? [], by: \.model)
-        let refusedLatest: Set<String> = if case let .latestMoved(models) = report.failure?.cause { Set(models) } else { [] }
-        let observed = Dictionary(report.observations.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
-        for model in report.plannedModels {
+        let actions = Dictionary(grouping: report.applyResult?.actions ?? [], by: \.model.description)
+        let refusedLatest: Set<String> = if case let .latestMoved(models) = report.failure?.cause { Set(models.map(\.description)) } else { [] }
+        let observed = Dictionary(report.observations.map { ($0.model.description, $0) }, uniquingKeysWith: { first, _ in first })
+        for model in report.plannedModels.map(\.description) {
             guard var status = models[model] else { continue }
             let modelActions = actions[model] ?? []
             let failed = modelActions.filter { !$0.outcome.isDone }
@@ -113,7 +113,7 @@ extension ControllerStatus {
                 status.liveVersions = observation.live.count
                 status.latest = observation.latest.map {
                     LatestVersion(
-                        number: $0.number, containerImageDigest: $0.containerImageDigest, releaseNotes: $0.releaseNotes,
+                        number: $0.number, containerImageDigest: $0.containerImageDigest.value, releaseNotes: $0.releaseNotes,
                         isLastDeclared: observation.latestIsLastDeclared
                     )
                 }

@@ -167,9 +167,9 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
         guard report.planned != nil else { return }
         let previous = models
         defer { mergeObservations(report, previous: previous, at: now) }
-        let warnings = Dictionary(grouping: report.warnings, by: \.model)
-        let drifted = Set(report.driftedModels + report.changedModels)
-        for model in report.plannedModels {
+        let warnings = Dictionary(grouping: report.warnings, by: \.model.description)
+        let drifted = Set((report.driftedModels + report.changedModels).map(\.description))
+        for model in report.plannedModels.map(\.description) {
             models[model] = ModelStatus(
                 drifted: drifted.contains(model), warnings: (warnings[model] ?? []).map(Warning.init), conditions: models[model]?.conditions ?? []
             )

@@ -38,7 +38,7 @@ extension Dashboard {
         let latestNumber = observation.latest?.number
         var rows: [HTML] = []
         for (index, declared) in observation.declared.enumerated() {
-            let match = live.firstIndex { $0.containerImageDigest.lowercased() == declared.containerImageDigest.lowercased() }
+            let match = live.firstIndex { $0.containerImageDigest == declared.containerImageDigest }
             let liveVersion = match.map { live.remove(at: $0) }
             let isLast = index == observation.declared.count - 1
             rows.append(row(declared: declared, position: index + 1, isLastDeclared: isLast, live: liveVersion, latestNumber: latestNumber))
@@ -66,7 +66,7 @@ extension Dashboard {
             let created: HTML = version.createdAt.map { " <span class=\"small\">created \($0)</span>" } ?? " <span class=\"small\">created by this controller</span>"
             return "<td data-label=\"Live\">#\(version.number)\(isLatest ? " <strong>latest</strong>" as HTML : .empty)\(created)</td>"
         } ?? "<td data-label=\"Live\" class=\"missing\">not live</td>"
-        let digest = declared?.containerImageDigest ?? live?.containerImageDigest ?? ""
+        let digest = (declared?.containerImageDigest ?? live?.containerImageDigest)?.value ?? ""
         let notes = declared?.releaseNotes ?? live?.releaseNotes ?? ""
         let liveNotes: HTML = if let declared, let live, live.releaseNotes != declared.releaseNotes {
             "<p class=\"notes\">live: \(live.releaseNotes)</p>"

@@ -28,7 +28,7 @@ extension HistoryEntry {
         }
         let more = max(0, changes.count - Self.maxChanges)
         changes = Array(changes.prefix(Self.maxChanges))
-        let models = Set(changes.map(\.model)).union(report.driftedModels).union(report.changedModels)
+        let models = Set(changes.map(\.model)).union(report.driftedModels.map(\.description)).union(report.changedModels.map(\.description))
             .union(report.failure?.failureClass == nil ? [] : Self.failedModels(report))
         self.init(
             time: time, kind: kind, trigger: trigger, commit: report.commit, author: report.commitDetails?.author.name,
@@ -42,16 +42,16 @@ extension HistoryEntry {
     private static func changes(_ report: ReconcileReport) -> [Change] {
         if let result = report.applyResult, !result.actions.isEmpty {
             return result.actions.map {
-                Change(model: $0.model, action: $0.action.rawValue, number: $0.number, containerImageDigest: $0.containerImageDigest, outcome: $0.outcome.rawValue)
+                Change(model: $0.model.description, action: $0.action.rawValue, number: $0.number, containerImageDigest: $0.containerImageDigest.value, outcome: $0.outcome.rawValue)
             }
         }
         return (report.plan?.changes ?? []).map {
-            Change(model: $0.model, action: $0.action.rawValue, number: $0.number, containerImageDigest: $0.containerImageDigest, outcome: "planned")
+            Change(model: $0.model.description, action: $0.action.rawValue, number: $0.number, containerImageDigest: $0.digest.value, outcome: "planned")
         }
     }
 
     private static func failedModels(_ report: ReconcileReport) -> [String] {
-        if case let .latestMoved(models) = report.failure?.cause { return models }
+        if case let .latestMoved(models) = report.failure?.cause { return models.map(\.description) }
         return []
     }
 }

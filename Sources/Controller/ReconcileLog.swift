@@ -23,8 +23,8 @@ public enum ReconcileLog {
             metadata["delete"] = .stringConvertible(planned.delete)
         }
         if let next { metadata["next_in_s"] = .stringConvertible(Rounded(next.seconds, places: 1)) }
-        if !report.changedModels.isEmpty { metadata["changed"] = "\(list(report.changedModels))" }
-        if !report.driftedModels.isEmpty { metadata["drifted"] = "\(list(report.driftedModels))" }
+        if !report.changedModels.isEmpty { metadata["changed"] = "\(list(report.changedModels.map(\.description)))" }
+        if !report.driftedModels.isEmpty { metadata["drifted"] = "\(list(report.driftedModels.map(\.description)))" }
         if !report.warnings.isEmpty { metadata["warnings"] = .stringConvertible(report.warnings.count) }
 
         for warning in report.warnings {
@@ -35,7 +35,7 @@ public enum ReconcileLog {
             for change in plan.changes {
                 logger.info("drift: would \(change.action.rawValue)", metadata: [
                     "model": "\(change.model)", "number": change.number.map { .stringConvertible($0) } ?? "-",
-                    "digest": "\(change.containerImageDigest)", "reason": "\(change.reason)",
+                    "digest": "\(change.digest)", "reason": "\(change.reason)",
                 ])
             }
         }

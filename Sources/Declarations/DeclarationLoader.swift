@@ -178,10 +178,10 @@ public struct DeclarationLoader: Sendable {
             }
         }
         for model in models {
-            var seen: [String: SourceLocation] = [:]
+            var seen: [Digest: SourceLocation] = [:]
             for version in model.versions {
                 if let first = seen[version.containerImageDigest] {
-                    diagnostics.append(Diagnostic(version.location, "digest \(version.containerImageDigest.prefix(19))… is declared twice in \(model.model) (first at \(first))"))
+                    diagnostics.append(Diagnostic(version.location, "digest \(version.containerImageDigest.abbreviated) is declared twice in \(model.model) (first at \(first))"))
                 } else {
                     seen[version.containerImageDigest] = version.location
                 }

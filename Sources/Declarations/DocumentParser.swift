@@ -30,11 +30,11 @@ struct DocumentParser {
         reader.checkKeys(pairs, allowed: Self.modelKeys, in: "a model declaration")
         let fields = Dictionary(pairs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
 
-        var model: String?
+        var model: ModelID?
         if let pair = fields["model"] {
             if let text = reader.string(pair.value, "model") {
-                if NameRules.isValidModel(text) {
-                    model = text
+                if let valid = try? ModelID(parsing: text) {
+                    model = valid
                 } else {
                     reader.report(pair.value, "'model' must be OWNER/NAME (letters, digits, '.', '_' and '-', each part starting with a letter or digit), found \"\(text.shortened())\"")
                 }
@@ -89,12 +89,11 @@ struct DocumentParser {
         let fields = Dictionary(pairs.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
         var valid = true
 
-        var digest: String?
+        var digest: Digest?
         if let pair = fields["container_image_digest"] {
             if let text = reader.string(pair.value, "container_image_digest") {
-                let lowered = text.lowercased()
-                if NameRules.isValidDigest(lowered) {
-                    digest = lowered
+                if let valid = try? Digest(normalizing: text) {
+                    digest = valid
                 } else {
                     reader.report(pair.value, "'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"\(text.shortened())\"")
                 }

@@ -24,7 +24,7 @@ public enum OutOfOrderPolicy: String, Sendable, Hashable, Codable, CaseIterable 
 /// One model's desired versions, from one YAML document.
 public struct ModelDeclaration: Sendable, Equatable {
     /// `owner/name`.
-    public var model: String
+    public var model: ModelID
     /// Delete live versions that are not declared (default true).
     public var prune: Bool
     /// Allow pruning every version of the model (default false).
@@ -46,7 +46,7 @@ public struct ModelDeclaration: Sendable, Equatable {
     public var location: SourceLocation
 
     public init(
-        model: String,
+        model: ModelID,
         prune: Bool = true,
         allowEmpty: Bool = false,
         keep: [Int] = [],
@@ -73,7 +73,7 @@ public struct ModelDeclaration: Sendable, Equatable {
 /// One desired version. Its identity within the model is its digest.
 public struct VersionDeclaration: Sendable, Equatable {
     /// `sha256:` and 64 lowercase hex digits (uppercase in the file is normalised).
-    public var containerImageDigest: String
+    public var containerImageDigest: Digest
     public var releaseNotes: String
     public var schemas: Schemas
     /// nil when not declared: every compatibility false.
@@ -87,7 +87,7 @@ public struct VersionDeclaration: Sendable, Equatable {
     public var location: SourceLocation
 
     public init(
-        containerImageDigest: String,
+        containerImageDigest: Digest,
         releaseNotes: String,
         schemas: Schemas,
         compatibilities: Compatibilities? = nil,
@@ -108,7 +108,7 @@ public struct VersionDeclaration: Sendable, Equatable {
     public var createRequest: CreateVersionRequest {
         CreateVersionRequest(
             releaseNotes: releaseNotes,
-            containerImageDigest: containerImageDigest,
+            containerImageDigest: containerImageDigest.value,
             schemas: schemas,
             compatibilities: compatibilities,
             configuration: configuration

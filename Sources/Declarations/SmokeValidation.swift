@@ -23,7 +23,7 @@ enum SmokeValidation {
                 schemaOf = { "the version's \($0) schema" }
             } else {
                 cases = (model.smokeDefaults?.cases ?? []).enumerated().map { ("smoke_defaults case \($0 + 1)", $1) }
-                let which = "\(version.containerImageDigest.prefix(19))… (\(version.location))"
+                let which = "\(version.containerImageDigest.abbreviated) (\(version.location))"
                 schemaOf = { "the \($0) schema of the version \(which)" }
             }
             guard !cases.isEmpty else { continue }

@@ -1,23 +1,20 @@
+import WriftAIModels
 import WriftAI
 
 /// Why the live state could not be read. Any of these fails the whole plan: a partial view of the live
 /// versions is how reconcilers delete what they should not.
 public enum LiveStateError: Error, Sendable, CustomStringConvertible {
-    /// A declared model name the API would not accept.
-    case invalidModel(String, IdentifierError)
     /// Listing a model's versions failed (after the client's retries).
-    case listing(model: String, WriftAIError)
+    case listing(model: ModelID, WriftAIError)
     /// Reading one version's details or configuration failed.
-    case version(model: String, number: Int, WriftAIError)
+    case version(model: ModelID, number: Int, WriftAIError)
     /// Reading stopped for another reason (cancellation).
     case interrupted(String)
     /// A version has no digest in the list and none in its details.
-    case missingDigest(model: String, number: Int)
+    case missingDigest(model: ModelID, number: Int)
 
     public var description: String {
         switch self {
-        case let .invalidModel(model, error):
-            return "model '\(model)': \(error)"
         case let .listing(model, error):
             if case .notFound = error {
                 return "model \(model) does not exist or is not visible with this token; create it in WriftAI first (nothing was planned)"

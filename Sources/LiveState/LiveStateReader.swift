@@ -1,13 +1,11 @@
 import Foundation
-import Declarations
-import Planner
 import WriftAI
 import WriftAIModels
 
-/// Reads the live versions of the declared models with the fewest requests: one listing per declared,
-/// non-suspended model (page size 50); version details only where the list lacks the digest or the
-/// version is declared (to compare its immutable fields), from the disk cache when there; and the
-/// configuration of declared versions that declare one (it is mutable, so never cached).
+/// Reads the live versions of the models of a ``LiveStateQuery`` with the fewest requests: one listing per
+/// model (page size 50); version details only where the list lacks the digest or the query asks for the
+/// image's details (to compare its immutable fields), from the disk cache when there; and the configuration
+/// where the query asks for it (it is mutable, so never cached).
 /// Models are read concurrently; the client's shared pacing keeps them under the rate limit.
 public struct LiveStateReader: Sendable {
     public let client: any WriftAIReading
@@ -18,16 +16,15 @@ public struct LiveStateReader: Sendable {
         self.cache = cache
     }
 
-    /// The live state of every declared, non-suspended model, keyed by `owner/name`. Throws if any model
-    /// cannot be read completely.
-    public func read(_ declarations: [ModelDeclaration]) async throws(LiveStateError) -> [String: LiveModel] {
-        let active = declarations.filter { !$0.suspend }
+    /// The live state of every model of `query`. Throws if any model cannot be read completely: a partial
+    /// view of the live versions is how reconcilers delete what they should not.
+    public func read(_ query: LiveStateQuery) async throws(LiveStateError) -> [ModelID: LiveModel] {
         do {
             return try await withThrowingTaskGroup(of: LiveModel.self) { group in
-                for declaration in active {
-                    group.addTask { try await readModel(declaration) }
+                for model in query.models {
+                    group.addTask { try await readModel(model) }
                 }
-                var result: [String: LiveModel] = [:]
+                var result: [ModelID: LiveModel] = [:]
                 for try await model in group {
                     result[model.model] = model
                 }
@@ -40,14 +37,8 @@ public struct LiveStateReader: Sendable {
         }
     }
 
-    private func readModel(_ declaration: ModelDeclaration) async throws(LiveStateError) -> LiveModel {
-        let model = declaration.model
-        let id: ModelID
-        do {
-            id = try ModelID(parsing: model)
-        } catch {
-            throw .invalidModel(model, error)
-        }
+    private func readModel(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
+        let id = query.model
         let listed: [ModelVersion]
         let listedAt: String?
         do {
@@ -55,35 +46,33 @@ public struct LiveStateReader: Sendable {
             listed = timed.versions
             listedAt = timed.serverTime.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)) }
         } catch {
-            throw .listing(model: model, error)
+            throw .listing(model: id, error)
         }
         // The listing is complete: entries of versions it does not hold are of versions gone for good.
-        cache?.prune(model: model, keeping: listed.map { ($0.number, $0.createdAt) })
-        let declared = Dictionary(declaration.versions.map { ($0.containerImageDigest, $0) }, uniquingKeysWith: { first, _ in first })
+        cache?.prune(model: id.description, keeping: listed.map { ($0.number, $0.createdAt) })
         var versions: [LiveVersion] = []
         versions.reserveCapacity(listed.count)
         for item in listed {
-            let listedDigest = item.containerImageDigest?.lowercased()
+            // The client validated the answer: a digest here is canonical, and read once as a value.
+            let listedDigest = item.containerImageDigest.flatMap { try? Digest(validating: $0) }
             var details: ModelVersionDetails?
-            if listedDigest == nil || declared[listedDigest!] != nil {
+            if listedDigest == nil || query.details[listedDigest!] != nil {
                 details = try await self.details(id, item)
             }
-            guard let digest = listedDigest ?? details?.containerImageDigest?.lowercased() else {
-                throw .missingDigest(model: model, number: item.number)
+            guard let digest = listedDigest ?? details?.containerImageDigest.flatMap({ try? Digest(validating: $0) }) else {
+                throw .missingDigest(model: id, number: item.number)
             }
+            let expected = query.details[digest]
             var configuration: VersionConfiguration?
-            if declared[digest]?.configuration != nil {
+            if expected?.readsConfiguration == true {
                 do {
                     configuration = try await client.configuration(id, number: item.number)
                 } catch {
-                    throw .version(model: model, number: item.number, error)
+                    throw .version(model: id, number: item.number, error)
                 }
             }
-            // Details that match the declaration are not kept: the planner compares only what is there, and
-            // thousands of versions' schemas would otherwise stay in memory until the plan is made.
-            let wanted = declared[digest]
-            let schemas = details?.schemas == wanted?.schemas ? nil : details?.schemas
-            let compatibilities = details?.compatibilities == (wanted?.compatibilities ?? Compatibilities()) ? nil : details?.compatibilities
+            let schemas = details?.schemas == expected?.schemas ? nil : details?.schemas
+            let compatibilities = details?.compatibilities == expected?.compatibilities ? nil : details?.compatibilities
             versions.append(LiveVersion(
                 number: item.number,
                 createdAt: item.createdAt,
@@ -94,7 +83,7 @@ public struct LiveStateReader: Sendable {
                 configuration: configuration
             ))
         }
-        return LiveModel(model: model, versions: versions, listedAt: listedAt)
+        return LiveModel(model: id, versions: versions, listedAt: listedAt)
     }
 
     private func details(_ id: ModelID, _ item: ModelVersion) async throws(LiveStateError) -> ModelVersionDetails {
@@ -107,7 +96,7 @@ public struct LiveStateReader: Sendable {
             cache?.store(details, model: model)
             return details
         } catch {
-            throw .version(model: model, number: item.number, error)
+            throw .version(model: id, number: item.number, error)
         }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import GitSource
 import Pipeline
 import Planner
+import WriftAIModels
 
 /// The events of one reconcile, computed from its report's stages and typed failure, never from log text.
 /// Pure: the same outcome gives the same events (but for their ids); repeats are ``EventThrottle``'s to drop.
@@ -49,7 +50,7 @@ public enum EventBuilder {
             }
             let drift = driftItems(report, models: drifted)
             if !drift.isEmpty && (!outcome.baseline || outcome.dryRun) {
-                let corrected = Set(driftActions.map(\.model))
+                let corrected = Set(driftActions.map(\.model.description))
                 let fixed = drift.filter { corrected.contains($0.model) && $0.action != nil }
                 let standing = drift.filter { !corrected.contains($0.model) || $0.action == nil }
                 if !driftActions.isEmpty {
@@ -113,14 +114,14 @@ public enum EventBuilder {
 
     /// What the drifted models differ in: the changes that would put them back, and the differences the plan
     /// only warns about (immutable drift, a create held back, pruning refused).
-    static func driftItems(_ report: ReconcileReport, models: Set<String>) -> [ReconcileEvent.Drift] {
+    static func driftItems(_ report: ReconcileReport, models: Set<ModelID>) -> [ReconcileEvent.Drift] {
         guard let plan = report.plan, !models.isEmpty else { return [] }
         var items = plan.changes.filter { models.contains($0.model) }.map { change in
-            ReconcileEvent.Drift(model: change.model, action: change.action, number: change.number, digest: change.containerImageDigest, reason: change.reason)
+            ReconcileEvent.Drift(model: change.model.description, action: change.action, number: change.number, digest: change.digest.value, reason: change.reason)
         }
         let unreconciled = WarningKind.standingDifferences
         items += plan.warnings.filter { models.contains($0.model) && unreconciled.contains($0.kind) }.map { warning in
-            ReconcileEvent.Drift(model: warning.model, action: nil, number: warning.number, digest: warning.containerImageDigest, reason: warning.message)
+            ReconcileEvent.Drift(model: warning.model.description, action: nil, number: warning.number, digest: warning.containerImageDigest?.value, reason: warning.message)
         }
         return items
     }

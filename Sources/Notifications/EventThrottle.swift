@@ -54,7 +54,7 @@ public struct EventThrottle: Sendable {
         }
         if report.planned != nil {
             // The models planned say which warnings still stand; a warning gone may come back as new.
-            let planned = Set(report.plannedModels)
+            let planned = Set(report.plannedModels.map(\.description))
             let standing = Set(report.warnings.map(Self.key))
             for key in sent.keys where key.hasPrefix("warning ") {
                 let model = String(key.dropFirst("warning ".count).split(separator: " ").first ?? "")

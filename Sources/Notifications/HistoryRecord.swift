@@ -112,9 +112,9 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
         plan = report.plan.map { PlanCounts(create: $0.summary.create, update: $0.summary.updateConfiguration, delete: $0.summary.delete, warnings: $0.warnings.count) }
         actions = (report.applyResult?.actions ?? []).map(ReconcileEvent.Action.init)
         warnings = report.warnings.map(ReconcileEvent.Warning.init)
-        drifted = outcome.baseline && !outcome.dryRun ? [] : report.driftedModels
+        drifted = outcome.baseline && !outcome.dryRun ? [] : report.driftedModels.map(\.description)
         failure = report.failure.map(ReconcileEvent.Failure.init)
-        let named = report.failure?.models(planned: report.plan) ?? []
+        let named = (report.failure?.models(planned: report.plan) ?? []).map(\.description)
         models = Array(Set(actions.map(\.model) + warnings.map(\.model) + drifted + named)).sorted()
         rail = report.failure.flatMap(EventBuilder.rail)
         result = report.failure == nil ? .applied : (rail == nil ? .failed : .refused)

@@ -51,10 +51,10 @@ public struct ReconcileEvent: Sendable, Codable, Equatable {
 
         /// The action of an apply result.
         public init(_ result: ActionResult) {
-            model = result.model
+            model = result.model.description
             action = result.action
             number = result.number
-            digest = result.containerImageDigest
+            digest = result.containerImageDigest.value
             outcome = result.outcome
             error = result.error
         }
@@ -138,7 +138,7 @@ public struct ReconcileEvent: Sendable, Codable, Equatable {
 
         /// The warning as events tell it.
         public init(_ warning: PlanWarning) {
-            model = warning.model
+            model = warning.model.description
             kind = warning.kind
             number = warning.number
             message = warning.message

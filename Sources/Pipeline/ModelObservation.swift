@@ -1,6 +1,7 @@
 import Applier
 import Declarations
 import Planner
+import WriftAIModels
 
 /// What one reconcile saw of one model: its declared versions and its live ones — as the apply left them, when
 /// it ran — so that a person can compare the two side by side (the status page's model rows and pages).
@@ -11,15 +12,15 @@ public struct ModelObservation: Sendable, Equatable, Codable {
 
     /// One declared version.
     public struct Declared: Sendable, Equatable, Codable {
-        /// `sha256:` and 64 hex digits.
-        public var containerImageDigest: String
+        /// The image.
+        public var containerImageDigest: Digest
         /// Its release notes (cut at ``ModelObservation/maxNotesLength``).
         public var releaseNotes: String
         /// Where it is declared, `file:line:column`.
         public var declaredAt: String
 
         /// Creates a declared version.
-        public init(containerImageDigest: String, releaseNotes: String, declaredAt: String) {
+        public init(containerImageDigest: Digest, releaseNotes: String, declaredAt: String) {
             self.containerImageDigest = containerImageDigest
             self.releaseNotes = ModelObservation.cut(releaseNotes)
             self.declaredAt = declaredAt
@@ -36,15 +37,15 @@ public struct ModelObservation: Sendable, Equatable, Codable {
     public struct Live: Sendable, Equatable, Codable {
         /// Its number.
         public var number: Int
-        /// `sha256:` and 64 hex digits.
-        public var containerImageDigest: String
+        /// The image.
+        public var containerImageDigest: Digest
         /// Its release notes (cut at ``ModelObservation/maxNotesLength``).
         public var releaseNotes: String
         /// When the API says it was created; `nil` for a version this reconcile created.
         public var createdAt: String?
 
         /// Creates a live version.
-        public init(number: Int, containerImageDigest: String, releaseNotes: String, createdAt: String?) {
+        public init(number: Int, containerImageDigest: Digest, releaseNotes: String, createdAt: String?) {
             self.number = number
             self.containerImageDigest = containerImageDigest
             self.releaseNotes = ModelObservation.cut(releaseNotes)
@@ -59,8 +60,8 @@ public struct ModelObservation: Sendable, Equatable, Codable {
         }
     }
 
-    /// `owner/name`.
-    public var model: String
+    /// The model.
+    public var model: ModelID
     /// The declared versions, oldest first (the last one is meant to be the latest).
     public var declared: [Declared]
     /// The live versions by ascending number.
@@ -69,7 +70,7 @@ public struct ModelObservation: Sendable, Equatable, Codable {
     public var suspended: Bool
 
     /// Creates an observation.
-    public init(model: String, declared: [Declared], live: [Live], suspended: Bool = false) {
+    public init(model: ModelID, declared: [Declared], live: [Live], suspended: Bool = false) {
         self.model = model
         self.declared = declared
         self.live = live.sorted { $0.number < $1.number }
@@ -99,7 +100,7 @@ public struct ModelObservation: Sendable, Equatable, Codable {
     /// Whether the latest live version is the last declared one.
     public var latestIsLastDeclared: Bool {
         guard let latest, let lastDeclared else { return false }
-        return latest.containerImageDigest.lowercased() == lastDeclared.containerImageDigest.lowercased()
+        return latest.containerImageDigest == lastDeclared.containerImageDigest
     }
 
     /// The live versions once `actions` (of this model) are done: the versions created added, those deleted

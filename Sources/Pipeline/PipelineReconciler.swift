@@ -2,6 +2,7 @@ import Applier
 import Declarations
 import GitSource
 import Planner
+import WriftAIModels
 import Synchronization
 import WriftAI
 
@@ -33,7 +34,7 @@ public final class PipelineReconciler: Reconciling {
     private let onAction: @Sendable (ActionResult) -> Void
     /// The declarations of the last commit reconciled without a failure: a new commit's scope is the models
     /// whose declaration differs from these.
-    private let applied = Mutex<(commit: String, models: [String: ModelDeclaration])?>(nil)
+    private let applied = Mutex<(commit: String, models: [ModelID: ModelDeclaration])?>(nil)
 
     /// Creates a reconciler.
     /// - Parameters:
@@ -96,7 +97,7 @@ public final class PipelineReconciler: Reconciling {
         }
         report.parsedFiles = pipeline.parsedFiles - parsedBefore
 
-        let previous: [String: ModelDeclaration]? = applied.withLock { applied in
+        let previous: [ModelID: ModelDeclaration]? = applied.withLock { applied in
             guard let applied, applied.commit == request.lastAppliedCommit else { return nil }
             return applied.models
         }
@@ -156,14 +157,14 @@ public final class PipelineReconciler: Reconciling {
     }
 
     /// What the plan saw of each model it planned.
-    static func observations(_ plan: Plan, declarations: LoadedDeclarations, live: [String: LiveModel]) -> [ModelObservation] {
+    static func observations(_ plan: Plan, declarations: LoadedDeclarations, live: [ModelID: LiveModel]) -> [ModelObservation] {
         let declared = Dictionary(declarations.models.map { ($0.model, $0) }, uniquingKeysWith: { first, _ in first })
         return plan.models.compactMap { model in declared[model.model].map { ModelObservation($0, live: live[model.model]) } }
     }
 
     /// Models whose live state differs from their declarations: changes planned, or differences the plan
     /// reports instead of changing (immutable drift left as is, a create held back, pruning refused).
-    static func differingModels(_ plan: Plan) -> Set<String> {
+    static func differingModels(_ plan: Plan) -> Set<ModelID> {
         let unreconciled = WarningKind.standingDifferences
         return Set(plan.changes.map(\.model)).union(plan.warnings.filter { unreconciled.contains($0.kind) }.map(\.model))
     }

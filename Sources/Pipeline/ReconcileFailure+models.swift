@@ -1,10 +1,11 @@
 import Planner
+import WriftAIModels
 
 extension ReconcileFailure {
     /// The models the failure concerns, by its type: the latest-version rule's, a stale plan's, the models
     /// whose deletes `--max-deletes` refused, those whose changes failed. Empty for a failure of the whole
     /// reconcile (the repository, the declarations, the API, the ref), which stops every model.
-    public func models(planned plan: Plan?) -> [String] {
+    public func models(planned plan: Plan?) -> [ModelID] {
         switch cause {
         case let .latestMoved(models): models
         case let .refused(.stale(stale)): stale.map(\.model)

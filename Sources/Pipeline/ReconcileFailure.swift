@@ -3,6 +3,7 @@ import Declarations
 import GitSource
 import LiveState
 import Planner
+import WriftAIModels
 
 /// Why a stage of the pipeline failed, with what a loop should do about it.
 ///
@@ -52,7 +53,7 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case refused(ApplyRails.Refusal)
         /// Applying the plan would move the latest version of these models away from their last declared
         /// version without their consent (a plan not made by this planner).
-        case latestMoved(models: [String])
+        case latestMoved(models: [ModelID])
         /// Some changes failed (the others were applied).
         case applyFailed(ApplyResult)
         /// WriftSync's own state (the release gate's quarantine) cannot be read.
@@ -122,7 +123,7 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case let .refused(refusal):
             return refusal.description
         case let .latestMoved(models):
-            return "the plan would make an earlier declared version the latest of \(models.joined(separator: ", ")) "
+            return "the plan would make an earlier declared version the latest of \(models.map(\.description).joined(separator: ", ")) "
                 + "(un-pinned predictions would move to it), and the model does not allow it (on_out_of_order); "
                 + "make a new plan (nothing was applied)"
         case let .state(error):
@@ -146,8 +147,8 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
 
 /// A model whose own latest version is not the one its listing showed.
 public struct ListingMismatch: Sendable, Equatable, CustomStringConvertible {
-    /// `owner/name`.
-    public var model: String
+    /// The model.
+    public var model: ModelID
     /// What the plan's listing showed as the latest: `#3 (0303…)`, or `no version`.
     public var listed: String
     /// What `GET /models/{owner}/{name}` says.

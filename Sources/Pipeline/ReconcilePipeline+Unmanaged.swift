@@ -24,7 +24,7 @@ extension ReconcilePipeline {
         let repository = snapshot.repository
         let directory = snapshot.directory
         let limits = configuration.limits
-        let declared = Set(declarations.models.map(\.model))
+        let declared = Set(declarations.models.map(\.model.description))
         let found = try? await onOwnThread { () -> [UnmanagedModel] in
             let base: CommitID
             let paths: [String]

@@ -159,9 +159,9 @@ public final class ReconcilePipeline: Sendable {
     }
 
     /// **observe**: the live versions of `models` (one listing each; details where needed, cached on disk).
-    public func observe(_ models: [ModelDeclaration], reader: any WriftAIReading) async throws(ReconcileFailure) -> [String: LiveModel] {
+    public func observe(_ models: [ModelDeclaration], reader: any WriftAIReading) async throws(ReconcileFailure) -> [ModelID: LiveModel] {
         do {
-            return try await LiveStateReader(client: reader, cache: configuration.detailsCache).read(models)
+            return try await LiveStateReader(client: reader, cache: configuration.detailsCache).read(LiveStateQuery(declarations: models))
         } catch {
             throw ReconcileFailure(.observe, .liveState(error))
         }
@@ -191,12 +191,12 @@ public final class ReconcilePipeline: Sendable {
     }
 
     /// **plan**: the changes that make the live state of `models` match their declarations. Pure.
-    public func plan(_ models: [ModelDeclaration], live: [String: LiveModel], at snapshot: Snapshot, gate: ReleaseGateState = ReleaseGateState()) -> Plan {
+    public func plan(_ models: [ModelDeclaration], live: [ModelID: LiveModel], at snapshot: Snapshot, gate: ReleaseGateState = ReleaseGateState()) -> Plan {
         var revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
         revision.signature = snapshot.signature.map {
             Revision.Signature(method: $0.method.rawValue, keyType: $0.keyType, fingerprint: $0.fingerprint, signer: $0.signer)
         }
-        return Planner.plan(declarations: models, live: live, revision: revision, rateLimit: configuration.rateLimit, gate: gate)
+        return Planner.plan(declarations: models, live: live, revision: revision, gate: gate).estimatingTime(at: configuration.rateLimit)
     }
 
     /// **check**: the rails every apply passes, dry runs included: too many deletes, and a latest version
@@ -219,7 +219,7 @@ public final class ReconcilePipeline: Sendable {
         let changed = Set(plan.changes.map(\.model))
         var mismatches: [ListingMismatch] = []
         for facts in plan.models where changed.contains(facts.model) && !facts.suspended {
-            guard let id = try? ModelID(parsing: facts.model) else { continue }
+            let id = facts.model
             let model: Model
             do {
                 model = try await reader.model(id)
@@ -229,7 +229,7 @@ public final class ReconcilePipeline: Sendable {
             let listed = facts.latestBeforeApply
             let latest = model.latestVersion
             let same = listed?.number == latest?.number
-                && listed?.containerImageDigest.lowercased() == latest?.containerImageDigest?.lowercased()
+                && listed?.containerImageDigest == latest?.containerImageDigest.flatMap { try? Digest(normalizing: $0) }
             // A version made after the listing (another applier, a person) is not a lie: the apply goes on,
             // and its duplicate check and the next plan deal with it. One made before it was left out.
             if !same, let latest, latest.number > (facts.liveHighestNumber ?? 0), let listedAt = facts.listedAt.flatMap(Applier.serverTime),
@@ -239,11 +239,12 @@ public final class ReconcilePipeline: Sendable {
             }
             if !same {
                 func describe(_ number: Int?, _ digest: String?) -> String {
-                    number.map { "#\($0) (\(digest.map { String($0.dropFirst("sha256:".count).prefix(12)) } ?? "no digest"))" } ?? "no version"
+                    number.map { "#\($0) (\(digest ?? "no digest"))" } ?? "no version"
                 }
+                let shown = latest?.containerImageDigest.map { text in (try? Digest(normalizing: text)).map { $0.short() } ?? "not a digest" }
                 mismatches.append(ListingMismatch(
-                    model: facts.model, listed: describe(listed?.number, listed?.containerImageDigest),
-                    latest: describe(latest?.number, latest?.containerImageDigest)
+                    model: facts.model, listed: describe(listed?.number, listed?.containerImageDigest.short()),
+                    latest: describe(latest?.number, shown)
                 ))
             }
         }
@@ -280,7 +281,7 @@ public final class ReconcilePipeline: Sendable {
 
     /// Whether applying `plan` creates versions with smoke tests without running them (`--skip-smoke`).
     public func skipsSmoke(_ plan: Plan) -> Bool {
-        !configuration.gate.enabled && plan.changes.contains { $0.smoke != nil }
+        !configuration.gate.enabled && plan.changes.contains { $0.gate != nil }
     }
 
     /// **apply**: every change of `plan`, through a client that can write. The checks are the caller's to run

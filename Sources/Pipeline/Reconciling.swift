@@ -1,6 +1,7 @@
 import Applier
 import GitSource
 import Planner
+import WriftAIModels
 
 /// What one reconcile is asked to do.
 public struct ReconcileRequest: Sendable, Equatable {
@@ -58,12 +59,12 @@ public struct ReconcileReport: Sendable {
     /// The plan's counts; `nil` when no plan was made.
     public var planned: ChangeCounts?
     /// The models compared with the live state (all of them in a full reconcile).
-    public var plannedModels: [String]
+    public var plannedModels: [ModelID]
     /// Models whose declaration changed since the last applied commit and had changes planned.
-    public var changedModels: [String]
+    public var changedModels: [ModelID]
     /// Models whose declaration did not change but whose live state differs from it: drift, made outside
     /// git (on the first reconcile every difference counts as drift).
-    public var driftedModels: [String]
+    public var driftedModels: [ModelID]
     /// The plan's warnings, for the models planned.
     public var warnings: [PlanWarning]
     /// Changes made (always 0 in a dry run).
@@ -89,8 +90,8 @@ public struct ReconcileReport: Sendable {
 
     /// Creates a report.
     public init(
-        commit: String?, failure: ReconcileFailure? = nil, planned: ChangeCounts? = nil, plannedModels: [String] = [],
-        changedModels: [String] = [], driftedModels: [String] = [], warnings: [PlanWarning] = [], applied: Int = 0,
+        commit: String?, failure: ReconcileFailure? = nil, planned: ChangeCounts? = nil, plannedModels: [ModelID] = [],
+        changedModels: [ModelID] = [], driftedModels: [ModelID] = [], warnings: [PlanWarning] = [], applied: Int = 0,
         upToDate: Bool = false, parsedFiles: Int = 0, plan: Plan? = nil, applyResult: ApplyResult? = nil
     ) {
         self.commit = commit

@@ -1,5 +1,6 @@
 import Foundation
 import Planner
+import WriftAIModels
 
 /// The release gate's memory, under the state directory (`release-gate.json`): the versions created whose
 /// smoke tests have not finished, and the quarantined digests. Every change is written aside, flushed and
@@ -14,8 +15,10 @@ public struct ReleaseGateStore: Sendable {
             case quarantined
         }
 
-        public var model: String
-        public var digest: String
+        /// The model.
+        public var model: ModelID
+        /// The image.
+        public var digest: Digest
         /// The fingerprint of the declaration created or tested; a different one lifts a quarantine.
         public var fingerprint: String
         public var status: Status
@@ -69,15 +72,15 @@ public struct ReleaseGateStore: Sendable {
     /// Records `entry`, replacing any entry of its model and digest.
     public func record(_ entry: Entry) throws {
         try update { entries in
-            entries.removeAll { $0.model == entry.model && $0.digest.lowercased() == entry.digest.lowercased() }
+            entries.removeAll { $0.model == entry.model && $0.digest == entry.digest }
             entries.append(entry)
         }
     }
 
     /// Forgets the entry of `model` and `digest`, if any.
-    public func forget(model: String, digest: String) throws {
+    public func forget(model: ModelID, digest: Digest) throws {
         try update { entries in
-            entries.removeAll { $0.model == model && $0.digest.lowercased() == digest.lowercased() }
+            entries.removeAll { $0.model == model && $0.digest == digest }
         }
     }
 

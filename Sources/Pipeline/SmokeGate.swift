@@ -40,14 +40,12 @@ public struct SmokeGate: ReleaseGate {
     }
 
     public func test(_ change: PlannedChange, number: Int) async -> GateFailure? {
-        guard let tests = change.smoke, !tests.isEmpty else { return nil }
-        let name = change.smoke?.first?.name ?? "smoke"
-        guard let id = try? ModelID(parsing: change.model) else {
-            return GateFailure(test: name, reason: "\(change.model) is not a model name the API accepts")
-        }
+        guard let tests = change.gate?.tests, let name = tests.first?.name else { return nil }
+        let id = change.model
         // The output schema the version was created with; a test of a version created earlier has none in
         // its change, so the version's own details say it.
-        var output = change.request?.schemas.prediction.output
+        var output: JSONValue?
+        if case let .create(creation) = change { output = creation.request.schemas.prediction.output }
         if output == nil {
             do {
                 output = try await client.version(id, number: number).schemas.prediction.output
@@ -74,7 +72,7 @@ public struct SmokeGate: ReleaseGate {
 
     public func passed(_ change: PlannedChange) async {
         do {
-            try store.forget(model: change.model, digest: change.containerImageDigest)
+            try store.forget(model: change.model, digest: change.digest)
         } catch {
             logger.error("the release gate cannot record a pass", metadata: ["error": "\(error)"])
         }
@@ -109,7 +107,7 @@ public struct SmokeGate: ReleaseGate {
 
     private func entry(_ change: PlannedChange, status: ReleaseGateStore.Entry.Status, reason: String?) -> ReleaseGateStore.Entry {
         ReleaseGateStore.Entry(
-            model: change.model, digest: change.containerImageDigest.lowercased(), fingerprint: change.gateFingerprint ?? "",
+            model: change.model, digest: change.digest, fingerprint: change.gate?.fingerprint ?? "",
             status: status, reason: reason, at: ISO8601DateFormatter().string(from: Date())
         )
     }

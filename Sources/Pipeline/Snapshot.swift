@@ -1,6 +1,7 @@
 import Declarations
 import GitSource
 import Planner
+import WriftAIModels
 
 /// The repository at one commit: fetched, the ref resolved, nothing read from it yet. Comparing its commit
 /// with the last one handled costs nothing, so a tick with no new commit stops here.
@@ -56,5 +57,5 @@ public struct PlannedRevision: Sendable {
     /// The plan.
     public let plan: Plan
     /// The live state it was planned against, by model.
-    public var live: [String: LiveModel] = [:]
+    public var live: [ModelID: LiveModel] = [:]
 }

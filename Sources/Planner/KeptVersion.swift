@@ -1,3 +1,5 @@
+import WriftAIModels
+
 /// A live version that is not declared and that the plan leaves in place: a reviewer sees why it stays (and
 /// that it may become the latest version) instead of not seeing it at all.
 public struct KeptVersion: Codable, Sendable, Equatable {
@@ -14,14 +16,14 @@ public struct KeptVersion: Codable, Sendable, Equatable {
     /// The live number.
     public var number: Int
     /// Its digest.
-    public var containerImageDigest: String
+    public var containerImageDigest: Digest
     /// Its live release notes.
     public var releaseNotes: String?
     /// Why it stays.
     public var reason: Reason
 
     /// Creates a kept version.
-    public init(number: Int, containerImageDigest: String, releaseNotes: String?, reason: Reason) {
+    public init(number: Int, containerImageDigest: Digest, releaseNotes: String?, reason: Reason) {
         self.number = number
         self.containerImageDigest = containerImageDigest
         self.releaseNotes = releaseNotes

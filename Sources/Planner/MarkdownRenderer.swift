@@ -1,3 +1,4 @@
+import WriftAIModels
 /// Renders a plan as GitHub-flavoured Markdown for a pull-request comment.
 public enum MarkdownRenderer {
     /// The size cap: GitHub refuses comments over 65,536 characters, and this leaves room to spare.
@@ -67,7 +68,7 @@ public enum MarkdownRenderer {
                 let cells = [
                     action,
                     VersionText.number(row.number),
-                    code(VersionText.shortDigest(row.digest)),
+                    code(row.digest.short()),
                     cell(row.releaseNotes ?? ""),
                     reason,
                 ]
@@ -178,7 +179,7 @@ public enum MarkdownRenderer {
         if warning.number != nil || warning.containerImageDigest != nil {
             item += VersionText.number(warning.number)
             if let digest = warning.containerImageDigest {
-                item += " " + code(VersionText.shortDigest(digest))
+                item += " " + code(digest.short())
             }
             item += ": "
         } else if withModel {
@@ -197,7 +198,7 @@ public enum MarkdownRenderer {
             parts.append("\(count(kind)) \(words)")
         }
         if !model.warnings.isEmpty { parts.append(model.warnings.count == 1 ? "1 warning" : "\(model.warnings.count) warnings") }
-        var text = "<code>" + cell(model.facts.model) + "</code>: " + parts.joined(separator: ", ")
+        var text = "<code>" + cell(model.facts.model.description) + "</code>: " + parts.joined(separator: ", ")
         if model.latestChanges {
             let number = { (version: VersionReference?) in version.map { VersionText.number($0.number) } ?? "none" }
             text += " · latest " + number(model.facts.latestBeforeApply) + " → " + number(model.facts.latestAfterApply)
@@ -232,6 +233,10 @@ public enum MarkdownRenderer {
     }
 
     /// `text` as a code span, with a fence longer than any run of backticks inside it.
+    static func code(_ model: ModelID) -> String {
+        code(model.description)
+    }
+
     static func code(_ text: String) -> String {
         let clean = VersionText.sanitized(text)
         var longest = 0

@@ -1,14 +1,15 @@
 import Declarations
+import WriftAIModels
 
 /// A version named by digest, with its number when it already exists.
 public struct VersionReference: Codable, Sendable, Equatable {
     /// The live number, or `nil` for a version the plan creates.
     public var number: Int?
-    /// `sha256:` and 64 hex digits.
-    public var containerImageDigest: String
+    /// The image.
+    public var containerImageDigest: Digest
 
     /// Creates a reference.
-    public init(number: Int?, containerImageDigest: String) {
+    public init(number: Int?, containerImageDigest: Digest) {
         self.number = number
         self.containerImageDigest = containerImageDigest
     }
@@ -22,7 +23,7 @@ public struct VersionReference: Codable, Sendable, Equatable {
 /// The per-model facts of a plan: where "latest" ends up, and the live state it was based on.
 public struct ModelPlan: Codable, Sendable, Equatable {
     /// `owner/name`.
-    public var model: String
+    public var model: ModelID
     /// The version that will be latest once the plan is applied; `nil` if the model will have none.
     public var latestAfterApply: VersionReference?
     /// The last declared version; `nil` if none is declared.
@@ -46,7 +47,7 @@ public struct ModelPlan: Codable, Sendable, Equatable {
 
     /// Creates the per-model facts.
     public init(
-        model: String,
+        model: ModelID,
         latestAfterApply: VersionReference?,
         declaredLatest: VersionReference?,
         liveFingerprint: String?,
@@ -74,8 +75,8 @@ public struct ModelPlan: Codable, Sendable, Equatable {
     /// move to another model. The planner never plans that; a check before applying refuses a plan that does.
     public var movesLatestAwayFromDeclared: Bool {
         guard !suspended, onOutOfOrder != .allow, let before = latestBeforeApply, let declared = declaredLatest else { return false }
-        guard before.containerImageDigest.lowercased() == declared.containerImageDigest.lowercased() else { return false }
-        return latestAfterApply?.containerImageDigest.lowercased() != declared.containerImageDigest.lowercased()
+        guard before.containerImageDigest == declared.containerImageDigest else { return false }
+        return latestAfterApply?.containerImageDigest != declared.containerImageDigest
     }
 
     enum CodingKeys: String, CodingKey {

@@ -17,7 +17,7 @@ struct ModelPlanning {
     /// Quarantined digests and versions whose smoke tests never finished.
     var gate = ReleaseGateState()
 
-    private var model: String { declaration.model }
+    private var model: ModelID { declaration.model }
     private var liveVersions: [LiveVersion] { live?.versions ?? [] }
     /// The fingerprint of what was planned against: an unfetched non-suspended model counts as empty.
     private var fingerprint: String? {
@@ -27,9 +27,9 @@ struct ModelPlanning {
     func run() -> ModelOutcome {
         // Identity of a version is its digest within its model. With duplicates the newest is the
         // match; the older ones are treated as undeclared.
-        var newestByDigest: [String: LiveVersion] = [:]
+        var newestByDigest: [Digest: LiveVersion] = [:]
         for version in liveVersions {
-            let digest = version.containerImageDigest.lowercased()
+            let digest = version.containerImageDigest
             if let current = newestByDigest[digest], current.number >= version.number { continue }
             newestByDigest[digest] = version
         }
@@ -47,10 +47,10 @@ struct ModelPlanning {
         var matched: Set<Int> = []
         var rollbacks: Set<Int> = []
         var replaced: [Int: [DriftField]] = [:]
-        var seen: Set<String> = []
+        var seen: Set<Digest> = []
 
         for declared in declaration.versions {
-            let digest = declared.containerImageDigest.lowercased()
+            let digest = declared.containerImageDigest
             // Validation rejects a digest declared twice; should one slip through, plan it once.
             guard seen.insert(digest).inserted else { continue }
 
@@ -72,12 +72,13 @@ struct ModelPlanning {
             if gate.pending[ReleaseGateState.Key(model: model, digest: digest)] != nil {
                 // Created by an apply that stopped before its smoke tests finished: test it before anything
                 // else of the model, so that no older version is deleted in favour of an untested one.
-                let tests = tests(for: declared)
-                smokeTests.append(PlannedChange(
-                    model: model, action: .smokeTest, number: match.number, containerImageDigest: match.containerImageDigest,
-                    releaseNotes: match.releaseNotes, reason: "created by an apply that stopped before its smoke tests finished",
-                    declaredAt: declared.location.description, smoke: tests, gateFingerprint: declared.gateFingerprint(tests ?? [])
-                ))
+                if let gate = gateCheck(for: declared) {
+                    smokeTests.append(.smokeTest(.init(
+                        model: model, number: match.number, digest: match.containerImageDigest, releaseNotes: match.releaseNotes,
+                        reason: "created by an apply that stopped before its smoke tests finished", declaredAt: declared.location.description,
+                        gate: gate
+                    )))
+                }
             }
 
             let drift = DriftField.between(declared: declared, live: match)
@@ -102,19 +103,11 @@ struct ModelPlanning {
             if let target = declared.configuration,
                 match.configuration.map({ ConfigurationComparison.isSatisfied(target, by: $0) }) != true
             {
-                updates.append(
-                    PlannedChange(
-                        model: model,
-                        action: .updateConfiguration,
-                        number: match.number,
-                        containerImageDigest: match.containerImageDigest,
-                        releaseNotes: match.releaseNotes,
-                        reason: ConfigurationComparison.reason(from: match.configuration, to: target),
-                        configuration: target,
-                        liveConfiguration: match.configuration,
-                        declaredAt: declared.location.description
-                    )
-                )
+                updates.append(.updateConfiguration(.init(
+                    model: model, number: match.number, digest: match.containerImageDigest, releaseNotes: match.releaseNotes,
+                    reason: ConfigurationComparison.reason(from: match.configuration, to: target), to: target, from: match.configuration,
+                    declaredAt: declared.location.description
+                )))
             } else {
                 unchanged += 1
             }
@@ -135,7 +128,7 @@ struct ModelPlanning {
             guard !matched.contains(version.number), declaration.prune, !keep.contains(version.number) else {
                 continue
             }
-            let newest = newestByDigest[version.containerImageDigest.lowercased()]
+            let newest = newestByDigest[version.containerImageDigest]
             if let newest, newest.number != version.number, matched.contains(newest.number) {
                 deletes.append(delete(version, reason: "not declared: an older duplicate of #\(newest.number)"))
             } else {
@@ -150,15 +143,15 @@ struct ModelPlanning {
         let deleted = Set(deletes.compactMap(\.number))
         let remainingLatest = liveVersions.filter { !deleted.contains($0.number) }.max { $0.number < $1.number }
         if let remainingLatest, let declaredLast = declaration.versions.last,
-            remainingLatest.containerImageDigest.lowercased() == declaredLast.containerImageDigest.lowercased(),
-            let lastCreate = creates.last, lastCreate.containerImageDigest.lowercased() != declaredLast.containerImageDigest.lowercased()
+            remainingLatest.containerImageDigest == declaredLast.containerImageDigest,
+            let lastCreate = creates.last, lastCreate.digest != declaredLast.containerImageDigest
         {
             switch declaration.onOutOfOrder {
             case .hold:
                 for create in creates {
                     warnings.append(heldWarning(create, latest: remainingLatest))
                     if let number = create.replaces, let match = liveVersions.first(where: { $0.number == number }),
-                        let declared = declaration.versions.first(where: { $0.containerImageDigest.lowercased() == match.containerImageDigest.lowercased() })
+                        let declared = declaration.versions.first(where: { $0.containerImageDigest == match.containerImageDigest })
                     {
                         // The replace is held with it: the drifted version stays, as with `on_immutable_change: warn`.
                         deletes.removeAll { $0.number == number }
@@ -169,15 +162,15 @@ struct ModelPlanning {
                 }
                 creates = []
             case .recreate:
-                let first = declaration.versions.firstIndex { $0.containerImageDigest.lowercased() == creates[0].containerImageDigest.lowercased() } ?? 0
-                let creating = Set(creates.map { $0.containerImageDigest.lowercased() })
+                let first = declaration.versions.firstIndex { $0.containerImageDigest == creates[0].digest } ?? 0
+                let creating = Set(creates.map(\.digest))
                 var ordered: [PlannedChange] = []
-                var seenLater: Set<String> = []
+                var seenLater: Set<Digest> = []
                 for declared in declaration.versions[first...] {
-                    let digest = declared.containerImageDigest.lowercased()
+                    let digest = declared.containerImageDigest
                     guard seenLater.insert(digest).inserted else { continue }
                     if creating.contains(digest) {
-                        ordered += creates.filter { $0.containerImageDigest.lowercased() == digest }
+                        ordered += creates.filter { $0.digest == digest }
                         continue
                     }
                     guard let match = newestByDigest[digest], replaced[match.number] == nil else { continue }
@@ -232,7 +225,7 @@ struct ModelPlanning {
             }
         let latestAfterApply: VersionReference? =
             if let last = creates.last {
-                VersionReference(number: nil, containerImageDigest: last.containerImageDigest)
+                VersionReference(number: nil, containerImageDigest: last.digest)
             } else {
                 liveVersions
                     .filter { !gone.contains($0.number) }
@@ -240,7 +233,7 @@ struct ModelPlanning {
                     .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
             }
         let declaredLatest = declaration.versions.last.map { declared in
-            let match = newestByDigest[declared.containerImageDigest.lowercased()]
+            let match = newestByDigest[declared.containerImageDigest]
             let survives = match.map { replaced[$0.number] == nil } ?? false
             return VersionReference(
                 number: survives ? match?.number : nil,
@@ -248,7 +241,7 @@ struct ModelPlanning {
             )
         }
         if let latestAfterApply, let declaredLatest,
-            latestAfterApply.containerImageDigest.lowercased() != declaredLatest.containerImageDigest.lowercased()
+            latestAfterApply.containerImageDigest != declaredLatest.containerImageDigest
         {
             warnings.append(
                 latestWarning(latest: latestAfterApply, declared: declaredLatest, declaredDigests: seen, keep: keep)
@@ -256,7 +249,7 @@ struct ModelPlanning {
         }
 
         return ModelOutcome(
-            changes: smokeTests.filter { $0.smoke != nil } + creates + updates + deletes,
+            changes: smokeTests + creates + updates + deletes,
             warnings: warnings,
             unchanged: unchanged,
             facts: ModelPlan(
@@ -275,11 +268,11 @@ struct ModelPlanning {
     }
 
     /// A suspended model is skipped entirely: no changes, no warnings, only its facts.
-    private func suspended(newestByDigest: [String: LiveVersion]) -> ModelOutcome {
+    private func suspended(newestByDigest: [Digest: LiveVersion]) -> ModelOutcome {
         let latest = liveVersions.max { $0.number < $1.number }
         let declaredLatest = declaration.versions.last.map {
             VersionReference(
-                number: newestByDigest[$0.containerImageDigest.lowercased()]?.number,
+                number: newestByDigest[$0.containerImageDigest]?.number,
                 containerImageDigest: $0.containerImageDigest
             )
         }
@@ -300,53 +293,37 @@ struct ModelPlanning {
     }
 
     private func create(_ declared: VersionDeclaration, reason: String, replaces: Int? = nil) -> PlannedChange {
-        let tests = tests(for: declared)
-        return PlannedChange(
-            model: model,
-            action: .create,
-            containerImageDigest: declared.containerImageDigest,
-            releaseNotes: declared.releaseNotes,
-            reason: reason,
-            request: declared.createRequest,
-            replaces: replaces,
-            declaredAt: declared.location.description,
-            smoke: tests,
-            // Only a version with tests can be quarantined, which is what the fingerprint is for.
-            gateFingerprint: tests.map { declared.gateFingerprint($0) }
-        )
+        .create(.init(
+            model: model, digest: declared.containerImageDigest, releaseNotes: declared.releaseNotes, reason: reason,
+            request: declared.createRequest, declaredAt: declared.location.description, replaces: replaces, gate: gateCheck(for: declared)
+        ))
     }
 
-    /// The release gate's tests of `declared`; `nil` when it has none.
-    private func tests(for declared: VersionDeclaration) -> [SmokeTest]? {
+    /// The release gate's tests of `declared`, with the fingerprint a quarantine would name (only a version
+    /// with tests can be quarantined); `nil` when it has none.
+    private func gateCheck(for declared: VersionDeclaration) -> PlannedChange.GateCheck? {
         let tests = declaration.smokeChecks(for: declared).map(SmokeTest.init)
-        return tests.isEmpty ? nil : tests
+        return tests.isEmpty ? nil : PlannedChange.GateCheck(tests: tests, fingerprint: declared.gateFingerprint(tests))
     }
 
     /// The warning that keeps a quarantined digest from being created again, while its declaration is the one
     /// whose smoke tests failed.
     private func quarantineWarning(_ declared: VersionDeclaration) -> PlanWarning? {
         guard let entry = gate.quarantined[ReleaseGateState.Key(model: model, digest: declared.containerImageDigest)],
-            entry.fingerprint == declared.gateFingerprint(tests(for: declared) ?? [])
+            entry.fingerprint == gateCheck(for: declared)?.fingerprint ?? declared.gateFingerprint([])
         else { return nil }
         return PlanWarning(
             model: model,
             kind: .quarantined,
             containerImageDigest: declared.containerImageDigest,
-            message: "\(VersionText.shortDigest(declared.containerImageDigest)) is quarantined: its smoke tests failed (\(entry.reason)); "
+            message: "\(declared.containerImageDigest.short()) is quarantined: its smoke tests failed (\(entry.reason)); "
                 + "it is not created again until its declaration changes or `wriftsync quarantine clear` lifts it",
             declaredAt: declared.location.description
         )
     }
 
     private func delete(_ version: LiveVersion, reason: String) -> PlannedChange {
-        PlannedChange(
-            model: model,
-            action: .delete,
-            number: version.number,
-            containerImageDigest: version.containerImageDigest,
-            releaseNotes: version.releaseNotes,
-            reason: reason
-        )
+        .delete(.init(model: model, number: version.number, digest: version.containerImageDigest, releaseNotes: version.releaseNotes, reason: reason))
     }
 
     private func driftWarning(
@@ -380,8 +357,8 @@ struct ModelPlanning {
         return PlanWarning(
             model: model,
             kind: .outOfOrderHeld,
-            containerImageDigest: create.containerImageDigest,
-            message: "\(VersionText.shortDigest(create.containerImageDigest)) is declared but not live; creating \(what) now would make it "
+            containerImageDigest: create.digest,
+            message: "\(create.digest.short()) is declared but not live; creating \(what) now would make it "
                 + "the latest version instead of #\(latest.number), the last declared version, and un-pinned predictions would move to it. "
                 + "Held back (on_out_of_order: hold): declare it last, remove it, or set on_out_of_order: recreate (re-creates the "
                 + "versions declared after it) or allow",
@@ -392,7 +369,7 @@ struct ModelPlanning {
     private func latestWarning(
         latest: VersionReference,
         declared: VersionReference,
-        declaredDigests: Set<String>,
+        declaredDigests: Set<Digest>,
         keep: Set<Int>
     ) -> PlanWarning {
         var message = "after apply the latest version would be \(VersionText.reference(latest)), "
@@ -401,7 +378,7 @@ struct ModelPlanning {
             message += ": a version declared before it is created after it"
         } else if declared.number == nil {
             message += ": the last declared version is not live, and this apply does not create it (held back or quarantined)"
-        } else if declaredDigests.contains(latest.containerImageDigest.lowercased()) {
+        } else if declaredDigests.contains(latest.containerImageDigest) {
             message += ": an earlier declared version has a higher number"
         } else if let number = latest.number, keep.contains(number) {
             message += ": it is not declared but is in keep"

@@ -1,4 +1,5 @@
 import Foundation
+import WriftAIModels
 
 /// Everything a plan says: what would change, what to watch out for, and what it was based on.
 ///
@@ -13,8 +14,10 @@ public struct Plan: Codable, Sendable, Equatable {
     public var revision: Revision
     /// The counts.
     public var summary: PlanSummary
-    /// The API calls to make, in order: per model (sorted by name), creates in declaration order,
-    /// then configuration updates, then deletes by ascending number.
+    /// The API calls to make, grouped per model (sorted by name) in the order they are applied: smoke tests
+    /// of versions left untested, creates in declaration order, configuration updates, then deletes by
+    /// ascending number. The applier runs each model's changes as given (``modelChanges``); a saved plan
+    /// in another order is refused when read.
     public var changes: [PlannedChange]
     /// What the plan does not change but a reviewer should know, per model in the same order.
     public var warnings: [PlanWarning]
@@ -68,6 +71,9 @@ public struct Plan: Codable, Sendable, Equatable {
         self.revision = try container.decode(Revision.self, forKey: .revision)
         self.summary = try container.decode(PlanSummary.self, forKey: .summary)
         self.changes = try container.decode([PlannedChange].self, forKey: .changes)
+        if let problem = Self.orderProblem(changes) {
+            throw DecodingError.dataCorruptedError(forKey: .changes, in: container, debugDescription: problem)
+        }
         self.warnings = try container.decode([PlanWarning].self, forKey: .warnings)
         self.models = try container.decode([ModelPlan].self, forKey: .models)
         self.estimate = try container.decode(PlanEstimate.self, forKey: .estimate)
@@ -101,6 +107,57 @@ public struct Plan: Codable, Sendable, Equatable {
     ///   for anything else that does not match the format.
     public static func decode(from data: Data) throws -> Plan {
         try JSONDecoder().decode(Plan.self, from: data)
+    }
+}
+
+/// One model's changes, as they are applied.
+public struct ModelChanges: Sendable, Equatable {
+    /// The model.
+    public var model: ModelID
+    /// The positions of its changes in ``Plan/changes`` (what results report as `index`).
+    public var indices: Range<Int>
+    /// The changes, in order.
+    public var changes: ArraySlice<PlannedChange>
+}
+
+extension Plan {
+    /// Each model's changes, in the plan's order: the runs of ``changes`` that share a model.
+    public var modelChanges: [ModelChanges] {
+        var groups: [ModelChanges] = []
+        var start = changes.startIndex
+        while start < changes.endIndex {
+            let model = changes[start].model
+            var end = start + 1
+            while end < changes.endIndex, changes[end].model == model { end += 1 }
+            groups.append(ModelChanges(model: model, indices: start..<end, changes: changes[start..<end]))
+            start = end
+        }
+        return groups
+    }
+
+    /// What is wrong with the order of `changes`, or `nil` when each model's changes are together, in apply
+    /// order: smoke tests, creates, configuration updates, deletes by ascending number.
+    static func orderProblem(_ changes: [PlannedChange]) -> String? {
+        var finished: Set<ModelID> = []
+        var previous: PlannedChange?
+        for change in changes {
+            if let previous, previous.model != change.model {
+                finished.insert(previous.model)
+            }
+            if finished.contains(change.model) {
+                return "the changes of \(change.model) are not together; a plan lists each model's changes in the order they are applied"
+            }
+            if let previous, previous.model == change.model {
+                if previous.action.applyRank > change.action.applyRank {
+                    return "\(change.model): a \(change.action.rawValue) comes after a \(previous.action.rawValue); a plan applies smoke tests, creates, configuration updates, then deletes"
+                }
+                if previous.action == .delete, change.action == .delete, let before = previous.number, let number = change.number, before >= number {
+                    return "\(change.model): the deletes are not in ascending order of number (#\(before) before #\(number))"
+                }
+            }
+            previous = change
+        }
+        return nil
     }
 }
 

@@ -24,7 +24,7 @@ struct PlanReview {
         var kind: Kind
         /// The live number: the version configured, deleted, kept, or replaced; `nil` for a create.
         var number: Int?
-        var digest: String
+        var digest: Digest
         var releaseNotes: String?
         var reason: String
         /// For creates and replacements: the configuration and compatibilities the version is created with;
@@ -44,7 +44,7 @@ struct PlanReview {
 
     /// A model whose latest version moves, after apply, to one that is not its last declared version.
     struct LatestRisk {
-        var model: String
+        var model: ModelID
         var before: VersionReference?
         var after: VersionReference
         var declared: VersionReference
@@ -53,7 +53,7 @@ struct PlanReview {
     /// Models with changes or warnings, in the plan's order.
     var models: [Model] = []
     /// Suspended models, by name.
-    var suspended: [String] = []
+    var suspended: [ModelID] = []
     /// The risks the summary starts with.
     var latestRisks: [LatestRisk] = []
 
@@ -63,7 +63,7 @@ struct PlanReview {
                 suspended.append(facts.model)
                 continue
             }
-            let changes = plan.changes.filter { $0.model == facts.model }
+            let changes = Array(plan.modelChanges.first { $0.model == facts.model }?.changes ?? [])
             let warnings = plan.warnings.filter { $0.model == facts.model }
             if changes.isEmpty, warnings.isEmpty { continue }
             var rows = Self.rows(changes)
@@ -82,21 +82,21 @@ struct PlanReview {
         let deleted = Set(changes.filter { $0.action == .delete }.compactMap(\.number))
         var rows: [Row] = []
         for change in changes {
-            switch change.action {
-            case .create:
-                let details = Self.details(change.request) + Self.smoke(change.smoke)
-                if let number = change.replaces, deleted.contains(number) {
-                    rows.append(Row(kind: .replace, number: number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason, details: details))
+            switch change {
+            case let .create(create):
+                let details = Self.details(create.request) + Self.smoke(create.gate?.tests)
+                if let number = create.replaces, deleted.contains(number) {
+                    rows.append(Row(kind: .replace, number: number, digest: create.digest, releaseNotes: create.releaseNotes, reason: create.reason, details: details))
                 } else {
-                    rows.append(Row(kind: .create, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason, details: details))
+                    rows.append(Row(kind: .create, digest: create.digest, releaseNotes: create.releaseNotes, reason: create.reason, details: details))
                 }
-            case .updateConfiguration:
-                rows.append(Row(kind: .configure, number: change.number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason))
-            case .smokeTest:
-                rows.append(Row(kind: .smokeTest, number: change.number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason, details: Self.smoke(change.smoke)))
-            case .delete:
-                if let number = change.number, replacedNumbers.contains(number) { continue }
-                rows.append(Row(kind: .delete, number: change.number, digest: change.containerImageDigest, releaseNotes: change.releaseNotes, reason: change.reason))
+            case let .updateConfiguration(update):
+                rows.append(Row(kind: .configure, number: update.number, digest: update.digest, releaseNotes: update.releaseNotes, reason: update.reason))
+            case let .smokeTest(run):
+                rows.append(Row(kind: .smokeTest, number: run.number, digest: run.digest, releaseNotes: run.releaseNotes, reason: run.reason, details: Self.smoke(run.gate.tests)))
+            case let .delete(delete):
+                if replacedNumbers.contains(delete.number) { continue }
+                rows.append(Row(kind: .delete, number: delete.number, digest: delete.digest, releaseNotes: delete.releaseNotes, reason: delete.reason))
             }
         }
         return rows
@@ -140,7 +140,7 @@ struct PlanReview {
     }
 
     static func same(_ one: VersionReference?, _ other: VersionReference?) -> Bool {
-        one?.containerImageDigest.lowercased() == other?.containerImageDigest.lowercased() && one?.number == other?.number
+        one?.containerImageDigest == other?.containerImageDigest && one?.number == other?.number
     }
 
     static func latestChanges(_ facts: ModelPlan) -> Bool {
@@ -150,7 +150,7 @@ struct PlanReview {
     /// The model's latest moves to a version that is not its last declared one.
     static func latestRisk(_ facts: ModelPlan) -> LatestRisk? {
         guard latestChanges(facts), let after = facts.latestAfterApply, let declared = facts.declaredLatest,
-            after.containerImageDigest.lowercased() != declared.containerImageDigest.lowercased()
+            after.containerImageDigest != declared.containerImageDigest
         else { return nil }
         return LatestRisk(model: facts.model, before: facts.latestBeforeApply, after: after, declared: declared)
     }

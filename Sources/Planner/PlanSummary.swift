@@ -45,3 +45,12 @@ public struct PlanEstimate: Codable, Sendable, Equatable {
         self.seconds = seconds
     }
 }
+
+extension Plan {
+    /// The plan with its time estimated at `requestsPerSecond` (zero or less: unpaced, 0 seconds).
+    public func estimatingTime(at requestsPerSecond: Double) -> Plan {
+        var plan = self
+        plan.estimate.seconds = requestsPerSecond > 0 ? Double(estimate.requests) / requestsPerSecond : 0
+        return plan
+    }
+}

@@ -1,3 +1,5 @@
+import WriftAIModels
+
 /// The kinds of things a plan warns about.
 public enum WarningKind: String, Codable, Sendable, CaseIterable {
     /// A live version has a declared digest but different immutable fields, and is left as is.
@@ -21,13 +23,13 @@ public enum WarningKind: String, Codable, Sendable, CaseIterable {
 /// Something a reviewer should know that the plan does not change.
 public struct PlanWarning: Codable, Sendable, Equatable {
     /// `owner/name`.
-    public var model: String
+    public var model: ModelID
     /// What kind of warning it is, for scripts.
     public var kind: WarningKind
     /// The live version concerned, if one is.
     public var number: Int?
     /// The digest concerned, if one is.
-    public var containerImageDigest: String?
+    public var containerImageDigest: Digest?
     /// The explanation, for people.
     public var message: String
     /// Where the declaration concerned is, `file:line:column`, if one is.
@@ -35,10 +37,10 @@ public struct PlanWarning: Codable, Sendable, Equatable {
 
     /// Creates a warning.
     public init(
-        model: String,
+        model: ModelID,
         kind: WarningKind,
         number: Int? = nil,
-        containerImageDigest: String? = nil,
+        containerImageDigest: Digest? = nil,
         message: String,
         declaredAt: String? = nil
     ) {

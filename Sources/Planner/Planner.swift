@@ -1,4 +1,5 @@
 import Declarations
+import WriftAIModels
 
 /// Computes plans. Pure: the same declarations and live state always give the same plan, and
 /// nothing here touches git, the network or the disk.
@@ -21,27 +22,26 @@ public enum Planner {
     ///   the declared one (a version in `keep` is never replaced, only warned about).
     /// - A warning when the version that will be latest after apply is not the last declared one.
     ///
+    /// The estimate counts requests; its time is for the caller, who knows the pace (``Plan/estimatingTime(at:)``).
+    ///
     /// - Parameters:
     ///   - declarations: Valid declarations, one per model.
-    ///   - live: The live versions of every declared, non-suspended model, keyed by `owner/name`;
+    ///   - live: The live versions of every declared, non-suspended model, keyed by model;
     ///     a model missing here is planned as having no versions.
     ///   - revision: The commit the declarations came from.
-    ///   - rateLimit: Requests per second the apply is paced at, for the estimate; zero or less means
-    ///     unpaced (an estimate of 0 seconds).
     ///   - gate: The release gate's state: quarantined digests are not created again while their declaration
     ///     is unchanged (a warning says so), and versions whose smoke tests never finished are tested first.
     public static func plan(
         declarations: [ModelDeclaration],
-        live: [String: LiveModel],
+        live: [ModelID: LiveModel],
         revision: Revision,
-        rateLimit: Double = 3,
         gate: ReleaseGateState = ReleaseGateState()
     ) -> Plan {
         var changes: [PlannedChange] = []
         var warnings: [PlanWarning] = []
         var models: [ModelPlan] = []
         var unchanged = 0
-        var planned: Set<String> = []
+        var planned: Set<ModelID> = []
 
         for declaration in declarations.sorted(by: { $0.model < $1.model }) {
             // Validation rejects a model declared twice; should one slip through, the first wins.
@@ -58,7 +58,7 @@ public enum Planner {
         }
 
         // At least one request per smoke case (a prediction answered at once; polls come on top).
-        let requests = changes.count + changes.reduce(0) { $0 + ($1.smoke?.count ?? 0) } - changes.count { $0.action == .smokeTest }
+        let requests = changes.count + changes.reduce(0) { $0 + ($1.gate?.tests.count ?? 0) } - changes.count { $0.action == .smokeTest }
         return Plan(
             revision: revision,
             summary: PlanSummary(
@@ -71,10 +71,8 @@ public enum Planner {
             changes: changes,
             warnings: warnings,
             models: models,
-            estimate: PlanEstimate(
-                requests: requests,
-                seconds: rateLimit > 0 ? Double(requests) / rateLimit : 0
-            )
+            // The time depends on the pace of the apply, which the caller knows: `estimatingTime(at:)`.
+            estimate: PlanEstimate(requests: requests, seconds: 0)
         )
     }
 }

@@ -42,12 +42,12 @@ public struct SmokeTest: Codable, Sendable, Equatable {
 public struct ReleaseGateState: Sendable, Equatable {
     /// A version of a model, by digest.
     public struct Key: Hashable, Sendable {
-        public var model: String
-        public var digest: String
+        public var model: ModelID
+        public var digest: Digest
 
-        public init(model: String, digest: String) {
+        public init(model: ModelID, digest: Digest) {
             self.model = model
-            self.digest = digest.lowercased()
+            self.digest = digest
         }
     }
 

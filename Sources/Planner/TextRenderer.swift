@@ -1,3 +1,4 @@
+import WriftAIModels
 /// Renders a plan for a terminal: what `wriftsync plan` prints by default.
 public enum TextRenderer {
     /// The plan as text: first a line for each model whose latest version moves to one that is not its last
@@ -43,7 +44,7 @@ public enum TextRenderer {
                     }
                 var line = "  " + style.paint(code, pad("\(marker) \(word)", 11))
                 line += "  " + pad(VersionText.number(row.number), numberWidth)
-                line += "  " + VersionText.shortDigest(row.digest)
+                line += "  " + row.digest.short()
                 if let notes = row.releaseNotes {
                     line += "  " + VersionText.quoted(notes)
                 }
@@ -58,7 +59,7 @@ public enum TextRenderer {
                 var line = "  " + style.paint(Style.magenta, pad("! warning", 11))
                 if warning.number != nil || warning.containerImageDigest != nil {
                     line += "  " + pad(VersionText.number(warning.number), numberWidth)
-                    line += "  " + (warning.containerImageDigest.map(VersionText.shortDigest) ?? "")
+                    line += "  " + (warning.containerImageDigest.map { $0.short() } ?? "")
                 }
                 line += "  " + VersionText.sanitized(warning.message)
                 lines.append(line)

@@ -1,14 +1,10 @@
+import WriftAIModels
+
 /// Short, safe renderings of versions and free text shared by the planner's messages and the renderers.
 enum VersionText {
-    /// The first 12 hex digits after `sha256:` — enough to tell versions apart at a glance.
-    static func shortDigest(_ digest: String) -> String {
-        let hex = digest.hasPrefix("sha256:") ? digest.dropFirst("sha256:".count) : Substring(digest)
-        return String(hex.prefix(12))
-    }
-
     /// `#7 (0123456789ab)`, or `new (0123456789ab)` for a version the plan creates.
     static func reference(_ version: VersionReference) -> String {
-        "\(number(version.number)) (\(shortDigest(version.containerImageDigest)))"
+        "\(number(version.number)) (\(version.containerImageDigest.short()))"
     }
 
     /// `#7`, or `new` when the API has not assigned a number yet.
@@ -52,6 +48,11 @@ extension VersionText {
     /// messages and identifiers that are printed unquoted.
     static func sanitized(_ text: String) -> String {
         escapingControls(text, except: [])
+    }
+
+    /// A model's name; valid names hold no control character, but renderers treat every text alike.
+    static func sanitized(_ model: ModelID) -> String {
+        sanitized(model.description)
     }
 
     /// Like ``sanitized(_:)`` but leaving line breaks for the caller to render.

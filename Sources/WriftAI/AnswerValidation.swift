@@ -110,7 +110,7 @@ struct AnswerValidation: Sendable {
         try checkCommon(
             number: details.number, digest: details.containerImageDigest, createdAt: details.createdAt,
             releaseNotes: details.releaseNotes, field: "")
-        if let answered = details.containerImageDigest, answered != digest.lowercased() {
+        if let answered = details.containerImageDigest, (try? Digest(validating: answered)) != (try? Digest(normalizing: digest)) {
             throw problem(
                 "container_image_digest", EscapedText.quoted(redact(answered)), "must be the digest of the create request (\(digest))")
         }

@@ -1,3 +1,4 @@
+import WriftAIModels
 import Foundation
 
 /// One API operation's request line: method, route template and concrete path.

@@ -1,3 +1,4 @@
+import WriftAIModels
 /// A prediction's identifier, as `POST /predictions` answers it: 1 to 128 letters, digits, `.`, `_` or
 /// `-`, so that it can go into a URL path as it is.
 public struct PredictionID: Sendable, Hashable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import WriftAIModels
 /// A model version's identifier, `owner/name:number`.
 public struct VersionID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// The model the version belongs to.

@@ -4,11 +4,10 @@
 /// - ``init(validating:)`` for what the API answers: exactly `^sha256:[a-f0-9]{64}$`, nothing else — an
 ///   uppercase digit, a missing prefix or a trailing space means the answer is not the API's, and must not
 ///   drive a write;
-/// - ``init(normalizing:)`` for declarations written by people: the hex digits may be uppercase, and are
-///   stored lowercase.
+/// - ``init(normalizing:)`` for declarations written by people: they may use uppercase, stored lowercase.
 ///
 /// Once made, a `Digest` is always canonical, so comparing two of them is comparing the images.
-public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConvertible {
+public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// Why a text is not a digest.
     public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
         /// The text as given, escaped and cut to ``EscapedText/defaultLimit`` characters for messages.
@@ -33,21 +32,32 @@ public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConve
         value = text
     }
 
-    /// The digest `text` is, accepting uppercase hex digits (as declarations may), stored lowercase.
+    /// The digest `text` is, accepting uppercase (as declarations always have), stored lowercase. This is the
+    /// only place a digest is case-folded.
     ///
-    /// - Throws: ``Invalid`` when the text is not `sha256:` and 64 hex digits of either case.
+    /// - Throws: ``Invalid`` when the text is not `sha256:` and 64 hex digits, in either case.
     public init(normalizing text: String) throws(Invalid) {
-        let prefix = "sha256:"
-        // Only the hex part is case-folded: `SHA256:` is not a digest the API would accept.
-        guard text.hasPrefix(prefix) else {
-            throw Invalid(shown: EscapedText.quoted(text), rule: "^sha256:[A-Fa-f0-9]{64}$")
-        }
-        let lowered = prefix + text.dropFirst(prefix.count).lowercased()
+        let lowered = text.lowercased()
         guard NameRules.isValidDigest(lowered) else {
             throw Invalid(shown: EscapedText.quoted(text), rule: "^sha256:[A-Fa-f0-9]{64}$")
         }
         value = lowered
     }
+
+    /// A digest written in code (tests, examples): an invalid literal is a programming error.
+    public init(stringLiteral text: String) {
+        do {
+            try self.init(validating: text)
+        } catch {
+            preconditionFailure(error.description)
+        }
+    }
+
+    /// The first `count` hex digits, for people (`030303030303`).
+    public func short(_ count: Int = 12) -> String { String(hex.prefix(count)) }
+
+    /// `sha256:`, the first 12 hex digits and an ellipsis, for people (`sha256:030303030303…`).
+    public var abbreviated: String { "sha256:" + short() + "…" }
 
     /// The 64 hex digits without the `sha256:` prefix.
     public var hex: Substring { value.dropFirst("sha256:".count) }
@@ -58,12 +68,14 @@ public struct Digest: Sendable, Hashable, Comparable, Codable, CustomStringConve
     /// Orders by the canonical text.
     public static func < (lhs: Digest, rhs: Digest) -> Bool { lhs.value < rhs.value }
 
-    /// Decodes a JSON string and validates it strictly, as an answer of the API.
+    /// Decodes a JSON string written by WriftSync (a saved plan, a state file): normalised, since files
+    /// written before digests were values may hold a declaration's uppercase. API answers are wire strings,
+    /// validated strictly by the client.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.singleValueContainer()
         let text = try container.decode(String.self)
         do {
-            try self.init(validating: text)
+            try self.init(normalizing: text)
         } catch {
             throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
         }

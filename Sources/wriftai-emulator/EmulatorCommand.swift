@@ -165,7 +165,7 @@ struct EmulatorCommand: AsyncParsableCommand {
         }
         guard predictionMs >= 0 else { throw ValidationError("--prediction-ms must not be negative") }
         for (flag, digests) in [("--prediction-fail", predictionFail), ("--prediction-bad-output", predictionBadOutput)] {
-            for digest in digests where !NameRules.isValidDigest(digest.lowercased()) {
+            for digest in digests where (try? Digest(normalizing: digest)) == nil {
                 throw ValidationError("\(flag): '\(digest)' is not an image digest (sha256: and 64 hex digits)")
             }
         }
@@ -312,8 +312,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             initialModels: initialModels,
             predictions: .init(
                 durationMilliseconds: predictionMs,
-                failDigests: Set(predictionFail.map { $0.lowercased() }),
-                badOutputDigests: Set(predictionBadOutput.map { $0.lowercased() })
+                failDigests: Set(predictionFail.compactMap { try? Digest(normalizing: $0).value }),
+                badOutputDigests: Set(predictionBadOutput.compactMap { try? Digest(normalizing: $0).value })
             ),
             hostile: try makeHostile()
         )

@@ -57,7 +57,7 @@ final class ApplyCapture: Sendable {
             applyResult: state.result
         )
         report.snapshot = state.snapshot
-        report.smokeSkipped = smokeSkipped && state.result != nil && plan?.changes.contains { $0.smoke != nil } == true
+        report.smokeSkipped = smokeSkipped && state.result != nil && plan?.changes.contains { $0.gate != nil } == true
         return report
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Pipeline
+import WriftAIModels
 
 /// `wriftsync quarantine`: the digests the release gate keeps from being created again.
 struct QuarantineCommand: ParsableCommand {
@@ -79,10 +80,19 @@ struct QuarantineCommand: ParsableCommand {
         var digest: String?
 
         func run() throws {
+            let onlyModel: ModelID?
+            let onlyDigest: Digest?
+            do {
+                onlyModel = try model.map { text throws(IdentifierError) in try ModelID(parsing: text) }
+                onlyDigest = try digest.map { text throws(Digest.Invalid) in try Digest(normalizing: text) }
+            } catch {
+                printError("\(error)")
+                throw ExitCode.validationFailure
+            }
             let cleared: [ReleaseGateStore.Entry]
             do {
                 cleared = try location.store.clearQuarantines { entry in
-                    (model.map { entry.model == $0 } ?? true) && (digest.map { entry.digest == $0.lowercased() } ?? true)
+                    (onlyModel.map { entry.model == $0 } ?? true) && (onlyDigest.map { entry.digest == $0 } ?? true)
                 }
             } catch {
                 printError("\(error)")

@@ -33,12 +33,12 @@ import WriftAIModels
                 #expect(order == [.create, .create, .updateConfiguration, .delete], "creates, then the update, then the delete")
 
                 let a = await Fixture.live(storage, "alice/a")
-                #expect(a.map(\.containerImageDigest) == [1, 3, 4, 5].map(Fixture.digest))
-                #expect(a.last?.containerImageDigest == Fixture.digest(5), "the last declared version is the latest")
+                #expect(a.map(\.containerImageDigest) == [1, 3, 4, 5].map { Fixture.digest($0).value })
+                #expect(a.last?.containerImageDigest == Fixture.digest(5).value, "the last declared version is the latest")
                 #expect(a.first { $0.number == 3 }?.configuration == gpu)
                 let created = result.actions.filter { $0.action == .create && $0.model == "alice/a" }
                 #expect(created.map(\.number) == [4, 5], "create results carry the numbers the API assigned")
-                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [Fixture.digest(7)])
+                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [Fixture.digest(7).value])
 
                 let again = try await Fixture.plan(declarations, client: client)
                 #expect(!again.summary.hasChanges, "applied: the next plan has nothing to do")
@@ -61,7 +61,10 @@ import WriftAIModels
                 var plan = try await Fixture.plan(declarations, client: client)
                 #expect(plan.changes.map(\.action) == [.create, .create, .delete, .create, .delete])
                 // The API refuses release notes over 255 characters (a plan edited by hand, say).
-                plan.changes[0].request?.releaseNotes = String(repeating: "x", count: 300)
+                if case var .create(creation) = plan.changes[0] {
+                    creation.request.releaseNotes = String(repeating: "x", count: 300)
+                    plan.changes[0] = .create(creation)
+                }
 
                 let result = await Applier(client: client).apply(plan)
                 #expect(!result.succeeded)
@@ -70,9 +73,9 @@ import WriftAIModels
                 #expect(result.failures.first?.error?.isEmpty == false)
                 #expect(result.actions[2].error?.contains("alice/a") == true, "a skip names the failure behind it")
                 #expect(result.summary.line == "Apply complete: 1 created, 0 configured, 1 deleted, 1 failed.")
-                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1)],
+                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1).value],
                         "no create after the failed one, and no delete")
-                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [Fixture.digest(20)])
+                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [Fixture.digest(20).value])
             }
         }
     }
@@ -151,7 +154,7 @@ import WriftAIModels
         let storage = try InMemoryEmulatorStorage()
         let models = ["alice/a", "alice/b", "alice/c"]
         let declarations = models.enumerated().map { index, model in
-            Fixture.model(model, (0..<6).map { Fixture.version(100 * (index + 1) + $0) })
+            Fixture.model(ModelID(stringLiteral: model), (0..<6).map { Fixture.version(100 * (index + 1) + $0) })
         }
         let faults = EmulatorConfiguration.Faults(failRate: 0.2, loseResponseRate: 0.3, seed: 42)
         try await withRunningEmulator(configuration: Fixture.emulator(models: models, faults: faults), storage: storage, logger: Fixture.quiet) { emulator in
@@ -175,7 +178,7 @@ import WriftAIModels
                     let live = await Fixture.live(storage, model)
                     let digests = live.map(\.containerImageDigest)
                     #expect(Set(digests).count == digests.count, "no duplicate digest in \(model)")
-                    #expect(digests == (0..<6).map { Fixture.digest(100 * (index + 1) + $0) }, "declared order, nothing else")
+                    #expect(digests == (0..<6).map { Fixture.digest(100 * (index + 1) + $0).value }, "declared order, nothing else")
                 }
             }
         }
@@ -195,7 +198,7 @@ import WriftAIModels
                 let result = await Applier(client: client, shouldContinue: { started.next() < 1 }).apply(plan)
                 #expect(result.actions.map(\.outcome) == [.created, .skipped, .skipped])
                 #expect(result.actions.last?.error == "not started: stopping")
-                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1)])
+                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1).value])
             }
         }
     }
@@ -223,7 +226,10 @@ final class Counter: Sendable {
                 var plan = try await Fixture.plan(declarations, client: client)
                 #expect(plan.changes.map { "\($0.action.rawValue) #\($0.number ?? 0)" } == ["delete #2", "delete #3"])
                 // As if the listing had been another model's: #2 planned with a digest it does not have.
-                plan.changes[0].containerImageDigest = Fixture.digest(99)
+                if case var .delete(deletion) = plan.changes[0] {
+                    deletion.digest = Fixture.digest(99)
+                    plan.changes[0] = .delete(deletion)
+                }
                 // And #3 deleted by someone else since.
                 _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 3)
                 let counter = DeleteCountingClient(inner: client)

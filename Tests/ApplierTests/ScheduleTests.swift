@@ -6,8 +6,25 @@ import WriftAIModels
 
 /// The pure ordering and rails: values in, values out.
 @Suite struct ScheduleTests {
-    static func change(_ model: String, _ action: ChangeAction, _ seed: Int, number: Int? = nil) -> PlannedChange {
-        PlannedChange(model: model, action: action, number: number, containerImageDigest: Fixture.digest(seed), reason: "test")
+    static func change(_ model: ModelID, _ action: ChangeAction, _ seed: Int, number: Int? = nil) -> PlannedChange {
+        let digest = Fixture.digest(seed)
+        switch action {
+        case .create:
+            let request = CreateVersionRequest(releaseNotes: "test", containerImageDigest: digest.value, schemas: Fixture.schemas)
+            return .create(.init(model: model, digest: digest, releaseNotes: "test", reason: "test", request: request, declaredAt: "models/test.yaml:1:1"))
+        case .updateConfiguration:
+            return .updateConfiguration(.init(
+                model: model, number: number ?? 0, digest: digest, releaseNotes: "test", reason: "test",
+                to: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []), from: nil, declaredAt: "models/test.yaml:1:1"
+            ))
+        case .delete:
+            return .delete(.init(model: model, number: number ?? 0, digest: digest, releaseNotes: "test", reason: "test"))
+        case .smokeTest:
+            return .smokeTest(.init(
+                model: model, number: number ?? 0, digest: digest, releaseNotes: "test", reason: "test", declaredAt: "models/test.yaml:1:1",
+                gate: .init(tests: [SmokeTest(name: "smoke", input: ["a": 1], maxSeconds: 1)], fingerprint: "f")
+            ))
+        }
     }
 
     static func plan(_ changes: [PlannedChange]) -> Plan {
@@ -22,31 +39,47 @@ import WriftAIModels
         )
     }
 
-    @Test func perModelCreatesInPlanOrderThenUpdatesThenDeletesByNumber() {
+    @Test func theAppliedOrderIsThePlansOwnPerModel() throws {
         let plan = Self.plan([
-            Self.change("alice/b", .delete, 9, number: 9),
-            Self.change("alice/a", .delete, 5, number: 5),
+            Self.change("alice/a", .smokeTest, 7, number: 7),
             Self.change("alice/a", .create, 30),
+            Self.change("alice/a", .create, 20),
             Self.change("alice/a", .updateConfiguration, 2, number: 2),
             Self.change("alice/a", .delete, 1, number: 1),
-            Self.change("alice/a", .create, 20),
+            Self.change("alice/a", .delete, 5, number: 5),
             Self.change("alice/b", .create, 40),
+            Self.change("alice/b", .delete, 9, number: 9),
         ])
-        let schedule = ApplySchedule(plan)
-        #expect(schedule.models.map(\.model) == ["alice/b", "alice/a"], "models in the order the plan names them")
-        #expect(schedule.count == 7)
-        let a = schedule.models[1].steps
-        #expect(a.map(\.change.action) == [.create, .create, .updateConfiguration, .delete, .delete])
-        #expect(a.map(\.change.containerImageDigest) == [30, 20, 2, 1, 5].map(Fixture.digest), "creates keep plan order")
-        #expect(a.map(\.index) == [2, 5, 3, 4, 1], "each step keeps its index in the plan")
-        let b = schedule.models[0].steps
-        #expect(b.map(\.change.action) == [.create, .delete], "a create runs before a delete planned earlier")
+        let groups = plan.modelChanges
+        #expect(groups.map(\.model) == ["alice/a", "alice/b"], "models in the order the plan names them")
+        #expect(groups.reduce(0) { $0 + $1.changes.count } == 8)
+        let a = groups[0]
+        #expect(a.changes.map(\.action) == [.smokeTest, .create, .create, .updateConfiguration, .delete, .delete])
+        #expect(a.changes.map(\.digest) == [7, 30, 20, 2, 1, 5].map(Fixture.digest), "creates keep plan order")
+        #expect(Array(a.indices) == [0, 1, 2, 3, 4, 5], "each change keeps its index in the plan")
+        #expect(Array(groups[1].indices) == [6, 7])
+        #expect(groups[1].changes.map(\.action) == [.create, .delete], "a create runs before a delete")
+        #expect(try Plan.decode(from: plan.encodedJSON()) == plan, "a plan in apply order reads back")
     }
 
-    @Test func anEmptyPlanSchedulesNothing() {
-        let schedule = ApplySchedule(Self.plan([]))
-        #expect(schedule.models.isEmpty)
-        #expect(schedule.count == 0)
+    /// The applier no longer re-sorts: a saved plan whose changes are not in apply order is refused when read.
+    @Test(arguments: [
+        ("a delete before a create", [("alice/a", ChangeAction.delete, 5, 5), ("alice/a", .create, 30, nil)], "a create comes after a delete"),
+        ("a model's changes apart", [("alice/a", .create, 30, nil), ("alice/b", .create, 40, nil), ("alice/a", .delete, 1, 1)], "are not together"),
+        ("deletes out of number order", [("alice/a", .delete, 5, 5), ("alice/a", .delete, 1, 1)], "ascending order"),
+        ("a smoke test after a create", [("alice/a", .create, 30, nil), ("alice/a", .smokeTest, 7, 7)], "a smoke_test comes after a create"),
+    ] as [(String, [(ModelID, ChangeAction, Int, Int?)], String)])
+    func aPlanOutOfApplyOrderIsRefused(_ name: String, _ changes: [(ModelID, ChangeAction, Int, Int?)], _ message: String) throws {
+        let plan = Self.plan(changes.map { Self.change($0.0, $0.1, $0.2, number: $0.3) })
+        #expect {
+            try Plan.decode(from: plan.encodedJSON())
+        } throws: { error in
+            String(describing: error).contains(message)
+        }
+    }
+
+    @Test func anEmptyPlanHasNoModelChanges() {
+        #expect(Self.plan([]).modelChanges.isEmpty)
     }
 
     @Test func maxDeletesAllowsTheLimitAndRefusesOneMore() {
@@ -71,7 +104,7 @@ import WriftAIModels
     @Test func resultLinesNameTheModelNumberAndShortDigest() {
         let created = ActionResult(
             index: 0, model: "acme/sentiment", action: .create, number: 12,
-            containerImageDigest: "sha256:ab12" + String(repeating: "0", count: 60), releaseNotes: nil, outcome: .created)
+            containerImageDigest: Digest(stringLiteral: "sha256:ab12" + String(repeating: "0", count: 60)), releaseNotes: nil, outcome: .created)
         #expect(ApplyText.line(created) == "+ created acme/sentiment #12 sha256:ab1200000000…")
         var deleted = created
         deleted.action = .delete
@@ -106,7 +139,7 @@ import WriftAIModels
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["format_version"] as? Int == 1)
         let first = try #require((object["actions"] as? [[String: Any]])?.first)
-        #expect(first["container_image_digest"] as? String == Fixture.digest(3))
+        #expect(first["container_image_digest"] as? String == Fixture.digest(3).value)
         #expect(first["outcome"] as? String == "created")
         let second = try #require((object["actions"] as? [[String: Any]])?[1])
         #expect(second["outcome"] as? String == "already_deleted")

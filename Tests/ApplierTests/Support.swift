@@ -3,6 +3,7 @@ import Declarations
 import Foundation
 import LiveState
 import Logging
+import Pipeline
 import Planner
 import WriftAI
 import WriftAIEmulator
@@ -17,9 +18,9 @@ enum Fixture {
     static let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
 
     /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String {
+    static func digest(_ seed: Int) -> Digest {
         let hex = String(seed, radix: 16)
-        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
+        return Digest(stringLiteral: "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex)
     }
 
     /// An emulator knowing the test token, with no rate limit and the given models.
@@ -67,7 +68,7 @@ enum Fixture {
 
     /// A declared model.
     static func model(
-        _ name: String,
+        _ name: ModelID,
         _ versions: [VersionDeclaration],
         keep: [Int] = [],
         onImmutableChange: ImmutableChangePolicy = .warn
@@ -83,7 +84,7 @@ enum Fixture {
         let parts = model.split(separator: "/").map(String.init)
         for (index, seed) in seeds.enumerated() {
             let draft = VersionDraft(
-                releaseNotes: notes ?? "release \(seed)", containerImageDigest: digest(seed), schemas: schemas,
+                releaseNotes: notes ?? "release \(seed)", containerImageDigest: digest(seed).value, schemas: schemas,
                 compatibilities: Compatibilities(), configuration: nil,
                 fallbackConfiguration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []),
                 createdAt: "2026-01-01T00:00:\(String(format: "%02d", index)).000Z"
@@ -100,7 +101,7 @@ enum Fixture {
 
     /// Reads the live state through `client` and plans, as `wriftsync plan` does.
     static func plan(_ declarations: [ModelDeclaration], client: WriftAIClient) async throws -> Plan {
-        let live = try await LiveStateReader(client: client.readOnly, cache: nil).read(declarations)
+        let live = try await LiveStateReader(client: client.readOnly, cache: nil).read(LiveStateQuery(declarations: declarations))
         return Planner.plan(
             declarations: declarations, live: live,
             revision: Revision(repository: "/tmp/repo", ref: "refs/heads/main", commit: String(repeating: "a", count: 40))

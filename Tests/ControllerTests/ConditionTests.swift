@@ -7,10 +7,11 @@ import Notifications
 import Pipeline
 import Planner
 import Testing
+import WriftAIModels
 
 /// `/status` per model: `in_sync`, `drifted`, `failing`, `warning`, each with since when — and `GET /history`.
 @Suite struct ConditionTests {
-    static let digest = "sha256:" + String(repeating: "ab", count: 32)
+    static let digest = Digest(stringLiteral: "sha256:" + String(repeating: "ab", count: 32))
 
     static func plan(_ changes: [PlannedChange], warnings: [PlanWarning] = []) -> Plan {
         Plan(
@@ -22,11 +23,11 @@ import Testing
         )
     }
 
-    static let create = PlannedChange(model: "acme/a", action: .create, containerImageDigest: digest, reason: "declared")
+    static let create = plannedCreate("acme/a", digest, reason: "declared")
 
-    static func reconciled(_ plan: Plan?, applied: Bool = false, failure: ReconcileFailure? = nil, drifted: [String] = [], upToDate: Bool = false) -> ReconcileReport {
+    static func reconciled(_ plan: Plan?, applied: Bool = false, failure: ReconcileFailure? = nil, drifted: [ModelID] = [], upToDate: Bool = false) -> ReconcileReport {
         let result = applied ? ApplyResult(revision: plan!.revision, actions: plan!.changes.enumerated().map {
-            ActionResult(index: $0.offset, model: $0.element.model, action: $0.element.action, number: 1, containerImageDigest: $0.element.containerImageDigest,
+            ActionResult(index: $0.offset, model: $0.element.model, action: $0.element.action, number: 1, containerImageDigest: $0.element.digest,
                          releaseNotes: nil, outcome: .created)
         }) : nil
         return ReconcileReport(

@@ -4,7 +4,9 @@ import Foundation
 import LiveState
 import Logging
 import Pipeline
+import Planner
 import Synchronization
+import WriftAIModels
 
 /// A transient failure saying `message` (the loop retries it with backoff).
 func transientFailure(_ message: String) -> ReconcileFailure {
@@ -132,4 +134,11 @@ func prometheusSamples(_ text: String) -> [(name: String, labels: [String: Strin
 /// The value of the sample `name` with exactly `labels`, if present.
 func sample(_ samples: [(name: String, labels: [String: String], value: Double)], _ name: String, _ labels: [String: String] = [:]) -> Double? {
     samples.first { $0.name == name && $0.labels == labels }?.value
+}
+
+/// A planned create of `digest` in `model`, with a minimal request: what status and condition tests need.
+func plannedCreate(_ model: ModelID, _ digest: Digest, notes: String = "", reason: String = "declared") -> PlannedChange {
+    let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
+    let request = CreateVersionRequest(releaseNotes: notes, containerImageDigest: digest.value, schemas: schemas)
+    return .create(.init(model: model, digest: digest, releaseNotes: notes, reason: reason, request: request, declaredAt: "models/a.yaml:1:1"))
 }

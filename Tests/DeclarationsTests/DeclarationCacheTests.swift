@@ -1,5 +1,6 @@
 import Declarations
 import Foundation
+import WriftAIModels
 import Testing
 
 /// Loading commit after commit with a ``DeclarationCache``: only what changed is read and parsed, and the
@@ -91,7 +92,7 @@ import Testing
         #expect(changed.reads == ["schemas/s.yaml"])
         #expect(changed.load.parsedFiles == 0 && changed.load.parsedSchemasFiles == 1)
         let models = try changed.load.result.get()
-        for name in ["acme/a", "acme/b"] {
+        for name: ModelID in ["acme/a", "acme/b"] {
             #expect(models.first { $0.model == name }?.versions.first?.schemas.prediction.output == ["type": "integer"])
         }
         #expect(Self.same(changed.load, tree.fresh()))

@@ -25,7 +25,7 @@ import WriftAIModels
         #expect(model.model == "acme/sentiment")
         #expect(model.prune == false && model.allowEmpty && model.keep == [3, 7] && model.onImmutableChange == .replace)
         #expect(model.onOutOfOrder == .recreate)
-        #expect(model.versions.map(\.containerImageDigest) == [digestA, digestB], "uppercase hex is normalised")
+        #expect(model.versions.map(\.containerImageDigest.value) == [digestA, digestB], "uppercase hex is normalised")
         #expect(model.versions[0].schemas.prediction.input == ["type": "object"])
         #expect(model.versions[1].compatibilities == Compatibilities(openaiChatCompletions: true))
         #expect(model.versions[1].configuration == VersionConfiguration(hardwareIdentifier: "gpu-a100", variableNames: ["HF_TOKEN"]))

@@ -85,7 +85,7 @@ import WriftAIModels
         let loaded = try load(["models/awkward.yaml": files[0].contents]).get()
         let model = try #require(loaded.first)
         #expect(model.model == "acme/awkward")
-        #expect(model.versions.map(\.containerImageDigest) == [digestA, digestB])
+        #expect(model.versions.map(\.containerImageDigest.value) == [digestA, digestB])
         #expect(model.versions.map(\.releaseNotes) == versions.map(\.releaseNotes))
         #expect(model.versions.map(\.schemas) == versions.map(\.schemas))
         #expect(model.versions[1].compatibilities == versions[1].compatibilities)

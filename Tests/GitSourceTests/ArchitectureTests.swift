@@ -16,6 +16,75 @@ import Testing
         })
     }
 
+    /// Each source target's local dependencies in `Package.swift`: the quoted names in its `dependencies: […]`
+    /// that are targets of the package (products of other packages are `.product(…)` and left out).
+    static func packageGraph() throws -> [String: Set<String>] {
+        let manifest = try source("Package.swift")
+        let targetPattern = /\.(?:target|executableTarget|systemLibrary)\(\s*name: "([^"]+)"/
+        let names = Set(manifest.matches(of: targetPattern).map { String($0.1) })
+        var graph: [String: Set<String>] = [:]
+        for match in manifest.matches(of: targetPattern) {
+            let name = String(match.1)
+            let rest = manifest[match.range.upperBound...]
+            // The target's own arguments end where the next target starts.
+            let end = rest.firstMatch(of: targetPattern)?.range.lowerBound ?? rest.endIndex
+            let body = rest[..<end]
+            var dependencies: Set<String> = []
+            if let list = body.firstMatch(of: /dependencies: \[([^\]]*)\]/) {
+                let local = String(list.1).replacing(/\.product\([^)]*\)/, with: "")
+                for quoted in local.matches(of: /"([^"]+)"/) where names.contains(String(quoted.1)) {
+                    dependencies.insert(String(quoted.1))
+                }
+            }
+            graph[name] = dependencies
+        }
+        return graph
+    }
+
+    /// The README's module table: module → the modules its "may import" column names.
+    static func readmeGraph() throws -> [String: Set<String>] {
+        let readme = try source("README.md")
+        let section = try #require(readme.firstRange(of: "## Architecture").map { readme[$0.upperBound...] })
+        let body = section[..<(section.firstRange(of: "\n## ")?.lowerBound ?? section.endIndex)]
+        var graph: [String: Set<String>] = [:]
+        for line in body.split(separator: "\n") {
+            guard let row = line.wholeMatch(of: /\| `([^`]+)` \| .* \| ([^|]*) \|/) else { continue }
+            let imports = row.2.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { $0 != "—" && !$0.isEmpty }
+            graph[String(row.1)] = Set(imports)
+        }
+        return graph
+    }
+
+    @Test func theReadmeModuleGraphIsPackageSwifts() throws {
+        let package = try Self.packageGraph()
+        let readme = try Self.readmeGraph()
+        let sourceTargets = Set(try FileManager.default.contentsOfDirectory(atPath: Self.root.appendingPathComponent("Sources").path))
+        #expect(Set(readme.keys) == sourceTargets, "one README line per module of Sources/")
+        for target in sourceTargets.sorted() {
+            #expect(readme[target] == package[target], "\(target): README says \(readme[target]?.sorted() ?? []), Package.swift \(package[target]?.sorted() ?? [])")
+        }
+    }
+
+    /// A module imports only what its target declares: the graph the README shows is the one the code uses.
+    @Test func everyImportOfAModuleIsADeclaredDependency() throws {
+        let package = try Self.packageGraph()
+        let local = Set(package.keys)
+        let sources = Self.root.appendingPathComponent("Sources")
+        for target in try FileManager.default.contentsOfDirectory(atPath: sources.path).sorted() {
+            let files = FileManager.default.enumerator(atPath: sources.appendingPathComponent(target).path)?.compactMap { $0 as? String } ?? []
+            for file in files where file.hasSuffix(".swift") {
+                let imported = Self.imports(try Self.source("Sources/\(target)/\(file)"))
+                    .map { $0.replacingOccurrences(of: "@preconcurrency ", with: "") }
+                for module in imported where local.contains(module) {
+                    #expect(package[target]?.contains(module) == true, "Sources/\(target)/\(file) imports \(module), which \(target) does not declare")
+                }
+            }
+        }
+        #expect(package["Planner"]?.isDisjoint(with: ["GitSource", "WriftAI", "LiveState"]) == true, "the planner knows neither git nor HTTP")
+        #expect(package["LiveState"]?.isDisjoint(with: ["Declarations", "Planner"]) == true, "the live-state reader takes a query, not declarations")
+        #expect(package["Applier"]?.contains("Declarations") == false, "the applier runs plans, it does not read declarations")
+    }
+
     @Test(arguments: ["PlanCommand", "ValidateCommand", "ApplyCommand"])
     func commandsThatPlanOrApplyReachThePipelineNotTheController(_ command: String) throws {
         let text = try Self.source("Sources/wriftsync/\(command).swift")

@@ -3,6 +3,7 @@ import Notifications
 import Pipeline
 import Planner
 import Testing
+import WriftAIModels
 
 /// history.jsonl: whole lines appended durably, torn lines skipped, rotation, queries.
 @Suite struct HistoryStoreTests {
@@ -18,7 +19,7 @@ import Testing
         try await offThePool { try store.append(record) }
     }
 
-    static func applied(_ model: String, number: Int, at seconds: Double) -> HistoryRecord {
+    static func applied(_ model: ModelID, number: Int, at seconds: Double) -> HistoryRecord {
         let created = plan([change(model, .create, seed: number)])
         return record(report(plan: created, applied: result(of: created, firstNumber: number), changed: [model]), at: seconds)
     }
@@ -94,7 +95,7 @@ import Testing
             for writer in 0..<4 {
                 group.addTask {
                     try await offThePool {
-                        for index in 0..<25 { try store.append(Self.applied("acme/m\(writer)", number: index + 1, at: Double(index))) }
+                        for index in 0..<25 { try store.append(Self.applied(ModelID(stringLiteral: "acme/m\(writer)"), number: index + 1, at: Double(index))) }
                     }
                 }
             }

@@ -7,19 +7,38 @@ import Notifications
 import Pipeline
 import Planner
 import Synchronization
+import WriftAIModels
 
 /// A digest from a seed: `sha256:` and 64 hex digits.
-func digest(_ seed: Int) -> String {
-    "sha256:" + String(repeating: String(format: "%02x", seed % 256), count: 32)
+func digest(_ seed: Int) -> Digest {
+    Digest(stringLiteral: "sha256:" + String(repeating: String(format: "%02x", seed % 256), count: 32))
 }
 
-/// A planned change of `model`.
-func change(_ model: String, _ action: ChangeAction, number: Int? = nil, seed: Int, reason: String = "declared in git") -> PlannedChange {
-    PlannedChange(model: model, action: action, number: number, containerImageDigest: digest(seed), reason: reason)
+/// A planned change of `model`, with the payload its kind needs.
+func change(_ model: ModelID, _ action: ChangeAction, number: Int? = nil, seed: Int, reason: String = "declared in git") -> PlannedChange {
+    let digest = digest(seed)
+    switch action {
+    case .create:
+        let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
+        let request = CreateVersionRequest(releaseNotes: "", containerImageDigest: digest.value, schemas: schemas)
+        return .create(.init(model: model, digest: digest, releaseNotes: "", reason: reason, request: request, declaredAt: "models/a.yaml:1:1"))
+    case .updateConfiguration:
+        return .updateConfiguration(.init(
+            model: model, number: number ?? 0, digest: digest, releaseNotes: "", reason: reason,
+            to: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []), from: nil, declaredAt: "models/a.yaml:1:1"
+        ))
+    case .delete:
+        return .delete(.init(model: model, number: number ?? 0, digest: digest, releaseNotes: "", reason: reason))
+    case .smokeTest:
+        return .smokeTest(.init(
+            model: model, number: number ?? 0, digest: digest, releaseNotes: "", reason: reason, declaredAt: "models/a.yaml:1:1",
+            gate: .init(tests: [SmokeTest(name: "smoke", input: [:], maxSeconds: 1)], fingerprint: "f")
+        ))
+    }
 }
 
 /// A plan of `changes` and `warnings` over `models` (by default the models of the changes and warnings).
-func plan(_ changes: [PlannedChange], warnings: [PlanWarning] = [], models: [String]? = nil, commit: String = String(repeating: "c", count: 40)) -> Plan {
+func plan(_ changes: [PlannedChange], warnings: [PlanWarning] = [], models: [ModelID]? = nil, commit: String = String(repeating: "c", count: 40)) -> Plan {
     let names = models ?? Array(Set(changes.map(\.model) + warnings.map(\.model))).sorted()
     return Plan(
         revision: Revision(repository: "https://git.example.com/acme/models.git", ref: "refs/heads/main", commit: commit),
@@ -45,7 +64,7 @@ func result(of plan: Plan, firstNumber: Int = 1, failing: Set<Int> = []) -> Appl
         }
         let outcome: ActionOutcome = failed ? .failed : (change.action == .create ? .created : change.action == .delete ? .deleted : .configured)
         return ActionResult(
-            index: index, model: change.model, action: change.action, number: number, containerImageDigest: change.containerImageDigest,
+            index: index, model: change.model, action: change.action, number: number, containerImageDigest: change.digest,
             releaseNotes: nil, outcome: outcome, error: failed ? "HTTP 500 from the API" : nil
         )
     }
@@ -55,7 +74,7 @@ func result(of plan: Plan, firstNumber: Int = 1, failing: Set<Int> = []) -> Appl
 /// A report of a reconcile at `commit` that planned `plan` and applied `applied`.
 func report(
     commit: String = String(repeating: "c", count: 40), plan: Plan? = nil, applied: ApplyResult? = nil, failure: ReconcileFailure? = nil,
-    changed: [String] = [], drifted: [String] = [], upToDate: Bool = false
+    changed: [ModelID] = [], drifted: [ModelID] = [], upToDate: Bool = false
 ) -> ReconcileReport {
     ReconcileReport(
         commit: commit, failure: failure, planned: plan.map(ChangeCounts.init), plannedModels: plan?.models.map(\.model) ?? [],

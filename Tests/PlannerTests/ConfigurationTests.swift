@@ -66,9 +66,9 @@ struct ConfigurationTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .updateConfiguration)
         #expect(change.number == 4)
-        #expect(change.containerImageDigest == Fixture.digest(1))
-        #expect(change.configuration == testCase.declared)
-        #expect(change.liveConfiguration == testCase.live)
+        #expect(change.digest == Fixture.digest(1))
+        #expect(change.configurationChange?.to == testCase.declared)
+        #expect(change.configurationChange?.from == testCase.live)
         #expect(change.reason == reason)
         #expect(plan.summary.unchanged == 0)
     }

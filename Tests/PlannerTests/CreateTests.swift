@@ -38,12 +38,12 @@ struct CreateTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .create)
         #expect(change.number == nil)
-        #expect(change.request == declared.createRequest)
-        #expect(change.request?.configuration == Fixture.gpu)
+        #expect(change.creation?.request == declared.createRequest)
+        #expect(change.creation?.request.configuration == Fixture.gpu)
         #expect(change.releaseNotes == "Release 1")
         #expect(change.reason == "declared, not live")
         #expect(change.declaredAt == "models/sentiment.yaml:11:5")
-        #expect(change.configuration == nil)
+        #expect(change.configurationChange == nil)
         #expect(plan.summary.updateConfiguration == 0)
     }
 

@@ -115,7 +115,7 @@ struct DriftTests {
         }
         #expect(plan.steps() == ["create d1", "delete #1"])
         #expect(plan.changes[0].replaces == 1)
-        #expect(plan.changes[0].request == testCase.declared.createRequest)
+        #expect(plan.changes[0].creation?.request == testCase.declared.createRequest)
         #expect(plan.changes[0].reason == "replaces #1: immutable drift in \(drift)")
         #expect(plan.changes[1].reason == "replaced by a new version: immutable drift in \(drift)")
         #expect(plan.summary.unchanged == 0)

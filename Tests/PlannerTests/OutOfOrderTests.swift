@@ -86,7 +86,7 @@ struct OutOfOrderTests {
         #expect(plan.steps() == ["create d1", "create d2", "delete #5"], "no separate configure of #5: it goes")
         let recreate = try #require(plan.changes.dropFirst().first)
         #expect(recreate.replaces == 5)
-        #expect(recreate.request?.configuration == Fixture.gpu)
+        #expect(recreate.creation?.request.configuration == Fixture.gpu)
         #expect(recreate.reason.contains("on_out_of_order: recreate"))
         #expect(plan.summary.unchanged == 0)
     }

@@ -135,7 +135,7 @@ struct PlanJSONTests {
         )
         let plan = Fixture.plan(Fixture.declaration([declared]), live: [])
         let decoded = try Plan.decode(from: try plan.encodedJSON())
-        #expect(decoded.changes.only?.request == declared.createRequest)
+        #expect(decoded.changes.only?.creation?.request == declared.createRequest)
     }
 
     struct RejectCase: Sendable, CustomTestStringConvertible {

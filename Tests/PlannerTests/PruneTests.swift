@@ -66,10 +66,10 @@ struct PruneTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .delete)
         #expect(change.number == 1)
-        #expect(change.containerImageDigest == Fixture.digest(1))
+        #expect(change.digest == Fixture.digest(1))
         #expect(change.releaseNotes == "Old")
         #expect(change.reason == "not declared")
-        #expect(change.request == nil)
+        #expect(change.creation == nil)
     }
 
     @Test("allow_empty with nothing declared leaves no latest version")

@@ -1,4 +1,5 @@
 import Planner
+import WriftAIModels
 import Testing
 
 @Suite("Planner: which models are planned")

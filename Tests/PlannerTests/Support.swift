@@ -5,7 +5,7 @@ import WriftAIModels
 
 /// Small builders so each test states only what it is about.
 enum Fixture {
-    static let model = "acme/sentiment"
+    static let model: ModelID = "acme/sentiment"
     static let revision = Revision(
         repository: "https://git.example/acme/models.git",
         ref: "main",
@@ -13,14 +13,14 @@ enum Fixture {
     )
 
     /// A distinct digest per `n` (0…255): its short form is `n` in two hex digits, six times.
-    static func digest(_ n: Int) -> String {
+    static func digest(_ n: Int) -> Digest {
         let pair = String(n, radix: 16).count == 1 ? "0" + String(n, radix: 16) : String(n, radix: 16)
-        return "sha256:" + String(repeating: pair, count: 32)
+        return Digest(stringLiteral: "sha256:" + String(repeating: pair, count: 32))
     }
 
     /// `d7` for `digest(7)`: keeps expectations short.
-    static func label(_ digest: String) -> String {
-        let pair = digest.dropFirst("sha256:".count).prefix(2)
+    static func label(_ digest: Digest) -> String {
+        let pair = digest.hex.prefix(2)
         return "d\(Int(pair, radix: 16) ?? -1)"
     }
 
@@ -74,7 +74,7 @@ enum Fixture {
     }
 
     static func declaration(
-        _ model: String,
+        _ model: ModelID,
         _ versions: [VersionDeclaration],
         prune: Bool = true,
         allowEmpty: Bool = false,
@@ -118,15 +118,14 @@ enum Fixture {
 
     static func plan(
         _ declarations: [ModelDeclaration],
-        live: [String: [LiveVersion]] = [:],
+        live: [ModelID: [LiveVersion]] = [:],
         rateLimit: Double = 3
     ) -> Plan {
         Planner.plan(
             declarations: declarations,
             live: Dictionary(uniqueKeysWithValues: live.map { ($0.key, LiveModel(model: $0.key, versions: $0.value)) }),
-            revision: revision,
-            rateLimit: rateLimit
-        )
+            revision: revision
+        ).estimatingTime(at: rateLimit)
     }
 
     static func plan(_ declaration: ModelDeclaration, live versions: [LiveVersion]) -> Plan {
@@ -142,7 +141,7 @@ extension Plan {
         changes.map { change in
             let step =
                 switch change.action {
-                case .create: "create \(Fixture.label(change.containerImageDigest))"
+                case .create: "create \(Fixture.label(change.digest))"
                 case .updateConfiguration: "configure #\(change.number ?? -1)"
                 case .delete: "delete #\(change.number ?? -1)"
                 case .smokeTest: "smoke-test #\(change.number ?? -1)"

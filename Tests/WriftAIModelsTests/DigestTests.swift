@@ -29,11 +29,12 @@ struct DigestTests {
         if let digest { #expect(digest.value == text && digest.hex == Self.hex[...]) }
     }
 
-    @Test("declarations may use uppercase hex, stored lowercase; nothing else is forgiven")
+    @Test("declarations may use uppercase, stored lowercase (as they always were); nothing else is forgiven")
     func normalizing() throws {
         #expect(try Digest(normalizing: "sha256:" + Self.hex.uppercased()).value == "sha256:" + Self.hex)
+        #expect(try Digest(normalizing: "SHA256:" + Self.hex.uppercased()).value == "sha256:" + Self.hex)
         #expect(try Digest(normalizing: "sha256:" + Self.hex) == Digest(validating: "sha256:" + Self.hex))
-        for text in ["SHA256:" + Self.hex, Self.hex, "sha256:" + Self.hex + " ", "sha256:xyz"] {
+        for text in [Self.hex, "sha256:" + Self.hex + " ", "sha256:xyz", "sha512:" + Self.hex] {
             #expect(throws: Digest.Invalid.self) { try Digest(normalizing: text) }
         }
     }
@@ -49,13 +50,20 @@ struct DigestTests {
         }
     }
 
-    @Test("digests decode strictly from JSON and encode as strings")
+    /// JSON holding a `Digest` is WriftSync's own (a saved plan, a state file), which older builds may have
+    /// written with a declaration's uppercase: it reads back normalised; anything else that is not a digest
+    /// is refused. (API answers are wire strings, validated strictly by the client.)
+    @Test("digests decode normalised from JSON, refuse what is not one, and encode as strings")
     func codable() throws {
         let good = try JSONDecoder().decode([Digest].self, from: Data("[\"sha256:\(Self.hex)\"]".utf8))
         #expect(good.first?.value == "sha256:" + Self.hex)
         #expect(String(decoding: try JSONEncoder().encode(good), as: UTF8.self) == "[\"sha256:\(Self.hex)\"]")
-        #expect(throws: DecodingError.self) {
-            try JSONDecoder().decode([Digest].self, from: Data("[\"sha256:\(Self.hex.uppercased())\"]".utf8))
+        let upper = try JSONDecoder().decode([Digest].self, from: Data("[\"sha256:\(Self.hex.uppercased())\"]".utf8))
+        #expect(upper == good)
+        for bad in ["sha256:\(Self.hex.dropLast())", "md5:\(Self.hex)", " sha256:\(Self.hex)", ""] {
+            #expect(throws: DecodingError.self) {
+                try JSONDecoder().decode([Digest].self, from: JSONEncoder().encode([bad]))
+            }
         }
     }
 

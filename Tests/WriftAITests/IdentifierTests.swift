@@ -1,3 +1,4 @@
+import WriftAIModels
 import Testing
 import WriftAI
 

@@ -1,6 +1,5 @@
-import WriftAIModels
-
-/// One version of a model as it exists on WriftAI, as far as the fetcher observed it.
+/// One version of a model as it exists on WriftAI, as far as the live-state reader observed it: the answers
+/// of the API, validated, as the values the planner compares.
 ///
 /// The optional parts are `nil` when they were not fetched or not observed; the planner then skips
 /// the comparisons that need them instead of guessing.
@@ -9,8 +8,8 @@ public struct LiveVersion: Codable, Sendable, Equatable {
     public var number: Int
     /// When the version was created, as the API reports it (ISO 8601).
     public var createdAt: String
-    /// `sha256:` and 64 hex digits; always known (the fetcher resolves legacy list items).
-    public var containerImageDigest: String
+    /// The image; always known (the fetcher resolves legacy list items).
+    public var containerImageDigest: Digest
     /// The version's release notes.
     public var releaseNotes: String
     /// The schemas, or `nil` when the details were not fetched: schema drift is then not checked.
@@ -24,7 +23,7 @@ public struct LiveVersion: Codable, Sendable, Equatable {
     public init(
         number: Int,
         createdAt: String,
-        containerImageDigest: String,
+        containerImageDigest: Digest,
         releaseNotes: String,
         schemas: Schemas? = nil,
         compatibilities: Compatibilities? = nil,

@@ -1,7 +1,7 @@
 /// Every live version of one model, in any order.
 public struct LiveModel: Codable, Sendable, Equatable {
     /// `owner/name`.
-    public var model: String
+    public var model: ModelID
     /// The live versions, in any order.
     public var versions: [LiveVersion]
     /// When the server listed them (its clock, ISO 8601, whole seconds); `nil` when it did not say. A version
@@ -9,7 +9,7 @@ public struct LiveModel: Codable, Sendable, Equatable {
     public var listedAt: String?
 
     /// Creates a live model.
-    public init(model: String, versions: [LiveVersion], listedAt: String? = nil) {
+    public init(model: ModelID, versions: [LiveVersion], listedAt: String? = nil) {
         self.model = model
         self.versions = versions
         self.listedAt = listedAt
@@ -22,7 +22,7 @@ public struct LiveModel: Codable, Sendable, Equatable {
     /// re-applying a configuration is idempotent, whereas a version appearing or disappearing is not.
     public var fingerprint: String {
         let triples = versions
-            .map { (number: $0.number, digest: $0.containerImageDigest.lowercased(), createdAt: $0.createdAt) }
+            .map { (number: $0.number, digest: $0.containerImageDigest.value, createdAt: $0.createdAt) }
             .sorted { ($0.number, $0.digest, $0.createdAt) < ($1.number, $1.digest, $1.createdAt) }
         var hash = FNV1a64()
         for triple in triples {

@@ -1,7 +1,8 @@
-import WriftAIModels
-
 /// A model's identifier, `owner/name`.
-public struct ModelID: Sendable, Hashable, Comparable, CustomStringConvertible {
+///
+/// Validated once, where a model name enters (a declaration, a saved plan, a flag); everything after holds
+/// the value, never the text.
+public struct ModelID: Sendable, Hashable, Comparable, Codable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The owning user's name.
     public let owner: String
     /// The model's name.
@@ -42,5 +43,31 @@ public struct ModelID: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// Orders by owner, then name.
     public static func < (lhs: ModelID, rhs: ModelID) -> Bool {
         (lhs.owner, lhs.name) < (rhs.owner, rhs.name)
+    }
+
+    /// Decodes `owner/name` from a JSON string, validated (a saved plan edited by hand).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        let text = try container.decode(String.self)
+        do {
+            try self.init(parsing: text)
+        } catch {
+            throw DecodingError.dataCorruptedError(in: container, debugDescription: error.description)
+        }
+    }
+
+    /// Encodes `owner/name` as a JSON string.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(description)
+    }
+
+    /// A model named in code (tests, examples): an invalid literal is a programming error.
+    public init(stringLiteral text: String) {
+        do {
+            try self.init(parsing: text)
+        } catch {
+            preconditionFailure("\(error)")
+        }
     }
 }
