@@ -74,11 +74,16 @@ public struct DeclarationCache: Sendable {
     /// Bounded like a load from scratch: past ``DeclarationLoader/Limits/maxTotalBytes`` or
     /// ``DeclarationLoader/Limits/maxTotalNodes``, counted in path order with each schemas file once, the file
     /// that crosses the limit is reported and no further file is read.
+    ///
+    /// `onModel` is told of each model as soon as it is complete, while no problem has been found so far, so
+    /// that a caller can start listing it while the rest is parsed; the load's result still decides (a
+    /// problem found later, or a model declared twice, fails it).
     public mutating func load(
         _ files: [DeclarationFileReference],
         limits: DeclarationLoader.Limits,
         read: (String) throws -> [UInt8],
-        contentID: (String) -> String?
+        contentID: (String) -> String?,
+        onModel: ((ModelDeclaration) -> Void)? = nil
     ) -> DeclarationLoad {
         if self.limits.map({ !Self.same($0, limits) }) ?? false {
             self = DeclarationCache()
@@ -156,6 +161,7 @@ public struct DeclarationCache: Sendable {
                     declaration.versions.append(complete)
                 }
                 models.append(declaration)
+                if let onModel, diagnostics.isEmpty, problems.isEmpty { onModel(declaration) }
             }
             diagnostics += problems.all
         }

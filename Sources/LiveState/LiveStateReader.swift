@@ -37,7 +37,9 @@ public struct LiveStateReader: Sendable {
         }
     }
 
-    private func readModel(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
+    /// The live state of one model of a query: what ``read(_:)`` does for each, for a caller that starts
+    /// models one by one (as their declarations are parsed).
+    public func readModel(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
         let id = query.model
         let listed: [ModelVersion]
         let listedAt: String?

@@ -98,10 +98,15 @@ public final class ReconcilePipeline: Sendable {
     /// with their blob ids; only those whose content changed since the previous load are read and parsed
     /// (and the schemas files that changed). The commit loaded last is not read again at all. With a
     /// signature policy, a snapshot not verified yet is verified first.
-    public func load(_ snapshot: Snapshot) async throws(ReconcileFailure) -> LoadedDeclarations {
+    ///
+    /// `onModel` is told of each model as its file is parsed while no problem has been found (see
+    /// ``makePlan(_:reader:only:)``); not for declarations already loaded.
+    public func load(
+        _ snapshot: Snapshot, onModel: (@Sendable (ModelDeclaration) -> Void)? = nil
+    ) async throws(ReconcileFailure) -> LoadedDeclarations {
         // No file of a commit is read before its signature is verified, whichever way a front end came here.
         if configuration.repository?.signatures != nil, snapshot.signature == nil {
-            return try await load(try await verify(snapshot))
+            return try await load(try await verify(snapshot), onModel: onModel)
         }
         let known = state.withLock { state -> Result<LoadedDeclarations, ReconcileFailure>? in
             if let loaded = state.loaded, loaded.snapshot.readsSameContent(as: snapshot) { return .success(loaded) }
@@ -129,7 +134,8 @@ public final class ReconcilePipeline: Sendable {
                         if let entry = byPath[path] { return Array(try reader.read(entry).data) }
                         return try Self.schemasFile(path, reader: reader, maxFileSize: limits.maxFileSize)
                     },
-                    contentID: { path in (try? reader.blobID(at: path))?.hex }
+                    contentID: { path in (try? reader.blobID(at: path))?.hex },
+                    onModel: onModel
                 )
                 return (load, entries.count, cache)
             }
@@ -312,8 +318,36 @@ public final class ReconcilePipeline: Sendable {
     public func makePlan(
         reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
     ) async throws(ReconcileFailure) -> PlannedRevision {
-        let declarations = try await load(try await verify(try await fetch()))
-        return try await makePlan(declarations, reader: reader, only: only)
+        try await makePlan(try await verify(try await fetch()), reader: reader, only: only)
+    }
+
+    /// load → observe → plan for `snapshot`, overlapped: each model's listing starts as soon as its file is
+    /// parsed, so a plan takes about as long as the longer of parsing and listing rather than their sum.
+    /// A problem found in the declarations cancels the listings in flight and plans nothing; nothing is
+    /// written either way (listings are reads).
+    public func makePlan(
+        _ snapshot: Snapshot, reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
+    ) async throws(ReconcileFailure) -> PlannedRevision {
+        let observation = OverlappedObservation(LiveStateReader(client: reader, cache: configuration.detailsCache))
+        let declarations: LoadedDeclarations
+        do {
+            declarations = try await load(snapshot) { model in
+                if only?(model) ?? true { observation.start(model) }
+            }
+        } catch {
+            observation.cancelAll()
+            throw error
+        }
+        let models = only.map { declarations.models.filter($0) } ?? declarations.models
+        let live: [ModelID: LiveModel]
+        do {
+            live = try await observation.results(models)
+        } catch {
+            throw ReconcileFailure(.observe, .liveState(error))
+        }
+        let gate = try gateState()
+        let plan = plan(models, live: live, at: declarations.snapshot, gate: gate)
+        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live)
     }
 
     /// observe → plan, for declarations already loaded.

@@ -163,7 +163,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // The snapshot is kept from the first stage on: a failure to load still names its commit.
             let snapshot = try await pipeline.verify(try await pipeline.fetch())
             capture.snapshot = snapshot
-            let planned = try await pipeline.makePlan(try await pipeline.load(snapshot), reader: reader)
+            let planned = try await pipeline.makePlan(snapshot, reader: reader)
             capture.plan = planned.plan
             return (planned.plan, pipeline)
         }

@@ -47,7 +47,7 @@ struct PlanCommand: AsyncParsableCommand {
         let made: Result<PlannedRevision, ReconcileFailure>
         do {
             let snapshot = try await worktree.snapshot(pipeline, path: git.path)
-            made = .success(try await pipeline.makePlan(try await pipeline.load(snapshot), reader: client.readOnly))
+            made = .success(try await pipeline.makePlan(snapshot, reader: client.readOnly))
         } catch {
             made = .failure(error)
         }
