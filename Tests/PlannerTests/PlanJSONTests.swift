@@ -126,6 +126,38 @@ struct PlanJSONTests {
         #expect(decoded == plan)
     }
 
+    /// A plan edited by hand so that a change lacks what its call needs is refused when read, not half-way
+    /// through an apply.
+    @Test("a change without its payload is refused when read", arguments: [
+        ("a create without its request", "create", "request", nil as String?),
+        ("a create whose request is for another image", "create", "request.container_image_digest", "sha256:" + String(repeating: "9", count: 64)),
+        ("a configuration update without its configuration", "update_configuration", "configuration", nil),
+        ("a configuration update without its number", "update_configuration", "number", nil),
+        ("a delete without its number", "delete", "number", nil),
+    ])
+    func missingPayloadsAreRefused(_ name: String, _ action: String, _ key: String, _ replacement: String?) throws {
+        let plan = Fixture.plan(
+            Fixture.declaration([Fixture.declared(1, configuration: Fixture.gpu), Fixture.declared(2)]),
+            live: [Fixture.live(1, 1), Fixture.live(3, 3)]
+        )
+        #expect(Set(plan.changes.map(\.action)) == [.create, .updateConfiguration, .delete])
+        var object = try #require(try JSONSerialization.jsonObject(with: plan.encodedJSON()) as? [String: Any])
+        var changes = try #require(object["changes"] as? [[String: Any]])
+        let index = try #require(changes.firstIndex { $0["action"] as? String == action })
+        let path = key.split(separator: ".").map(String.init)
+        if path.count == 2 {
+            var inner = try #require(changes[index][path[0]] as? [String: Any])
+            inner[path[1]] = replacement
+            changes[index][path[0]] = inner
+        } else {
+            changes[index][key] = replacement
+        }
+        object["changes"] = changes
+        let edited = try JSONSerialization.data(withJSONObject: object)
+        #expect(throws: DecodingError.self, "\(name)") { try Plan.decode(from: edited) }
+        #expect(try Plan.decode(from: plan.encodedJSON()) == plan, "the unedited plan reads")
+    }
+
     @Test("a create keeps its full payload through a save")
     func createPayloadSurvives() throws {
         let declared = Fixture.declared(
