@@ -107,9 +107,12 @@ public struct DeclarationCache: Sendable {
             let start = SourceLocation(file: reference.path, line: 1, column: 1)
             var problems: CappedDiagnostics
             let parsed: ParsedFile
+            // A file parsed now has its schemas interned already; one reused from the last load, by that load.
+            var reused = false
             if let id = reference.contentID, let cached = self.files[reference.path], cached.contentID == id {
                 // The content is the same: its parse is too, but its cost still counts against the totals.
                 reusedFiles += 1
+                reused = true
                 parsed = cached.value
                 problems = parsed.problems
                 if let crossing = DeclarationLoader.crossing(budget - spent, parsed.cost, limits: limits) {
@@ -129,9 +132,16 @@ public struct DeclarationCache: Sendable {
                 }
                 parsedFiles += 1
                 let (file, fileProblems) = loader.parseDeclarations(path: reference.path, bytes: bytes, remaining: budget - spent)
-                guard let file else {
+                guard var file else {
                     diagnostics += fileProblems.all
                     break
+                }
+                // Interned before it is kept: the cache and the declarations then share one copy of each schema
+                // rather than holding one per version each.
+                for model in file.models.indices {
+                    for version in file.models[model].versions.indices {
+                        file.models[model].versions[version].declaration.schemas = interner.intern(file.models[model].versions[version].declaration.schemas)
+                    }
                 }
                 parsed = file
                 problems = fileProblems
@@ -143,7 +153,7 @@ public struct DeclarationCache: Sendable {
                 var declaration = pending.declaration
                 for version in pending.versions {
                     var complete = version.declaration
-                    complete.schemas = interner.intern(complete.schemas)
+                    if reused { complete.schemas = interner.intern(complete.schemas) }
                     if let reference = version.schemasFile {
                         let key = DeclarationLoader.resolve(reference.path, from: start.file) ?? reference.path
                         if resolved[key] == nil {
