@@ -189,11 +189,38 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // For tests only, never a product and never imported by Sources: the support the test targets share
+        // (temporary directories and git repositories, git/SSH/HTTP servers, signing keys, the process launcher,
+        // the emulator's test client and fixtures, digest fixtures, thread hops, a recording HTTP server).
+        .target(
+            name: "WriftSyncTesting",
+            dependencies: [
+                "GitSource", "JSONSchema", "WriftAIEmulator", "WriftAIModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/WriftSyncTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GitSourceTests",
-            // Also the end-to-end tests of the wriftsync executable, which need the emulator.
             dependencies: [
-                "Controller", "Notifications", "Pipeline", "GitSource", "RecordingHTTPServer", "WriftAI", "WriftAIEmulator", "WriftAIModels",
+                "GitSource", "WriftSyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The built executables (`wriftsync`, `wriftai-emulator`) run as processes, and the checks of the
+        // repository's own files (deploy/, docs, the Makefile, the module graph): the only target that
+        // launches the executables (ArchitectureTests checks that).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Controller", "GitSource", "JSONSchema", "WriftAI", "WriftAIEmulator", "WriftAIModels", "WriftSyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -202,6 +229,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "Notifications", "Pipeline", "Planner", "Applier", "Declarations", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
+                "WriftSyncTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -210,21 +238,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // For tests only: an HTTP server on loopback recording what sinks send (not a product).
-        .target(
-            name: "RecordingHTTPServer",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Tests/RecordingHTTPServer",
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "RecordingHTTPServer", "Controller", "Applier", "GitSource", "Pipeline", "Planner", "Declarations", "LiveState",
+                "Notifications", "WriftSyncTesting", "Controller", "Applier", "GitSource", "Pipeline", "Planner", "Declarations", "LiveState",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -233,17 +250,17 @@ let package = Package(
         ),
         .testTarget(
             name: "DeclarationsTests",
-            dependencies: ["Declarations", "WriftAIModels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Declarations", "JSONSchema", "WriftAIModels", "WriftSyncTesting", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PlannerTests",
-            dependencies: ["Planner", "Declarations", "WriftAIModels"],
+            dependencies: ["Planner", "Declarations", "WriftAIModels", "WriftSyncTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "JSONSchemaTests",
-            dependencies: ["JSONSchema", "WriftAIModels"],
+            dependencies: ["JSONSchema", "WriftAIModels", "WriftSyncTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -257,6 +274,7 @@ let package = Package(
                 "JSONSchema",
                 "WriftAIEmulator",
                 "WriftAIModels",
+                "WriftSyncTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -266,7 +284,7 @@ let package = Package(
         .testTarget(
             name: "ApplierTests",
             dependencies: [
-                "Applier", "Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels", "WriftAIEmulator",
+                "Applier", "Declarations", "Planner", "LiveState", "WriftAI", "WriftAIModels", "WriftAIEmulator", "WriftSyncTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -277,6 +295,7 @@ let package = Package(
                 "WriftAI",
                 "WriftAIModels",
                 "WriftAIEmulator",
+                "WriftSyncTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

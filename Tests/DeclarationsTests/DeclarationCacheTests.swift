@@ -1,6 +1,8 @@
 import Declarations
 import Foundation
+import JSONSchema
 import Testing
+import WriftSyncTesting
 
 /// Loading commit after commit with a ``DeclarationCache``: only what changed is read and parsed, and the
 /// result is always the one a load from scratch gives.
@@ -44,7 +46,7 @@ import Testing
         return yaml
     }
 
-    static func digest(_ n: Int) -> String { "sha256:" + String(repeating: String(format: "%02x", n % 256), count: 32) }
+    static func digest(_ n: Int) -> String { repeatedDigest(n) }
 
     static func same(_ a: DeclarationLoad, _ b: DeclarationLoad) -> Bool {
         switch (a.result, b.result) {

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Declarations
+import WriftSyncTesting
 
 /// The seeded mutation fuzzer over valid declarations. `make test` runs 20,000 cases with a fixed seed;
 /// `make fuzz` runs many more with a random one. Environment: FUZZ_CASES (default 20000), FUZZ_SEED (a
@@ -30,7 +31,7 @@ import Testing
 
         // Seconds of CPU-bound work: on its own thread, so the 2-thread cooperative pool stays free for the
         // other tests running alongside (the controller's loop tests starve otherwise).
-        let run = try await onOwnThread { () -> FuzzRun in
+        let run = try await offThePool { () -> FuzzRun in
             let fuzzer = DeclarationFuzzer(files: corpus, seed: seed)
             let watchdog = Watchdog(seed: seed, directory: Self.outputDirectory)
             watchdog.start()

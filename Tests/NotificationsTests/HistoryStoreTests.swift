@@ -3,6 +3,7 @@ import Notifications
 import Pipeline
 import Planner
 import Testing
+import WriftSyncTesting
 
 /// history.jsonl: whole lines appended durably, torn lines skipped, rotation, queries.
 @Suite struct HistoryStoreTests {

@@ -2,6 +2,7 @@ import Declarations
 import Foundation
 import Planner
 import WriftAIModels
+import WriftSyncTesting
 
 /// Small builders so each test states only what it is about.
 enum Fixture {
@@ -13,10 +14,7 @@ enum Fixture {
     )
 
     /// A distinct digest per `n` (0…255): its short form is `n` in two hex digits, six times.
-    static func digest(_ n: Int) -> String {
-        let pair = String(n, radix: 16).count == 1 ? "0" + String(n, radix: 16) : String(n, radix: 16)
-        return "sha256:" + String(repeating: pair, count: 32)
-    }
+    static func digest(_ n: Int) -> String { repeatedDigest(n) }
 
     /// `d7` for `digest(7)`: keeps expectations short.
     static func label(_ digest: String) -> String {

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The faults for chaos testing: connections closed without an answer, answers held back past a
 /// client's timeout, and rate-limit storms with a far reset.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Conformance with the official Python client")
 struct ConformanceTests {

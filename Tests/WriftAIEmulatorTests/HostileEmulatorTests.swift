@@ -4,6 +4,7 @@ import HummingbirdTesting
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The emulator's `hostile` switches (issue 20): each tells its lie, exactly, and nothing else changes
 /// (the stored versions and the version details stay true).

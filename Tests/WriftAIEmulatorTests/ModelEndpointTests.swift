@@ -6,7 +6,7 @@ import WriftAIModels
 struct ModelEndpointTests {
     @Test("POST /v1/models creates a model owned by the caller; GET answers it with a null latest_version")
     func createAndGet() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let created = try await client.send(
                 .post, "/v1/models", token: Users.bob, json: ["name": "chat", "visibility": "public", "description": "d"])
             #expect(created.status == 201)
@@ -28,7 +28,7 @@ struct ModelEndpointTests {
 
     @Test("creating a model that exists answers 409")
     func conflict() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let again = try await client.send(.post, "/v1/models", token: Users.alice, json: ["name": "demo"])
             #expect(again.status == 409)
             #expect(again.detail?.isEmpty == false)
@@ -40,7 +40,7 @@ struct ModelEndpointTests {
 
     @Test("an invalid model request lists every problem")
     func invalidModel() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models", token: Users.alice, json: ["name": "no spaces!", "visibility": "secret", "description": 5])
             #expect(answer.status == 422)
@@ -52,7 +52,7 @@ struct ModelEndpointTests {
 
     @Test("GET a model: latest_version is the newest version's details")
     func latestVersion() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             for seed in 1...3 {
                 _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))
             }
@@ -85,7 +85,7 @@ struct ModelEndpointTests {
             InitialModel(owner: "alice", name: "demo"),
             InitialModel(owner: "alice", name: "open", visibility: .public),
         ])
-        try await withEmulator(configuration) { client, _ in
+        try await withRoutes(configuration) { client in
             let answer = try await client.send(.get, "/v1/models/\(testCase.model)", token: testCase.token)
             #expect(answer.status == testCase.status)
             if testCase.status == 404 {

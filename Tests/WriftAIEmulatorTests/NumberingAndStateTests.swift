@@ -7,7 +7,7 @@ import WriftAIModels
 struct NumberingAndStateTests {
     @Test("numbers are the highest ever assigned + 1, never reused after deletes")
     func neverReused() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             var numbers: [Int] = []
             for seed in 1...3 {
                 let created: ModelVersionDetails = try await client.send(

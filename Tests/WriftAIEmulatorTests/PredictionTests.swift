@@ -4,6 +4,7 @@ import JSONSchema
 import Testing
 import WriftAIModels
 @testable import WriftAIEmulator
+import WriftSyncTesting
 
 /// `POST /v1/predictions` and `GET /v1/predictions/{id}`: the lifecycle, `Prefer: wait`,
 /// `Validate-Input`, outputs that satisfy the output schema, and the per-digest faults.
@@ -31,7 +32,7 @@ struct PredictionTests {
             models: [InitialModel(owner: "alice", name: "demo"), InitialModel(owner: "alice", name: "shared", visibility: .public)]
         )
         configuration.predictions = settings
-        return try await withEmulator(configuration, storage: storage) { client, _ in
+        return try await withRoutes(configuration, storage: storage) { client in
             // Straight into the storage: the requests under test are the only ones counted and limited.
             for (model, seed) in [("demo", 1), ("demo", 2), ("demo", 3), ("shared", 4)] {
                 let draft = VersionDraft(
@@ -264,7 +265,7 @@ struct PredictionTests {
         let storage = try InMemoryEmulatorStorage()
         var configuration = Fixture.configuration()
         configuration.predictions = .init(durationMilliseconds: 0)
-        try await withEmulator(configuration, storage: storage) { client, _ in
+        try await withRoutes(configuration, storage: storage) { client in
             var body = Fixture.versionBody(1).objectValue ?? [:]
             body["schemas"] = ["prediction": ["input": ["type": "object"], "output": ["type": "integer", "minimum": 5, "maximum": 1]]]
             #expect(try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: .object(body)).status == 201)

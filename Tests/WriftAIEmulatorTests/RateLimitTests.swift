@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Rate limiting")
 struct RateLimitTests {

@@ -83,7 +83,7 @@ struct ValidationTests {
 
     @Test("answers 422 listing every problem", arguments: cases)
     func invalid(_ testCase: Case) async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice, json: testCase.body, rawBody: testCase.raw)
             #expect(answer.status == 422)
@@ -98,7 +98,7 @@ struct ValidationTests {
 
     @Test("the entries name the problem: missing, too long, pattern")
     func messages() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice,
                 json: [
@@ -116,7 +116,7 @@ struct ValidationTests {
 
     @Test("limits are inclusive: 255 characters of release notes and omitted optional fields are fine")
     func boundaries() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice,
                 json: [

@@ -1,10 +1,12 @@
+import JSONSchema
 import WriftAIModels
+import WriftSyncTesting
 
 /// JSON text for the Python oracle, written by hand so that whole numbers can be written either way
 /// (`1` or `1.0`): Python reads the first as an int and the second as a float, and JSON Schema must
 /// treat both as the integer 1.
 enum JSONText {
-    static func write(_ value: JSONValue, random: inout TestRandom, into text: inout String) {
+    static func write(_ value: JSONValue, random: inout SplitMix64, into text: inout String) {
         switch value {
         case .null: text += "null"
         case .bool(let bool): text += bool ? "true" : "false"

@@ -6,6 +6,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The users every test emulator knows.
 enum Users {
@@ -49,10 +50,7 @@ enum Fixture {
     }
 
     /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String {
-        let hex = String(seed, radix: 16)
-        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
-    }
+    static func digest(_ seed: Int) -> String { WriftSyncTesting.digest(seed) }
 
     /// A valid create request.
     static func version(_ seed: Int, configuration: VersionConfiguration? = nil) -> CreateVersionRequest {
