@@ -191,11 +191,13 @@ let package = Package(
         ),
         // For tests only, never a product and never imported by Sources: the support the test targets share
         // (temporary directories and git repositories, git/SSH/HTTP servers, signing keys, the process launcher,
-        // the emulator's test client and fixtures, digest fixtures, thread hops, a recording HTTP server).
+        // the emulator's test client and fixtures, digest fixtures, the seeded random source's draws, the trait
+        // that runs tests off the cooperative pool, a recording HTTP server).
         .target(
             name: "WriftSyncTesting",
             dependencies: [
-                "GitSource", "JSONSchema", "WriftAIEmulator", "WriftAIModels",
+                // Pipeline for its one thread hop, `onOwnThread`, which the library re-exports.
+                "GitSource", "JSONSchema", "Pipeline", "WriftAIEmulator", "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

@@ -3,11 +3,12 @@ import Applier
 import Planner
 import Testing
 import WriftAIModels
+import WriftSyncTesting
 
 /// The pure ordering and rails: values in, values out.
 @Suite struct ScheduleTests {
     static func change(_ model: String, _ action: ChangeAction, _ seed: Int, number: Int? = nil) -> PlannedChange {
-        PlannedChange(model: model, action: action, number: number, containerImageDigest: Fixture.digest(seed), reason: "test")
+        PlannedChange(model: model, action: action, number: number, containerImageDigest: digest(seed), reason: "test")
     }
 
     static func plan(_ changes: [PlannedChange]) -> Plan {
@@ -37,7 +38,7 @@ import WriftAIModels
         #expect(schedule.count == 7)
         let a = schedule.models[1].steps
         #expect(a.map(\.change.action) == [.create, .create, .updateConfiguration, .delete, .delete])
-        #expect(a.map(\.change.containerImageDigest) == [30, 20, 2, 1, 5].map(Fixture.digest), "creates keep plan order")
+        #expect(a.map(\.change.containerImageDigest) == [30, 20, 2, 1, 5].map(digest), "creates keep plan order")
         #expect(a.map(\.index) == [2, 5, 3, 4, 1], "each step keeps its index in the plan")
         let b = schedule.models[0].steps
         #expect(b.map(\.change.action) == [.create, .delete], "a create runs before a delete planned earlier")
@@ -87,13 +88,13 @@ import WriftAIModels
 
     @Test func theResultJSONHasAFormatVersionSnakeCaseKeysAndCounts() throws {
         let actions = [
-            ActionResult(index: 1, model: "alice/a", action: .delete, number: 1, containerImageDigest: Fixture.digest(1),
+            ActionResult(index: 1, model: "alice/a", action: .delete, number: 1, containerImageDigest: digest(1),
                          releaseNotes: "one", outcome: .alreadyDeleted),
-            ActionResult(index: 0, model: "alice/a", action: .create, number: 3, containerImageDigest: Fixture.digest(3),
+            ActionResult(index: 0, model: "alice/a", action: .create, number: 3, containerImageDigest: digest(3),
                          releaseNotes: "three", outcome: .created),
-            ActionResult(index: 2, model: "alice/b", action: .updateConfiguration, number: 2, containerImageDigest: Fixture.digest(2),
+            ActionResult(index: 2, model: "alice/b", action: .updateConfiguration, number: 2, containerImageDigest: digest(2),
                          releaseNotes: nil, outcome: .failed, error: "nope"),
-            ActionResult(index: 3, model: "alice/b", action: .delete, number: 1, containerImageDigest: Fixture.digest(4),
+            ActionResult(index: 3, model: "alice/b", action: .delete, number: 1, containerImageDigest: digest(4),
                          releaseNotes: nil, outcome: .skipped, error: "not attempted"),
         ]
         let result = ApplyResult(revision: Revision(repository: "r", ref: "main", commit: "c"), actions: actions)
@@ -106,7 +107,7 @@ import WriftAIModels
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["format_version"] as? Int == 1)
         let first = try #require((object["actions"] as? [[String: Any]])?.first)
-        #expect(first["container_image_digest"] as? String == Fixture.digest(3))
+        #expect(first["container_image_digest"] as? String == digest(3))
         #expect(first["outcome"] as? String == "created")
         let second = try #require((object["actions"] as? [[String: Any]])?[1])
         #expect(second["outcome"] as? String == "already_deleted")

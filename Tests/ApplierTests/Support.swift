@@ -17,9 +17,6 @@ enum Fixture {
 
     static let schemas = EmulatorFixture.schemas
 
-    /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String { WriftSyncTesting.digest(seed) }
-
     /// An emulator knowing the test token, with no rate limit and the given models.
     static func emulator(models: [String], faults: EmulatorConfiguration.Faults = .init()) throws -> EmulatorConfiguration {
         try EmulatorFixture.configuration(token: token, models: models, faults: faults)

@@ -102,9 +102,7 @@ import Testing
             )
         }
         // Each append is fsync'd: on a thread of its own, so that a busy disk stalls no other test.
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread { continuation.resume(with: Result { for record in records { try store.append(record) } }) }.start()
-        }
+        try await onOwnThread { for record in records { try store.append(record) } }
         let withHistory = ControllerHTTP(
             status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: nil, logger: testLogger, trigger: {}, history: store
         )

@@ -14,7 +14,7 @@ import WriftSyncTesting
 
 /// The status page in process: the HTML builder, the API usage record and chart, the recent history, and
 /// the pages served by the router over the real pipeline, a git repository on disk and the emulator.
-/// DashboardBrowserTests (GitSourceTests) load the same pages in headless Chromium from `wriftsync run`.
+/// DashboardBrowserTests (EndToEndTests) load the same pages in headless Chromium from `wriftsync run`.
 @Suite struct DashboardTests {
     typealias Reconciler = ReconcilerTests
 
@@ -258,7 +258,7 @@ import WriftSyncTesting
             "models/a.yaml": """
                 model: alice/a
                 versions:
-                  - container_image_digest: "\(Reconciler.digest(1))"
+                  - container_image_digest: "\(digest(1))"
                     release_notes: '\(hostile.replacingOccurrences(of: "'", with: "''"))'
                     schemas: {prediction: {input: {type: object}, output: {type: string}}}
 

@@ -14,8 +14,6 @@ import WriftSyncTesting
 @Suite struct ReconcilerTests {
     static let token = "controller-test-token"
 
-    static func digest(_ seed: Int) -> String { WriftSyncTesting.digest(seed) }
-
     static func declaration(_ model: String, _ seeds: [Int]) -> String {
         var yaml = "model: \(model)\nversions:\n"
         for seed in seeds {
@@ -94,14 +92,14 @@ import WriftSyncTesting
         try await withRunningEmulator(configuration: Self.emulator(["alice/a", "alice/b"]), storage: storage, logger: testLogger) { emulator in
             try await Self.withLoop(repository, emulator) { status, metrics in
                 #expect(await eventually { status.current.lastAppliedCommit != nil })
-                #expect(await Self.digests(storage, "alice/a") == [1, 2].map(Self.digest))
-                #expect(await Self.digests(storage, "alice/b") == [3].map(Self.digest))
+                #expect(await Self.digests(storage, "alice/a") == [1, 2].map(digest))
+                #expect(await Self.digests(storage, "alice/b") == [3].map(digest))
                 #expect(try await Self.listings(emulator) == 2, "the first reconcile lists every model; its creates numbered right after the listing need no duplicate check")
 
                 try await repository.commit(["models/b.yaml": Self.declaration("alice/b", [3, 4])])
                 let head = try await repository.head()
                 #expect(await eventually { status.current.lastAppliedCommit == head })
-                #expect(await Self.digests(storage, "alice/b") == [3, 4].map(Self.digest))
+                #expect(await Self.digests(storage, "alice/b") == [3, 4].map(digest))
                 #expect(try await Self.listings(emulator) == 3, "the new commit listed alice/b alone")
 
                 let samples = try #require(prometheusSamples(metrics.render()))
@@ -146,7 +144,7 @@ import WriftSyncTesting
                 #expect((sample(samples, "wriftsync_reconcile_total", ["result": "failure"]) ?? 0) >= 2)
                 #expect(sample(samples, "wriftsync_reconcile_total", ["result": "success"]) == 1)
             }
-            #expect(await Self.digests(storage, "alice/a") == [Self.digest(1)])
+            #expect(await Self.digests(storage, "alice/a") == [digest(1)])
         }
     }
 }
@@ -181,7 +179,7 @@ import WriftSyncTesting
                 #expect(await eventually { status.current.lastAppliedCommit == head })
                 #expect(try Self.parsed(metrics) == 21, "1 of 20 files changed: 1 parsed")
                 #expect(try await R.listings(emulator) == listings + 1, "and only its model listed")
-                #expect(await R.digests(storage, "alice/m7") == [8, 9].map(R.digest))
+                #expect(await R.digests(storage, "alice/m7") == [8, 9].map(digest))
             }
         }
     }
@@ -211,7 +209,7 @@ import WriftSyncTesting
                 let head = try await repository.head()
                 #expect(await eventually { status.current.lastAppliedCommit == head })
                 #expect(status.current.lastFailure == nil)
-                #expect(await R.digests(storage, "alice/a") == [1, 2].map(R.digest))
+                #expect(await R.digests(storage, "alice/a") == [1, 2].map(digest))
             }
         }
     }
@@ -227,7 +225,7 @@ final class GitRepositoryOnDisk: Sendable {
 
     /// A repository holding `files` in one commit.
     static func make(files: [String: String]) async throws -> GitRepositoryOnDisk {
-        try await offThePool { try GitRepositoryOnDisk(repository: TestRepository(files: files), cache: TemporaryDirectory("controller-cache")) }
+        try await onOwnThread { try GitRepositoryOnDisk(repository: TestRepository(files: files), cache: TemporaryDirectory("controller-cache")) }
     }
 
     private init(repository: TestRepository, cache: TemporaryDirectory) {
@@ -238,7 +236,7 @@ final class GitRepositoryOnDisk: Sendable {
     /// Writes `files` and commits them.
     func commit(_ files: [String: String]) async throws {
         let repository = repository
-        try await offThePool {
+        try await onOwnThread {
             for (file, content) in files { try repository.write(file, content) }
             try repository.commit("change")
         }
@@ -246,6 +244,6 @@ final class GitRepositoryOnDisk: Sendable {
 
     func head() async throws -> String {
         let repository = repository
-        return try await offThePool { try repository.head().hex }
+        return try await onOwnThread { try repository.head().hex }
     }
 }

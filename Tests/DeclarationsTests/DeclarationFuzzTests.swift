@@ -31,7 +31,7 @@ import WriftSyncTesting
 
         // Seconds of CPU-bound work: on its own thread, so the 2-thread cooperative pool stays free for the
         // other tests running alongside (the controller's loop tests starve otherwise).
-        let run = try await offThePool { () -> FuzzRun in
+        let run = try await onOwnThread { () -> FuzzRun in
             let fuzzer = DeclarationFuzzer(files: corpus, seed: seed)
             let watchdog = Watchdog(seed: seed, directory: Self.outputDirectory)
             watchdog.start()

@@ -39,7 +39,7 @@ import Glibc
             let versions = live[model] ?? []
             let digests = versions.map(\.containerImageDigest)
             #expect(Set(digests).count == digests.count, "\(label): no duplicate digest in \(model): \(digests)")
-            #expect(digests == declared[model]!.map(Apply.digest), "\(label): \(model) equals its declaration")
+            #expect(digests == declared[model]!.map(repeatedDigest), "\(label): \(model) equals its declaration")
             #expect(versions.first?.number == 1, "\(label): the declared base version of \(model) was never deleted")
         }
     }
@@ -50,13 +50,13 @@ import Glibc
     static func expectNothingHalfApplied(_ live: [String: [VersionRecord]], _ label: String) {
         for model in models {
             let digests = (live[model] ?? []).map(\.containerImageDigest)
-            let declaredDigests = declared[model]!.map(Apply.digest)
+            let declaredDigests = declared[model]!.map(repeatedDigest)
             let present = digests.filter { declaredDigests.contains($0) }
             #expect(Array(declaredDigests.prefix(present.count)) == present, "\(label): \(model) created in declaration order: \(digests)")
             #expect(Set(present).count == present.count, "\(label): no duplicate in \(model)")
             #expect(present.first == declaredDigests.first, "\(label): the base version of \(model) survived")
             if present.count < declaredDigests.count {
-                #expect(digests.contains(Apply.digest(seeded[model]!.last!)), "\(label): no delete in \(model) before its creates completed")
+                #expect(digests.contains(repeatedDigest(seeded[model]!.last!)), "\(label): no delete in \(model) before its creates completed")
             }
         }
     }
@@ -85,15 +85,15 @@ import Glibc
         let stateFile = cache.path + "/emulator-state.json"
         let arguments = ["--state", stateFile, "--token", "alice=\(Apply.token)", "--rate-limit", "0", "--latency-ms", "25"]
             + Self.models.flatMap { ["--model", $0] }
-        let first = try await offThePool { try EmulatorProcess.start(arguments) }
+        let first = try await onOwnThread { try EmulatorProcess.start(arguments) }
         // Seed through the API, as any client would; the emulator saves each change to its state file.
         for model in Self.models {
             for seed in Self.seeded[model]! {
                 let body = """
-                    {"release_notes": "v\(seed)", "container_image_digest": "\(Apply.digest(seed))",
+                    {"release_notes": "v\(seed)", "container_image_digest": "\(repeatedDigest(seed))",
                      "schemas": {"prediction": {"input": {"type": "object"}, "output": {"type": "string"}}}}
                     """
-                _ = try await offThePool {
+                _ = try await onOwnThread {
                     try Shell.run(["curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer \(Apply.token)", "-H", "Content-Type: application/json",
                                    "-d", body, first.baseURL + "/models/\(model)/versions"])
                 }
@@ -102,7 +102,7 @@ import Glibc
         let port = first.port
         let apply = ["apply", "--repo", repository.path, "--api-url", first.baseURL, "--cache-dir", cache.path + "/cache",
                      "--rate-limit", "1000", "--auto-approve"]
-        let (interrupted, restarted) = try await offThePool { () throws -> (SourceCommandTests.Run, EmulatorProcess) in
+        let (interrupted, restarted) = try await onOwnThread { () throws -> (SourceCommandTests.Run, EmulatorProcess) in
             let process = try Apply.launch(apply)
             try (process.standardInput as! Pipe).fileHandleForWriting.close()
             let before = Apply.readUntil(process, completed: 2)
@@ -146,7 +146,7 @@ import Glibc
         var random = SplitMix64(seed: 0x5747_4B11)
         var acknowledged = 0
         for trial in 1...5 {
-            let emulator = try await offThePool { try EmulatorProcess.start(arguments) }
+            let emulator = try await onOwnThread { try EmulatorProcess.start(arguments) }
             // The kill lands after 1 to 4 acknowledged writes plus up to 20 ms, while the next is in flight:
             // counted, not timed, so it lands mid-stream however loaded the machine is.
             let target = Int.random(in: 1...4, using: &random)
@@ -155,10 +155,10 @@ import Glibc
             let count = Mutex(0)
             // Writes one version after another until the emulator is gone; counts the 201s.
             let writer = Task {
-                try await offThePool { () -> Int in
+                try await onOwnThread { () -> Int in
                     for seed in (first + 1)... {
                         let body = """
-                            {"release_notes": "v\(seed)", "container_image_digest": "\(Apply.digest(seed % 250))",
+                            {"release_notes": "v\(seed)", "container_image_digest": "\(repeatedDigest(seed % 250))",
                              "schemas": {"prediction": {"input": {"type": "object"}, "output": {"type": "string"}}}}
                             """
                         guard (try? Shell.run(["curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer \(Apply.token)",
@@ -169,7 +169,7 @@ import Glibc
                     return count.withLock { $0 }
                 }
             }
-            try await offThePool {
+            try await onOwnThread {
                 // Bounded: a writer that cannot write at all fails the expectations below instead.
                 for _ in 0..<3000 where count.withLock({ $0 }) < target { usleep(10_000) }
                 usleep(jitter)
@@ -285,7 +285,7 @@ import Glibc
             let roundStorage = try InMemoryEmulatorStorage()
             try await withRunningEmulator(configuration: configuration, storage: roundStorage) { emulator in
                 try await Self.seed(roundStorage)
-                let runs = try await offThePool { () throws -> [SourceCommandTests.Run] in
+                let runs = try await onOwnThread { () throws -> [SourceCommandTests.Run] in
                     let processes = try caches.map { cache in
                         let process = try Apply.launch(["apply"] + Apply.flags(emulator, repository, cache) + ["--auto-approve"])
                         try (process.standardInput as! Pipe).fileHandleForWriting.close()
@@ -298,7 +298,7 @@ import Glibc
                 if Apply.count(stats, "POST") > 7 { raced += 1 }
                 Self.expectConverged(await Self.live(roundStorage), "round \(round)")
                 let model = try await Apply.model(emulator, "alice/m1")
-                #expect(model.latestVersion?.containerImageDigest == Apply.digest(104), "round \(round): the last declared version is the latest")
+                #expect(model.latestVersion?.containerImageDigest == repeatedDigest(104), "round \(round): the last declared version is the latest")
             }
         }
         #expect(raced > 0, "the two applies did race to create the same versions in some round")

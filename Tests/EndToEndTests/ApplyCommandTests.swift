@@ -15,8 +15,6 @@ import Glibc
     static let token = "apply-test-token"
     static let writeMethods: Set<String> = ["POST", "PATCH", "DELETE"]
 
-    static func digest(_ seed: Int) -> String { PlanCommandTests.digest(seed) }
-
     /// One YAML document declaring `model` with the versions `seeds` (notes "v<seed>").
     static func declaration(_ model: String, _ seeds: [Int], extra: String = "") -> String {
         PlanCommandTests.declaration(model, versions: seeds.map { ($0, "v\($0)") }, extra: extra)
@@ -42,7 +40,7 @@ import Glibc
 
     /// Runs `wriftsync` with `arguments`; stdin is `input` (a pipe: never a terminal).
     static func run(_ arguments: [String], input: String = "") async throws -> SourceCommandTests.Run {
-        try await offThePool {
+        try await onOwnThread {
             try Launcher.run(SourceCommandTests.executable, arguments, environment: environment, input: Data(input.utf8))
         }
     }
@@ -90,7 +88,7 @@ import Glibc
     /// The model as the API reports it (its `latest_version` in particular).
     static func model(_ emulator: RunningEmulator, _ model: String) async throws -> Model {
         let url = emulator.baseURL + "/models/" + model
-        let body = try await offThePool { try Shell.run(["curl", "-sf", "-H", "Authorization: Bearer \(token)", url]) }
+        let body = try await onOwnThread { try Shell.run(["curl", "-sf", "-H", "Authorization: Bearer \(token)", url]) }
         return try JSONDecoder().decode(Model.self, from: Data(body.utf8))
     }
 
@@ -107,14 +105,14 @@ import Glibc
             let first = try await Self.apply(emulator, repository, cache)
             #expect(first.status == 0, "\(first.stderr)")
             #expect(first.stdout.contains("Plan: 5 to create, 0 to configure, 0 to delete."), "the plan is shown first")
-            #expect(first.stdout.contains("+ created alice/a #1 sha256:\(String(Self.digest(1).dropFirst(7).prefix(12)))…"))
+            #expect(first.stdout.contains("+ created alice/a #1 sha256:\(String(repeatedDigest(1).dropFirst(7).prefix(12)))…"))
             #expect(first.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("+ created ") }.count == 5)
             #expect(first.stdout.contains("Apply complete: 5 created, 0 configured, 0 deleted, 0 failed."))
-            #expect(await Self.liveDigests(storage, "alice/a") == [1, 2, 3].map(Self.digest))
-            #expect(await Self.liveDigests(storage, "alice/b") == [4, 5].map(Self.digest))
-            #expect(try await Self.model(emulator, "alice/a").latestVersion?.containerImageDigest == Self.digest(3),
+            #expect(await Self.liveDigests(storage, "alice/a") == [1, 2, 3].map(repeatedDigest))
+            #expect(await Self.liveDigests(storage, "alice/b") == [4, 5].map(repeatedDigest))
+            #expect(try await Self.model(emulator, "alice/a").latestVersion?.containerImageDigest == repeatedDigest(3),
                     "the last declared version is the latest")
-            #expect(try await Self.model(emulator, "alice/b").latestVersion?.containerImageDigest == Self.digest(5))
+            #expect(try await Self.model(emulator, "alice/b").latestVersion?.containerImageDigest == repeatedDigest(5))
             let firstStats = try await PlanCommandTests.stats(emulator)
             #expect(Self.count(firstStats, "POST") == 5 && Self.count(firstStats, "DELETE") == 0)
 
@@ -189,7 +187,7 @@ import Glibc
             of: "    schemas: {prediction: {input: {type: object}, output: {type: string}}}\n",
             with: "    schemas: {prediction: {input: {type: object}, output: {type: string}}}\n    \(gpu)"
         )
-        let repository = try TestRepository(files: ["models/a.yaml": yaml + "  - container_image_digest: \"\(Self.digest(3))\"\n    release_notes: \"v3\"\n    schemas: {prediction: {input: {type: object}, output: {type: string}}}\n"])
+        let repository = try TestRepository(files: ["models/a.yaml": yaml + "  - container_image_digest: \"\(repeatedDigest(3))\"\n    release_notes: \"v3\"\n    schemas: {prediction: {input: {type: object}, output: {type: string}}}\n"])
         let cache = try TemporaryDirectory("apply")
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Self.emulator(["alice/a"]), storage: storage) { emulator in
@@ -225,10 +223,10 @@ import Glibc
 
             // Someone changes the live state through the API after the plan was saved.
             let body = """
-                {"release_notes": "sneaked in", "container_image_digest": "\(Self.digest(7))",
+                {"release_notes": "sneaked in", "container_image_digest": "\(repeatedDigest(7))",
                  "schemas": {"prediction": {"input": {"type": "object"}, "output": {"type": "string"}}}}
                 """
-            _ = try await offThePool {
+            _ = try await onOwnThread {
                 try Shell.run(["curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer \(Self.token)", "-H", "Content-Type: application/json",
                                "-d", body, emulator.baseURL + "/models/alice/a/versions"])
             }
@@ -251,7 +249,7 @@ import Glibc
             let stats = try await PlanCommandTests.stats(emulator)
             #expect(Self.count(stats, "POST") == 1 && Self.count(stats, "DELETE") == 2)
             #expect(Self.count(stats, "GET") == 1 + 1 + 2, "one re-listing of the one affected model, its latest version checked against it, and one GET confirming each delete's version; then the writes (numbered right after it: no duplicate check)")
-            #expect(await Self.liveDigests(storage, "alice/a") == [1, 3].map(Self.digest))
+            #expect(await Self.liveDigests(storage, "alice/a") == [1, 3].map(repeatedDigest))
         }
     }
 
@@ -278,7 +276,7 @@ import Glibc
             // 1-byte file limit, reading one would fail).
             let applied = try await Self.apply(emulator, repository, cache, ["--plan", planFile, "--auto-approve", "--max-file-size", "1"])
             #expect(applied.status == 0, "the ref is back where the plan was made: \(applied.stderr)")
-            #expect(await Self.liveDigests(storage, "alice/a") == [1, 2].map(Self.digest))
+            #expect(await Self.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest))
         }
     }
 
@@ -303,7 +301,7 @@ import Glibc
             let raised = try await Self.apply(emulator, repository, cache, ["--auto-approve", "--max-deletes", "12"])
             #expect(raised.status == 0, "\(raised.stderr)")
             #expect(Self.count(try await PlanCommandTests.stats(emulator), "DELETE") == 12)
-            #expect(await Self.liveDigests(storage, "alice/a") == [Self.digest(1)])
+            #expect(await Self.liveDigests(storage, "alice/a") == [repeatedDigest(1)])
         }
     }
 
@@ -346,7 +344,7 @@ import Glibc
             #expect(result.stderr.contains("models/broken.yaml:2:12"))
             #expect(result.stderr.contains("nothing was planned"))
             #expect(try await PlanCommandTests.stats(emulator).total == 0, "not even a read")
-            #expect(await Self.liveDigests(storage, "alice/a") == [Self.digest(9)])
+            #expect(await Self.liveDigests(storage, "alice/a") == [repeatedDigest(9)])
         }
     }
 
@@ -422,7 +420,7 @@ import Glibc
             func onTerminal(_ answer: String) async throws -> SourceCommandTests.Run {
                 let command = ([SourceCommandTests.executable, "apply"] + Self.flags(emulator, repository, cache))
                     .map { "'\($0)'" }.joined(separator: " ")
-                return try await offThePool {
+                return try await onOwnThread {
                     let process = try Self.launch(["-qec", command, "/dev/null"], executable: "/usr/bin/script")
                     let stdin = process.standardInput as! Pipe
                     // Answer once the prompt is up; the pseudo-terminal keeps what is typed until it is read.
@@ -440,7 +438,7 @@ import Glibc
             let accepted = try await onTerminal("yes")
             #expect(accepted.status == 0, "\(accepted.stdout)")
             #expect(accepted.stdout.contains("Apply complete: 1 created, 0 configured, 0 deleted, 0 failed."))
-            #expect(await Self.liveDigests(storage, "alice/a") == [Self.digest(1)])
+            #expect(await Self.liveDigests(storage, "alice/a") == [repeatedDigest(1)])
         }
     }
 
@@ -465,8 +463,8 @@ import Glibc
             let stats = try await PlanCommandTests.stats(emulator)
             #expect(stats.requests.contains { $0.status == 503 } && stats.requests.contains { $0.status == 502 }, "faults were injected")
             let f1 = await Self.live(storage, "alice/f1"), f2 = await Self.live(storage, "alice/f2")
-            #expect(f1.map(\.containerImageDigest) == [1, 2, 3, 4, 5].map(Self.digest), "no duplicate, nothing undeclared")
-            #expect(f2.map(\.containerImageDigest) == [10, 11, 12].map(Self.digest))
+            #expect(f1.map(\.containerImageDigest) == [1, 2, 3, 4, 5].map(repeatedDigest), "no duplicate, nothing undeclared")
+            #expect(f2.map(\.containerImageDigest) == [10, 11, 12].map(repeatedDigest))
             #expect(Array(f1.prefix(2).map(\.number)) == [1, 2] && f2.first?.number == 1, "no declared version was deleted")
         }
     }
@@ -478,7 +476,7 @@ import Glibc
             "models/k2.yaml": Self.declaration("alice/k2", [2] + Array(200..<215)),
         ])
         let cache = try TemporaryDirectory("apply")
-        let expected = ["alice/k1": ([1] + Array(100..<115)).map(Self.digest), "alice/k2": ([2] + Array(200..<215)).map(Self.digest)]
+        let expected = ["alice/k1": ([1] + Array(100..<115)).map(repeatedDigest), "alice/k2": ([2] + Array(200..<215)).map(repeatedDigest)]
         // Some latency per request, so that the whole apply takes long enough for kills to land inside it.
         let configuration = try Self.emulator(["alice/k1", "alice/k2"], faults: .init(latencyMilliseconds: 15))
         func seed(_ storage: InMemoryEmulatorStorage) async throws {
@@ -499,7 +497,7 @@ import Glibc
             try await withRunningEmulator(configuration: configuration, storage: storage) { emulator in
                 try await seed(storage)
                 let launched = arguments(emulator)
-                let (killedBySignal, output) = try await offThePool {
+                let (killedBySignal, output) = try await onOwnThread {
                     let process = try Self.launch(launched)
                     try (process.standardInput as! Pipe).fileHandleForWriting.close()
                     let output = Self.readUntil(process, completed: completedBeforeKill)

@@ -52,7 +52,7 @@ import Glibc
         let header = try PNGCheck.header(data)
         #expect(header.width == width && header.height == height, "\(path): \(header)")
         #expect(data.count > 10_000, "\(path): \(data.count) bytes is too small for a rendered page")
-        let check = try await offThePool { try PNGCheck.inspect(path, colours: [colour]) }
+        let check = try await onOwnThread { try PNGCheck.inspect(path, colours: [colour]) }
         #expect(check.width == width && check.height == height)
         #expect(check.colours >= 20, "\(path): \(check.colours) colours: blank?")
         #expect(check.foreground > 0.01, "\(path): only \(check.foreground) of the pixels differ from the background")
@@ -78,7 +78,7 @@ import Glibc
                 return rows.count == 2 && rows.values.allSatisfy { $0.state == "in_sync" }
             })
 
-            let dom = try await offThePool { try Chromium.dumpDOM(base + "/") }
+            let dom = try await onOwnThread { try Chromium.dumpDOM(base + "/") }
             let rows = DashboardRow.parse(dom)
             #expect(rows["alice/a"] == DashboardRow(state: "in_sync", declared: 2, live: 2, latest: 2), "\(rows)")
             #expect(rows["alice/b"] == DashboardRow(state: "in_sync", declared: 1, live: 1, latest: 1), "\(rows)")
@@ -89,25 +89,25 @@ import Glibc
             #expect(!dom.contains(Apply.token), "no secret on the page")
 
             let wide = Self.screenshots + "/in-sync-1280x800.png"
-            try await offThePool { try Chromium.screenshot(base + "/", to: wide, width: 1280, height: 800) }
+            try await onOwnThread { try Chromium.screenshot(base + "/", to: wide, width: 1280, height: 800) }
             try await Self.checkScreenshot(wide, width: 1280, height: 800, showing: Self.inSyncBackground)
 
             // #1 deleted outside git: the next full reconcile (every 2 s) holds its re-creation back, as it
             // would become the latest; the model is drifted until someone decides.
             _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 1)
             #expect(try await Run.eventually { try await Self.statusRows(base)["alice/a"]?.state == "drifted" })
-            let drifted = try await offThePool { try Chromium.dumpDOM(base + "/") }
+            let drifted = try await onOwnThread { try Chromium.dumpDOM(base + "/") }
             let driftedRows = DashboardRow.parse(drifted)
             #expect(driftedRows["alice/a"] == DashboardRow(state: "drifted", declared: 2, live: 1, latest: 2), "\(driftedRows)")
             #expect(driftedRows["alice/b"]?.state == "in_sync")
             #expect(drifted.contains("data-overall=\"drifted\"") && drifted.contains("> drifted</span>"))
 
-            let model = try await offThePool { try Chromium.dumpDOM(base + "/models/alice/a") }
+            let model = try await onOwnThread { try Chromium.dumpDOM(base + "/models/alice/a") }
             #expect(model.contains("class=\"missing\">not live</td>"), "the deleted version is declared but not live")
             #expect(model.contains("data-kind=\"drift_detected\""), "its history shows the drift")
 
             let phone = Self.screenshots + "/drifted-390x844.png"
-            try await offThePool { try Chromium.screenshot(base + "/", to: phone, width: 390, height: 844) }
+            try await onOwnThread { try Chromium.screenshot(base + "/", to: phone, width: 390, height: 844) }
             try await Self.checkScreenshot(phone, width: 390, height: 844, showing: Self.driftedBackground)
 
             let stopped = try await Run.terminate(process)
@@ -122,7 +122,7 @@ import Glibc
             "models/a.yaml": """
                 model: alice/a
                 versions:
-                  - container_image_digest: "\(Apply.digest(1))"
+                  - container_image_digest: "\(repeatedDigest(1))"
                     release_notes: '\(hostile.replacingOccurrences(of: "'", with: "''"))'
                     schemas: {prediction: {input: {type: object}, output: {type: string}}}
 
@@ -138,7 +138,7 @@ import Glibc
             #expect(try await Run.eventually { await Apply.live(storage, "alice/a").first?.releaseNotes == hostile }, "the API holds the notes as declared")
             #expect(try await Run.eventually { try await Self.statusRows(base)["alice/a"]?.latest == 1 })
             for page in ["/", "/models/alice/a"] {
-                let dom = try await offThePool { try Chromium.dumpDOM(base + page) }
+                let dom = try await onOwnThread { try Chromium.dumpDOM(base + page) }
                 #expect(!dom.contains("<b id=\"injected\""), "\(page): the <b> is text, not an element")
                 #expect(!dom.contains("<img"), "\(page): nor the <img>")
                 #expect(dom.contains("&lt;script&gt;document.title='pwned'&lt;/script&gt;&lt;b id=\"injected\"&gt;bold&lt;/b&gt;"), "\(page): shown as text")

@@ -178,15 +178,15 @@ import WriftSyncTesting
                 ["--token", "alice=\(Plan.token)", "--model", Self.model, "--rate-limit", "0"] + flags)
             defer { emulator.kill() }
             let token = Plan.token
-            let create = try await offThePool {
+            let create = try await onOwnThread {
                 try Shell.run([
                     "curl", "-sf", "-X", "POST", "-H", "Authorization: Bearer \(token)", "-H", "Content-Type: application/json",
-                    "-d", #"{"release_notes":"Ten","container_image_digest":"\#(Plan.digest(10))","schemas":{"prediction":{"input":{"type":"object"},"output":{"type":"string"}}}}"#,
+                    "-d", #"{"release_notes":"Ten","container_image_digest":"\#(repeatedDigest(10))","schemas":{"prediction":{"input":{"type":"object"},"output":{"type":"string"}}}}"#,
                     "\(emulator.baseURL)/models/alice/sentiment/versions",
                 ])
             }
             #expect(create.contains("\"number\":1"))
-            let run = try await offThePool {
+            let run = try await onOwnThread {
                 try MeasuredRun.run(
                     ["plan", "--repo", repository.path, "--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "200"],
                     environment: ["WRIFTAI_ACCESS_TOKEN": token, "NO_COLOR": "1"], timeout: Self.runTimeout)
@@ -212,6 +212,6 @@ import WriftSyncTesting
         var environment = environment
         environment["NO_COLOR"] = "1"
         let fixed = environment
-        return try await offThePool { try MeasuredRun.run(arguments, environment: fixed, timeout: Self.runTimeout) }
+        return try await onOwnThread { try MeasuredRun.run(arguments, environment: fixed, timeout: Self.runTimeout) }
     }
 }

@@ -144,7 +144,7 @@ import WriftSyncTesting
         let repository = try TestRepository(files: ["models/a.yaml": Self.declaration("alice/a")])
         try item.build(repository)
         let cache = try TemporaryDirectory("hostile")
-        let validate = try await offThePool {
+        let validate = try await onOwnThread {
             try MeasuredRun.run(["validate", "--repo", repository.path, "--cache-dir", cache.path], timeout: 60)
         }
         print("hostile: \(item.name): validate \(validate.summary)")
@@ -153,7 +153,7 @@ import WriftSyncTesting
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: PlanCommandTests.configuration(models: ["alice/a"]), storage: storage) { emulator in
             let arguments = ["plan", "--repo", repository.path, "--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "200"]
-            let plan = try await offThePool {
+            let plan = try await onOwnThread {
                 try MeasuredRun.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token, "NO_COLOR": "1"], timeout: 60)
             }
             print("hostile: \(item.name): plan \(plan.summary)")
@@ -169,7 +169,7 @@ import WriftSyncTesting
         let repository = try TestRepository(files: ["README.md": "many\n"])
         try repository.importFiles(count: 10_000, path: { "models/many/\($0 / 1000)/m\($0).yaml" }, content: { "model: alice/m\($0)\nversions: []\n" })
         let cache = try TemporaryDirectory("hostile")
-        let validate = try await offThePool {
+        let validate = try await onOwnThread {
             try MeasuredRun.run(["validate", "--repo", repository.path, "--cache-dir", cache.path], timeout: 60)
         }
         print("hostile: 10,000 tiny valid files (at the cap): validate \(validate.summary)")

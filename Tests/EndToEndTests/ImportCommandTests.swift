@@ -14,10 +14,10 @@ import WriftSyncTesting
             ("field_\($0)", JSONValue.object(["type": .string("string"), "description": .string("a long description of field \($0)")]))
         }))])
         let drafts: [VersionDraft] = [
-            VersionDraft(releaseNotes: "First \"quoted\" # not a comment", containerImageDigest: PlanCommandTests.digest(1), schemas: PlanCommandTests.schemas,
+            VersionDraft(releaseNotes: "First \"quoted\" # not a comment", containerImageDigest: repeatedDigest(1), schemas: PlanCommandTests.schemas,
                          compatibilities: Compatibilities(), configuration: nil,
                          fallbackConfiguration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []), createdAt: "2026-01-01T00:00:01.000Z"),
-            VersionDraft(releaseNotes: "Second: with\nnewline", containerImageDigest: PlanCommandTests.digest(2),
+            VersionDraft(releaseNotes: "Second: with\nnewline", containerImageDigest: repeatedDigest(2),
                          schemas: Schemas(prediction: PredictionSchemas(input: big, output: ["type": "number", "minimum": 1.5], streamOutput: ["type": "string"])),
                          compatibilities: Compatibilities(openaiChatCompletions: true), configuration: VersionConfiguration(hardwareIdentifier: "gpu-a100", variableNames: ["HF_TOKEN"]),
                          fallbackConfiguration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []), createdAt: "2026-01-01T00:00:02.000Z"),
@@ -27,7 +27,7 @@ import WriftSyncTesting
             let out = repository.path + "/models"
             let arguments = ["import", "alice/imp", "--out", out, "--api-url", emulator.baseURL, "--rate-limit", "200",
                              "--cache-dir", cache.path]
-            let imported = try await offThePool { try SourceCommandTests.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token]) }
+            let imported = try await onOwnThread { try SourceCommandTests.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token]) }
             #expect(imported.status == 0, "\(imported.stderr)")
             #expect(FileManager.default.fileExists(atPath: out + "/imp.yaml"))
             #expect(FileManager.default.fileExists(atPath: out + "/schemas/imp-2.json"), "the large schema has a file of its own")
@@ -36,7 +36,7 @@ import WriftSyncTesting
             let plan = try await PlanCommandTests.plan(emulator, repository: repository, cache: cache, ["--detailed-exitcode"])
             #expect(plan.status == 0, "no changes expected:\n\(plan.stdout)\(plan.stderr)")
 
-            let again = try await offThePool { try SourceCommandTests.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token]) }
+            let again = try await onOwnThread { try SourceCommandTests.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token]) }
             #expect(again.status == 1)
             #expect(again.stderr.contains("exists; pass --force"))
         }

@@ -32,7 +32,7 @@ import WriftSyncTesting
             let base = try await RunCommandTests.listenAddress(process)
             #expect(try await RunCommandTests.eventually {
                 let a = await Apply.liveDigests(storage, "alice/a"), b = await Apply.liveDigests(storage, "alice/b")
-                return a == [1, 2].map(Apply.digest) && b == [3, 4].map(Apply.digest)
+                return a == [1, 2].map(repeatedDigest) && b == [3, 4].map(repeatedDigest)
             })
 
             // Out of band: the first version of each model is deleted through the API.
@@ -41,10 +41,10 @@ import WriftSyncTesting
             try await PlanCommandTests.resetStats(emulator)
 
             // alice/b allows re-creating: v3 comes back, then v4 is made again after it, and the old v4 goes.
-            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/b") == [3, 4].map(Apply.digest) })
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/b") == [3, 4].map(repeatedDigest) })
             let b = await Apply.live(storage, "alice/b")
             #expect(b.map(\.number) == [3, 4], "v3 re-created as #3, v4 as #4; the old #2 deleted")
-            #expect(b.last?.containerImageDigest == Apply.digest(4), "the last declared version is the latest again")
+            #expect(b.last?.containerImageDigest == repeatedDigest(4), "the last declared version is the latest again")
 
             // alice/a holds: the warning reaches /status and /metrics at the next full reconcile, and nothing is created.
             #expect(try await RunCommandTests.eventually {
@@ -67,8 +67,8 @@ import WriftSyncTesting
 
             let stats = try await PlanCommandTests.stats(emulator)
             let a1 = await Apply.live(storage, "alice/a")
-            #expect(a1.map(\.containerImageDigest) == [Apply.digest(2)], "v1 is not re-created")
-            #expect(a1.last?.containerImageDigest == Apply.digest(2), "the last declared version keeps the un-pinned traffic")
+            #expect(a1.map(\.containerImageDigest) == [repeatedDigest(2)], "v1 is not re-created")
+            #expect(a1.last?.containerImageDigest == repeatedDigest(2), "the last declared version keeps the un-pinned traffic")
             #expect(Apply.count(stats, "POST") == 2, "only alice/b's two creates: \(stats.requests)")
 
             // `plan` and `run --once --dry-run` say the same about it.
@@ -95,14 +95,14 @@ import WriftSyncTesting
             let held = try await Apply.apply(emulator, repository, cache)
             #expect(held.status == 0, "\(held.stderr)")
             #expect(held.stdout.contains("Held back (on_out_of_order: hold)"), "\(held.stdout)")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [Apply.digest(2)])
+            #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(2)])
 
             // A plan edited (or made by another tool) to create v1 anyway is refused before any write.
             let planFile = cache.path + "/plan.json"
             #expect(try await Apply.plan(emulator, repository, cache, ["--out", planFile]).status == 0)
             var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planFile))) as? [String: Any])
             var models = try #require(object["models"] as? [[String: Any]])
-            models[0]["latest_after_apply"] = ["container_image_digest": Apply.digest(1)]
+            models[0]["latest_after_apply"] = ["container_image_digest": repeatedDigest(1)]
             object["models"] = models
             try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: planFile))
             try await PlanCommandTests.resetStats(emulator)

@@ -48,11 +48,11 @@ import Glibc
                                 + Run.flags(emulator, repository, cache)
                         )
                         let base = try await Run.listenAddress(process)
-                        #expect(try await Run.eventually { await Apply.liveDigests(storage, "alice/a") == [1].map(Apply.digest) })
+                        #expect(try await Run.eventually { await Apply.liveDigests(storage, "alice/a") == [1].map(repeatedDigest) })
 
                         try repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
                         let commit = try repository.commit("alice/a: add v2").hex
-                        #expect(try await Run.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest) })
+                        #expect(try await Run.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest) })
                         #expect(try await Run.eventually {
                             hook.requests.contains { Self.json($0)["type"] as? String == "applied" && (Self.json($0)["commit"] as? [String: Any])?["id"] as? String == commit }
                         })
@@ -163,7 +163,7 @@ import Glibc
         let lines = { (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n").count ?? 0 }
         let streamed = try await Run.eventually { lines() >= 40 }
         kill(process.processIdentifier, SIGKILL)
-        try await offThePool { process.waitUntilExit() }
+        try await onOwnThread { process.waitUntilExit() }
         #expect(streamed, "\(lines()) records appended")
         #expect(process.terminationReason == .uncaughtSignal)
         let read = try await Apply.run(["history", "--format", "json", "--cache-dir", cache.path])

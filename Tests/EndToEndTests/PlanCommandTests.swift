@@ -11,13 +11,11 @@ import WriftSyncTesting
     static let listRoute = "/v1/models/{owner}/{name}/versions"
     static let schemas = EmulatorFixture.schemas
 
-    static func digest(_ seed: Int) -> String { repeatedDigest(seed) }
-
     static func declaration(_ model: String, versions: [(Int, String)], extra: String = "") -> String {
         var yaml = "model: \(model)\n\(extra)versions:\n"
         for (seed, notes) in versions {
             yaml += """
-              - container_image_digest: "\(digest(seed))"
+              - container_image_digest: "\(repeatedDigest(seed))"
                 release_notes: "\(notes)"
                 schemas: {prediction: {input: {type: object}, output: {type: string}}}
 
@@ -31,12 +29,12 @@ import WriftSyncTesting
     }
 
     static func seed(_ storage: InMemoryEmulatorStorage, _ model: String, _ versions: [(Int, String)]) async throws {
-        try await EmulatorFixture.seed(storage, model, versions.map { (digest($0.0), $0.1) })
+        try await EmulatorFixture.seed(storage, model, versions.map { (repeatedDigest($0.0), $0.1) })
     }
 
     static func plan(_ emulator: RunningEmulator, repository: TestRepository, cache: TemporaryDirectory, _ extra: [String] = []) async throws -> SourceCommandTests.Run {
         let arguments = ["plan", "--repo", repository.path, "--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "200"] + extra
-        return try await offThePool {
+        return try await onOwnThread {
             try SourceCommandTests.run(arguments, environment: ["WRIFTAI_ACCESS_TOKEN": token, "NO_COLOR": "1"])
         }
     }
@@ -174,7 +172,6 @@ import WriftSyncTesting
 
           ]
         }
-
 
         """#
 

@@ -14,7 +14,7 @@ import WriftSyncTesting
     /// One version with `smoke` cases (YAML flow lists), or none.
     static func version(_ seed: Int, notes: String? = nil, smoke: String? = nil) -> String {
         var yaml = """
-              - container_image_digest: "\(Apply.digest(seed))"
+              - container_image_digest: "\(repeatedDigest(seed))"
                 release_notes: "\(notes ?? "v\(seed)")"
                 schemas: \(schemas)
 
@@ -32,7 +32,7 @@ import WriftSyncTesting
     static func emulator(fail: [Int] = [], badOutput: [Int] = []) throws -> EmulatorConfiguration {
         var configuration = try Apply.emulator(["alice/s"])
         configuration.predictions = .init(
-            durationMilliseconds: 50, failDigests: Set(fail.map(Apply.digest)), badOutputDigests: Set(badOutput.map(Apply.digest))
+            durationMilliseconds: 50, failDigests: Set(fail.map(repeatedDigest)), badOutputDigests: Set(badOutput.map(repeatedDigest))
         )
         return configuration
     }
@@ -62,7 +62,7 @@ import WriftSyncTesting
             let prediction = try #require(order.firstIndex(of: "POST /v1/predictions"))
             let delete = try #require(order.firstIndex(of: "DELETE /v1/models/{owner}/{name}/versions/{number}"))
             #expect(create < prediction && prediction < delete, "created, tested, then the old version deleted: \(order)")
-            #expect(await Apply.liveDigests(storage, "alice/s") == [Apply.digest(2)])
+            #expect(await Apply.liveDigests(storage, "alice/s") == [repeatedDigest(2)])
             let quarantine = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
             #expect(quarantine.stdout.contains("Nothing is quarantined."), "a passed test leaves nothing pending: \(quarantine.stdout)")
         }
@@ -86,8 +86,8 @@ import WriftSyncTesting
             #expect(failed.stderr.range(of: #"prediction [0-9a-z-]+ ended"#, options: .regularExpression) != nil, "the prediction id: \(failed.stderr)")
             #expect(failed.stdout.contains("1 rolled back"))
             let live = await Apply.live(storage, "alice/s")
-            #expect(live.map(\.containerImageDigest) == [Apply.digest(1)], "the previous version is still there, and the latest")
-            #expect(try await Apply.model(emulator, "alice/s").latestVersion?.containerImageDigest == Apply.digest(1))
+            #expect(live.map(\.containerImageDigest) == [repeatedDigest(1)], "the previous version is still there, and the latest")
+            #expect(try await Apply.model(emulator, "alice/s").latestVersion?.containerImageDigest == repeatedDigest(1))
 
             // The next reconcile does not create it again.
             try await PlanCommandTests.resetStats(emulator)
@@ -96,7 +96,7 @@ import WriftSyncTesting
             #expect(again.stderr.contains(#""kind":"quarantined""#), "\(again.stderr)")
             #expect(Apply.count(try await PlanCommandTests.stats(emulator), "POST") == 0, "no create, no prediction")
             let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
-            #expect(listed.stdout.contains("\(Apply.digest(3))  quarantined"), "\(listed.stdout)")
+            #expect(listed.stdout.contains("\(repeatedDigest(3))  quarantined"), "\(listed.stdout)")
 
             // A commit changing that version's declaration lifts the quarantine: it is tried again.
             try repository.write("models/s.yaml", Self.declaration("alice/s", [Self.version(1), Self.version(3, notes: "v3, rebuilt", smoke: Self.case1)]))
@@ -105,11 +105,11 @@ import WriftSyncTesting
             let retried = try await Apply.apply(emulator, repository, cache)
             #expect(retried.status == 1, "the image still fails")
             #expect(Apply.count(try await PlanCommandTests.stats(emulator), "POST") >= 2, "created and tested again")
-            #expect(await Apply.liveDigests(storage, "alice/s") == [Apply.digest(1)])
+            #expect(await Apply.liveDigests(storage, "alice/s") == [repeatedDigest(1)])
 
             // `quarantine clear` lifts it too.
             let cleared = try await Apply.run(["quarantine", "clear", "--model", "alice/s", "--cache-dir", cache.path])
-            #expect(cleared.stdout.contains("lifted: alice/s \(Apply.digest(3))"), "\(cleared.stdout)")
+            #expect(cleared.stdout.contains("lifted: alice/s \(repeatedDigest(3))"), "\(cleared.stdout)")
         }
     }
 
@@ -125,7 +125,7 @@ import WriftSyncTesting
             #expect(failed.status == 1)
             #expect(failed.stderr.contains("output does not match the output schema: "), "\(failed.stderr)")
             #expect(failed.stderr.contains("is not a string") || failed.stderr.contains("string"), "the schema error: \(failed.stderr)")
-            #expect(await Apply.liveDigests(storage, "alice/s") == [Apply.digest(1)], "v1 was not deleted: the delete waited for the tests")
+            #expect(await Apply.liveDigests(storage, "alice/s") == [repeatedDigest(1)], "v1 was not deleted: the delete waited for the tests")
         }
     }
 
@@ -139,7 +139,7 @@ import WriftSyncTesting
             #expect(skipped.status == 0, "\(skipped.stderr)")
             let stats = try await PlanCommandTests.stats(emulator)
             #expect(stats.count(method: "POST", route: "/v1/predictions") == 0)
-            #expect(await Apply.liveDigests(storage, "alice/s") == [Apply.digest(5)])
+            #expect(await Apply.liveDigests(storage, "alice/s") == [repeatedDigest(5)])
         }
     }
 }
@@ -171,15 +171,15 @@ import WriftSyncTesting
             let process = try Apply.launch(arguments)
             try (process.standardInput as! Pipe).fileHandleForWriting.close()
             let deadline = ContinuousClock.now + .seconds(60)
-            while await !Apply.liveDigests(storage, "alice/s").contains(Apply.digest(2)), ContinuousClock.now < deadline {
+            while await !Apply.liveDigests(storage, "alice/s").contains(repeatedDigest(2)), ContinuousClock.now < deadline {
                 try await Task.sleep(for: .milliseconds(5))
             }
             if moment.delay > 0 { try await Task.sleep(for: .seconds(moment.delay)) }
             kill(process.processIdentifier, SIGKILL)
-            _ = try await offThePool { Apply.wait(process) }
+            _ = try await onOwnThread { Apply.wait(process) }
             let afterKill = await Apply.liveDigests(storage, "alice/s")
-            #expect(afterKill.contains(Apply.digest(1)), "the old version is never deleted before the new one passed: \(afterKill)")
-            #expect(afterKill.contains(Apply.digest(2)), "the kill landed after the create, while the version was being tested")
+            #expect(afterKill.contains(repeatedDigest(1)), "the old version is never deleted before the new one passed: \(afterKill)")
+            #expect(afterKill.contains(repeatedDigest(2)), "the kill landed after the create, while the version was being tested")
 
             var statuses: [Int32] = []
             for attempt in 0..<3 {
@@ -192,11 +192,11 @@ import WriftSyncTesting
             }
             let live = await Apply.liveDigests(storage, "alice/s")
             if moment.failing {
-                #expect(live == [Apply.digest(1)], "rolled back: \(live), exits \(statuses)")
+                #expect(live == [repeatedDigest(1)], "rolled back: \(live), exits \(statuses)")
                 let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
-                #expect(listed.stdout.contains("\(Apply.digest(2))  quarantined"), "\(listed.stdout)")
+                #expect(listed.stdout.contains("\(repeatedDigest(2))  quarantined"), "\(listed.stdout)")
             } else {
-                #expect(live == [Apply.digest(2)], "tested, then v1 deleted: \(live), exits \(statuses)")
+                #expect(live == [repeatedDigest(2)], "tested, then v1 deleted: \(live), exits \(statuses)")
                 #expect(statuses.last == 0)
             }
             let versions = await Apply.live(storage, "alice/s").map(\.containerImageDigest)

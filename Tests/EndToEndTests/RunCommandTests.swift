@@ -41,7 +41,7 @@ import Glibc
 
     /// Sends SIGTERM and reaps the process (off the cooperative pool).
     static func terminate(_ process: Process) async throws -> SourceCommandTests.Run {
-        try await offThePool {
+        try await onOwnThread {
             kill(process.processIdentifier, SIGTERM)
             return Apply.wait(process)
         }
@@ -57,8 +57,8 @@ import Glibc
         try await withRunningEmulator(configuration: Apply.emulator(["alice/a", "alice/b"]), storage: storage) { emulator in
             let first = try await Apply.run(["run", "--once"] + Self.flags(emulator, repository, cache))
             #expect(first.status == 0, "\(first.stderr)")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest))
-            #expect(await Apply.liveDigests(storage, "alice/b") == [3].map(Apply.digest))
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest))
+            #expect(await Apply.liveDigests(storage, "alice/b") == [3].map(repeatedDigest))
             #expect(first.stderr.contains(#""message":"reconcile succeeded""#), "JSON log lines: \(first.stderr)")
             #expect(first.stderr.components(separatedBy: #""message":"action""#).count - 1 == 3, "one line per action")
             #expect(!first.stderr.contains(Apply.token), "the token is never logged")
@@ -95,7 +95,7 @@ import Glibc
             // Models are applied concurrently: wait for both.
             #expect(try await Self.eventually {
                 let b = await Apply.liveDigests(storage, "alice/b"), a = await Apply.liveDigests(storage, "alice/a")
-                return b == [3].map(Apply.digest) && a == [1, 2].map(Apply.digest)
+                return b == [3].map(repeatedDigest) && a == [1, 2].map(repeatedDigest)
             })
 
             // A second reconciler on the same cache is refused while this one runs.
@@ -107,15 +107,15 @@ import Glibc
             try await PlanCommandTests.resetStats(emulator)
             try repository.write("models/b.yaml", Apply.declaration("alice/b", [3, 4]))
             try repository.commit("add b v4")
-            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/b") == [3, 4].map(Apply.digest) })
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/b") == [3, 4].map(repeatedDigest) })
             let afterCommit = try await PlanCommandTests.stats(emulator)
             #expect(Self.listings(afterCommit) == 1, "only alice/b was listed: \(afterCommit.requests)")
             #expect(Apply.count(afterCommit, "POST") == 1)
 
             // Drift made through the API is corrected by the next full reconcile.
             _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 2)
-            #expect(await Apply.liveDigests(storage, "alice/a") == [1].map(Apply.digest))
-            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest) })
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1].map(repeatedDigest))
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest) })
 
             let stopped = try await Self.terminate(process)
             #expect(stopped.status == 0, "\(stopped.stderr)")
@@ -125,7 +125,7 @@ import Glibc
 
     /// `curl` returning the status code and the body.
     static func curl(_ arguments: [String]) async throws -> (code: String, body: String) {
-        let output = try await offThePool { try Shell.run(["curl", "-s", "-w", "\n%{http_code}"] + arguments) }
+        let output = try await onOwnThread { try Shell.run(["curl", "-s", "-w", "\n%{http_code}"] + arguments) }
         let lines = output.components(separatedBy: "\n")
         return (lines.last ?? "", lines.dropLast().joined(separator: "\n"))
     }
@@ -162,11 +162,11 @@ import Glibc
             let forged = try await Self.curl(["-X", "POST", "-H", "X-Hub-Signature-256: sha256=" + String(repeating: "0", count: 64), "-d", body, base + "/hooks/git"])
             #expect(forged.code == "401")
             try await Task.sleep(for: .milliseconds(500))
-            #expect(await Apply.liveDigests(storage, "alice/a") == [1].map(Apply.digest), "a bad signature does nothing")
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1].map(repeatedDigest), "a bad signature does nothing")
             let signature = WebhookSignature.sign(Array(body.utf8), secret: Array("s3cret".utf8))
             let signed = try await Self.curl(["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"])
             #expect(signed.code == "202")
-            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest) })
+            #expect(try await Self.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest) })
 
             let stopped = try await Self.terminate(process)
             #expect(stopped.status == 0, "\(stopped.stderr)")

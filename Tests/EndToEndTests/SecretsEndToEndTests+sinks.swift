@@ -66,7 +66,7 @@ extension SecretsEndToEndTests {
                         try repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
                         try repository.commit("add v2")
                         _ = try await Self.curl("signed webhook", ["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"], into: capture)
-                        #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest) })
+                        #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest) })
                         try repository.write("models/a.yaml", "model: alice/a\nversions: [oops]\n")
                         try repository.commit("break a")
                         _ = try await Self.curl("signed webhook 2", ["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"], into: capture)

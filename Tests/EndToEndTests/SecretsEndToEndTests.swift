@@ -88,7 +88,7 @@ import Glibc
     /// Runs `wriftsync` to the end and records its output under `label`.
     @discardableResult
     static func run(_ label: String, _ arguments: [String], token: String? = nil, into capture: Capture) async throws -> SourceCommandTests.Run {
-        let result = try await offThePool { Apply.wait(try launch(arguments, token: token)) }
+        let result = try await onOwnThread { Apply.wait(try launch(arguments, token: token)) }
         capture.add(label, result)
         return result
     }
@@ -150,7 +150,7 @@ import Glibc
             #expect(try await Self.run("plan text", ["plan"] + withURL + api + tokenFile, into: capture).status == 0)
             let applied = try await Self.run("apply --plan", ["apply", "--plan", planFile, "--auto-approve", "--cache-dir", cache.path] + api + tokenFile, into: capture)
             #expect(applied.status == 0, "\(applied.stderr)")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest))
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest))
             // A saved plan checked against the repository, which refuses the password in the URL.
             let unchecked = try await Self.run(
                 "apply --plan wrong url", ["apply", "--plan", planFile, "--auto-approve"] + wrongURL + api + tokenFile, into: capture)
@@ -188,7 +188,7 @@ import Glibc
             let signature = WebhookSignature.sign(Array(body.utf8), secret: Array(Self.webhookSecret.utf8))
             let signed = try await Self.curl("signed webhook", ["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"], into: capture)
             #expect(signed.code == "202")
-            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2, 3].map(Apply.digest) })
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2, 3].map(repeatedDigest) })
 
             // An invalid declaration: the next reconcile fails, and /status and /metrics say so.
             try repository.write("models/a.yaml", "model: alice/a\nversions: [oops]\n")
@@ -202,7 +202,7 @@ import Glibc
             for endpoint in ["/status", "/metrics", "/readyz"] {
                 _ = try await Self.curl("GET \(endpoint) after a failure", [base + endpoint], into: capture)
             }
-            let stopped = try await offThePool {
+            let stopped = try await onOwnThread {
                 kill(process.processIdentifier, SIGTERM)
                 return Apply.wait(process)
             }

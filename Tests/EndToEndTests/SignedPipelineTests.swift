@@ -78,7 +78,7 @@ import WriftSyncTesting
             #expect(signature["method"] as? String == "ssh")
             let applied = try await Apply.run(["apply", "--auto-approve"] + setup.flags(emulator))
             #expect(applied.status == 0, "\(applied.stderr)")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)])
+            #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)])
 
             // A saved plan needs the repository to verify its commit again.
             let planFile = setup.cache.path + "/plan.json"
@@ -100,7 +100,7 @@ import WriftSyncTesting
             )
             let base = try await RunCommandTests.listenAddress(process)
             let signed = try setup.repository.head().hex
-            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)] })
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)] })
 
             // An unsigned commit on a side branch, merged by a signed merge: all-since-last finds it.
             try setup.repository.git("checkout", "-q", "-b", "side")
@@ -122,7 +122,7 @@ import WriftSyncTesting
             #expect(status["last_applied_commit"] as? String == signed, "the last verified commit stays applied")
             try await Task.sleep(for: .milliseconds(600))
             #expect(try await PlanCommandTests.stats(emulator).total == 0, "no request for the refused commit, at any tick")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)])
+            #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)])
             let stopped = try await RunCommandTests.terminate(process)
             #expect(stopped.status == 0)
         }
@@ -139,7 +139,7 @@ import WriftSyncTesting
                 + setup.flags(emulator)
             let first = try Apply.launch(flags)
             _ = try await RunCommandTests.listenAddress(first)
-            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)] })
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)] })
             #expect(try await RunCommandTests.eventually {
                 (try? String(contentsOfFile: setup.cache.path + "/applied-commits.json", encoding: .utf8))?.contains(try setup.repository.head().hex) == true
             })
@@ -163,7 +163,7 @@ import WriftSyncTesting
             let status = try await RunCommandTests.curl([base + "/status"]).body
             #expect(status.contains("commit \(unsigned.hex) (in the history of head"), "\(status)")
             #expect(try await PlanCommandTests.stats(emulator).total == 0, "no request for the refused commit")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [Apply.digest(1)])
+            #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)])
             #expect(try await RunCommandTests.terminate(second).status == 0)
         }
     }

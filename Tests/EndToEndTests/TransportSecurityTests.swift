@@ -23,13 +23,13 @@ import Glibc
 
     /// A test CA and its `localhost` certificate, made off the cooperative pool (openssl runs for a while).
     static func authority(_ name: String = "WriftSync Test CA") async throws -> TestCertificateAuthority {
-        try await offThePool { try TestCertificateAuthority(commonName: name) }
+        try await onOwnThread { try TestCertificateAuthority(commonName: name) }
     }
 
     /// The emulator's request counts, fetched over HTTPS trusting `caFile`.
     static func stats(_ emulator: RunningEmulator, caFile: String) async throws -> EmulatorStats {
         let url = emulator.statsURL
-        let body = try await offThePool { try Shell.run(["curl", "-sf", "--cacert", caFile, url]) }
+        let body = try await onOwnThread { try Shell.run(["curl", "-sf", "--cacert", caFile, url]) }
         return try JSONDecoder().decode(EmulatorStats.self, from: Data(body.utf8))
     }
 
@@ -95,7 +95,7 @@ import Glibc
             let apply = try await Apply.apply(emulator, repository, cache, ["--auto-approve"] + trust)
             #expect(apply.status == 0, "\(apply.stderr)")
             #expect(apply.stdout.contains("Apply complete: 2 created, 0 configured, 0 deleted, 0 failed."), "\(apply.stdout)")
-            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(Apply.digest))
+            #expect(await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest))
             let again = try await Apply.plan(emulator, repository, cache, trust + ["--detailed-exitcode"])
             #expect(again.status == 0, "no changes left: \(again.stdout) \(again.stderr)")
 
@@ -148,7 +148,7 @@ import Glibc
         // the client logs its first retry. That is proof enough: it is stopped there rather than left to
         // spend its retries.
         let process = try Apply.launch(["plan", "--insecure-http"] + common)
-        let stderr = try await offThePool {
+        let stderr = try await onOwnThread {
             let handle = (process.standardError as! Pipe).fileHandleForReading
             var data = Data()
             while !String(decoding: data, as: UTF8.self).contains("retrying WriftAI API request") {
@@ -208,7 +208,7 @@ import Glibc
 
     /// Runs `executable` (`wriftsync` by default) to the end, with an empty stdin and the test token.
     static func run(_ arguments: [String], executable: String = SourceCommandTests.executable) async throws -> SourceCommandTests.Run {
-        try await offThePool {
+        try await onOwnThread {
             let process = try Apply.launch(arguments, executable: executable)
             try (process.standardInput as! Pipe).fileHandleForWriting.close()
             return Apply.wait(process)
@@ -230,16 +230,16 @@ import Glibc
         defer { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
         #expect(line.hasPrefix("listening on https://localhost:") && line.hasSuffix("/v1"), "\(line)")
         let baseURL = line.replacingOccurrences(of: "listening on ", with: "")
-        let trusted = try await offThePool {
+        let trusted = try await onOwnThread {
             try Shell.run(["curl", "-sf", "--cacert", authority.caCertificate, "-H", "Authorization: Bearer \(Apply.token)", baseURL + "/models/alice/demo"])
         }
         #expect(try JSONDecoder().decode(Model.self, from: Data(trusted.utf8)).name == "demo")
         let untrusted = await #expect(throws: Shell.Failure.self) {
-            try await offThePool { try Shell.run(["curl", "-sS", baseURL + "/models/alice/demo"]) }
+            try await onOwnThread { try Shell.run(["curl", "-sS", baseURL + "/models/alice/demo"]) }
         }
         #expect(untrusted?.status == 60, "curl: peer certificate cannot be authenticated with known CA certificates")
 
-        let stopped = try await offThePool {
+        let stopped = try await onOwnThread {
             kill(process.processIdentifier, SIGTERM)
             return Apply.wait(process)
         }

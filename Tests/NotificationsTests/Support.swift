@@ -9,12 +9,9 @@ import Planner
 import Synchronization
 import WriftSyncTesting
 
-/// A digest from a seed: `sha256:` and 64 hex digits.
-func digest(_ seed: Int) -> String { repeatedDigest(seed) }
-
 /// A planned change of `model`.
 func change(_ model: String, _ action: ChangeAction, number: Int? = nil, seed: Int, reason: String = "declared in git") -> PlannedChange {
-    PlannedChange(model: model, action: action, number: number, containerImageDigest: digest(seed), reason: reason)
+    PlannedChange(model: model, action: action, number: number, containerImageDigest: repeatedDigest(seed), reason: reason)
 }
 
 /// A plan of `changes` and `warnings` over `models` (by default the models of the changes and warnings).

@@ -24,7 +24,7 @@ struct ConformanceTests {
             for seed in 1...12 {
                 let draft = VersionDraft(
                     releaseNotes: "seeded \(seed)",
-                    containerImageDigest: Fixture.digest(seed),
+                    containerImageDigest: digest(seed),
                     schemas: Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"])),
                     compatibilities: Compatibilities(),
                     configuration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: ["SEED_\(seed)"]),

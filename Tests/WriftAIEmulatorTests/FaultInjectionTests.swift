@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Fault injection")
 struct FaultInjectionTests {
@@ -39,7 +40,7 @@ struct FaultInjectionTests {
         }
         let versions = await storage.snapshot().models.first?.versions ?? []
         #expect(versions.map(\.number) == [1, 2, 3])
-        #expect(versions.map(\.containerImageDigest) == (1...3).map(Fixture.digest))
+        #expect(versions.map(\.containerImageDigest) == (1...3).map(digest))
     }
 
     struct SeededCase: Sendable, CustomTestStringConvertible {
@@ -96,7 +97,7 @@ struct FaultInjectionTests {
             #expect(try list.decode(Page<ModelVersion>.self).items.first?.containerImageDigest == nil)
             let details: ModelVersionDetails = try await client.send(
                 .get, "/v1/models/alice/demo/versions/1", token: Users.alice).decode()
-            #expect(details.containerImageDigest == Fixture.digest(1))
+            #expect(details.containerImageDigest == digest(1))
         }
     }
 
@@ -105,7 +106,7 @@ struct FaultInjectionTests {
         try await withRoutes { client in
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             let list = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice)
-            #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == .string(Fixture.digest(1)))
+            #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == .string(digest(1)))
         }
     }
 

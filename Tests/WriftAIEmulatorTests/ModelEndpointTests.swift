@@ -1,6 +1,7 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Models endpoints")
 struct ModelEndpointTests {
@@ -59,7 +60,7 @@ struct ModelEndpointTests {
             _ = try await client.send(.delete, "/v1/models/alice/demo/versions/3", token: Users.alice)
             let model: Model = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).decode()
             #expect(model.latestVersion?.number == 2)
-            #expect(model.latestVersion?.containerImageDigest == Fixture.digest(2))
+            #expect(model.latestVersion?.containerImageDigest == digest(2))
             #expect(model.latestVersion?.configuration == nil)
         }
     }

@@ -40,7 +40,7 @@ struct PaginationTests {
             ])
             #expect(pages.last?.nextCursor == nil)
             #expect(pages.dropFirst().allSatisfy { $0.previousCursor != nil })
-            #expect(pages[0].items.allSatisfy { $0.containerImageDigest == Fixture.digest($0.number) })
+            #expect(pages[0].items.allSatisfy { $0.containerImageDigest == digest($0.number) })
 
             // Back from the last page, one page at a time, to the first.
             var backward: [[Int]] = [pages.last!.items.map(\.number)]

@@ -37,7 +37,7 @@ struct PredictionTests {
             for (model, seed) in [("demo", 1), ("demo", 2), ("demo", 3), ("shared", 4)] {
                 let draft = VersionDraft(
                     releaseNotes: "release \(seed)",
-                    containerImageDigest: Fixture.digest(seed),
+                    containerImageDigest: digest(seed),
                     schemas: Schemas(prediction: PredictionSchemas(input: input, output: output)),
                     compatibilities: Compatibilities(),
                     configuration: nil,
@@ -198,7 +198,7 @@ struct PredictionTests {
 
     @Test("--prediction-fail: the version's predictions end failed with an error object")
     func failFault() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [Fixture.digest(2)])) { client in
+        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [digest(2)])) { client in
             let failing = try await Self.finished(client, try await Self.create(client).decode(Prediction.self).id)
             #expect(failing.status == .failed)
             #expect(failing.output == nil)
@@ -213,7 +213,7 @@ struct PredictionTests {
 
     @Test("--prediction-bad-output: the version's predictions succeed with an output that violates the output schema")
     func badOutputFault() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 0, badOutputDigests: [Fixture.digest(3)])) { client in
+        try await Self.withPredictions(.init(durationMilliseconds: 0, badOutputDigests: [digest(3)])) { client in
             let validator = try JSONSchemaValidator(Self.output)
             let bad = try await Self.create(client, model: "alice/demo:3").decode(Prediction.self)
             #expect(bad.status == .succeeded)

@@ -1,6 +1,7 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Create-version validation")
 struct ValidationTests {
@@ -12,7 +13,7 @@ struct ValidationTests {
         var testDescription: String { name }
     }
 
-    static let validDigest = Fixture.digest(1)
+    static let validDigest = digest(1)
 
     static let cases: [Case] = [
         Case(
@@ -121,7 +122,7 @@ struct ValidationTests {
                 .post, "/v1/models/alice/demo/versions", token: Users.alice,
                 json: [
                     "release_notes": .string(String(repeating: "é", count: 255)),
-                    "container_image_digest": .string(Fixture.digest(0xabc)),
+                    "container_image_digest": .string(digest(0xabc)),
                     "schemas": ["prediction": ["input": [:], "output": [:], "stream_output": nil]],
                     "compatibilities": nil,
                 ])

@@ -22,7 +22,7 @@ struct VersionEndpointTests {
             let details: ModelVersionDetails = try created.decode()
             #expect(details.number == 1)
             #expect(details.releaseNotes == "release 1")
-            #expect(details.containerImageDigest == Fixture.digest(1))
+            #expect(details.containerImageDigest == digest(1))
             #expect(details.schemas.prediction.output == ["type": "string"])
             #expect(details.schemas.prediction.streamOutput == nil)
             #expect(details.compatibilities == Compatibilities(openaiChatCompletions: true))

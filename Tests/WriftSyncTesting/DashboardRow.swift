@@ -5,6 +5,13 @@ public struct DashboardRow: Equatable, CustomStringConvertible {
     public var live: Int?
     public var latest: Int?
 
+    public init(state: String, declared: Int?, live: Int?, latest: Int?) {
+        self.state = state
+        self.declared = declared
+        self.live = live
+        self.latest = latest
+    }
+
     public var description: String { "\(state) \(declared.map(String.init) ?? "–")/\(live.map(String.init) ?? "–") latest \(latest.map { "#\($0)" } ?? "none")" }
 
     /// The rows of a page (as served, or as Chromium serialises its DOM), by model.

@@ -59,13 +59,13 @@ public enum EmulatorFixture {
     /// The emulator's request counts, fetched over HTTP.
     public static func stats(_ emulator: RunningEmulator) async throws -> EmulatorStats {
         let url = emulator.statsURL
-        let body = try await offThePool { try Shell.run(["curl", "-sf", url]) }
+        let body = try await onOwnThread { try Shell.run(["curl", "-sf", url]) }
         return try JSONDecoder().decode(EmulatorStats.self, from: Data(body.utf8))
     }
 
     /// Clears the emulator's request counts.
     public static func resetStats(_ emulator: RunningEmulator) async throws {
         let url = emulator.statsURL
-        _ = try await offThePool { try Shell.run(["curl", "-sf", "-X", "DELETE", url]) }
+        _ = try await onOwnThread { try Shell.run(["curl", "-sf", "-X", "DELETE", url]) }
     }
 }

@@ -66,7 +66,7 @@ public enum Launcher {
     }
 
     /// Reads both output pipes of a launched process to their end (concurrently, so that neither fills up and
-    /// blocks the child), then reaps it. Blocks: call it through ``offThePool(_:)`` from async code.
+    /// blocks the child), then reaps it. Blocks: call it through ``onOwnThread(_:)`` from async code.
     public static func wait(_ process: Process) -> ProcessOutput {
         let stdout = process.standardOutput as! Pipe, stderr = process.standardError as! Pipe
         let errorData = Mutex(Data())
@@ -99,7 +99,7 @@ public enum Launcher {
     /// it closed the pipe first), read on a thread of its own. The rest stays in the pipe for ``wait(_:)``.
     public static func firstLine(of process: Process) async throws -> String {
         let handle = (process.standardOutput as! Pipe).fileHandleForReading
-        return try await offThePool {
+        return try await onOwnThread {
             var data = Data()
             while !data.contains(UInt8(ascii: "\n")) {
                 let chunk = handle.availableData

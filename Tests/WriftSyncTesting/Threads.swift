@@ -1,14 +1,9 @@
 import Foundation
 import Testing
 
-/// Runs blocking work (a subprocess, a wait, an fsync, a long computation) on a thread of its own, so that it
-/// does not hold one of the few threads of the cooperative pool, which an in-process server (the emulator) and
-/// the tests running alongside need.
-public func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
+/// The one thread hop, for blocking work (a subprocess, a wait, an fsync, a long computation) in async tests:
+/// the pipeline's own `onOwnThread`, so that a test file importing this library has it without a copy.
+@_exported import func Pipeline.onOwnThread
 
 /// Waits (up to a generous limit) until `condition` holds; returns whether it did.
 public func eventually(_ limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {

@@ -23,7 +23,7 @@ struct MeasuredRun: Sendable {
     }
 
     /// Runs `wriftsync arguments` to completion (its process group SIGKILLed after `timeout` seconds), its
-    /// output in files so that no pipe can fill up. Blocks: call through `offThePool` when an in-process
+    /// output in files so that no pipe can fill up. Blocks: call through `onOwnThread` when an in-process
     /// server runs.
     static func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 120) throws -> MeasuredRun {
         let directory = try TemporaryDirectory("measured")

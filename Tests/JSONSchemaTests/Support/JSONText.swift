@@ -1,4 +1,4 @@
-import JSONSchema
+@testable import JSONSchema
 import WriftAIModels
 import WriftSyncTesting
 
@@ -36,21 +36,8 @@ enum JSONText {
         }
     }
 
+    /// A JSON string literal: the escaping the validator's messages use (control characters as `\u00XX`).
     static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONValue.escaped(string)
     }
 }

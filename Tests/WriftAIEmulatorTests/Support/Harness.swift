@@ -28,9 +28,6 @@ enum Fixture {
         )
     }
 
-    /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String { WriftSyncTesting.digest(seed) }
-
     /// A valid create-version body.
     static func versionBody(_ seed: Int, notes: String? = nil, configuration: JSONValue? = nil) -> JSONValue {
         EmulatorFixture.versionBody(seed, notes: notes, configuration: configuration)

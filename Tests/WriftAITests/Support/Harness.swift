@@ -49,9 +49,6 @@ enum Fixture {
         )
     }
 
-    /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String { WriftSyncTesting.digest(seed) }
-
     /// A valid create request.
     static func version(_ seed: Int, configuration: VersionConfiguration? = nil) -> CreateVersionRequest {
         CreateVersionRequest(
