@@ -81,8 +81,8 @@ struct NumberingAndStateTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wriftai-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = StateFile(path: path)
-        try await withEmulator(storage: try InMemoryEmulatorStorage(stateFile: file)) { client, _ in
-            // The initial model was saved before the server accepted connections.
+        try await withRoutes(storage: try InMemoryEmulatorStorage(stateFile: file)) { client in
+            // The initial model was saved before the first request was served.
             #expect(try file.load()?.models.map(\.model.name) == ["demo"])
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             #expect(try file.load()?.models.first?.versions.map(\.number) == [1])
