@@ -173,6 +173,7 @@ import WriftSyncTesting
           ]
         }
 
+
         """#
 
     static let goldenMarkdown = """
