@@ -85,8 +85,10 @@ public final class GPGSigningKey: @unchecked Sendable {
     public func gpgProgram(fakedTime: String? = nil) throws -> String {
         let path = home.path + "/gpg-\(UUID().uuidString.prefix(6))"
         let faked = fakedTime.map { " --faked-system-time \($0)" } ?? ""
-        try "#!/bin/sh\nexec gpg --homedir '\(home.path)' --pinentry-mode loopback --passphrase ''\(faked) \"$@\"\n".write(toFile: path, atomically: true, encoding: .utf8)
-        try FileManager.default.setAttributes([.posixPermissions: 0o700], ofItemAtPath: path)
+        let script = "#!/bin/sh\nexec gpg --homedir '\(home.path)' --pinentry-mode loopback --passphrase ''\(faked) \"$@\"\n"
+        // Written by a child, not this process: a descriptor open for writing here could be inherited by a process
+        // another test spawns at that moment, and git's exec of the script would then fail with ETXTBSY.
+        try Shell.run(["sh", "-c", "cat > \"$0\" && chmod 700 \"$0\"", path], input: Data(script.utf8))
         return path
     }
 }
