@@ -29,6 +29,20 @@ import WriftSyncTesting
         func flags(_ emulator: RunningEmulator) -> [String] {
             Apply.flags(emulator, repository, cache) + ["--trusted-signers", signers]
         }
+
+        /// Commits alice/a's v2 unsigned on a branch `side`, then merges it into main with a merge signed by
+        /// `key`: the signed head hides the unsigned commit. Returns the unsigned commit.
+        func mergeUnsignedSideBranch(_ message: String) throws -> CommitID {
+            try repository.git("checkout", "-q", "-b", "side")
+            try repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
+            let unsigned = try repository.signedCommit(message)
+            try repository.git("checkout", "-q", "main")
+            var environment = repository.environment
+            environment["GIT_COMMITTER_EMAIL"] = "deploy@acme.example"
+            try Shell.run(["git", "-c", "gpg.format=ssh", "-c", "user.signingkey=\(key.privateKey)", "merge", "-q", "--no-ff", "-S", "-m", "signed merge", "side"],
+                          in: repository.path, environment: environment)
+            return unsigned
+        }
     }
 
     static let refusals: [(String, @Sendable (Setup) throws -> Void, String)] = [
@@ -103,14 +117,7 @@ import WriftSyncTesting
             #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)] })
 
             // An unsigned commit on a side branch, merged by a signed merge: all-since-last finds it.
-            try setup.repository.git("checkout", "-q", "-b", "side")
-            try setup.repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
-            let unsigned = try setup.repository.signedCommit("unsigned on a side branch")
-            try setup.repository.git("checkout", "-q", "main")
-            var environment = setup.repository.environment
-            environment["GIT_COMMITTER_EMAIL"] = "deploy@acme.example"
-            try Shell.run(["git", "-c", "gpg.format=ssh", "-c", "user.signingkey=\(setup.key.privateKey)", "merge", "-q", "--no-ff", "-S", "-m", "signed merge", "side"],
-                          in: setup.repository.path, environment: environment)
+            let unsigned = try setup.mergeUnsignedSideBranch("unsigned on a side branch")
             try await PlanCommandTests.resetStats(emulator)
             #expect(try await RunCommandTests.eventually {
                 try await RunCommandTests.curl([base + "/status"]).body.contains(#""stage" : "verify""#)
@@ -145,14 +152,7 @@ import WriftSyncTesting
             })
             #expect(try await RunCommandTests.terminate(first).status == 0)
 
-            try setup.repository.git("checkout", "-q", "-b", "side")
-            try setup.repository.write("models/a.yaml", Apply.declaration("alice/a", [1, 2]))
-            let unsigned = try setup.repository.signedCommit("unsigned while run was down")
-            try setup.repository.git("checkout", "-q", "main")
-            var environment = setup.repository.environment
-            environment["GIT_COMMITTER_EMAIL"] = "deploy@acme.example"
-            try Shell.run(["git", "-c", "gpg.format=ssh", "-c", "user.signingkey=\(setup.key.privateKey)", "merge", "-q", "--no-ff", "-S", "-m", "signed merge", "side"],
-                          in: setup.repository.path, environment: environment)
+            let unsigned = try setup.mergeUnsignedSideBranch("unsigned while run was down")
             try await PlanCommandTests.resetStats(emulator)
 
             let second = try Apply.launch(flags)
