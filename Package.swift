@@ -191,11 +191,40 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // For tests only, never a product and never imported by Sources: the support the test targets share
+        // (temporary directories and git repositories, git/SSH/HTTP servers, signing keys, the process launcher,
+        // the emulator's test client and fixtures, digest fixtures, the seeded random source's draws, the trait
+        // that runs tests off the cooperative pool, a recording HTTP server).
+        .target(
+            name: "WriftSyncTesting",
+            dependencies: [
+                // Pipeline for its one thread hop, `onOwnThread`, which the library re-exports.
+                "GitSource", "JSONSchema", "Pipeline", "WriftAIEmulator", "WriftAIModels",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Tests/WriftSyncTesting",
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "GitSourceTests",
-            // Also the end-to-end tests of the wriftsync executable, which need the emulator.
             dependencies: [
-                "Controller", "Notifications", "Pipeline", "GitSource", "RecordingHTTPServer", "WriftAI", "WriftAIEmulator", "WriftAIModels",
+                "GitSource", "WriftSyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // The built executables (`wriftsync`, `wriftai-emulator`) run as processes, and the checks of the
+        // repository's own files (deploy/, docs, the Makefile, the module graph): the only target that
+        // launches the executables (ArchitectureTests checks that).
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Controller", "GitSource", "JSONSchema", "WriftAI", "WriftAIEmulator", "WriftAIModels", "WriftSyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings
@@ -204,6 +233,7 @@ let package = Package(
             name: "ControllerTests",
             dependencies: [
                 "Controller", "Notifications", "Pipeline", "Planner", "Applier", "Declarations", "GitSource", "WriftAI", "WriftAIEmulator", "WriftAIModels", "LiveState",
+                "WriftSyncTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
@@ -212,21 +242,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // For tests only: an HTTP server on loopback recording what sinks send (not a product).
-        .target(
-            name: "RecordingHTTPServer",
-            dependencies: [
-                .product(name: "Hummingbird", package: "hummingbird"),
-                .product(name: "Logging", package: "swift-log"),
-                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            ],
-            path: "Tests/RecordingHTTPServer",
-            swiftSettings: swiftSettings
-        ),
         .testTarget(
             name: "NotificationsTests",
             dependencies: [
-                "Notifications", "RecordingHTTPServer", "Controller", "Applier", "GitSource", "Pipeline", "Planner", "Declarations", "LiveState",
+                "Notifications", "WriftSyncTesting", "Controller", "Applier", "GitSource", "Pipeline", "Planner", "Declarations", "LiveState",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -235,17 +254,17 @@ let package = Package(
         ),
         .testTarget(
             name: "DeclarationsTests",
-            dependencies: ["Declarations", "WriftAIModels", .product(name: "Yams", package: "Yams")],
+            dependencies: ["Declarations", "JSONSchema", "WriftAIModels", "WriftSyncTesting", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "PlannerTests",
-            dependencies: ["Planner", "Declarations", "WriftAIModels"],
+            dependencies: ["Planner", "Declarations", "WriftAIModels", "WriftSyncTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "JSONSchemaTests",
-            dependencies: ["JSONSchema", "WriftAIModels"],
+            dependencies: ["JSONSchema", "WriftAIModels", "WriftSyncTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -259,6 +278,7 @@ let package = Package(
                 "JSONSchema",
                 "WriftAIEmulator",
                 "WriftAIModels",
+                "WriftSyncTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -268,7 +288,7 @@ let package = Package(
         .testTarget(
             name: "ApplierTests",
             dependencies: [
-                "Applier", "Declarations", "Planner", "LiveState", "Pipeline", "WriftAI", "WriftAIModels", "WriftAIEmulator",
+                "Applier", "Declarations", "Planner", "LiveState", "Pipeline", "WriftAI", "WriftAIModels", "WriftAIEmulator", "WriftSyncTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -279,6 +299,7 @@ let package = Package(
                 "WriftAI",
                 "WriftAIModels",
                 "WriftAIEmulator",
+                "WriftSyncTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),

@@ -1,3 +1,4 @@
+import JSONSchema
 import Synchronization
 
 /// Decides, from seeded generators, which requests fail, lose their answer, lose their connection or

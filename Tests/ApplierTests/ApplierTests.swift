@@ -7,6 +7,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The applier against the emulator over real HTTP: plans made by the real read → plan path.
 @Suite struct ApplierTests {
@@ -33,12 +34,12 @@ import WriftAIModels
                 #expect(order == [.create, .create, .updateConfiguration, .delete], "creates, then the update, then the delete")
 
                 let a = await Fixture.live(storage, "alice/a")
-                #expect(a.map(\.containerImageDigest) == [1, 3, 4, 5].map { Fixture.digest($0).value })
-                #expect(a.last?.containerImageDigest == Fixture.digest(5).value, "the last declared version is the latest")
+                #expect(a.map(\.containerImageDigest) == [1, 3, 4, 5].map(digest))
+                #expect(a.last?.containerImageDigest == digest(5), "the last declared version is the latest")
                 #expect(a.first { $0.number == 3 }?.configuration == gpu)
                 let created = result.actions.filter { $0.action == .create && $0.model == "alice/a" }
                 #expect(created.map(\.number) == [4, 5], "create results carry the numbers the API assigned")
-                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [Fixture.digest(7).value])
+                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [digest(7)])
 
                 let again = try await Fixture.plan(declarations, client: client)
                 #expect(!again.summary.hasChanges, "applied: the next plan has nothing to do")
@@ -73,9 +74,9 @@ import WriftAIModels
                 #expect(result.failures.first?.error?.isEmpty == false)
                 #expect(result.actions[2].error?.contains("alice/a") == true, "a skip names the failure behind it")
                 #expect(result.summary.line == "Apply complete: 1 created, 0 configured, 1 deleted, 1 failed.")
-                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1).value],
+                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [digest(1)],
                         "no create after the failed one, and no delete")
-                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [Fixture.digest(20).value])
+                #expect(await Fixture.live(storage, "alice/b").map(\.containerImageDigest) == [digest(20)])
             }
         }
     }
@@ -178,7 +179,7 @@ import WriftAIModels
                     let live = await Fixture.live(storage, model)
                     let digests = live.map(\.containerImageDigest)
                     #expect(Set(digests).count == digests.count, "no duplicate digest in \(model)")
-                    #expect(digests == (0..<6).map { Fixture.digest(100 * (index + 1) + $0).value }, "declared order, nothing else")
+                    #expect(digests == (0..<6).map { digest(100 * (index + 1) + $0) }, "declared order, nothing else")
                 }
             }
         }
@@ -198,7 +199,7 @@ import WriftAIModels
                 let result = await Applier(client: client, shouldContinue: { started.next() < 1 }).apply(plan)
                 #expect(result.actions.map(\.outcome) == [.created, .skipped, .skipped])
                 #expect(result.actions.last?.error == "not started: stopping")
-                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [Fixture.digest(1).value])
+                #expect(await Fixture.live(storage, "alice/a").map(\.containerImageDigest) == [digest(1)])
             }
         }
     }
@@ -227,7 +228,7 @@ final class Counter: Sendable {
                 #expect(plan.changes.map { "\($0.action.rawValue) #\($0.number ?? 0)" } == ["delete #2", "delete #3"])
                 // As if the listing had been another model's: #2 planned with a digest it does not have.
                 if case var .delete(deletion) = plan.changes[0] {
-                    deletion.digest = Fixture.digest(99)
+                    deletion.digest = digest(99)
                     plan.changes[0] = .delete(deletion)
                 }
                 // And #3 deleted by someone else since.
@@ -236,7 +237,7 @@ final class Counter: Sendable {
                 let result = await Applier(client: counter).apply(plan)
                 let refused = try #require(result.actions.first { $0.number == 2 })
                 #expect(refused.outcome == .failed)
-                #expect(refused.error?.contains("not deleted: the API says #2 has \(Fixture.digest(2)), not \(Fixture.digest(99))") == true, "\(refused.error ?? "")")
+                #expect(refused.error?.contains("not deleted: the API says #2 has \(digest(2)), not \(digest(99))") == true, "\(refused.error ?? "")")
                 let gone = try #require(result.actions.first { $0.number == 3 })
                 #expect(gone.outcome == .skipped, "the model stopped at the refusal")
                 #expect(counter.deletes == 0, "no DELETE was sent")

@@ -5,6 +5,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// A client that sends everything to `inner`, but for what a conformer implements itself. The safe
 /// create's report (`createVersionReportingSends`) is not forwarded: by default it goes through the
@@ -87,7 +88,7 @@ struct RacingClient: ForwardingClient {
 
                 let live = await Fixture.live(storage, "alice/a")
                 #expect(live.map(\.number) == [1, 4, 6])
-                #expect(live.map(\.containerImageDigest) == [1, 2, 3].map { Fixture.digest($0).value }, "no duplicate, in declared order")
+                #expect(live.map(\.containerImageDigest) == [1, 2, 3].map(digest), "no duplicate, in declared order")
                 let again = try await Fixture.plan(declarations, client: client)
                 #expect(!again.summary.hasChanges)
             }
@@ -140,7 +141,7 @@ final class CountingClient: ForwardingClient {
         numbers.enumerated().map { index, number in
             var result = ActionResult(
                 index: index, model: "alice/a", action: .create, number: number,
-                containerImageDigest: Fixture.digest(index + 1), releaseNotes: nil, outcome: .created
+                containerImageDigest: digest(index + 1), releaseNotes: nil, outcome: .created
             )
             result.createSendsSettled = settled
             return result

@@ -3,11 +3,12 @@ import Applier
 import Planner
 import Testing
 import WriftAIModels
+import WriftSyncTesting
 
 /// The pure ordering and rails: values in, values out.
 @Suite struct ScheduleTests {
     static func change(_ model: ModelID, _ action: ChangeAction, _ seed: Int, number: Int? = nil) -> PlannedChange {
-        let digest = Fixture.digest(seed)
+        let digest: Digest = digest(seed)
         switch action {
         case .create:
             let request = CreateVersionRequest(releaseNotes: "test", containerImageDigest: digest.value, schemas: Fixture.schemas)
@@ -55,7 +56,7 @@ import WriftAIModels
         #expect(groups.reduce(0) { $0 + $1.changes.count } == 8)
         let a = groups[0]
         #expect(a.changes.map(\.action) == [.smokeTest, .create, .create, .updateConfiguration, .delete, .delete])
-        #expect(a.changes.map(\.digest) == [7, 30, 20, 2, 1, 5].map(Fixture.digest), "creates keep plan order")
+        #expect(a.changes.map(\.digest) == [7, 30, 20, 2, 1, 5].map { digest($0) as Digest }, "creates keep plan order")
         #expect(Array(a.indices) == [0, 1, 2, 3, 4, 5], "each change keeps its index in the plan")
         #expect(Array(groups[1].indices) == [6, 7])
         #expect(groups[1].changes.map(\.action) == [.create, .delete], "a create runs before a delete")
@@ -120,13 +121,13 @@ import WriftAIModels
 
     @Test func theResultJSONHasAFormatVersionSnakeCaseKeysAndCounts() throws {
         let actions = [
-            ActionResult(index: 1, model: "alice/a", action: .delete, number: 1, containerImageDigest: Fixture.digest(1),
+            ActionResult(index: 1, model: "alice/a", action: .delete, number: 1, containerImageDigest: digest(1),
                          releaseNotes: "one", outcome: .alreadyDeleted),
-            ActionResult(index: 0, model: "alice/a", action: .create, number: 3, containerImageDigest: Fixture.digest(3),
+            ActionResult(index: 0, model: "alice/a", action: .create, number: 3, containerImageDigest: digest(3),
                          releaseNotes: "three", outcome: .created),
-            ActionResult(index: 2, model: "alice/b", action: .updateConfiguration, number: 2, containerImageDigest: Fixture.digest(2),
+            ActionResult(index: 2, model: "alice/b", action: .updateConfiguration, number: 2, containerImageDigest: digest(2),
                          releaseNotes: nil, outcome: .failed, error: "nope"),
-            ActionResult(index: 3, model: "alice/b", action: .delete, number: 1, containerImageDigest: Fixture.digest(4),
+            ActionResult(index: 3, model: "alice/b", action: .delete, number: 1, containerImageDigest: digest(4),
                          releaseNotes: nil, outcome: .skipped, error: "not attempted"),
         ]
         let result = ApplyResult(revision: Revision(repository: "r", ref: "main", commit: "c"), actions: actions)
@@ -139,7 +140,7 @@ import WriftAIModels
         let object = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         #expect(object["format_version"] as? Int == 1)
         let first = try #require((object["actions"] as? [[String: Any]])?.first)
-        #expect(first["container_image_digest"] as? String == Fixture.digest(3).value)
+        #expect(first["container_image_digest"] as? String == digest(3))
         #expect(first["outcome"] as? String == "created")
         let second = try #require((object["actions"] as? [[String: Any]])?[1])
         #expect(second["outcome"] as? String == "already_deleted")

@@ -9,28 +9,18 @@ import WriftAI
 import WriftAIEmulator
 import WriftAIModels
 import Synchronization
+import WriftSyncTesting
 
 /// Fixtures shared by the applier tests: an emulator, a client for it, declarations, and the real
 /// read → plan path that produces the plans the applier is given.
 enum Fixture {
     static let token = "applier-test-token-5c1e"
 
-    static let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
-
-    /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> Digest {
-        let hex = String(seed, radix: 16)
-        return Digest(stringLiteral: "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex)
-    }
+    static let schemas = EmulatorFixture.schemas
 
     /// An emulator knowing the test token, with no rate limit and the given models.
     static func emulator(models: [String], faults: EmulatorConfiguration.Faults = .init()) throws -> EmulatorConfiguration {
-        EmulatorConfiguration(
-            authentication: .init(usersByToken: [token: "alice"]),
-            rateLimit: .off,
-            faults: faults,
-            initialModels: try models.map { try InitialModel(parsing: $0) }
-        )
+        try EmulatorFixture.configuration(token: token, models: models, faults: faults)
     }
 
     /// Runs `body` with a client for `emulator` (fast retries, no client-side rate), then shuts it down.
@@ -81,22 +71,12 @@ enum Fixture {
 
     /// Stores versions directly in the emulator, oldest first, as if made long ago.
     static func seed(_ storage: InMemoryEmulatorStorage, _ model: String, _ seeds: [Int], notes: String? = nil) async throws {
-        let parts = model.split(separator: "/").map(String.init)
-        for (index, seed) in seeds.enumerated() {
-            let draft = VersionDraft(
-                releaseNotes: notes ?? "release \(seed)", containerImageDigest: digest(seed).value, schemas: schemas,
-                compatibilities: Compatibilities(), configuration: nil,
-                fallbackConfiguration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []),
-                createdAt: "2026-01-01T00:00:\(String(format: "%02d", index)).000Z"
-            )
-            _ = try await storage.createVersion(owner: parts[0], name: parts[1], draft: draft)
-        }
+        try await EmulatorFixture.seed(storage, model, seeds.map { (digest($0), notes ?? "release \($0)") })
     }
 
     /// The live versions of `model` in the emulator, oldest first.
     static func live(_ storage: InMemoryEmulatorStorage, _ model: String) async -> [VersionRecord] {
-        let parts = model.split(separator: "/").map(String.init)
-        return await storage.versions(owner: parts[0], name: parts[1]) ?? []
+        await EmulatorFixture.live(storage, model)
     }
 
     /// Reads the live state through `client` and plans, as `wriftsync plan` does.

@@ -103,9 +103,7 @@ import WriftAIModels
             )
         }
         // Each append is fsync'd: on a thread of its own, so that a busy disk stalls no other test.
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-            Thread { continuation.resume(with: Result { for record in records { try store.append(record) } }) }.start()
-        }
+        try await onOwnThread { for record in records { try store.append(record) } }
         let withHistory = ControllerHTTP(
             status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: nil, logger: testLogger, trigger: {}, history: store
         )

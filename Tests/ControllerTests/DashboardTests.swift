@@ -10,10 +10,11 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The status page in process: the HTML builder, the API usage record and chart, the recent history, and
 /// the pages served by the router over the real pipeline, a git repository on disk and the emulator.
-/// DashboardBrowserTests (GitSourceTests) load the same pages in headless Chromium from `wriftsync run`.
+/// DashboardBrowserTests (EndToEndTests) load the same pages in headless Chromium from `wriftsync run`.
 @Suite struct DashboardTests {
     typealias Reconciler = ReconcilerTests
 
@@ -257,7 +258,7 @@ import WriftAIModels
             "models/a.yaml": """
                 model: alice/a
                 versions:
-                  - container_image_digest: "\(Reconciler.digest(1))"
+                  - container_image_digest: "\(digest(1))"
                     release_notes: '\(hostile.replacingOccurrences(of: "'", with: "''"))'
                     schemas: {prediction: {input: {type: object}, output: {type: string}}}
 
@@ -333,32 +334,6 @@ import WriftAIModels
             #expect(!ExternalReferences.find(in: sample).isEmpty, "\(sample)")
         }
         #expect(ExternalReferences.find(in: #"<a href="/status">x</a><a href="http://127.0.0.1:9090/">y</a><link rel="icon" href="data:,">"#).isEmpty)
-    }
-}
-
-/// What a model row of the page says.
-struct DashboardRow: Equatable, CustomStringConvertible {
-    var state: String
-    var declared: Int?
-    var live: Int?
-    var latest: Int?
-
-    var description: String { "\(state) \(declared.map(String.init) ?? "–")/\(live.map(String.init) ?? "–") latest \(latest.map { "#\($0)" } ?? "none")" }
-
-    /// The rows of a page (as served, or as a browser serialises its DOM), by model.
-    static func parse(_ html: String) -> [String: DashboardRow] {
-        var rows: [String: DashboardRow] = [:]
-        for match in html.matches(of: #/<tr data-model="([^"]+)" data-state="([^"]+)">(.*?)</tr>/#.dotMatchesNewlines()) {
-            let cells = String(match.output.3)
-            let number = { (pattern: Regex<(Substring, Substring)>) in cells.firstMatch(of: pattern).flatMap { Int($0.output.1) } }
-            rows[String(match.output.1)] = DashboardRow(
-                state: String(match.output.2),
-                declared: number(#/<span class="declared">(\d+)</span>/#),
-                live: number(#/<span class="live">(\d+)</span>/#),
-                latest: number(#/<span class="latest-number">#(\d+)</span>/#)
-            )
-        }
-        return rows
     }
 }
 

@@ -6,6 +6,7 @@ import HummingbirdTesting
 import Metrics
 import Synchronization
 import Testing
+import WriftSyncTesting
 
 @Suite struct EndpointTests {
     static let secret = Array("hook-secret".utf8)

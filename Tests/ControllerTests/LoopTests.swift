@@ -3,6 +3,7 @@ import Pipeline
 import Foundation
 import ServiceLifecycle
 import Testing
+import WriftSyncTesting
 
 @Suite struct LoopTests {
     static func loop(

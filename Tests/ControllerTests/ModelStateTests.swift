@@ -5,13 +5,12 @@ import Pipeline
 import Planner
 import Testing
 import WriftAIModels
+import WriftSyncTesting
 
 /// What one reconcile leaves of each model for the status page: its state, counts, latest version and last
 /// change — from the report alone, as the loop takes it in (the state from the model's conditions).
 @Suite struct ModelStateTests {
     static let revision = Revision(repository: "/repo", ref: "refs/heads/main", commit: String(repeating: "c", count: 40))
-
-    static func digest(_ seed: Int) -> Digest { Digest(stringLiteral: ReconcilerTests.digest(seed)) }
 
     /// alice/a declaring versions 1 and 2; live: `live` (numbers are the seeds).
     static func observation(live: [Int]) -> ModelObservation {

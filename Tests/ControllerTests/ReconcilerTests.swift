@@ -8,15 +8,11 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The loop with the real reconciler, in process: a git repository on disk and the emulator on loopback.
 @Suite struct ReconcilerTests {
     static let token = "controller-test-token"
-
-    static func digest(_ seed: Int) -> String {
-        let hex = String(seed, radix: 16)
-        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
-    }
 
     static func declaration(_ model: String, _ seeds: [Int]) -> String {
         var yaml = "model: \(model)\nversions:\n"
@@ -32,10 +28,7 @@ import WriftAIModels
     }
 
     static func emulator(_ models: [String]) throws -> EmulatorConfiguration {
-        EmulatorConfiguration(
-            authentication: .init(usersByToken: [token: "alice"]), rateLimit: .off,
-            initialModels: try models.map { try InitialModel(parsing: $0) }
-        )
+        try EmulatorFixture.configuration(token: token, models: models)
     }
 
     /// A loop reconciling `repository` against `emulator`, run for the duration of `body`.
@@ -77,17 +70,16 @@ import WriftAIModels
     }
 
     static func digests(_ storage: InMemoryEmulatorStorage, _ model: String) async -> [String] {
-        let parts = model.split(separator: "/").map(String.init)
-        return (await storage.versions(owner: parts[0], name: parts[1]) ?? []).map(\.containerImageDigest)
+        await EmulatorFixture.live(storage, model).map(\.containerImageDigest)
     }
 
     static func listings(_ emulator: RunningEmulator) async throws -> Int {
-        let stats = try await EmulatorStatsClient.fetch(emulator)
+        let stats = try await EmulatorFixture.stats(emulator)
         return stats.requests.filter { $0.method == "GET" && $0.route.hasSuffix("{name}/versions") }.reduce(0) { $0 + $1.count }
     }
 
     static func writes(_ emulator: RunningEmulator) async throws -> Int {
-        let stats = try await EmulatorStatsClient.fetch(emulator)
+        let stats = try await EmulatorFixture.stats(emulator)
         return stats.requests.filter { ["POST", "PATCH", "DELETE"].contains($0.method) }.reduce(0) { $0 + $1.count }
     }
 
@@ -100,14 +92,14 @@ import WriftAIModels
         try await withRunningEmulator(configuration: Self.emulator(["alice/a", "alice/b"]), storage: storage, logger: testLogger) { emulator in
             try await Self.withLoop(repository, emulator) { status, metrics in
                 #expect(await eventually { status.current.lastAppliedCommit != nil })
-                #expect(await Self.digests(storage, "alice/a") == [1, 2].map(Self.digest))
-                #expect(await Self.digests(storage, "alice/b") == [3].map(Self.digest))
+                #expect(await Self.digests(storage, "alice/a") == [1, 2].map(digest))
+                #expect(await Self.digests(storage, "alice/b") == [3].map(digest))
                 #expect(try await Self.listings(emulator) == 2, "the first reconcile lists every model; its creates numbered right after the listing need no duplicate check")
 
                 try await repository.commit(["models/b.yaml": Self.declaration("alice/b", [3, 4])])
                 let head = try await repository.head()
                 #expect(await eventually { status.current.lastAppliedCommit == head })
-                #expect(await Self.digests(storage, "alice/b") == [3, 4].map(Self.digest))
+                #expect(await Self.digests(storage, "alice/b") == [3, 4].map(digest))
                 #expect(try await Self.listings(emulator) == 3, "the new commit listed alice/b alone")
 
                 let samples = try #require(prometheusSamples(metrics.render()))
@@ -152,7 +144,7 @@ import WriftAIModels
                 #expect((sample(samples, "wriftsync_reconcile_total", ["result": "failure"]) ?? 0) >= 2)
                 #expect(sample(samples, "wriftsync_reconcile_total", ["result": "success"]) == 1)
             }
-            #expect(await Self.digests(storage, "alice/a") == [Self.digest(1)])
+            #expect(await Self.digests(storage, "alice/a") == [digest(1)])
         }
     }
 }
@@ -187,7 +179,7 @@ import WriftAIModels
                 #expect(await eventually { status.current.lastAppliedCommit == head })
                 #expect(try Self.parsed(metrics) == 21, "1 of 20 files changed: 1 parsed")
                 #expect(try await R.listings(emulator) == listings + 1, "and only its model listed")
-                #expect(await R.digests(storage, "alice/m7") == [8, 9].map(R.digest))
+                #expect(await R.digests(storage, "alice/m7") == [8, 9].map(digest))
             }
         }
     }
@@ -217,93 +209,41 @@ import WriftAIModels
                 let head = try await repository.head()
                 #expect(await eventually { status.current.lastAppliedCommit == head })
                 #expect(status.current.lastFailure == nil)
-                #expect(await R.digests(storage, "alice/a") == [1, 2].map(R.digest))
+                #expect(await R.digests(storage, "alice/a") == [1, 2].map(digest))
             }
         }
     }
 }
 
-/// Reads the emulator's request stats over HTTP.
-enum EmulatorStatsClient {
-    static func fetch(_ emulator: RunningEmulator) async throws -> EmulatorStats {
-        let url = emulator.statsURL
-        let body = try await onTestThread { try runProcess(["curl", "-sf", url]) }
-        return try JSONDecoder().decode(EmulatorStats.self, from: Data(body.utf8))
-    }
-}
-
-/// A git repository in a temporary directory, with a mirror cache beside it.
+/// A git repository in a temporary directory (a ``TestRepository``), with a mirror cache beside it; made and
+/// changed off the cooperative pool, which the in-process emulator needs.
 final class GitRepositoryOnDisk: Sendable {
-    let root: String
-    var path: String { root + "/repo" }
-    var cache: String { root + "/cache" }
+    let repository: TestRepository
+    let cacheDirectory: TemporaryDirectory
+    var path: String { repository.path }
+    var cache: String { cacheDirectory.path }
 
-    /// A repository holding `files` in one commit (made off the cooperative pool).
+    /// A repository holding `files` in one commit.
     static func make(files: [String: String]) async throws -> GitRepositoryOnDisk {
-        try await onTestThread { try GitRepositoryOnDisk(files: files) }
+        try await onOwnThread { try GitRepositoryOnDisk(repository: TestRepository(files: files), cache: TemporaryDirectory("controller-cache")) }
     }
 
-    private init(files: [String: String]) throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("controller-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: root + "/repo", withIntermediateDirectories: true)
-        _ = try runProcess(["git", "init", "-q", "-b", "main", root + "/repo"])
-        try write(files)
-        _ = try git(["add", "-A"])
-        _ = try git(["commit", "-q", "-m", "initial"])
+    private init(repository: TestRepository, cache: TemporaryDirectory) {
+        self.repository = repository
+        self.cacheDirectory = cache
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: root) }
-
-    private func write(_ files: [String: String]) throws {
-        for (file, content) in files {
-            let url = URL(fileURLWithPath: path + "/" + file)
-            try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try content.write(to: url, atomically: true, encoding: .utf8)
-        }
-    }
-
-    private func git(_ arguments: [String]) throws -> String {
-        try runProcess(["git", "-C", path, "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false"] + arguments)
-    }
-
-    /// Writes `files` and commits them (off the cooperative pool: the emulator runs in this process).
+    /// Writes `files` and commits them.
     func commit(_ files: [String: String]) async throws {
-        try await onTestThread {
-            try self.write(files)
-            _ = try self.git(["add", "-A"])
-            _ = try self.git(["commit", "-q", "-m", "change"])
+        let repository = repository
+        try await onOwnThread {
+            for (file, content) in files { try repository.write(file, content) }
+            try repository.commit("change")
         }
     }
 
     func head() async throws -> String {
-        try await onTestThread { try self.git(["rev-parse", "HEAD"]) }
-    }
-}
-
-/// Runs a command to completion; its trimmed standard output, or an error when it fails.
-func runProcess(_ command: [String]) throws -> String {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = command
-    var environment = ProcessInfo.processInfo.environment
-    environment["GIT_CONFIG_NOSYSTEM"] = "1"
-    environment["GIT_CONFIG_GLOBAL"] = "/dev/null"
-    process.environment = environment
-    let output = Pipe()
-    process.standardOutput = output
-    process.standardError = FileHandle.nullDevice
-    try process.run()
-    let data = output.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    guard process.terminationStatus == 0 else {
-        throw CocoaError(.executableLoad, userInfo: [NSLocalizedDescriptionKey: "\(command) exited \(process.terminationStatus)"])
-    }
-    return String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-}
-
-/// Blocking work on its own thread, so that the 2-thread cooperative pool keeps serving the emulator.
-func onTestThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
+        let repository = repository
+        return try await onOwnThread { try repository.head().hex }
     }
 }

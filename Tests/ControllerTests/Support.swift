@@ -7,6 +7,7 @@ import Pipeline
 import Planner
 import Synchronization
 import WriftAIModels
+import WriftSyncTesting
 
 /// A transient failure saying `message` (the loop retries it with backoff).
 func transientFailure(_ message: String) -> ReconcileFailure {
@@ -65,16 +66,6 @@ final class FakeReconciler: Reconciling {
     var requests: [ReconcileRequest] { state.withLock { $0.requests } }
     var finished: Int { state.withLock { $0.finished } }
     var inFlight: Int { state.withLock { $0.inFlight } }
-}
-
-/// Waits (up to a generous limit) until `condition` holds; returns whether it did.
-func eventually(_ limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
-    let end = ContinuousClock.now + limit
-    while ContinuousClock.now < end {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
 }
 
 /// Runs `loop` in a task for `body`, then cancels it and waits for it to stop.

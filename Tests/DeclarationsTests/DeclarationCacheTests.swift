@@ -1,7 +1,9 @@
 import Declarations
 import Foundation
 import WriftAIModels
+import JSONSchema
 import Testing
+import WriftSyncTesting
 
 /// Loading commit after commit with a ``DeclarationCache``: only what changed is read and parsed, and the
 /// result is always the one a load from scratch gives.
@@ -45,8 +47,6 @@ import Testing
         return yaml
     }
 
-    static func digest(_ n: Int) -> String { "sha256:" + String(repeating: String(format: "%02x", n % 256), count: 32) }
-
     static func same(_ a: DeclarationLoad, _ b: DeclarationLoad) -> Bool {
         switch (a.result, b.result) {
         case let (.success(x), .success(y)): x == y
@@ -57,7 +57,7 @@ import Testing
 
     @Test func anUnchangedCommitReadsNothingAndOneChangedFileIsTheOnlyOneParsed() throws {
         var tree = Tree(files: [:])
-        for index in 0..<50 { tree.files["models/m\(index).yaml"] = Self.model("acme/m\(index)", digests: [Self.digest(index)]) }
+        for index in 0..<50 { tree.files["models/m\(index).yaml"] = Self.model("acme/m\(index)", digests: [repeatedDigest(index)]) }
         var cache = DeclarationCache()
         let first = tree.load(&cache)
         #expect(first.load.parsedFiles == 50 && first.reads.count == 50)
@@ -67,7 +67,7 @@ import Testing
         #expect(again.load.parsedFiles == 0 && again.load.reusedFiles == 50)
         #expect(Self.same(again.load, first.load))
 
-        tree.files["models/m7.yaml"] = Self.model("acme/m7", digests: [Self.digest(7), Self.digest(200)])
+        tree.files["models/m7.yaml"] = Self.model("acme/m7", digests: [repeatedDigest(7), repeatedDigest(200)])
         let changed = tree.load(&cache)
         #expect(changed.reads == ["models/m7.yaml"])
         #expect(changed.load.parsedFiles == 1)
@@ -78,9 +78,9 @@ import Testing
 
     @Test func aChangedSchemasFileIsParsedAloneAndFeedsEveryDeclarationNamingIt() throws {
         var tree = Tree(files: [
-            "models/a.yaml": Self.model("acme/a", digests: [Self.digest(1)], schemasFile: "../schemas/s.yaml"),
-            "models/b.yaml": Self.model("acme/b", digests: [Self.digest(2)], schemasFile: "../schemas/s.yaml"),
-            "models/c.yaml": Self.model("acme/c", digests: [Self.digest(3)]),
+            "models/a.yaml": Self.model("acme/a", digests: [repeatedDigest(1)], schemasFile: "../schemas/s.yaml"),
+            "models/b.yaml": Self.model("acme/b", digests: [repeatedDigest(2)], schemasFile: "../schemas/s.yaml"),
+            "models/c.yaml": Self.model("acme/c", digests: [repeatedDigest(3)]),
             "schemas/s.yaml": "prediction: {input: {type: object}, output: {type: string}}\n",
         ])
         var cache = DeclarationCache()
@@ -110,11 +110,11 @@ import Testing
         var limits = DeclarationLoader.Limits()
         limits.maxTotalBytes = 2_000
         var tree = Tree(files: [:])
-        for index in 0..<6 { tree.files["models/m\(index).yaml"] = Self.model("acme/m\(index)", digests: [Self.digest(index)]) }
+        for index in 0..<6 { tree.files["models/m\(index).yaml"] = Self.model("acme/m\(index)", digests: [repeatedDigest(index)]) }
         var cache = DeclarationCache()
         #expect(throws: Never.self) { try tree.load(&cache, limits: limits).load.result.get() }
         // One file grows: the total crosses the limit at the file a load from scratch names, the others reused.
-        tree.files["models/m3.yaml"] = Self.model("acme/m3", digests: (0..<8).map(Self.digest))
+        tree.files["models/m3.yaml"] = Self.model("acme/m3", digests: (0..<8).map(repeatedDigest))
         let crossed = tree.load(&cache, limits: limits)
         #expect(crossed.reads == ["models/m3.yaml"])
         #expect(Self.same(crossed.load, tree.fresh(limits: limits)))
@@ -128,7 +128,7 @@ import Testing
     @Test func randomEditsOverManyCommitsAlwaysLoadAsFromScratch() throws {
         var generator = SplitMix64(seed: 0x5EED)
         var tree = Tree(files: ["schemas/s.yaml": "prediction: {input: {type: object}, output: {type: string}}\n"])
-        for index in 0..<30 { tree.files["models/m\(index).yaml"] = Self.model("acme/m\(index)", digests: [Self.digest(index)]) }
+        for index in 0..<30 { tree.files["models/m\(index).yaml"] = Self.model("acme/m\(index)", digests: [repeatedDigest(index)]) }
         var cache = DeclarationCache()
         _ = tree.load(&cache)
         for generation in 0..<200 {
@@ -140,10 +140,10 @@ import Testing
                 switch Int.random(in: 0..<6, using: &generator) {
                 case 0: tree.files[path] = nil
                 case 1: tree.files[path] = "model: acme/broken\(generation)\nversions: [\n"
-                case 2: tree.files[path] = Self.model("acme/m0", digests: [Self.digest(generation)])  // a duplicate model
-                case 3: tree.files[path] = Self.model("acme/x\(index)", digests: [Self.digest(generation)], schemasFile: "../schemas/s.yaml")
+                case 2: tree.files[path] = Self.model("acme/m0", digests: [repeatedDigest(generation)])  // a duplicate model
+                case 3: tree.files[path] = Self.model("acme/x\(index)", digests: [repeatedDigest(generation)], schemasFile: "../schemas/s.yaml")
                 case 4 where path == "schemas/s.yaml": tree.files[path] = "prediction: {input: {type: object}, output: {type: number}}\n"
-                default: tree.files[path] = Self.model("acme/m\(index)", digests: [Self.digest(generation), Self.digest(generation + 1)])
+                default: tree.files[path] = Self.model("acme/m\(index)", digests: [repeatedDigest(generation), repeatedDigest(generation + 1)])
                 }
             }
             let (load, reads) = tree.load(&cache)

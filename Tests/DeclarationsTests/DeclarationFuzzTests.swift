@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 @testable import Declarations
+import WriftSyncTesting
 
 /// The seeded mutation fuzzer over valid declarations. `make test` runs 20,000 cases with a fixed seed;
 /// `make fuzz` runs many more with a random one. Environment: FUZZ_CASES (default 20000), FUZZ_SEED (a

@@ -1,14 +1,6 @@
 import Declarations
 import Foundation
 
-/// Runs `body` on a thread of its own: long CPU-bound work on the 2-thread cooperative pool would starve the
-/// tests running alongside.
-func onOwnThread<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 let digestA = "sha256:" + String(repeating: "a", count: 64)
 let digestB = "sha256:" + String(repeating: "b", count: 64)
 

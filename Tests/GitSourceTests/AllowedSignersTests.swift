@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// The allowed_signers parser (every problem as `file:line: message`) and what a file says about a
 /// signature: principals, namespaces and validity windows, as ssh-keygen -Y verify has them.

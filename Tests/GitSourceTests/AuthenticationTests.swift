@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// Refusals: wrong credentials, unknown and changed host keys. Each must fail fast, clearly, and without
 /// a secret in the message.

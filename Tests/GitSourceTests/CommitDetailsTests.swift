@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// A commit's author, committer and subject, read through libgit2 for events and the history.
 @Suite struct CommitDetailsTests {

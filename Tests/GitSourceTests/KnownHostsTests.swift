@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 @Suite struct KnownHostsTests {
     let key = Data("key-one".utf8)

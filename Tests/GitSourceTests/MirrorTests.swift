@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// The persistent mirror: incremental fetches, force-pushes, pruning, locking and timeouts.
 @Suite(.onOwnThreads) struct MirrorTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// The bounds on one read of a directory: how many files, and how many bytes together. Both are checked
 /// from the tree and the object headers before any content is inflated.

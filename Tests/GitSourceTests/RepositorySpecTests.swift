@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 @Suite struct RepositorySpecTests {
     struct Case: Sendable, CustomTestStringConvertible {

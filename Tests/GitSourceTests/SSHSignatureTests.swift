@@ -2,6 +2,7 @@ import Crypto
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// The SSHSIG parser and verifier: real signatures from `ssh-keygen -Y sign`, and hostile inputs (every
 /// truncation, huge lengths, trailing bytes, bent encodings), none of which may crash or verify.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// Commit signature verification with real keys made at test time (`ssh-keygen`, `gpg --quick-gen-key`),
 /// commits signed by `git commit -S`, fetched over git daemon and smart HTTP like every other source.

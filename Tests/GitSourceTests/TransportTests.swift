@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// Every transport, against a real server on 127.0.0.1: fetch, resolve `main`, read `models/`.
 @Suite(.onOwnThreads) struct TransportTests {

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import GitSource
+import WriftSyncTesting
 
 /// Reading files from commits and diffing trees, on local repositories (no server needed).
 @Suite(.onOwnThreads) struct TreeTests {

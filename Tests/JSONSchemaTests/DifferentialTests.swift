@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIModels
 @testable import JSONSchema
+import WriftSyncTesting
 
 /// WriftSync's validator against Python's `jsonschema` (Draft202012Validator, in the test virtualenv):
 /// thousands of seeded schema/instance pairs, one Python run for the whole batch, and both must say
@@ -30,7 +31,7 @@ struct DifferentialTests {
         var cases: [Case] = []
         let building = try clock.measure { cases = try Self.cases() }
         var text = ""
-        var writer = TestRandom(seed: 0x5EED)
+        var writer = SplitMix64(seed: 0x5EED)
         for item in cases {
             text += "{\"schema\":"
             JSONText.write(item.schema, random: &writer, into: &text)

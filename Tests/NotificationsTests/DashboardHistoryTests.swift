@@ -4,6 +4,7 @@ import Notifications
 import Pipeline
 import Planner
 import Testing
+import WriftSyncTesting
 
 /// The status page's history with a durable one kept: the records of `history.jsonl` (which outlive a
 /// restart) with the drift this process found but did not correct (which the file does not keep).

@@ -5,6 +5,7 @@ import Notifications
 import Pipeline
 import Planner
 import Testing
+import WriftSyncTesting
 
 /// The events of a report, from its stages and typed failure.
 @Suite struct EventBuilderTests {
@@ -72,7 +73,7 @@ import Testing
         let event = try #require(EventBuilder.events(of: outcome, source: source, details: details).first)
         #expect(event.commit?.id == commit.hex && event.commit?.author?.name == "Ada" && event.commit?.subject == "sentiment: add v12 more")
         #expect(event.actions == [ReconcileEvent.Action(ActionResult(
-            index: 0, model: "acme/a", action: .create, number: 12, containerImageDigest: digest(1), releaseNotes: nil, outcome: .created
+            index: 0, model: "acme/a", action: .create, number: 12, containerImageDigest: repeatedDigest(1), releaseNotes: nil, outcome: .created
         ))])
         #expect(event.summary.contains("1 created") && event.summary.contains("ccccccccccc"), "\(event.summary)")
 

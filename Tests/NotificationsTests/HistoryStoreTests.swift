@@ -4,6 +4,7 @@ import Pipeline
 import Planner
 import Testing
 import WriftAIModels
+import WriftSyncTesting
 
 /// history.jsonl: whole lines appended durably, torn lines skipped, rotation, queries.
 @Suite struct HistoryStoreTests {
@@ -16,7 +17,7 @@ import WriftAIModels
 
     /// Appends off the cooperative pool: an fsync can take long on a busy disk, and must not stall other tests.
     static func append(_ store: HistoryStore, _ record: HistoryRecord) async throws {
-        try await offThePool { try store.append(record) }
+        try await onOwnThread { try store.append(record) }
     }
 
     static func applied(_ model: ModelID, number: Int, at seconds: Double) -> HistoryRecord {
@@ -64,7 +65,7 @@ import WriftAIModels
     @Test func theFileRotatesAtItsSizeKeepingNOldFiles() async throws {
         let directory = try TemporaryDirectory("history-rotate")
         let store = HistoryStore(configuration: .init(directory: directory.path, maxFileSize: 4096, keep: 2))
-        try await offThePool {
+        try await onOwnThread {
             for index in 0..<60 { try store.append(Self.applied("acme/a", number: index + 1, at: Double(index))) }
         }
         let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasPrefix("history.jsonl") && !$0.hasSuffix(".lock") }.sorted()
@@ -82,7 +83,7 @@ import WriftAIModels
 
         // Fewer kept from now on: the next rotation removes what the larger keep left.
         let smaller = HistoryStore(configuration: .init(directory: directory.path, maxFileSize: 4096, keep: 1))
-        try await offThePool {
+        try await onOwnThread {
             for index in 60..<90 { try smaller.append(Self.applied("acme/a", number: index + 1, at: Double(index))) }
         }
         #expect(smaller.files.map { ($0 as NSString).lastPathComponent } == ["history.jsonl.1", "history.jsonl"])
@@ -94,7 +95,7 @@ import WriftAIModels
         try await withThrowingTaskGroup(of: Void.self) { group in
             for writer in 0..<4 {
                 group.addTask {
-                    try await offThePool {
+                    try await onOwnThread {
                         for index in 0..<25 { try store.append(Self.applied(ModelID(stringLiteral: "acme/m\(writer)"), number: index + 1, at: Double(index))) }
                     }
                 }

@@ -2,10 +2,10 @@ import Controller
 import Foundation
 import Notifications
 import Pipeline
-import RecordingHTTPServer
 import ServiceLifecycle
 import Synchronization
 import Testing
+import WriftSyncTesting
 
 /// The controller's loop hands each reconcile to the recorder: a failure repeated over five intervals is
 /// sent once, then `recovered` once when it clears; every failed reconcile is in the history.

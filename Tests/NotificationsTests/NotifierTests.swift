@@ -2,9 +2,9 @@ import Foundation
 import Metrics
 import Notifications
 import Pipeline
-import RecordingHTTPServer
 import Synchronization
 import Testing
+import WriftSyncTesting
 
 /// Delivery against a real receiver on loopback: queued, retried with backoff (waits counted, not timed),
 /// counted by outcome, dropped when the queue is full, never holding up the caller.

@@ -8,15 +8,10 @@ import Pipeline
 import Planner
 import Synchronization
 import WriftAIModels
-
-/// A digest from a seed: `sha256:` and 64 hex digits.
-func digest(_ seed: Int) -> Digest {
-    Digest(stringLiteral: "sha256:" + String(repeating: String(format: "%02x", seed % 256), count: 32))
-}
-
+import WriftSyncTesting
 /// A planned change of `model`, with the payload its kind needs.
 func change(_ model: ModelID, _ action: ChangeAction, number: Int? = nil, seed: Int, reason: String = "declared in git") -> PlannedChange {
-    let digest = digest(seed)
+    let digest: Digest = repeatedDigest(seed)
     switch action {
     case .create:
         let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
@@ -112,34 +107,5 @@ final class CountingSleeper: Sendable {
 
     var sleep: @Sendable (Duration) async throws -> Void {
         { duration in self.waits.withLock { $0.append(duration) } }
-    }
-}
-
-/// Waits (up to a generous limit) until `condition` holds; returns whether it did.
-func eventually(_ limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
-    let end = ContinuousClock.now + limit
-    while ContinuousClock.now < end {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
-
-/// A fresh temporary directory, removed at deinit.
-final class TemporaryDirectory: Sendable {
-    let path: String
-
-    init(_ label: String) throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("wriftsync-\(label)-\(UUID().uuidString.prefix(8))").path
-        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
-
-/// Runs blocking work (an fsync) on a thread of its own, so the cooperative pool other tests share never waits.
-func offThePool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
     }
 }

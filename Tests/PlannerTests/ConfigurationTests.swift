@@ -1,6 +1,7 @@
 import Planner
 import Testing
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Planner: update_configuration")
 struct ConfigurationTests {
@@ -66,7 +67,7 @@ struct ConfigurationTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .updateConfiguration)
         #expect(change.number == 4)
-        #expect(change.digest == Fixture.digest(1))
+        #expect(change.digest == repeatedDigest(1))
         #expect(change.configurationChange?.to == testCase.declared)
         #expect(change.configurationChange?.from == testCase.live)
         #expect(change.reason == reason)

@@ -1,6 +1,7 @@
 import Planner
 import Testing
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("LiveModel.fingerprint")
 struct FingerprintTests {
@@ -44,7 +45,7 @@ struct FingerprintTests {
                 testDescription: "other created_at",
                 versions: [
                     Fixture.live(1, 1),
-                    LiveVersion(number: 2, createdAt: "2026-02-02T00:00:00Z", containerImageDigest: Fixture.digest(2), releaseNotes: "Release 2"),
+                    LiveVersion(number: 2, createdAt: "2026-02-02T00:00:00Z", containerImageDigest: repeatedDigest(2), releaseNotes: "Release 2"),
                 ]
             ),
         ]

@@ -1,5 +1,6 @@
 import Planner
 import Testing
+import WriftSyncTesting
 
 @Suite("Planner: latest after apply")
 struct LatestTests {
@@ -16,7 +17,7 @@ struct LatestTests {
     }
 
     static func ref(_ number: Int?, _ d: Int) -> VersionReference {
-        VersionReference(number: number, containerImageDigest: Fixture.digest(d))
+        VersionReference(number: number, containerImageDigest: repeatedDigest(d))
     }
 
     static let cases: [Case] = [

@@ -2,6 +2,7 @@ import Declarations
 import Foundation
 import Planner
 import Testing
+import WriftSyncTesting
 
 /// A create comes after every live version, so creating anything but the last declared version makes an
 /// earlier one the latest. When the last declared version is the latest now, `on_out_of_order` decides.
@@ -48,10 +49,10 @@ struct OutOfOrderTests {
         )
         #expect(plan.steps() == testCase.steps)
         let facts = try #require(plan.models.only)
-        #expect(facts.latestAfterApply?.containerImageDigest == Fixture.digest(testCase.latest))
+        #expect(facts.latestAfterApply?.containerImageDigest == repeatedDigest(testCase.latest))
         #expect(facts.onOutOfOrder == testCase.policy)
         let held = plan.warnings.filter { $0.kind == .outOfOrderHeld }
-        #expect(held.compactMap(\.containerImageDigest) == testCase.held.map(Fixture.digest))
+        #expect(held.compactMap(\.containerImageDigest) == testCase.held.map(repeatedDigest))
         #expect(!facts.movesLatestAwayFromDeclared, "the planner never plans what the check refuses")
         // Every plan says when the latest is not the last declared version; only `allow` gets there.
         #expect(plan.warnings.contains { $0.kind == .latestMismatch } == (testCase.latest != testCase.declared.last))
@@ -96,7 +97,7 @@ struct OutOfOrderTests {
         let plan = Fixture.plan(Fixture.declaration([Fixture.declared(1), Fixture.declared(2)]), live: [Fixture.live(2, 2)])
         var facts = try #require(plan.models.only)
         #expect(!facts.movesLatestAwayFromDeclared)
-        facts.latestAfterApply = VersionReference(number: nil, containerImageDigest: Fixture.digest(1))
+        facts.latestAfterApply = VersionReference(number: nil, containerImageDigest: repeatedDigest(1))
         #expect(facts.movesLatestAwayFromDeclared, "edited to create v1 last")
         facts.onOutOfOrder = .allow
         #expect(!facts.movesLatestAwayFromDeclared, "unless the model allows it")

@@ -1,5 +1,6 @@
 import Planner
 import Testing
+import WriftSyncTesting
 
 @Suite("Planner: delete, keep and allow_empty")
 struct PruneTests {
@@ -57,7 +58,7 @@ struct PruneTests {
                 + "set allow_empty: true to allow it"
         )
         #expect(warning.model == Fixture.model)
-        #expect(plan.models.only?.latestAfterApply == VersionReference(number: 2, containerImageDigest: Fixture.digest(2)))
+        #expect(plan.models.only?.latestAfterApply == VersionReference(number: 2, containerImageDigest: repeatedDigest(2)))
     }
 
     @Test("a delete names the live version and why")
@@ -66,7 +67,7 @@ struct PruneTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .delete)
         #expect(change.number == 1)
-        #expect(change.digest == Fixture.digest(1))
+        #expect(change.digest == repeatedDigest(1))
         #expect(change.releaseNotes == "Old")
         #expect(change.reason == "not declared")
         #expect(change.creation == nil)

@@ -14,8 +14,8 @@ enum RendererFixture {
                         Fixture.declared(3, notes: "Add streaming"),
                     ]
                 ),
-                Fixture.declaration("acme/summarizer", [Fixture.declared(4)], suspend: true),
-                Fixture.declaration("acme/translate", [Fixture.declared(5)]),
+                Fixture.declaration([Fixture.declared(4)], of: "acme/summarizer", suspend: true),
+                Fixture.declaration([Fixture.declared(5)], of: "acme/translate"),
             ],
             live: [
                 Fixture.model: [
@@ -41,7 +41,6 @@ enum RendererFixture {
         var plan = Fixture.plan(
             [
                 Fixture.declaration(
-                    "acme/chat",
                     [
                         Fixture.declared(2, notes: "Two"),
                         Fixture.declared(3, notes: "Three, corrected"),
@@ -51,10 +50,11 @@ enum RendererFixture {
                             configuration: VersionConfiguration(hardwareIdentifier: "gpu-a100", variableNames: ["HF_TOKEN"])
                         ),
                     ],
+                    of: "acme/chat",
                     keep: [1],
                     onImmutableChange: .replace
                 ),
-                Fixture.declaration("acme/tagger", [Fixture.declared(1, notes: "One"), Fixture.declared(2, notes: "Two")], keep: [3]),
+                Fixture.declaration([Fixture.declared(1, notes: "One"), Fixture.declared(2, notes: "Two")], of: "acme/tagger", keep: [3]),
             ],
             live: [
                 "acme/chat": [

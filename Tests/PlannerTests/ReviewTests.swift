@@ -91,7 +91,7 @@ struct ReviewTests {
 
     @Test("the risk list names at most ten items of a kind and counts the rest")
     func longRiskLists() {
-        let declarations = (0..<12).map { Fixture.declaration(ModelID(stringLiteral: String(format: "acme/m%02d", $0)), [Fixture.declared(2)]) }
+        let declarations = (0..<12).map { Fixture.declaration([Fixture.declared(2)], of: ModelID(stringLiteral: String(format: "acme/m%02d", $0))) }
         let live = Dictionary(uniqueKeysWithValues: (0..<12).map { (ModelID(stringLiteral: String(format: "acme/m%02d", $0)), [Fixture.live(1, 1), Fixture.live(2, 2)]) })
         let markdown = MarkdownRenderer.render(Fixture.plan(declarations, live: live))
         #expect(markdown.contains("- ➖ **12 to delete:** `acme/m00` #1, `acme/m01` #1, "))

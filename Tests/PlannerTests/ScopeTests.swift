@@ -1,6 +1,7 @@
 import Planner
 import WriftAIModels
 import Testing
+import WriftSyncTesting
 
 @Suite("Planner: which models are planned")
 struct ScopeTests {
@@ -26,8 +27,8 @@ struct ScopeTests {
         #expect(plan.summary == PlanSummary(create: 0, updateConfiguration: 0, delete: 0, unchanged: 0, warnings: 0))
         let facts = try #require(plan.models.only)
         #expect(facts.suspended)
-        #expect(facts.latestAfterApply == VersionReference(number: 2, containerImageDigest: Fixture.digest(2)))
-        #expect(facts.declaredLatest == VersionReference(number: nil, containerImageDigest: Fixture.digest(3)))
+        #expect(facts.latestAfterApply == VersionReference(number: 2, containerImageDigest: repeatedDigest(2)))
+        #expect(facts.declaredLatest == VersionReference(number: nil, containerImageDigest: repeatedDigest(3)))
         #expect(facts.liveFingerprint == LiveModel(model: Fixture.model, versions: live).fingerprint)
     }
 
@@ -46,8 +47,8 @@ struct ScopeTests {
         let plan = Fixture.plan(
             [
                 // `allow`: creating d2 makes it the latest over d1 (OutOfOrderTests covers `hold`).
-                Fixture.declaration("acme/zeta", [Fixture.declared(2), Fixture.declared(1, configuration: Fixture.gpu)], onOutOfOrder: .allow),
-                Fixture.declaration("acme/alpha", [Fixture.declared(4), Fixture.declared(3)]),
+                Fixture.declaration([Fixture.declared(2), Fixture.declared(1, configuration: Fixture.gpu)], of: "acme/zeta", onOutOfOrder: .allow),
+                Fixture.declaration([Fixture.declared(4), Fixture.declared(3)], of: "acme/alpha"),
             ],
             live: [
                 "acme/zeta": [Fixture.live(2, 9), Fixture.live(1, 1)],

@@ -17,7 +17,7 @@ struct SummaryTests {
                         Fixture.declared(5),
                     ]
                 ),
-                Fixture.declaration("acme/empty", []),
+                Fixture.declaration([], of: "acme/empty"),
             ],
             live: [
                 Fixture.model: [Fixture.live(1, 1), Fixture.live(2, 2), Fixture.live(3, 3), Fixture.live(6, 6), Fixture.live(7, 7)],

@@ -2,6 +2,7 @@ import Declarations
 import Foundation
 import Planner
 import WriftAIModels
+import WriftSyncTesting
 
 /// Small builders so each test states only what it is about.
 enum Fixture {
@@ -12,13 +13,7 @@ enum Fixture {
         commit: "4f1c2e0b9a8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b"
     )
 
-    /// A distinct digest per `n` (0…255): its short form is `n` in two hex digits, six times.
-    static func digest(_ n: Int) -> Digest {
-        let pair = String(n, radix: 16).count == 1 ? "0" + String(n, radix: 16) : String(n, radix: 16)
-        return Digest(stringLiteral: "sha256:" + String(repeating: pair, count: 32))
-    }
-
-    /// `d7` for `digest(7)`: keeps expectations short.
+    /// `d7` for `repeatedDigest(7)`: keeps expectations short.
     static func label(_ digest: Digest) -> String {
         let pair = digest.hex.prefix(2)
         return "d\(Int(pair, radix: 16) ?? -1)"
@@ -43,7 +38,7 @@ enum Fixture {
         configuration: VersionConfiguration? = nil
     ) -> VersionDeclaration {
         VersionDeclaration(
-            containerImageDigest: digest(n),
+            containerImageDigest: repeatedDigest(n),
             releaseNotes: notes ?? "Release \(n)",
             schemas: schemas,
             compatibilities: compatibilities,
@@ -52,30 +47,10 @@ enum Fixture {
         )
     }
 
+    /// A declaration of `model` (the fixture's own unless told) holding `versions`.
     static func declaration(
         _ versions: [VersionDeclaration],
-        prune: Bool = true,
-        allowEmpty: Bool = false,
-        keep: [Int] = [],
-        suspend: Bool = false,
-        onImmutableChange: ImmutableChangePolicy = .warn,
-        onOutOfOrder: OutOfOrderPolicy = .hold
-    ) -> ModelDeclaration {
-        declaration(
-            model,
-            versions,
-            prune: prune,
-            allowEmpty: allowEmpty,
-            keep: keep,
-            suspend: suspend,
-            onImmutableChange: onImmutableChange,
-            onOutOfOrder: onOutOfOrder
-        )
-    }
-
-    static func declaration(
-        _ model: ModelID,
-        _ versions: [VersionDeclaration],
+        of model: ModelID = Fixture.model,
         prune: Bool = true,
         allowEmpty: Bool = false,
         keep: [Int] = [],
@@ -96,7 +71,7 @@ enum Fixture {
         )
     }
 
-    /// Live version `number` with `digest(d)`; details (schemas, compatibilities) known unless told.
+    /// Live version `number` with `repeatedDigest(d)`; details (schemas, compatibilities) known unless told.
     static func live(
         _ number: Int,
         _ d: Int,
@@ -108,7 +83,7 @@ enum Fixture {
         LiveVersion(
             number: number,
             createdAt: "2026-01-\(number < 10 ? "0" : "")\(number)T00:00:00Z",
-            containerImageDigest: digest(d),
+            containerImageDigest: repeatedDigest(d),
             releaseNotes: notes ?? "Release \(d)",
             schemas: schemas,
             compatibilities: compatibilities,

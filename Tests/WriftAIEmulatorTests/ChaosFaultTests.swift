@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The faults for chaos testing: connections closed without an answer, answers held back past a
 /// client's timeout, and rate-limit storms with a far reset.
@@ -59,7 +60,7 @@ struct ChaosFaultTests {
             // A lower bound only: a loaded machine may take longer, never shorter.
             #expect(clock.now - start >= .milliseconds(290))
         }
-        #expect(await storage.snapshot().models.first?.versions.map(\.containerImageDigest) == [Fixture.digest(1)])
+        #expect(await storage.snapshot().models.first?.versions.map(\.containerImageDigest) == [digest(1)])
     }
 
     @Test("a throttle storm refuses everything after throttle-after requests, naming its end, then ends")

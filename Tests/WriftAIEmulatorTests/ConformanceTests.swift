@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Conformance with the official Python client")
 struct ConformanceTests {
@@ -23,7 +24,7 @@ struct ConformanceTests {
             for seed in 1...12 {
                 let draft = VersionDraft(
                     releaseNotes: "seeded \(seed)",
-                    containerImageDigest: Fixture.digest(seed),
+                    containerImageDigest: digest(seed),
                     schemas: Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"])),
                     compatibilities: Compatibilities(),
                     configuration: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: ["SEED_\(seed)"]),

@@ -2,11 +2,12 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Fault injection")
 struct FaultInjectionTests {
     private func statuses(faults: EmulatorConfiguration.Faults, requests: Int) async throws -> [Int] {
-        try await withEmulator(Fixture.configuration(faults: faults)) { client, _ in
+        try await withRoutes(Fixture.configuration(faults: faults)) { client in
             var statuses: [Int] = []
             for _ in 0..<requests {
                 statuses.append(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status)
@@ -18,7 +19,7 @@ struct FaultInjectionTests {
     @Test("fail-rate answers 503 without acting")
     func failWithoutActing() async throws {
         let storage = try InMemoryEmulatorStorage()
-        try await withEmulator(Fixture.configuration(faults: .init(failRate: 1)), storage: storage) { client, _ in
+        try await withRoutes(Fixture.configuration(faults: .init(failRate: 1)), storage: storage) { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             #expect(answer.status == 503)
@@ -30,7 +31,7 @@ struct FaultInjectionTests {
     @Test("lose-response-rate acts, then answers 502")
     func loseResponse() async throws {
         let storage = try InMemoryEmulatorStorage()
-        try await withEmulator(Fixture.configuration(faults: .init(loseResponseRate: 1)), storage: storage) { client, _ in
+        try await withRoutes(Fixture.configuration(faults: .init(loseResponseRate: 1)), storage: storage) { client in
             for seed in 1...3 {
                 let answer = try await client.send(
                     .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))
@@ -39,7 +40,7 @@ struct FaultInjectionTests {
         }
         let versions = await storage.snapshot().models.first?.versions ?? []
         #expect(versions.map(\.number) == [1, 2, 3])
-        #expect(versions.map(\.containerImageDigest) == (1...3).map(Fixture.digest))
+        #expect(versions.map(\.containerImageDigest) == (1...3).map(digest))
     }
 
     struct SeededCase: Sendable, CustomTestStringConvertible {
@@ -70,7 +71,7 @@ struct FaultInjectionTests {
 
     @Test("latency delays answers by at least the configured time")
     func latency() async throws {
-        try await withEmulator(Fixture.configuration(faults: .init(latencyMilliseconds: 150))) { client, _ in
+        try await withRoutes(Fixture.configuration(faults: .init(latencyMilliseconds: 150))) { client in
             let clock = ContinuousClock()
             let start = clock.now
             for _ in 0..<3 {
@@ -87,7 +88,7 @@ struct FaultInjectionTests {
 
     @Test("legacy-list leaves container_image_digest out of list items only")
     func legacyList() async throws {
-        try await withEmulator(Fixture.configuration(faults: .init(legacyList: true))) { client, _ in
+        try await withRoutes(Fixture.configuration(faults: .init(legacyList: true))) { client in
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             let list = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice)
             let item = try #require(list.json?["items"]?.arrayValue?.first)
@@ -96,22 +97,22 @@ struct FaultInjectionTests {
             #expect(try list.decode(Page<ModelVersion>.self).items.first?.containerImageDigest == nil)
             let details: ModelVersionDetails = try await client.send(
                 .get, "/v1/models/alice/demo/versions/1", token: Users.alice).decode()
-            #expect(details.containerImageDigest == Fixture.digest(1))
+            #expect(details.containerImageDigest == digest(1))
         }
     }
 
     @Test("without faults every list item has its digest")
     func currentList() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             let list = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice)
-            #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == .string(Fixture.digest(1)))
+            #expect(list.json?["items"]?.arrayValue?.first?["container_image_digest"] == .string(digest(1)))
         }
     }
 
     @Test("repeat-cursor answers a cursored list with the same cursor, while older versions remain")
     func repeatCursor() async throws {
-        try await withEmulator(Fixture.configuration(faults: .init(repeatCursor: true))) { client, _ in
+        try await withRoutes(Fixture.configuration(faults: .init(repeatCursor: true))) { client in
             for seed in 1...12 {
                 _ = try await client.send(
                     .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))

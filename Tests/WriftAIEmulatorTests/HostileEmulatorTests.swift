@@ -4,9 +4,11 @@ import HummingbirdTesting
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The emulator's `hostile` switches (issue 20): each tells its lie, exactly, and nothing else changes
-/// (the stored versions and the version details stay true).
+/// (the stored versions and the version details stay true). In process, through the router, except the two
+/// lies told on the connection: a body trickled a byte at a time and an answer never sent.
 @Suite("Hostile switches")
 struct HostileEmulatorTests {
     static let list = "/v1/models/alice/demo/versions"
@@ -38,24 +40,24 @@ struct HostileEmulatorTests {
         ]
     )
     func spoiledDigests(_ spoiling: EmulatorConfiguration.Hostile.DigestSpoiling, _ listed: String) async throws {
-        try await withEmulator(Self.configuration(.init(listedDigest: spoiling))) { client, _ in
+        try await withRoutes(Self.configuration(.init(listedDigest: spoiling))) { client in
             try await Self.create(0xABC...0xABC, client)
             let answer = try await client.send(.get, Self.list, token: Users.alice)
             #expect(answer.json?["items"]?.arrayValue?.first?["container_image_digest"]?.stringValue == listed)
             let details = try await client.send(.get, Self.list + "/1", token: Users.alice)
-            #expect(details.json?["container_image_digest"]?.stringValue == Fixture.digest(0xABC), "details stay true")
+            #expect(details.json?["container_image_digest"]?.stringValue == digest(0xABC), "details stay true")
         }
     }
 
     @Test("another model's items, a number omitted once, an impossible number, an item repeated across pages")
     func listingLies() async throws {
-        try await withEmulator(Self.configuration(.init(listOtherModel: ["alice/demo": "alice/other"]))) { client, _ in
+        try await withRoutes(Self.configuration(.init(listOtherModel: ["alice/demo": "alice/other"]))) { client in
             try await Self.create(1...2, client)
             try await Self.create(11...13, client, model: "other")
             let answer = try await client.send(.get, Self.list, token: Users.alice)
-            #expect(answer.json?["items"]?.arrayValue?.map { $0["container_image_digest"]?.stringValue } == [13, 12, 11].map(Fixture.digest))
+            #expect(answer.json?["items"]?.arrayValue?.map { $0["container_image_digest"]?.stringValue } == [13, 12, 11].map(digest))
         }
-        try await withEmulator(Self.configuration(.init(omitNumber: 2, omitTimes: 2))) { client, _ in
+        try await withRoutes(Self.configuration(.init(omitNumber: 2, omitTimes: 2))) { client in
             try await Self.create(1...3, client)
             var numbers: [[Int]] = []
             for _ in 0..<3 {
@@ -64,17 +66,17 @@ struct HostileEmulatorTests {
             }
             #expect(numbers == [[3, 1], [3, 1], [3, 2, 1]])
         }
-        try await withEmulator(Self.configuration(.init(listedNumber: "9223372036854775807"))) { client, _ in
+        try await withRoutes(Self.configuration(.init(listedNumber: "9223372036854775807"))) { client in
             try await Self.create(1...2, client)
             let first = Self.text(try await client.send(.get, Self.list + "?page_size=5", token: Users.alice))
             #expect(first.hasPrefix(#"{"items":[{"number":9223372036854775807,"release_notes":"release 2""#))
             #expect(first.contains(#"{"number":1,"#))
         }
-        try await withEmulator(Self.configuration(.init(listedNumber: "1.5"))) { client, _ in
+        try await withRoutes(Self.configuration(.init(listedNumber: "1.5"))) { client in
             try await Self.create(1...1, client)
             #expect(Self.text(try await client.send(.get, Self.list, token: Users.alice)).hasPrefix(#"{"items":[{"number":1.5,"#))
         }
-        try await withEmulator(Self.configuration(.init(repeatItemAcrossPages: true))) { client, _ in
+        try await withRoutes(Self.configuration(.init(repeatItemAcrossPages: true))) { client in
             try await Self.create(1...7, client)
             let first = try await client.send(.get, Self.list + "?page_size=5", token: Users.alice).decode(Page<ModelVersion>.self)
             #expect(first.items.map(\.number) == [7, 6, 5, 4, 3])
@@ -88,7 +90,7 @@ struct HostileEmulatorTests {
     @Test("a listing that lags behind writes hides a new version until the lag has passed")
     func listLag() async throws {
         // Five seconds: a loaded machine answers the listing right after the create well within it.
-        try await withEmulator(Self.configuration(.init(listLagMilliseconds: 5000))) { client, _ in
+        try await withRoutes(Self.configuration(.init(listLagMilliseconds: 5000))) { client in
             try await Self.create(1...1, client)
             let soon = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
             #expect(soon.items.isEmpty, "created just now")
@@ -102,7 +104,7 @@ struct HostileEmulatorTests {
 
     @Test("fresh cursors never end; pages can be padded and cursors long; items can nest past 512 levels")
     func endlessAndBloatedPages() async throws {
-        try await withEmulator(Self.configuration(.init(freshCursors: true, padBytes: 1000, cursorBytes: 300))) { client, _ in
+        try await withRoutes(Self.configuration(.init(freshCursors: true, padBytes: 1000, cursorBytes: 300))) { client in
             var cursor: String?
             var cursors: Set<String> = []
             var numbers: [Int] = []
@@ -121,7 +123,7 @@ struct HostileEmulatorTests {
             #expect(cursors.count == 3)
             #expect(numbers == (0..<15).map { (1 << 53) - $0 })
         }
-        try await withEmulator(Self.configuration(.init(deepJSON: 600))) { client, _ in
+        try await withRoutes(Self.configuration(.init(deepJSON: 600))) { client in
             let text = Self.text(try await client.send(.get, Self.list, token: Users.alice))
             #expect(text.hasPrefix("{\"items\":" + String(repeating: "[", count: 600) + "]"))
         }
@@ -142,11 +144,11 @@ struct HostileEmulatorTests {
 
     @Test("rate-limit lies: an advertised limit far above the real one, a 429 with a far reset, a Retry-After date")
     func rateLimitLies() async throws {
-        try await withEmulator(Self.configuration(.init(advertisedLimit: 100_000))) { client, _ in
+        try await withRoutes(Self.configuration(.init(advertisedLimit: 100_000))) { client in
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.header("x-ratelimit-limit") == "100000")
         }
-        try await withEmulator(Self.configuration(.init(alwaysRateLimitedSeconds: 55))) { client, _ in
+        try await withRoutes(Self.configuration(.init(alwaysRateLimitedSeconds: 55))) { client in
             for _ in 0..<2 {
                 let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
                 #expect(answer.status == 429)
@@ -154,7 +156,7 @@ struct HostileEmulatorTests {
                 #expect(reset >= Date().timeIntervalSince1970 + 50)
             }
         }
-        try await withEmulator(Self.configuration(.init(retryAfterDateSeconds: 30))) { client, _ in
+        try await withRoutes(Self.configuration(.init(retryAfterDateSeconds: 30))) { client in
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.status == 429)
             #expect(answer.header("x-ratelimit-reset") == nil)
@@ -174,7 +176,7 @@ struct HostileEmulatorTests {
             (EmulatorConfiguration.Hostile.DetailShape.string, JSONValue.string("This model has reached its version quota")),
             (.object, ["error": "quota_exceeded", "message": "This model has reached its version quota", "limit": 10]),
         ] {
-            try await withEmulator(Self.configuration(.init(validationDetail: shape))) { client, _ in
+            try await withRoutes(Self.configuration(.init(validationDetail: shape))) { client in
                 let answer = try await client.send(.post, Self.list, token: Users.alice, json: Fixture.versionBody(1))
                 #expect(answer.status == 422)
                 #expect(answer.json?["detail"] == detail)
@@ -182,13 +184,13 @@ struct HostileEmulatorTests {
                 #expect(try listed.decode(Page<ModelVersion>.self).items.isEmpty)
             }
         }
-        try await withEmulator(Self.configuration(.init(notFoundBody: .html))) { client, _ in
+        try await withRoutes(Self.configuration(.init(notFoundBody: .html))) { client in
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.status == 404)
             #expect(answer.header("content-type") == "text/html")
             #expect(Self.text(answer).contains("<h1>404 Not Found</h1>"))
         }
-        try await withEmulator(Self.configuration(.init(notFoundBody: .generic))) { client, _ in
+        try await withRoutes(Self.configuration(.init(notFoundBody: .generic))) { client in
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.status == 404)
             #expect(answer.detail == "Not Found")

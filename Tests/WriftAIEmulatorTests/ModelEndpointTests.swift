@@ -1,12 +1,13 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Models endpoints")
 struct ModelEndpointTests {
     @Test("POST /v1/models creates a model owned by the caller; GET answers it with a null latest_version")
     func createAndGet() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let created = try await client.send(
                 .post, "/v1/models", token: Users.bob, json: ["name": "chat", "visibility": "public", "description": "d"])
             #expect(created.status == 201)
@@ -28,7 +29,7 @@ struct ModelEndpointTests {
 
     @Test("creating a model that exists answers 409")
     func conflict() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let again = try await client.send(.post, "/v1/models", token: Users.alice, json: ["name": "demo"])
             #expect(again.status == 409)
             #expect(again.detail?.isEmpty == false)
@@ -40,7 +41,7 @@ struct ModelEndpointTests {
 
     @Test("an invalid model request lists every problem")
     func invalidModel() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models", token: Users.alice, json: ["name": "no spaces!", "visibility": "secret", "description": 5])
             #expect(answer.status == 422)
@@ -52,14 +53,14 @@ struct ModelEndpointTests {
 
     @Test("GET a model: latest_version is the newest version's details")
     func latestVersion() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             for seed in 1...3 {
                 _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))
             }
             _ = try await client.send(.delete, "/v1/models/alice/demo/versions/3", token: Users.alice)
             let model: Model = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).decode()
             #expect(model.latestVersion?.number == 2)
-            #expect(model.latestVersion?.containerImageDigest == Fixture.digest(2))
+            #expect(model.latestVersion?.containerImageDigest == digest(2))
             #expect(model.latestVersion?.configuration == nil)
         }
     }
@@ -85,7 +86,7 @@ struct ModelEndpointTests {
             InitialModel(owner: "alice", name: "demo"),
             InitialModel(owner: "alice", name: "open", visibility: .public),
         ])
-        try await withEmulator(configuration) { client, _ in
+        try await withRoutes(configuration) { client in
             let answer = try await client.send(.get, "/v1/models/\(testCase.model)", token: testCase.token)
             #expect(answer.status == testCase.status)
             if testCase.status == 404 {

@@ -7,7 +7,7 @@ import WriftAIModels
 struct NumberingAndStateTests {
     @Test("numbers are the highest ever assigned + 1, never reused after deletes")
     func neverReused() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             var numbers: [Int] = []
             for seed in 1...3 {
                 let created: ModelVersionDetails = try await client.send(
@@ -39,9 +39,9 @@ struct NumberingAndStateTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("state.json").path
 
-        let before: (Model, [ModelVersion], VersionConfiguration) = try await withEmulator(
+        let before: (Model, [ModelVersion], VersionConfiguration) = try await withRoutes(
             storage: try InMemoryEmulatorStorage(stateFile: StateFile(path: path))
-        ) { client, _ in
+        ) { client in
             _ = try await client.send(.post, "/v1/models", token: Users.bob, json: ["name": "shared", "visibility": "public"])
             for seed in 1...4 {
                 _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(seed))
@@ -60,7 +60,7 @@ struct NumberingAndStateTests {
         // Only the state file remains: no temporary file was left behind.
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["state.json"])
 
-        try await withEmulator(storage: try InMemoryEmulatorStorage(stateFile: StateFile(path: path))) { client, _ in
+        try await withRoutes(storage: try InMemoryEmulatorStorage(stateFile: StateFile(path: path))) { client in
             let model: Model = try await client.send(.get, "/v1/models/bob/shared", token: Users.bob).decode()
             #expect(model == before.0)
             let list: Page<ModelVersion> = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice).decode()
@@ -81,8 +81,8 @@ struct NumberingAndStateTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("wriftai-\(UUID().uuidString).json").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         let file = StateFile(path: path)
-        try await withEmulator(storage: try InMemoryEmulatorStorage(stateFile: file)) { client, _ in
-            // The initial model was saved before the server accepted connections.
+        try await withRoutes(storage: try InMemoryEmulatorStorage(stateFile: file)) { client in
+            // The initial model was saved before the first request was served.
             #expect(try file.load()?.models.map(\.model.name) == ["demo"])
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             #expect(try file.load()?.models.first?.versions.map(\.number) == [1])

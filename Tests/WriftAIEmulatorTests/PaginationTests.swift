@@ -1,6 +1,7 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Pagination")
 struct PaginationTests {
@@ -27,7 +28,7 @@ struct PaginationTests {
 
     @Test("forward across several pages, then all the way back, newest first")
     func bothWays() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             try await populate(client, count: 23)
             var pages: [Page<ModelVersion>] = [try await page(client, size: 5)]
             #expect(pages[0].previousCursor == nil)
@@ -39,7 +40,7 @@ struct PaginationTests {
             ])
             #expect(pages.last?.nextCursor == nil)
             #expect(pages.dropFirst().allSatisfy { $0.previousCursor != nil })
-            #expect(pages[0].items.allSatisfy { $0.containerImageDigest == Fixture.digest($0.number) })
+            #expect(pages[0].items.allSatisfy { $0.containerImageDigest == digest($0.number) })
 
             // Back from the last page, one page at a time, to the first.
             var backward: [[Int]] = [pages.last!.items.map(\.number)]
@@ -55,7 +56,7 @@ struct PaginationTests {
 
     @Test("the default page size is 25; page_size must be 5 to 50")
     func pageSize() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             try await populate(client, count: 27)
             let first = try await page(client)
             #expect(first.items.count == 25)
@@ -74,7 +75,7 @@ struct PaginationTests {
 
     @Test("an empty model has one empty page with null cursors")
     func empty() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(.get, "/v1/models/alice/demo/versions", token: Users.alice)
             #expect(answer.json == ["items": [], "next_cursor": nil, "previous_cursor": nil])
         }
@@ -123,7 +124,7 @@ struct PaginationTests {
 
     @Test("deleting versions between pages neither shifts nor repeats items")
     func deletesBetweenPages() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             try await populate(client, count: 15)
             let first = try await page(client, size: 5)
             #expect(first.items.map(\.number) == [15, 14, 13, 12, 11])

@@ -4,6 +4,7 @@ import JSONSchema
 import Testing
 import WriftAIModels
 @testable import WriftAIEmulator
+import WriftSyncTesting
 
 /// `POST /v1/predictions` and `GET /v1/predictions/{id}`: the lifecycle, `Prefer: wait`,
 /// `Validate-Input`, outputs that satisfy the output schema, and the per-digest faults.
@@ -31,12 +32,12 @@ struct PredictionTests {
             models: [InitialModel(owner: "alice", name: "demo"), InitialModel(owner: "alice", name: "shared", visibility: .public)]
         )
         configuration.predictions = settings
-        return try await withEmulator(configuration, storage: storage) { client, _ in
+        return try await withRoutes(configuration, storage: storage) { client in
             // Straight into the storage: the requests under test are the only ones counted and limited.
             for (model, seed) in [("demo", 1), ("demo", 2), ("demo", 3), ("shared", 4)] {
                 let draft = VersionDraft(
                     releaseNotes: "release \(seed)",
-                    containerImageDigest: Fixture.digest(seed),
+                    containerImageDigest: digest(seed),
                     schemas: Schemas(prediction: PredictionSchemas(input: input, output: output)),
                     compatibilities: Compatibilities(),
                     configuration: nil,
@@ -197,7 +198,7 @@ struct PredictionTests {
 
     @Test("--prediction-fail: the version's predictions end failed with an error object")
     func failFault() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [Fixture.digest(2)])) { client in
+        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [digest(2)])) { client in
             let failing = try await Self.finished(client, try await Self.create(client).decode(Prediction.self).id)
             #expect(failing.status == .failed)
             #expect(failing.output == nil)
@@ -212,7 +213,7 @@ struct PredictionTests {
 
     @Test("--prediction-bad-output: the version's predictions succeed with an output that violates the output schema")
     func badOutputFault() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 0, badOutputDigests: [Fixture.digest(3)])) { client in
+        try await Self.withPredictions(.init(durationMilliseconds: 0, badOutputDigests: [digest(3)])) { client in
             let validator = try JSONSchemaValidator(Self.output)
             let bad = try await Self.create(client, model: "alice/demo:3").decode(Prediction.self)
             #expect(bad.status == .succeeded)
@@ -264,7 +265,7 @@ struct PredictionTests {
         let storage = try InMemoryEmulatorStorage()
         var configuration = Fixture.configuration()
         configuration.predictions = .init(durationMilliseconds: 0)
-        try await withEmulator(configuration, storage: storage) { client, _ in
+        try await withRoutes(configuration, storage: storage) { client in
             var body = Fixture.versionBody(1).objectValue ?? [:]
             body["schemas"] = ["prediction": ["input": ["type": "object"], "output": ["type": "integer", "minimum": 5, "maximum": 1]]]
             #expect(try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: .object(body)).status == 201)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Rate limiting")
 struct RateLimitTests {
@@ -38,7 +39,7 @@ struct RateLimitTests {
 
     @Test("the N+1-th request in a window answers 429, and every answer carries the headers")
     func authenticated() async throws {
-        try await withEmulator(Fixture.configuration(rateLimit: .init(authenticated: 3, unauthenticated: 1))) { client, _ in
+        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 3, unauthenticated: 1))) { client in
             let answers = try await burst(4, client, token: Users.alice)
             try #require(answers.count == 4)
             #expect(answers.map(\.status) == [200, 200, 200, 429])
@@ -57,7 +58,7 @@ struct RateLimitTests {
 
     @Test("limits are per token: another token has its own window")
     func perToken() async throws {
-        try await withEmulator(Fixture.configuration(rateLimit: .init(authenticated: 2, unauthenticated: 1))) { client, _ in
+        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 2, unauthenticated: 1))) { client in
             for _ in 0..<10 {
                 var statuses: [Int] = []
                 var resets: Set<String?> = []
@@ -80,7 +81,7 @@ struct RateLimitTests {
 
     @Test("callers without a valid token share the unauthenticated limit; their answers carry it")
     func unauthenticated() async throws {
-        try await withEmulator(Fixture.configuration(rateLimit: .init(authenticated: 3, unauthenticated: 1))) { client, _ in
+        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 3, unauthenticated: 1))) { client in
             let answers = try await burst(2, client, token: "not-a-token")
             try #require(answers.count == 2)
             #expect(answers.map(\.status) == [401, 429])
@@ -91,7 +92,7 @@ struct RateLimitTests {
 
     @Test("a limit of 0 is off: no 429 and no headers")
     func off() async throws {
-        try await withEmulator(Fixture.configuration(rateLimit: .off)) { client, _ in
+        try await withRoutes(Fixture.configuration(rateLimit: .off)) { client in
             for _ in 0..<20 {
                 let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
                 #expect(answer.status == 200)

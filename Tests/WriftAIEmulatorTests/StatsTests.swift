@@ -6,8 +6,8 @@ import WriftAIModels
 struct StatsTests {
     @Test("counts answers by method, route template and status, and 429s")
     func counts() async throws {
-        try await withEmulator(Fixture.configuration(rateLimit: .init(authenticated: 1000, unauthenticated: 1))) {
-            client, _ in
+        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 1000, unauthenticated: 1))) {
+            client in
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: [:])
             _ = try await client.send(.get, "/v1/models/alice/demo/versions/1", token: Users.alice)

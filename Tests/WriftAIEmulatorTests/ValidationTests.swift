@@ -1,6 +1,7 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Create-version validation")
 struct ValidationTests {
@@ -12,7 +13,7 @@ struct ValidationTests {
         var testDescription: String { name }
     }
 
-    static let validDigest = Fixture.digest(1)
+    static let validDigest = digest(1)
 
     static let cases: [Case] = [
         Case(
@@ -83,7 +84,7 @@ struct ValidationTests {
 
     @Test("answers 422 listing every problem", arguments: cases)
     func invalid(_ testCase: Case) async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice, json: testCase.body, rawBody: testCase.raw)
             #expect(answer.status == 422)
@@ -98,7 +99,7 @@ struct ValidationTests {
 
     @Test("the entries name the problem: missing, too long, pattern")
     func messages() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice,
                 json: [
@@ -116,12 +117,12 @@ struct ValidationTests {
 
     @Test("limits are inclusive: 255 characters of release notes and omitted optional fields are fine")
     func boundaries() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice,
                 json: [
                     "release_notes": .string(String(repeating: "é", count: 255)),
-                    "container_image_digest": .string(Fixture.digest(0xabc)),
+                    "container_image_digest": .string(digest(0xabc)),
                     "schemas": ["prediction": ["input": [:], "output": [:], "stream_output": nil]],
                     "compatibilities": nil,
                 ])

@@ -1,6 +1,7 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Version endpoints")
 struct VersionEndpointTests {
@@ -11,7 +12,7 @@ struct VersionEndpointTests {
 
     @Test("POST a version answers 201 with details and configuration; GET answers the details")
     func createAndGet() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let body = Fixture.versionBody(
                 1,
                 configuration: ["hardware_identifier": "gpu-l4", "variable_names": ["HF_TOKEN"]]
@@ -21,7 +22,7 @@ struct VersionEndpointTests {
             let details: ModelVersionDetails = try created.decode()
             #expect(details.number == 1)
             #expect(details.releaseNotes == "release 1")
-            #expect(details.containerImageDigest == Fixture.digest(1))
+            #expect(details.containerImageDigest == digest(1))
             #expect(details.schemas.prediction.output == ["type": "string"])
             #expect(details.schemas.prediction.streamOutput == nil)
             #expect(details.compatibilities == Compatibilities(openaiChatCompletions: true))
@@ -40,7 +41,7 @@ struct VersionEndpointTests {
 
     @Test("a version without configuration inherits the latest version's; the first gets the default")
     func inheritance() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let first: ModelVersionDetails = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1)
             ).decode()
@@ -70,7 +71,7 @@ struct VersionEndpointTests {
 
     @Test("a stream_output schema is kept")
     func streamOutput() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             var body = Fixture.versionBody(1).objectValue!
             body["schemas"] = ["prediction": ["input": [:], "output": [:], "stream_output": ["type": "string"]]]
             let created: ModelVersionDetails = try await client.send(
@@ -82,7 +83,7 @@ struct VersionEndpointTests {
 
     @Test("DELETE answers 204 with an empty body; the version is gone")
     func delete() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             _ = try await client.send(.post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             let deleted = try await client.send(.delete, "/v1/models/alice/demo/versions/1", token: Users.alice)
             #expect(deleted.status == 204)
@@ -97,7 +98,7 @@ struct VersionEndpointTests {
 
     @Test("configuration: GET answers it, PATCH replaces only the given fields")
     func configuration() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             _ = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice,
                 json: Fixture.versionBody(1, configuration: ["hardware_identifier": "cpu", "variable_names": ["A"]]))
@@ -143,7 +144,7 @@ struct VersionEndpointTests {
         ]
     )
     func notFound(_ testCase: NotFoundCase) async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             let answer = try await client.send(httpMethod(testCase.method), testCase.path, token: Users.alice, json: testCase.body)
             #expect(answer.status == 404)
             #expect(answer.detail?.isEmpty == false)
@@ -173,7 +174,7 @@ struct VersionEndpointTests {
         ]
     )
     func access(_ testCase: AccessCase) async throws {
-        try await withEmulator(Self.publicModels) { client, _ in
+        try await withRoutes(Self.publicModels) { client in
             for model in ["demo", "open"] {
                 let created = try await client.send(
                     .post, "/v1/models/alice/\(model)/versions", token: Users.alice, json: Fixture.versionBody(1))
@@ -196,7 +197,7 @@ struct VersionEndpointTests {
 
     @Test("a version number that is not an integer answers 422 on path.number")
     func nonIntegerNumber() async throws {
-        try await withEmulator { client, _ in
+        try await withRoutes { client in
             for (method, path) in [("GET", "/versions/abc"), ("DELETE", "/versions/1.5"), ("GET", "/versions/x/configuration")] {
                 let answer = try await client.send(httpMethod(method), "/v1/models/alice/demo\(path)", token: Users.alice)
                 #expect(answer.status == 422)

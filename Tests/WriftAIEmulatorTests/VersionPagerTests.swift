@@ -1,6 +1,7 @@
 import Testing
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Cursors and pages")
 struct VersionPagerTests {
@@ -10,7 +11,7 @@ struct VersionPagerTests {
                 number: number,
                 releaseNotes: "",
                 createdAt: "",
-                containerImageDigest: Fixture.digest(number),
+                containerImageDigest: digest(number),
                 schemas: Schemas(prediction: PredictionSchemas(input: [:], output: [:])),
                 compatibilities: Compatibilities(),
                 size: 0,

@@ -3,6 +3,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The client against the emulator's chaos faults: connections closed without an answer, answers
 /// slower than the timeout, and a 429 storm whose reset is an hour away.
@@ -15,9 +16,9 @@ struct ChaosTests {
             let demo = try Fixture.demo
             for seed in 1...12 {
                 let created = try await session.client.createVersion(demo, Fixture.version(seed))
-                #expect(created.containerImageDigest == Fixture.digest(seed))
+                #expect(created.containerImageDigest == digest(seed))
             }
-            #expect(await session.storedDigests(demo) == (1...12).map(Fixture.digest), "no duplicate, none missing")
+            #expect(await session.storedDigests(demo) == (1...12).map(digest), "no duplicate, none missing")
             let stats = try await session.stats()
             #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions", status: 0) > 0, "resets happened")
         }
@@ -35,7 +36,7 @@ struct ChaosTests {
                 Issue.record("expected an unknown outcome, got \(String(describing: error))")
                 return
             }
-            #expect(digest == Fixture.digest(1))
+            #expect(digest == WriftSyncTesting.digest(1))
             // The held-back POST is counted (and, on a loaded machine, may even act) after the client gave up:
             // wait for it before counting.
             var stats = try await session.stats()
@@ -44,7 +45,7 @@ struct ChaosTests {
                 stats = try await session.stats()
             }
             #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions") == 1, "sent once")
-            #expect(await session.storedDigests(demo) == [Fixture.digest(1)])
+            #expect(await session.storedDigests(demo) == [WriftSyncTesting.digest(1)])
         }
     }
 

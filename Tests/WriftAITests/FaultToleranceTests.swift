@@ -2,6 +2,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Retries and safe creates under injected faults")
 struct FaultToleranceTests {
@@ -64,13 +65,13 @@ struct FaultToleranceTests {
             for seed in 1...30 {
                 let outcome = try await session.client.createVersionReportingSends(demo, Fixture.version(seed))
                 let created = outcome.details
-                #expect(created.containerImageDigest == Fixture.digest(seed))
+                #expect(created.containerImageDigest == digest(seed))
                 numbers.append(created.number)
                 if !outcome.noSendInDoubt { inDoubt += 1 }
             }
             #expect(numbers == Array(1...30))
             let digests = await session.storedDigests(demo)
-            #expect(digests == (1...30).map(Fixture.digest))
+            #expect(digests == (1...30).map(digest))
             let stats = try await session.stats()
             let posts = stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions")
             let lostPosts = stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions", status: 502)
@@ -91,7 +92,7 @@ struct FaultToleranceTests {
             for seed in 1...10 {
                 _ = try await session.client.createVersion(demo, Fixture.version(seed))
             }
-            #expect(await session.storedDigests(demo) == (1...10).map(Fixture.digest))
+            #expect(await session.storedDigests(demo) == (1...10).map(digest))
             let stats = try await session.stats()
             #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions", status: 503) > 0)
         }
@@ -106,9 +107,9 @@ struct FaultToleranceTests {
             let demo = try Fixture.demo
             for seed in 1...10 {
                 #expect(try await session.client.createVersion(demo, Fixture.version(seed)).containerImageDigest
-                    == Fixture.digest(seed))
+                    == digest(seed))
             }
-            #expect(await session.storedDigests(demo) == (1...10).map(Fixture.digest))
+            #expect(await session.storedDigests(demo) == (1...10).map(digest))
             let stats = try await session.stats()
             #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions") == 10)
         }
@@ -146,12 +147,12 @@ struct FaultToleranceTests {
                 Issue.record("expected createOutcomeUnknown, got \(String(describing: error))")
                 return
             }
-            #expect(digest == Fixture.digest(1))
+            #expect(digest == WriftSyncTesting.digest(1))
             #expect(context.method == "POST")
             #expect(reason.contains("listing the versions to check failed"))
             let stats = try await session.stats()
             #expect(stats.count(method: "POST", route: "/v1/models/{owner}/{name}/versions") == 1)
-            #expect(await session.storedDigests(demo) == [Fixture.digest(1)])
+            #expect(await session.storedDigests(demo) == [WriftSyncTesting.digest(1)])
         }
     }
 }

@@ -5,6 +5,7 @@ import Testing
 @testable import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The client against a server that lies (issue 20): the emulator's `hostile` switches, one per lie. Each
 /// test asserts what the client refuses to believe, how many requests it took (bounded time without
@@ -83,9 +84,9 @@ struct HostileServerTests {
             try await Self.store(3, in: session)
             try await Self.store(3, in: session, model: "other", seedOffset: 100)
             let listed = try await session.client.allVersions(try Fixture.demo).collect()
-            #expect(listed.map(\.containerImageDigest) == [103, 102, 101].map(Fixture.digest))
+            #expect(listed.map(\.containerImageDigest) == [103, 102, 101].map(digest))
             let details = try await session.client.version(try Fixture.demo, number: 3)
-            #expect(details.containerImageDigest == Fixture.digest(3))
+            #expect(details.containerImageDigest == digest(3))
         }
     }
 
@@ -452,10 +453,10 @@ struct HostileServerTests {
                 schemas: Schemas(prediction: PredictionSchemas(input: [:], output: [:])), compatibilities: Compatibilities(),
                 size: nil)
         }
-        #expect(throws: Never.self) { try check.checkDetails(details(4, Fixture.digest(4)), number: 4) }
+        #expect(throws: Never.self) { try check.checkDetails(details(4, digest(4)), number: 4) }
         #expect(throws: Never.self) { try check.checkDetails(details(4, nil), number: 4) }
         let cases: [(ModelVersionDetails, String)] = [
-            (details(5, Fixture.digest(4)), "alice/demo: number is 5, which must be the number asked for (4)"),
+            (details(5, digest(4)), "alice/demo: number is 5, which must be the number asked for (4)"),
             (details(4, "sha256:xyz"), #"alice/demo: container_image_digest is "sha256:xyz", which must match ^sha256:[a-f0-9]{64}$"#),
             (details(-4, nil), "alice/demo: number is -4, which must be a whole number from 1 to 2^53 (version numbers are)"),
         ]
@@ -468,7 +469,7 @@ struct HostileServerTests {
             }
         }
         #expect {
-            try check.checkCreated(details(9, Fixture.digest(8)), digest: Fixture.digest(9))
+            try check.checkCreated(details(9, digest(8)), digest: digest(9))
         } throws: { error in
             "\(error)".contains("must be the digest of the create request")
         }

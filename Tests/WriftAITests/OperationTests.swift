@@ -2,6 +2,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Operations against the emulator")
 struct OperationTests {
@@ -19,7 +20,7 @@ struct OperationTests {
             let created = try await client.createVersion(
                 demo, Fixture.version(1, configuration: VersionConfiguration(hardwareIdentifier: "gpu-a10", variableNames: ["KEY"])))
             #expect(created.number == 1)
-            #expect(created.containerImageDigest == Fixture.digest(1))
+            #expect(created.containerImageDigest == digest(1))
             #expect(created.configuration == VersionConfiguration(hardwareIdentifier: "gpu-a10", variableNames: ["KEY"]))
             #expect(created.compatibilities.openaiChatCompletions)
             let second = try await client.createVersion(demo, Fixture.version(2))
@@ -28,11 +29,11 @@ struct OperationTests {
             let details = try await client.version(demo, number: 1)
             #expect(details.releaseNotes == "release 1")
             #expect(details.schemas.prediction.output == ["type": "string"])
-            #expect(try await client.version(VersionID(model: demo, number: 2)).containerImageDigest == Fixture.digest(2))
+            #expect(try await client.version(VersionID(model: demo, number: 2)).containerImageDigest == digest(2))
 
             let page = try await client.listVersions(demo)
             #expect(page.items.map(\.number) == [2, 1])
-            #expect(page.items.map(\.containerImageDigest) == [Fixture.digest(2), Fixture.digest(1)])
+            #expect(page.items.map(\.containerImageDigest) == [digest(2), digest(1)])
             #expect(page.nextCursor == nil)
 
             let model = try await client.model(demo)
@@ -47,7 +48,7 @@ struct OperationTests {
 
             #expect(try await client.deleteVersion(demo, number: 1) == .deleted)
             #expect(try await client.allVersions(demo).collect().map(\.number) == [2])
-            #expect(await session.storedDigests(demo) == [Fixture.digest(2)])
+            #expect(await session.storedDigests(demo) == [digest(2)])
         }
     }
 
@@ -88,7 +89,7 @@ struct OperationTests {
             let reader: some WriftAIReading = session.client.readOnly
             #expect(try await reader.model(demo).latestVersion?.number == 1)
             #expect(try await reader.listVersions(demo, cursor: nil, pageSize: 5).items.count == 1)
-            #expect(try await reader.allVersions(demo).collect().map(\.containerImageDigest) == [Fixture.digest(1)])
+            #expect(try await reader.allVersions(demo).collect().map(\.containerImageDigest) == [digest(1)])
             #expect(try await reader.version(demo, number: 1).number == 1)
             #expect(try await reader.configuration(demo, number: 1).hardwareIdentifier == "cpu")
 

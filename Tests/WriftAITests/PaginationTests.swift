@@ -2,6 +2,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("allVersions")
 struct PaginationTests {
@@ -22,7 +23,7 @@ struct PaginationTests {
             try await createVersions(12, session)
             let versions = try await session.client.allVersions(try Fixture.demo).collect()
             #expect(versions.map(\.number) == Array((1...12).reversed()))
-            #expect(versions.map(\.containerImageDigest) == (1...12).reversed().map(Fixture.digest))
+            #expect(versions.map(\.containerImageDigest) == (1...12).reversed().map(digest))
             #expect(try await listRequests(session) == 3)
         }
     }

@@ -4,6 +4,7 @@ import Testing
 import WriftAIEmulator
 import WriftAIModels
 @testable import WriftAI
+import WriftSyncTesting
 
 /// Creating, reading and waiting for predictions against the emulator, through the client's pace,
 /// retries and error mapping.
@@ -26,7 +27,7 @@ struct PredictionOperationTests {
             for (name, seed) in [("demo", 1), ("shared", 2)] {
                 let draft = VersionDraft(
                     releaseNotes: "release \(seed)",
-                    containerImageDigest: Fixture.digest(seed),
+                    containerImageDigest: digest(seed),
                     schemas: Schemas(prediction: PredictionSchemas(
                         input: ["type": "object", "required": ["prompt"], "properties": ["prompt": ["type": "string"]]],
                         output: output)),
@@ -138,7 +139,7 @@ struct PredictionOperationTests {
 
     @Test("runPrediction creates pinned to the version and waits for the end within the deadline")
     func run() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 150, failDigests: [Fixture.digest(2)])) { session in
+        try await Self.withPredictions(.init(durationMilliseconds: 150, failDigests: [digest(2)])) { session in
             let done = try await session.client.runPrediction(try Self.version, input: ["prompt": "Hi"], deadline: .now + .seconds(60))
             #expect(done.status == .succeeded)
             let failed = try await session.client.runPrediction(try VersionID(parsing: "alice/shared:1"), input: ["prompt": "Hi"], deadline: .now + .seconds(60))

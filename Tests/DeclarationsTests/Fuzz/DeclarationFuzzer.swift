@@ -1,5 +1,7 @@
 import Foundation
 @testable import Declarations
+import JSONSchema
+import WriftSyncTesting
 
 /// Runs mutated declaration files through the loader (the code path of `validate`, `schemas_file`
 /// resolution included) and checks each outcome: valid, or every problem rendered as

@@ -1,4 +1,5 @@
 @testable import Declarations
+import JSONSchema
 
 /// Mutations of a valid declaration file's bytes, from blind (byte flips) to YAML-aware (key and type
 /// swaps, indentation): the blind ones find parser edge cases, the aware ones reach the validation rules.

@@ -1,5 +1,6 @@
 import Foundation
 @testable import GitSource
+import WriftSyncTesting
 
 /// A GitSource on a fresh cache directory.
 struct SourceFixture {

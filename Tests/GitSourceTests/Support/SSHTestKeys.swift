@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 @testable import GitSource
+import WriftSyncTesting
 
 /// SSH keys and SSHSIG signatures made in process, for the table-driven parser tests: fixed keys, so a
 /// failing case reads the same every run, and signatures whose encoding a test can bend.

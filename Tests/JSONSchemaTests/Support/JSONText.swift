@@ -1,10 +1,12 @@
+@testable import JSONSchema
 import WriftAIModels
+import WriftSyncTesting
 
 /// JSON text for the Python oracle, written by hand so that whole numbers can be written either way
 /// (`1` or `1.0`): Python reads the first as an int and the second as a float, and JSON Schema must
 /// treat both as the integer 1.
 enum JSONText {
-    static func write(_ value: JSONValue, random: inout TestRandom, into text: inout String) {
+    static func write(_ value: JSONValue, random: inout SplitMix64, into text: inout String) {
         switch value {
         case .null: text += "null"
         case .bool(let bool): text += bool ? "true" : "false"
@@ -34,21 +36,8 @@ enum JSONText {
         }
     }
 
+    /// A JSON string literal: the escaping the validator's messages use (control characters as `\u00XX`).
     static func quoted(_ string: String) -> String {
-        var result = "\""
-        for scalar in string.unicodeScalars {
-            switch scalar {
-            case "\"": result += "\\\""
-            case "\\": result += "\\\\"
-            case "\n": result += "\\n"
-            case "\r": result += "\\r"
-            case "\t": result += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: result.unicodeScalars.append(scalar)
-            }
-        }
-        return result + "\""
+        JSONValue.escaped(string)
     }
 }

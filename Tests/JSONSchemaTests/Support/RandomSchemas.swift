@@ -1,4 +1,6 @@
+import JSONSchema
 import WriftAIModels
+import WriftSyncTesting
 
 /// Random JSON Schemas and values for the differential test, drawn from the part of draft 2020-12 where
 /// WriftSync's validator and Python's `jsonschema` are meant to agree exactly:
@@ -10,7 +12,7 @@ import WriftAIModels
 /// - no booleans inside nested arrays under `uniqueItems` (Python's sorted fast path then misses
 ///   duplicates such as `[[0], [false], [0]]`).
 struct RandomSchemas {
-    var random: TestRandom
+    var random: SplitMix64
 
     static let patterns = [
         "^[a-c]+$", "^a", "b$", "[0-9]", "^(ab|cd)*$", "^.{2,3}$", "x?y", "^\\d{2}$", "^[^a]*$", "a|b",
@@ -22,7 +24,7 @@ struct RandomSchemas {
     static let strings = ["", "a", "ab", "abc", "b", "aa", "12", "x", "xy", "cd", "abcd", "ö", "日本", "A_1", "ccc", "ba"]
 
     init(seed: UInt64) {
-        random = TestRandom(seed: seed)
+        random = SplitMix64(seed: seed)
     }
 
     // MARK: Schemas

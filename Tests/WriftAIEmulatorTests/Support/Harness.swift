@@ -3,6 +3,7 @@ import HummingbirdTesting
 import Logging
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The users every test emulator knows.
 enum Users {
@@ -27,31 +28,9 @@ enum Fixture {
         )
     }
 
-    /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String {
-        let hex = String(seed, radix: 16)
-        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
-    }
-
     /// A valid create-version body.
-    static func versionBody(
-        _ seed: Int,
-        notes: String? = nil,
-        configuration: JSONValue? = nil
-    ) -> JSONValue {
-        var body: [String: JSONValue] = [
-            "release_notes": .string(notes ?? "release \(seed)"),
-            "container_image_digest": .string(digest(seed)),
-            "schemas": [
-                "prediction": [
-                    "input": ["type": "object", "properties": ["prompt": ["type": "string"]]],
-                    "output": ["type": "string"],
-                ]
-            ],
-            "compatibilities": ["openai_chat_completions": true],
-        ]
-        if let configuration { body["configuration"] = configuration }
-        return .object(body)
+    static func versionBody(_ seed: Int, notes: String? = nil, configuration: JSONValue? = nil) -> JSONValue {
+        EmulatorFixture.versionBody(seed, notes: notes, configuration: configuration)
     }
 
     /// A quiet logger, so test output stays readable.
@@ -63,7 +42,8 @@ enum Fixture {
 }
 
 /// Runs `body` against a fresh emulator on 127.0.0.1 and a free port, over real HTTP, and stops the
-/// emulator through its service group's graceful shutdown afterwards.
+/// emulator through its service group's graceful shutdown afterwards: for the tests where the socket matters
+/// (connections closed by faults, trickled or held answers, timeouts, other clients).
 func withEmulator<Value: Sendable>(
     _ configuration: EmulatorConfiguration = Fixture.configuration(),
     storage: (any EmulatorStorage)? = nil,
@@ -78,19 +58,20 @@ func withEmulator<Value: Sendable>(
     }
 }
 
-/// Opens a connection to the emulator on `port`, runs `body` with it and closes it.
-func withClient<Value: Sendable>(
-    port: Int,
+/// Runs `body` against a fresh emulator in process, its requests handed straight to its router (HummingbirdTesting's
+/// `.router`): no socket, no port, for the tests of what the routes answer.
+func withRoutes<Value: Sendable>(
+    _ configuration: EmulatorConfiguration = Fixture.configuration(),
+    storage: (any EmulatorStorage)? = nil,
     _ body: (EmulatorTestClient) async throws -> Value
 ) async throws -> Value {
-    let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
-    client.connect()
-    do {
-        let value = try await body(EmulatorTestClient(client: client, port: port))
-        try await client.shutdown()
-        return value
-    } catch {
-        try? await client.shutdown()
-        throw error
+    let storage = try storage ?? InMemoryEmulatorStorage()
+    let application = try buildEmulatorApplication(configuration: configuration, storage: storage, logger: Fixture.logger)
+    // `test` takes a sendable closure; the body runs within the call, on this task's behalf, so it never escapes.
+    return try await withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let body = body
+        return try await application.test(.router) { client in
+            try await body(EmulatorTestClient(router: client))
+        }
     }
 }

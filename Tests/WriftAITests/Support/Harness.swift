@@ -6,6 +6,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 /// The users every test emulator knows.
 enum Users {
@@ -46,12 +47,6 @@ enum Fixture {
             retry: RetryPolicy(maxRetries: 4, initialBackoff: .milliseconds(5), maxBackoff: .milliseconds(40), createSettle: .milliseconds(300)),
             pacing: .init(requestsPerSecond: nil)
         )
-    }
-
-    /// A digest unique to `seed`.
-    static func digest(_ seed: Int) -> String {
-        let hex = String(seed, radix: 16)
-        return "sha256:" + String(repeating: "0", count: 64 - hex.count) + hex
     }
 
     /// A valid create request.
