@@ -1,0 +1,1 @@
+../../ControllerTests/Support/TestClock.swift

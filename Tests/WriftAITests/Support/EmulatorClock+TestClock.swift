@@ -1,0 +1,1 @@
+../../WriftAIEmulatorTests/Support/EmulatorClock+TestClock.swift
