@@ -96,11 +96,12 @@ public final class ReconcileLoop: Service, Sendable {
 
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
-        await run(on: time.clock)
+        let clock = time.clock
+        await reconcile(on: clock)
         logger.info("reconciler stopped")
     }
 
-    private func run<C: Clock<Duration>>(on clock: C) async {
+    private func reconcile<C: Clock<Duration>>(on clock: C) async {
         var generator = SystemRandomNumberGenerator()
         var lastApplied: String?
         var stalled: String?

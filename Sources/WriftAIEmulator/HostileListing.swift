@@ -46,9 +46,9 @@ final class HostileListing: Sendable {
         }
         guard var stored = try await versions(source.owner, source.name) else { throw APIError.modelNotFound }
         if hostile.listLagMilliseconds > 0 {
-            // Compared as text, not parsed: the emulator's timestamps have one fixed width (see `Timestamp`).
-            let cutoff = Timestamp.string(from: configuration.clock.now().addingTimeInterval(-Double(hostile.listLagMilliseconds) / 1000))
-            stored.removeAll { $0.createdAt > cutoff }
+            let cutoff = configuration.clock.now().addingTimeInterval(-Double(hostile.listLagMilliseconds) / 1000)
+            let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
+            stored.removeAll { record in (try? Date(record.createdAt, strategy: format)).map { $0 > cutoff } ?? false }
         }
         let result = VersionPager.page(of: stored, cursor: cursor, pageSize: pageSize)
         var items = result.items

@@ -71,7 +71,7 @@ import Testing
             #expect(types == [.applied, .failed, .recovered], "\(types)")
             #expect(fake.requests.prefix(7).map(\.trigger) == [.start, .tick, .retry, .retry, .retry, .retry, .retry])
             #expect(
-                clock.sleeps.prefix(7) == [20, 5, 10, 20, 20, 20, 20].map { Duration.milliseconds($0) },
+                Array(clock.sleeps.prefix(7)) == [20, 5, 10, 20, 20, 20, 20].map { Duration.milliseconds($0) },
                 "the interval, then the backoff doubling from 5 ms up to the interval, then the interval again")
 
             let records = try history.read().records

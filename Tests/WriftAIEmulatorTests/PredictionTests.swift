@@ -62,16 +62,13 @@ struct PredictionTests {
         try await client.send(.post, "/v1/predictions", token: token, json: ["model": .string(model), "input": input, "stream": false], headers: headers)
     }
 
-    /// Polls until the prediction is terminal (bounded: a hung emulator fails the test, not the run).
+    /// Reads the prediction, which must have ended: the test has moved the emulator's clock past its run.
     static func finished(_ client: EmulatorTestClient, _ id: String, token: String = Users.alice) async throws -> Prediction {
-        for _ in 0..<400 {
-            let answer = try await client.send(.get, "/v1/predictions/\(id)", token: token)
-            try #require(answer.status == 200)
-            let prediction = try answer.decode(Prediction.self)
-            if prediction.status.isTerminal { return prediction }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw CancellationError()
+        let answer = try await client.send(.get, "/v1/predictions/\(id)", token: token)
+        try #require(answer.status == 200)
+        let prediction = try answer.decode(Prediction.self)
+        try #require(prediction.status.isTerminal, "\(prediction.status) after the clock passed its run")
+        return prediction
     }
 
     @Test("a prediction starts pending and ends succeeded with an output that satisfies the output schema")
@@ -209,15 +206,21 @@ struct PredictionTests {
 
     @Test("--prediction-fail: the version's predictions end failed with an error object")
     func failFault() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [Fixture.digest(2)])) { client in
-            let failing = try await Self.finished(client, try await Self.create(client).decode(Prediction.self).id)
+        let clock = TestClock()
+        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [Fixture.digest(2)]), clock: clock) { client in
+            let created = try await Self.create(client).decode(Prediction.self)
+            #expect(created.status == .pending, "no time has passed")
+            clock.advance(by: .milliseconds(50))
+            let failing = try await Self.finished(client, created.id)
             #expect(failing.status == .failed)
             #expect(failing.output == nil)
             let error = try #require(failing.error)
             #expect(error.source == .external)
             #expect(error.message.contains("--prediction-fail"))
             // Other versions are unaffected.
-            let other = try await Self.finished(client, try await Self.create(client, model: "alice/demo:1").decode(Prediction.self).id)
+            let otherID = try await Self.create(client, model: "alice/demo:1").decode(Prediction.self).id
+            clock.advance(by: .milliseconds(50))
+            let other = try await Self.finished(client, otherID)
             #expect(other.status == .succeeded)
         }
     }

@@ -27,6 +27,8 @@ public final class TestClock: Clock, Sendable {
         public func advanced(by duration: Duration) -> Instant { Instant(offset: offset + duration) }
         public func duration(to other: Instant) -> Duration { other.offset - offset }
         public static func < (lhs: Instant, rhs: Instant) -> Bool { lhs.offset < rhs.offset }
+        /// The time from `rhs` to `lhs`, as for the real clocks' instants.
+        public static func - (lhs: Instant, rhs: Instant) -> Duration { lhs.offset - rhs.offset }
         public var description: String { "TestClock+\(offset)" }
     }
 
