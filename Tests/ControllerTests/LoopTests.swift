@@ -198,9 +198,12 @@ import Testing
     }
 
     @Test func aStalledCommitIsTriedAgainAtTheDriftInterval() async throws {
-        // An hour-long backoff; the drift interval brings the full reconcile that tries the stalled commit again.
+        // Ticks every 20 ms after a first apply of c0; c1 stalls at the first tick. The ticks skip the stalled commit
+        // (without a commit applied, every tick would be full): the drift interval brings the full reconcile that
+        // tries it again.
         let fake = FakeReconciler { index, request in
-            if index == 0 { return .at("c1", failure: stalledFailure()) }
+            if index == 0 { return .at("c0") }
+            if index == 1 { return .at("c1", failure: stalledFailure()) }
             // The commit is fixed (say, the API answered again): only a full reconcile tries it.
             return request.full ? .at("c1") : .at("c1", upToDate: true)
         }
@@ -216,12 +219,15 @@ import Testing
             for _ in 1...9 {
                 try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
             }
-            #expect(status.current.lastAppliedCommit == nil, "the ticks before the drift interval skip the stalled commit")
+            #expect(status.current.lastAppliedCommit == "c0", "the ticks before the drift interval skip the stalled commit")
+            #expect(status.current.lastFailure?.failureClass == .stalled)
             try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
             #expect(status.current.lastAppliedCommit == "c1")
         }
         #expect(fake.requests.first?.full == true)
         #expect(fake.requests.dropFirst().contains { $0.full })
+        #expect(fake.requests[1...9].allSatisfy { !$0.full && $0.lastAppliedCommit == "c0" })
+        #expect(fake.requests[2...9].allSatisfy { $0.stalledCommit == "c1" }, "each tick is told which commit stalled")
         #expect(fake.requests.count == 11 && fake.requests[10].full, "the full reconcile came at the drift interval, 200 ms after the first")
         #expect(status.current.lastFailure == nil)
     }
