@@ -68,16 +68,6 @@ final class FakeReconciler: Reconciling {
     var inFlight: Int { state.withLock { $0.inFlight } }
 }
 
-/// Waits (up to a generous limit) until `condition` holds; returns whether it did.
-func eventually(_ limit: Duration = .seconds(60), _ condition: () -> Bool) async -> Bool {
-    let end = ContinuousClock.now + limit
-    while ContinuousClock.now < end {
-        if condition() { return true }
-        try? await Task.sleep(for: .milliseconds(10))
-    }
-    return condition()
-}
-
 /// Runs `loop` in a task for `body`, then cancels it and waits for it to stop.
 func withRunningLoop<T: Sendable>(_ loop: ReconcileLoop, _ body: () async throws -> T) async throws -> T {
     let task = Task { try await loop.run() }
