@@ -96,12 +96,13 @@ public final class ReconcileLoop: Service, Sendable {
 
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
+        // Opened into the generic loop below: an existential clock's instants cannot be compared or advanced.
         let clock = time.clock
-        await reconcile(on: clock)
+        await loop(on: clock)
         logger.info("reconciler stopped")
     }
 
-    private func reconcile<C: Clock<Duration>>(on clock: C) async {
+    private func loop<C: Clock<Duration>>(on clock: C) async {
         var generator = SystemRandomNumberGenerator()
         var lastApplied: String?
         var stalled: String?
