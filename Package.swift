@@ -198,8 +198,9 @@ let package = Package(
         .target(
             name: "WriftSyncTesting",
             dependencies: [
-                // Pipeline for its one thread hop, `onOwnThread`, which the library re-exports.
-                "GitSource", "JSONSchema", "Pipeline", "WriftAIEmulator", "WriftAIModels",
+                // Pipeline for its one thread hop, `onOwnThread`, which the library re-exports; Controller for the
+                // loop's test clock.
+                "Controller", "GitSource", "JSONSchema", "Pipeline", "WriftAIEmulator", "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

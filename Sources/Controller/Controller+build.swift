@@ -97,10 +97,11 @@ public struct WriftSyncController: Sendable {
 /// `metrics` should be the registry `client` counts its requests in. `recorder`, when given, gets every
 /// finished reconcile (events to its sinks, records to its history); its notifier runs among the services.
 /// The status page shows the recorder's durable history with the drift found by this process, or — without
-/// one — the controller's own recent reconciles.
+/// one — the controller's own recent reconciles. The loop takes its time from `clock`: the real clocks, unless a
+/// test gives its own.
 public func buildController(
     pipeline: ReconcilePipeline, client: WriftAIClient, configuration: ControllerConfiguration,
-    metrics: ControllerMetrics, logger: Logger, recorder: ReconcileRecorder? = nil
+    metrics: ControllerMetrics, logger: Logger, recorder: ReconcileRecorder? = nil, clock: LoopClock = .system
 ) -> WriftSyncController {
     let reconciler = PipelineReconciler(
         pipeline: pipeline,
@@ -118,7 +119,7 @@ public func buildController(
     // changed something, failed or was refused, not drift merely found.
     let loop = ReconcileLoop(
         reconciler: RecordingReconciler(reconciler, history: recent), schedule: configuration.schedule,
-        status: status, metrics: metrics, logger: logger, recorder: recorder
+        status: status, metrics: metrics, logger: logger, recorder: recorder, clock: clock
     )
     let pacing = client.configuration.pacing
     let dashboard = Dashboard(

@@ -57,15 +57,23 @@ public final class ReconcileLoop: Service, Sendable {
     private let logger: Logger
     /// Events and history after each reconcile; `nil` keeps neither.
     private let recorder: ReconcileRecorder?
-    /// Set by ``trigger()``; cleared when a run starts, so a burst of triggers makes one run.
-    private let triggered = Mutex(false)
-    /// The loop's granularity when waiting: how soon it notices a trigger or a shutdown.
-    private let pollStep: Duration = .milliseconds(25)
+    /// The loop's time: what it waits on and the wall time it stamps the status with.
+    private let time: LoopClock
+    /// A trigger not yet taken by a run, and the wait a trigger ends.
+    private let wakeups = Mutex(Wakeups())
 
-    /// Creates a loop; nothing runs until ``run()``.
+    private struct Wakeups {
+        /// Set by ``trigger()``; cleared when a run starts, so a burst of triggers makes one run.
+        var triggered = false
+        /// The wait in progress, if any.
+        var waiting: WakeUp?
+    }
+
+    /// Creates a loop; nothing runs until ``run()``. `clock` is where it takes its time from (the real
+    /// clocks unless a test gives its own).
     public init(
         reconciler: any Reconciling, schedule: Schedule, status: StatusStore, metrics: ControllerMetrics, logger: Logger,
-        recorder: ReconcileRecorder? = nil
+        recorder: ReconcileRecorder? = nil, clock: LoopClock = .system
     ) {
         self.recorder = recorder
         self.reconciler = reconciler
@@ -73,16 +81,28 @@ public final class ReconcileLoop: Service, Sendable {
         self.status = status
         self.metrics = metrics
         self.logger = logger
+        self.time = clock
     }
 
-    /// Asks for a reconcile now. Triggers arriving before the run starts coalesce into it.
+    /// Asks for a reconcile now: ends the wait in progress. Triggers arriving before the run starts coalesce
+    /// into it.
     public func trigger() {
-        triggered.withLock { $0 = true }
+        let waiting = wakeups.withLock { wakeups in
+            wakeups.triggered = true
+            return wakeups.waiting
+        }
+        waiting?.fire()
     }
 
     /// Runs until graceful shutdown or cancellation.
     public func run() async throws {
-        let clock = ContinuousClock()
+        // Opened into the generic loop below: an existential clock's instants cannot be compared or advanced.
+        let clock = time.clock
+        await loop(on: clock)
+        logger.info("reconciler stopped")
+    }
+
+    private func loop<C: Clock<Duration>>(on clock: C) async {
         var generator = SystemRandomNumberGenerator()
         var lastApplied: String?
         var stalled: String?
@@ -90,9 +110,9 @@ public final class ReconcileLoop: Service, Sendable {
         var failures = 0
         var first = true
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
-            let webhook = triggered.withLock { triggered in
-                defer { triggered = false }
-                return triggered
+            let webhook = wakeups.withLock { wakeups in
+                defer { wakeups.triggered = false }
+                return wakeups.triggered
             }
             let full = clock.now >= nextFull || lastApplied == nil
             let trigger = Self.trigger(first: first, webhook: webhook, retrying: failures > 0, full: full, lastApplied: lastApplied)
@@ -100,7 +120,7 @@ public final class ReconcileLoop: Service, Sendable {
             let request = ReconcileRequest(full: full, lastAppliedCommit: lastApplied, stalledCommit: stalled, trigger: trigger)
             let started = clock.now
             let report = await reconciler.reconcile(request)
-            let duration = clock.now - started
+            let duration = started.duration(to: clock.now)
             metrics.record(report, full: full, duration: duration)
             let delay: Duration
             switch report.failure?.failureClass {
@@ -112,13 +132,13 @@ public final class ReconcileLoop: Service, Sendable {
                     stalled = nil
                     if let commit = report.commit { lastApplied = commit }
                 }
-                if full { nextFull = clock.now + schedule.driftInterval }
+                if full { nextFull = clock.now.advanced(by: schedule.driftInterval) }
                 delay = schedule.jittered(using: &generator)
             case .stalled:
                 // Retrying the same commit cannot help: tick as usual, and the ticks skip it until it moves.
                 failures = 0
                 stalled = report.commit
-                if full { nextFull = clock.now + schedule.driftInterval }
+                if full { nextFull = clock.now.advanced(by: schedule.driftInterval) }
                 delay = schedule.jittered(using: &generator)
             case .transient, .partial:
                 failures += 1
@@ -132,13 +152,12 @@ public final class ReconcileLoop: Service, Sendable {
                     baseline: request.lastAppliedCommit == nil, waitingOnStalled: waitingOnStalled
                 ))
             }
-            await wait(delay, clock: clock)
+            await wait(delay, on: clock)
         }
-        logger.info("reconciler stopped")
     }
 
     private func record(_ report: ReconcileReport, full: Bool, duration: Duration, delay: Duration, waitingOnStalled: Bool) {
-        let now = Date()
+        let now = time.now()
         status.update { status in
             status.reconciles += 1
             status.lastRunAt = now
@@ -161,13 +180,29 @@ public final class ReconcileLoop: Service, Sendable {
         ReconcileLog.report(report, full: full, duration: duration, next: delay, to: logger)
     }
 
-    /// Waits `delay`, or less when triggered or shutting down.
-    private func wait(_ delay: Duration, clock: ContinuousClock) async {
-        let deadline = clock.now + delay
-        while clock.now < deadline {
-            if Task.isShuttingDownGracefully || Task.isCancelled { return }
-            if triggered.withLock({ $0 }) { return }
-            try? await Task.sleep(for: min(pollStep, deadline - clock.now))
+    /// Waits `delay` on the clock, or less when triggered, shutting down or cancelled. A trigger that came
+    /// during the run ends the wait before it starts.
+    private func wait<C: Clock<Duration>>(_ delay: Duration, on clock: C) async {
+        let wakeUp = WakeUp()
+        let triggered = wakeups.withLock { wakeups in
+            if !wakeups.triggered { wakeups.waiting = wakeUp }
+            return wakeups.triggered
+        }
+        guard !triggered else { return }
+        defer { wakeups.withLock { $0.waiting = nil } }
+        let deadline = clock.now.advanced(by: delay)
+        await withTaskCancellationOrGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask {
+                    try? await clock.sleep(until: deadline, tolerance: nil)
+                    wakeUp.fire()
+                }
+                await wakeUp.wait()
+                // Whatever came first, the sleep is over: the group waits for it to end.
+                group.cancelAll()
+            }
+        } onCancelOrGracefulShutdown: {
+            wakeUp.fire()
         }
     }
 }

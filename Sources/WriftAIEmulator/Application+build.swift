@@ -23,6 +23,7 @@ public func buildEmulatorApplication(
 ) throws -> some ApplicationProtocol {
     let tlsConfiguration = try serverTLSConfiguration(configuration.server.tls)
     let recorder = StatsRecorder()
+    let clock = configuration.clock
     let router = Router(context: EmulatorRequestContext.self)
 
     // Registered before the middleware, which only wraps routes added after it.
@@ -35,15 +36,16 @@ public func buildEmulatorApplication(
     router.add(middleware: StatsMiddleware(recorder: recorder))
     router.add(middleware: AuthenticationMiddleware(usersByToken: configuration.authentication.usersByToken))
     if configuration.hostile.changesRequests {
-        router.add(middleware: HostileMiddleware(hostile: configuration.hostile))
+        router.add(middleware: HostileMiddleware(hostile: configuration.hostile, clock: clock))
     }
     let injector = FaultInjector(faults: configuration.faults)
     // Outside the rate limiter, whose headers would otherwise replace the storm's.
-    router.add(middleware: ThrottleMiddleware(injector: injector, limit: configuration.rateLimit.authenticated > 0 ? configuration.rateLimit.authenticated : 3))
-    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(), limits: configuration.rateLimit))
-    router.add(middleware: FaultInjectionMiddleware(injector: injector))
+    router.add(middleware: ThrottleMiddleware(
+        injector: injector, limit: configuration.rateLimit.authenticated > 0 ? configuration.rateLimit.authenticated : 3, clock: clock))
+    router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(), limits: configuration.rateLimit, clock: clock))
+    router.add(middleware: FaultInjectionMiddleware(injector: injector, clock: clock))
     router.add(middleware: ErrorMiddleware())
-    let predictions = PredictionStore(settings: configuration.predictions)
+    let predictions = PredictionStore(settings: configuration.predictions, clock: clock)
     EmulatorRoutes(storage: storage, configuration: configuration, predictions: predictions).register(on: router)
 
     var application = Application(
@@ -67,7 +69,7 @@ public func buildEmulatorApplication(
                 owner: initial.owner,
                 name: initial.name,
                 visibility: initial.visibility,
-                createdAt: Timestamp.now()
+                createdAt: Timestamp.now(clock)
             )
             // An existing model (e.g. loaded from the state file) is kept as it is.
             _ = try await storage.createModel(record)

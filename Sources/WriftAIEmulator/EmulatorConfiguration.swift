@@ -195,6 +195,8 @@ public struct EmulatorConfiguration: Sendable {
     public var predictions: Predictions
     /// Lies to tell (see ``Hostile``); none by default.
     public var hostile: Hostile
+    /// Where the emulator takes its time from (see ``EmulatorClock``); the real clocks by default.
+    public var clock: EmulatorClock
 
     /// Creates a configuration.
     public init(
@@ -205,7 +207,8 @@ public struct EmulatorConfiguration: Sendable {
         versionDefaults: VersionDefaults = VersionDefaults(),
         initialModels: [InitialModel] = [],
         predictions: Predictions = Predictions(),
-        hostile: Hostile = Hostile()
+        hostile: Hostile = Hostile(),
+        clock: EmulatorClock = .system
     ) {
         self.server = server
         self.authentication = authentication
@@ -215,5 +218,6 @@ public struct EmulatorConfiguration: Sendable {
         self.initialModels = initialModels
         self.predictions = predictions
         self.hostile = hostile
+        self.clock = clock
     }
 }

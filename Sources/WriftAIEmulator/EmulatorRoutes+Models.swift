@@ -13,7 +13,7 @@ extension EmulatorRoutes {
             name: new.name,
             visibility: new.visibility,
             description: new.description,
-            createdAt: Timestamp.now()
+            createdAt: Timestamp.now(configuration.clock)
         )
         guard try await storage.createModel(record) else { throw APIError.modelExists }
         return try JSONResponse.make(apiModel(record, latest: nil), status: .created)

@@ -40,10 +40,10 @@ extension EmulatorRoutes {
                 limit = min(seconds, predictions.settings.maxWaitSeconds)
                 applied = "wait=\(seconds.rounded() == seconds ? String(Int(seconds)) : String(seconds))"
             }
-            let hold = min(record.remaining(at: .now), .milliseconds(Int64(max(0, limit) * 1000)))
-            if hold > .zero { try await Task.sleep(for: hold) }
+            let hold = min(record.remaining(at: predictions.clock.instant()), .milliseconds(Int64(max(0, limit) * 1000)))
+            if hold > .zero { try await predictions.clock.sleep(for: hold) }
         }
-        var response = try JSONResponse.make(record.view(at: .now), status: .created)
+        var response = try JSONResponse.make(record.view(at: predictions.clock.instant()), status: .created)
         if let applied { response.headers[.preferenceApplied] = applied }
         return response
     }
@@ -56,7 +56,7 @@ extension EmulatorRoutes {
         guard let record = await predictions.prediction(id), record.user == user else {
             throw APIError.predictionNotFound
         }
-        return try JSONResponse.make(record.view(at: .now))
+        return try JSONResponse.make(record.view(at: predictions.clock.instant()))
     }
 }
 

@@ -62,7 +62,7 @@ extension EmulatorRoutes {
                 hardwareIdentifier: fallback.hardwareIdentifier,
                 variableNames: fallback.variableNames
             ),
-            createdAt: Timestamp.now()
+            createdAt: Timestamp.now(configuration.clock)
         )
         guard let record = try await storage.createVersion(owner: owner, name: name, draft: draft) else {
             throw APIError.modelNotFound

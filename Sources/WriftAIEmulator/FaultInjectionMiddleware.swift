@@ -7,6 +7,8 @@ struct FaultInjectionMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
     let injector: FaultInjector
+    /// What injected latency and slow answers wait on.
+    let clock: EmulatorClock
 
     func handle(
         _ request: Request,
@@ -14,7 +16,7 @@ struct FaultInjectionMiddleware: RouterMiddleware {
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
         if injector.faults.latencyMilliseconds > 0 {
-            try await Task.sleep(for: .milliseconds(injector.faults.latencyMilliseconds))
+            try await clock.sleep(for: .milliseconds(injector.faults.latencyMilliseconds))
         }
         if injector.shouldFail() {
             return try JSONResponse.make(
@@ -31,7 +33,7 @@ struct FaultInjectionMiddleware: RouterMiddleware {
             return await closeWithoutAnswer(context)
         }
         if injector.shouldAnswerSlowly() {
-            try await Task.sleep(for: .milliseconds(injector.faults.slowMilliseconds))
+            try await clock.sleep(for: .milliseconds(injector.faults.slowMilliseconds))
         }
         if injector.shouldLoseResponse() {
             return try JSONResponse.make(ErrorResponse(detail: "Bad gateway"), status: .badGateway)

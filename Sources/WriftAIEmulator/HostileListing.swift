@@ -46,7 +46,7 @@ final class HostileListing: Sendable {
         }
         guard var stored = try await versions(source.owner, source.name) else { throw APIError.modelNotFound }
         if hostile.listLagMilliseconds > 0 {
-            let cutoff = Date().addingTimeInterval(-Double(hostile.listLagMilliseconds) / 1000)
+            let cutoff = configuration.clock.now().addingTimeInterval(-Double(hostile.listLagMilliseconds) / 1000)
             let format = Date.ISO8601FormatStyle(includingFractionalSeconds: true)
             stored.removeAll { record in (try? Date(record.createdAt, strategy: format)).map { $0 > cutoff } ?? false }
         }

@@ -14,6 +14,8 @@ struct HostileMiddleware: RouterMiddleware {
     typealias Context = EmulatorRequestContext
 
     let hostile: EmulatorConfiguration.Hostile
+    /// The time of the hostile 429s, and what trickled bodies pause on.
+    let clock: EmulatorClock
     /// When the first request arrived, as Unix time, for ``EmulatorConfiguration/Hostile/retryAfterDateSeconds``.
     private let firstRequest = FirstRequest()
 
@@ -21,8 +23,9 @@ struct HostileMiddleware: RouterMiddleware {
         let time = Mutex<Double?>(nil)
     }
 
-    init(hostile: EmulatorConfiguration.Hostile) {
+    init(hostile: EmulatorConfiguration.Hostile, clock: EmulatorClock) {
         self.hostile = hostile
+        self.clock = clock
     }
 
     func handle(
@@ -37,8 +40,9 @@ struct HostileMiddleware: RouterMiddleware {
         if hostile.trickleMilliseconds > 0 {
             let original = response.body
             let delay = Duration.milliseconds(hostile.trickleMilliseconds)
+            let clock = clock
             response.body = ResponseBody(contentLength: original.contentLength) { writer in
-                try await original.write(TrickleWriter(base: writer, delay: delay))
+                try await original.write(TrickleWriter(base: writer, delay: delay, clock: clock))
             }
         }
         return response
@@ -49,7 +53,7 @@ struct HostileMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let now = Date().timeIntervalSince1970
+        let now = clock.unixTime
         if hostile.loseCreateAnswers, request.method == .post, request.uri.path.hasPrefix("/v1/models/"), request.uri.path.hasSuffix("/versions") {
             let acted = try await next(request, context)
             guard acted.status == .created else { return acted }
@@ -118,13 +122,14 @@ struct HostileMiddleware: RouterMiddleware {
 struct TrickleWriter: ResponseBodyWriter {
     var base: any ResponseBodyWriter
     let delay: Duration
+    let clock: EmulatorClock
 
     mutating func write(_ buffer: ByteBuffer) async throws {
         var buffer = buffer
         while let byte = buffer.readSlice(length: 1) {
             try await base.write(byte)
-            let delay = self.delay
-            try await cancelWhenGracefulShutdown { try await Task.sleep(for: delay) }
+            let (delay, clock) = (self.delay, self.clock)
+            try await cancelWhenGracefulShutdown { try await clock.sleep(for: delay) }
         }
     }
 

@@ -17,19 +17,20 @@ struct PredictionRecord: Sendable {
     /// The user who created it; nobody else may read it.
     var user: String
     var input: JSONValue
-    var created: ContinuousClock.Instant
+    /// When it was created, on the emulator's clock (``EmulatorClock/instant()``).
+    var created: Duration
     var createdAt: Date
     var duration: Duration
     var outcome: Outcome
 
     /// How long until it ends, seen at `now`.
-    func remaining(at now: ContinuousClock.Instant) -> Duration {
-        max(.zero, duration - created.duration(to: now))
+    func remaining(at now: Duration) -> Duration {
+        max(.zero, duration - (now - created))
     }
 
     /// The API's view of the prediction at `now`.
-    func view(at now: ContinuousClock.Instant) -> Prediction {
-        let phase = PredictionTimeline.phase(elapsed: created.duration(to: now), total: duration)
+    func view(at now: Duration) -> Prediction {
+        let phase = PredictionTimeline.phase(elapsed: now - created, total: duration)
         let changed = PredictionTimeline.start(of: phase, total: duration)
         var prediction = Prediction(
             id: id,

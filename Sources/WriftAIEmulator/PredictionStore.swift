@@ -6,6 +6,8 @@ import WriftAIModels
 /// outcome decided, read back by identifier, the oldest forgotten past the retention.
 actor PredictionStore {
     let settings: EmulatorConfiguration.Predictions
+    /// When predictions are created, and how far they have run.
+    let clock: EmulatorClock
     private var records: [String: PredictionRecord] = [:]
     private var order: [String] = []
     private var oldest = 0
@@ -15,8 +17,9 @@ actor PredictionStore {
     private var validators: [String: Result<JSONSchemaValidator, SchemaError>] = [:]
     private static let maxCachedValidators = 1_000
 
-    init(settings: EmulatorConfiguration.Predictions) {
+    init(settings: EmulatorConfiguration.Predictions, clock: EmulatorClock) {
         self.settings = settings
+        self.clock = clock
     }
 
     /// Why `input` does not match the input schema of `version` of `owner/name`, as 422 issues under
@@ -53,8 +56,8 @@ actor PredictionStore {
             versionNumber: version.number,
             user: user,
             input: input,
-            created: .now,
-            createdAt: Date(),
+            created: clock.instant(),
+            createdAt: clock.now(),
             duration: .milliseconds(max(0, settings.durationMilliseconds)),
             outcome: outcome(owner: owner, name: name, version: version, seed: seed)
         )

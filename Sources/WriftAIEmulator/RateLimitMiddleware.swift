@@ -8,6 +8,8 @@ struct RateLimitMiddleware: RouterMiddleware {
 
     let limiter: RateLimiter
     let limits: EmulatorConfiguration.RateLimit
+    /// The windows are whole seconds of its wall time.
+    let clock: EmulatorClock
 
     func handle(
         _ request: Request,
@@ -26,13 +28,14 @@ struct RateLimitMiddleware: RouterMiddleware {
         guard limit > 0 else {
             return try await next(request, context)
         }
-        let decision = limiter.admit(key: key, limit: limit, now: Date().timeIntervalSince1970)
+        let now = clock.unixTime
+        let decision = limiter.admit(key: key, limit: limit, now: now)
         var response: Response
         if decision.allowed {
             response = try await next(request, context)
         } else {
             response = try JSONResponse.make(ErrorResponse429.body, status: .tooManyRequests)
-            let wait = max(1, decision.reset - Int(Date().timeIntervalSince1970.rounded(.down)))
+            let wait = max(1, decision.reset - Int(now.rounded(.down)))
             response.headers[.retryAfter] = String(wait)
         }
         response.headers[.rateLimitLimit] = String(decision.limit)

@@ -10,13 +10,15 @@ struct ThrottleMiddleware: RouterMiddleware {
     let injector: FaultInjector
     /// The `x-ratelimit-limit` to report.
     let limit: Int
+    /// When the storm begins and ends.
+    let clock: EmulatorClock
 
     func handle(
         _ request: Request,
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let now = Date().timeIntervalSince1970
+        let now = clock.unixTime
         guard let end = injector.stormEnd(now: now) else {
             return try await next(request, context)
         }

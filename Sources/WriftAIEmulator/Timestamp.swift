@@ -2,8 +2,9 @@ import Foundation
 
 /// The API's timestamps: ISO 8601, UTC, with milliseconds.
 enum Timestamp {
-    static func now() -> String {
-        string(from: Date())
+    /// The time now on `clock`.
+    static func now(_ clock: EmulatorClock) -> String {
+        string(from: clock.now())
     }
 
     static func string(from date: Date) -> String {

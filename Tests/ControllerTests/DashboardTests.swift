@@ -158,11 +158,11 @@ import WriftSyncTesting
 
     // MARK: - The pages, over the real pipeline
 
-    /// The controller `run` builds over `repository` and `emulator`, its loop running, and a client of its
-    /// HTTP routes.
+    /// The controller `run` builds over `repository` and `emulator`, its loop waiting on `clock`, and a client
+    /// of its HTTP routes. The page tells times relative to the real time: give the clock a `startDate` of now.
     static func withDashboard(
         _ repository: GitRepositoryOnDisk, _ emulator: RunningEmulator, dryRun: Bool = false,
-        driftInterval: Duration = .seconds(3600),
+        driftInterval: Duration = .seconds(3600), clock: TestClock,
         _ body: @escaping @Sendable (WriftSyncController, any TestClientProtocol) async throws -> Void
     ) async throws {
         let configuration = WriftAIClient.Configuration(
@@ -178,7 +178,7 @@ import WriftSyncTesting
                     schedule: Schedule(interval: .milliseconds(100), jitter: 0, driftInterval: driftInterval, initialBackoff: .milliseconds(50)),
                     dryRun: dryRun
                 ),
-                metrics: metrics, logger: testLogger
+                metrics: metrics, logger: testLogger, clock: .test(clock)
             )
             let http = ControllerHTTP(
                 status: controller.status, metrics: metrics, readinessThreshold: .seconds(60), webhookSecret: nil, logger: testLogger,
@@ -203,9 +203,12 @@ import WriftSyncTesting
         ])
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Reconciler.emulator(["alice/a", "alice/b"]), storage: storage, logger: testLogger) { emulator in
-            try await Self.withDashboard(repository, emulator, driftInterval: .milliseconds(300)) { controller, client in
+            let clock = TestClock(startDate: Date())
+            try await Self.withDashboard(repository, emulator, driftInterval: .milliseconds(300), clock: clock) { controller, client in
+                // Each time the loop runs, its first reconcile is over when it first waits.
                 try await withRunningLoop(controller.loop) {
-                    #expect(await eventually { controller.status.current.models.values.allSatisfy { $0.state == .inSync } && controller.status.current.models.count == 2 })
+                    try await clock.waitForSleeps(1)
+                    #expect(controller.status.current.models.values.allSatisfy { $0.state == .inSync } && controller.status.current.models.count == 2)
                 }
                 // The loop is stopped: the page and /status are read at the same moment.
                 var rows = try await Self.matchStatus(client)
@@ -220,7 +223,8 @@ import WriftSyncTesting
                 // reconcile holds it back and the model stays drifted.
                 _ = try await storage.deleteVersion(owner: "alice", name: "a", number: 1)
                 try await withRunningLoop(controller.loop) {
-                    #expect(await eventually { controller.status.current.models["alice/a"]?.state == .drifted })
+                    try await clock.waitForSleeps(2)
+                    #expect(controller.status.current.models["alice/a"]?.state == .drifted)
                 }
                 rows = try await Self.matchStatus(client)
                 #expect(rows["alice/a"] == DashboardRow(state: "drifted", declared: 2, live: 1, latest: 2))
@@ -266,9 +270,11 @@ import WriftSyncTesting
         ])
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Reconciler.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
-            try await Self.withDashboard(repository, emulator) { controller, client in
+            let clock = TestClock(startDate: Date())
+            try await Self.withDashboard(repository, emulator, clock: clock) { controller, client in
                 try await withRunningLoop(controller.loop) {
-                    #expect(await eventually { controller.status.current.models["alice/a"]?.state == .inSync })
+                    try await clock.waitForSleeps(1)
+                    #expect(controller.status.current.models["alice/a"]?.state == .inSync)
                 }
                 for uri in ["/", "/models/alice/a"] {
                     let page = try await Self.get(client, uri)
@@ -289,9 +295,11 @@ import WriftSyncTesting
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Reconciler.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
             // A dry run: nothing is created, every declared version is "not live".
-            try await Self.withDashboard(repository, emulator, dryRun: true) { controller, client in
+            let clock = TestClock(startDate: Date())
+            try await Self.withDashboard(repository, emulator, dryRun: true, clock: clock) { controller, client in
                 try await withRunningLoop(controller.loop) {
-                    #expect(await eventually { controller.status.current.models["alice/a"] != nil })
+                    try await clock.waitForSleeps(1)
+                    #expect(controller.status.current.models["alice/a"] != nil)
                 }
                 let page = try await Self.get(client, "/models/alice/a")
                 #expect(page.status == .ok)
@@ -312,10 +320,12 @@ import WriftSyncTesting
         let repository = try await GitRepositoryOnDisk.make(files: ["models/a.yaml": Reconciler.declaration("alice/a", [1])])
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Reconciler.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
-            try await Self.withDashboard(repository, emulator) { controller, client in
+            let clock = TestClock(startDate: Date())
+            try await Self.withDashboard(repository, emulator, clock: clock) { controller, client in
                 // Some API traffic and a history, so that every part of the page is drawn.
                 try await withRunningLoop(controller.loop) {
-                    #expect(await eventually { controller.status.current.models["alice/a"]?.state == .inSync })
+                    try await clock.waitForSleeps(1)
+                    #expect(controller.status.current.models["alice/a"]?.state == .inSync)
                 }
                 for uri in ["/", "/models/alice/a", "/models/alice/nothing"] {
                     let body = try await Self.get(client, uri).body

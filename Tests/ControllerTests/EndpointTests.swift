@@ -26,17 +26,21 @@ import WriftSyncTesting
         }
         let status = StatusStore()
         let metrics = ControllerMetrics()
-        let loop = LoopTests.loop(fake, interval: .seconds(3600), backoff: .seconds(3600), status: status, metrics: metrics)
+        // `/readyz` compares the status with the real time: the loop's wall time stands in the past, so a failure
+        // stamped by it is already older than the zero threshold.
+        let clock = TestClock(startDate: Date(timeIntervalSince1970: 1_700_000_000))
+        let loop = LoopTests.loop(fake, interval: .seconds(3600), backoff: .seconds(3600), status: status, metrics: metrics, clock: clock)
         try await Self.http(status, metrics, trigger: { loop.trigger() }).test(.router) { client in
             try await client.execute(uri: "/healthz", method: .get) { #expect($0.status == .ok) }
             try await client.execute(uri: "/readyz", method: .get) { response in
                 #expect(response.status == .serviceUnavailable, "no reconcile has completed yet")
             }
             try await withRunningLoop(loop) {
-                #expect(await eventually { status.current.reconciles == 1 })
+                try await clock.waitForSleeps(1)
+                #expect(status.current.reconciles == 1)
                 try await client.execute(uri: "/readyz", method: .get) { #expect($0.status == .ok) }
-                loop.trigger()
-                #expect(await eventually { status.current.reconciles == 2 })
+                try await clock.nextSleep { loop.trigger() }
+                #expect(status.current.reconciles == 2)
                 try await client.execute(uri: "/readyz", method: .get) { response in
                     #expect(response.status == .serviceUnavailable)
                     #expect(String(decoding: response.body.readableBytesView, as: UTF8.self).contains("boom"))
@@ -75,7 +79,8 @@ import WriftSyncTesting
         // What the WriftAI client does with the factory it is given.
         Counter(label: "wriftsync_api_requests_total", dimensions: [("method", "GET"), ("route", "/models/{owner}/{name}/versions"), ("code", "200")], factory: metrics.factory)
             .increment()
-        let loop = LoopTests.loop(fake, interval: .seconds(3600), status: status, metrics: metrics)
+        let clock = TestClock()
+        let loop = LoopTests.loop(fake, interval: .seconds(3600), status: status, metrics: metrics, clock: clock)
         try await Self.http(status, metrics).test(.router) { client in
             let before = try await client.execute(uri: "/metrics", method: .get) { response in
                 #expect(response.status == .ok)
@@ -85,9 +90,10 @@ import WriftSyncTesting
             #expect(sample(before, "wriftsync_reconcile_total", ["result": "success"]) == 0)
             #expect(sample(before, "wriftsync_api_requests_total", ["method": "GET", "route": "/models/{owner}/{name}/versions", "code": "200"]) == 1)
             try await withRunningLoop(loop) {
-                #expect(await eventually { status.current.reconciles == 1 })
-                loop.trigger()
-                #expect(await eventually { status.current.reconciles == 2 })
+                try await clock.waitForSleeps(1)
+                #expect(status.current.reconciles == 1)
+                try await clock.nextSleep { loop.trigger() }
+                #expect(status.current.reconciles == 2)
             }
             let after = try await client.execute(uri: "/metrics", method: .get) { response in
                 try #require(prometheusSamples(String(decoding: response.body.readableBytesView, as: UTF8.self)))
@@ -127,17 +133,24 @@ import WriftSyncTesting
     }
 
     @Test func tenQuickWebhooksCoalesceIntoAtMostTwoReconciles() async throws {
-        let fake = FakeReconciler(duration: .seconds(2))
+        // Each reconcile takes two seconds of `work` time: it stays in flight until the test advances it.
+        let work = TestClock()
+        let fake = FakeReconciler(duration: .seconds(2), on: work)
         let status = StatusStore()
         let metrics = ControllerMetrics()
+        let clock = TestClock()
         // A long interval: after the first run, only the webhook brings reconciles.
-        let loop = LoopTests.loop(fake, interval: .seconds(3600), status: status, metrics: metrics)
+        let loop = LoopTests.loop(fake, interval: .seconds(3600), status: status, metrics: metrics, clock: clock)
         try await Self.http(status, metrics, trigger: { loop.trigger() }).test(.router) { client in
             try await withRunningLoop(loop) {
-                #expect(await eventually { status.current.reconciles == 1 })
+                try await work.waitForSleepers(1)
+                work.advance(by: .seconds(2))
+                try await clock.waitForSleeps(1)
+                #expect(status.current.reconciles == 1)
                 let body = ByteBuffer(string: "{}")
                 let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
-                // Sent all at once; each reconcile takes two seconds, so the burst lands within one run.
+                // Sent all at once; the reconcile the first one starts stays in flight until all are answered,
+                // so the burst lands within one run (and the next, for those that came after it started).
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     for _ in 0..<10 {
                         group.addTask {
@@ -148,11 +161,13 @@ import WriftSyncTesting
                     }
                     try await group.waitForAll()
                 }
-                #expect(await eventually { status.current.reconciles >= 2 })
-                // Let anything still pending run before counting.
-                #expect(await eventually { fake.inFlight == 0 && status.current.reconciles == fake.finished })
-                try await Task.sleep(for: .milliseconds(300))
-                #expect(await eventually { fake.inFlight == 0 })
+                // From now on a reconcile takes no time; the loop's next wait comes once every pending run is done.
+                work.advancesOnSleep = true
+                work.advanceToNextDeadline()
+                try await clock.waitForSleeps(2)
+                #expect(status.current.reconciles >= 2)
+                #expect(fake.inFlight == 0 && status.current.reconciles == fake.finished)
+                #expect(fake.inFlight == 0)
             }
             let webhookRuns = fake.requests.count - 1
             #expect(webhookRuns >= 1 && webhookRuns <= 2, "10 webhooks made \(webhookRuns) reconciles")

@@ -31,10 +31,11 @@ import WriftSyncTesting
         try EmulatorFixture.configuration(token: token, models: models)
     }
 
-    /// A loop reconciling `repository` against `emulator`, run for the duration of `body`.
+    /// A loop reconciling `repository` against `emulator`, run for the duration of `body`, waiting on `clock`:
+    /// only the test moves it, so each tick comes when the test asks (the reconcile itself runs in real time).
     static func withLoop<T: Sendable>(
         _ repository: GitRepositoryOnDisk, _ emulator: RunningEmulator, dryRun: Bool = false,
-        interval: Duration = .milliseconds(200), backoff: Duration = .milliseconds(50),
+        interval: Duration = .milliseconds(200), backoff: Duration = .milliseconds(50), clock: TestClock,
         _ body: (StatusStore, ControllerMetrics) async throws -> T
     ) async throws -> T {
         let configuration = WriftAIClient.Configuration(
@@ -50,7 +51,7 @@ import WriftSyncTesting
                 configuration: ControllerConfiguration(
                     schedule: Schedule(interval: interval, jitter: 0, driftInterval: .seconds(3600), initialBackoff: backoff), dryRun: dryRun
                 ),
-                metrics: metrics, logger: testLogger
+                metrics: metrics, logger: testLogger, clock: .test(clock)
             )
             return try await withRunningLoop(controller.loop) { try await body(controller.status, metrics) }
         }
@@ -90,15 +91,20 @@ import WriftSyncTesting
         ])
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Self.emulator(["alice/a", "alice/b"]), storage: storage, logger: testLogger) { emulator in
-            try await Self.withLoop(repository, emulator) { status, metrics in
-                #expect(await eventually { status.current.lastAppliedCommit != nil })
+            let clock = TestClock()
+            try await Self.withLoop(repository, emulator, clock: clock) { status, metrics in
+                // The first run is over when the loop first waits.
+                try await clock.waitForSleeps(1)
+                #expect(status.current.lastAppliedCommit != nil)
                 #expect(await Self.digests(storage, "alice/a") == [1, 2].map(digest))
                 #expect(await Self.digests(storage, "alice/b") == [3].map(digest))
                 #expect(try await Self.listings(emulator) == 2, "the first reconcile lists every model; its creates numbered right after the listing need no duplicate check")
 
                 try await repository.commit(["models/b.yaml": Self.declaration("alice/b", [3, 4])])
                 let head = try await repository.head()
-                #expect(await eventually { status.current.lastAppliedCommit == head })
+                // One interval later, one tick.
+                try await clock.nextSleep { clock.advance(by: .milliseconds(200)) }
+                #expect(status.current.lastAppliedCommit == head)
                 #expect(await Self.digests(storage, "alice/b") == [3, 4].map(digest))
                 #expect(try await Self.listings(emulator) == 3, "the new commit listed alice/b alone")
 
@@ -114,8 +120,13 @@ import WriftSyncTesting
         let repository = try await GitRepositoryOnDisk.make(files: ["models/a.yaml": Self.declaration("alice/a", [1, 2, 3])])
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Self.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
-            try await Self.withLoop(repository, emulator, dryRun: true) { status, metrics in
-                #expect(await eventually { status.current.reconciles >= 3 })
+            let clock = TestClock()
+            try await Self.withLoop(repository, emulator, dryRun: true, clock: clock) { status, metrics in
+                try await clock.waitForSleeps(1)
+                for _ in 1...2 {
+                    try await clock.nextSleep { clock.advance(by: .milliseconds(200)) }
+                }
+                #expect(status.current.reconciles >= 3)
                 #expect(status.current.lastPlan == ChangeCounts(create: 3))
                 let samples = try #require(prometheusSamples(metrics.render()))
                 #expect(sample(samples, "wriftsync_drift_detected", ["model": "alice/a"]) == 1)
@@ -132,13 +143,20 @@ import WriftSyncTesting
         // The model does not exist yet: every listing fails (404) until it is created.
         try await withRunningEmulator(configuration: Self.emulator([]), storage: storage, logger: testLogger) { emulator in
             // An hour-long interval: only the backoff can bring the retries.
-            try await Self.withLoop(repository, emulator, interval: .seconds(3600), backoff: .milliseconds(20)) { status, metrics in
-                #expect(await eventually { status.current.reconciles >= 3 })
+            let clock = TestClock()
+            try await Self.withLoop(repository, emulator, interval: .seconds(3600), backoff: .milliseconds(20), clock: clock) { status, metrics in
+                try await clock.waitForSleeps(1)
+                for _ in 1...2 {
+                    try await clock.nextSleep { clock.advanceToNextDeadline() }
+                }
+                #expect(status.current.reconciles >= 3)
+                #expect(clock.sleeps == [.milliseconds(20), .milliseconds(40), .milliseconds(80)], "each failure doubles the backoff")
                 #expect(status.current.lastError != nil && status.current.failingSince != nil)
                 _ = try await storage.createModel(ModelRecord(
                     id: "model-a", owner: "alice", name: "a", visibility: .private, createdAt: "2026-01-01T00:00:00.000Z"
                 ))
-                #expect(await eventually { status.current.lastAppliedCommit != nil })
+                try await clock.nextSleep { #expect(clock.advanceToNextDeadline() == .milliseconds(80), "the retry, not the hour-long tick") }
+                #expect(status.current.lastAppliedCommit != nil)
                 #expect(status.current.lastError == nil && status.current.failingSince == nil)
                 let samples = try #require(prometheusSamples(metrics.render()))
                 #expect((sample(samples, "wriftsync_reconcile_total", ["result": "failure"]) ?? 0) >= 2)
@@ -165,18 +183,24 @@ import WriftSyncTesting
         let repository = try await GitRepositoryOnDisk.make(files: files)
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: R.emulator(models), storage: storage, logger: testLogger) { emulator in
-            try await R.withLoop(repository, emulator, interval: .milliseconds(20)) { status, metrics in
-                #expect(await eventually { status.current.lastAppliedCommit != nil })
+            let clock = TestClock()
+            try await R.withLoop(repository, emulator, interval: .milliseconds(20), clock: clock) { status, metrics in
+                try await clock.waitForSleeps(1)
+                #expect(status.current.lastAppliedCommit != nil)
                 #expect(try Self.parsed(metrics) == 20)
                 let listings = try await R.listings(emulator)
                 let ticks = status.current.reconciles
-                #expect(await eventually { status.current.reconciles >= ticks + 10 })
+                for _ in 1...10 {
+                    try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
+                }
+                #expect(status.current.reconciles >= ticks + 10)
                 #expect(try await R.listings(emulator) == listings, "an unchanged commit makes no API request")
                 #expect(try Self.parsed(metrics) == 20, "an unchanged commit parses nothing")
 
                 try await repository.commit(["models/m7.yaml": R.declaration("alice/m7", [8, 9])])
                 let head = try await repository.head()
-                #expect(await eventually { status.current.lastAppliedCommit == head })
+                try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
+                #expect(status.current.lastAppliedCommit == head)
                 #expect(try Self.parsed(metrics) == 21, "1 of 20 files changed: 1 parsed")
                 #expect(try await R.listings(emulator) == listings + 1, "and only its model listed")
                 #expect(await R.digests(storage, "alice/m7") == [8, 9].map(digest))
@@ -189,17 +213,23 @@ import WriftSyncTesting
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: R.emulator(["alice/a"]), storage: storage, logger: testLogger) { emulator in
             // Backoff an hour: only the ticks bring reconciles after a failure, and a stalled one skips its commit.
-            try await R.withLoop(repository, emulator, interval: .milliseconds(20), backoff: .seconds(3600)) { status, metrics in
-                #expect(await eventually { status.current.lastAppliedCommit != nil })
+            let clock = TestClock()
+            try await R.withLoop(repository, emulator, interval: .milliseconds(20), backoff: .seconds(3600), clock: clock) { status, metrics in
+                try await clock.waitForSleeps(1)
+                #expect(status.current.lastAppliedCommit != nil)
                 try await repository.commit(["models/a.yaml": "model: alice/a\nversions: nope\n"])
-                #expect(await eventually { status.current.lastFailure?.failureClass == .stalled })
+                try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
+                #expect(status.current.lastFailure?.failureClass == .stalled)
                 let failure = try #require(status.current.lastFailure)
                 #expect(failure.stage == .load)
                 #expect(failure.problems?.first?.hasPrefix("models/a.yaml:2:11: ") == true, "\(failure)")
                 let listings = try await R.listings(emulator)
                 let parsed = try Self.parsed(metrics)
                 let ticks = status.current.reconciles
-                #expect(await eventually { status.current.reconciles >= ticks + 10 })
+                for _ in 1...10 {
+                    try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
+                }
+                #expect(status.current.reconciles >= ticks + 10)
                 #expect(try Self.parsed(metrics) == parsed, "the stalled commit is not read again")
                 #expect(try await R.listings(emulator) == listings)
                 let samples = try #require(prometheusSamples(metrics.render()))
@@ -207,7 +237,8 @@ import WriftSyncTesting
 
                 try await repository.commit(["models/a.yaml": R.declaration("alice/a", [1, 2])])
                 let head = try await repository.head()
-                #expect(await eventually { status.current.lastAppliedCommit == head })
+                try await clock.nextSleep { clock.advance(by: .milliseconds(20)) }
+                #expect(status.current.lastAppliedCommit == head)
                 #expect(status.current.lastFailure == nil)
                 #expect(await R.digests(storage, "alice/a") == [1, 2].map(digest))
             }

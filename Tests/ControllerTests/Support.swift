@@ -28,21 +28,25 @@ extension ReconcileReport {
     }
 }
 
-/// A reconciler that records its requests and answers from a script, optionally taking some time.
+/// A reconciler that records its requests and answers from a script, optionally taking some time on a test
+/// clock (a second one, not the loop's: the test sees a reconcile in flight as a sleeper on it, and ends it
+/// by advancing it).
 final class FakeReconciler: Reconciling {
     private let state = Mutex<(requests: [ReconcileRequest], inFlight: Int, finished: Int)>(([], 0, 0))
     private let outcome: @Sendable (Int, ReconcileRequest) -> ReconcileReport
-    private let duration: Duration
+    private let work: (duration: Duration, clock: TestClock)?
 
-    /// `outcome(n)` is the report of the n-th call (from 0).
-    convenience init(duration: Duration = .zero, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .at("c1") }) {
-        self.init(duration: duration) { index, _ in outcome(index) }
+    /// `outcome(n)` is the report of the n-th call (from 0); each call takes `duration` on `clock`.
+    convenience init(duration: Duration = .zero, on clock: TestClock? = nil, outcome: @escaping @Sendable (Int) -> ReconcileReport = { _ in .at("c1") }) {
+        self.init(duration: duration, on: clock) { index, _ in outcome(index) }
     }
 
-    /// `outcome(n, request)` is the report of the n-th call (from 0), given what it was asked.
-    init(duration: Duration = .zero, answering outcome: @escaping @Sendable (Int, ReconcileRequest) -> ReconcileReport) {
+    /// `outcome(n, request)` is the report of the n-th call (from 0), given what it was asked; each call takes
+    /// `duration` on `clock`.
+    init(duration: Duration = .zero, on clock: TestClock? = nil, answering outcome: @escaping @Sendable (Int, ReconcileRequest) -> ReconcileReport) {
+        precondition(duration == .zero || clock != nil, "a reconcile that takes time takes it on a test clock")
         self.outcome = outcome
-        self.duration = duration
+        self.work = clock.map { (duration, $0) }
     }
 
     func reconcile(_ request: ReconcileRequest) async -> ReconcileReport {
@@ -51,10 +55,9 @@ final class FakeReconciler: Reconciling {
             state.inFlight += 1
             return state.requests.count - 1
         }
-        if duration > .zero {
-            // Not cancellable on purpose: the loop must let the reconcile in flight finish.
-            let end = ContinuousClock.now + duration
-            while ContinuousClock.now < end { try? await Task.sleep(for: .milliseconds(5)) }
+        if let work, work.duration > .zero {
+            // The loop never cancels a reconcile in flight; only a test's teardown cancels, and ends it early.
+            try? await work.clock.sleep(for: work.duration)
         }
         state.withLock {
             $0.inFlight -= 1

@@ -44,15 +44,23 @@ import WriftSyncTesting
             let history = HistoryStore(configuration: .init(directory: directory.path))
             let notifier = Notifier(sinks: [WebhookSink(url: server.url + "/hook", secret: nil)], metrics: NotificationMetrics(factory: nil), logger: quietLogger)
             let recorder = ReconcileRecorder(source: source, history: history, notifier: notifier, logger: quietLogger)
+            let clock = TestClock()
             let loop = ReconcileLoop(
                 reconciler: fake,
                 schedule: Schedule(interval: .milliseconds(20), jitter: 0, driftInterval: .seconds(3600), initialBackoff: .milliseconds(5)),
-                status: StatusStore(), metrics: ControllerMetrics(), logger: quietLogger, recorder: recorder
+                status: StatusStore(), metrics: ControllerMetrics(), logger: quietLogger, recorder: recorder,
+                clock: .test(clock)
             )
             let group = ServiceGroup(configuration: .init(services: [notifier, loop], logger: quietLogger))
             try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
-                #expect(await eventually { fake.requests.count >= 10 })
+                // Ten runs: the loop's clock moves to each wait's end, and the test waits for the next wait.
+                try await clock.waitForSleeps(1)
+                for _ in 1...9 {
+                    try await clock.nextSleep { _ = clock.advanceToNextDeadline() }
+                }
+                #expect(fake.requests.count >= 10)
+                // The notifier sends on its own task, over HTTP: only its delivery is waited for.
                 #expect(await eventually { server.requests.count >= 3 })
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
@@ -62,6 +70,9 @@ import WriftSyncTesting
             }
             #expect(types == [.applied, .failed, .recovered], "\(types)")
             #expect(fake.requests.prefix(7).map(\.trigger) == [.start, .tick, .retry, .retry, .retry, .retry, .retry])
+            #expect(
+                Array(clock.sleeps.prefix(7)) == [20, 5, 10, 20, 20, 20, 20].map { Duration.milliseconds($0) },
+                "the interval, then the backoff doubling from 5 ms up to the interval, then the interval again")
 
             let records = try history.read().records
             #expect(records.map(\.result) == [.applied, .failed, .failed, .failed, .failed, .failed], "every failed reconcile is kept; idle ticks are not")

@@ -51,14 +51,17 @@ struct ChaosFaultTests {
     @Test("slow-rate 1 acts, then holds the answer back for slow-ms")
     func slowAnswers() async throws {
         let storage = try InMemoryEmulatorStorage()
-        try await withEmulator(Fixture.configuration(faults: .init(slowRate: 1, slowMilliseconds: 300)), storage: storage) { client, _ in
-            let clock = ContinuousClock()
+        // The hold is on a test clock that jumps to its end: the clock shows it, without the test waiting it out.
+        let clock = TestClock(advancesOnSleep: true)
+        var configuration = Fixture.configuration(faults: .init(slowRate: 1, slowMilliseconds: 300))
+        configuration.clock = .test(clock)
+        try await withEmulator(configuration, storage: storage) { client, _ in
             let start = clock.now
             let answer = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             #expect(answer.status == 201)
-            // A lower bound only: a loaded machine may take longer, never shorter.
             #expect(clock.now - start >= .milliseconds(290))
+            #expect(clock.sleeps == [.milliseconds(300)])
         }
         #expect(await storage.snapshot().models.first?.versions.map(\.containerImageDigest) == [digest(1)])
     }
@@ -66,24 +69,29 @@ struct ChaosFaultTests {
     @Test("a throttle storm refuses everything after throttle-after requests, naming its end, then ends")
     func throttleStorm() async throws {
         let storage = try InMemoryEmulatorStorage()
-        // Four seconds: long enough that the requests below land inside the storm on a loaded machine.
+        // On a test clock that stands still until the test moves it past the storm.
+        let clock = TestClock()
         let faults = EmulatorConfiguration.Faults(throttleSeconds: 4, throttleAfter: 2)
-        try await withEmulator(Fixture.configuration(faults: faults), storage: storage) { client, _ in
+        var configuration = Fixture.configuration(faults: faults)
+        configuration.clock = .test(clock)
+        try await withEmulator(configuration, storage: storage) { client, _ in
             for _ in 0..<2 {
                 #expect(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status == 200)
             }
-            let before = Date().timeIntervalSince1970
+            let before = clock.date.timeIntervalSince1970
             let refused = try await client.send(
                 .post, "/v1/models/alice/demo/versions", token: Users.alice, json: Fixture.versionBody(1))
             #expect(refused.status == 429)
             #expect(refused.header("x-ratelimit-remaining") == "0")
-            let after = Date().timeIntervalSince1970
+            let after = clock.date.timeIntervalSince1970
             let reset = try #require(refused.header("x-ratelimit-reset").flatMap(Double.init))
             #expect(reset >= before.rounded(.down) + 4 && reset <= after + 5, "the storm began while the request was answered")
+            #expect(reset == 1_800_000_004, "four seconds from the clock's time")
             #expect(refused.header("retry-after") != nil)
+            #expect(refused.header("retry-after") == "4")
             #expect(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status == 429)
-            // After the reset the storm is over.
-            while Date().timeIntervalSince1970 < reset + 0.05 { try await Task.sleep(for: .milliseconds(50)) }
+            // At the reset the storm is over.
+            clock.advance(by: .seconds(4))
             #expect(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status == 200)
             let stats = try await client.stats()
             #expect(stats.rateLimited == 2)

@@ -71,15 +71,19 @@ struct FaultInjectionTests {
 
     @Test("latency delays answers by at least the configured time")
     func latency() async throws {
-        try await withRoutes(Fixture.configuration(faults: .init(latencyMilliseconds: 150))) { client in
-            let clock = ContinuousClock()
+        // The delays are on a test clock that jumps to each one's end: the clock adds them up, without the
+        // test waiting them out.
+        let clock = TestClock(advancesOnSleep: true)
+        var configuration = Fixture.configuration(faults: .init(latencyMilliseconds: 150))
+        configuration.clock = .test(clock)
+        try await withRoutes(configuration) { client in
             let start = clock.now
             for _ in 0..<3 {
                 let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
                 #expect(answer.status == 200)
             }
-            // A lower bound only: slow machines may take longer, never shorter.
             #expect(clock.now - start >= .milliseconds(450))
+            #expect(clock.sleeps == Array(repeating: .milliseconds(150), count: 3), "one delay per request")
             // The stats endpoint is outside the API and not delayed or faulted; it answers normally.
             let stats = try await client.stats()
             #expect(stats.total == 3)

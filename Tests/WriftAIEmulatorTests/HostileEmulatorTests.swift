@@ -89,16 +89,24 @@ struct HostileEmulatorTests {
 
     @Test("a listing that lags behind writes hides a new version until the lag has passed")
     func listLag() async throws {
-        // Five seconds: a loaded machine answers the listing right after the create well within it.
-        try await withRoutes(Self.configuration(.init(listLagMilliseconds: 5000))) { client in
+        // The emulator's clock stands still until the test moves it: the listing right after the create is at
+        // the same instant, however slow the machine.
+        let clock = TestClock()
+        var configuration = Self.configuration(.init(listLagMilliseconds: 5000))
+        configuration.clock = .test(clock)
+        try await withRoutes(configuration) { client in
             try await Self.create(1...1, client)
             let soon = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
             #expect(soon.items.isEmpty, "created just now")
             let details = try await client.send(.get, Self.list + "/1", token: Users.alice)
             #expect(details.status == 200, "the version exists")
-            try await Task.sleep(for: .milliseconds(5100))
+            clock.advance(by: .milliseconds(4999))
+            let almost = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
+            #expect(almost.items.isEmpty, "a millisecond before the lag has passed")
+            clock.advance(by: .milliseconds(1))
             let later = try await client.send(.get, Self.list, token: Users.alice).decode(Page<ModelVersion>.self)
             #expect(later.items.map(\.number) == [1])
+            #expect(later.items.first?.createdAt == "2027-01-15T08:00:00.000Z", "created at the emulator's time")
         }
     }
 
@@ -131,14 +139,20 @@ struct HostileEmulatorTests {
 
     @Test("a body trickled a byte at a time takes at least a pause per byte")
     func trickle() async throws {
-        // Short pauses: a loaded machine stretches each one, and the whole answer must fit the client's timeout.
-        try await withEmulator(Self.configuration(.init(trickleMilliseconds: 5))) { client, _ in
-            let clock = ContinuousClock()
+        // The pauses are on a test clock that jumps to each pause's end: the answer comes as fast as the
+        // machine writes it (no real pause races the client's timeout), and the clock adds up the pauses.
+        let clock = TestClock(advancesOnSleep: true)
+        var configuration = Self.configuration(.init(trickleMilliseconds: 200))
+        configuration.clock = .test(clock)
+        try await withEmulator(configuration) { client, _ in
             let start = clock.now
-            let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            // A short answer (an empty listing): each byte is its own write, slow on a loaded machine, and the
+            // whole answer must come within the test client's timeout.
+            let answer = try await client.send(.get, Self.list, token: Users.alice)
             #expect(answer.status == 200)
-            // A lower bound only: a loaded machine can make it slower, never faster.
-            #expect(clock.now - start >= .milliseconds(5 * (answer.body.count - 1)))
+            #expect(answer.body.count < 100, "\(answer.body.count) bytes")
+            #expect(clock.now - start >= .milliseconds(200 * (answer.body.count - 1)))
+            #expect(clock.sleeps == Array(repeating: .milliseconds(200), count: answer.body.count), "a pause after each byte")
         }
     }
 
@@ -148,25 +162,41 @@ struct HostileEmulatorTests {
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.header("x-ratelimit-limit") == "100000")
         }
-        try await withRoutes(Self.configuration(.init(alwaysRateLimitedSeconds: 55))) { client in
+        // On a test clock (2027-01-15T08:00:00Z, a whole second), whose time the resets are counted from.
+        let alwaysClock = TestClock()
+        var always = Self.configuration(.init(alwaysRateLimitedSeconds: 55))
+        always.clock = .test(alwaysClock)
+        try await withRoutes(always) { client in
             for _ in 0..<2 {
                 let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
                 #expect(answer.status == 429)
                 let reset = try #require(answer.header("x-ratelimit-reset").flatMap(Double.init))
-                #expect(reset >= Date().timeIntervalSince1970 + 50)
+                #expect(reset >= alwaysClock.date.timeIntervalSince1970 + 50)
+                #expect(reset == alwaysClock.date.timeIntervalSince1970.rounded(.up) + 55)
+                #expect(answer.header("retry-after") == "55")
+                alwaysClock.advance(by: .seconds(3600))
             }
         }
-        try await withRoutes(Self.configuration(.init(retryAfterDateSeconds: 30))) { client in
+        let dateClock = TestClock()
+        var dated = Self.configuration(.init(retryAfterDateSeconds: 30))
+        dated.clock = .test(dateClock)
+        try await withRoutes(dated) { client in
             let answer = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
             #expect(answer.status == 429)
             #expect(answer.header("x-ratelimit-reset") == nil)
             let date = try #require(answer.header("retry-after"))
+            #expect(date == "Fri, 15 Jan 2027 08:00:30 GMT")
             let formatter = DateFormatter()
             formatter.locale = Locale(identifier: "en_US_POSIX")
             formatter.timeZone = TimeZone(identifier: "GMT")
             formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
             let when = try #require(formatter.date(from: date))
-            #expect(when.timeIntervalSinceNow > 25 && when.timeIntervalSinceNow <= 31)
+            let ahead = when.timeIntervalSince(dateClock.date)
+            #expect(ahead > 25 && ahead <= 31)
+            dateClock.advance(by: .milliseconds(29_999))
+            #expect(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status == 429, "until the date")
+            dateClock.advance(by: .milliseconds(1))
+            #expect(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status == 200, "and not after it")
         }
     }
 

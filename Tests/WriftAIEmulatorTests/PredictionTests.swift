@@ -21,9 +21,11 @@ struct PredictionTests {
 
     /// An emulator whose `alice/demo` has versions 1 (digest 1), 2 (digest 2) and 3 (digest 3) with the
     /// schemas above, and whose public `alice/shared` has version 1.
+    /// With `clock`, the emulator takes its time from it.
     static func withPredictions<Value: Sendable>(
         _ settings: EmulatorConfiguration.Predictions = .init(durationMilliseconds: 100),
         rateLimit: EmulatorConfiguration.RateLimit = .off,
+        clock: TestClock? = nil,
         _ body: (EmulatorTestClient) async throws -> Value
     ) async throws -> Value {
         let storage = try InMemoryEmulatorStorage()
@@ -32,6 +34,7 @@ struct PredictionTests {
             models: [InitialModel(owner: "alice", name: "demo"), InitialModel(owner: "alice", name: "shared", visibility: .public)]
         )
         configuration.predictions = settings
+        if let clock { configuration.clock = .test(clock) }
         return try await withRoutes(configuration, storage: storage) { client in
             // Straight into the storage: the requests under test are the only ones counted and limited.
             for (model, seed) in [("demo", 1), ("demo", 2), ("demo", 3), ("shared", 4)] {
@@ -60,26 +63,25 @@ struct PredictionTests {
         try await client.send(.post, "/v1/predictions", token: token, json: ["model": .string(model), "input": input, "stream": false], headers: headers)
     }
 
-    /// Polls until the prediction is terminal (bounded: a hung emulator fails the test, not the run).
+    /// Reads the prediction, which must have ended: the test has moved the emulator's clock past its run.
     static func finished(_ client: EmulatorTestClient, _ id: String, token: String = Users.alice) async throws -> Prediction {
-        for _ in 0..<400 {
-            let answer = try await client.send(.get, "/v1/predictions/\(id)", token: token)
-            try #require(answer.status == 200)
-            let prediction = try answer.decode(Prediction.self)
-            if prediction.status.isTerminal { return prediction }
-            try await Task.sleep(for: .milliseconds(25))
-        }
-        throw CancellationError()
+        let answer = try await client.send(.get, "/v1/predictions/\(id)", token: token)
+        try #require(answer.status == 200)
+        let prediction = try answer.decode(Prediction.self)
+        try #require(prediction.status.isTerminal, "\(prediction.status) after the clock passed its run")
+        return prediction
     }
 
     @Test("a prediction starts pending and ends succeeded with an output that satisfies the output schema")
     func succeeds() async throws {
-        // A second, so that even a loaded machine answers the create before the prediction ends.
-        try await Self.withPredictions(.init(durationMilliseconds: 1_000)) { client in
+        // On a test clock: the prediction runs only when the test moves the clock, however slow the machine.
+        let clock = TestClock()
+        try await Self.withPredictions(.init(durationMilliseconds: 1_000), clock: clock) { client in
             let answer = try await Self.create(client)
             #expect(answer.status == 201)
             let created = try answer.decode(Prediction.self)
             #expect([.pending, .starting, .started].contains(created.status))
+            #expect(created.status == .pending, "no time has passed")
             #expect(created.model == .init(owner: "alice", name: "demo", versionNumber: 2))
             #expect(created.input == ["prompt": "Hello"])
             #expect(created.output == nil && created.error == nil && created.executionTime == nil)
@@ -87,6 +89,7 @@ struct PredictionTests {
             #expect(answer.json?["error"] == .null)
             #expect(answer.json?["stream"] == false)
 
+            clock.advance(by: .seconds(1))
             let done = try await Self.finished(client, created.id)
             #expect(done.status == .succeeded)
             #expect(done.error == nil)
@@ -106,7 +109,7 @@ struct PredictionTests {
         #expect(PredictionTimeline.phase(elapsed: .zero, total: .zero) == .ended)
 
         // A second, so that the phases begin at binary fractions (0.25 s, 0.5 s) that timestamps show exactly.
-        let created = ContinuousClock.now
+        let created = Duration.seconds(5)
         let record = PredictionRecord(
             id: "p1", owner: "alice", name: "demo", versionNumber: 2, user: "alice", input: [:], created: created,
             createdAt: Date(timeIntervalSince1970: 1_800_000_000), duration: .seconds(1), outcome: .succeeded(output: "done"))
@@ -120,16 +123,22 @@ struct PredictionTests {
 
     @Test("Prefer: wait holds the answer until the end; Prefer: wait=S at most S seconds")
     func preferWait() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 200)) { client in
+        // The holds are on test clocks that jump to each hold's end: the clock shows how long the answer was
+        // held, without the test waiting it out.
+        let untilDone = TestClock(advancesOnSleep: true)
+        try await Self.withPredictions(.init(durationMilliseconds: 200), clock: untilDone) { client in
             let waited = try await Self.create(client, headers: [.prefer: "wait"])
             #expect(waited.status == 201)
             #expect(try waited.decode(Prediction.self).status == .succeeded)
             #expect(waited.header("Preference-Applied") == "wait")
+            #expect(untilDone.sleeps == [.milliseconds(200)], "held for the prediction's run")
         }
-        try await Self.withPredictions(.init(durationMilliseconds: 600_000)) { client in
-            let started = ContinuousClock.now
+        let clock = TestClock(advancesOnSleep: true)
+        try await Self.withPredictions(.init(durationMilliseconds: 600_000), clock: clock) { client in
+            let started = clock.now
             let held = try await Self.create(client, headers: [.prefer: "respond-async, wait=0.2"])
-            #expect(ContinuousClock.now - started >= .milliseconds(200))
+            #expect(clock.now - started >= .milliseconds(200))
+            #expect(clock.sleeps == [.milliseconds(200)], "held for the time asked, not the prediction's run")
             #expect(try held.decode(Prediction.self).status == .pending)
             #expect(held.header("Preference-Applied") == "wait=0.2")
             let unheld = try await Self.create(client)
@@ -198,15 +207,21 @@ struct PredictionTests {
 
     @Test("--prediction-fail: the version's predictions end failed with an error object")
     func failFault() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [digest(2)])) { client in
-            let failing = try await Self.finished(client, try await Self.create(client).decode(Prediction.self).id)
+        let clock = TestClock()
+        try await Self.withPredictions(.init(durationMilliseconds: 50, failDigests: [digest(2)]), clock: clock) { client in
+            let created = try await Self.create(client).decode(Prediction.self)
+            #expect(created.status == .pending, "no time has passed")
+            clock.advance(by: .milliseconds(50))
+            let failing = try await Self.finished(client, created.id)
             #expect(failing.status == .failed)
             #expect(failing.output == nil)
             let error = try #require(failing.error)
             #expect(error.source == .external)
             #expect(error.message.contains("--prediction-fail"))
             // Other versions are unaffected.
-            let other = try await Self.finished(client, try await Self.create(client, model: "alice/demo:1").decode(Prediction.self).id)
+            let otherID = try await Self.create(client, model: "alice/demo:1").decode(Prediction.self).id
+            clock.advance(by: .milliseconds(50))
+            let other = try await Self.finished(client, otherID)
             #expect(other.status == .succeeded)
         }
     }
@@ -227,20 +242,23 @@ struct PredictionTests {
 
     @Test("predictions are rate limited and counted in the stats like every route")
     func rateLimitedAndCounted() async throws {
-        try await Self.withPredictions(.init(durationMilliseconds: 0), rateLimit: .init(authenticated: 1, unauthenticated: 1)) { client in
-            // At one request per second a refusal comes at the second create, unless the machine takes a
-            // second per request; twenty tries leave room for that.
+        // On a test clock that stands still until the test moves it: every request lands in one window.
+        let clock = TestClock()
+        try await Self.withPredictions(.init(durationMilliseconds: 0), rateLimit: .init(authenticated: 1, unauthenticated: 1), clock: clock) { client in
+            // At one request per second a refusal comes at the second create.
             var answers: [EmulatorTestClient.Answer] = []
             repeat {
                 answers.append(try await Self.create(client))
             } while answers.last?.status != 429 && answers.count < 20
+            #expect(answers.map(\.status) == [201, 429])
             #expect(answers.last?.status == 429)
             #expect(answers.last?.header("x-ratelimit-limit") == "1")
             let id = try answers[0].decode(Prediction.self).id
             var read: EmulatorTestClient.Answer
             repeat {
                 read = try await client.send(.get, "/v1/predictions/\(id)", token: Users.alice)
-                if read.status == 429 { try await Task.sleep(for: .milliseconds(200)) }
+                // The window is spent: the next one comes when the clock moves.
+                if read.status == 429 { clock.advance(by: .seconds(1)) }
             } while read.status == 429
             #expect(read.status == 200)
             let stats = try await client.stats()

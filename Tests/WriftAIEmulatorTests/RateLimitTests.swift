@@ -4,51 +4,46 @@ import WriftAIEmulator
 import WriftAIModels
 import WriftSyncTesting
 
+/// On a test clock that stands still until a test moves it: every burst lands in one window, and the next
+/// window comes when the test advances the clock, not when the machine gets round to it.
 @Suite("Rate limiting")
 struct RateLimitTests {
-    /// Sends `count` requests back to back, retrying the burst (a bounded number of times) when it
-    /// straddled a window boundary, so that every answer belongs to one window.
+    /// `rateLimit` on a frozen clock.
+    private static func configuration(_ rateLimit: EmulatorConfiguration.RateLimit, clock: TestClock) -> EmulatorConfiguration {
+        var configuration = Fixture.configuration(rateLimit: rateLimit)
+        configuration.clock = .test(clock)
+        return configuration
+    }
+
+    /// Sends `count` requests back to back; the clock stands still, so every answer belongs to one window.
     private func burst(
         _ count: Int,
         _ client: EmulatorTestClient,
         token: String?
     ) async throws -> [EmulatorTestClient.Answer] {
-        for _ in 0..<10 {
-            var answers: [EmulatorTestClient.Answer] = []
-            for _ in 0..<count {
-                answers.append(try await client.send(.get, "/v1/models/alice/demo", token: token))
-            }
-            if Set(answers.map { $0.header("x-ratelimit-reset") }).count == 1 {
-                return answers
-            }
-            // Wait for the window after the one the burst ended in, so the next burst starts fresh.
-            try await waitForNextWindow(after: answers.last?.header("x-ratelimit-reset"))
+        var answers: [EmulatorTestClient.Answer] = []
+        for _ in 0..<count {
+            answers.append(try await client.send(.get, "/v1/models/alice/demo", token: token))
         }
-        Issue.record("every burst straddled a window boundary")
-        return []
-    }
-
-    /// Sleeps until the window that ends at `reset` (Unix seconds) is over.
-    private func waitForNextWindow(after reset: String?) async throws {
-        guard let reset = reset.flatMap(Double.init) else { return }
-        let now = Date.now.timeIntervalSince1970
-        if reset > now {
-            try await Task.sleep(for: .milliseconds(Int((reset - now) * 1000) + 20))
-        }
+        #expect(Set(answers.map { $0.header("x-ratelimit-reset") }).count == 1, "one window")
+        return answers
     }
 
     @Test("the N+1-th request in a window answers 429, and every answer carries the headers")
     func authenticated() async throws {
-        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 3, unauthenticated: 1))) { client in
+        let clock = TestClock()
+        try await withRoutes(Self.configuration(.init(authenticated: 3, unauthenticated: 1), clock: clock)) { client in
             let answers = try await burst(4, client, token: Users.alice)
             try #require(answers.count == 4)
             #expect(answers.map(\.status) == [200, 200, 200, 429])
             #expect(answers.map { $0.header("x-ratelimit-limit") } == ["3", "3", "3", "3"])
             #expect(answers.map { $0.header("x-ratelimit-remaining") } == ["2", "1", "0", "0"])
             let reset = try #require(answers[3].header("x-ratelimit-reset").flatMap(Int.init))
-            #expect(Double(reset) > Date.now.timeIntervalSince1970 - 2)
+            #expect(Double(reset) > clock.date.timeIntervalSince1970 - 2)
+            #expect(reset == 1_800_000_001, "the end of the clock's current second")
             #expect(answers[3].detail == "Rate limit exceeded")
             #expect(answers[3].header("retry-after") != nil)
+            #expect(answers[3].header("retry-after") == "1")
 
             let stats = try await client.stats()
             #expect(stats.rateLimited >= 1)
@@ -56,32 +51,41 @@ struct RateLimitTests {
         }
     }
 
+    @Test("the window ends at its reset: a millisecond before, still refused; at it, a fresh window")
+    func windowEnds() async throws {
+        let clock = TestClock()
+        try await withEmulator(Self.configuration(.init(authenticated: 1, unauthenticated: 1), clock: clock)) { client, _ in
+            #expect(try await burst(2, client, token: Users.alice).map(\.status) == [200, 429])
+            clock.advance(by: .milliseconds(999))
+            #expect(try await client.send(.get, "/v1/models/alice/demo", token: Users.alice).status == 429)
+            clock.advance(by: .milliseconds(1))
+            let fresh = try await client.send(.get, "/v1/models/alice/demo", token: Users.alice)
+            #expect(fresh.status == 200)
+            #expect(fresh.header("x-ratelimit-remaining") == "0")
+            #expect(fresh.header("x-ratelimit-reset") == "1800000002")
+        }
+    }
+
     @Test("limits are per token: another token has its own window")
     func perToken() async throws {
-        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 2, unauthenticated: 1))) { client in
-            for _ in 0..<10 {
-                var statuses: [Int] = []
-                var resets: Set<String?> = []
-                for token in [Users.alice, Users.alice, Users.alice, Users.bob] {
-                    let answer = try await client.send(.get, "/v1/models/alice/demo", token: token)
-                    statuses.append(answer.status)
-                    resets.insert(answer.header("x-ratelimit-reset"))
-                }
-                guard resets.count == 1 else {
-                    try await waitForNextWindow(after: resets.compactMap { $0 }.max())
-                    continue
-                }
-                // bob is not allowed to see alice's private model, but is not rate limited by alice's use.
-                #expect(statuses == [200, 200, 429, 404])
-                return
+        let clock = TestClock()
+        try await withRoutes(Self.configuration(.init(authenticated: 2, unauthenticated: 1), clock: clock)) { client in
+            var statuses: [Int] = []
+            var resets: Set<String?> = []
+            for token in [Users.alice, Users.alice, Users.alice, Users.bob] {
+                let answer = try await client.send(.get, "/v1/models/alice/demo", token: token)
+                statuses.append(answer.status)
+                resets.insert(answer.header("x-ratelimit-reset"))
             }
-            Issue.record("every burst straddled a window boundary")
+            #expect(resets.count == 1, "one window")
+            // bob is not allowed to see alice's private model, but is not rate limited by alice's use.
+            #expect(statuses == [200, 200, 429, 404])
         }
     }
 
     @Test("callers without a valid token share the unauthenticated limit; their answers carry it")
     func unauthenticated() async throws {
-        try await withRoutes(Fixture.configuration(rateLimit: .init(authenticated: 3, unauthenticated: 1))) { client in
+        try await withRoutes(Self.configuration(.init(authenticated: 3, unauthenticated: 1), clock: TestClock())) { client in
             let answers = try await burst(2, client, token: "not-a-token")
             try #require(answers.count == 2)
             #expect(answers.map(\.status) == [401, 429])

@@ -4,6 +4,7 @@ import Testing
 @testable import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("Errors mapped from the emulator's answers")
 struct ErrorMappingTests {
@@ -112,16 +113,16 @@ struct ErrorMappingTests {
 
     @Test("429 when another client spent the window, with the reset as the wait")
     func rateLimited() async throws {
-        let emulator = Fixture.emulator(rateLimit: .init(authenticated: 1, unauthenticated: 1))
+        // The emulator's clock stands still, so both requests land in one window however slow the machine. It
+        // stands at the real time when the test began, so that the reset it announces is as near as a real
+        // server's (the client measures the wait from its own clock).
+        let clock = TestClock(startDate: Date())
+        var emulator = Fixture.emulator(rateLimit: .init(authenticated: 1, unauthenticated: 1))
+        emulator.clock = .test(clock)
         try await withSession(emulator: emulator, configure: { $0.retry = .never }) { session in
             let limited = try await withOtherClient(session) { other in
-                var limited: WriftAIError?
-                // A request pair can straddle a window boundary; a few pairs make one land in one window.
-                for _ in 0..<5 where limited == nil {
-                    _ = try await other.model(try Fixture.demo)
-                    limited = await failure { try await session.client.model(try Fixture.demo) }
-                }
-                return limited
+                _ = try await other.model(try Fixture.demo)
+                return await failure { try await session.client.model(try Fixture.demo) }
             }
             guard case .rateLimited(let context, let retryAfter) = limited else {
                 Issue.record("expected rateLimited, got \(String(describing: limited))")
@@ -134,17 +135,27 @@ struct ErrorMappingTests {
         }
     }
 
-    @Test("429 is retried after the reset")
+    @Test("429 is retried after the reset", .timeLimit(.minutes(1)))
     func rateLimitedRetried() async throws {
-        let emulator = Fixture.emulator(rateLimit: .init(authenticated: 1, unauthenticated: 1))
-        try await withSession(emulator: emulator) { session in
+        // The emulator's clock stands still at the start of the second after next: the pair lands in one window,
+        // and the reset it announces is one to two seconds ahead of the client's clock, which the client waits
+        // out before retrying. Meanwhile the test, told by the client's log that it will retry, moves the
+        // emulator's clock to the reset.
+        let clock = TestClock(startDate: Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + 1).rounded(.down)))
+        var emulator = Fixture.emulator(rateLimit: .init(authenticated: 1, unauthenticated: 1))
+        emulator.clock = .test(clock)
+        let log = LogStream()
+        try await withSession(emulator: emulator, logger: log.logger) { session in
             try await withOtherClient(session) { other in
-                for _ in 0..<5 {
-                    _ = try await other.model(try Fixture.demo)
-                    #expect(try await session.client.model(try Fixture.demo).name == "demo")
-                    if try await session.stats().rateLimited > 0 { return }
-                }
-                Issue.record("no request was rate limited")
+                let demo = try Fixture.demo
+                _ = try await other.model(demo)
+                async let retried = session.client.model(demo)
+                await log.next("retrying WriftAI API request")
+                clock.advance(by: .seconds(1))
+                #expect(try await retried.name == "demo")
+                let rateLimited = try await session.stats().rateLimited
+                if rateLimited == 0 { Issue.record("no request was rate limited") }
+                #expect(rateLimited == 1, "the first attempt was refused, the retry after the reset was not")
             }
         }
     }
