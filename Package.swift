@@ -200,7 +200,7 @@ let package = Package(
             dependencies: [
                 // Pipeline for its one thread hop, `onOwnThread`, which the library re-exports; Controller for the
                 // loop's test clock.
-                "Controller", "GitSource", "JSONSchema", "Pipeline", "WriftAIEmulator", "WriftAIModels",
+                "Controller", "GitSource", "JSONSchema", "Pipeline", "Planner", "WriftAIEmulator", "WriftAIModels",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

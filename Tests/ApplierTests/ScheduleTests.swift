@@ -8,24 +8,7 @@ import WriftSyncTesting
 /// The pure ordering and rails: values in, values out.
 @Suite struct ScheduleTests {
     static func change(_ model: ModelID, _ action: ChangeAction, _ seed: Int, number: Int? = nil) -> PlannedChange {
-        let digest: Digest = digest(seed)
-        switch action {
-        case .create:
-            let request = CreateVersionRequest(releaseNotes: "test", containerImageDigest: digest.value, schemas: Fixture.schemas)
-            return .create(.init(model: model, digest: digest, releaseNotes: "test", reason: "test", request: request, declaredAt: "models/test.yaml:1:1"))
-        case .updateConfiguration:
-            return .updateConfiguration(.init(
-                model: model, number: number ?? 0, digest: digest, releaseNotes: "test", reason: "test",
-                to: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []), from: nil, declaredAt: "models/test.yaml:1:1"
-            ))
-        case .delete:
-            return .delete(.init(model: model, number: number ?? 0, digest: digest, releaseNotes: "test", reason: "test"))
-        case .smokeTest:
-            return .smokeTest(.init(
-                model: model, number: number ?? 0, digest: digest, releaseNotes: "test", reason: "test", declaredAt: "models/test.yaml:1:1",
-                gate: .init(tests: [SmokeTest(name: "smoke", input: ["a": 1], maxSeconds: 1)], fingerprint: "f")
-            ))
-        }
+        plannedChange(model, action, digest: digest(seed), number: number, releaseNotes: "test", reason: "test")
     }
 
     static func plan(_ changes: [PlannedChange]) -> Plan {

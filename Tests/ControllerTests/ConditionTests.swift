@@ -7,6 +7,7 @@ import Notifications
 import Pipeline
 import Planner
 import Testing
+import WriftSyncTesting
 import WriftAIModels
 
 /// `/status` per model: `in_sync`, `drifted`, `failing`, `warning`, each with since when — and `GET /history`.
@@ -23,7 +24,7 @@ import WriftAIModels
         )
     }
 
-    static let create = plannedCreate("acme/a", digest, reason: "declared")
+    static let create = plannedChange("acme/a", .create, digest: digest, reason: "declared")
 
     static func reconciled(_ plan: Plan?, applied: Bool = false, failure: ReconcileFailure? = nil, drifted: [ModelID] = [], upToDate: Bool = false) -> ReconcileReport {
         let result = applied ? ApplyResult(revision: plan!.revision, actions: plan!.changes.enumerated().map {

@@ -22,7 +22,7 @@ import WriftSyncTesting
     }
 
     static func create(_ seed: Int) -> PlannedChange {
-        plannedCreate("alice/a", digest(seed), notes: "v\(seed)", reason: "declared")
+        plannedChange("alice/a", .create, digest: digest(seed), releaseNotes: "v\(seed)", reason: "declared")
     }
 
     static func plan(_ changes: [PlannedChange], warnings: [PlanWarning] = []) -> Plan {

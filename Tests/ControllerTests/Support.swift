@@ -129,10 +129,3 @@ func prometheusSamples(_ text: String) -> [(name: String, labels: [String: Strin
 func sample(_ samples: [(name: String, labels: [String: String], value: Double)], _ name: String, _ labels: [String: String] = [:]) -> Double? {
     samples.first { $0.name == name && $0.labels == labels }?.value
 }
-
-/// A planned create of `digest` in `model`, with a minimal request: what status and condition tests need.
-func plannedCreate(_ model: ModelID, _ digest: Digest, notes: String = "", reason: String = "declared") -> PlannedChange {
-    let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
-    let request = CreateVersionRequest(releaseNotes: notes, containerImageDigest: digest.value, schemas: schemas)
-    return .create(.init(model: model, digest: digest, releaseNotes: notes, reason: reason, request: request, declaredAt: "models/a.yaml:1:1"))
-}

@@ -9,27 +9,9 @@ import Planner
 import Synchronization
 import WriftAIModels
 import WriftSyncTesting
-/// A planned change of `model`, with the payload its kind needs.
+/// A planned change of `model`.
 func change(_ model: ModelID, _ action: ChangeAction, number: Int? = nil, seed: Int, reason: String = "declared in git") -> PlannedChange {
-    let digest: Digest = repeatedDigest(seed)
-    switch action {
-    case .create:
-        let schemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"]))
-        let request = CreateVersionRequest(releaseNotes: "", containerImageDigest: digest.value, schemas: schemas)
-        return .create(.init(model: model, digest: digest, releaseNotes: "", reason: reason, request: request, declaredAt: "models/a.yaml:1:1"))
-    case .updateConfiguration:
-        return .updateConfiguration(.init(
-            model: model, number: number ?? 0, digest: digest, releaseNotes: "", reason: reason,
-            to: VersionConfiguration(hardwareIdentifier: "cpu", variableNames: []), from: nil, declaredAt: "models/a.yaml:1:1"
-        ))
-    case .delete:
-        return .delete(.init(model: model, number: number ?? 0, digest: digest, releaseNotes: "", reason: reason))
-    case .smokeTest:
-        return .smokeTest(.init(
-            model: model, number: number ?? 0, digest: digest, releaseNotes: "", reason: reason, declaredAt: "models/a.yaml:1:1",
-            gate: .init(tests: [SmokeTest(name: "smoke", input: [:], maxSeconds: 1)], fingerprint: "f")
-        ))
-    }
+    plannedChange(model, action, digest: repeatedDigest(seed), number: number, reason: reason)
 }
 
 /// A plan of `changes` and `warnings` over `models` (by default the models of the changes and warnings).
