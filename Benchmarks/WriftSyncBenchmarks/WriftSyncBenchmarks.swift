@@ -2,6 +2,7 @@ import BenchFixtures
 import Benchmark
 import Declarations
 import Planner
+import WriftAIModels
 
 /// In-process micro-benchmarks (ordo-one/benchmark), run by `make bench` through `swift package benchmark`:
 /// parsing and validating 10,000 declaration files, and planning 1,000 models × 20 versions with no change.
@@ -31,7 +32,7 @@ let benchmarks: @Sendable () -> Void = {
     let planningFiles = BenchFixtures.declarationFiles(planningModels).map { DeclarationFile(path: $0.path, data: Array($0.text.utf8)) }
     guard case .success(let declarations) = DeclarationLoader().load(planningFiles, readFile: { _ in throw RepositoryFileError.notFound })
     else { fatalError("the generated declarations must be valid") }
-    var live: [String: LiveModel] = [:]
+    var live: [ModelID: LiveModel] = [:]
     for declaration in declarations {
         live[declaration.model] = LiveModel(
             model: declaration.model,

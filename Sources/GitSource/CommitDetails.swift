@@ -57,22 +57,7 @@ extension LocalRepository {
     /// commit object larger than a signed commit may be is refused before it is parsed.
     public func details(of commit: CommitID) throws -> CommitDetails {
         let repository = try GitRepository.open(path)
-        var oid = git_oid()
-        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, commit.hex))
-        var odb: OpaquePointer?
-        try LibGit2.check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
-        defer { git_odb_free(odb) }
-        var size = 0
-        var type = GIT_OBJECT_INVALID
-        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
-        guard type == GIT_OBJECT_COMMIT else {
-            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(commit.hex) is not a commit")
-        }
-        guard size <= SignedCommit.maxObjectSize else {
-            throw GitSourceError.fileTooLarge(path: "commit \(commit.hex)", size: size, limit: SignedCommit.maxObjectSize)
-        }
-        var object: OpaquePointer?
-        try LibGit2.check("git_commit_lookup", git_commit_lookup(&object, repository.pointer, &oid))
+        let object = try repository.lookUpBoundedCommit(commit)
         defer { git_commit_free(object) }
         guard let author = git_commit_author(object), let committer = git_commit_committer(object) else {
             throw GitSourceError.libgit2(function: "git_commit_author", code: -1, message: "the commit \(commit.short) has no signature")

@@ -19,24 +19,7 @@ struct SignedCommit {
 
     /// Reads `id` from `repository` (libgit2 errors, and an oversized object, throw `GitSourceError`).
     static func read(_ id: CommitID, in repository: GitRepository) throws -> SignedCommit {
-        var oid = git_oid()
-        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
-
-        var odb: OpaquePointer?
-        try LibGit2.check("git_repository_odb", git_repository_odb(&odb, repository.pointer))
-        defer { git_odb_free(odb) }
-        var size = 0
-        var type = GIT_OBJECT_INVALID
-        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
-        guard type == GIT_OBJECT_COMMIT else {
-            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(id.hex) is not a commit")
-        }
-        guard size <= maxObjectSize else {
-            throw GitSourceError.fileTooLarge(path: "commit \(id.hex)", size: size, limit: maxObjectSize)
-        }
-
-        var commit: OpaquePointer?
-        try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, repository.pointer, &oid))
+        let commit = try repository.lookUpBoundedCommit(id)
         defer { git_commit_free(commit) }
         let committer = git_commit_committer(commit)
         let email = committer?.pointee.email.map { String(cString: $0) } ?? ""
@@ -47,6 +30,8 @@ struct SignedCommit {
             git_buf_dispose(&signature)
             git_buf_dispose(&signed)
         }
+        var oid = git_oid()
+        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
         let code = git_commit_extract_signature(&signature, &signed, repository.pointer, &oid, nil)
         if code == GIT_ENOTFOUND.rawValue {
             git_error_clear()
