@@ -96,7 +96,7 @@ struct PredictionOperationTests {
 
     @Test("polls wait 0.25 s, then 1.5 times longer each time up to 2 s, and stop at a terminal status")
     func pollingSchedule() async throws {
-        let clock = ManualClock()
+        let clock = TestClock(advancesOnSleep: true)
         let reader = ScriptedPrediction(statuses: Array(repeating: .started, count: 9) + [.succeeded])
         let done = try await reader.waitForPrediction(try PredictionID("p"), deadline: clock.now.advanced(by: .seconds(60)), clock: clock)
         #expect(done.status == .succeeded)
@@ -106,7 +106,7 @@ struct PredictionOperationTests {
 
     @Test("at the deadline the last state is returned; the last wait is cut to the deadline")
     func pollingDeadline() async throws {
-        let clock = ManualClock()
+        let clock = TestClock(advancesOnSleep: true)
         let reader = ScriptedPrediction(statuses: [.pending, .starting, .started])
         let polling = PredictionPolling(initialInterval: .seconds(1), multiplier: 2, maxInterval: .seconds(4))
         let last = try await reader.waitForPrediction(try PredictionID("p"), deadline: clock.now.advanced(by: .seconds(6)), clock: clock, polling: polling)
@@ -118,7 +118,7 @@ struct PredictionOperationTests {
 
     @Test("an unknown status is not terminal: the waiter polls on to its deadline")
     func unknownStatus() async throws {
-        let clock = ManualClock()
+        let clock = TestClock(advancesOnSleep: true)
         let reader = ScriptedPrediction(statuses: [.unknown("warming")])
         let last = try await reader.waitForPrediction(try PredictionID("p"), deadline: clock.now.advanced(by: .seconds(5)), clock: clock)
         #expect(last.status == .unknown("warming"))
