@@ -126,6 +126,7 @@ let package = Package(
             name: "Pipeline",
             dependencies: [
                 "Applier", "Declarations", "GitSource", "JSONSchema", "LiveState", "Planner", "WriftAI", "WriftAIModels",
+                .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings

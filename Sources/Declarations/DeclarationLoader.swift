@@ -95,7 +95,8 @@ public struct DeclarationLoader: Sendable {
             // The basic resolver types no plain scalar: Yams would otherwise run its YAML 1.1 regexes on every
             // mapping key (its duplicate-key check hashes them) and every value. `NodeReader.kind` types the
             // values it is asked about, with the same rules, and most scalars without any regex.
-            var sequence = try Yams.compose_all(yaml: text, .basic)
+            // The encoding is given: Yams' default reads the whole process environment on every call.
+            var sequence = try Yams.compose_all(yaml: text, .basic, .default, .utf8)
             while let node = sequence.next() {
                 if !Self.isEmpty(node) { result.append(node) }
             }

@@ -23,8 +23,7 @@ enum SmokeValidation {
                 schemaOf = { "the version's \($0) schema" }
             } else {
                 cases = (model.smokeDefaults?.cases ?? []).enumerated().map { ("smoke_defaults case \($0 + 1)", $1) }
-                let which = "\(version.containerImageDigest.abbreviated) (\(version.location))"
-                schemaOf = { "the \($0) schema of the version \(which)" }
+                schemaOf = { "the \($0) schema of the version \(version.containerImageDigest.abbreviated) (\(version.location))" }
             }
             guard !cases.isEmpty else { continue }
             let input = Result { () throws(SchemaError) in try JSONSchemaValidator(version.schemas.prediction.input) }

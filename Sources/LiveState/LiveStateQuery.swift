@@ -13,12 +13,16 @@ public struct LiveStateQuery: Sendable {
         public var compatibilities: Compatibilities
         /// Read the version's configuration too (it is mutable, so never cached).
         public var readsConfiguration: Bool
+        /// A digest of `schemas` and `compatibilities`: a version whose details were once found equal to an
+        /// expectation with this fingerprint is not read again (versions are immutable). `nil`: always read.
+        public var fingerprint: String?
 
         /// Creates an expectation.
-        public init(schemas: Schemas, compatibilities: Compatibilities, readsConfiguration: Bool) {
+        public init(schemas: Schemas, compatibilities: Compatibilities, readsConfiguration: Bool, fingerprint: String? = nil) {
             self.schemas = schemas
             self.compatibilities = compatibilities
             self.readsConfiguration = readsConfiguration
+            self.fingerprint = fingerprint
         }
     }
 

@@ -54,11 +54,18 @@ public struct LiveStateReader: Sendable {
         cache?.prune(model: id.description, keeping: listed.map { ($0.number, $0.createdAt) })
         var versions: [LiveVersion] = []
         versions.reserveCapacity(listed.count)
+        // Versions are immutable: one whose details were found equal to the same expectation before needs no
+        // second look (its details are neither read from disk nor decoded).
+        let verified = query.details.isEmpty ? [:] : cache?.verified(model: id.description) ?? [:]
+        var stillVerified: [String: String] = [:]
         for item in listed {
             // The client validated the answer: a digest here is canonical, and read once as a value.
             let listedDigest = item.containerImageDigest.flatMap { try? Digest(validating: $0) }
+            let key = "\(item.number)-\(item.createdAt)"
             var details: ModelVersionDetails?
-            if listedDigest == nil || query.details[listedDigest!] != nil {
+            if let listedDigest, let fingerprint = query.details[listedDigest]?.fingerprint, verified[key] == fingerprint {
+                stillVerified[key] = fingerprint
+            } else if listedDigest == nil || query.details[listedDigest!] != nil {
                 details = try await self.details(id, item)
             }
             guard let digest = listedDigest ?? details?.containerImageDigest.flatMap({ try? Digest(validating: $0) }) else {
@@ -75,6 +82,9 @@ public struct LiveStateReader: Sendable {
             }
             let schemas = details?.schemas == expected?.schemas ? nil : details?.schemas
             let compatibilities = details?.compatibilities == expected?.compatibilities ? nil : details?.compatibilities
+            if details != nil, schemas == nil, compatibilities == nil, let fingerprint = expected?.fingerprint {
+                stillVerified[key] = fingerprint
+            }
             versions.append(LiveVersion(
                 number: item.number,
                 createdAt: item.createdAt,
@@ -84,6 +94,9 @@ public struct LiveStateReader: Sendable {
                 compatibilities: compatibilities,
                 configuration: configuration
             ))
+        }
+        if stillVerified != verified, !stillVerified.isEmpty || !verified.isEmpty {
+            cache?.storeVerified(stillVerified, model: id.description)
         }
         return LiveModel(model: id, versions: versions, listedAt: listedAt)
     }

@@ -40,6 +40,34 @@ public struct VersionDetailsCache: Sendable {
         if rename(temporary, target) != 0 { unlink(temporary) }
     }
 
+    /// The versions of `model` whose details were found equal to an expectation: `number-created_at` → the
+    /// expectation's fingerprint (``LiveStateQuery/Expected/fingerprint``). Empty when there is none or it
+    /// cannot be read (a miss: details are read again).
+    public func verified(model: String) -> [String: String] {
+        guard let data = FileManager.default.contents(atPath: verifiedPath(model: model)),
+            let entries = try? JSONDecoder().decode([String: String].self, from: data)
+        else { return [:] }
+        return entries
+    }
+
+    /// Replaces the verified versions of `model` (only live ones are passed, so the file never outgrows the
+    /// listing); failures are ignored, as for details.
+    public func storeVerified(_ entries: [String: String], model: String) {
+        let target = verifiedPath(model: model)
+        guard let data = try? JSONEncoder().encode(entries) else { return }
+        let folder = (target as NSString).deletingLastPathComponent
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
+        if rename(temporary, target) != 0 { unlink(temporary) }
+    }
+
+    /// The verified versions live beside the details, under a name no entry can have (entries start with a
+    /// number).
+    func verifiedPath(model: String) -> String {
+        "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))/verified.json"
+    }
+
     /// Drops the entries of `model` for versions not in `live` (number and `created_at`, from a complete
     /// listing): those versions are gone, and numbers are never reused, so their entries can never be read
     /// again. Keeps the cache as large as the live versions whose details were read, whatever was deleted.
@@ -47,7 +75,7 @@ public struct VersionDetailsCache: Sendable {
         let folder = "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))"
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let kept = Set(live.map { "\($0.number)-\(Self.safe($0.createdAt)).json" })
-        for name in names where name.hasSuffix(".json") && !kept.contains(name) {
+        for name in names where name.hasSuffix(".json") && !kept.contains(name) && name != "verified.json" {
             unlink("\(folder)/\(name)")
         }
     }

@@ -16,11 +16,17 @@ final class OverlappedObservation: Sendable {
 
     /// Starts reading `declaration`'s model, unless it is suspended or already started.
     func start(_ declaration: ModelDeclaration) {
-        guard !declaration.suspend, let model = LiveStateQuery(declarations: [declaration]).models.first else { return }
+        guard !declaration.suspend else { return }
         reads.withLock { reads in
             guard reads[declaration.model] == nil else { return }
             let reader = reader
-            reads[declaration.model] = Task { try await reader.readModel(model) }
+            // The query is built in the task, off the thread that parses the declarations.
+            reads[declaration.model] = Task {
+                guard let model = LiveStateQuery(declarations: [declaration]).models.first else {
+                    return LiveModel(model: declaration.model, versions: [])
+                }
+                return try await reader.readModel(model)
+            }
         }
     }
 

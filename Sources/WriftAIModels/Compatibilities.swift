@@ -1,7 +1,7 @@
 /// Which third-party-compatible endpoints a model version serves.
 ///
 /// A flag missing from the JSON decodes as `false`.
-public struct Compatibilities: Codable, Sendable, Equatable {
+public struct Compatibilities: Codable, Sendable, Hashable {
     /// Serves the OpenAI-compatible chat completions endpoint.
     public var openaiChatCompletions: Bool
     /// Serves the OpenAI-compatible embeddings endpoint.

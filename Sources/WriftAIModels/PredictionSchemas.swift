@@ -1,5 +1,5 @@
 /// The JSON schemas of a prediction: its input, its output and, for streaming models, each streamed chunk.
-public struct PredictionSchemas: Codable, Sendable, Equatable {
+public struct PredictionSchemas: Codable, Sendable, Hashable {
     /// The JSON schema of a prediction's input (a JSON object).
     public var input: JSONValue
     /// The JSON schema of a prediction's output (a JSON object).

@@ -1,5 +1,5 @@
 /// The schemas of a model version.
-public struct Schemas: Codable, Sendable, Equatable {
+public struct Schemas: Codable, Sendable, Hashable {
     /// The schemas of a prediction's input and output.
     public var prediction: PredictionSchemas
 

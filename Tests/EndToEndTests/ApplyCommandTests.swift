@@ -148,13 +148,49 @@ import Glibc
             #expect(try await PlanCommandTests.stats(emulator).total == 20, "the 60 new versions' details came from the apply's answers")
 
             // Retire one version: once a listing proves it gone, its cached details go too.
-            let entries = { try FileManager.default.subpathsOfDirectory(atPath: cache.path + "/api").filter { $0.hasSuffix(".json") && !$0.contains("ratelimit-") } }
+            let entries = {
+                try FileManager.default.subpathsOfDirectory(atPath: cache.path + "/api")
+                    .filter { $0.hasSuffix(".json") && !$0.contains("ratelimit-") && !$0.hasSuffix("verified.json") }
+            }
             #expect(try entries().count == 60)
             try repository.write("models/m0.yaml", Self.declaration("alice/m0", [2, 3]))
             try repository.commit("retire m0 v1")
             #expect(try await Self.apply(emulator, repository, cache).status == 0)
             #expect(try await Self.plan(emulator, repository, cache).status == 0)
             #expect(try entries().count == 59, "the deleted version's entry was dropped")
+        }
+    }
+
+    /// Versions are immutable: one whose details were found equal to its declaration is not read again, from
+    /// the API or the cache, while the declaration is unchanged; a changed declaration is compared afresh.
+    @Test func aVersionFoundEqualToItsDeclarationIsNotReadAgainUntilTheDeclarationChanges() async throws {
+        let models = (0..<5).map { "alice/m\($0)" }
+        var files: [String: String] = [:]
+        for (index, model) in models.enumerated() { files["models/m\(index).yaml"] = Self.declaration(model, [3 * index + 1, 3 * index + 2, 3 * index + 3]) }
+        let repository = try TestRepository(files: files)
+        let cache = try TemporaryDirectory("apply")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Self.emulator(models), storage: storage) { emulator in
+            for (index, model) in models.enumerated() { try await Self.seed(storage, model, [3 * index + 1, 3 * index + 2, 3 * index + 3]) }
+            #expect(try await Self.plan(emulator, repository, cache).stdout.contains("No changes."))
+            #expect(try await PlanCommandTests.stats(emulator).total == 5 + 15, "a listing per model, the 15 versions' details once")
+
+            // Without their cached details, the versions found equal are still not read.
+            let api = cache.path + "/api"
+            for path in try FileManager.default.subpathsOfDirectory(atPath: api) where path.hasSuffix(".json") && !path.hasSuffix("verified.json") && !path.contains("ratelimit-") {
+                try FileManager.default.removeItem(atPath: api + "/" + path)
+            }
+            try await PlanCommandTests.resetStats(emulator)
+            #expect(try await Self.plan(emulator, repository, cache).stdout.contains("No changes."))
+            #expect(try await PlanCommandTests.stats(emulator).total == 5, "one listing per model, no details")
+
+            // A changed declaration is compared with the live details again: m1's three versions are read.
+            try repository.write("models/m1.yaml", Self.declaration("alice/m1", [4, 5, 6]).replacingOccurrences(of: "output: {type: string}", with: "output: {type: integer}"))
+            try repository.commit("m1 declares another output schema")
+            try await PlanCommandTests.resetStats(emulator)
+            let drifted = try await Self.plan(emulator, repository, cache)
+            #expect(try await PlanCommandTests.stats(emulator).total == 5 + 3, "\(drifted.stdout)")
+            #expect(drifted.stdout.contains("immutable"), "\(drifted.stdout)")
         }
     }
 
