@@ -223,25 +223,14 @@ public final class ReconcilePipeline: Sendable {
     /// whose models do not say their latest version.
     public func checkListings(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
         let changed = Set(plan.changes.map(\.model))
-        let checked = plan.models.filter { changed.contains($0.model) && !$0.suspended }
-        // Asked concurrently (the client's pacing bounds them), judged in the plan's order.
-        let answers: [ModelID: Result<Model, WriftAIError>] = await withTaskGroup(of: (ModelID, Result<Model, WriftAIError>).self) { group in
-            for facts in checked {
-                group.addTask {
-                    do throws(WriftAIError) { return (facts.model, .success(try await reader.model(facts.model))) } catch { return (facts.model, .failure(error)) }
-                }
-            }
-            var answers: [ModelID: Result<Model, WriftAIError>] = [:]
-            for await (model, answer) in group { answers[model] = answer }
-            return answers
-        }
         var mismatches: [ListingMismatch] = []
-        for facts in checked {
+        for facts in plan.models where changed.contains(facts.model) && !facts.suspended {
+            let id = facts.model
             let model: Model
-            switch answers[facts.model] {
-            case let .success(answer)?: model = answer
-            case let .failure(error)?: throw ReconcileFailure(.check, .liveState(.listing(model: facts.model, error)))
-            case nil: throw ReconcileFailure(.check, .liveState(.interrupted("the check of \(facts.model) did not run")))
+            do {
+                model = try await reader.model(id)
+            } catch {
+                throw ReconcileFailure(.check, .liveState(.listing(model: facts.model, error)))
             }
             let listed = facts.latestBeforeApply
             let latest = model.latestVersion
