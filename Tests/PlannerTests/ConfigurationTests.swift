@@ -67,7 +67,7 @@ struct ConfigurationTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .updateConfiguration)
         #expect(change.number == 4)
-        #expect(change.digest == repeatedDigest(1))
+        #expect(change.digest == repeatedDigest(1) as Digest)
         #expect(change.configurationChange?.to == testCase.declared)
         #expect(change.configurationChange?.from == testCase.live)
         #expect(change.reason == reason)

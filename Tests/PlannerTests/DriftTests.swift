@@ -97,7 +97,7 @@ struct DriftTests {
         let warning = try #require(plan.warnings.only)
         #expect(warning.kind == .immutableDrift)
         #expect(warning.number == 1)
-        #expect(warning.containerImageDigest == repeatedDigest(1))
+        #expect(warning.containerImageDigest == repeatedDigest(1) as Digest)
         #expect(warning.message.hasPrefix("#1 differs from its declaration in \(drift)"))
         #expect(warning.message.hasSuffix("so it is left as is (on_immutable_change: replace would re-create it)"))
         #expect(warning.declaredAt == "models/sentiment.yaml:11:5")

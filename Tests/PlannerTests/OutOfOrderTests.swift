@@ -2,6 +2,7 @@ import Declarations
 import Foundation
 import Planner
 import Testing
+import WriftAIModels
 import WriftSyncTesting
 
 /// A create comes after every live version, so creating anything but the last declared version makes an
@@ -49,10 +50,10 @@ struct OutOfOrderTests {
         )
         #expect(plan.steps() == testCase.steps)
         let facts = try #require(plan.models.only)
-        #expect(facts.latestAfterApply?.containerImageDigest == repeatedDigest(testCase.latest))
+        #expect(facts.latestAfterApply?.containerImageDigest == repeatedDigest(testCase.latest) as Digest)
         #expect(facts.onOutOfOrder == testCase.policy)
         let held = plan.warnings.filter { $0.kind == .outOfOrderHeld }
-        #expect(held.compactMap(\.containerImageDigest) == testCase.held.map(repeatedDigest))
+        #expect(held.compactMap(\.containerImageDigest) == testCase.held.map { repeatedDigest($0) as Digest })
         #expect(!facts.movesLatestAwayFromDeclared, "the planner never plans what the check refuses")
         // Every plan says when the latest is not the last declared version; only `allow` gets there.
         #expect(plan.warnings.contains { $0.kind == .latestMismatch } == (testCase.latest != testCase.declared.last))

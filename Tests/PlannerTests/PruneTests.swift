@@ -1,5 +1,6 @@
 import Planner
 import Testing
+import WriftAIModels
 import WriftSyncTesting
 
 @Suite("Planner: delete, keep and allow_empty")
@@ -67,7 +68,7 @@ struct PruneTests {
         let change = try #require(plan.changes.only)
         #expect(change.action == .delete)
         #expect(change.number == 1)
-        #expect(change.digest == repeatedDigest(1))
+        #expect(change.digest == repeatedDigest(1) as Digest)
         #expect(change.releaseNotes == "Old")
         #expect(change.reason == "not declared")
         #expect(change.creation == nil)
