@@ -106,7 +106,8 @@ if "$bin/wriftsync" apply "${sync[@]}" --auto-approve 2>&1 | tee "$work/gate.log
 fi
 grep -q "rolled back acme/sentiment" "$work/gate.log" || { echo "demo: the broken release was not rolled back" >&2; exit 1; }
 "$bin/wriftsync" quarantine list --cache-dir "$work/cache"
-latest=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/sentiment" | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_version"]["container_image_digest"])')
+sleep 1  # the apply may have used the emulator's whole rate-limit window
+latest=$(curl -sf --retry 5 -H "Authorization: Bearer demo-acme-token" "$api/models/acme/sentiment" | python3 -c 'import json,sys; print(json.load(sys.stdin)["latest_version"]["container_image_digest"])')
 echo "acme/sentiment latest: $latest"
 [ "$latest" = "sha256:7a2c3d2e9f8a6e4d1c0a9f8e7d6c5b4a39383736353433323130292827262524" ] || { echo "demo: v3 is no longer the latest" >&2; exit 1; }
 sleep 1  # a new rate-limit window
@@ -114,7 +115,7 @@ sleep 1  # a new rate-limit window
 step "Checking the end state"
 sleep 1
 for model in sentiment assistant embeddings; do
-  count=$(curl -sf -H "Authorization: Bearer demo-acme-token" "$api/models/acme/$model/versions" | { grep -o '"number":' || true; } | wc -l)
+  count=$(curl -sf --retry 5 -H "Authorization: Bearer demo-acme-token" "$api/models/acme/$model/versions" | { grep -o '"number":' || true; } | wc -l)
   echo "acme/$model: $count live version$([ "$count" -eq 1 ] || echo s)"
   case "$model" in sentiment) want=2 ;; assistant) want=1 ;; embeddings) want=1 ;; esac
   [ "$count" -eq "$want" ] || { echo "demo: expected $want live versions of acme/$model, found $count" >&2; exit 1; }
