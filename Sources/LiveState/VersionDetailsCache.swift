@@ -31,8 +31,13 @@ public struct VersionDetailsCache: Sendable {
 
     /// Stores details; failures are ignored (the cache only saves requests, it is never the truth).
     public func store(_ details: ModelVersionDetails, model: String) {
-        let target = path(model: model, number: details.number, createdAt: details.createdAt)
         guard let data = try? JSONEncoder().encode(details) else { return }
+        Self.write(data, to: path(model: model, number: details.number, createdAt: details.createdAt))
+    }
+
+    /// Writes aside and renames, so a reader sees the old file or the new one, never half of one; failures
+    /// are ignored (a cache).
+    private static func write(_ data: Data, to target: String) {
         let folder = (target as NSString).deletingLastPathComponent
         try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
@@ -53,13 +58,8 @@ public struct VersionDetailsCache: Sendable {
     /// Replaces the verified versions of `model` (only live ones are passed, so the file never outgrows the
     /// listing); failures are ignored, as for details.
     public func storeVerified(_ entries: [String: String], model: String) {
-        let target = verifiedPath(model: model)
         guard let data = try? JSONEncoder().encode(entries) else { return }
-        let folder = (target as NSString).deletingLastPathComponent
-        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else { return }
-        if rename(temporary, target) != 0 { unlink(temporary) }
+        Self.write(data, to: verifiedPath(model: model))
     }
 
     /// The verified versions live beside the details, under a name no entry can have (entries start with a

@@ -131,11 +131,16 @@ import Glibc
         }
     }
 
-    @Test func aPlanRightAfterAnApplyCostsOneListingPerModelAndTheCacheDropsWhatIsGone() async throws {
-        let models = (0..<20).map { "alice/m\($0)" }
+    /// `count` models, `alice/m<i>` in `models/m<i>.yaml`, each declaring the seeds 3i+1, 3i+2, 3i+3.
+    static func threeVersionModels(_ count: Int) throws -> (models: [String], repository: TestRepository) {
+        let models = (0..<count).map { "alice/m\($0)" }
         var files: [String: String] = [:]
-        for (index, model) in models.enumerated() { files["models/m\(index).yaml"] = Self.declaration(model, [3 * index + 1, 3 * index + 2, 3 * index + 3]) }
-        let repository = try TestRepository(files: files)
+        for (index, model) in models.enumerated() { files["models/m\(index).yaml"] = declaration(model, [3 * index + 1, 3 * index + 2, 3 * index + 3]) }
+        return (models, try TestRepository(files: files))
+    }
+
+    @Test func aPlanRightAfterAnApplyCostsOneListingPerModelAndTheCacheDropsWhatIsGone() async throws {
+        let (models, repository) = try Self.threeVersionModels(20)
         let cache = try TemporaryDirectory("apply")
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Self.emulator(models), storage: storage) { emulator in
@@ -164,10 +169,7 @@ import Glibc
     /// Versions are immutable: one whose details were found equal to its declaration is not read again, from
     /// the API or the cache, while the declaration is unchanged; a changed declaration is compared afresh.
     @Test func aVersionFoundEqualToItsDeclarationIsNotReadAgainUntilTheDeclarationChanges() async throws {
-        let models = (0..<5).map { "alice/m\($0)" }
-        var files: [String: String] = [:]
-        for (index, model) in models.enumerated() { files["models/m\(index).yaml"] = Self.declaration(model, [3 * index + 1, 3 * index + 2, 3 * index + 3]) }
-        let repository = try TestRepository(files: files)
+        let (models, repository) = try Self.threeVersionModels(5)
         let cache = try TemporaryDirectory("apply")
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Self.emulator(models), storage: storage) { emulator in
