@@ -227,11 +227,7 @@ public struct Applier: Sendable {
 
     /// An ISO 8601 time from the API (`created_at`, a plan's `listed_at`), fractional seconds or not.
     public static func serverTime(_ text: String) -> Double? {
-        let plain = ISO8601DateFormatter()
-        if let date = plain.date(from: text) { return date.timeIntervalSince1970 }
-        let fractional = ISO8601DateFormatter()
-        fractional.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return fractional.date(from: text)?.timeIntervalSince1970
+        WireTime.iso8601(text)
     }
 
     /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must

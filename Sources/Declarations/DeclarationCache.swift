@@ -151,6 +151,7 @@ public struct DeclarationCache: Sendable {
 
             for pending in parsed.models {
                 var declaration = pending.declaration
+                declaration.versions.reserveCapacity(pending.versions.count)
                 for version in pending.versions {
                     var complete = version.declaration
                     if reused { complete.schemas = interner.intern(complete.schemas) }

@@ -10,10 +10,17 @@ import WriftAIModels
 public struct LiveStateReader: Sendable {
     public let client: any WriftAIReading
     public let cache: VersionDetailsCache?
+    /// At most this many models are read at once (the rest wait, costing next to nothing): enough to keep
+    /// the client's requests in flight busy, few enough that thousands of models do not each hold a
+    /// suspended read.
+    public let concurrentModels: Int
+    private let window: ReadWindow
 
-    public init(client: any WriftAIReading, cache: VersionDetailsCache?) {
+    public init(client: any WriftAIReading, cache: VersionDetailsCache?, concurrentModels: Int = 16) {
         self.client = client
         self.cache = cache
+        self.concurrentModels = max(1, concurrentModels)
+        self.window = ReadWindow(width: concurrentModels)
     }
 
     /// The live state of every model of `query`. Throws if any model cannot be read completely: a partial
@@ -40,13 +47,26 @@ public struct LiveStateReader: Sendable {
     /// The live state of one model of a query: what ``read(_:)`` does for each, for a caller that starts
     /// models one by one (as their declarations are parsed).
     public func readModel(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
+        do {
+            try await window.enter()
+        } catch {
+            throw .interrupted("cancelled before \(query.model) was read")
+        }
+        defer { window.leave() }
+        return try await readInWindow(query)
+    }
+
+    /// ``readModel(_:)`` inside the window. Never inlined into it: its frame, the large one, should exist
+    /// only once the read may go ahead.
+    @inline(never)
+    private func readInWindow(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
         let id = query.model
         let listed: [ModelVersion]
         let listedAt: String?
         do {
             let timed = try await client.allVersions(id).collectTimed()
             listed = timed.versions
-            listedAt = timed.serverTime.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: $0)) }
+            listedAt = timed.serverTime.map(WireTime.iso8601String)
         } catch {
             throw .listing(model: id, error)
         }

@@ -1,17 +1,35 @@
 import Declarations
 import LiveState
+import Planner
 import Synchronization
 import WriftAIModels
 
 /// The live state of models read one by one as their declarations are parsed: each model's read starts
 /// when ``start(_:)`` is first told of it, and ``results(_:)`` collects them (starting the ones not started).
-/// Suspended models are never read.
+/// Suspended models are never read. With a planner, each model is also planned as soon as its live state
+/// is in, while the others are still being read.
 final class OverlappedObservation: Sendable {
-    private let reader: LiveStateReader
-    private let reads = Mutex<[ModelID: Task<LiveModel, any Error>]>([:])
+    /// A model's read: under way, or its outcome once it ended. An ended read's task is let go at once: a
+    /// finished task keeps its frames' memory until it is released, and thousands of them waiting for
+    /// ``results(_:)`` held most of a 5,000-model plan's peak.
+    private enum Read {
+        case running(Task<Void, Never>)
+        case ended(Result<Observed, any Error>)
+    }
 
-    init(_ reader: LiveStateReader) {
+    /// One model's live state, and its part of the plan when planned here.
+    private struct Observed: Sendable {
+        var live: LiveModel
+        var outcome: ModelOutcome?
+    }
+
+    private let reader: LiveStateReader
+    private let planModel: (@Sendable (ModelDeclaration, LiveModel) -> ModelOutcome)?
+    private let reads = Mutex<[ModelID: Read]>([:])
+
+    init(_ reader: LiveStateReader, planModel: (@Sendable (ModelDeclaration, LiveModel) -> ModelOutcome)? = nil) {
         self.reader = reader
+        self.planModel = planModel
     }
 
     /// Starts reading `declaration`'s model, unless it is suspended or already started.
@@ -20,45 +38,71 @@ final class OverlappedObservation: Sendable {
         reads.withLock { reads in
             guard reads[declaration.model] == nil else { return }
             let reader = reader
+            let planModel = planModel
+            let id = declaration.model
             // The query is built in the task, off the thread that parses the declarations.
-            reads[declaration.model] = Task {
-                guard let model = LiveStateQuery(declarations: [declaration]).models.first else {
-                    return LiveModel(model: declaration.model, versions: [])
+            reads[id] = .running(Task { [weak self] in
+                let outcome: Result<Observed, any Error>
+                if let model = LiveStateQuery(declarations: [declaration]).models.first {
+                    do {
+                        let live = try await reader.readModel(model)
+                        outcome = .success(Observed(live: live, outcome: planModel?(declaration, live)))
+                    } catch {
+                        outcome = .failure(error)
+                    }
+                } else {
+                    let live = LiveModel(model: id, versions: [])
+                    outcome = .success(Observed(live: live, outcome: planModel?(declaration, live)))
                 }
-                return try await reader.readModel(model)
-            }
+                self?.reads.withLock { reads in
+                    // Only this model's own read is replaced (not one cancelled and started anew).
+                    if case .running = reads[id] { reads[id] = .ended(outcome) }
+                }
+            })
         }
     }
 
     /// Stops every read in flight: the declarations are not valid, so nothing will be planned.
     func cancelAll() {
         reads.withLock { reads in
-            for read in reads.values { read.cancel() }
+            for case .running(let task) in reads.values { task.cancel() }
             reads = [:]
         }
     }
 
-    /// The live state of `declarations`' models (suspended ones left out). Reads started for models not among
-    /// them are cancelled. Throws the first failure in model order, cancelling the rest: a partial view of the
-    /// live versions is how reconcilers delete what they should not.
-    func results(_ declarations: [ModelDeclaration]) async throws(LiveStateError) -> [ModelID: LiveModel] {
+    /// The live state of `declarations`' models (suspended ones left out), and the parts of the plan made as
+    /// they came in. Reads started for models not among them are cancelled. Throws the first failure in model
+    /// order, cancelling the rest: a partial view of the live versions is how reconcilers delete what they
+    /// should not.
+    func results(_ declarations: [ModelDeclaration]) async throws(LiveStateError) -> (live: [ModelID: LiveModel], planned: [ModelID: ModelOutcome]) {
         for declaration in declarations { start(declaration) }
         let wanted = Set(declarations.filter { !$0.suspend }.map(\.model))
         let started = reads.withLock { reads in
-            for (model, read) in reads where !wanted.contains(model) { read.cancel() }
-            return reads.filter { wanted.contains($0.key) }.sorted { $0.key < $1.key }
+            for (model, read) in reads where !wanted.contains(model) {
+                if case .running(let task) = read { task.cancel() }
+            }
+            return reads.keys.filter { wanted.contains($0) }.sorted()
         }
         var result: [ModelID: LiveModel] = [:]
+        var planned: [ModelID: ModelOutcome] = [:]
         result.reserveCapacity(started.count)
-        for (model, read) in started {
+        for model in started {
+            if case .running(let task)? = reads.withLock({ $0[model] }) {
+                await task.value
+            }
             do {
-                result[model] = try await read.value
+                guard case .ended(let outcome)? = reads.withLock({ $0[model] }) else {
+                    throw LiveStateError.interrupted("the read of \(model) was stopped")
+                }
+                let observed = try outcome.get()
+                result[model] = observed.live
+                planned[model] = observed.outcome
             } catch {
                 cancelAll()
                 if let error = error as? LiveStateError { throw error }
                 throw .interrupted(String(describing: error))
             }
         }
-        return result
+        return (result, planned)
     }
 }

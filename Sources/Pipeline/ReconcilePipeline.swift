@@ -197,12 +197,16 @@ public final class ReconcilePipeline: Sendable {
     }
 
     /// **plan**: the changes that make the live state of `models` match their declarations. Pure.
-    public func plan(_ models: [ModelDeclaration], live: [ModelID: LiveModel], at snapshot: Snapshot, gate: ReleaseGateState = ReleaseGateState()) -> Plan {
+    public func plan(
+        _ models: [ModelDeclaration], live: [ModelID: LiveModel], at snapshot: Snapshot, gate: ReleaseGateState = ReleaseGateState(),
+        planned: [ModelID: ModelOutcome] = [:]
+    ) -> Plan {
         var revision = Revision(repository: snapshot.spec.description, ref: snapshot.resolved.name, commit: snapshot.commit.hex)
         revision.signature = snapshot.signature.map {
             Revision.Signature(method: $0.method.rawValue, keyType: $0.keyType, fingerprint: $0.fingerprint, signer: $0.signer)
         }
-        return Planner.plan(declarations: models, live: live, revision: revision, gate: gate).estimatingTime(at: configuration.rateLimit)
+        return Planner.plan(declarations: models, live: live, revision: revision, gate: gate, planned: planned)
+            .estimatingTime(at: configuration.rateLimit)
     }
 
     /// **check**: the rails every apply passes, dry runs included: too many deletes, and a latest version
@@ -223,14 +227,23 @@ public final class ReconcilePipeline: Sendable {
     /// whose models do not say their latest version.
     public func checkListings(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
         let changed = Set(plan.changes.map(\.model))
+        let checked = plan.models.filter { changed.contains($0.model) && !$0.suspended }
+        // Asked all at once (the client keeps its in-flight limit and pace): one after another, these reads
+        // were a fifth of a large apply's time. Answers are kept by position, in the plan's order.
+        let answers = await withTaskGroup(of: (Int, Result<Model, WriftAIError>).self, returning: [(Int, Result<Model, WriftAIError>)].self) { group in
+            for (index, facts) in checked.enumerated() {
+                group.addTask { (index, await Self.latest(of: facts.model, reader: reader)) }
+            }
+            var answers: [(Int, Result<Model, WriftAIError>)] = []
+            for await answer in group { answers.append(answer) }
+            return answers.sorted { $0.0 < $1.0 }
+        }
         var mismatches: [ListingMismatch] = []
-        for facts in plan.models where changed.contains(facts.model) && !facts.suspended {
-            let id = facts.model
+        for (facts, (_, answer)) in zip(checked, answers) {
             let model: Model
-            do {
-                model = try await reader.model(id)
-            } catch {
-                throw ReconcileFailure(.check, .liveState(.listing(model: facts.model, error)))
+            switch answer {
+            case .success(let found): model = found
+            case .failure(let error): throw ReconcileFailure(.check, .liveState(.listing(model: facts.model, error)))
             }
             let listed = facts.latestBeforeApply
             let latest = model.latestVersion
@@ -255,6 +268,15 @@ public final class ReconcilePipeline: Sendable {
             }
         }
         if !mismatches.isEmpty { throw ReconcileFailure(.check, .listingMismatch(mismatches)) }
+    }
+
+    /// One model's answer to `GET /models/{owner}/{name}`, as a value a task group can carry.
+    static func latest(of id: ModelID, reader: any WriftAIReading) async -> Result<Model, WriftAIError> {
+        do {
+            return .success(try await reader.model(id))
+        } catch {
+            return .failure(error)
+        }
     }
 
     /// **check**, for a plan made earlier (saved, or before a confirmation prompt): the live versions of the
@@ -328,7 +350,11 @@ public final class ReconcilePipeline: Sendable {
     public func makePlan(
         _ snapshot: Snapshot, reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
     ) async throws(ReconcileFailure) -> PlannedRevision {
-        let observation = OverlappedObservation(LiveStateReader(client: reader, cache: configuration.detailsCache))
+        // The gate is read first so that each model can be planned as soon as its live state is in.
+        let gate = try gateState()
+        let observation = OverlappedObservation(LiveStateReader(client: reader, cache: configuration.detailsCache)) { declaration, live in
+            Planner.planModel(declaration, live: live, gate: gate)
+        }
         let declarations: LoadedDeclarations
         do {
             declarations = try await load(snapshot) { model in
@@ -340,13 +366,13 @@ public final class ReconcilePipeline: Sendable {
         }
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live: [ModelID: LiveModel]
+        let planned: [ModelID: ModelOutcome]
         do {
-            live = try await observation.results(models)
+            (live, planned) = try await observation.results(models)
         } catch {
             throw ReconcileFailure(.observe, .liveState(error))
         }
-        let gate = try gateState()
-        let plan = plan(models, live: live, at: declarations.snapshot, gate: gate)
+        let plan = plan(models, live: live, at: declarations.snapshot, gate: gate, planned: planned)
         return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live)
     }
 

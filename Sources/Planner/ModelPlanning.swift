@@ -1,8 +1,10 @@
 import Declarations
 import WriftAIModels
 
-/// The plan for one declared model: its changes, warnings and facts.
-struct ModelOutcome {
+/// The plan for one declared model: its changes, warnings and facts. Made by ``Planner/planModel(_:live:gate:)``
+/// as soon as the model's live state is known, and put together with the others by
+/// ``Planner/plan(declarations:live:revision:gate:planned:)``.
+public struct ModelOutcome: Sendable {
     var changes: [PlannedChange]
     var warnings: [PlanWarning]
     var unchanged: Int

@@ -37,6 +37,25 @@ public enum Planner {
         revision: Revision,
         gate: ReleaseGateState = ReleaseGateState()
     ) -> Plan {
+        plan(declarations: declarations, live: live, revision: revision, gate: gate, planned: [:])
+    }
+
+    /// One model's part of a plan: what ``plan(declarations:live:revision:gate:)`` works out for
+    /// `declaration` (the same value, whenever it is made). A caller reading models one by one plans each as
+    /// its live state arrives, and hands the outcomes to ``plan(declarations:live:revision:gate:planned:)``.
+    public static func planModel(_ declaration: ModelDeclaration, live: LiveModel?, gate: ReleaseGateState) -> ModelOutcome {
+        ModelPlanning(declaration: declaration, live: live, gate: gate).run()
+    }
+
+    /// ``plan(declarations:live:revision:gate:)`` with some models planned already (by ``planModel(_:live:gate:)``
+    /// with the same live state and gate): those are taken as they are, the others are planned here.
+    public static func plan(
+        declarations: [ModelDeclaration],
+        live: [ModelID: LiveModel],
+        revision: Revision,
+        gate: ReleaseGateState,
+        planned outcomes: [ModelID: ModelOutcome]
+    ) -> Plan {
         var changes: [PlannedChange] = []
         var warnings: [PlanWarning] = []
         var models: [ModelPlan] = []
@@ -46,7 +65,7 @@ public enum Planner {
         for declaration in declarations.sorted(by: { $0.model < $1.model }) {
             // Validation rejects a model declared twice; should one slip through, the first wins.
             guard planned.insert(declaration.model).inserted else { continue }
-            let outcome = ModelPlanning(
+            let outcome = outcomes[declaration.model] ?? ModelPlanning(
                 declaration: declaration,
                 live: live[declaration.model],
                 gate: gate

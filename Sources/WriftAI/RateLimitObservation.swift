@@ -1,4 +1,5 @@
 import Foundation
+import WriftAIModels
 
 /// What one answer's `x-ratelimit-*` headers said about the caller's current rate-limit window.
 struct RateLimitObservation: Sendable, Equatable {
@@ -23,24 +24,11 @@ struct RateLimitObservation: Sendable, Equatable {
             // RFC 9110: delay-seconds or an HTTP-date.
             if let delay = Double(retryAfter), delay.isFinite, delay >= 0 {
                 reset = now + delay
-            } else if let date = Self.httpDate(retryAfter) {
+            } else if let date = WireTime.httpDate(retryAfter) {
                 reset = date
             }
         }
         wasRateLimited = status == 429
-    }
-
-    /// The Unix time of an HTTP-date (RFC 9110 §5.6.7): the preferred IMF-fixdate
-    /// (`Sun, 06 Nov 1994 08:49:37 GMT`) and the obsolete RFC 850 and asctime forms.
-    static func httpDate(_ text: String) -> Double? {
-        for format in ["EEE, dd MMM yyyy HH:mm:ss zzz", "EEEE, dd-MMM-yy HH:mm:ss zzz", "EEE MMM d HH:mm:ss yyyy"] {
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.timeZone = TimeZone(identifier: "GMT")
-            formatter.dateFormat = format
-            if let date = formatter.date(from: text) { return date.timeIntervalSince1970 }
-        }
-        return nil
     }
 
     /// Creates an observation from known values.

@@ -39,7 +39,7 @@ extension WriftAIClient {
                 }
                 if (200..<300).contains(status) {
                     let date = headers.first { $0.name.lowercased() == "date" }?.value
-                    result = .success(APIResponse(status: status, body: bytes, serverTime: date.flatMap(RateLimitObservation.httpDate)))
+                    result = .success(APIResponse(status: status, body: bytes, serverTime: date.flatMap(WireTime.httpDate)))
                 } else {
                     result = .failure(errorForStatus(status, body: bytes, context: context, observation: observation))
                 }

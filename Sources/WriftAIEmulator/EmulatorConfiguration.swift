@@ -65,7 +65,8 @@ public struct EmulatorConfiguration: Sendable {
 
     /// Misbehaviour to inject into `/v1` answers, drawn from a seeded generator so runs repeat.
     public struct Faults: Sendable {
-        /// Delay before handling each request, in milliseconds.
+        /// Time each request takes to answer, in milliseconds: half passes before it is acted on, the rest
+        /// after (the emulator's own work included).
         public var latencyMilliseconds: Int
         /// Probability (0–1) of answering 503 without acting.
         public var failRate: Double

@@ -15,30 +15,50 @@ struct FaultInjectionMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        if injector.faults.latencyMilliseconds > 0 {
-            try await clock.sleep(for: .milliseconds(injector.faults.latencyMilliseconds))
+        // Latency is a round trip with the work in its middle, as over a network: half of it passes before
+        // the request is acted on, and the answer leaves once the whole of it has passed since the request
+        // came. The emulator's own work is inside the latency, not added to it, so `--latency-ms 20` answers
+        // in 20 ms; a slow answer's delay comes on top.
+        let latency = Duration.milliseconds(injector.faults.latencyMilliseconds)
+        let arrived = clock.instant()
+        if latency > .zero {
+            try await clock.sleep(for: latency / 2)
         }
+        let (response, slow) = try await answer(request, context: context, next: next)
+        if latency > .zero {
+            let left = latency - (clock.instant() - arrived)
+            if left > .zero { try await clock.sleep(for: left) }
+        }
+        if slow {
+            try await clock.sleep(for: .milliseconds(injector.faults.slowMilliseconds))
+        }
+        return response
+    }
+
+    /// The answer, with the faults drawn for this request (in the order the seeded draws have always been
+    /// made), and whether it is to be held back as a slow one.
+    private func answer(
+        _ request: Request,
+        context: Context,
+        next: (Request, Context) async throws -> Response
+    ) async throws -> (Response, slow: Bool) {
         if injector.shouldFail() {
-            return try JSONResponse.make(
-                ErrorResponse(detail: "Service temporarily unavailable"),
-                status: .serviceUnavailable
-            )
+            let failure = try JSONResponse.make(ErrorResponse(detail: "Service temporarily unavailable"), status: .serviceUnavailable)
+            return (failure, false)
         }
         let reset = injector.reset()
         if reset == .beforeActing {
-            return await closeWithoutAnswer(context)
+            return (await closeWithoutAnswer(context), false)
         }
         let response = try await next(request, context)
         if reset == .afterActing {
-            return await closeWithoutAnswer(context)
+            return (await closeWithoutAnswer(context), false)
         }
-        if injector.shouldAnswerSlowly() {
-            try await clock.sleep(for: .milliseconds(injector.faults.slowMilliseconds))
-        }
+        let slow = injector.shouldAnswerSlowly()
         if injector.shouldLoseResponse() {
-            return try JSONResponse.make(ErrorResponse(detail: "Bad gateway"), status: .badGateway)
+            return (try JSONResponse.make(ErrorResponse(detail: "Bad gateway"), status: .badGateway), slow)
         }
-        return response
+        return (response, slow)
     }
 
     /// Closes the connection; the returned answer is never sent (the stats count it with status 0).

@@ -40,7 +40,7 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Requests per second for callers without a valid token; 0 turns the limit off.", valueName: "n"))
     var unauthenticatedRateLimit = 1
 
-    @Option(help: ArgumentHelp("Delay before answering each API request, in milliseconds.", valueName: "ms"))
+    @Option(help: ArgumentHelp("Time each API request takes to answer, in milliseconds: half before acting, the rest after.", valueName: "ms"))
     var latencyMs = 0
 
     @Option(help: ArgumentHelp("Probability (0-1) of answering 503 without acting.", valueName: "probability"))
