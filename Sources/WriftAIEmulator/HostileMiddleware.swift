@@ -109,11 +109,7 @@ struct HostileMiddleware: RouterMiddleware {
 
     /// An HTTP-date (RFC 9110 IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
     static func httpDate(_ unixTime: Double) -> String {
-        let formatter = DateFormatter()
-        formatter.locale = Locale(identifier: "en_US_POSIX")
-        formatter.timeZone = TimeZone(identifier: "GMT")
-        formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
-        return formatter.string(from: Date(timeIntervalSince1970: unixTime))
+        WireTime.httpDateString(unixTime)
     }
 }
 

@@ -32,6 +32,22 @@ public enum WireTime {
         return fractional.date(from: text)?.timeIntervalSince1970
     }
 
+    /// `time` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form `Date` and `Retry-After` are
+    /// written in; whole seconds.
+    public static func httpDateString(_ time: Double) -> String {
+        let seconds = Int64(time.rounded(.down))
+        let (quotient, remainder) = seconds.quotientAndRemainder(dividingBy: 86_400)
+        let (days, second) = remainder < 0 ? (quotient - 1, remainder + 86_400) : (quotient, remainder)
+        let (year, month, day) = civil(fromDays: days)
+        // 1970-01-01 was a Thursday.
+        let weekday = Int(((days % 7) + 7 + 3) % 7)
+        func two(_ value: Int64) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        let dayNames = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+        let monthNames = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        return "\(dayNames[weekday]), \(two(day)) \(monthNames[Int(month) - 1]) \(year) "
+            + "\(two(second / 3600)):\(two(second / 60 % 60)):\(two(second % 60)) GMT"
+    }
+
     /// `time` as `ISO8601DateFormatter` writes it by default: `2026-11-30T13:39:32Z`, whole seconds, UTC.
     public static func iso8601String(_ time: Double) -> String {
         guard time.isFinite, abs(time) < 1e13 else { return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time)) }

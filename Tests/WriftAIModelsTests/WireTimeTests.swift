@@ -29,12 +29,13 @@ struct WireTimeTests {
         return times
     }()
 
-    @Test("an IMF-fixdate reads as Foundation reads it, for 2,010 times")
+    @Test("an IMF-fixdate reads and is written as Foundation reads and writes it, for 2,010 times")
     func imfFixdateMatchesFoundation() {
         for time in Self.times {
             let text = Self.foundationHTTPDateString(time)
             #expect(WireTime.httpDate(text) == Self.foundationHTTPDate(text), "\(text)")
             #expect(WireTime.httpDate(text) == time, "\(text)")
+            #expect(WireTime.httpDateString(time) == text, "written as Foundation writes it")
         }
     }
 
