@@ -228,14 +228,22 @@ public final class ReconcilePipeline: Sendable {
     public func checkListings(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
         let changed = Set(plan.changes.map(\.model))
         let checked = plan.models.filter { changed.contains($0.model) && !$0.suspended }
-        // Asked all at once (the client keeps its in-flight limit and pace): one after another, these reads
-        // were a fifth of a large apply's time. Answers are kept by position, in the plan's order.
+        // Asked together, at most 16 at a time like the models' reads (the client keeps its in-flight limit and
+        // pace): one after another, these reads were a fifth of a large apply's time. Answers are kept by
+        // position, in the plan's order.
         let answers = await withTaskGroup(of: (Int, Result<Model, WriftAIError>).self, returning: [(Int, Result<Model, WriftAIError>)].self) { group in
-            for (index, facts) in checked.enumerated() {
-                group.addTask { (index, await Self.latest(of: facts.model, reader: reader)) }
-            }
+            var next = 0
             var answers: [(Int, Result<Model, WriftAIError>)] = []
-            for await answer in group { answers.append(answer) }
+            answers.reserveCapacity(checked.count)
+            while next < checked.count || !group.isEmpty {
+                if next < checked.count, next - answers.count < 16 {
+                    let (index, id) = (next, checked[next].model)
+                    group.addTask { (index, await Self.latest(of: id, reader: reader)) }
+                    next += 1
+                } else if let answer = await group.next() {
+                    answers.append(answer)
+                }
+            }
             return answers.sorted { $0.0 < $1.0 }
         }
         var mismatches: [ListingMismatch] = []
