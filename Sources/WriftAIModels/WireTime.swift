@@ -35,6 +35,15 @@ public enum WireTime {
     /// `time` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form `Date` and `Retry-After` are
     /// written in; whole seconds.
     public static func httpDateString(_ time: Double) -> String {
+        // Years 1583–9999 by hand (Gregorian, four digits; Foundation's calendar is Julian before 1582); anything
+        // else, NaN and infinities included, through Foundation.
+        guard time.isFinite, time >= -12_212_553_600, time < 253_402_300_800 else {
+            let formatter = DateFormatter()
+            formatter.locale = Locale(identifier: "en_US_POSIX")
+            formatter.timeZone = TimeZone(identifier: "GMT")
+            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss 'GMT'"
+            return formatter.string(from: Date(timeIntervalSince1970: time.isFinite ? time : 0))
+        }
         let seconds = Int64(time.rounded(.down))
         let (quotient, remainder) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (days, second) = remainder < 0 ? (quotient - 1, remainder + 86_400) : (quotient, remainder)
@@ -50,12 +59,12 @@ public enum WireTime {
 
     /// `time` as `ISO8601DateFormatter` writes it by default: `2026-11-30T13:39:32Z`, whole seconds, UTC.
     public static func iso8601String(_ time: Double) -> String {
-        guard time.isFinite, abs(time) < 1e13 else { return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time)) }
+        guard time.isFinite, abs(time) < 1e13 else { return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time.isFinite ? time : 0)) }
         let seconds = Int64(time.rounded(.down))
         let (days, secondOfDay) = seconds.quotientAndRemainder(dividingBy: 86_400)
         let (day, second) = secondOfDay < 0 ? (days - 1, secondOfDay + 86_400) : (days, secondOfDay)
         let (year, month, dayOfMonth) = civil(fromDays: day)
-        guard (0...9999).contains(year) else { return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time)) }
+        guard (1583...9999).contains(year) else { return ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time)) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(20)
         func digits(_ value: Int64, _ count: Int) {
@@ -148,7 +157,8 @@ public enum WireTime {
 
     /// Checks the fields as a calendar would and counts the seconds since 1970.
     private static func seconds(year: Int64, month: Int64, day: Int64, hour: Int64, minute: Int64, second: Int64, fraction: Double, offset: Int64) -> Double? {
-        guard (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60 else { return nil }
+        // Before 1583 Foundation's calendar is Julian: those are left to it.
+        guard year >= 1583, (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year), hour < 24, minute < 60, second < 60 else { return nil }
         let days = daysFromCivil(year: year, month: month, day: day)
         return Double(days * 86_400 + hour * 3600 + minute * 60 + second - offset) + fraction
     }

@@ -49,6 +49,25 @@ struct WireTimeTests {
         }
     }
 
+    @Test("times outside years 1583–9999 are written by Foundation, and nothing traps")
+    func farTimes() {
+        for time in [-40_000_000_000.0, 300_000_000_000, .infinity, -.infinity, .nan, 1e300] {
+            _ = WireTime.httpDateString(time)
+            _ = WireTime.iso8601String(time)
+        }
+        #expect(WireTime.httpDateString(-30_610_224_000) == Self.foundationHTTPDateString(-30_610_224_000))
+        #expect(WireTime.httpDateString(-12_212_553_600) == Self.foundationHTTPDateString(-12_212_553_600))
+        #expect(WireTime.httpDateString(253_402_300_799) == "Fri, 31 Dec 9999 23:59:59 GMT")
+        // Read back the way Foundation reads them, Julian calendar before 1583 included.
+        for time in [-30_610_224_000.0, -12_212_553_600, -12_212_553_601] {
+            let written = Self.foundationHTTPDateString(time)
+            #expect(WireTime.httpDate(written) == Self.foundationHTTPDate(written), "\(written)")
+            let iso = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: time))
+            #expect(WireTime.iso8601String(time) == iso)
+            #expect(WireTime.iso8601(iso) == ISO8601DateFormatter().date(from: iso)?.timeIntervalSince1970, "\(iso)")
+        }
+    }
+
     static let iso8601Cases: [(String, Double?)] = [
         ("1994-11-06T08:49:37Z", 784_111_777),
         ("1994-11-06T08:49:37.250Z", 784_111_777.25),
