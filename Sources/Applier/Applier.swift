@@ -158,7 +158,7 @@ public struct Applier: Sendable {
         // A version the plan's listing should have shown (made before it) is never a copy of this apply's,
         // even if that listing left it out: only those made since the second of the listing are touched (the
         // server's `Date` has whole seconds: one made in that second just before it cannot be told apart).
-        let after = model.listedAt.flatMap(Self.serverTime)
+        let after = model.listedAt.flatMap(WireTime.iso8601)
         var removals: [ActionResult] = []
         for result in created {
             let matching = listed.filter { Self.digest($0.containerImageDigest) == result.containerImageDigest }.sorted { $0.number < $1.number }
@@ -166,7 +166,7 @@ public struct Applier: Sendable {
             let removable = matching.dropLast().filter { copy in
                 guard copy.number > highest else { return false }
                 guard let after else { return true }
-                return Self.serverTime(copy.createdAt).map { $0 >= after } ?? false
+                return WireTime.iso8601(copy.createdAt).map { $0 >= after } ?? false
             }
             for number in removable.map(\.number) {
                 var removal = result
@@ -223,11 +223,6 @@ public struct Applier: Sendable {
         }
         await gate.failed(change, failure: failure, rolledBack: rolledBack)
         return result
-    }
-
-    /// An ISO 8601 time from the API (`created_at`, a plan's `listed_at`), fractional seconds or not.
-    public static func serverTime(_ text: String) -> Double? {
-        WireTime.iso8601(text)
     }
 
     /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must

@@ -259,8 +259,8 @@ public final class ReconcilePipeline: Sendable {
                 && listed?.containerImageDigest == latest?.containerImageDigest.flatMap { try? Digest(normalizing: $0) }
             // A version made after the listing (another applier, a person) is not a lie: the apply goes on,
             // and its duplicate check and the next plan deal with it. One made before it was left out.
-            if !same, let latest, latest.number > (facts.liveHighestNumber ?? 0), let listedAt = facts.listedAt.flatMap(Applier.serverTime),
-                let created = Applier.serverTime(latest.createdAt), created >= listedAt
+            if !same, let latest, latest.number > (facts.liveHighestNumber ?? 0), let listedAt = facts.listedAt.flatMap(WireTime.iso8601),
+                let created = WireTime.iso8601(latest.createdAt), created >= listedAt
             {
                 continue
             }

@@ -88,7 +88,7 @@ struct HostileMiddleware: RouterMiddleware {
             let end = first.rounded(.up) + Double(hostile.retryAfterDateSeconds)
             if now < end {
                 var response = try JSONResponse.make(ErrorResponse(detail: "Rate limit exceeded"), status: .tooManyRequests)
-                response.headers[.retryAfter] = Self.httpDate(end)
+                response.headers[.retryAfter] = WireTime.httpDateString(end)
                 return response
             }
         }
@@ -105,11 +105,6 @@ struct HostileMiddleware: RouterMiddleware {
             }
         }
         return try await next(request, context)
-    }
-
-    /// An HTTP-date (RFC 9110 IMF-fixdate), e.g. `Sun, 06 Nov 1994 08:49:37 GMT`.
-    static func httpDate(_ unixTime: Double) -> String {
-        WireTime.httpDateString(unixTime)
     }
 }
 
