@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+import NIOCore
+import NIOHTTP1
 import WriftAIModels
 
 /// A complete successful answer.
@@ -29,26 +31,19 @@ extension WriftAIClient {
         let requestEnd = started + configuration.timeouts.request
         let overall = deadline.flatMap { $0.instant < requestEnd ? $0 : nil }
         do {
-            let outcome = try await race(until: overall?.instant ?? requestEnd) { [self] in
-                try await exchange(endpoint, body: body)
+            let answer = try await exchange(endpoint, body: body, until: overall?.instant ?? requestEnd)
+            observation = RateLimitObservation(status: answer.status, now: Date().timeIntervalSince1970, lookup: answer.header)
+            if (200..<300).contains(answer.status) {
+                let serverTime = answer.header("date").flatMap(WireTime.httpDate)
+                result = .success(APIResponse(status: answer.status, body: answer.body, serverTime: serverTime))
+            } else {
+                result = .failure(errorForStatus(answer.status, body: answer.body, context: context, observation: observation))
             }
-            switch outcome {
-            case .finished(let (status, headers, bytes)):
-                observation = RateLimitObservation(status: status, now: Date().timeIntervalSince1970) { name in
-                    headers.first { $0.name.lowercased() == name }?.value
-                }
-                if (200..<300).contains(status) {
-                    let date = headers.first { $0.name.lowercased() == "date" }?.value
-                    result = .success(APIResponse(status: status, body: bytes, serverTime: date.flatMap(WireTime.httpDate)))
-                } else {
-                    result = .failure(errorForStatus(status, body: bytes, context: context, observation: observation))
-                }
-            case .timeUp:
-                if let overall {
-                    result = .failure(deadlineError(overall, context: context, waiting: "no complete answer by then"))
-                } else {
-                    result = .failure(.timeout(context, after: configuration.timeouts.request))
-                }
+        } catch let error as HTTPClientError where error == .deadlineExceeded && !Task.isCancelled {
+            if let overall {
+                result = .failure(deadlineError(overall, context: context, waiting: "no complete answer by then"))
+            } else {
+                result = .failure(.timeout(context, after: configuration.timeouts.request))
             }
         } catch {
             result = .failure(errorForTransport(error, context: context))
@@ -115,56 +110,49 @@ extension WriftAIClient {
         }
     }
 
-    /// Performs the HTTP exchange and reads the whole body, up to ``Configuration/Limits/maxAnswerBytes``.
-    /// The caller bounds its time (see ``send(_:body:attempt:)``): the HTTP client's own deadline ends
-    /// when the headers arrive, so a body trickled a byte at a time would otherwise never time out.
+    /// Performs the HTTP exchange and reads the whole body, up to ``Configuration/Limits/maxAnswerBytes``,
+    /// all of it — connecting, sending, the headers and every byte of the body — by `instant` (a body
+    /// trickled a byte at a time cannot hold it longer).
+    ///
+    /// - Throws: `HTTPClientError.deadlineExceeded` when `instant` comes first; `HTTPClientError.cancelled`
+    ///   when the calling task is cancelled.
     private func exchange(
         _ endpoint: Endpoint,
-        body: [UInt8]?
-    ) async throws -> (Int, [(name: String, value: String)], [UInt8]) {
-        var request = HTTPClientRequest(url: baseURL + endpoint.pathAndQuery)
-        switch endpoint.method {
-        case .get: request.method = .GET
-        case .post: request.method = .POST
-        case .patch: request.method = .PATCH
-        case .delete: request.method = .DELETE
-        }
-        request.headers.add(name: "User-Agent", value: configuration.userAgent)
-        request.headers.add(name: "Accept", value: "application/json")
+        body: [UInt8]?,
+        until instant: ContinuousClock.Instant
+    ) async throws -> RawAnswer {
+        var headers = HTTPHeaders()
+        headers.add(name: "User-Agent", value: configuration.userAgent)
+        headers.add(name: "Accept", value: "application/json")
         if let token = configuration.token {
-            request.headers.add(name: "Authorization", value: "Bearer \(token.value)")
+            headers.add(name: "Authorization", value: "Bearer \(token.value)")
         }
         for header in endpoint.headers {
-            request.headers.add(name: header.name, value: header.value)
+            headers.add(name: header.name, value: header.value)
         }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(body)
+        if body != nil {
+            headers.add(name: "Content-Type", value: "application/json")
         }
-        let response = try await httpClient.execute(
-            request,
-            timeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
+        let method: HTTPMethod
+        switch endpoint.method {
+        case .get: method = .GET
+        case .post: method = .POST
+        case .patch: method = .PATCH
+        case .delete: method = .DELETE
+        }
+        let request = try HTTPClient.Request(
+            url: baseURL + endpoint.pathAndQuery, method: method, headers: headers, body: body.map { .bytes($0) })
+        let remaining = ContinuousClock.now.duration(to: instant)
+        let task = httpClient.execute(
+            request: request,
+            delegate: AnswerCollector(limit: configuration.limits.maxAnswerBytes),
+            eventLoop: .indifferent,
+            deadline: .now() + .nanoseconds(max(0, Self.nanoseconds(remaining)))
         )
-        let limit = configuration.limits.maxAnswerBytes
-        if let announced = response.headers.first(name: "content-length").flatMap({ Int($0) }), announced > limit {
-            throw BodyTooLarge(limit: limit, announced: announced)
-        }
-        var bytes: [UInt8] = []
-        for try await chunk in response.body {
-            bytes.append(contentsOf: chunk.readableBytesView)
-            if bytes.count > limit { throw BodyTooLarge(limit: limit, announced: nil) }
-        }
-        return (Int(response.status.code), response.headers.map { (name: $0.name, value: $0.value) }, bytes)
-    }
-
-    private struct BodyTooLarge: Error, CustomStringConvertible {
-        let limit: Int
-        let announced: Int?
-        var description: String {
-            if let announced {
-                return "the answer announces \(announced) bytes, more than the \(limit) bytes a WriftAI answer may have"
-            }
-            return "the answer exceeds the \(limit) bytes a WriftAI answer may have"
+        return try await withTaskCancellationHandler {
+            try await task.futureResult.get()
+        } onCancel: {
+            task.cancel()
         }
     }
 

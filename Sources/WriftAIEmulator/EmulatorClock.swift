@@ -18,7 +18,9 @@ public struct EmulatorClock: Sendable {
         let origin = clock.now
         self.wallTime = now
         self.elapsed = { origin.duration(to: clock.now) }
-        self.sleeper = { duration in try await clock.sleep(until: clock.now.advanced(by: duration), tolerance: nil) }
+        // No tolerance: without one, Dispatch may fire a 10 ms timer up to 1 ms late (a tenth of the wait,
+        // at least 1 ms), and an emulated 20 ms round trip would take 21.
+        self.sleeper = { duration in try await clock.sleep(until: clock.now.advanced(by: duration), tolerance: .zero) }
     }
 
     /// The real clocks: the continuous clock and the system's wall time.
