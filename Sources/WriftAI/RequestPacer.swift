@@ -65,6 +65,8 @@ actor RequestPacer {
     private var waiters: [Waiter] = []
     private var nextID: UInt64 = 0
     private var pumping = false
+    /// Whether the pump waits for a slot only (every slot taken), so that an answer may grant the next turn.
+    private var parkedForSlot = false
     private var changeSignal: CheckedContinuation<Void, Never>?
 
     init(
@@ -125,15 +127,34 @@ actor RequestPacer {
     }
 
     /// Returns a turn and learns from the answer's rate-limit headers, if any.
+    ///
+    /// While every slot is taken the pump is parked; the slot this answer frees then goes to the next
+    /// caller in the same look at the ledger, without waking the pump first (one hand-off between tasks
+    /// and one read and write of the shared file fewer per request).
     func finish(_ permit: Permit, observation: RateLimitObservation?) async {
         inFlight.remove(permit.id)
         answered = true
         let learned = observation.flatMap { $0.isEmpty ? nil : $0 }
+        let handOff = parkedForSlot && !waiters.isEmpty
         // Alone, a request leaving only matters with headers to learn from; shared, the other processes
         // read this pacer's in-flight count too.
-        if learned != nil || shared != nil {
-            await withLedger { ledger, now in
-                if let learned { ledger.learn(from: learned, now: now) }
+        guard learned != nil || shared != nil || handOff else {
+            signalChange()
+            return
+        }
+        let decision = await withLedger { ledger, now -> PacingLedger.Decision? in
+            if let learned { ledger.learn(from: learned, now: now) }
+            guard handOff else { return nil }
+            return ledger.reserve(for: holder, now: now, rules: rules(serverLimit: ledger.serverLimit), exclusiveUntilKnown: false)
+        }
+        if decision == .send {
+            // The ledger may have waited for its lock: the line or the slots may have changed meanwhile.
+            if !waiters.isEmpty && inFlight.count < maxInFlight {
+                grantHead()
+                if inFlight.count >= maxInFlight { return }
+            } else {
+                // Nobody to give it to: the count goes back to the ledger (the pace it used stays used).
+                await withLedger { _, _ in }
             }
         }
         signalChange()
@@ -189,7 +210,9 @@ actor RequestPacer {
         defer { pumping = false }
         while !waiters.isEmpty {
             if inFlight.count >= maxInFlight {
+                parkedForSlot = true
                 await waitForChange()
+                parkedForSlot = false
                 continue
             }
             let exclusive = shared != nil && !answered && !inFlight.isEmpty
@@ -215,11 +238,16 @@ actor RequestPacer {
                     await withLedger { _, _ in }
                     continue
                 }
-                let head = waiters.removeFirst()
-                inFlight.insert(head.id)
-                head.continuation.resume(returning: Permit(id: head.id))
+                grantHead()
             }
         }
+    }
+
+    /// Gives the first caller in line its turn.
+    private func grantHead() {
+        let head = waiters.removeFirst()
+        inFlight.insert(head.id)
+        head.continuation.resume(returning: Permit(id: head.id))
     }
 
     private func waitForChange() async {
