@@ -22,6 +22,14 @@ extension WriftAIClient {
     ///
     /// - Returns: The answer, when its status is 2xx.
     func send(_ endpoint: Endpoint, body: [UInt8]? = nil, attempt: Int) async throws(WriftAIError) -> APIResponse {
+        // The turn, the exchange and handing the turn on run on the event loop that reads the answers
+        // (see ``EventLoopExecutor``); the caller's work after it does not.
+        try await withTaskExecutorPreference(loop) { () async throws(WriftAIError) -> APIResponse in
+            try await sendOnLoop(endpoint, body: body, attempt: attempt)
+        }
+    }
+
+    private func sendOnLoop(_ endpoint: Endpoint, body: [UInt8]?, attempt: Int) async throws(WriftAIError) -> APIResponse {
         let context = WriftAIError.Context(method: endpoint.method.rawValue, path: basePath + endpoint.pathAndQuery)
         let deadline = activeDeadline
         let permit = try await acquirePermit(context: context, deadline: deadline)
@@ -146,7 +154,7 @@ extension WriftAIClient {
         let task = httpClient.execute(
             request: request,
             delegate: AnswerCollector(limit: configuration.limits.maxAnswerBytes),
-            eventLoop: .indifferent,
+            eventLoop: .delegate(on: loop.eventLoop),
             deadline: .now() + .nanoseconds(max(0, Self.nanoseconds(remaining)))
         )
         return try await withTaskCancellationHandler {

@@ -21,6 +21,8 @@ public final class WriftAIClient: WriftAIWriting {
     /// The base URL's path (e.g. `/v1`), prefixed to paths in error contexts.
     let basePath: String
     let httpClient: HTTPClient
+    /// The event loop the client's requests are sent and answered on, as a task executor (see ``send(_:body:attempt:)``).
+    let loop: EventLoopExecutor
     let pacer: RequestPacer
     let metrics: RequestMetrics
     let logger: Logger
@@ -71,6 +73,7 @@ public final class WriftAIClient: WriftAIWriting {
         self.baseURL = base
         self.basePath = URLComponents(string: base)?.path ?? ""
         self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+        self.loop = EventLoopExecutor(eventLoop: httpClient.eventLoopGroup.next())
         self.pacer = RequestPacer(
             pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait,
             shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger))
