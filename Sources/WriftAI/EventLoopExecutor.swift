@@ -6,8 +6,9 @@ import NIOCore
 /// freed turn to the next caller, that caller sending — crossed three threads (event loop → a worker → another
 /// worker → event loop), and each wake-up of a parked thread costs more than the work itself on a small
 /// machine. With the sending part of each request preferring this executor (`withTaskExecutorPreference`),
-/// and the pacer (a default actor) following it, that path stays on the loop's thread; decoding and
-/// everything after an answer go back to the global executor.
+/// that path stays on the loop's thread (the pacer's code included, when the actor is free: seen in
+/// `perf trace`, 0.73 → 0.44 ms median from an answer to the next request); decoding and everything after
+/// an answer go back to the global executor.
 final class EventLoopExecutor: TaskExecutor {
     let eventLoop: any EventLoop
 
