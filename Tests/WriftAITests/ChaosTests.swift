@@ -26,10 +26,11 @@ struct ChaosTests {
 
     @Test("a create whose answer comes after the timeout is found by its digest, not sent again")
     func slowerThanTheTimeout() async throws {
-        let emulator = Fixture.emulator(faults: .init(slowRate: 1, slowMilliseconds: 1500))
-        // A timeout well under the 1.5 s answers, yet long enough for a loaded machine's emulator to have read the
-        // POST before the client gives up (at 400 ms, one CI run saw the connection closed before it was read).
-        try await withSession(emulator: emulator, configure: { $0.timeouts.request = .milliseconds(900) }) { session in
+        let emulator = Fixture.emulator(faults: .init(slowRate: 1, slowMilliseconds: 3000))
+        // A timeout well under the 3 s answers, yet long enough for a loaded machine to have connected and sent the
+        // POST before the client gives up (at 400 ms and at 900 ms against 1.5 s answers, a CI run under full load
+        // saw the connection closed before the emulator had read the POST).
+        try await withSession(emulator: emulator, configure: { $0.timeouts.request = .milliseconds(1500) }) { session in
             let demo = try Fixture.demo
             // Every answer is slow, listings too: the check after the timeout cannot list either, so
             // the create ends as an unknown outcome — never as a second POST.
