@@ -6,12 +6,13 @@ import Synchronization
 /// An answer as it came off the wire: status, headers and the whole body.
 struct RawAnswer: Sendable {
     var status: Int
+    /// Names in lowercase (folded once, as they arrive), values as sent.
     var headers: [(name: String, value: String)]
     var body: [UInt8]
 
     /// The first value of the header `name` (lowercase), whatever case the server wrote it in.
     func header(_ name: String) -> String? {
-        headers.first { $0.name.lowercased() == name }?.value
+        headers.first { $0.name == name }?.value
     }
 }
 
@@ -56,7 +57,7 @@ final class AnswerCollector: HTTPClientResponseDelegate {
         }
         collected.withLock {
             $0.status = Int(head.status.code)
-            $0.headers = head.headers.map { (name: $0.name, value: $0.value) }
+            $0.headers = head.headers.map { (name: $0.name.lowercased(), value: $0.value) }
         }
         return task.eventLoop.makeSucceededVoidFuture()
     }
