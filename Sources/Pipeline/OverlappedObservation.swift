@@ -7,7 +7,8 @@ import WriftAIModels
 /// The live state of models read one by one as their declarations are parsed: each model's read starts
 /// when ``start(_:)`` is first told of it, and ``results(_:)`` collects them (starting the ones not started).
 /// Suspended models are never read. With a planner, each model is also planned as soon as its live state
-/// is in, while the others are still being read.
+/// is in, while the others are still being read; and with `checkLatest`, a model so planned with changes is
+/// asked for its latest version right away, so that the apply's check of every listing needs no phase of its own.
 final class OverlappedObservation: Sendable {
     /// A model's read: under way, or its outcome once it ended. An ended read's task is let go at once: a
     /// finished task keeps its frames' memory until it is released, and thousands of them waiting for
@@ -21,15 +22,23 @@ final class OverlappedObservation: Sendable {
     private struct Observed: Sendable {
         var live: LiveModel
         var outcome: ModelOutcome?
+        /// The model's latest version, asked right after its listing (only a successful answer: a failed
+        /// one is asked again by the check itself).
+        var latest: Model?
     }
 
     private let reader: LiveStateReader
     private let planModel: (@Sendable (ModelDeclaration, LiveModel) -> ModelOutcome)?
+    private let checkLatest: (@Sendable (ModelID) async -> Model?)?
     private let reads = Mutex<[ModelID: Read]>([:])
 
-    init(_ reader: LiveStateReader, planModel: (@Sendable (ModelDeclaration, LiveModel) -> ModelOutcome)? = nil) {
+    init(
+        _ reader: LiveStateReader, planModel: (@Sendable (ModelDeclaration, LiveModel) -> ModelOutcome)? = nil,
+        checkLatest: (@Sendable (ModelID) async -> Model?)? = nil
+    ) {
         self.reader = reader
         self.planModel = planModel
+        self.checkLatest = checkLatest
     }
 
     /// Starts reading `declaration`'s model, unless it is suspended or already started.
@@ -39,6 +48,7 @@ final class OverlappedObservation: Sendable {
             guard reads[declaration.model] == nil else { return }
             let reader = reader
             let planModel = planModel
+            let checkLatest = checkLatest
             let id = declaration.model
             // The query is built in the task, off the thread that parses the declarations.
             reads[id] = .running(Task { [weak self] in
@@ -46,7 +56,11 @@ final class OverlappedObservation: Sendable {
                 if let model = LiveStateQuery(declarations: [declaration]).models.first {
                     do {
                         let live = try await reader.readModel(model)
-                        outcome = .success(Observed(live: live, outcome: planModel?(declaration, live)))
+                        var observed = Observed(live: live, outcome: planModel?(declaration, live))
+                        if let checkLatest, observed.outcome?.hasChanges == true {
+                            observed.latest = await checkLatest(id)
+                        }
+                        outcome = .success(observed)
                     } catch {
                         outcome = .failure(error)
                     }
@@ -74,7 +88,9 @@ final class OverlappedObservation: Sendable {
     /// they came in. Reads started for models not among them are cancelled. Throws the first failure in model
     /// order, cancelling the rest: a partial view of the live versions is how reconcilers delete what they
     /// should not.
-    func results(_ declarations: [ModelDeclaration]) async throws(LiveStateError) -> (live: [ModelID: LiveModel], planned: [ModelID: ModelOutcome]) {
+    func results(_ declarations: [ModelDeclaration]) async throws(LiveStateError)
+        -> (live: [ModelID: LiveModel], planned: [ModelID: ModelOutcome], latest: [ModelID: Model])
+    {
         for declaration in declarations { start(declaration) }
         let wanted = Set(declarations.filter { !$0.suspend }.map(\.model))
         let started = reads.withLock { reads in
@@ -85,6 +101,7 @@ final class OverlappedObservation: Sendable {
         }
         var result: [ModelID: LiveModel] = [:]
         var planned: [ModelID: ModelOutcome] = [:]
+        var latest: [ModelID: Model] = [:]
         result.reserveCapacity(started.count)
         for model in started {
             if case .running(let task)? = reads.withLock({ $0[model] }) {
@@ -97,12 +114,13 @@ final class OverlappedObservation: Sendable {
                 let observed = try outcome.get()
                 result[model] = observed.live
                 planned[model] = observed.outcome
+                latest[model] = observed.latest
             } catch {
                 cancelAll()
                 if let error = error as? LiveStateError { throw error }
                 throw .interrupted(String(describing: error))
             }
         }
-        return (result, planned)
+        return (result, planned, latest)
     }
 }

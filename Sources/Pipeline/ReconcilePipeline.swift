@@ -225,7 +225,10 @@ public final class ReconcilePipeline: Sendable {
     /// (`GET /models/{owner}/{name}`, one request each), which must be the latest its listing showed. A listing
     /// that was another model's, or left the newest version out, then writes nothing. Skipped on a server
     /// whose models do not say their latest version.
-    public func checkListings(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
+    ///
+    /// - Parameter asked: Answers already asked for after the listings (``PlannedRevision/latest``); only
+    ///   the models without one are asked here.
+    public func checkListings(_ plan: Plan, reader: any WriftAIReading, asked: [ModelID: Model] = [:]) async throws(ReconcileFailure) {
         let changed = Set(plan.changes.map(\.model))
         let checked = plan.models.filter { changed.contains($0.model) && !$0.suspended }
         // Asked together, at most 16 at a time like the models' reads (the client keeps its in-flight limit and
@@ -236,7 +239,10 @@ public final class ReconcilePipeline: Sendable {
             var answers: [(Int, Result<Model, WriftAIError>)] = []
             answers.reserveCapacity(checked.count)
             while next < checked.count || !group.isEmpty {
-                if next < checked.count, next - answers.count < 16 {
+                if next < checked.count, let known = asked[checked[next].model] {
+                    answers.append((next, .success(known)))
+                    next += 1
+                } else if next < checked.count, next - answers.count < 16 {
                     let (index, id) = (next, checked[next].model)
                     group.addTask { (index, await Self.latest(of: id, reader: reader)) }
                     next += 1
@@ -355,14 +361,22 @@ public final class ReconcilePipeline: Sendable {
     /// parsed, so a plan takes about as long as the longer of parsing and listing rather than their sum.
     /// A problem found in the declarations cancels the listings in flight and plans nothing; nothing is
     /// written either way (listings are reads).
+    ///
+    /// - Parameter checkingLatest: For an apply: each model planned with changes is asked for its latest
+    ///   version as soon as it is planned (``PlannedRevision/latest``), for ``checkListings(_:reader:asked:)``.
     public func makePlan(
-        _ snapshot: Snapshot, reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil
+        _ snapshot: Snapshot, reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil,
+        checkingLatest: Bool = false
     ) async throws(ReconcileFailure) -> PlannedRevision {
         // The gate is read first so that each model can be planned as soon as its live state is in.
         let gate = try gateState()
-        let observation = OverlappedObservation(LiveStateReader(client: reader, cache: configuration.detailsCache)) { declaration, live in
-            Planner.planModel(declaration, live: live, gate: gate)
-        }
+        let checkLatest: (@Sendable (ModelID) async -> Model?)? = checkingLatest
+            ? { @Sendable id in try? await reader.model(id) } : nil
+        let observation = OverlappedObservation(
+            LiveStateReader(client: reader, cache: configuration.detailsCache),
+            planModel: { declaration, live in Planner.planModel(declaration, live: live, gate: gate) },
+            checkLatest: checkLatest
+        )
         let declarations: LoadedDeclarations
         do {
             declarations = try await load(snapshot) { model in
@@ -375,13 +389,14 @@ public final class ReconcilePipeline: Sendable {
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live: [ModelID: LiveModel]
         let planned: [ModelID: ModelOutcome]
+        let latest: [ModelID: Model]
         do {
-            (live, planned) = try await observation.results(models)
+            (live, planned, latest) = try await observation.results(models)
         } catch {
             throw ReconcileFailure(.observe, .liveState(error))
         }
         let plan = plan(models, live: live, at: declarations.snapshot, gate: gate, planned: planned)
-        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live)
+        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live, latest: latest)
     }
 
     /// observe → plan, for declarations already loaded.

@@ -58,4 +58,8 @@ public struct PlannedRevision: Sendable {
     public let plan: Plan
     /// The live state it was planned against, by model.
     public var live: [ModelID: LiveModel] = [:]
+    /// Each changed model's latest version as the API said right after its listing, when the plan was made for
+    /// an apply (``ReconcilePipeline/makePlan(_:reader:only:checkingLatest:)``): what
+    /// ``ReconcilePipeline/checkListings(_:reader:asked:)`` would otherwise ask once every listing is in.
+    public var latest: [ModelID: Model] = [:]
 }

@@ -9,6 +9,9 @@ public struct ModelOutcome: Sendable {
     var warnings: [PlanWarning]
     var unchanged: Int
     var facts: ModelPlan
+
+    /// Whether the model has anything to change.
+    public var hasChanges: Bool { !changes.isEmpty }
 }
 
 /// Plans one model. Every rule of the planner that concerns a single model lives here.

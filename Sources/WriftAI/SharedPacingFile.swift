@@ -132,9 +132,16 @@ final class SharedPacingFile: Sendable {
     /// Replaces the file's contents with `ledger`. Call it holding the lock. A failed write is left for the
     /// next one to repair: readers ignore a torn file.
     func write(_ ledger: PacingLedger) {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        guard let data = try? encoder.encode(Contents(format: Self.format, ledger: ledger)) else { return }
+        guard var data = Self.encode(ledger) else { return }
+        // A ledger shorter than the file is padded with spaces (JSON ends in whitespace) rather than the file
+        // truncated: an ftruncate, even to the same size, writes the inode through the file system's journal,
+        // and that was the largest cost of sending a request. The file shrinks only when far too long.
+        var info = stat()
+        let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : Int.max
+        let truncates = size > data.count + 4096
+        if !truncates && size > data.count {
+            data.append(contentsOf: repeatElement(UInt8(ascii: " "), count: size - data.count))
+        }
         let written = data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
@@ -146,8 +153,8 @@ final class SharedPacingFile: Sendable {
             return true
         }
         if written {
-            _ = ftruncate(descriptor, off_t(data.count))
-            lastSeen.withLock { $0 = ([UInt8](data), ledger) }
+            if truncates { _ = ftruncate(descriptor, off_t(data.count)) }
+            lastSeen.withLock { $0 = (data, ledger) }
         }
     }
 

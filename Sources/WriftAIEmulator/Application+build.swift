@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdCore
 import HummingbirdTLS
 import Logging
 import WriftAIModels
@@ -43,15 +44,21 @@ public func buildEmulatorApplication(
     router.add(middleware: ThrottleMiddleware(
         injector: injector, limit: configuration.rateLimit.authenticated > 0 ? configuration.rateLimit.authenticated : 3, clock: clock))
     router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(), limits: configuration.rateLimit, clock: clock))
-    router.add(middleware: FaultInjectionMiddleware(injector: injector, clock: clock))
+    // On the real clock, the last of each answer's latency is waited out by its connection's event loop.
+    let latency = configuration.faults.latencyMilliseconds
+    let holdsInPipeline = latency > 0 && clock.isSystem
+    router.add(middleware: FaultInjectionMiddleware(injector: injector, clock: clock, holdsInPipeline: holdsInPipeline))
     router.add(middleware: ErrorMiddleware())
     let predictions = PredictionStore(settings: configuration.predictions, clock: clock)
     EmulatorRoutes(storage: storage, configuration: configuration, predictions: predictions).register(on: router)
 
+    let http1 = HTTP1Channel.Configuration(
+        additionalChannelHandlers: holdsInPipeline ? [AnswerHoldHandler(latency: .milliseconds(Int64(latency)))] : []
+    )
     var application = Application(
         router: router,
         // HTTP/1.1, over TLS when configured.
-        server: try tlsConfiguration.map { try .tls(.http1(), tlsConfiguration: $0) } ?? .http1(),
+        server: try tlsConfiguration.map { try .tls(.http1(configuration: http1), tlsConfiguration: $0) } ?? .http1(configuration: http1),
         configuration: ApplicationConfiguration(
             address: .hostname(configuration.server.host, port: configuration.server.port),
             serverName: "wriftai-emulator"

@@ -12,9 +12,17 @@ public struct EmulatorClock: Sendable {
     private let wallTime: @Sendable () -> Date
     private let elapsed: @Sendable () -> Duration
     private let sleeper: @Sendable (Duration) async throws -> Void
+    /// Whether this is ``system``: waits may then be left to the event loops' own timers, which read the same
+    /// monotonic time.
+    let isSystem: Bool
 
     /// An emulator clock waiting on `clock` and reading the wall time from `now`; the two should move together.
     public init<C: Clock<Duration>>(clock: C, now: @escaping @Sendable () -> Date) {
+        self.init(clock: clock, now: now, isSystem: false)
+    }
+
+    private init<C: Clock<Duration>>(clock: C, now: @escaping @Sendable () -> Date, isSystem: Bool) {
+        self.isSystem = isSystem
         let origin = clock.now
         self.wallTime = now
         self.elapsed = { origin.duration(to: clock.now) }
@@ -25,7 +33,7 @@ public struct EmulatorClock: Sendable {
 
     /// The real clocks: the continuous clock and the system's wall time.
     public static var system: EmulatorClock {
-        EmulatorClock(clock: ContinuousClock(), now: { Date() })
+        EmulatorClock(clock: ContinuousClock(), now: { Date() }, isSystem: true)
     }
 
     /// The wall time now.

@@ -9,6 +9,9 @@ struct FaultInjectionMiddleware: RouterMiddleware {
     let injector: FaultInjector
     /// What injected latency and slow answers wait on.
     let clock: EmulatorClock
+    /// Whether the connection's ``AnswerHoldHandler`` holds each answer until the latency has passed since
+    /// its request was read (a real server on the real clock); otherwise the wait is here, on `clock`.
+    var holdsInPipeline = false
 
     func handle(
         _ request: Request,
@@ -24,7 +27,11 @@ struct FaultInjectionMiddleware: RouterMiddleware {
         if latency > .zero {
             try await clock.sleep(for: latency / 2)
         }
-        let (response, slow) = try await answer(request, context: context, next: next)
+        var (response, slow) = try await answer(request, context: context, next: next)
+        if latency > .zero && holdsInPipeline && !slow {
+            response.headers[AnswerHoldHandler.marker] = "1"
+            return response
+        }
         if latency > .zero {
             let left = latency - (clock.instant() - arrived)
             if left > .zero { try await clock.sleep(for: left) }

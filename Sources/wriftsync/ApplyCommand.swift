@@ -5,6 +5,7 @@ import Notifications
 import Pipeline
 import Planner
 import WriftAI
+import WriftAIModels
 
 /// `wriftsync apply`: plan and apply, or apply a saved plan once it is proven fresh.
 struct ApplyCommand: AsyncParsableCommand {
@@ -106,16 +107,16 @@ struct ApplyCommand: AsyncParsableCommand {
 
     /// Prints the plan and what the real run would refuse; makes only read requests.
     private func dryRun(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, output: ApplyOutput, capture: ApplyCapture) async throws {
-        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: reader, capture: capture)
+        let (plan, checks, latest) = try await preparePlan(pipeline: pipeline, reader: reader, capture: capture)
         output.showPlan(plan, asResult: true)
         try checks.check(plan)
-        try await checks.checkListings(plan, reader: reader)
+        try await checks.checkListings(plan, reader: reader, asked: latest)
         output.note("Dry run: nothing was applied.")
     }
 
     /// Plans (or loads and checks a saved plan), checks the rails, confirms, applies, reports.
     private func apply(pipeline: ReconcilePipeline?, client: WriftAIClient, output: ApplyOutput, capture: ApplyCapture) async throws {
-        let (plan, checks) = try await preparePlan(pipeline: pipeline, reader: client.readOnly, capture: capture)
+        let (plan, checks, latest) = try await preparePlan(pipeline: pipeline, reader: client.readOnly, capture: capture)
         output.showPlan(plan, asResult: false)
         try checks.check(plan)
         guard plan.summary.hasChanges else {
@@ -130,7 +131,7 @@ struct ApplyCommand: AsyncParsableCommand {
             // The world may have moved while the prompt waited: re-check before the first write.
             try await checks.checkFreshness(plan, reader: client.readOnly)
         }
-        try await checks.checkListings(plan, reader: client.readOnly)
+        try await checks.checkListings(plan, reader: client.readOnly, asked: latest)
         let progress = ApplyProgress(
             total: plan.changes.count,
             rateLimit: api.rateLimit,
@@ -155,17 +156,20 @@ struct ApplyCommand: AsyncParsableCommand {
     }
 
     /// The plan to apply — a fresh one from the repository, or the saved one once proven fresh (and, with
-    /// `--repo`, made from the commit the ref is at) — and the pipeline that checks and applies it.
-    private func preparePlan(pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, capture: ApplyCapture) async throws -> (Plan, ReconcilePipeline) {
+    /// `--repo`, made from the commit the ref is at) — the pipeline that checks and applies it, and the latest
+    /// versions a fresh plan asked for right after its listings.
+    private func preparePlan(
+        pipeline: ReconcilePipeline?, reader: ReadOnlyWriftAIClient, capture: ApplyCapture
+    ) async throws -> (Plan, ReconcilePipeline, [ModelID: Model]) {
         guard let path = plan else {
             // `validate()` makes --repo required without --plan.
             let pipeline = pipeline!
             // The snapshot is kept from the first stage on: a failure to load still names its commit.
             let snapshot = try await pipeline.verify(try await pipeline.fetch())
             capture.snapshot = snapshot
-            let planned = try await pipeline.makePlan(snapshot, reader: reader)
+            let planned = try await pipeline.makePlan(snapshot, reader: reader, checkingLatest: true)
             capture.plan = planned.plan
-            return (planned.plan, pipeline)
+            return (planned.plan, pipeline, planned.latest)
         }
         let saved: Plan
         do {
@@ -192,7 +196,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         capture.plan = saved
         try await checks.checkFreshness(saved, reader: reader)
-        return (saved, checks)
+        return (saved, checks, [:])
     }
 }
 

@@ -517,6 +517,29 @@ import Glibc
         }
     }
 
+    @Test func eachModelsLatestVersionIsCheckedRightAfterItsListingNotInAPhaseOfItsOwn() async throws {
+        // 40 models, more than the 16 listings read at once: a model's check is asked as soon as it is
+        // planned, so the first checks are answered while later listings are still to come. Checked once
+        // a model, and the same number of requests as when the checks came after every listing.
+        let models = (0..<40).map { String(format: "alice/m%02d", $0) }
+        let repository = try TestRepository(files: Dictionary(uniqueKeysWithValues: models.enumerated().map { index, model in
+            ("models/\(model.dropFirst(6)).yaml", Self.declaration(model, [index + 1]))
+        }))
+        let cache = try TemporaryDirectory("apply")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: try Self.emulator(models), storage: storage) { emulator in
+            let result = try await Self.apply(emulator, repository, cache)
+            #expect(result.status == 0, "\(result.stderr)")
+            let order = try await PlanCommandTests.stats(emulator).order.filter { $0.method == "GET" }
+            let listings = order.filter { $0.route == "/v1/models/{owner}/{name}/versions" }.map(\.sequence)
+            let checks = order.filter { $0.route == "/v1/models/{owner}/{name}" }.map(\.sequence)
+            #expect(listings.count == 40 && checks.count == 40, "one listing and one check a model")
+            #expect(try #require(checks.min()) < (try #require(listings.max())), "checks began before the last listing")
+            #expect(try await PlanCommandTests.stats(emulator).total == 40 + 40 + 40, "listings, checks, creates: nothing more")
+            for model in models { #expect(await Self.live(storage, model).count == 1) }
+        }
+    }
+
     @Test func killingApplyAtRandomMomentsThenApplyingAgainAlwaysConverges() async throws {
         // 30 creates and 10 deletes over two models; the base versions are declared and must survive.
         let repository = try TestRepository(files: [

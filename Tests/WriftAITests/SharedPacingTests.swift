@@ -178,6 +178,55 @@ struct SharedPacingTests {
         #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.serverLimit == 7, "rewritten as a valid ledger")
     }
 
+    @Test("the hand-made file bytes read back as the same ledger, and as JSONEncoder's sorted-keys form does", arguments: [
+        PacingLedger(),
+        PacingLedger(nextSend: 1_764_500_000.123456, window: .init(reset: 1_764_500_001, budget: -3), serverLimit: 3,
+                     holders: ["123:1": .init(inFlight: 4, updated: 1_764_500_000.5), "99:2": .init(inFlight: 0, updated: 0.1)]),
+        PacingLedger(nextSend: 1e-05, window: .init(reset: 5e-324, budget: 0), holders: ["a\"b\\c\n\u{1}é": .init(inFlight: 1, updated: -0.0)]),
+        PacingLedger(nextSend: 1.7976931348623157e308),
+    ])
+    func handEncoding(ledger: PacingLedger) throws {
+        struct Contents: Codable, Equatable {
+            var format: String
+            var ledger: PacingLedger
+        }
+        let bytes = try #require(SharedPacingFile.encode(ledger))
+        let decoded = try JSONDecoder().decode(Contents.self, from: Data(bytes))
+        #expect(decoded == Contents(format: SharedPacingFile.format, ledger: ledger))
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let reference = try encoder.encode(Contents(format: SharedPacingFile.format, ledger: ledger))
+        #expect(try JSONSerialization.jsonObject(with: Data(bytes)) as? NSDictionary == JSONSerialization.jsonObject(with: reference) as? NSDictionary)
+        var infinite = ledger
+        infinite.nextSend = .infinity
+        #expect(SharedPacingFile.encode(infinite) == nil, "no JSON form: not written")
+    }
+
+    @Test("a ledger shorter than the file is padded with spaces, not truncated, and reads back; a file far too long shrinks")
+    func paddedWrites() throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let file = try SharedPacingFile(path: place.file)
+        let now = Date().timeIntervalSince1970
+        var long = PacingLedger(nextSend: now)
+        for holder in 1...5 { long.setInFlight(holder, holder: "\(90_000 + holder):1", now: now) }
+        file.write(long)
+        let longSize = try #require(try FileManager.default.attributesOfItem(atPath: place.file)[.size] as? Int)
+        let short = PacingLedger(nextSend: now)
+        file.write(short)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: place.file))
+        #expect(bytes.count == longSize, "kept at its size")
+        #expect(bytes.last == UInt8(ascii: " "))
+        // A second reader decodes it from the bytes, not from what this one remembers.
+        #expect(try SharedPacingFile(path: place.file).read(now: now) == short)
+
+        try Data(repeating: UInt8(ascii: " "), count: 20_000).write(to: URL(fileURLWithPath: place.file))
+        file.write(short)
+        let shrunk = try #require(try FileManager.default.attributesOfItem(atPath: place.file)[.size] as? Int)
+        #expect(shrunk < longSize, "a file 4 KiB longer than the ledger is cut to it")
+        #expect(try SharedPacingFile(path: place.file).read(now: now) == short)
+    }
+
     @Test("a symbolic link in place of the state file is not followed")
     func symbolicLink() throws {
         let place = try Place()

@@ -1,0 +1,67 @@
+extension SharedPacingFile {
+    /// The file's bytes for `ledger`: the JSON `JSONEncoder` with sorted keys would write, made by hand.
+    ///
+    /// Every request writes the file once, on the event loop that sends the next one; `JSONEncoder` took
+    /// 0.14 ms there, a tenth of a millisecond on every round trip. `nil` when a number has no JSON form
+    /// (the write is then skipped, as a failed encode was before).
+    static func encode(_ ledger: PacingLedger) -> [UInt8]? {
+        var out: [UInt8] = []
+        out.reserveCapacity(128 + ledger.holders.count * 64)
+        func append(_ text: StaticString) {
+            text.withUTF8Buffer { out.append(contentsOf: $0) }
+        }
+        func number(_ value: Double) -> Bool {
+            guard value.isFinite else { return false }
+            // `description` is the shortest text that reads back as the same Double, in a form JSON accepts
+            // ("1.5", "1e-05", "1.7976931348623157e+308").
+            out.append(contentsOf: value.description.utf8)
+            return true
+        }
+        func string(_ value: String) {
+            out.append(UInt8(ascii: "\""))
+            for byte in value.utf8 {
+                switch byte {
+                case UInt8(ascii: "\""): append("\\\"")
+                case UInt8(ascii: "\\"): append("\\\\")
+                case 0..<0x20:
+                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
+                    append("\\u00")
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                default: out.append(byte)
+                }
+            }
+            out.append(UInt8(ascii: "\""))
+        }
+
+        append("{\"format\":")
+        string(format)
+        append(",\"ledger\":{\"holders\":{")
+        // Sorted as `JSONEncoder`'s `.sortedKeys` sorts them, so equal ledgers are equal bytes.
+        for (index, key) in ledger.holders.keys.sorted().enumerated() {
+            let holder = ledger.holders[key]!
+            if index > 0 { append(",") }
+            string(key)
+            append(":{\"in_flight\":")
+            out.append(contentsOf: String(holder.inFlight).utf8)
+            append(",\"updated\":")
+            guard number(holder.updated) else { return nil }
+            append("}")
+        }
+        append("},\"next_send\":")
+        guard number(ledger.nextSend) else { return nil }
+        if let serverLimit = ledger.serverLimit {
+            append(",\"server_limit\":")
+            out.append(contentsOf: String(serverLimit).utf8)
+        }
+        if let window = ledger.window {
+            append(",\"window\":{\"budget\":")
+            out.append(contentsOf: String(window.budget).utf8)
+            append(",\"reset\":")
+            guard number(window.reset) else { return nil }
+            append("}")
+        }
+        append("}}")
+        return out
+    }
+}
