@@ -15,6 +15,11 @@ enum VersionText {
     /// `text` in double quotes with quotes, backslashes and every control character escaped, so
     /// release notes from a repository or the API cannot break a line or drive a terminal.
     static func quoted(_ text: String) -> String {
+        // Most notes are printable ASCII with nothing to escape: quoted as they are (a plan of 700 changes
+        // spent 5 ms escaping them scalar by scalar before its first write).
+        if text.utf8.allSatisfy({ (0x20...0x7E).contains($0) && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") }) {
+            return "\"" + text + "\""
+        }
         var result = "\""
         for scalar in text.unicodeScalars {
             switch scalar {
