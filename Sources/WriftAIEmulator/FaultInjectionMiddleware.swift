@@ -10,7 +10,8 @@ struct FaultInjectionMiddleware: RouterMiddleware {
     /// What injected latency and slow answers wait on.
     let clock: EmulatorClock
     /// Whether the connection's ``AnswerHoldHandler`` holds each answer until the latency has passed since
-    /// its request was read (a real server on the real clock); otherwise the wait is here, on `clock`.
+    /// its request was read (a real server on the real clock); otherwise the wait is here, on `clock`. Served
+    /// without connections (HummingbirdTesting's `.router` mode), a latency needs a test clock to be waited.
     var holdsInPipeline = false
 
     func handle(
