@@ -17,10 +17,10 @@ public enum RawRequest {
         }
     }
 
-    private static func answersBlocking(port: Int, path: String, token: String, timeout: Duration) -> Bool {
+    /// A blocking TCP socket connected to 127.0.0.1:`port`, or `nil`; the caller closes it.
+    public static func connectedSocket(port: Int) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
+        guard descriptor >= 0 else { return nil }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
@@ -30,7 +30,16 @@ public enum RawRequest {
                 connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
             }
         }
-        guard connected == 0 else { return false }
+        guard connected == 0 else {
+            close(descriptor)
+            return nil
+        }
+        return descriptor
+    }
+
+    private static func answersBlocking(port: Int, path: String, token: String, timeout: Duration) -> Bool {
+        guard let descriptor = connectedSocket(port: port) else { return false }
+        defer { close(descriptor) }
         let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nAuthorization: Bearer \(token)\r\n\r\n"
         _ = request.withCString { send(descriptor, $0, strlen($0), 0) }
         var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
