@@ -10,6 +10,9 @@ extension SharedPacingFile {
         func append(_ text: StaticString) {
             text.withUTF8Buffer { out.append(contentsOf: $0) }
         }
+        func integer(_ value: Int) {
+            out.append(contentsOf: String(value).utf8)
+        }
         func number(_ value: Double) -> Bool {
             guard value.isFinite else { return false }
             // `description` is the shortest text that reads back as the same Double, in a form JSON accepts
@@ -24,10 +27,9 @@ extension SharedPacingFile {
                 case UInt8(ascii: "\""): append("\\\"")
                 case UInt8(ascii: "\\"): append("\\\\")
                 case 0..<0x20:
-                    let hex: [UInt8] = Array("0123456789abcdef".utf8)
                     append("\\u00")
-                    out.append(hex[Int(byte >> 4)])
-                    out.append(hex[Int(byte & 0xF)])
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0xF)])
                 default: out.append(byte)
                 }
             }
@@ -38,12 +40,11 @@ extension SharedPacingFile {
         string(format)
         append(",\"ledger\":{\"holders\":{")
         // Sorted as `JSONEncoder`'s `.sortedKeys` sorts them, so equal ledgers are equal bytes.
-        for (index, key) in ledger.holders.keys.sorted().enumerated() {
-            let holder = ledger.holders[key]!
+        for (index, (key, holder)) in ledger.holders.sorted(by: { $0.key < $1.key }).enumerated() {
             if index > 0 { append(",") }
             string(key)
             append(":{\"in_flight\":")
-            out.append(contentsOf: String(holder.inFlight).utf8)
+            integer(holder.inFlight)
             append(",\"updated\":")
             guard number(holder.updated) else { return nil }
             append("}")
@@ -52,11 +53,11 @@ extension SharedPacingFile {
         guard number(ledger.nextSend) else { return nil }
         if let serverLimit = ledger.serverLimit {
             append(",\"server_limit\":")
-            out.append(contentsOf: String(serverLimit).utf8)
+            integer(serverLimit)
         }
         if let window = ledger.window {
             append(",\"window\":{\"budget\":")
-            out.append(contentsOf: String(window.budget).utf8)
+            integer(window.budget)
             append(",\"reset\":")
             guard number(window.reset) else { return nil }
             append("}")
@@ -64,4 +65,6 @@ extension SharedPacingFile {
         append("}}")
         return out
     }
+
+    private static let hexDigits: [UInt8] = Array("0123456789abcdef".utf8)
 }
