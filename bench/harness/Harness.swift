@@ -354,6 +354,25 @@ final class Suite {
             report.record("apply_latency20_seconds", run.seconds)
         }
 
+        print("== 5. the floor: as many requests from a minimal client (no start-up, nothing done between answers)")
+        do {
+            let emulator = try await startSeededEmulator("floor", Array(applyUnlimited.prefix(1)), latencyMs: 20, rateLimit: 0)
+            defer { emulator.stop() }
+            let requests = Int(report.figures["apply_latency20_requests"] ?? 800)
+            let connections = Int(inFlight)
+            let seconds = try FloorClient.run(
+                port: emulator.port, path: "/v1/models/\(applyUnlimited[0].identifier)/versions?page_size=50", token: Emulator.token,
+                connections: connections, requestsEach: (requests + connections - 1) / connections
+            )
+            let sent = (requests + connections - 1) / connections * connections
+            let bound = Double(sent) * latency / inFlight
+            report.add(5, "the floor: \(Format.count(sent)) GETs at 20 ms from a minimal client, 4 connections: time", value: Format.seconds(seconds),
+                       reference: Format.seconds(bound) + " = \(Format.count(sent)) req × 20 ms / 4", ratio: String(format: "%.2f", bound / seconds),
+                       target: "reference for the row above")
+            report.record("floor_latency20_seconds", seconds)
+            report.record("floor_latency20_ratio", bound / seconds)
+        }
+
         print("== 5. the same apply against an emulator journaling every change to its --state file")
         do {
             let emulator = try startEmulator("apply-state", applyUnlimited, latencyMs: 20, rateLimit: 0)
