@@ -330,6 +330,7 @@ final class Suite {
     func applyThroughput(_ unlimitedRepo: String, _ pacedRepo: String) async throws {
         print("== 5. apply: 500 creates + 100 deletes at 20 ms, no limit")
         var inMemoryRate = 0.0
+        var applyRequests = 0
         do {
             let emulator = try await startSeededEmulator("apply", applyUnlimited, latencyMs: 20, rateLimit: 0)
             defer { emulator.stop() }
@@ -351,6 +352,7 @@ final class Suite {
             print("   emulator CPU during the apply (start-up included): \(Format.seconds(emulator.server.cpuSeconds)); wriftsync CPU: \(Format.seconds(run.cpuSeconds))")
             report.record("apply_latency20_actions", Double(actions))
             report.record("apply_latency20_requests", Double(stats.total))
+            applyRequests = stats.total
             report.record("apply_latency20_seconds", run.seconds)
         }
 
@@ -358,13 +360,13 @@ final class Suite {
         do {
             let emulator = try await startSeededEmulator("floor", Array(applyUnlimited.prefix(1)), latencyMs: 20, rateLimit: 0)
             defer { emulator.stop() }
-            let requests = Int(report.figures["apply_latency20_requests"] ?? 800)
             let connections = Int(inFlight)
+            let each = (applyRequests + connections - 1) / connections
             let seconds = try FloorClient.run(
                 port: emulator.port, path: "/v1/models/\(applyUnlimited[0].identifier)/versions?page_size=50", token: Emulator.token,
-                connections: connections, requestsEach: (requests + connections - 1) / connections
+                connections: connections, requestsEach: each
             )
-            let sent = (requests + connections - 1) / connections * connections
+            let sent = each * connections
             let bound = Double(sent) * latency / inFlight
             report.add(5, "the floor: \(Format.count(sent)) GETs at 20 ms from a minimal client, 4 connections: time", value: Format.seconds(seconds),
                        reference: Format.seconds(bound) + " = \(Format.count(sent)) req × 20 ms / 4", ratio: String(format: "%.2f", bound / seconds),
