@@ -264,9 +264,10 @@ public struct Applier: Sendable {
             }
             let created: ModelVersionDetails
             let noSendInDoubt: Bool
+            let answer: [UInt8]?
             do {
                 let outcome = try await client.createVersionReportingSends(id, creation.request)
-                (created, noSendInDoubt) = (outcome.details, outcome.noSendInDoubt)
+                (created, noSendInDoubt, answer) = (outcome.details, outcome.noSendInDoubt, outcome.answer)
             } catch {
                 return failed(error.description)
             }
@@ -283,7 +284,11 @@ public struct Applier: Sendable {
             // The next plan reads this version's details from the cache instead of the API (only from an
             // answer that names the digest asked for).
             if createdDigest == creation.digest {
-                cache?.store(created, model: id.description)
+                if let answer {
+                    cache?.store(created, answer: answer, model: id.description)
+                } else {
+                    cache?.store(created, model: id.description)
+                }
             }
             var result = ActionResult(index: index, change: change, outcome: .created, number: created.number)
             result.createSendsSettled = noSendInDoubt

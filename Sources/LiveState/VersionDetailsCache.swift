@@ -40,9 +40,16 @@ public struct VersionDetailsCache: Sendable {
         Self.write(data, to: path(model: model, number: details.number, createdAt: details.createdAt))
     }
 
+    /// Stores `details` as `answer`, the API's own JSON they were decoded and validated from, without
+    /// encoding them again (re-encoding every create answer of an apply was a tenth of its CPU). A reader
+    /// decodes and checks an entry whatever wrote it.
+    public func store(_ details: ModelVersionDetails, answer: [UInt8], model: String) {
+        Self.write(answer, to: path(model: model, number: details.number, createdAt: details.createdAt))
+    }
+
     /// Writes aside and renames, so a reader sees the old file or the new one, never half of one; failures
     /// are ignored (a cache).
-    private static func write(_ data: Data, to target: String) {
+    private static func write(_ data: some ContiguousBytes, to target: String) {
         let temporary = "\(target).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         // Plain POSIX calls: `FileManager.createFile` writes aside and renames once more itself, which made
         // storing an apply's created versions a tenth of its CPU.

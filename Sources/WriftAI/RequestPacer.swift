@@ -93,6 +93,9 @@ actor RequestPacer {
     /// How many callers are waiting for their turn.
     var waitingCount: Int { waiters.count }
 
+    /// Whether the pump waits for a slot only, so that the next answer hands its turn on directly.
+    var isWaitingForSlot: Bool { parkedForSlot }
+
     /// The rate for a server limit: the server's when followed, never above the configured maximum.
     private func rate(serverLimit: Int?) -> Double? {
         var rate = configuredRate
@@ -131,7 +134,10 @@ actor RequestPacer {
     /// While every slot is taken the pump is parked; the slot this answer frees then goes to the next
     /// caller in the same look at the ledger, without waking the pump first (one hand-off between tasks
     /// and one read and write of the shared file fewer per request).
-    func finish(_ permit: Permit, observation: RateLimitObservation?) async {
+    ///
+    /// - Returns: Whether the turn went straight to the next caller in line.
+    @discardableResult
+    func finish(_ permit: Permit, observation: RateLimitObservation?) async -> Bool {
         inFlight.remove(permit.id)
         answered = true
         let learned = observation.flatMap { $0.isEmpty ? nil : $0 }
@@ -140,7 +146,7 @@ actor RequestPacer {
         // read this pacer's in-flight count too.
         guard learned != nil || shared != nil || handOff else {
             signalChange()
-            return
+            return false
         }
         let decision = await withLedger { ledger, now -> PacingLedger.Decision? in
             if let learned { ledger.learn(from: learned, now: now) }
@@ -151,13 +157,16 @@ actor RequestPacer {
             // The ledger may have waited for its lock: the line or the slots may have changed meanwhile.
             if !waiters.isEmpty && inFlight.count < maxInFlight {
                 grantHead()
-                if inFlight.count >= maxInFlight { return }
+                if inFlight.count >= maxInFlight { return true }
+                signalChange()
+                return true
             } else {
                 // Nobody to give it to: the count goes back to the ledger (the pace it used stays used).
                 await withLedger { _, _ in }
             }
         }
         signalChange()
+        return false
     }
 
     /// Runs `body` on the ledger: the in-memory one, or the shared file's under its lock (read, changed,

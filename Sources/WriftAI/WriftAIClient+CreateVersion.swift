@@ -44,7 +44,7 @@ extension WriftAIClient {
                     var check = validation(model, endpoint)
                     check.context.status = response.status
                     try check.checkCreated(details, digest: digest)
-                    return CreatedVersion(details: details, noSendInDoubt: !inDoubt)
+                    return CreatedVersion(details: details, noSendInDoubt: !inDoubt, answer: response.body)
                 } catch {
                     // The version exists but its answer is unreadable or impossible: find it rather than
                     // fail (the listing and the details it finds are validated too).

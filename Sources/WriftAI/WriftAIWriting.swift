@@ -32,11 +32,15 @@ public struct CreatedVersion: Sendable {
     /// after at most refusals such as 429): then no send of it can still act later, on a slow server.
     /// `false` when any send's outcome was unknown (lost answer, 5xx, timeout).
     public var noSendInDoubt: Bool
+    /// The create answer's JSON, exactly as received, when `details` were decoded (and validated) from it;
+    /// `nil` when the version was found by listing. Lets a cache keep the answer without encoding it again.
+    public var answer: [UInt8]?
 
     /// Creates the value.
-    public init(details: ModelVersionDetails, noSendInDoubt: Bool) {
+    public init(details: ModelVersionDetails, noSendInDoubt: Bool, answer: [UInt8]? = nil) {
         self.details = details
         self.noSendInDoubt = noSendInDoubt
+        self.answer = answer
     }
 }
 

@@ -88,6 +88,22 @@ struct PacingTests {
         #expect(await order.values == [0, 1, 2, 3, 4])
     }
 
+    @Test("an answer hands its turn straight to the next caller in line, and says so (the caller then yields the loop to it)")
+    func handOffIsReported() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 1))
+        let held = try await pacer.acquire()
+        let waiting = Task { try await pacer.acquire() }
+        while true {
+            let (waiting, parked) = (await pacer.waitingCount, await pacer.isWaitingForSlot)
+            if waiting == 1 && parked { break }
+            await Task.yield()
+        }
+        #expect(await pacer.finish(held, observation: nil), "the freed turn went to the waiting caller")
+        let next = try await waiting.value
+        #expect(await pacer.waitingCount == 0)
+        #expect(await !pacer.finish(next, observation: nil), "nobody waits: nothing was handed on")
+    }
+
     @Test("a waiting caller that is cancelled leaves the queue")
     func cancellation() async throws {
         let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 1))
