@@ -157,8 +157,8 @@ actor RequestPacer {
             // The ledger may have waited for its lock: the line or the slots may have changed meanwhile.
             if !waiters.isEmpty && inFlight.count < maxInFlight {
                 grantHead()
-                if inFlight.count >= maxInFlight { return true }
-                signalChange()
+                // With a slot still free, the pump may grant the next turn.
+                if inFlight.count < maxInFlight { signalChange() }
                 return true
             } else {
                 // Nobody to give it to: the count goes back to the ledger (the pace it used stays used).

@@ -34,7 +34,7 @@ extension WriftAIClient {
         let deadline = activeDeadline
         // Built while waiting for the turn rather than after it: the turn is handed over on the loop that
         // reads the answers, where every microsecond between an answer and the next request counts.
-        let request = Result { () throws -> HTTPClient.Request in try makeRequest(endpoint, body: body) }
+        let request = Result { try makeRequest(endpoint, body: body) }
         let permit = try await acquirePermit(context: context, deadline: deadline)
         let started = ContinuousClock.now
         var observation: RateLimitObservation?
