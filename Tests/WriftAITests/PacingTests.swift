@@ -75,17 +75,21 @@ struct PacingTests {
         for index in 0..<5 {
             tasks.append(Task {
                 let permit = try await pacer.acquire()
-                await order.append(index)
+                await order.enter(index)
+                await order.leave()
                 await pacer.finish(permit, observation: nil)
             })
             // Queue them one by one, so that arrival order is known.
             while await pacer.waitingCount < index + 1 { await Task.yield() }
         }
         #expect(await order.values.isEmpty, "nobody passes while 2 requests are in flight")
+        // One slot freed while the other stays held: the callers pass through it one at a time, so the
+        // order they pass in is the order the pacer granted, not a race between two woken tasks.
         await pacer.finish(first, observation: nil)
-        await pacer.finish(second, observation: nil)
         for task in tasks { try await task.value }
         #expect(await order.values == [0, 1, 2, 3, 4])
+        #expect(await order.mostAtOnce == 1, "with one request still in flight, only one caller at a time")
+        await pacer.finish(second, observation: nil)
     }
 
     @Test("an answer hands its turn straight to the next caller in line, and says so (the caller then yields the loop to it)")
@@ -150,8 +154,16 @@ extension PacingTests {
 /// Records the order in which tasks got through.
 actor OrderRecorder {
     private(set) var values: [Int] = []
+    private(set) var mostAtOnce = 0
+    private var inside = 0
 
-    func append(_ value: Int) {
+    func enter(_ value: Int) {
         values.append(value)
+        inside += 1
+        mostAtOnce = max(mostAtOnce, inside)
+    }
+
+    func leave() {
+        inside -= 1
     }
 }
