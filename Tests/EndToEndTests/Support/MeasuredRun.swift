@@ -22,10 +22,13 @@ struct MeasuredRun: Sendable {
         String(format: "exit %d in %.2f s, peak RSS %.1f MB%@", status, seconds, Double(peakMemory) / 1_048_576, timedOut ? " (TIMED OUT)" : "")
     }
 
-    /// Runs `wriftsync arguments` to completion (its process group SIGKILLed after `timeout` seconds), its
-    /// output in files so that no pipe can fill up. Blocks: call through `onOwnThread` when an in-process
-    /// server runs.
-    static func run(_ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 120) throws -> MeasuredRun {
+    /// Runs `wriftsync arguments` (or `executable`) to completion (its process group SIGKILLed after `timeout`
+    /// seconds), its output in files so that no pipe can fill up. Blocks: call through `onOwnThread` when an
+    /// in-process server runs.
+    static func run(
+        _ arguments: [String], environment extra: [String: String] = [:], timeout: Double = 120,
+        executable: String = SourceCommandTests.executable
+    ) throws -> MeasuredRun {
         let directory = try TemporaryDirectory("measured")
         let outPath = directory.path + "/stdout", errPath = directory.path + "/stderr", timePath = directory.path + "/time"
         var actions = posix_spawn_file_actions_t()
@@ -44,7 +47,11 @@ struct MeasuredRun: Sendable {
         guard FileManager.default.isExecutableFile(atPath: time) else {
             throw Shell.Failure(command: [time], status: -1, output: "GNU time is needed to measure memory (Debian package `time`; `make deps` installs it)")
         }
-        let command = [time, "-f", "%M", "-o", timePath, SourceCommandTests.executable] + arguments
+        let command = [time, "-f", "%M", "-o", timePath, executable] + arguments
+        // Without it the child keeps any pipe the test process has open, e.g. another test's `git` or
+        // `wriftsync` output, whose reader then waits for this child's end (a plan waiting on an in-process
+        // emulator whose threads are those readers: a standstill until the plan's 60 s timeout).
+        try closeInheritedDescriptors(&actions, command: command)
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
         let argv = command.map { strdup($0) } + [nil]
