@@ -5,7 +5,7 @@ import Yams
 
 /// Every manifest in `deploy/` parses, and every `wriftsync` flag it passes exists in the built CLI — so a
 /// renamed or removed flag breaks this test, not a production rollout.
-@Suite struct DeployManifestTests {
+@Suite(.onOwnThreads) struct DeployManifestTests {
     static let deploy = Shell.packageRoot + "/deploy"
 
     /// A `wriftsync` invocation found in a manifest: the subcommand and the `--flags` it passes.

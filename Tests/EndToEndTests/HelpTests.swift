@@ -3,7 +3,7 @@ import Testing
 import WriftSyncTesting
 
 /// What `--help` and `--version` say, for every command of both executables.
-@Suite struct HelpTests {
+@Suite(.onOwnThreads) struct HelpTests {
     static let subcommands = ["source", "validate", "plan", "apply", "run", "history", "quarantine", "quarantine list", "quarantine clear", "import", "schema"]
 
     static func help(_ arguments: [String], executable: String = SourceCommandTests.executable) throws -> String {

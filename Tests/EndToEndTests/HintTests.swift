@@ -4,7 +4,7 @@ import WriftSyncTesting
 
 /// The common first mistakes, each answered with what to do: a folder inside a repository as `--repo`, a
 /// mistyped command, a usage error, a busy emulator port.
-@Suite struct HintTests {
+@Suite(.onOwnThreads) struct HintTests {
     @Test func aFolderInsideARepositoryNamesTheRootAndThePathToUse() throws {
         let repository = try TestRepository(files: ["Examples/config-repo/models/a.yaml": ValidateCommandTests.declaration("acme/a")])
         let cache = try TemporaryDirectory("hint")

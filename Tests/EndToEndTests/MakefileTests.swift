@@ -4,7 +4,7 @@ import WriftSyncTesting
 
 /// `make build` and `make demo` install only what they need: never openssh-server, whose install would start
 /// sshd and enable it at boot. Only `make test` installs it, through the script that starts nothing.
-@Suite struct MakefileTests {
+@Suite(.onOwnThreads) struct MakefileTests {
     static func make(_ arguments: [String], environment: [String: String] = [:]) throws -> String {
         try Shell.run(["make", "--no-print-directory", "-C", DocsTests.root] + arguments, environment: ProcessInfo.processInfo.environment.merging(environment) { $1 })
     }

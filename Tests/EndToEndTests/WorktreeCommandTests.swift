@@ -7,7 +7,7 @@ import WriftSyncTesting
 /// `--worktree` (the working directory of a local repository read instead of its commit) and the warning about
 /// uncommitted changes without it, end to end: `validate` and `plan` run as the built executable. The reader
 /// itself is tested in GitSourceTests' `WorktreeTests`.
-@Suite struct WorktreeCommandTests {
+@Suite(.onOwnThreads) struct WorktreeCommandTests {
     static let yaml: String = ValidateCommandTests.declaration("acme/a")
 
     static func validate(_ repository: TestRepository, _ extra: [String] = []) throws -> SourceCommandTests.Run {
@@ -73,7 +73,7 @@ import WriftSyncTesting
         #expect(result.stderr.hasPrefix("Error: " + usage.message), "\(result.stderr)")
     }
 
-    @Test(.onOwnThreads) func withASignaturePolicyHEADIsVerifiedBeforeTheWorkingTreeIsRead() throws {
+    @Test func withASignaturePolicyHEADIsVerifiedBeforeTheWorkingTreeIsRead() throws {
         let setup = try SignedPipelineTests.Setup()
         try setup.repository.write("models/a.yaml", "model: alice/a\nprnue: true\n")
         let flags = ["--repo", setup.repository.path, "--cache-dir", setup.cache.path, "--trusted-signers", setup.signers, "--worktree"]

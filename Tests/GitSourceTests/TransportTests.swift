@@ -46,10 +46,10 @@ import WriftSyncTesting
     @Test func smartHTTPWithBasicAuthSendsCredentialsUpFront() throws {
         let repository = try TestRepository()
         let server = try HTTPGitServer(serving: repository, auth: .basic(user: "alice", password: "correct-horse"))
-        try withEnvironment("WRIFTSYNC_TEST_GIT_PASSWORD", "correct-horse") {
-            try expectSnapshot(repository, url: server.url) {
-                $0.credentials = GitCredentials(username: "alice", password: try! Secret.environment("WRIFTSYNC_TEST_GIT_PASSWORD"))
-            }
+        // The environment as a value: `setenv` in a test process whose other threads read it can crash it.
+        let password = try Secret.environment("WRIFTSYNC_TEST_GIT_PASSWORD", in: ["WRIFTSYNC_TEST_GIT_PASSWORD": "correct-horse"])
+        try expectSnapshot(repository, url: server.url) {
+            $0.credentials = GitCredentials(username: "alice", password: password)
         }
         let requests = server.requests()
         #expect(!requests.isEmpty)
@@ -124,13 +124,6 @@ import WriftSyncTesting
             $0.knownHostsFile = knownHosts
         }
     }
-}
-
-/// Sets an environment variable for the duration of `body`.
-func withEnvironment<T>(_ name: String, _ value: String, _ body: () throws -> T) rethrows -> T {
-    setenv(name, value, 1)
-    defer { unsetenv(name) }
-    return try body()
 }
 
 /// Files under `directory` whose bytes contain `needle`.

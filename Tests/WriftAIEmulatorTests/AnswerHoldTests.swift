@@ -62,11 +62,8 @@ private struct PipelinedExchange {
     var answers: [Answer]
 
     static func run(port: Int, requests: [String], token: String) async throws -> PipelinedExchange {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try blocking(port: port, requests: requests, token: token) })
-            }
-        }
+        // A thread of its own: on Linux the dispatch queues' threads are the cooperative pool's.
+        try await onOwnThread { try blocking(port: port, requests: requests, token: token) }
     }
 
     struct Failure: Error, CustomStringConvertible {

@@ -10,11 +10,8 @@ public enum RawRequest {
     ///
     /// - Returns: Whether any byte arrived in time; the connection is closed either way.
     public static func answers(port: Int, path: String, token: String, timeout: Duration) async -> Bool {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(returning: answersBlocking(port: port, path: path, token: token, timeout: timeout))
-            }
-        }
+        // A thread of its own: on Linux the dispatch queues' threads are the cooperative pool's.
+        (try? await onOwnThread { answersBlocking(port: port, path: path, token: token, timeout: timeout) }) ?? false
     }
 
     /// A blocking TCP socket connected to 127.0.0.1:`port`, or `nil`; the caller closes it.

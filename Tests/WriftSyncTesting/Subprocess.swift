@@ -47,15 +47,12 @@ public final class Subprocess: Sendable {
         return String(text[..<newline])
     }
 
-    /// Everything the child writes to `pipe` until it closes it.
+    /// Everything the child writes to `pipe` until it closes it, read on a thread of its own: on Linux the
+    /// dispatch queues' threads are the cooperative pool's, which a blocking read must not hold.
     private func drain(_ pipe: Pipe) async -> String {
         let handle = pipe.fileHandleForReading
-        return await withCheckedContinuation { continuation in
-            DispatchQueue.global().async {
-                let data = handle.readDataToEndOfFile()
-                continuation.resume(returning: String(decoding: data, as: UTF8.self))
-            }
-        }
+        let data = (try? await onOwnThread { handle.readDataToEndOfFile() }) ?? Data()
+        return String(decoding: data, as: UTF8.self)
     }
 
     /// Waits for the child to end and collects the rest of its output.
