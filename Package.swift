@@ -36,6 +36,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
         // Already under async-http-client; named so the client can use its deadline and buffers directly.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // Already under async-http-client; the API client's transport uses it for HTTPS.
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
@@ -108,9 +110,11 @@ let package = Package(
             name: "WriftAI",
             dependencies: [
                 "WriftAIModels",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                // The client's own HTTP/1.1 transport (see HTTP1Transport), on NIO and NIOSSL directly.
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 // The shared pacing file is named by a hash of the token, never the token.
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -314,6 +318,7 @@ let package = Package(
                 "WriftSyncTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "MetricsTestKit", package: "swift-metrics"),
                 .product(name: "Logging", package: "swift-log"),

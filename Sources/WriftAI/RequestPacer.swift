@@ -54,6 +54,8 @@ actor RequestPacer {
     private let clock = ContinuousClock()
     private let wallClock: @Sendable () -> Double
     private let shared: SharedPacingFile?
+    /// Where the pump runs (see ``startPumpIfNeeded()``); `nil` for the global executor.
+    private let pumpExecutor: (any TaskExecutor)?
     /// This pacer's key among the ledger's holders: `pid:instance`.
     private let holder: String
 
@@ -73,7 +75,8 @@ actor RequestPacer {
         pacing: WriftAIClient.Configuration.Pacing,
         maxWindowWait: Duration = .seconds(60),
         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
-        shared: SharedPacingFile? = nil
+        shared: SharedPacingFile? = nil,
+        pumpExecutor: (any TaskExecutor)? = nil
     ) {
         self.configuredRate = pacing.requestsPerSecond
         self.maxRate = pacing.maxRequestsPerSecond
@@ -84,6 +87,7 @@ actor RequestPacer {
         self.maxWindowWait = Self.seconds(maxWindowWait)
         self.wallClock = wallClock
         self.shared = shared
+        self.pumpExecutor = pumpExecutor
         self.holder = "\(getpid()):\(Self.instances.wrappingAdd(1, ordering: .relaxed).newValue)"
     }
 
@@ -211,7 +215,13 @@ actor RequestPacer {
     private func startPumpIfNeeded() {
         guard !pumping, !waiters.isEmpty else { return }
         pumping = true
-        Task { await self.pump() }
+        // On the client's event loop when given: the global executor's threads may all be busy (parsing
+        // declarations, decoding answers), and a turn granted late is a request sent late (seen: 2 ms).
+        if let pumpExecutor {
+            Task(executorPreference: pumpExecutor) { await self.pump() }
+        } else {
+            Task { await self.pump() }
+        }
     }
 
     /// Grants turns in order until nobody waits.

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import NIOCore
@@ -50,7 +49,7 @@ extension WriftAIClient {
             } else {
                 result = .failure(errorForStatus(answer.status, body: answer.body, context: context, observation: observation))
             }
-        } catch let error as HTTPClientError where error == .deadlineExceeded && !Task.isCancelled {
+        } catch HTTP1Transport.Failure.deadlineExceeded where !Task.isCancelled {
             if let overall {
                 result = .failure(deadlineError(overall, context: context, waiting: "no complete answer by then"))
             } else {
@@ -127,7 +126,13 @@ extension WriftAIClient {
     }
 
     /// The HTTP request for `endpoint`, with the client's headers.
-    private func makeRequest(_ endpoint: Endpoint, body: [UInt8]?) throws -> HTTPClient.Request {
+    func makeRequest(_ endpoint: Endpoint, body: [UInt8]?) throws -> HTTP1Transport.Request {
+        let uri = basePath + endpoint.pathAndQuery
+        // The request line is written as given: nothing outside printable ASCII (no space, no line break)
+        // may reach it, whatever a server's cursor held.
+        guard uri.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            throw InvalidRequestTarget(target: uri)
+        }
         var headers = HTTPHeaders()
         headers.add(name: "User-Agent", value: configuration.userAgent)
         headers.add(name: "Accept", value: "application/json")
@@ -137,8 +142,9 @@ extension WriftAIClient {
         for header in endpoint.headers {
             headers.add(name: header.name, value: header.value)
         }
-        if body != nil {
+        if let body {
             headers.add(name: "Content-Type", value: "application/json")
+            headers.add(name: "Content-Length", value: String(body.count))
         }
         let method: HTTPMethod
         switch endpoint.method {
@@ -147,28 +153,30 @@ extension WriftAIClient {
         case .patch: method = .PATCH
         case .delete: method = .DELETE
         }
-        return try HTTPClient.Request(
-            url: baseURL + endpoint.pathAndQuery, method: method, headers: headers, body: body.map { .bytes($0) })
+        return HTTP1Transport.Request(method: method, uri: uri, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+    }
+
+    /// A request target with characters a request line cannot carry.
+    struct InvalidRequestTarget: Error, CustomStringConvertible {
+        let target: String
+        var description: String { "the request target \(EscapedText.escaped(target, limit: 200)) is not valid in a request line" }
     }
 
     /// Performs the HTTP exchange and reads the whole body, up to ``Configuration/Limits/maxAnswerBytes``,
     /// all of it — connecting, sending, the headers and every byte of the body — by `instant` (a body
     /// trickled a byte at a time cannot hold it longer).
     ///
-    /// - Throws: `HTTPClientError.deadlineExceeded` when `instant` comes first; `HTTPClientError.cancelled`
-    ///   when the calling task is cancelled.
-    private func exchange(_ request: HTTPClient.Request, until instant: ContinuousClock.Instant) async throws -> RawAnswer {
+    /// - Throws: ``HTTP1Transport/Failure/deadlineExceeded`` when `instant` comes first;
+    ///   ``HTTP1Transport/Failure/cancelled`` when the calling task is cancelled.
+    private func exchange(_ request: HTTP1Transport.Request, until instant: ContinuousClock.Instant) async throws -> RawAnswer {
         let remaining = ContinuousClock.now.duration(to: instant)
-        let task = httpClient.execute(
-            request: request,
-            delegate: AnswerCollector(limit: configuration.limits.maxAnswerBytes),
-            eventLoop: .delegate(on: loop.eventLoop),
-            deadline: .now() + .nanoseconds(max(0, Self.nanoseconds(remaining)))
-        )
+        let exchange = transport.execute(
+            request, limit: configuration.limits.maxAnswerBytes,
+            deadline: .now() + .nanoseconds(max(0, Self.nanoseconds(remaining))))
         return try await withTaskCancellationHandler {
-            try await task.futureResult.get()
+            try await exchange.futureResult.get()
         } onCancel: {
-            task.cancel()
+            exchange.cancel()
         }
     }
 
@@ -208,17 +216,12 @@ extension WriftAIClient {
         if error is CancellationError || Task.isCancelled {
             return .cancelled(context)
         }
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout, .connectTimeout, .tlsHandshakeTimeout,
-                .getConnectionFromPoolTimeout:
-                let limit =
-                    error == .connectTimeout ? configuration.timeouts.connect : configuration.timeouts.request
-                return .timeout(context, after: limit)
-            case .cancelled:
-                return .cancelled(context)
-            default:
-                break
+        if let failure = error as? HTTP1Transport.Failure {
+            switch failure {
+            case .connectTimeout: return .timeout(context, after: configuration.timeouts.connect)
+            case .deadlineExceeded: return .timeout(context, after: configuration.timeouts.request)
+            case .cancelled: return .cancelled(context)
+            case .shutDown, .closedBeforeAnswer: return .transport(context, reason: failure.description)
             }
         }
         let reason = String(describing: error)

@@ -1,7 +1,8 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
+import NIOCore
+import NIOSSL
 import Synchronization
 import WriftAIModels
 
@@ -12,7 +13,7 @@ import WriftAIModels
 /// retried under the ``RetryPolicy``; a create whose outcome is unknown is resolved by looking for its
 /// digest before it is ever sent again.
 ///
-/// The client owns an `HTTPClient`: call ``shutdown()`` once done.
+/// The client owns its connections: call ``shutdown()`` once done.
 public final class WriftAIClient: WriftAIWriting {
     /// The configuration the client was made with.
     public let configuration: Configuration
@@ -20,7 +21,7 @@ public final class WriftAIClient: WriftAIWriting {
     let baseURL: String
     /// The base URL's path (e.g. `/v1`), prefixed to paths in error contexts.
     let basePath: String
-    let httpClient: HTTPClient
+    let transport: HTTP1Transport
     /// The event loop the client's requests are sent and answered on, as a task executor (see ``send(_:body:attempt:)``).
     let loop: EventLoopExecutor
     let pacer: RequestPacer
@@ -50,37 +51,43 @@ public final class WriftAIClient: WriftAIWriting {
             // otherwise be refused by the HTTP client with the value in its message.
             _ = try AccessToken(validating: token.value, from: .other("the configured access token"))
         }
-        var httpConfiguration = HTTPClient.Configuration(
-            redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(
-                connect: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)),
-                read: .nanoseconds(Self.nanoseconds(configuration.timeouts.request))
-            )
-        )
-        // The retry policy backs off and retries failed attempts; the HTTP client's own retrying of a
-        // refused connection, on top of it, would make each attempt at an API that is down last the
-        // whole connect timeout.
-        httpConfiguration.connectionPool.retryConnectionEstablishment = false
-        if let caFile = configuration.server.additionalCAFile {
-            guard FileManager.default.isReadableFile(atPath: caFile) else {
-                throw .configuration("cannot read the CA file \(caFile)")
+        var tls: NIOSSLContext?
+        if base.lowercased().hasPrefix("https:") {
+            var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
+            tlsConfiguration.applicationProtocols = ["http/1.1"]
+            if let caFile = configuration.server.additionalCAFile {
+                guard FileManager.default.isReadableFile(atPath: caFile) else {
+                    throw .configuration("cannot read the CA file \(caFile)")
+                }
+                tlsConfiguration.additionalTrustRoots = [.file(caFile)]
             }
-            var tls = httpConfiguration.tlsConfiguration ?? .makeClientConfiguration()
-            tls.additionalTrustRoots = [.file(caFile)]
-            httpConfiguration.tlsConfiguration = tls
+            do {
+                tls = try NIOSSLContext(configuration: tlsConfiguration)
+            } catch {
+                throw .configuration("cannot set up TLS\(configuration.server.additionalCAFile.map { " with the CA file \($0)" } ?? ""): \(error)")
+            }
+        }
+        let components = URLComponents(string: base)
+        // URLComponents may keep an IPv6 literal's brackets; the socket address must not have them.
+        guard let host = components?.host?.trimmingCharacters(in: CharacterSet(charactersIn: "[]")), !host.isEmpty else {
+            throw .configuration("invalid API base URL '\(base)'")
         }
         self.configuration = configuration
         self.baseURL = base
-        self.basePath = URLComponents(string: base)?.path ?? ""
-        self.httpClient = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
-        self.loop = EventLoopExecutor(eventLoop: httpClient.eventLoopGroup.next())
+        self.basePath = components?.percentEncodedPath ?? ""
+        // The retry policy backs off and retries failed attempts: the transport itself never retries.
+        self.transport = HTTP1Transport(
+            host: host, port: components?.port ?? (tls == nil ? 80 : 443), tls: tls,
+            connectTimeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)))
+        self.loop = EventLoopExecutor(eventLoop: transport.eventLoop)
         self.pacer = RequestPacer(
             pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait,
-            shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger))
+            shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger), pumpExecutor: loop)
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)
         self.clientDeadline = configuration.deadline.map { OverallDeadline(instant: .now + $0, budget: $0) }
+        transport.preconnect()
     }
 
     /// Shuts the underlying HTTP client down; later calls fail with a transport error. Calling it twice
@@ -91,7 +98,7 @@ public final class WriftAIClient: WriftAIWriting {
             return done
         }
         guard !alreadyDone else { return }
-        try await httpClient.shutdown()
+        await transport.shutdown()
     }
 
     /// Creates a client, runs `body` with it and shuts it down afterwards, also when `body` throws.

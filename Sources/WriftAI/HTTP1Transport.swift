@@ -1,0 +1,197 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The HTTP/1.1 connections of one client to its one API origin: kept alive, reused, all on one event loop.
+///
+/// Why not AsyncHTTPClient: the API needs one origin, no redirects, whole answers up to a limit and one
+/// deadline over each exchange. AsyncHTTPClient's general path for that (a request bag, the pool's state
+/// machines, a task with its logger per request) was most of the event loop's work between an answer and
+/// the next request in `perf record` of an apply at 20 ms; this does the exchange and nothing else.
+///
+/// Every connection, the idle list and each exchange's state live on ``eventLoop`` only.
+final class HTTP1Transport: Sendable {
+    /// Why an exchange got no complete answer, when it is not an error of NIO or NIOSSL themselves.
+    enum Failure: Error, Equatable, CustomStringConvertible {
+        /// No connection within the connect timeout.
+        case connectTimeout
+        /// The exchange's deadline came before the whole answer.
+        case deadlineExceeded
+        /// The caller gave up.
+        case cancelled
+        /// The transport was shut down.
+        case shutDown
+        /// The server closed the connection before the answer was complete.
+        case closedBeforeAnswer
+
+        var description: String {
+            switch self {
+            case .connectTimeout: "no connection within the connect timeout"
+            case .deadlineExceeded: "no complete answer by the deadline"
+            case .cancelled: "cancelled"
+            case .shutDown: "the client was shut down"
+            case .closedBeforeAnswer: "the server closed the connection before the answer was complete"
+            }
+        }
+    }
+
+    /// One request, ready for the wire.
+    struct Request: Sendable {
+        var method: HTTPMethod
+        /// The path and query, percent-encoded, as sent on the request line.
+        var uri: String
+        var headers: HTTPHeaders
+        var body: ByteBuffer?
+    }
+
+    /// The loop every connection of this transport runs on.
+    let eventLoop: any EventLoop
+    private let host: String
+    private let port: Int
+    /// The `Host` header: the host, bracketed if an IPv6 literal, and the port unless the scheme's default.
+    private let authority: String
+    private let tls: NIOSSLContext?
+    /// The name the certificate is checked against (and sent as SNI); `nil` for an IP literal, as
+    /// AsyncHTTPClient does.
+    private let serverHostname: String?
+    private let connectTimeout: TimeAmount
+    private let idleTimeout: TimeAmount
+    private let loopPool: Pool
+
+    /// The connections not in use, most recently used last, and whether the transport is shut down: touched
+    /// on the loop only (`pool` checks it), which is what makes it safe to share.
+    private final class Pool: @unchecked Sendable {
+        var idle: [HTTP1Connection] = []
+        var isShutDown = false
+    }
+
+    /// Creates a transport for `host` and `port`; `tls` given, every connection is HTTPS.
+    ///
+    /// - Parameter idleTimeout: How long an unused connection is kept. Shorter than the 5 s keep-alive of
+    ///   common API servers (uvicorn's default), so that a request is rarely sent on a connection the
+    ///   server is closing at that moment.
+    init(
+        host: String, port: Int, tls: NIOSSLContext?, connectTimeout: TimeAmount, idleTimeout: TimeAmount = .seconds(4),
+        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+    ) {
+        self.eventLoop = eventLoop
+        self.host = host
+        self.port = port
+        self.tls = tls
+        let isIPLiteral = (try? SocketAddress(ipAddress: host, port: port)) != nil
+        self.serverHostname = isIPLiteral ? nil : host
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        self.authority = port == (tls == nil ? 80 : 443) ? bracketed : "\(bracketed):\(port)"
+        self.connectTimeout = connectTimeout
+        self.idleTimeout = idleTimeout
+        self.loopPool = Pool()
+    }
+
+    private var pool: Pool {
+        eventLoop.assertInEventLoop()
+        return loopPool
+    }
+
+    /// Sends `request` on an idle connection or a new one, and collects its whole answer, refusing one larger
+    /// than `limit` bytes; all of it — connecting, sending, every byte of the answer — by `deadline`.
+    ///
+    /// The answer fails with a ``Failure``, ``RawAnswer/TooLarge``, or the error NIO or NIOSSL reported.
+    func execute(_ request: Request, limit: Int, deadline: NIODeadline) -> HTTP1Exchange {
+        let exchange = HTTP1Exchange(eventLoop: eventLoop, limit: limit)
+        var request = request
+        request.headers.replaceOrAdd(name: "Host", value: authority)
+        if eventLoop.inEventLoop {
+            start(exchange, request, deadline: deadline)
+        } else {
+            eventLoop.execute { self.start(exchange, request, deadline: deadline) }
+        }
+        return exchange
+    }
+
+    private func start(_ exchange: HTTP1Exchange, _ request: Request, deadline: NIODeadline) {
+        let pool = self.pool
+        guard !pool.isShutDown else { return exchange.fail(Failure.shutDown) }
+        exchange.setDeadline(deadline)
+        while let connection = pool.idle.popLast() {
+            guard connection.isUsable else { continue }
+            return connection.send(request, exchange)
+        }
+        connect(within: min(connectTimeout, deadline - .now())).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let connection):
+                connection.send(request, exchange)
+            case .failure(let error):
+                // A connect cut short by the exchange's deadline is the deadline's failure.
+                if case ChannelError.connectTimeout = error, deadline - .now() < self.connectTimeout {
+                    exchange.fail(Failure.deadlineExceeded)
+                } else {
+                    exchange.fail(error)
+                }
+            }
+        }
+    }
+
+    /// Opens one connection ahead of the first request and keeps it idle, so that the first request does
+    /// not wait for the connection (nor for the first use of the channel's machinery). A failure is left
+    /// for that request to meet and report.
+    func preconnect() {
+        eventLoop.execute {
+            guard !self.pool.isShutDown else { return }
+            self.connect(within: self.connectTimeout).assumeIsolated().whenSuccess { connection in
+                self.release(connection)
+            }
+        }
+    }
+
+    /// A new connection, its handlers in place (with TLS, the handshake starts at once). On the loop.
+    private func connect(within timeout: TimeAmount) -> EventLoopFuture<HTTP1Connection> {
+        let connection = HTTP1Connection(transport: self)
+        let handler = NIOLoopBound(connection, eventLoop: eventLoop)
+        let tls = self.tls
+        let serverHostname = self.serverHostname
+        return ClientBootstrap(group: eventLoop)
+            .connectTimeout(max(timeout, .nanoseconds(1)))
+            .channelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if let tls {
+                        try channel.pipeline.syncOperations.addHandler(NIOSSLClientHandler(context: tls, serverHostname: serverHostname))
+                    }
+                    try channel.pipeline.syncOperations.addHTTPClientHandlers()
+                    try channel.pipeline.syncOperations.addHandler(handler.value)
+                }
+            }
+            .connect(host: host, port: port)
+            .map { _ in handler.value }
+    }
+
+    /// Takes back a connection whose answer is complete, for the next request; closes it once shut down.
+    func release(_ connection: HTTP1Connection) {
+        let pool = self.pool
+        guard !pool.isShutDown else { return connection.close() }
+        pool.idle.append(connection)
+        connection.closeWhenIdle(for: idleTimeout)
+    }
+
+    /// Forgets a connection that closed.
+    func forget(_ connection: HTTP1Connection) {
+        pool.idle.removeAll { $0 === connection }
+    }
+
+    /// How many connections are idle, ready for the next request.
+    func idleCount() async -> Int {
+        (try? await eventLoop.submit { self.pool.idle.count }.get()) ?? 0
+    }
+
+    /// Closes every idle connection and refuses new exchanges; exchanges under way finish, then close.
+    func shutdown() async {
+        try? await eventLoop.submit {
+            let pool = self.pool
+            pool.isShutDown = true
+            let idle = pool.idle
+            pool.idle = []
+            for connection in idle { connection.close() }
+        }.get()
+    }
+}

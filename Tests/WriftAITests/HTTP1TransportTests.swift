@@ -1,0 +1,175 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import Testing
+@testable import WriftAI
+import WriftSyncTesting
+
+/// The client's own HTTP/1.1 transport against a server whose every byte the test writes: what it does with
+/// connections (counted on the server) and with answers that end early, say `Connection: close`, or are too
+/// large. The client-level behaviour on top (errors, retries, deadlines) is in the other suites.
+@Suite("The client's HTTP/1.1 transport")
+struct HTTP1TransportTests {
+    private static let limit = 1 << 20
+
+    private func transport(_ server: ScriptedServer) -> HTTP1Transport {
+        HTTP1Transport(host: "127.0.0.1", port: server.port, tls: nil, connectTimeout: .seconds(10))
+    }
+
+    private func get(_ transport: HTTP1Transport, _ path: String, limit: Int = limit) async throws -> RawAnswer {
+        try await transport.execute(
+            HTTP1Transport.Request(method: .GET, uri: path, headers: [:], body: nil), limit: limit,
+            deadline: .now() + .seconds(30)
+        ).futureResult.get()
+    }
+
+    @Test("answers are read whole and their connection kept: 5 requests, 1 connection, each with its Host")
+    func keptAlive() async throws {
+        let server = try ScriptedServer { index, _ in .answer("{\"n\":\(index)}") }
+        defer { server.stop() }
+        let transport = transport(server)
+        var bodies: [String] = []
+        for index in 0..<5 {
+            bodies.append(String(decoding: try await get(transport, "/v1/items/\(index)").body, as: UTF8.self))
+        }
+        await transport.shutdown()
+        #expect(bodies == (0..<5).map { "{\"n\":\($0)}" })
+        #expect(server.accepted == 1)
+        #expect(server.received.map(\.requestLine) == (0..<5).map { "GET /v1/items/\($0) HTTP/1.1" })
+        #expect(server.received.allSatisfy { $0.head.contains("\r\nHost: 127.0.0.1:\(server.port)") })
+    }
+
+    @Test("an answer saying Connection: close is read whole, and the next request opens a new connection")
+    func connectionClose() async throws {
+        let server = try ScriptedServer { index, _ in
+            index == 0 ? .answer("closing", headers: ["Connection: close"]) : .answer("fresh")
+        }
+        defer { server.stop() }
+        let transport = transport(server)
+        let first = try await get(transport, "/a")
+        let second = try await get(transport, "/b")
+        await transport.shutdown()
+        #expect(String(decoding: first.body, as: UTF8.self) == "closing")
+        #expect(String(decoding: second.body, as: UTF8.self) == "fresh")
+        #expect(server.received.map(\.connection) == [0, 1])
+    }
+
+    @Test("a connection the server closed while idle is dropped, and the next request opens a new one")
+    func closedWhileIdle() async throws {
+        // The server closes after its answer without saying so (HTTP/1.1 keeps alive by default).
+        let server = try ScriptedServer { _, _ in
+            var reply = ScriptedServer.Reply.answer("once")
+            reply.close = true
+            return reply
+        }
+        defer { server.stop() }
+        let transport = transport(server)
+        _ = try await get(transport, "/a")
+        // The transport sees the end of the idle connection and forgets it.
+        var idle = await transport.idleCount()
+        let end = ContinuousClock.now + .seconds(30)
+        while idle > 0, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(5))
+            idle = await transport.idleCount()
+        }
+        #expect(idle == 0)
+        let second = try await get(transport, "/b")
+        await transport.shutdown()
+        #expect(String(decoding: second.body, as: UTF8.self) == "once")
+        #expect(server.received.map(\.connection) == [0, 1])
+    }
+
+    @Test("an answer cut short fails as such, never as a shorter answer; the next request gets a new connection")
+    func cutShort() async throws {
+        let server = try ScriptedServer { index, _ in
+            guard index == 0 else { return .answer("whole") }
+            return ScriptedServer.Reply(bytes: Array("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n{\"partial\":".utf8), close: true)
+        }
+        defer { server.stop() }
+        let transport = transport(server)
+        await #expect(throws: HTTP1Transport.Failure.closedBeforeAnswer) { try await get(transport, "/a") }
+        let second = try await get(transport, "/b")
+        await transport.shutdown()
+        #expect(String(decoding: second.body, as: UTF8.self) == "whole")
+        #expect(server.accepted == 2)
+    }
+
+    @Test("an answer announcing or sending more than the limit is refused, and its connection not reused")
+    func tooLarge() async throws {
+        let big = String(repeating: "x", count: 2_000)
+        let server = try ScriptedServer { index, _ in
+            switch index {
+            case 0: .answer(big)
+            case 1:
+                // Chunked: no length announced, so only the bytes can tell.
+                ScriptedServer.Reply(bytes: Array("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n7d0\r\n\(big)\r\n0\r\n\r\n".utf8))
+            default: .answer("small")
+            }
+        }
+        defer { server.stop() }
+        let transport = transport(server)
+        await #expect { try await get(transport, "/a", limit: 1_000) } throws: { error in
+            (error as? RawAnswer.TooLarge)?.announced == 2_000
+        }
+        await #expect { try await get(transport, "/b", limit: 1_000) } throws: { error in
+            let refused = error as? RawAnswer.TooLarge
+            return refused != nil && refused?.announced == nil
+        }
+        let third = try await get(transport, "/c", limit: 1_000)
+        await transport.shutdown()
+        #expect(String(decoding: third.body, as: UTF8.self) == "small")
+        #expect(server.received.map(\.connection) == [0, 1, 2])
+    }
+
+    @Test("the connection opened ahead serves the first request")
+    func preconnected() async throws {
+        let server = try ScriptedServer { _, _ in .answer("{}") }
+        defer { server.stop() }
+        let transport = transport(server)
+        transport.preconnect()
+        var idle = await transport.idleCount()
+        let end = ContinuousClock.now + .seconds(30)
+        while idle == 0, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(5))
+            idle = await transport.idleCount()
+        }
+        #expect(idle == 1)
+        _ = try await get(transport, "/a")
+        _ = try await get(transport, "/b")
+        await transport.shutdown()
+        #expect(server.accepted == 1)
+    }
+
+    @Test("after shutdown, an exchange fails at once and connects nowhere")
+    func afterShutdown() async throws {
+        let server = try ScriptedServer { _, _ in .answer("{}") }
+        defer { server.stop() }
+        let transport = transport(server)
+        await transport.shutdown()
+        await #expect(throws: HTTP1Transport.Failure.shutDown) { try await get(transport, "/a") }
+        #expect(server.accepted == 0)
+    }
+
+    @Test("a request's body goes with its Content-Length and Content-Type; a target a request line cannot carry is refused")
+    func requestShape() async throws {
+        let server = try ScriptedServer { _, _ in .answer("{\"name\":\"demo\"}") }
+        defer { server.stop() }
+        let client = try WriftAIClient(configuration: .init(server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1")))
+        let post = Endpoint(method: .post, route: "/models/{owner}/{name}/versions", path: "/models/alice/demo/versions")
+        let request = try client.makeRequest(post, body: Array("{\"a\":1}".utf8))
+        let answer = try await client.transport.execute(request, limit: Self.limit, deadline: .now() + .seconds(30)).futureResult.get()
+        #expect(answer.status == 200)
+        let received = try #require(server.received.first)
+        #expect(received.requestLine == "POST /v1/models/alice/demo/versions HTTP/1.1")
+        #expect(received.head.contains("\r\nContent-Length: 7"))
+        #expect(received.head.contains("\r\nContent-Type: application/json"))
+        #expect(received.body == "{\"a\":1}")
+        for target in ["/models/a b", "/models/a\r\nX-Injected: 1", "/models/é"] {
+            #expect(throws: WriftAIClient.InvalidRequestTarget.self) {
+                try client.makeRequest(Endpoint(method: .get, route: "/x", path: target), body: nil)
+            }
+        }
+        try await client.shutdown()
+        #expect(server.received.count == 1)
+    }
+}
