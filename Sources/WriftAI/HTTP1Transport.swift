@@ -49,6 +49,8 @@ final class HTTP1Transport: Sendable {
     let eventLoop: any EventLoop
     private let host: String
     private let port: Int
+    /// The address itself when the host is an IP literal: nothing to resolve.
+    private let literalAddress: SocketAddress?
     /// The `Host` header: the host, bracketed if an IPv6 literal, and the port unless the scheme's default.
     private let authority: String
     private let tls: NIOSSLContext?
@@ -79,8 +81,8 @@ final class HTTP1Transport: Sendable {
         self.host = host
         self.port = port
         self.tls = tls
-        let isIPLiteral = (try? SocketAddress(ipAddress: host, port: port)) != nil
-        self.serverHostname = isIPLiteral ? nil : host
+        self.literalAddress = try? SocketAddress(ipAddress: host, port: port)
+        self.serverHostname = literalAddress == nil ? host : nil
         let bracketed = host.contains(":") ? "[\(host)]" : host
         self.authority = port == (tls == nil ? 80 : 443) ? bracketed : "\(bracketed):\(port)"
         self.connectTimeout = connectTimeout
@@ -150,7 +152,7 @@ final class HTTP1Transport: Sendable {
         let handler = NIOLoopBound(connection, eventLoop: eventLoop)
         let tls = self.tls
         let serverHostname = self.serverHostname
-        return ClientBootstrap(group: eventLoop)
+        let bootstrap = ClientBootstrap(group: eventLoop)
             .connectTimeout(max(timeout, .nanoseconds(1)))
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .channelInitializer { channel in
@@ -162,8 +164,9 @@ final class HTTP1Transport: Sendable {
                     try channel.pipeline.syncOperations.addHandler(handler.value)
                 }
             }
-            .connect(host: host, port: port)
-            .map { _ in handler.value }
+        // A literal needs no resolver (whose first use loads the system's name service modules).
+        let connected = literalAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: host, port: port)
+        return connected.map { _ in handler.value }
     }
 
     /// Takes back a connection whose answer is complete, for the next request; closes it once shut down.

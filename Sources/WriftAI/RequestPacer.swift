@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Synchronization
 
 /// The client's pace: every request of one client waits here for its turn.
@@ -54,8 +55,9 @@ actor RequestPacer {
     private let clock = ContinuousClock()
     private let wallClock: @Sendable () -> Double
     private let shared: SharedPacingFile?
-    /// Where the pump runs (see ``startPumpIfNeeded()``); `nil` for the global executor.
-    private let pumpExecutor: (any TaskExecutor)?
+    /// Where the pump runs and whose timer it sleeps on (see ``startPumpIfNeeded()``); `nil` for the global
+    /// executor and its timer.
+    private let pumpExecutor: EventLoopExecutor?
     /// This pacer's key among the ledger's holders: `pid:instance`.
     private let holder: String
 
@@ -76,7 +78,7 @@ actor RequestPacer {
         maxWindowWait: Duration = .seconds(60),
         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
         shared: SharedPacingFile? = nil,
-        pumpExecutor: (any TaskExecutor)? = nil
+        pumpExecutor: EventLoopExecutor? = nil
     ) {
         self.configuredRate = pacing.requestsPerSecond
         self.maxRate = pacing.maxRequestsPerSecond
@@ -282,6 +284,15 @@ actor RequestPacer {
 
     private func sleep(seconds: Double) async {
         guard seconds > 0 else { return }
+        if let loop = pumpExecutor?.eventLoop {
+            // The loop's own timer: the global executor's rounded a wait of microseconds (one request's share
+            // at a high rate) up to milliseconds (traced: a 2 µs wait took 2.6 ms, on this timer 0.02 ms), holding
+            // the next turn that long.
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { continuation.resume() }
+            }
+            return
+        }
         // Sleeping is not cut short by cancellation: the pump serves every caller, not one task.
         try? await Task.sleep(for: .nanoseconds(Int64(seconds * 1e9)), clock: clock)
     }

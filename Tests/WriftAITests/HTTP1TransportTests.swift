@@ -8,12 +8,24 @@ import WriftSyncTesting
 /// The client's own HTTP/1.1 transport against a server whose every byte the test writes: what it does with
 /// connections (counted on the server) and with answers that end early, say `Connection: close`, or are too
 /// large. The client-level behaviour on top (errors, retries, deadlines) is in the other suites.
-@Suite("The client's HTTP/1.1 transport")
+@Suite("The client's HTTP/1.1 transport", .onOwnThreads)
 struct HTTP1TransportTests {
     private static let limit = 1 << 20
 
-    private func transport(_ server: ScriptedServer) -> HTTP1Transport {
-        HTTP1Transport(host: "127.0.0.1", port: server.port, tls: nil, connectTimeout: .seconds(10))
+    /// An idle timeout no busy test machine reaches between two requests of one test, unless asked.
+    private func transport(_ server: ScriptedServer, idleTimeout: TimeAmount = .seconds(600)) -> HTTP1Transport {
+        HTTP1Transport(host: "127.0.0.1", port: server.port, tls: nil, connectTimeout: .seconds(10), idleTimeout: idleTimeout)
+    }
+
+    /// Waits (up to a generous limit) until `transport` holds `count` idle connections.
+    private func idle(_ transport: HTTP1Transport, becomes count: Int) async throws -> Int {
+        var idle = await transport.idleCount()
+        let end = ContinuousClock.now + .seconds(60)
+        while idle != count, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(5))
+            idle = await transport.idleCount()
+        }
+        return idle
     }
 
     private func get(_ transport: HTTP1Transport, _ path: String, limit: Int = limit) async throws -> RawAnswer {
@@ -66,13 +78,7 @@ struct HTTP1TransportTests {
         let transport = transport(server)
         _ = try await get(transport, "/a")
         // The transport sees the end of the idle connection and forgets it.
-        var idle = await transport.idleCount()
-        let end = ContinuousClock.now + .seconds(30)
-        while idle > 0, ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(5))
-            idle = await transport.idleCount()
-        }
-        #expect(idle == 0)
+        #expect(try await idle(transport, becomes: 0) == 0)
         let second = try await get(transport, "/b")
         await transport.shutdown()
         #expect(String(decoding: second.body, as: UTF8.self) == "once")
@@ -127,17 +133,23 @@ struct HTTP1TransportTests {
         defer { server.stop() }
         let transport = transport(server)
         transport.preconnect()
-        var idle = await transport.idleCount()
-        let end = ContinuousClock.now + .seconds(30)
-        while idle == 0, ContinuousClock.now < end {
-            try await Task.sleep(for: .milliseconds(5))
-            idle = await transport.idleCount()
-        }
-        #expect(idle == 1)
+        #expect(try await idle(transport, becomes: 1) == 1)
         _ = try await get(transport, "/a")
         _ = try await get(transport, "/b")
         await transport.shutdown()
         #expect(server.accepted == 1)
+    }
+
+    @Test("a connection idle for the idle timeout is closed, and the next request opens a new one")
+    func idleTimeout() async throws {
+        let server = try ScriptedServer { _, _ in .answer("{}") }
+        defer { server.stop() }
+        let transport = transport(server, idleTimeout: .milliseconds(50))
+        _ = try await get(transport, "/a")
+        #expect(try await idle(transport, becomes: 0) == 0)
+        _ = try await get(transport, "/b")
+        await transport.shutdown()
+        #expect(server.received.map(\.connection) == [0, 1])
     }
 
     @Test("after shutdown, an exchange fails at once and connects nowhere")
