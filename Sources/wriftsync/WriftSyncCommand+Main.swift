@@ -1,5 +1,6 @@
 import ArgumentParser
 import Declarations
+import GitSource
 
 extension WriftSyncCommand {
     /// The entry point: ArgumentParser's, after a check of the command name. The root command takes no
@@ -9,6 +10,10 @@ extension WriftSyncCommand {
         let arguments = Array(CommandLine.arguments.dropFirst())
         if let message = Self.unknownCommand(arguments) {
             Self.exit(withError: ValidationError(message))
+        }
+        // Nearly every command reads git: libgit2's set-up runs while the arguments are parsed.
+        if let command = arguments.first, !command.hasPrefix("-"), command != "help" {
+            GitLibrary.initialiseInBackground()
         }
         await Self.main(arguments)
     }
