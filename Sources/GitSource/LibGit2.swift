@@ -14,12 +14,6 @@ enum LibGit2 {
         _ = initialised
     }
 
-    /// Starts the initialisation on a thread of its own; a later ``ensureInitialised()`` waits for it to end.
-    static func initialiseInBackground() {
-        let thread = Thread { ensureInitialised() }
-        thread.start()
-    }
-
     /// The one place every libgit2 call goes through: a negative result becomes a `GitSourceError.libgit2`
     /// naming the function, with libgit2's message read in the same synchronous call (it is thread-local).
     @discardableResult
@@ -45,7 +39,7 @@ public enum GitLibrary {
     /// on a thread of its own, so that it overlaps the process's other start-up work (argument parsing, the
     /// API client) instead of following it; whatever reads git first waits for it to end, if it has not.
     public static func initialiseInBackground() {
-        LibGit2.initialiseInBackground()
+        Thread { LibGit2.ensureInitialised() }.start()
     }
 }
 

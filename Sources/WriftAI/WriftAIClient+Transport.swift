@@ -239,7 +239,8 @@ extension WriftAIClient {
 
     /// Whether a connection failure is the host name not resolving (NIO reports the A and AAAA lookups'
     /// errors in `NIOConnectionError`, getaddrinfo's in `SocketAddressError.unknown`), as opposed to a
-    /// refused or dropped connection. Matched on the text because NIO is not a direct dependency.
+    /// refused or dropped connection. Matched on the text: the lookup errors arrive wrapped, as any `Error`,
+    /// in whichever shape the resolver used.
     static func isNameResolutionFailure(_ reason: String) -> Bool {
         reason.contains("dnsAError") || reason.contains("dnsAAAAError") || reason.contains("SocketAddressError.unknown")
             || reason.contains("SocketAddressError.UnknownHost") || reason.contains("Name or service not known")
@@ -248,8 +249,8 @@ extension WriftAIClient {
 
     /// What is wrong with the server's certificate when a connection failure is the TLS layer refusing
     /// it (NIOSSL reports BoringSSL's `CERTIFICATE_VERIFY_FAILED`, or its own host name check), as opposed
-    /// to a failure that a retry could cure; `nil` otherwise. Matched on the text because NIOSSL is not a
-    /// direct dependency.
+    /// to a failure that a retry could cure; `nil` otherwise. Matched on the text: BoringSSL's reason exists
+    /// only as text in its error stack.
     static func certificateRejection(_ reason: String) -> String? {
         if reason.contains("failedToValidateHostname") {
             return "does not name that host (failedToValidateHostname)"
