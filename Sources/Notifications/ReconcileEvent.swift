@@ -35,7 +35,7 @@ public struct ReconcileEvent: Sendable, Codable, Equatable {
     }
 
     /// One change as it ended.
-    public struct Action: Sendable, Codable, Equatable {
+    public struct Action: Sendable, Codable, Hashable {
         /// `owner/name`.
         public var model: String
         /// `create`, `update_configuration` or `delete`.

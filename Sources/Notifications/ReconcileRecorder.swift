@@ -28,9 +28,10 @@ public final class ReconcileRecorder: Sendable {
         self.logger = logger
     }
 
-    /// Takes in one finished reconcile; returns the events posted (for logs and tests).
+    /// Takes in one finished reconcile; returns the events posted (for logs and tests). Actions in
+    /// `encodedActions` are not encoded again for the history.
     @discardableResult
-    public func record(_ outcome: ReconcileOutcome) async -> [ReconcileEvent] {
+    public func record(_ outcome: ReconcileOutcome, encodedActions: EncodedActions? = nil) async -> [ReconcileEvent] {
         let report = outcome.report
         let keep = history != nil && outcome.isRecorded
         guard keep || notifier != nil else { return [] }
@@ -43,7 +44,7 @@ public final class ReconcileRecorder: Sendable {
             let record = HistoryRecord(outcome, source: source, commit: report.commit.map { ReconcileEvent.Commit(id: $0, details: details?.commit.hex == $0 ? details : nil) })
             do {
                 // fsync blocks: on a thread of its own, never on the pool that serves the endpoints.
-                try await onOwnThread { try history.append(record) }
+                try await onOwnThread { try history.append(record, encodedActions: encodedActions) }
             } catch {
                 logger.error("history not written", metadata: ["path": "\(history.path)", "error": "\(error)"])
             }

@@ -101,8 +101,9 @@ final class HTTP1Transport: Sendable {
     /// The answer fails with a ``Failure``, ``RawAnswer/TooLarge``, or the error NIO or NIOSSL reported.
     func execute(_ request: Request, limit: Int, deadline: NIODeadline) -> HTTP1Exchange {
         let exchange = HTTP1Exchange(eventLoop: eventLoop, limit: limit)
-        var request = request
-        request.headers.replaceOrAdd(name: "Host", value: authority)
+        var withHost = request
+        withHost.headers.replaceOrAdd(name: "Host", value: authority)
+        let request = withHost
         if eventLoop.inEventLoop {
             start(exchange, request, deadline: deadline)
         } else {

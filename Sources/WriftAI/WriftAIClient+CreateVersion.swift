@@ -31,7 +31,12 @@ extension WriftAIClient {
         _ request: CreateVersionRequest
     ) async throws(WriftAIError) -> CreatedVersion {
         let endpoint = Endpoint.versions(model, method: .post)
-        let body = try encode(request)
+        let body: [UInt8]
+        do {
+            body = try request.jsonBody()
+        } catch {
+            throw .configuration("cannot encode the request body: \(error)")
+        }
         let digest = request.containerImageDigest
         var attempt = 1
         var inDoubt = false

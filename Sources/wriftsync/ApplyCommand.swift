@@ -78,7 +78,7 @@ struct ApplyCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let status: Int32
-        let capture = ApplyCapture(smokeSkipped: smoke.skipSmoke)
+        let capture = ApplyCapture(smokeSkipped: smoke.skipSmoke, history: dryRun ? nil : recorder.history)
         do {
             if dryRun {
                 // The dry run only ever holds the read-only view: it has no write methods to call.
@@ -88,18 +88,21 @@ struct ApplyCommand: AsyncParsableCommand {
             }
             status = 0
         } catch let failure as ReconcileFailure {
+            output.flush()
             if case .applyFailed = failure.cause {} else { failure.print() }
             capture.failure = failure
             status = 1
         } catch {
             status = 1
         }
+        output.flush()
         try? await client.shutdown()
         // A preview records and tells nothing; an apply that changed something, failed or was refused does.
-        if !dryRun, let report = capture.report() {
+        if !dryRun, var report = capture.report() {
+            report.commitDetails = await capture.commitDetails()
             await capture.recorder(recorder, git: git).record(ReconcileOutcome(
                 report: report, trigger: .cli, duration: ContinuousClock.now - started, baseline: true
-            ))
+            ), encodedActions: capture.encodedActions)
         }
         await recorder.notifier?.deliverPosted(within: .seconds(15))
         if status != 0 { throw ExitCode(status) }
@@ -139,9 +142,13 @@ struct ApplyCommand: AsyncParsableCommand {
             enabled: isatty(STDERR_FILENO) == 1 && plan.estimate.seconds >= 2
         )
         progress.start()
+        capture.prepareRecord()
         let result: ApplyResult
         do {
-            result = try await checks.apply(plan, client: client, onResult: { progress.completed($0) })
+            result = try await checks.apply(plan, client: client, onResult: { result in
+                progress.completed(result)
+                capture.completed(result)
+            })
         } catch {
             progress.finish()
             if case let .applyFailed(partial) = error.cause {

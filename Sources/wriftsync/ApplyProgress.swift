@@ -26,20 +26,20 @@ final class ApplyProgress: Sendable {
 
     /// Draws the counter before the first change completes.
     func start() {
-        if enabled { state.withLock { _ in ApplyOutput.write(counter(done: 0), to: .standardError) } }
+        if enabled { state.withLock { _ in output.write(counter(done: 0), to: .standardError) } }
     }
 
     func completed(_ result: ActionResult) {
         state.withLock { state in
             state.done += 1
-            if enabled { ApplyOutput.write("\r\u{1B}[K", to: .standardError) }
+            if enabled { output.write("\r\u{1B}[K", to: .standardError) }
             output.note(ApplyText.line(result))
-            if enabled, state.done < total { ApplyOutput.write(counter(done: state.done), to: .standardError) }
+            if enabled, state.done < total { output.write(counter(done: state.done), to: .standardError) }
         }
     }
 
     func finish() {
-        if enabled { state.withLock { _ in ApplyOutput.write("\r\u{1B}[K", to: .standardError) } }
+        if enabled { state.withLock { _ in output.write("\r\u{1B}[K", to: .standardError) } }
     }
 
     /// `[12/40] about 10 s left`: one request per change at the rate limit, or at the pace seen so

@@ -11,9 +11,10 @@ extension WriftSyncCommand {
         if let message = Self.unknownCommand(arguments) {
             Self.exit(withError: ValidationError(message))
         }
-        // Nearly every command reads git: libgit2's set-up runs while the arguments are parsed.
+        // Nearly every command reads git and declarations: libgit2's set-up and the YAML parser's first use run
+        // while the arguments are parsed.
         if let command = arguments.first, !command.hasPrefix("-"), command != "help" {
-            GitLibrary.initialiseInBackground()
+            GitLibrary.initialiseInBackground(then: DeclarationLoader.warmUp)
         }
         await Self.main(arguments)
     }

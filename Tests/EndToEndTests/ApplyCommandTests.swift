@@ -108,6 +108,12 @@ import Glibc
             #expect(first.stdout.contains("+ created alice/a #1 sha256:\(String(repeatedDigest(1).dropFirst(7).prefix(12)))…"))
             #expect(first.stdout.components(separatedBy: "\n").filter { $0.hasPrefix("+ created ") }.count == 5)
             #expect(first.stdout.contains("Apply complete: 5 created, 0 configured, 0 deleted, 0 failed."))
+            // The plan is rendered on a thread of its own while the first changes go out: it still comes first.
+            let planLine = try #require(first.stdout.range(of: "Plan: 5 to create"))
+            let firstCreated = try #require(first.stdout.range(of: "+ created "))
+            let summary = try #require(first.stdout.range(of: "Apply complete: "))
+            #expect(planLine.upperBound <= firstCreated.lowerBound && firstCreated.upperBound <= summary.lowerBound,
+                    "the plan, then each change, then the summary")
             #expect(await Self.liveDigests(storage, "alice/a") == [1, 2, 3].map(repeatedDigest))
             #expect(await Self.liveDigests(storage, "alice/b") == [4, 5].map(repeatedDigest))
             #expect(try await Self.model(emulator, "alice/a").latestVersion?.containerImageDigest == repeatedDigest(3),
@@ -147,6 +153,12 @@ import Glibc
             let applied = try await Self.apply(emulator, repository, cache)
             #expect(applied.status == 0, "\(applied.stderr)")
             #expect(applied.stdout.contains("Apply complete: 60 created"))
+            // The record's actions were encoded as each change completed, and spliced into its line at the end.
+            let lines = try String(contentsOfFile: cache.path + "/history.jsonl", encoding: .utf8).split(separator: "\n")
+            let record = try #require(lines.count == 1 ? JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any] : nil)
+            let actions = try #require(record["actions"] as? [[String: Any]])
+            #expect(actions.count == 60 && actions.allSatisfy { $0["outcome"] as? String == "created" && $0["number"] is Int })
+            #expect(Set(actions.compactMap { $0["model"] as? String }) == Set(models) && record["result"] as? String == "applied")
             try await PlanCommandTests.resetStats(emulator)
             let plan = try await Self.plan(emulator, repository, cache)
             #expect(plan.stdout.contains("No changes."), "\(plan.stdout)")
