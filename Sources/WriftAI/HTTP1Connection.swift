@@ -17,6 +17,8 @@ final class HTTP1Connection: ChannelInboundHandler, RemovableChannelHandler {
     private var keepAlive = true
     private var isClosed = false
     private var idleClose: Scheduled<Void>?
+    /// Whether the transport still counts it among its open connections.
+    var isCounted = true
 
     init(transport: HTTP1Transport) {
         self.transport = transport

@@ -66,6 +66,8 @@ final class HTTP1Transport: Sendable {
     private final class Pool: @unchecked Sendable {
         var idle: [HTTP1Connection] = []
         var isShutDown = false
+        /// Connections open or being opened, idle or not.
+        var open = 0
     }
 
     /// Creates a transport for `host` and `port`; `tls` given, every connection is HTTPS.
@@ -147,9 +149,29 @@ final class HTTP1Transport: Sendable {
         }
     }
 
+    /// Opens connections, kept idle, until `count` are open or being opened: the requests about to go out
+    /// together then each find one ready. Failures are left for those requests to meet.
+    func prepareConnections(_ count: Int) {
+        let prepare: @Sendable () -> Void = {
+            let pool = self.pool
+            while !pool.isShutDown && pool.open < count {
+                self.connect(within: self.connectTimeout).assumeIsolated().whenSuccess { connection in
+                    self.release(connection)
+                }
+            }
+        }
+        if eventLoop.inEventLoop { prepare() } else { eventLoop.execute(prepare) }
+    }
+
+    /// How many connections are open or being opened.
+    func openCount() async -> Int {
+        (try? await eventLoop.submit { self.pool.open }.get()) ?? 0
+    }
+
     /// A new connection, its handlers in place (with TLS, the handshake starts at once). On the loop.
     private func connect(within timeout: TimeAmount) -> EventLoopFuture<HTTP1Connection> {
         let connection = HTTP1Connection(transport: self)
+        pool.open += 1
         let handler = NIOLoopBound(connection, eventLoop: eventLoop)
         let tls = self.tls
         let serverHostname = self.serverHostname
@@ -167,6 +189,7 @@ final class HTTP1Transport: Sendable {
             }
         // A literal needs no resolver (whose first use loads the system's name service modules).
         let connected = literalAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: host, port: port)
+        connected.whenFailure { _ in self.forget(handler.value) }
         return connected.map { _ in handler.value }
     }
 
@@ -178,9 +201,14 @@ final class HTTP1Transport: Sendable {
         connection.closeWhenIdle(for: idleTimeout)
     }
 
-    /// Forgets a connection that closed.
+    /// Forgets a connection that closed (or never opened); once per connection, however often told.
     func forget(_ connection: HTTP1Connection) {
+        let pool = self.pool
         pool.idle.removeAll { $0 === connection }
+        if connection.isCounted {
+            connection.isCounted = false
+            pool.open -= 1
+        }
     }
 
     /// How many connections are idle, ready for the next request.

@@ -60,6 +60,10 @@ actor RequestPacer {
     private let pumpExecutor: EventLoopExecutor?
     /// This pacer's key among the ledger's holders: `pid:instance`.
     private let holder: String
+    /// While the first request goes alone, told at each new caller how many requests will be in flight as
+    /// soon as its answer comes (that one and those waiting, up to `maxInFlight`): the client opens the
+    /// connections they need meanwhile, rather than after the answer (2 ms more for the second round, traced).
+    private let whileFirstRequestAlone: (@Sendable (Int) -> Void)?
 
     /// The ledger as last seen: the only one without a shared file, else a copy of the file's.
     private var ledger = PacingLedger()
@@ -78,7 +82,8 @@ actor RequestPacer {
         maxWindowWait: Duration = .seconds(60),
         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
         shared: SharedPacingFile? = nil,
-        pumpExecutor: EventLoopExecutor? = nil
+        pumpExecutor: EventLoopExecutor? = nil,
+        whileFirstRequestAlone: (@Sendable (Int) -> Void)? = nil
     ) {
         self.configuredRate = pacing.requestsPerSecond
         self.maxRate = pacing.maxRequestsPerSecond
@@ -90,6 +95,7 @@ actor RequestPacer {
         self.wallClock = wallClock
         self.shared = shared
         self.pumpExecutor = pumpExecutor
+        self.whileFirstRequestAlone = whileFirstRequestAlone
         self.holder = "\(getpid()):\(Self.instances.wrappingAdd(1, ordering: .relaxed).newValue)"
     }
 
@@ -128,6 +134,9 @@ actor RequestPacer {
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Permit, any Error>) in
                 waiters.append(Waiter(id: id, continuation: continuation))
+                if shared != nil, !answered, !inFlight.isEmpty, let whileFirstRequestAlone {
+                    whileFirstRequestAlone(inFlight.count + min(waiters.count, max(0, maxInFlight - inFlight.count)))
+                }
                 startPumpIfNeeded()
             }
         } onCancel: {

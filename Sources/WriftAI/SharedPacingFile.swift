@@ -86,7 +86,9 @@ final class SharedPacingFile: Sendable {
         let name: String
         if let token {
             let digest = SHA256.hash(data: Data("wriftsync-pacing\u{0}\(token.value)".utf8))
-            name = "ratelimit-" + digest.prefix(8).map { String(format: "%02x", $0) }.joined() + ".json"
+            // Hex by hand: `String(format:)`'s first use cost the client's creation 0.3 ms.
+            let hex = Array("0123456789abcdef".utf8)
+            name = "ratelimit-" + String(decoding: digest.prefix(8).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }, as: UTF8.self) + ".json"
         } else {
             name = "ratelimit-anonymous.json"
         }

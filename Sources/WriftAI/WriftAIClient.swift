@@ -80,9 +80,11 @@ public final class WriftAIClient: WriftAIWriting {
             host: host, port: components?.port ?? (tls == nil ? 80 : 443), tls: tls,
             connectTimeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)))
         self.loop = EventLoopExecutor(eventLoop: transport.eventLoop)
+        let transport = self.transport
         self.pacer = RequestPacer(
             pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait,
-            shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger), pumpExecutor: loop)
+            shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger), pumpExecutor: loop,
+            whileFirstRequestAlone: { transport.prepareConnections($0) })
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)

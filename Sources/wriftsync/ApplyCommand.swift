@@ -96,7 +96,8 @@ struct ApplyCommand: AsyncParsableCommand {
             status = 1
         }
         output.flush()
-        try? await client.shutdown()
+        // Connections close while the record is written.
+        let closing = Task { try? await client.shutdown() }
         // A preview records and tells nothing; an apply that changed something, failed or was refused does.
         if !dryRun, var report = capture.report() {
             report.commitDetails = await capture.commitDetails()
@@ -105,6 +106,7 @@ struct ApplyCommand: AsyncParsableCommand {
             ), encodedActions: capture.encodedActions)
         }
         await recorder.notifier?.deliverPosted(within: .seconds(15))
+        await closing.value
         if status != 0 { throw ExitCode(status) }
     }
 

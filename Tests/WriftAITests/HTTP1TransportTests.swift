@@ -140,6 +140,36 @@ struct HTTP1TransportTests {
         #expect(server.accepted == 1)
     }
 
+    @Test("connections prepared for requests about to go out together serve them, and are counted until they close")
+    func prepared() async throws {
+        let server = try ScriptedServer { _, _ in .answer("{}") }
+        defer { server.stop() }
+        let transport = transport(server)
+        transport.preconnect()
+        transport.prepareConnections(3)
+        #expect(await transport.openCount() == 3, "the one opened ahead counts: two more")
+        #expect(try await idle(transport, becomes: 3) == 3)
+        transport.prepareConnections(2)
+        #expect(await transport.openCount() == 3, "never fewer than asked: nothing opened")
+        async let a = get(transport, "/a")
+        async let b = get(transport, "/b")
+        async let c = get(transport, "/c")
+        _ = try await (a, b, c)
+        #expect(server.accepted == 3, "the three requests found their connections ready")
+        // Closed: no longer counted. Shut down, nothing more is opened.
+        await transport.shutdown()
+        var open = await transport.openCount()
+        let end = ContinuousClock.now + .seconds(60)
+        while open != 0, ContinuousClock.now < end {
+            try await Task.sleep(for: .milliseconds(5))
+            open = await transport.openCount()
+        }
+        #expect(open == 0)
+        transport.prepareConnections(2)
+        #expect(await transport.openCount() == 0)
+        #expect(server.accepted == 3)
+    }
+
     @Test("a connection idle for the idle timeout is closed, and the next request opens a new one")
     func idleTimeout() async throws {
         let server = try ScriptedServer { _, _ in .answer("{}") }

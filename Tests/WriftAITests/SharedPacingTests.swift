@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import WriftAI
 import WriftAIEmulator
@@ -159,6 +160,31 @@ struct SharedPacingTests {
         for permit in [second, third, fourth] { await pacer.finish(permit, observation: nil) }
     }
 
+    @Test("while the first request goes alone, the client is told the connections the requests behind it need", .timeLimit(.minutes(1)))
+    func connectionsForTheRequestsBehindTheFirst() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let told = Mutex<[Int]>([])
+        let pacer = RequestPacer(
+            pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file),
+            whileFirstRequestAlone: { count in told.withLock { $0.append(count) } }
+        )
+        let first = try await pacer.acquire()
+        #expect(told.withLock { $0 }.isEmpty, "a request alone needs no other connection")
+        let waiting = (0..<5).map { _ in Task { try await pacer.acquire() } }
+        while await pacer.waitingCount < 5 { await Task.yield() }
+        #expect(told.withLock { $0 } == [2, 3, 4, 4, 4], "the first and up to 3 behind it: never more than in flight at once")
+        await pacer.finish(first, observation: RateLimitObservation(limit: 10, remaining: 9, reset: Date().timeIntervalSince1970 + 30))
+        var permits: [RequestPacer.Permit] = []
+        for task in waiting.prefix(4) { permits.append(try await task.value) }
+        for permit in permits { await pacer.finish(permit, observation: nil) }
+        permits = [try await waiting[4].value]
+        for permit in permits { await pacer.finish(permit, observation: nil) }
+        #expect(told.withLock { $0 }.count == 5, "once an answer came, nothing more is told")
+        await pacer.finish(try await pacer.acquire(), observation: nil)
+        #expect(told.withLock { $0 }.count == 5)
+    }
+
     @Test("a corrupt, foreign or oversized state file is ignored and rewritten", arguments: [
         Data("{\"format\":\"wriftsync-pacing/1\",\"ledger\":{\"next_send\":".utf8),
         Data("{\"format\":\"something-else\",\"ledger\":{\"next_send\":0,\"holders\":{}}}".utf8),
@@ -245,7 +271,7 @@ struct SharedPacingTests {
         let token = AccessToken(Users.alice)
         let path = SharedPacingFile.path(directory: place.directory, baseURL: "http://127.0.0.1:8123/v1", token: token)
         #expect(path.hasPrefix(place.directory + "/api/127.0.0.1-8123/ratelimit-"))
-        #expect(path.hasSuffix(".json"))
+        #expect(path.hasSuffix("/ratelimit-4ef2bbb838e2af84.json"), "SHA-256 of the token, its first 8 bytes in hex: the name every version gave it")
         #expect(!path.contains(Users.alice))
         #expect(path != SharedPacingFile.path(directory: place.directory, baseURL: "http://127.0.0.1:8123/v1", token: AccessToken(Users.bob)))
         #expect(SharedPacingFile.path(directory: place.directory, baseURL: "https://api.wrift.ai/v1", token: nil)
