@@ -161,7 +161,8 @@ public final class HistoryStore: Sendable {
     static func spliced(_ record: HistoryRecord, actions memo: EncodedActions) -> [UInt8]? {
         var rest = record
         rest.actions = []
-        guard let data = try? EventJSON.encoder.encode(rest) else { return nil }
+        let encoder = EventJSON.encoder
+        guard let data = try? encoder.encode(rest) else { return nil }
         let empty = Array(#"{"actions":[]"#.utf8)
         guard data.count >= empty.count, data.prefix(empty.count).elementsEqual(empty) else { return nil }
         var bytes: [UInt8] = []
@@ -171,7 +172,7 @@ public final class HistoryStore: Sendable {
             if index > 0 { bytes.append(UInt8(ascii: ",")) }
             if let known = memo.bytes(for: action) {
                 bytes += known
-            } else if let data = try? EventJSON.encoder.encode(action) {
+            } else if let data = try? encoder.encode(action) {
                 bytes += data
             } else {
                 return nil

@@ -1,24 +1,27 @@
-/// Writes JSON text straight into bytes, for request bodies sent in bulk.
+/// Writes JSON text straight into bytes, for what is encoded often enough for `JSONEncoder` to show: request
+/// bodies sent in bulk, and the shared pacing file rewritten on every request.
 ///
 /// `JSONEncoder` took about 0.1 ms for one create request (most of it the schemas, a node at a time through
 /// the `Encoder` containers): an apply's 50 models each encode their first create at once, which held the
 /// first requests several milliseconds. This writes the same JSON — equal as JSON, not byte for byte: object
 /// keys come sorted, and `/` is not escaped — in a few microseconds.
-struct JSONWriter {
+public struct JSONWriter: Sendable {
     /// A number JSON cannot carry (infinite or not a number); `JSONEncoder` refuses it too.
-    struct NotEncodable: Error, CustomStringConvertible {
-        let number: Double
-        var description: String { "\(number) is not a JSON number" }
+    public struct NotEncodable: Error, CustomStringConvertible {
+        public let number: Double
+        public var description: String { "\(number) is not a JSON number" }
     }
 
-    private(set) var bytes: [UInt8] = []
+    /// What has been written.
+    public private(set) var bytes: [UInt8] = []
 
-    init(capacity: Int = 1024) {
+    /// An empty writer, with room for `capacity` bytes.
+    public init(capacity: Int = 1024) {
         bytes.reserveCapacity(capacity)
     }
 
     /// A JSON string: `"`, `\` and control characters escaped, everything else as UTF-8.
-    mutating func string(_ text: String) {
+    public mutating func string(_ text: String) {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
@@ -37,21 +40,29 @@ struct JSONWriter {
     }
 
     /// `"key":`.
-    mutating func key(_ name: String) {
+    public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
     }
 
-    mutating func raw(_ text: StaticString) {
+    /// `text` as it is: punctuation, `null`, a literal known to be JSON.
+    public mutating func raw(_ text: StaticString) {
         text.withUTF8Buffer { bytes += $0 }
     }
 
-    mutating func bool(_ value: Bool) {
+    /// `true` or `false`.
+    public mutating func bool(_ value: Bool) {
         raw(value ? "true" : "false")
     }
 
-    /// A number as ``JSONValue`` encodes it: integral values inside Int64's exact range without a fraction.
-    mutating func number(_ value: Double) throws(NotEncodable) {
+    /// An integer.
+    public mutating func integer(_ value: Int) {
+        bytes += String(value).utf8
+    }
+
+    /// A number as ``JSONValue`` encodes it: integral values inside Int64's exact range without a fraction,
+    /// others as the shortest text that reads back as the same `Double` (`1.5`, `1e-05`).
+    public mutating func number(_ value: Double) throws(NotEncodable) {
         guard value.isFinite else { throw NotEncodable(number: value) }
         if value.rounded() == value, abs(value) < 9.007_199_254_740_992e15 {
             bytes += String(Int64(value)).utf8
@@ -60,7 +71,8 @@ struct JSONWriter {
         }
     }
 
-    mutating func value(_ value: JSONValue) throws(NotEncodable) {
+    /// Any JSON value; an object's keys sorted.
+    public mutating func value(_ value: JSONValue) throws(NotEncodable) {
         switch value {
         case .null: raw("null")
         case .bool(let bool): self.bool(bool)

@@ -33,8 +33,8 @@ final class ApplyCapture: Sendable {
     }
 
     /// Starts, before the first change, what the record needs from disk — the commit's details and the
-    /// history's files — so that the record at the end only encodes and writes (it was 11 ms of an apply's
-    /// end, after the last answer).
+    /// history's files — so that the record at the end only encodes and writes (with the actions encoded as
+    /// they complete, an apply's end after its last answer went from 16–17 to 10–12 ms).
     func prepareRecord() {
         guard let history else { return }
         if let snapshot {
