@@ -229,15 +229,26 @@ struct HostileEmulatorTests {
 
     @Test("a server that never answers counts the request, holds it, and still shuts down gracefully")
     func neverAnswers() async throws {
-        let stats = try await withRunningEmulator(
+        // The request stays open until the emulator has counted it, however loaded the machine (with a one-second
+        // wait, a run of the whole suite once saw the client give up before the emulator had read the request);
+        // the emulator's shutdown then closes it, unanswered.
+        let (stats, request) = try await withRunningEmulator(
             configuration: Self.configuration(.init(neverAnswer: true)), storage: try InMemoryEmulatorStorage(),
             logger: Fixture.logger
         ) { emulator in
-            let answered = await RawRequest.answers(
-                port: emulator.port, path: "/v1/models/alice/demo", token: Users.alice, timeout: .seconds(1))
-            #expect(!answered, "no answer within a second")
-            return try await withClient(port: emulator.port) { try await $0.stats() }
+            let request = Task {
+                await RawRequest.answers(port: emulator.port, path: "/v1/models/alice/demo", token: Users.alice, timeout: .seconds(120))
+            }
+            let route = "/v1/models/{owner}/{name}"
+            var stats = try await withClient(port: emulator.port) { try await $0.stats() }
+            let end = ContinuousClock.now + .seconds(60)
+            while stats.count(method: "GET", route: route, status: 0) < 1, ContinuousClock.now < end {
+                try await Task.sleep(for: .milliseconds(50))
+                stats = try await withClient(port: emulator.port) { try await $0.stats() }
+            }
+            return (stats, request)
         }
         #expect(stats.count(method: "GET", route: "/v1/models/{owner}/{name}", status: 0) == 1)
+        #expect(await request.value == false, "held without an answer until the shutdown closed it")
     }
 }
