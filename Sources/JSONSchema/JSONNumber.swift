@@ -1,3 +1,5 @@
+import WriftAIModels
+
 /// Number semantics of JSON Schema on JSON's one number type: integers are numbers without a fraction
 /// (`1.0` is an integer), and `multipleOf` is decided on the numbers' decimal values, as written.
 enum JSONNumber {
@@ -9,8 +11,8 @@ enum JSONNumber {
     /// `value` as JSON text: integral values without a fraction (`3`, not `3.0`), others in their
     /// shortest round-trip form (`0.1`, `1e-07`).
     static func text(_ value: Double) -> String {
-        if isInteger(value), abs(value) < 9.007_199_254_740_992e15 {
-            return String(Int64(value))
+        if let integer = JSONValue.exactInteger(value) {
+            return String(integer)
         }
         return "\(value)"
     }

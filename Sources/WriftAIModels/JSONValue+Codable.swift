@@ -32,10 +32,8 @@ extension JSONValue: Codable {
         case .bool(let bool):
             try container.encode(bool)
         case .number(let number):
-            // Integral values inside Int64's exact range are written as integers so that
-            // schemas keep their original look; Double covers everything else.
-            if number.rounded() == number, abs(number) < 9.007_199_254_740_992e15 {
-                try container.encode(Int64(number))
+            if let integer = JSONValue.exactInteger(number) {
+                try container.encode(integer)
             } else {
                 try container.encode(number)
             }
@@ -46,5 +44,14 @@ extension JSONValue: Codable {
         case .object(let object):
             try container.encode(object)
         }
+    }
+}
+
+extension JSONValue {
+    /// `number` as an integer when it has no fraction and lies inside the range where a `Double` holds every
+    /// integer exactly (±2⁵³); JSON text writes those without a fraction, so that schemas keep their original
+    /// look (`1`, not `1.0`). `nil` for anything else, infinities and NaN included.
+    public static func exactInteger(_ number: Double) -> Int64? {
+        number.rounded() == number && abs(number) < 9.007_199_254_740_992e15 ? Int64(number) : nil
     }
 }

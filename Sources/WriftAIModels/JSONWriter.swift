@@ -12,6 +12,8 @@ public struct JSONWriter: Sendable {
         public var description: String { "\(number) is not a JSON number" }
     }
 
+    private static let hexDigits = Array("0123456789abcdef".utf8)
+
     /// What has been written.
     public private(set) var bytes: [UInt8] = []
 
@@ -25,14 +27,15 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
         for byte in text.utf8 {
             switch byte {
-            case UInt8(ascii: "\""): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-            case UInt8(ascii: "\\"): bytes += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-            case 0x0A: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-            case 0x0D: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-            case 0x09: bytes += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
+            case UInt8(ascii: "\""): raw("\\\"")
+            case UInt8(ascii: "\\"): raw("\\\\")
+            case 0x0A: raw("\\n")
+            case 0x0D: raw("\\r")
+            case 0x09: raw("\\t")
             case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                bytes += Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+                raw("\\u00")
+                bytes.append(Self.hexDigits[Int(byte >> 4)])
+                bytes.append(Self.hexDigits[Int(byte & 0xF)])
             default: bytes.append(byte)
             }
         }
@@ -64,8 +67,8 @@ public struct JSONWriter: Sendable {
     /// others as the shortest text that reads back as the same `Double` (`1.5`, `1e-05`).
     public mutating func number(_ value: Double) throws(NotEncodable) {
         guard value.isFinite else { throw NotEncodable(number: value) }
-        if value.rounded() == value, abs(value) < 9.007_199_254_740_992e15 {
-            bytes += String(Int64(value)).utf8
+        if let integer = JSONValue.exactInteger(value) {
+            bytes += String(integer).utf8
         } else {
             bytes += value.description.utf8
         }
