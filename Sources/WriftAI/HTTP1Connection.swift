@@ -95,6 +95,7 @@ final class HTTP1Connection: ChannelInboundHandler, RemovableChannelHandler {
         let exchange = current
         current = nil
         exchange?.fail(HTTP1Transport.Failure.closedBeforeAnswer)
+        transport.connectionClosed()
         context.fireChannelInactive()
     }
 

@@ -29,11 +29,19 @@ final class HTTP1Exchange: Sendable {
         return loopState
     }
 
-    /// Fails the exchange at `deadline` if it has not ended by then. On the loop.
-    func setDeadline(_ deadline: NIODeadline) {
+    /// Fails the exchange with `failure` at `deadline` if it has not ended by then, instead of at any
+    /// deadline set before. On the loop.
+    func setDeadline(_ deadline: NIODeadline, failure: HTTP1Transport.Failure = .deadlineExceeded) {
+        let state = self.state
+        state.deadline?.cancel()
         state.deadline = futureResult.eventLoop.scheduleTask(deadline: deadline) {
-            self.fail(HTTP1Transport.Failure.deadlineExceeded)
+            self.fail(failure)
         }
+    }
+
+    /// Whether it has ended (answered, failed, timed out or cancelled). On the loop.
+    var isFinished: Bool {
+        state.isFinished
     }
 
     /// Runs the exchange on `connection`; `false` if it has already ended. On the loop.

@@ -10,7 +10,12 @@ import NIOSSL
 /// machines, a task with its logger per request) was most of the event loop's work between an answer and
 /// the next request in `perf record` of an apply at 20 ms; this does the exchange and nothing else.
 ///
-/// Every connection, the idle list and each exchange's state live on ``eventLoop`` only.
+/// At most `maxConnections` connections are open at once. A request that finds them all busy waits in
+/// line, ready for the wire, and goes out on the first connection whose answer is complete, in the same
+/// step that reads that answer: nothing else runs between an answer and the next request (the client's
+/// pacer grants that many turns ahead, see ``RequestPacer``).
+///
+/// Every connection, the idle list, the line and each exchange's state live on ``eventLoop`` only.
 final class HTTP1Transport: Sendable {
     /// Why an exchange got no complete answer, when it is not an error of NIO or NIOSSL themselves.
     enum Failure: Error, Equatable, CustomStringConvertible {
@@ -18,6 +23,8 @@ final class HTTP1Transport: Sendable {
         case connectTimeout
         /// The exchange's deadline came before the whole answer.
         case deadlineExceeded
+        /// The exchange's timeout, counted from the moment it had a connection, passed before the whole answer.
+        case timedOut
         /// The caller gave up.
         case cancelled
         /// The transport was shut down.
@@ -29,6 +36,7 @@ final class HTTP1Transport: Sendable {
             switch self {
             case .connectTimeout: "no connection within the connect timeout"
             case .deadlineExceeded: "no complete answer by the deadline"
+            case .timedOut: "no complete answer within the timeout"
             case .cancelled: "cancelled"
             case .shutDown: "the client was shut down"
             case .closedBeforeAnswer: "the server closed the connection before the answer was complete"
@@ -59,15 +67,29 @@ final class HTTP1Transport: Sendable {
     private let serverHostname: String?
     private let connectTimeout: TimeAmount
     private let idleTimeout: TimeAmount
+    /// The most connections open (or being opened) at once.
+    private let maxConnections: Int
     private let loopPool: Pool
 
-    /// The connections not in use, most recently used last, and whether the transport is shut down: touched
-    /// on the loop only (`pool` checks it), which is what makes it safe to share.
+    /// The connections not in use, most recently used last, the requests waiting for one, and whether the
+    /// transport is shut down: touched on the loop only (`pool` checks it), which is what makes it safe to
+    /// share.
     private final class Pool: @unchecked Sendable {
         var idle: [HTTP1Connection] = []
         var isShutDown = false
         /// Connections open or being opened, idle or not.
         var open = 0
+        /// Requests waiting for a connection, first come first served.
+        var waiting = CircularBuffer<Waiting>()
+    }
+
+    /// A request that found every connection busy.
+    private struct Waiting {
+        let exchange: HTTP1Exchange
+        let request: Request
+        /// The exchange's limit once sent (see ``execute(_:limit:timeout:deadline:)``).
+        let timeout: TimeAmount?
+        let deadline: NIODeadline
     }
 
     /// Creates a transport for `host` and `port`; `tls` given, every connection is HTTPS.
@@ -75,9 +97,10 @@ final class HTTP1Transport: Sendable {
     /// - Parameter idleTimeout: How long an unused connection is kept. Shorter than the 5 s keep-alive of
     ///   common API servers (uvicorn's default), so that a request is rarely sent on a connection the
     ///   server is closing at that moment.
+    /// - Parameter maxConnections: The most connections open at once; further requests wait for one.
     init(
         host: String, port: Int, tls: NIOSSLContext?, connectTimeout: TimeAmount, idleTimeout: TimeAmount = .seconds(4),
-        eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
+        maxConnections: Int = .max, eventLoop: any EventLoop = MultiThreadedEventLoopGroup.singleton.next()
     ) {
         self.eventLoop = eventLoop
         self.host = host
@@ -89,6 +112,7 @@ final class HTTP1Transport: Sendable {
         self.authority = port == (tls == nil ? 80 : 443) ? bracketed : "\(bracketed):\(port)"
         self.connectTimeout = connectTimeout
         self.idleTimeout = idleTimeout
+        self.maxConnections = max(1, maxConnections)
         self.loopPool = Pool()
     }
 
@@ -97,39 +121,50 @@ final class HTTP1Transport: Sendable {
         return loopPool
     }
 
-    /// Sends `request` on an idle connection or a new one, and collects its whole answer, refusing one larger
-    /// than `limit` bytes; all of it — connecting, sending, every byte of the answer — by `deadline`.
+    /// Sends `request` on an idle connection or a new one, or once one is free when every connection is
+    /// busy, and collects its whole answer, refusing one larger than `limit` bytes; all of it — waiting for a
+    /// connection, connecting, sending, every byte of the answer — by `deadline`, and everything from the
+    /// moment it has a connection within `timeout` (time spent waiting for a busy connection is not the
+    /// server's).
     ///
     /// The answer fails with a ``Failure``, ``RawAnswer/TooLarge``, or the error NIO or NIOSSL reported.
-    func execute(_ request: Request, limit: Int, deadline: NIODeadline) -> HTTP1Exchange {
+    func execute(_ request: Request, limit: Int, timeout: TimeAmount? = nil, deadline: NIODeadline) -> HTTP1Exchange {
         let exchange = HTTP1Exchange(eventLoop: eventLoop, limit: limit)
         var withHost = request
         withHost.headers.replaceOrAdd(name: "Host", value: authority)
         let request = withHost
         if eventLoop.inEventLoop {
-            start(exchange, request, deadline: deadline)
+            start(exchange, request, timeout: timeout, deadline: deadline)
         } else {
-            eventLoop.execute { self.start(exchange, request, deadline: deadline) }
+            eventLoop.execute { self.start(exchange, request, timeout: timeout, deadline: deadline) }
         }
         return exchange
     }
 
-    private func start(_ exchange: HTTP1Exchange, _ request: Request, deadline: NIODeadline) {
+    private func start(_ exchange: HTTP1Exchange, _ request: Request, timeout: TimeAmount?, deadline: NIODeadline) {
         let pool = self.pool
         guard !pool.isShutDown else { return exchange.fail(Failure.shutDown) }
-        exchange.setDeadline(deadline)
         while let connection = pool.idle.popLast() {
             guard connection.isUsable else { continue }
+            let limit = Self.sendDeadline(timeout: timeout, deadline: deadline)
+            exchange.setDeadline(limit.at, failure: limit.failure)
             return connection.send(request, exchange)
         }
-        connect(within: min(connectTimeout, deadline - .now())).assumeIsolated().whenComplete { result in
+        guard pool.open < maxConnections else {
+            exchange.setDeadline(deadline)
+            pool.waiting.append(Waiting(exchange: exchange, request: request, timeout: timeout, deadline: deadline))
+            return
+        }
+        let limit = Self.sendDeadline(timeout: timeout, deadline: deadline)
+        exchange.setDeadline(limit.at, failure: limit.failure)
+        connect(within: min(connectTimeout, limit.at - .now())).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let connection):
                 connection.send(request, exchange)
             case .failure(let error):
-                // A connect cut short by the exchange's deadline is the deadline's failure.
-                if case ChannelError.connectTimeout = error, deadline - .now() < self.connectTimeout {
-                    exchange.fail(Failure.deadlineExceeded)
+                // A connect cut short by the exchange's deadline (or timeout) is that limit's failure.
+                if case ChannelError.connectTimeout = error, limit.at - .now() < self.connectTimeout {
+                    exchange.fail(limit.failure)
                 } else {
                     exchange.fail(error)
                 }
@@ -189,14 +224,31 @@ final class HTTP1Transport: Sendable {
             }
         // A literal needs no resolver (whose first use loads the system's name service modules).
         let connected = literalAddress.map { bootstrap.connect(to: $0) } ?? bootstrap.connect(host: host, port: port)
-        connected.whenFailure { _ in self.forget(handler.value) }
+        connected.whenFailure { _ in
+            self.forget(handler.value)
+            self.connectionClosed()
+        }
         return connected.map { _ in handler.value }
     }
 
-    /// Takes back a connection whose answer is complete, for the next request; closes it once shut down.
+    /// When an exchange sent now must be complete, and how it fails if not.
+    private static func sendDeadline(timeout: TimeAmount?, deadline: NIODeadline) -> (at: NIODeadline, failure: Failure) {
+        guard let timeout, .now() + timeout < deadline else { return (deadline, .deadlineExceeded) }
+        return (.now() + timeout, .timedOut)
+    }
+
+    /// Takes back a connection whose answer is complete: the first request waiting gets it at once, else it
+    /// waits for the next request; closes it once shut down.
     func release(_ connection: HTTP1Connection) {
         let pool = self.pool
         guard !pool.isShutDown else { return connection.close() }
+        while let next = pool.waiting.popFirst() {
+            // Ended while waiting (its deadline, or cancelled): nothing to send.
+            guard !next.exchange.isFinished else { continue }
+            let limit = Self.sendDeadline(timeout: next.timeout, deadline: next.deadline)
+            next.exchange.setDeadline(limit.at, failure: limit.failure)
+            return connection.send(next.request, next.exchange)
+        }
         pool.idle.append(connection)
         connection.closeWhenIdle(for: idleTimeout)
     }
@@ -208,6 +260,30 @@ final class HTTP1Transport: Sendable {
         if connection.isCounted {
             connection.isCounted = false
             pool.open -= 1
+        }
+    }
+
+    /// A connection closed (or could not be made): requests waiting for one get a new one in its place. A
+    /// connection that cannot be made fails the request first in line (and the next one in line tries
+    /// again), so that a server refusing connections fails the line one request at a time instead of
+    /// holding it.
+    func connectionClosed() {
+        let pool = self.pool
+        while let first = pool.waiting.first, first.exchange.isFinished { pool.waiting.removeFirst() }
+        guard !pool.isShutDown, !pool.waiting.isEmpty, pool.open < maxConnections else { return }
+        connect(within: connectTimeout).assumeIsolated().whenComplete { result in
+            switch result {
+            case .success(let connection):
+                self.release(connection)
+            case .failure(let error):
+                // The failed connect has already asked for the next one (see `connect`).
+                let pool = self.pool
+                while let first = pool.waiting.popFirst() {
+                    guard !first.exchange.isFinished else { continue }
+                    first.exchange.fail(error)
+                    break
+                }
+            }
         }
     }
 
@@ -224,6 +300,7 @@ final class HTTP1Transport: Sendable {
             let idle = pool.idle
             pool.idle = []
             for connection in idle { connection.close() }
+            while let waiting = pool.waiting.popFirst() { waiting.exchange.fail(Failure.shutDown) }
         }.get()
     }
 }

@@ -5,7 +5,10 @@ import Synchronization
 /// The client's pace: every request of one client waits here for its turn.
 ///
 /// A request goes out only when all of these hold, checked in first-come, first-served order:
-/// - fewer than `maxInFlight` requests are waiting for an answer;
+/// - fewer than `maxInFlight` requests are waiting for an answer, or, with `readyAhead`, fewer than
+///   `maxInFlight + readyAhead` have their turn: the transport holds the extra ones ready for the wire and
+///   sends each on the first connection whose answer is complete (at most `maxInFlight` connections), so
+///   that no task has to run between an answer and the next request;
 /// - the rate allows it: the configured rate, or the server's `x-ratelimit-limit` per second once known
 ///   (never above ``WriftAIClient/Configuration/Pacing/maxRequestsPerSecond``), with bursts of at most
 ///   `burst` requests;
@@ -50,6 +53,8 @@ actor RequestPacer {
     private let burst: Int
     private let followServerLimit: Bool
     private let maxInFlight: Int
+    /// How many turns are granted at once: requests in flight and requests ready behind them.
+    private let maxGranted: Int
     private let resetMargin: Double
     private let maxWindowWait: Double
     private let clock = ContinuousClock()
@@ -83,6 +88,7 @@ actor RequestPacer {
         wallClock: @escaping @Sendable () -> Double = { Date().timeIntervalSince1970 },
         shared: SharedPacingFile? = nil,
         pumpExecutor: EventLoopExecutor? = nil,
+        readyAhead: Int = 0,
         whileFirstRequestAlone: (@Sendable (Int) -> Void)? = nil
     ) {
         self.configuredRate = pacing.requestsPerSecond
@@ -90,6 +96,7 @@ actor RequestPacer {
         self.burst = max(1, pacing.burst)
         self.followServerLimit = pacing.followServerLimit
         self.maxInFlight = max(1, pacing.maxInFlight)
+        self.maxGranted = max(1, pacing.maxInFlight) + max(0, readyAhead)
         self.resetMargin = Self.seconds(pacing.resetMargin)
         self.maxWindowWait = Self.seconds(maxWindowWait)
         self.wallClock = wallClock
@@ -170,10 +177,10 @@ actor RequestPacer {
         }
         if decision == .send {
             // The ledger may have waited for its lock: the line or the slots may have changed meanwhile.
-            if !waiters.isEmpty && inFlight.count < maxInFlight {
+            if !waiters.isEmpty && inFlight.count < maxGranted {
                 grantHead()
                 // With a slot still free, the pump may grant the next turn.
-                if inFlight.count < maxInFlight { signalChange() }
+                if inFlight.count < maxGranted { signalChange() }
                 return true
             } else {
                 // Nobody to give it to: the count goes back to the ledger (the pace it used stays used).
@@ -239,7 +246,7 @@ actor RequestPacer {
     private func pump() async {
         defer { pumping = false }
         while !waiters.isEmpty {
-            if inFlight.count >= maxInFlight {
+            if inFlight.count >= maxGranted {
                 parkedForSlot = true
                 await waitForChange()
                 parkedForSlot = false

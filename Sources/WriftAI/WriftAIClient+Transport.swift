@@ -38,10 +38,8 @@ extension WriftAIClient {
         let started = ContinuousClock.now
         var observation: RateLimitObservation?
         let result: Result<APIResponse, WriftAIError>
-        let requestEnd = started + configuration.timeouts.request
-        let overall = deadline.flatMap { $0.instant < requestEnd ? $0 : nil }
         do {
-            let answer = try await exchange(try request.get(), until: overall?.instant ?? requestEnd)
+            let answer = try await exchange(try request.get(), until: deadline?.instant)
             observation = RateLimitObservation(status: answer.status, now: Date().timeIntervalSince1970, lookup: answer.header)
             if (200..<300).contains(answer.status) {
                 let serverTime = answer.header("date").flatMap(WireTime.httpDate)
@@ -50,11 +48,13 @@ extension WriftAIClient {
                 result = .failure(errorForStatus(answer.status, body: answer.body, context: context, observation: observation))
             }
         } catch HTTP1Transport.Failure.deadlineExceeded where !Task.isCancelled {
-            if let overall {
-                result = .failure(deadlineError(overall, context: context, waiting: "no complete answer by then"))
+            if let deadline {
+                result = .failure(deadlineError(deadline, context: context, waiting: "no complete answer by then"))
             } else {
                 result = .failure(.timeout(context, after: configuration.timeouts.request))
             }
+        } catch HTTP1Transport.Failure.timedOut where !Task.isCancelled {
+            result = .failure(.timeout(context, after: configuration.timeouts.request))
         } catch {
             result = .failure(errorForTransport(error, context: context))
         }
@@ -163,16 +163,18 @@ extension WriftAIClient {
     }
 
     /// Performs the HTTP exchange and reads the whole body, up to ``Configuration/Limits/maxAnswerBytes``,
-    /// all of it — connecting, sending, the headers and every byte of the body — by `instant` (a body
-    /// trickled a byte at a time cannot hold it longer).
+    /// all of it — connecting, sending, the headers and every byte of the body — within the request timeout
+    /// from the moment it has a connection, and by the overall `deadline` (a body trickled a byte at a time
+    /// cannot hold it longer).
     ///
-    /// - Throws: ``HTTP1Transport/Failure/deadlineExceeded`` when `instant` comes first;
+    /// - Throws: ``HTTP1Transport/Failure/deadlineExceeded`` when the deadline comes first,
+    ///   ``HTTP1Transport/Failure/timedOut`` when the timeout does;
     ///   ``HTTP1Transport/Failure/cancelled`` when the calling task is cancelled.
-    private func exchange(_ request: HTTP1Transport.Request, until instant: ContinuousClock.Instant) async throws -> RawAnswer {
-        let remaining = ContinuousClock.now.duration(to: instant)
+    private func exchange(_ request: HTTP1Transport.Request, until deadline: ContinuousClock.Instant?) async throws -> RawAnswer {
+        let overall = deadline.map { NIODeadline.now() + .nanoseconds(max(0, Self.nanoseconds(ContinuousClock.now.duration(to: $0)))) }
         let exchange = transport.execute(
             request, limit: configuration.limits.maxAnswerBytes,
-            deadline: .now() + .nanoseconds(max(0, Self.nanoseconds(remaining))))
+            timeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.request)), deadline: overall ?? .distantFuture)
         return try await withTaskCancellationHandler {
             try await exchange.futureResult.get()
         } onCancel: {
@@ -219,7 +221,7 @@ extension WriftAIClient {
         if let failure = error as? HTTP1Transport.Failure {
             switch failure {
             case .connectTimeout: return .timeout(context, after: configuration.timeouts.connect)
-            case .deadlineExceeded: return .timeout(context, after: configuration.timeouts.request)
+            case .deadlineExceeded, .timedOut: return .timeout(context, after: configuration.timeouts.request)
             case .cancelled: return .cancelled(context)
             case .shutDown, .closedBeforeAnswer: return .transport(context, reason: failure.description)
             }

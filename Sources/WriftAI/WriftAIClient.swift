@@ -76,15 +76,18 @@ public final class WriftAIClient: WriftAIWriting {
         self.baseURL = base
         self.basePath = components?.percentEncodedPath ?? ""
         // The retry policy backs off and retries failed attempts: the transport itself never retries.
+        // The pacer grants as many turns again as may be in flight, and the transport holds those requests
+        // ready: each goes out on the first connection freed, in the step that reads its answer.
         self.transport = HTTP1Transport(
             host: host, port: components?.port ?? (tls == nil ? 80 : 443), tls: tls,
-            connectTimeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)))
+            connectTimeout: .nanoseconds(Self.nanoseconds(configuration.timeouts.connect)),
+            maxConnections: configuration.pacing.maxInFlight)
         self.loop = EventLoopExecutor(eventLoop: transport.eventLoop)
         let transport = self.transport
         self.pacer = RequestPacer(
             pacing: configuration.pacing, maxWindowWait: configuration.retry.maxRateLimitWait,
             shared: SharedPacingFile.make(for: configuration, baseURL: base, logger: logger), pumpExecutor: loop,
-            whileFirstRequestAlone: { transport.prepareConnections($0) })
+            readyAhead: configuration.pacing.maxInFlight, whileFirstRequestAlone: { transport.prepareConnections($0) })
         self.metrics = RequestMetrics(factory: metricsFactory)
         self.logger = logger
         self.redact = Redactor(token: configuration.token)

@@ -13,8 +13,14 @@ struct HTTP1TransportTests {
     private static let limit = 1 << 20
 
     /// An idle timeout no busy test machine reaches between two requests of one test, unless asked.
-    private func transport(_ server: ScriptedServer, idleTimeout: TimeAmount = .seconds(600)) -> HTTP1Transport {
-        HTTP1Transport(host: "127.0.0.1", port: server.port, tls: nil, connectTimeout: .seconds(10), idleTimeout: idleTimeout)
+    private func transport(_ server: ScriptedServer, idleTimeout: TimeAmount = .seconds(600), maxConnections: Int = .max) -> HTTP1Transport {
+        HTTP1Transport(
+            host: "127.0.0.1", port: server.port, tls: nil, connectTimeout: .seconds(10), idleTimeout: idleTimeout,
+            maxConnections: maxConnections)
+    }
+
+    private func request(_ path: String) -> HTTP1Transport.Request {
+        HTTP1Transport.Request(method: .GET, uri: path, headers: [:], body: nil)
     }
 
     /// Waits (up to a generous limit) until `transport` holds `count` idle connections.
@@ -213,5 +219,80 @@ struct HTTP1TransportTests {
         }
         try await client.shutdown()
         #expect(server.received.count == 1)
+    }
+
+    // MARK: - The line for a connection
+
+    @Test("with every connection busy, requests wait in line and each goes out on the first connection freed, in order")
+    func line() async throws {
+        let server = try ScriptedServer { index, _ in .answer("{\"n\":\(index)}") }
+        defer { server.stop() }
+        let transport = transport(server, maxConnections: 1)
+        let exchanges = (0..<4).map { transport.execute(request("/v1/items/\($0)"), limit: Self.limit, deadline: .now() + .seconds(30)) }
+        var bodies: [String] = []
+        for exchange in exchanges {
+            bodies.append(String(decoding: try await exchange.futureResult.get().body, as: UTF8.self))
+        }
+        await transport.shutdown()
+        #expect(bodies == (0..<4).map { "{\"n\":\($0)}" })
+        #expect(server.accepted == 1, "never a second connection")
+        #expect(server.received.map(\.requestLine) == (0..<4).map { "GET /v1/items/\($0) HTTP/1.1" })
+    }
+
+    @Test("a request in line past its deadline fails unsent; a request's timeout counts from the moment it has a connection")
+    func lineDeadlines() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try ScriptedServer { index, _ in
+            if index == 0 { release.wait() }
+            return .answer("{\"n\":\(index)}")
+        }
+        defer { server.stop() }
+        let transport = transport(server, maxConnections: 1)
+        let held = transport.execute(request("/held"), limit: Self.limit, deadline: .now() + .seconds(60))
+        let late = transport.execute(request("/late"), limit: Self.limit, deadline: .now() + .milliseconds(50))
+        let patient = transport.execute(request("/patient"), limit: Self.limit, timeout: .seconds(1), deadline: .now() + .seconds(60))
+        await #expect(throws: HTTP1Transport.Failure.deadlineExceeded) { try await late.futureResult.get() }
+        // Longer in line than its timeout: still waiting, not failed.
+        try await Task.sleep(for: .milliseconds(1200))
+        let stillWaiting = try await transport.eventLoop.submit { !patient.isFinished }.get()
+        #expect(stillWaiting)
+        release.signal()
+        _ = try await held.futureResult.get()
+        #expect(String(decoding: try await patient.futureResult.get().body, as: UTF8.self) == "{\"n\":1}")
+        await transport.shutdown()
+        #expect(server.received.map(\.requestLine) == ["GET /held HTTP/1.1", "GET /patient HTTP/1.1"], "the late request was never sent")
+    }
+
+    @Test("shutting down fails the requests in line")
+    func lineAtShutdown() async throws {
+        let release = DispatchSemaphore(value: 0)
+        let server = try ScriptedServer { _, _ in
+            release.wait()
+            return .answer("{}")
+        }
+        defer { server.stop() }
+        let transport = transport(server, maxConnections: 1)
+        let held = transport.execute(request("/held"), limit: Self.limit, deadline: .now() + .seconds(60))
+        let waiting = transport.execute(request("/waiting"), limit: Self.limit, deadline: .now() + .seconds(60))
+        await transport.shutdown()
+        await #expect(throws: HTTP1Transport.Failure.shutDown) { try await waiting.futureResult.get() }
+        release.signal()
+        _ = try await held.futureResult.get()
+        #expect(server.received.map(\.requestLine) == ["GET /held HTTP/1.1"])
+    }
+
+    @Test("a connection the server closes after its answer hands its place in the line to a new connection")
+    func lineAfterClose() async throws {
+        let server = try ScriptedServer { index, _ in
+            index == 0 ? .answer("closing", headers: ["Connection: close"]) : .answer("fresh")
+        }
+        defer { server.stop() }
+        let transport = transport(server, maxConnections: 1)
+        let first = transport.execute(request("/a"), limit: Self.limit, deadline: .now() + .seconds(30))
+        let second = transport.execute(request("/b"), limit: Self.limit, deadline: .now() + .seconds(30))
+        #expect(String(decoding: try await first.futureResult.get().body, as: UTF8.self) == "closing")
+        #expect(String(decoding: try await second.futureResult.get().body, as: UTF8.self) == "fresh")
+        await transport.shutdown()
+        #expect(server.received.map(\.connection) == [0, 1])
     }
 }

@@ -92,6 +92,20 @@ struct PacingTests {
         await pacer.finish(second, observation: nil)
     }
 
+    @Test("with turns ready ahead, as many callers again as may be in flight hold a turn, and no more")
+    func readyAhead() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 2), readyAhead: 2)
+        var permits: [RequestPacer.Permit] = []
+        for _ in 0..<4 { permits.append(try await pacer.acquire()) }
+        let fifth = Task { try await pacer.acquire() }
+        while await pacer.waitingCount < 1 { await Task.yield() }
+        #expect(await pacer.waitingCount == 1, "the fifth waits while four hold a turn")
+        await pacer.finish(permits.removeFirst(), observation: nil)
+        permits.append(try await fifth.value)
+        #expect(await pacer.waitingCount == 0)
+        for permit in permits { await pacer.finish(permit, observation: nil) }
+    }
+
     @Test("an answer hands its turn straight to the next caller in line, and says so (the caller then yields the loop to it)")
     func handOffIsReported() async throws {
         let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 1))
