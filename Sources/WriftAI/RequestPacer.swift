@@ -138,6 +138,7 @@ actor RequestPacer {
         try Task.checkCancellation()
         nextID &+= 1
         let id = nextID
+        if let permit = await grantAtOnce(id) { return permit }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Permit, any Error>) in
                 waiters.append(Waiter(id: id, continuation: continuation))
@@ -149,6 +150,28 @@ actor RequestPacer {
         } onCancel: {
             Task { await self.cancel(id) }
         }
+    }
+
+    /// The turn of a caller who finds nobody in line and a turn free, decided here rather than by the pump:
+    /// when many callers come at once (an apply's first creates, one per model), the pump's task would run
+    /// only after every one of them had queued, on the loop they all share (traced: 5–14 ms with nothing in
+    /// flight between a plan and its apply). `nil`: the caller queues as usual.
+    private func grantAtOnce(_ id: UInt64) async -> Permit? {
+        guard waiters.isEmpty, !pumping, inFlight.count < maxGranted else { return nil }
+        let exclusive = shared != nil && !answered && !inFlight.isEmpty
+        let decision = await withLedger { ledger, now in
+            ledger.reserve(for: holder, now: now, rules: rules(serverLimit: ledger.serverLimit), exclusiveUntilKnown: exclusive)
+        }
+        guard decision == .send else { return nil }
+        // The ledger may have waited for its lock: the slots may have been taken meanwhile. Anyone in line
+        // came after this caller, who keeps its place at the front.
+        guard inFlight.count < maxGranted else {
+            // The turn goes back to the ledger (the pace it used stays used); the caller queues.
+            await withLedger { _, _ in }
+            return nil
+        }
+        inFlight.insert(id)
+        return Permit(id: id)
     }
 
     /// Returns a turn and learns from the answer's rate-limit headers, if any.

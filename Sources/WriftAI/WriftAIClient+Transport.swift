@@ -23,17 +23,20 @@ extension WriftAIClient {
     func send(_ endpoint: Endpoint, body: [UInt8]? = nil, attempt: Int) async throws(WriftAIError) -> APIResponse {
         // The turn, the exchange and handing the turn on run on the event loop that reads the answers
         // (see ``EventLoopExecutor``); the caller's work after it does not.
-        try await withTaskExecutorPreference(loop) { () async throws(WriftAIError) -> APIResponse in
-            try await sendOnLoop(endpoint, body: body, attempt: attempt)
+        // Built before the turn, and before going to the loop: the turn is handed over on the loop that reads
+        // the answers, where every microsecond between an answer and the next request counts, and an apply's
+        // first creates (one per model) all come at once.
+        let request = Result { try makeRequest(endpoint, body: body) }
+        return try await withTaskExecutorPreference(loop) { () async throws(WriftAIError) -> APIResponse in
+            try await sendOnLoop(endpoint, request: request, attempt: attempt)
         }
     }
 
-    private func sendOnLoop(_ endpoint: Endpoint, body: [UInt8]?, attempt: Int) async throws(WriftAIError) -> APIResponse {
+    private func sendOnLoop(
+        _ endpoint: Endpoint, request: Result<HTTP1Transport.Request, any Error>, attempt: Int
+    ) async throws(WriftAIError) -> APIResponse {
         let context = WriftAIError.Context(method: endpoint.method.rawValue, path: basePath + endpoint.pathAndQuery)
         let deadline = activeDeadline
-        // Built while waiting for the turn rather than after it: the turn is handed over on the loop that
-        // reads the answers, where every microsecond between an answer and the next request counts.
-        let request = Result { try makeRequest(endpoint, body: body) }
         let permit = try await acquirePermit(context: context, deadline: deadline)
         let started = ContinuousClock.now
         var observation: RateLimitObservation?

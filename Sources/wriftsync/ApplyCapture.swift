@@ -26,6 +26,8 @@ final class ApplyCapture: Sendable {
     let encodedActions = EncodedActions()
     /// The commit's details, read while the changes are sent.
     private let details = Mutex<Task<CommitDetails?, Never>?>(nil)
+    /// Whether ``prepareRecord()`` has run.
+    private let prepared = Atomic<Bool>(false)
 
     init(smokeSkipped: Bool = false, history: HistoryStore? = nil) {
         self.smokeSkipped = smokeSkipped
@@ -34,9 +36,10 @@ final class ApplyCapture: Sendable {
 
     /// Starts, before the first change, what the record needs from disk — the commit's details and the
     /// history's files — so that the record at the end only encodes and writes (with the actions encoded as
-    /// they complete, an apply's end after its last answer went from 16–17 to 10–12 ms).
+    /// they complete, an apply's end after its last answer went from 16–17 to 10–12 ms). Once: later calls
+    /// do nothing.
     func prepareRecord() {
-        guard let history else { return }
+        guard let history, !prepared.exchange(true, ordering: .relaxed) else { return }
         if let snapshot {
             details.withLock { $0 = Task { await snapshot.commitDetails() } }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import Testing
 @testable import WriftAI
 import WriftAIEmulator
@@ -90,6 +91,30 @@ struct PacingTests {
         #expect(await order.values == [0, 1, 2, 3, 4])
         #expect(await order.mostAtOnce == 1, "with one request still in flight, only one caller at a time")
         await pacer.finish(second, observation: nil)
+    }
+
+    @Test(
+        "a caller who finds a turn free and nobody in line gets it at once, without waiting for the pump's executor",
+        .timeLimit(.minutes(1)))
+    func turnAtOnce() async throws {
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let loop = group.next()
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 2), pumpExecutor: EventLoopExecutor(eventLoop: loop))
+        // The pump's loop is busy until the test lets it go: only turns decided at once can be had meanwhile.
+        let busy = DispatchSemaphore(value: 0)
+        loop.execute { busy.wait() }
+        let first = try await pacer.acquire()
+        let second = try await pacer.acquire()
+        #expect(await pacer.waitingCount == 0)
+        // Every slot taken: the third waits for the pump, which waits for its loop.
+        let third = Task { try await pacer.acquire() }
+        while await pacer.waitingCount < 1 { await Task.yield() }
+        busy.signal()
+        await pacer.finish(first, observation: nil)
+        let next = try await third.value
+        await pacer.finish(second, observation: nil)
+        await pacer.finish(next, observation: nil)
+        try await group.shutdownGracefully()
     }
 
     @Test("with turns ready ahead, as many callers again as may be in flight hold a turn, and no more")
