@@ -146,8 +146,7 @@ final class HTTP1Transport: Sendable {
         guard !pool.isShutDown else { return exchange.fail(Failure.shutDown) }
         while let connection = pool.idle.popLast() {
             guard connection.isUsable else { continue }
-            let limit = Self.sendDeadline(timeout: timeout, deadline: deadline)
-            exchange.setDeadline(limit.at, failure: limit.failure)
+            Self.arm(exchange, timeout: timeout, deadline: deadline)
             return connection.send(request, exchange)
         }
         guard pool.open < maxConnections else {
@@ -155,8 +154,7 @@ final class HTTP1Transport: Sendable {
             pool.waiting.append(Waiting(exchange: exchange, request: request, timeout: timeout, deadline: deadline))
             return
         }
-        let limit = Self.sendDeadline(timeout: timeout, deadline: deadline)
-        exchange.setDeadline(limit.at, failure: limit.failure)
+        let limit = Self.arm(exchange, timeout: timeout, deadline: deadline)
         connect(within: min(connectTimeout, limit.at - .now())).assumeIsolated().whenComplete { result in
             switch result {
             case .success(let connection):
@@ -231,10 +229,18 @@ final class HTTP1Transport: Sendable {
         return connected.map { _ in handler.value }
     }
 
-    /// When an exchange sent now must be complete, and how it fails if not.
-    private static func sendDeadline(timeout: TimeAmount?, deadline: NIODeadline) -> (at: NIODeadline, failure: Failure) {
-        guard let timeout, .now() + timeout < deadline else { return (deadline, .deadlineExceeded) }
-        return (.now() + timeout, .timedOut)
+    /// Sets when an exchange sent now must be complete, and how it fails if not: by its timeout from now, or
+    /// by its deadline if that comes first.
+    @discardableResult
+    private static func arm(_ exchange: HTTP1Exchange, timeout: TimeAmount?, deadline: NIODeadline) -> (at: NIODeadline, failure: Failure) {
+        let limit: (at: NIODeadline, failure: Failure)
+        if let timeout, .now() + timeout < deadline {
+            limit = (.now() + timeout, .timedOut)
+        } else {
+            limit = (deadline, .deadlineExceeded)
+        }
+        exchange.setDeadline(limit.at, failure: limit.failure)
+        return limit
     }
 
     /// Takes back a connection whose answer is complete: the first request waiting gets it at once, else it
@@ -245,8 +251,7 @@ final class HTTP1Transport: Sendable {
         while let next = pool.waiting.popFirst() {
             // Ended while waiting (its deadline, or cancelled): nothing to send.
             guard !next.exchange.isFinished else { continue }
-            let limit = Self.sendDeadline(timeout: next.timeout, deadline: next.deadline)
-            next.exchange.setDeadline(limit.at, failure: limit.failure)
+            Self.arm(next.exchange, timeout: next.timeout, deadline: next.deadline)
             return connection.send(next.request, next.exchange)
         }
         pool.idle.append(connection)
