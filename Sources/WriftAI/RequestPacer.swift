@@ -158,11 +158,7 @@ actor RequestPacer {
     /// flight between a plan and its apply). `nil`: the caller queues as usual.
     private func grantAtOnce(_ id: UInt64) async -> Permit? {
         guard waiters.isEmpty, !pumping, inFlight.count < maxGranted else { return nil }
-        let exclusive = shared != nil && !answered && !inFlight.isEmpty
-        let decision = await withLedger { ledger, now in
-            ledger.reserve(for: holder, now: now, rules: rules(serverLimit: ledger.serverLimit), exclusiveUntilKnown: exclusive)
-        }
-        guard decision == .send else { return nil }
+        guard await reserveTurn() == .send else { return nil }
         // The ledger may have waited for its lock: the slots may have been taken meanwhile. Anyone in line
         // came after this caller, who keeps its place at the front.
         guard inFlight.count < maxGranted else {
@@ -275,11 +271,7 @@ actor RequestPacer {
                 parkedForSlot = false
                 continue
             }
-            let exclusive = shared != nil && !answered && !inFlight.isEmpty
-            let decision = await withLedger { ledger, now in
-                ledger.reserve(for: holder, now: now, rules: rules(serverLimit: ledger.serverLimit), exclusiveUntilKnown: exclusive)
-            }
-            switch decision {
+            switch await reserveTurn() {
             case .awaitAnswer:
                 // The answer may have come while the ledger was locked; then look again at once.
                 if !answered && !inFlight.isEmpty {
@@ -300,6 +292,16 @@ actor RequestPacer {
                 }
                 grantHead()
             }
+        }
+    }
+
+    /// The ledger's decision for the next turn, taken if it may go now: the one rule for the pump and for
+    /// a caller served at once. While the first request of a pacer sharing a file is out and nothing is
+    /// known, the answer is to wait for it.
+    private func reserveTurn() async -> PacingLedger.Decision {
+        let exclusive = shared != nil && !answered && !inFlight.isEmpty
+        return await withLedger { ledger, now in
+            ledger.reserve(for: holder, now: now, rules: rules(serverLimit: ledger.serverLimit), exclusiveUntilKnown: exclusive)
         }
     }
 
