@@ -78,6 +78,21 @@ import Glibc
 
     // MARK: - (a) The emulator killed mid-apply and restarted on the same port and state file
 
+    /// Waits (up to a minute) until the emulator on `port` has answered `count` creates.
+    static func waitForCreates(at port: Int, count: Int) {
+        let end = ContinuousClock.now + .seconds(60)
+        while ContinuousClock.now < end {
+            if let text = try? Shell.run(["curl", "-sf", "http://127.0.0.1:\(port)/_emulator/stats"]),
+                let stats = try? JSONDecoder().decode(EmulatorStats.self, from: Data(text.utf8)),
+                stats.requests.filter({ $0.method == "POST" && $0.route.hasSuffix("/versions") && $0.status == 201 })
+                    .reduce(0, { $0 + $1.count }) >= count
+            {
+                return
+            }
+            usleep(5_000)
+        }
+    }
+
     @Test(arguments: [false, true])
     func theEmulatorKilledMidApplyAndRestartedWithItsStateFileConverges(downUntilTheApplyEnds: Bool) async throws {
         let repository = try Self.repository()
@@ -100,12 +115,17 @@ import Glibc
             }
         }
         let port = first.port
+        let seededCount = Self.seeded.values.reduce(0) { $0 + $1.count }
         let apply = ["apply", "--repo", repository.path, "--api-url", first.baseURL, "--cache-dir", cache.path + "/cache",
                      "--rate-limit", "1000", "--auto-approve"]
         let (interrupted, restarted) = try await onOwnThread { () throws -> (SourceCommandTests.Run, EmulatorProcess) in
             let process = try Apply.launch(apply)
             try (process.standardInput as! Pipe).fileHandleForWriting.close()
-            let before = Apply.readUntil(process, completed: 2)
+            // Killed once the emulator has answered two of the apply's creates, counted on the emulator: the
+            // output can lag behind the work (its lines wait for the plan's text), and the kill must come with
+            // changes still to make.
+            Self.waitForCreates(at: port, count: seededCount + 2)
+            let before = ""
             first.kill()
             if downUntilTheApplyEnds {
                 let rest = Apply.wait(process)
