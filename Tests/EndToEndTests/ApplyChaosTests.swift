@@ -98,7 +98,7 @@ import Glibc
         let repository = try Self.repository()
         let cache = try TemporaryDirectory("chaos")
         let stateFile = cache.path + "/emulator-state.json"
-        let arguments = ["--state", stateFile, "--token", "alice=\(Apply.token)", "--rate-limit", "0", "--latency-ms", "25"]
+        let arguments = ["--state", stateFile, "--token", "alice=\(Apply.token)", "--rate-limit", "0", "--latency-ms", "200"]
             + Self.models.flatMap { ["--model", $0] }
         let first = try await onOwnThread { try EmulatorProcess.start(arguments) }
         // Seed through the API, as any client would; the emulator saves each change to its state file.
@@ -123,7 +123,8 @@ import Glibc
             try (process.standardInput as! Pipe).fileHandleForWriting.close()
             // Killed once the emulator has answered two of the apply's creates, counted on the emulator: the
             // output can lag behind the work (its lines wait for the plan's text), and the kill must come with
-            // changes still to make.
+            // changes still to make. At 200 ms an answer, what is left takes far longer than a look at the stats
+            // on a loaded machine (at 25 ms a fast apply finished before the kill).
             Self.waitForCreates(at: port, count: seededCount + 2)
             let before = ""
             first.kill()
