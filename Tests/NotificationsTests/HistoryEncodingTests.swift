@@ -47,6 +47,14 @@ import WriftSyncTesting
         #expect(HistoryStore.spliced(testCase.record, actions: memo) != nil, "actions is the first key: the splice applies")
     }
 
+    /// The record a history warms up with (``HistoryStore/prepare()``) has every part of the format: decoded
+    /// and encoded again, it is its own line byte for byte. A sample missing a part (a field added to the
+    /// format) would leave that part's first-use costs to the apply's end.
+    @Test func theWarmUpRecordIsAWholeHistoryLine() throws {
+        let line = try #require(HistoryStore.warmUpEncoding())
+        #expect(String(decoding: line, as: UTF8.self) == String(decoding: HistoryStore.warmUpSample, as: UTF8.self) + "\n")
+    }
+
     @Test func aPreparedHistoryIsEmptyAndAppendsLikeANewOne() async throws {
         let directory = try TemporaryDirectory("history-prepared")
         let store = HistoryStore(configuration: .init(directory: directory.path + "/state"))
