@@ -90,6 +90,9 @@ BENCH_SCRATCH := .build-bench
 BENCH_BUILD := WRIFTSYNC_BENCH=1 $(SWIFT) build -c release -Xswiftc -static-stdlib --scratch-path $(BENCH_SCRATCH)
 bench: deps
 	@mkdir -p bench/tmp
+	@# A scratch path from before the static runtime holds host tools built the other way, which do not link
+	@# with it: such a one is started afresh.
+	@test -f $(BENCH_SCRATCH)/.static-stdlib || { rm -rf $(BENCH_SCRATCH) && mkdir -p $(BENCH_SCRATCH) && touch $(BENCH_SCRATCH)/.static-stdlib; }
 	$(BENCH_BUILD) --product wriftsync
 	$(BENCH_BUILD) --product wriftai-emulator
 	$(BENCH_BUILD) --product wriftsync-bench
