@@ -157,8 +157,8 @@ public final class HistoryStore: Sendable {
 
     /// A record with every part a real one has (a commit with its people, the plan's counts, an action),
     /// encoded as ``append(_:encodedActions:)`` encodes one and thrown away: the first encoding of each of
-    /// those types pays the runtime's first-use costs (type metadata, protocol conformance lookups), 1–2 ms
-    /// that an apply's record otherwise paid between its last answer and its exit.
+    /// those types pays the runtime's first-use costs (type metadata, protocol conformance lookups), which
+    /// `perf record` found to be most of the record's encoding between an apply's last answer and its exit.
     /// - Returns: The line, which is ``warmUpSample``'s (a test holds it to that, so that the sample keeps every
     ///   part of the format); `nil` if the sample no longer decodes.
     @discardableResult
