@@ -340,13 +340,8 @@ final class Suite {
             do {
                 let emulator = try await startSeededEmulator("apply-\(trial)", applyUnlimited, latencyMs: 20, rateLimit: 0)
                 defer { emulator.stop() }
-                try await emulator.resetStats()
                 // A fresh cache each time: every run starts knowing nothing, as the first apply on a machine does.
-                let run = try apply(unlimitedRepo, cache: "apply-\(trial)", emulator: emulator, rateLimit: unlimited, logs: "apply-\(trial)")
-                let stats = try await emulator.stats()
-                guard stats.creates == 500, stats.deletes == 100 else {
-                    throw HarnessError("apply made \(stats.creates) creates and \(stats.deletes) deletes, expected 500 and 100")
-                }
+                let (run, stats) = try await unlimitedApply(unlimitedRepo, emulator: emulator, name: "apply-\(trial)")
                 guard applyRequests == 0 || applyRequests == stats.total else {
                     throw HarnessError("apply made \(stats.total) requests, \(applyRequests) in an earlier run")
                 }
@@ -404,12 +399,7 @@ final class Suite {
         do {
             let emulator = try startEmulator("apply-state", applyUnlimited, latencyMs: 20, rateLimit: 0)
             defer { emulator.stop() }
-            try await emulator.resetStats()
-            let run = try apply(unlimitedRepo, cache: "apply-state", emulator: emulator, rateLimit: unlimited, logs: "apply-state")
-            let stats = try await emulator.stats()
-            guard stats.creates == 500, stats.deletes == 100 else {
-                throw HarnessError("the apply against --state made \(stats.creates) creates and \(stats.deletes) deletes, expected 500 and 100")
-            }
+            let (run, stats) = try await unlimitedApply(unlimitedRepo, emulator: emulator, name: "apply-state")
             let achieved = Double(stats.creates + stats.deletes) / run.seconds
             let ratio = achieved / inMemoryRate
             report.add(5, "apply 500 creates + 100 deletes at 20 ms, emulator with --state: actions/s",
@@ -674,6 +664,18 @@ final class Suite {
             environment: ["WRIFTAI_ACCESS_TOKEN": Emulator.token, "NO_COLOR": "1"],
             logs: "\(work)/logs/\(logs)"
         )
+    }
+
+    /// The row's apply (500 creates + 100 deletes, no client limit) against `emulator`, its stats counted from
+    /// zero and checked; `name` names its cache and logs.
+    func unlimitedApply(_ repository: String, emulator: Emulator, name: String) async throws -> (Finished, EmulatorStats) {
+        try await emulator.resetStats()
+        let run = try apply(repository, cache: name, emulator: emulator, rateLimit: unlimited, logs: name)
+        let stats = try await emulator.stats()
+        guard stats.creates == 500, stats.deletes == 100 else {
+            throw HarnessError("\(name) made \(stats.creates) creates and \(stats.deletes) deletes, expected 500 and 100")
+        }
+        return (run, stats)
     }
 
     /// The middle value (the mean of the two middle ones for an even count); 0 for none.
