@@ -33,10 +33,9 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
-        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
-        // Already under async-http-client; named so the client can use its deadline and buffers directly.
+        // The API client's own HTTP/1.1 transport (and the notifier's, see HTTP1Client) is on NIO and NIOSSL
+        // directly: no AsyncHTTPClient, whose HTTP/2, transport services and configuration packages are not needed.
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
-        // Already under async-http-client; the API client's transport uses it for HTTPS.
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
@@ -150,8 +149,7 @@ let package = Package(
         .target(
             name: "Notifications",
             dependencies: [
-                "Applier", "GitSource", "Pipeline", "Planner", "WriftAIModels",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "Applier", "GitSource", "Pipeline", "Planner", "WriftAI", "WriftAIModels",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -316,7 +314,6 @@ let package = Package(
                 "WriftAIModels",
                 "WriftAIEmulator",
                 "WriftSyncTesting",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -359,8 +356,7 @@ if Context.environment["WRIFTSYNC_BENCH"] == "1" {
         .executableTarget(
             name: "wriftsync-bench",
             dependencies: [
-                "BenchFixtures", "LiveState", "WriftAIModels",
-                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                "BenchFixtures", "LiveState", "WriftAI", "WriftAIModels",
             ],
             path: "bench/harness",
             swiftSettings: swiftSettings

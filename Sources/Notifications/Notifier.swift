@@ -1,9 +1,9 @@
-import AsyncHTTPClient
 import Foundation
 import GitSource
 import Logging
 import ServiceLifecycle
 import Synchronization
+import WriftAI
 
 /// Delivers events to the sinks without ever holding up a reconcile: ``post(_:)`` only queues. Each sink has
 /// its own bounded queue and worker, so a slow or dead receiver delays no other sink and no reconcile; a
@@ -106,19 +106,9 @@ public final class Notifier: Service, Sendable {
     /// Delivers until ``finish()`` (then what is queued is delivered first) or a graceful shutdown.
     public func run() async throws {
         guard !lanes.isEmpty else { return }
-        var http = HTTPClient.Configuration(
-            // A redirect would carry the signature or the token to wherever it points.
-            redirectConfiguration: .disallow,
-            timeout: HTTPClient.Configuration.Timeout(connect: .nanoseconds(Self.nanoseconds(configuration.requestTimeout)), read: .nanoseconds(Self.nanoseconds(configuration.requestTimeout)))
-        )
-        // A receiver that is down fails the attempt at once; the retry policy waits, not the pool.
-        http.connectionPool.retryConnectionEstablishment = false
-        if let caFile = configuration.caFile {
-            var tls = http.tlsConfiguration ?? .makeClientConfiguration()
-            tls.additionalTrustRoots = [.file(caFile)]
-            http.tlsConfiguration = tls
-        }
-        let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: http)
+        // No redirect is followed: one would carry the signature or the token to wherever it points. A
+        // receiver that is down fails the attempt at once; the retry policy waits.
+        let client = HTTP1Client(caFile: configuration.caFile)
         await withGracefulShutdownHandler {
             await withTaskGroup(of: Void.self) { group in
                 for lane in lanes {
@@ -128,7 +118,7 @@ public final class Notifier: Service, Sendable {
         } onGracefulShutdown: {
             self.stop()
         }
-        try? await client.shutdown()
+        await client.shutdown()
     }
 
     /// Takes no more events; ``run()`` returns once the queued ones are delivered (or given up).
@@ -173,7 +163,7 @@ public final class Notifier: Service, Sendable {
 
     private var isStopping: Bool { stopDeadline.withLock { $0 != nil } }
 
-    private func work(_ lane: Lane, client: HTTPClient) async {
+    private func work(_ lane: Lane, client: HTTP1Client) async {
         for await item in lane.stream {
             if let deadline = stopDeadline.withLock({ $0 }), ContinuousClock.now >= deadline || Task.isCancelled {
                 drop(item.type, id: item.id, sink: lane.sink, reason: "the process stopped before it was sent")
@@ -183,7 +173,7 @@ public final class Notifier: Service, Sendable {
         }
     }
 
-    private func deliver(_ item: Item, sink: any NotificationSink, client: HTTPClient) async {
+    private func deliver(_ item: Item, sink: any NotificationSink, client: HTTP1Client) async {
         var attempt = 0
         while true {
             attempt += 1
@@ -230,19 +220,14 @@ public final class Notifier: Service, Sendable {
         if task.isCancelled { throw CancellationError() }
     }
 
-    private func send(_ delivery: DeliveryRequest, client: HTTPClient) async -> DeliveryRetry.Result {
-        var request = HTTPClientRequest(url: delivery.url)
-        request.method = .RAW(value: delivery.method)
-        request.headers.add(name: "Content-Type", value: "application/json")
-        request.headers.add(name: "User-Agent", value: "wriftsync/\(GitSourceVersion.string)")
-        for (name, value) in delivery.headers.sorted(by: { $0.key < $1.key }) { request.headers.add(name: name, value: value) }
-        request.body = .bytes(delivery.body)
+    private func send(_ delivery: DeliveryRequest, client: HTTP1Client) async -> DeliveryRetry.Result {
+        var headers = [(name: "Content-Type", value: "application/json"), (name: "User-Agent", value: "wriftsync/\(GitSourceVersion.string)")]
+        for (name, value) in delivery.headers.sorted(by: { $0.key < $1.key }) { headers.append((name: name, value: value)) }
         do {
-            let response = try await client.execute(request, timeout: .nanoseconds(Self.nanoseconds(configuration.requestTimeout)))
-            // Read (and bound) the answer, so that the connection can be reused.
-            _ = try? await response.body.collect(upTo: 1 << 16)
-            let retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
-            return .status(Int(response.status.code), retryAfter: retryAfter)
+            // The whole answer is read (up to a bound), so that the connection can be reused.
+            let answer = try await client.send(
+                delivery.method, delivery.url, headers: headers, body: delivery.body, timeout: configuration.requestTimeout, limit: 1 << 20)
+            return .status(answer.status, retryAfter: answer.header("retry-after").flatMap(Double.init))
         } catch {
             return .transportError
         }
@@ -258,9 +243,5 @@ public final class Notifier: Service, Sendable {
         case let .status(code, _): "HTTP \(code)"
         case .transportError: "no answer (connection refused, reset or timed out)"
         }
-    }
-
-    private static func nanoseconds(_ duration: Duration) -> Int64 {
-        Int64(duration.seconds * 1e9)
     }
 }

@@ -75,6 +75,45 @@ import Glibc
         }
     }
 
+    /// The notifier's client (`--notify-ca-file` is its `caFile`): over HTTPS it trusts the receiver's
+    /// certificate only through that file, refuses an unreadable one on every request, and reads an answer
+    /// only up to its limit.
+    @Test func theNotifiersHTTPClientTrustsAReceiverOnlyThroughItsCAFile() async throws {
+        let authority = try await Self.authority()
+        let stranger = try await Self.authority("Some Other CA")
+        try await withRunningEmulator(configuration: Self.emulator(authority, models: ["alice/a"]), storage: try InMemoryEmulatorStorage()) { emulator in
+            let model = emulator.baseURL + "/models/alice/a"
+            let authorization = [(name: "Authorization", value: "Bearer \(Apply.token)")]
+            let trusting = HTTP1Client(caFile: authority.caCertificate)
+            let answer = try await trusting.send("GET", model, headers: authorization, timeout: .seconds(10))
+            #expect(answer.status == 200)
+            #expect(answer.header("Content-Type")?.hasPrefix("application/json") == true)
+            do {
+                _ = try await trusting.send("GET", model, headers: authorization, timeout: .seconds(10), limit: 8)
+                Issue.record("an answer over the limit was read")
+            } catch {
+                #expect("\(error)".contains("more than the 8 bytes") || "\(error)".contains("exceeds the 8 bytes"), "\(error)")
+            }
+            await trusting.shutdown()
+
+            for caFile in [nil, stranger.caCertificate, "/nonexistent/ca.pem"] {
+                let client = HTTP1Client(caFile: caFile)
+                await #expect(throws: (any Error).self, "CA \(caFile ?? "none")") {
+                    try await client.send("GET", model, headers: authorization, timeout: .seconds(5))
+                }
+                await client.shutdown()
+            }
+            do {
+                _ = try await HTTP1Client(caFile: "/nonexistent/ca.pem").send("POST", model, body: [1], timeout: .seconds(5))
+                Issue.record("an unreadable CA file was not refused")
+            } catch {
+                #expect("\(error)".contains("cannot read the CA file /nonexistent/ca.pem"), "\(error)")
+            }
+            // Two requests reached the server: the trusted ones. Refused handshakes send nothing.
+            #expect(try await Self.stats(emulator, caFile: authority.caCertificate).total == 2)
+        }
+    }
+
     @Test func anUntrustedCertificateIsNeverRetriedWhileOtherConnectionFailuresAre() {
         let context = WriftAIError.Context(method: "GET", path: "/v1/models/alice/a")
         let policy = RetryPolicy()

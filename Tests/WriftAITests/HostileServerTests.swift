@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Testing
@@ -227,12 +226,11 @@ struct HostileServerTests {
     @Test("the emulator can advertise an x-ratelimit-limit far above its real limit")
     func advertisedLimit() async throws {
         try await withSession(emulator: Self.emulator(.init(advertisedLimit: 100_000))) { session in
-            var request = HTTPClientRequest(url: session.emulator.baseURL + "/models/alice/demo")
-            request.headers.add(name: "Authorization", value: "Bearer \(Users.alice)")
-            let response = try await HTTPClient.shared.execute(request, timeout: .seconds(10))
-            _ = try await response.body.collect(upTo: 1 << 20)
-            #expect(response.status.code == 200)
-            #expect(response.headers.first(name: "x-ratelimit-limit") == "100000")
+            let answer = try await plainHTTP.send(
+                "GET", session.emulator.baseURL + "/models/alice/demo", headers: [(name: "Authorization", value: "Bearer \(Users.alice)")],
+                timeout: .seconds(10))
+            #expect(answer.status == 200)
+            #expect(answer.header("x-ratelimit-limit") == "100000")
         }
     }
 

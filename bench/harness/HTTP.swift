@@ -1,10 +1,10 @@
-import AsyncHTTPClient
 import Foundation
+import WriftAI
 
 /// The few HTTP calls the harness makes itself: emulator stats, `wriftsync run`'s /status, and the naive
 /// baseline's requests.
 struct HTTP: Sendable {
-    let client: HTTPClient
+    let client: HTTP1Client
 
     struct Answer {
         var status: Int
@@ -16,24 +16,16 @@ struct HTTP: Sendable {
     enum Method { case get, delete, post }
 
     func send(_ method: Method, _ url: String, token: String? = nil, body: String? = nil) async throws -> Answer {
-        var request = HTTPClientRequest(url: url)
-        switch method {
-        case .get: request.method = .GET
-        case .delete: request.method = .DELETE
-        case .post: request.method = .POST
+        let name = switch method {
+        case .get: "GET"
+        case .delete: "DELETE"
+        case .post: "POST"
         }
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(Array(body.utf8), length: .known(Int64(body.utf8.count)))
-        }
-        let response = try await client.execute(request, timeout: .seconds(60))
-        let collected = try await response.body.collect(upTo: 256 << 20)
-        return Answer(
-            status: Int(response.status.code),
-            retryAfter: response.headers.first(name: "retry-after").flatMap(Double.init),
-            body: Data(collected.readableBytesView)
-        )
+        var headers: [(name: String, value: String)] = []
+        if let token { headers.append((name: "Authorization", value: "Bearer \(token)")) }
+        if body != nil { headers.append((name: "Content-Type", value: "application/json")) }
+        let answer = try await client.send(name, url, headers: headers, body: body.map { Array($0.utf8) }, timeout: .seconds(60), limit: 256 << 20)
+        return Answer(status: answer.status, retryAfter: answer.header("retry-after").flatMap(Double.init), body: Data(answer.body))
     }
 
     func json<T: Decodable>(_ type: T.Type, _ url: String) async throws -> T {

@@ -1,7 +1,7 @@
-import AsyncHTTPClient
 import BenchFixtures
 import Foundation
 import LiveState
+import WriftAI
 import WriftAIModels
 #if canImport(Glibc)
 import Glibc
@@ -15,7 +15,7 @@ import Glibc
 struct Harness {
     static func main() async {
         let arguments = Arguments(CommandLine.arguments.dropFirst())
-        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        let client = HTTP1Client()
         let started = now()
         var created: Suite?
         do {
@@ -26,13 +26,13 @@ struct Harness {
             let measured = now() - started
             try suite.finish(measuredSeconds: measured)
             suite.removeGeneratedData()
-            try? await client.shutdown()
+            await client.shutdown()
             if suite.report.rows.contains(where: { $0.met == false }) {
                 print("\nsome targets were missed (marked ✗ above)")
             }
         } catch {
             created?.cleanUp()
-            try? await client.shutdown()
+            await client.shutdown()
             FileHandle.standardError.write(Data("wriftsync-bench: error: \(error)\n".utf8))
             exit(1)
         }

@@ -1,4 +1,3 @@
-import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
@@ -7,6 +6,9 @@ import WriftAI
 import WriftAIEmulator
 import WriftAIModels
 import WriftSyncTesting
+
+/// For the requests a test sends past the API client (the emulator's stats, a raw GET).
+let plainHTTP = HTTP1Client()
 
 /// The users every test emulator knows.
 enum Users {
@@ -81,9 +83,8 @@ struct Session: Sendable {
 
     /// The emulator's request counts.
     func stats() async throws -> EmulatorStats {
-        let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: emulator.statsURL), timeout: .seconds(10))
-        let body = try await response.body.collect(upTo: 1 << 20)
-        return try JSONDecoder().decode(EmulatorStats.self, from: Data(body.readableBytesView))
+        let answer = try await plainHTTP.send("GET", emulator.statsURL, timeout: .seconds(10))
+        return try JSONDecoder().decode(EmulatorStats.self, from: Data(answer.body))
     }
 
     /// The digests of the stored versions of `model`, ascending by number.
