@@ -44,7 +44,10 @@ enum Processes {
         posix_spawn_file_actions_addopen(&actions, 2, stderr, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         var merged = ProcessInfo.processInfo.environment
         for (key, value) in environment { merged[key] = value }
-        let argv = (["/usr/bin/env"] + command).map { strdup($0) } + [nil]
+        // A path is started as is; a name is looked up on PATH by env. (A timed `wriftsync` is a path: its
+        // time is not to include starting env first.)
+        let executable = command.first?.hasPrefix("/") == true ? command[0] : "/usr/bin/env"
+        let argv = (executable == "/usr/bin/env" ? ["/usr/bin/env"] + command : command).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         // The harness's threads block most signals (NIO, Dispatch); a child would inherit that mask and
@@ -61,7 +64,7 @@ enum Processes {
         posix_spawnattr_setsigdefault(&attributes, &defaults)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let result = posix_spawn(&pid, "/usr/bin/env", &actions, &attributes, argv, envp)
+        let result = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
         guard result == 0 else { throw HarnessError("cannot start \(command.joined(separator: " ")): \(String(cString: strerror(result)))") }
         return pid
     }
