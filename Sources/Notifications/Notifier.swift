@@ -224,7 +224,7 @@ public final class Notifier: Service, Sendable {
         var headers = [(name: "Content-Type", value: "application/json"), (name: "User-Agent", value: "wriftsync/\(GitSourceVersion.string)")]
         for (name, value) in delivery.headers.sorted(by: { $0.key < $1.key }) { headers.append((name: name, value: value)) }
         do {
-            // The whole answer is read (up to a bound), so that the connection can be reused.
+            // The whole answer is read, so that the connection can be reused; one over 1 MiB counts as none.
             let answer = try await client.send(
                 delivery.method, delivery.url, headers: headers, body: delivery.body, timeout: configuration.requestTimeout, limit: 1 << 20)
             return .status(answer.status, retryAfter: answer.header("retry-after").flatMap(Double.init))

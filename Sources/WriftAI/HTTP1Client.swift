@@ -1,7 +1,6 @@
 import Foundation
 import NIOCore
 import NIOHTTP1
-import NIOPosix
 import NIOSSL
 import Synchronization
 import WriftAIModels
@@ -12,7 +11,7 @@ import WriftAIModels
 /// retried, and each answer is read whole, up to a limit.
 ///
 /// Why not AsyncHTTPClient: these few requests need nothing the API client's transport lacks, and that
-/// package (with HTTP/2, its transport services and configuration) was most of a clean release build.
+/// package brings HTTP/2, its transport services and swift-configuration into the release build.
 public final class HTTP1Client: Sendable {
     /// One whole answer.
     public struct Answer: Sendable {
@@ -36,22 +35,12 @@ public final class HTTP1Client: Sendable {
 
     /// The TLS context for `https` origins, or why there is none (an unreadable CA file): every `https`
     /// request then fails with that, as every attempt of a misconfigured receiver should.
-    private let tls: Result<NIOSSLContext, any Error>
+    private let tls: Result<NIOSSLContext, HTTP1Transport.TLSSetupFailure>
     private let transports = Mutex<[String: HTTP1Transport]>([:])
 
     /// A client trusting the system's CA certificates and, for `https`, those of `caFile` (PEM) too.
     public init(caFile: String? = nil) {
-        tls = Result {
-            var configuration = TLSConfiguration.makeClientConfiguration()
-            configuration.applicationProtocols = ["http/1.1"]
-            if let caFile {
-                guard FileManager.default.isReadableFile(atPath: caFile) else {
-                    throw InvalidRequest(description: "cannot read the CA file \(caFile)")
-                }
-                configuration.additionalTrustRoots = [.file(caFile)]
-            }
-            return try NIOSSLContext(configuration: configuration)
-        }
+        tls = Result { () throws(HTTP1Transport.TLSSetupFailure) in try HTTP1Transport.clientTLS(caFile: caFile) }
     }
 
     /// Sends `method` `url` with `headers` and `body`, and reads the whole answer, refusing one over `limit`
@@ -119,8 +108,7 @@ public final class HTTP1Client: Sendable {
             port = components.port ?? (isTLS ? 443 : 80)
             let path = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
             uri = path + (components.percentEncodedQuery.map { "?" + $0 } ?? "")
-            // Written on the request line as is: nothing outside printable ASCII may reach it.
-            guard uri.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+            guard HTTP1Transport.isValidRequestTarget(uri) else {
                 throw InvalidRequest(description: "the request target of \(EscapedText.escaped(url, limit: 200)) is not valid in a request line")
             }
         }

@@ -133,7 +133,7 @@ extension WriftAIClient {
         let uri = basePath + endpoint.pathAndQuery
         // The request line is written as given: nothing outside printable ASCII (no space, no line break)
         // may reach it, whatever a server's cursor held.
-        guard uri.utf8.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else {
+        guard HTTP1Transport.isValidRequestTarget(uri) else {
             throw InvalidRequestTarget(target: uri)
         }
         var headers = HTTPHeaders()

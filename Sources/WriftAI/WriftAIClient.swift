@@ -53,18 +53,10 @@ public final class WriftAIClient: WriftAIWriting {
         }
         var tls: NIOSSLContext?
         if base.lowercased().hasPrefix("https:") {
-            var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-            tlsConfiguration.applicationProtocols = ["http/1.1"]
-            if let caFile = configuration.server.additionalCAFile {
-                guard FileManager.default.isReadableFile(atPath: caFile) else {
-                    throw .configuration("cannot read the CA file \(caFile)")
-                }
-                tlsConfiguration.additionalTrustRoots = [.file(caFile)]
-            }
             do {
-                tls = try NIOSSLContext(configuration: tlsConfiguration)
+                tls = try HTTP1Transport.clientTLS(caFile: configuration.server.additionalCAFile)
             } catch {
-                throw .configuration("cannot set up TLS\(configuration.server.additionalCAFile.map { " with the CA file \($0)" } ?? ""): \(error)")
+                throw .configuration(error.description)
             }
         }
         let components = URLComponents(string: base)

@@ -46,8 +46,9 @@ enum Processes {
         for (key, value) in environment { merged[key] = value }
         // A path is started as is; a name is looked up on PATH by env. (A timed `wriftsync` is a path: its
         // time is not to include starting env first.)
-        let executable = command.first?.hasPrefix("/") == true ? command[0] : "/usr/bin/env"
-        let argv = (executable == "/usr/bin/env" ? ["/usr/bin/env"] + command : command).map { strdup($0) } + [nil]
+        let byPath = command.first?.hasPrefix("/") == true
+        let executable = byPath ? command[0] : "/usr/bin/env"
+        let argv = (byPath ? command : [executable] + command).map { strdup($0) } + [nil]
         let envp = merged.map { strdup("\($0.key)=\($0.value)") } + [nil]
         defer { (argv + envp).forEach { free($0) } }
         // The harness's threads block most signals (NIO, Dispatch); a child would inherit that mask and
