@@ -83,27 +83,20 @@ demo: demo-deps build
 ## end-to-end suite against the emulator on loopback. Prints the table, writes bench/results.json.
 ## The executables measured are built as they ship (deploy/Dockerfile), with the Swift runtime linked in: a
 ## dynamically linked wriftsync took 6–10 ms longer to start (loading and binding 15 more shared libraries).
-## `-Xswiftc -static-stdlib` is that flag in a form `swift package` passes on to the micro-benchmarks' build
-## too. The three products are built by name: the test-support target (Testing) has no static runtime to link
-## against. The micro-benchmarks build in a scratch path of their own: sharing one, the benchmark plugin's
-## build and the products' rebuilt each other's modules on every run (4 minutes of a `make bench` with
-## nothing changed).
+## The products are built by name: the test-support target (Testing) has no static runtime to link against.
+## The micro-benchmarks are one of them, run by their own `--out` (not `swift package benchmark`, whose plugin
+## built everything they use a second time in a scratch path of its own: see Benchmarks/).
 BENCH_SCRATCH := .build-bench
-BENCH_MICRO_SCRATCH := .build-bench-micro
 BENCH_BUILD := WRIFTSYNC_BENCH=1 $(SWIFT) build -c release -Xswiftc -static-stdlib --scratch-path $(BENCH_SCRATCH)
 bench: deps
 	@mkdir -p bench/tmp
-	@# A scratch path from before the static runtime holds host tools built the other way, which do not link
-	@# with it: such a one is started afresh.
-	@for scratch in $(BENCH_SCRATCH) $(BENCH_MICRO_SCRATCH); do \
-		test -f $$scratch/.static-stdlib || { rm -rf $$scratch && mkdir -p $$scratch && touch $$scratch/.static-stdlib; }; done
 	$(BENCH_BUILD) --product wriftsync
 	$(BENCH_BUILD) --product wriftai-emulator
 	$(BENCH_BUILD) --product wriftsync-bench
-	rm -rf bench/tmp/micro
-	WRIFTSYNC_BENCH=1 $(SWIFT) package -Xswiftc -static-stdlib --scratch-path $(BENCH_MICRO_SCRATCH) --disable-sandbox --allow-writing-to-package-directory \
-		benchmark --no-progress --format metricP90AbsoluteThresholds --path bench/tmp/micro
-	$(BENCH_SCRATCH)/release/wriftsync-bench --bin $(BENCH_SCRATCH)/release --work bench/tmp --out bench/results.json --micro bench/tmp/micro
+	$(BENCH_BUILD) --product WriftSyncBenchmarks
+	rm -f bench/tmp/micro.json
+	$(BENCH_SCRATCH)/release/WriftSyncBenchmarks --out bench/tmp/micro.json
+	$(BENCH_SCRATCH)/release/wriftsync-bench --bin $(BENCH_SCRATCH)/release --work bench/tmp --out bench/results.json --micro bench/tmp/micro.json
 
 clean:
 	rm -rf .build $(VENV)

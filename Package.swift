@@ -340,7 +340,8 @@ if Context.environment["WRIFTSYNC_BENCH"] == "1" {
             path: "bench/fixtures",
             swiftSettings: swiftSettings
         ),
-        // Run by `swift package benchmark`, which finds executables under `Benchmarks/`.
+        // The in-process micro-benchmarks: built with the products, in their scratch path, and run by `make bench`
+        // as `WriftSyncBenchmarks --out FILE` (not through `swift package benchmark`: see MicroBenchmarks).
         .executableTarget(
             name: "WriftSyncBenchmarks",
             dependencies: [
@@ -348,8 +349,7 @@ if Context.environment["WRIFTSYNC_BENCH"] == "1" {
                 .product(name: "Benchmark", package: "benchmark"),
             ],
             path: "Benchmarks/WriftSyncBenchmarks",
-            swiftSettings: swiftSettings,
-            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+            swiftSettings: swiftSettings
         ),
         // The end-to-end harness: generates the repositories and emulator state, runs whole `wriftsync`
         // processes against `wriftai-emulator` and git servers, and writes bench/results.json.

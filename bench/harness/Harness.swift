@@ -10,7 +10,7 @@ import Glibc
 /// `make bench`: the end-to-end suite of issue 8, run against release builds of `wriftsync` and
 /// `wriftai-emulator` on loopback. Prints one table and writes bench/results.json.
 ///
-/// Usage: wriftsync-bench --bin DIR --work DIR --out FILE [--micro DIR] [--package-root DIR]
+/// Usage: wriftsync-bench --bin DIR --work DIR --out FILE [--micro FILE] [--package-root DIR]
 @main
 struct Harness {
     static func main() async {
@@ -459,20 +459,20 @@ final class Suite {
         }
     }
 
-    /// The package-benchmark results exported by `swift package benchmark --format metricP90AbsoluteThresholds`:
-    /// one `TARGET.NAME.p90.json` per benchmark, raw values (nanoseconds, bytes, counts).
+    /// The micro-benchmarks' p90s as `WriftSyncBenchmarks --out FILE` writes them: `{"name": {"metric": value}}`,
+    /// raw values (nanoseconds, bytes, counts).
     func microResults() -> [(String, [String: Double])] {
-        guard let micro, let files = try? FileManager.default.contentsOfDirectory(atPath: micro) else {
-            report.note("micro-benchmarks were not run (no --micro folder)")
+        guard let micro else {
+            report.note("micro-benchmarks were not run (no --micro file)")
             return []
         }
-        return files.filter { $0.hasSuffix(".p90.json") }.sorted().compactMap { file in
-            guard let data = FileManager.default.contents(atPath: "\(micro)/\(file)"),
-                  let values = try? JSONDecoder().decode([String: Double].self, from: data)
-            else { return nil }
-            let name = file.dropLast(".p90.json".count).split(separator: ".", maxSplits: 1).last.map(String.init) ?? file
-            return (name.replacingOccurrences(of: "_", with: " "), values)
+        guard let data = FileManager.default.contents(atPath: micro),
+              let results = try? JSONDecoder().decode([String: [String: Double]].self, from: data)
+        else {
+            report.note("micro-benchmarks: \(micro) is missing or not their results")
+            return []
         }
+        return results.sorted { $0.key < $1.key }
     }
 
     // MARK: - 7: git

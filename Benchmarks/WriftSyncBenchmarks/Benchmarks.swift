@@ -4,7 +4,7 @@ import Declarations
 import Planner
 import WriftAIModels
 
-/// In-process micro-benchmarks (ordo-one/benchmark), run by `make bench` through `swift package benchmark`:
+/// The in-process micro-benchmarks (ordo-one/benchmark), run by `make bench` through `MicroBenchmarks.main`:
 /// parsing and validating 10,000 declaration files, and planning 1,000 models × 20 versions with no change.
 let benchmarks: @Sendable () -> Void = {
     let parsingFiles = BenchFixtures.declarationFiles(BenchFixtures.steadyState(models: 10_000, versions: 2, prefix: "p"))
