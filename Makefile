@@ -7,8 +7,9 @@ VENV := .build-venv
 PYTHON ?= python3
 # Debian packages, by what needs them: each target installs only its own, and only those missing, through
 # scripts/install-debian-packages.sh, which starts and enables no service (see the script).
-# The build: libgit2 for GitSource (found with pkg-config), GPGME for OpenPGP commit signatures, and git.
-BUILD_PACKAGES := libgit2-dev libgpgme-dev pkg-config git
+# The build: libgit2 for GitSource (found with pkg-config), GPGME for OpenPGP commit signatures, OpenSSL's
+# libcrypto for hashes and SSH signatures (SystemCrypto), and git.
+BUILD_PACKAGES := libgit2-dev libgpgme-dev libssl-dev pkg-config git
 # The demo, on top of the build: scripts/demo.sh talks to the emulator with curl.
 DEMO_PACKAGES := curl
 # The tests, on top of the build: git (daemon, http-backend), openssh-server (its sshd binary, run by the tests
@@ -83,17 +84,14 @@ demo: demo-deps build
 ## end-to-end suite against the emulator on loopback. Prints the table, writes bench/results.json.
 ## The executables measured are built as they ship (deploy/Dockerfile), with the Swift runtime linked in: a
 ## dynamically linked wriftsync took 6–10 ms longer to start (loading and binding 15 more shared libraries).
-## The products are built by name: the test-support target (Testing) has no static runtime to link against.
-## The micro-benchmarks are one of them, run by their own `--out` (not `swift package benchmark`, whose plugin
-## built everything they use a second time in a scratch path of its own: see Benchmarks/).
+## One `swift build` makes all four executables (Package.swift leaves the tests out of this build), the
+## micro-benchmarks among them, run by their own `--out` (not `swift package benchmark`, whose plugin built
+## everything they use a second time in a scratch path of its own: see Benchmarks/).
 BENCH_SCRATCH := .build-bench
 BENCH_BUILD := WRIFTSYNC_BENCH=1 $(SWIFT) build -c release -Xswiftc -static-stdlib --scratch-path $(BENCH_SCRATCH)
 bench: deps
 	@mkdir -p bench/tmp
-	$(BENCH_BUILD) --product wriftsync
-	$(BENCH_BUILD) --product wriftai-emulator
-	$(BENCH_BUILD) --product wriftsync-bench
-	$(BENCH_BUILD) --product WriftSyncBenchmarks
+	$(BENCH_BUILD)
 	rm -f bench/tmp/micro.json
 	$(BENCH_SCRATCH)/release/WriftSyncBenchmarks --out bench/tmp/micro.json
 	$(BENCH_SCRATCH)/release/wriftsync-bench --bin $(BENCH_SCRATCH)/release --work bench/tmp --out bench/results.json --micro bench/tmp/micro.json

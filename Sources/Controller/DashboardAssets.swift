@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// The status page's stylesheet and script, inside the binary: nothing is fetched from anywhere (the page
@@ -110,7 +110,7 @@ enum DashboardAssets {
 
     /// `'sha256-…'` of `text`, as a Content-Security-Policy source.
     static func hashSource(_ text: StaticString) -> String {
-        "'sha256-" + Data(SHA256.hash(data: Data(text.description.utf8))).base64EncodedString() + "'"
+        "'sha256-" + Data(HashFunction.sha256.hash(Data(text.description.utf8))).base64EncodedString() + "'"
     }
 
     /// The page's Content-Security-Policy: nothing may load from anywhere but this server; only the two

@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// GitHub's webhook signature: `X-Hub-Signature-256: sha256=<hex of HMAC-SHA256(secret, body)>`.
@@ -8,17 +8,17 @@ public enum WebhookSignature {
 
     /// The header value for `body` signed with `secret` (what a sender computes).
     public static func sign(_ body: some DataProtocol, secret: some DataProtocol) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret)))
+        let code = HashFunction.sha256.authenticationCode(for: body, key: secret)
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }
 
     /// Whether `header` is a valid signature of `body` under `secret`. The comparison is constant-time
-    /// (Crypto's `isValidAuthenticationCode`), so a forger learns nothing from the response time.
+    /// (`CRYPTO_memcmp`), so a forger learns nothing from the response time.
     public static func isValid(_ header: String?, body: some DataProtocol, secret: some DataProtocol) -> Bool {
         guard let header, header.hasPrefix("sha256="), let code = bytes(fromHex: header.dropFirst(7)), code.count == 32 else {
             return false
         }
-        return HMAC<SHA256>.isValidAuthenticationCode(code, authenticating: body, using: SymmetricKey(data: Array(secret)))
+        return HashFunction.sha256.isValidAuthenticationCode(code, for: body, key: secret)
     }
 
     private static func bytes(fromHex hex: Substring) -> [UInt8]? {

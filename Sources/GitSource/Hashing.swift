@@ -1,10 +1,10 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 enum Hashing {
     /// The first 16 hex digits of the SHA-256 of `text`: enough to keep mirror names apart.
     static func shortHex(of text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        HashFunction.sha256.hash(Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
     }
 
     /// OpenSSH's fingerprint format: `SHA256:` and unpadded Base64.
@@ -16,6 +16,6 @@ enum Hashing {
 
 extension Hashing {
     static func sha256(_ data: Data) -> [UInt8] {
-        Array(SHA256.hash(data: data))
+        HashFunction.sha256.hash(data)
     }
 }

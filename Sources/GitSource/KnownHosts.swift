@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// An OpenSSH known_hosts file: plain (`host,[host]:port keytype base64`) and hashed (`|1|salt|hmac`)
@@ -65,7 +65,7 @@ struct KnownHosts: Sendable {
             }
             return matched
         case let .hashed(salt, hash):
-            let mac = HMAC<Insecure.SHA1>.authenticationCode(for: Data(name.utf8), using: SymmetricKey(data: salt))
+            let mac = HashFunction.sha1.authenticationCode(for: Data(name.utf8), key: salt)
             return Data(mac) == hash
         }
     }

@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// An SSH public key that may sign commits: ed25519, or ECDSA on NIST P-256, P-384 or P-521. Parsed
@@ -28,6 +28,16 @@ struct SSHPublicKey: Hashable, Sendable {
             case .ecdsaP256: return "nistp256"
             case .ecdsaP384: return "nistp384"
             case .ecdsaP521: return "nistp521"
+            }
+        }
+
+        /// The ECDSA curve, as libcrypto takes it.
+        fileprivate var ecdsaCurve: ECDSAPublicKey.Curve? {
+            switch self {
+            case .ed25519: return nil
+            case .ecdsaP256: return .p256
+            case .ecdsaP384: return .p384
+            case .ecdsaP521: return .p521
             }
         }
 
@@ -101,12 +111,8 @@ struct SSHPublicKey: Hashable, Sendable {
     }
 
     private static func isOnCurve(_ point: [UInt8], _ algorithm: Algorithm) -> Bool {
-        switch algorithm {
-        case .ed25519: return false
-        case .ecdsaP256: return (try? P256.Signing.PublicKey(x963Representation: point)) != nil
-        case .ecdsaP384: return (try? P384.Signing.PublicKey(x963Representation: point)) != nil
-        case .ecdsaP521: return (try? P521.Signing.PublicKey(x963Representation: point)) != nil
-        }
+        guard let curve = algorithm.ecdsaCurve else { return false }
+        return (try? ECDSAPublicKey(curve: curve, x963Representation: point)) != nil
     }
 
     /// Checks an SSH signature blob (`string algorithm, string signature`) over `message`. The algorithm
@@ -123,7 +129,7 @@ struct SSHPublicKey: Hashable, Sendable {
             switch algorithm {
             case .ed25519:
                 guard signature.count == 64 else { throw Problem.malformed("ed25519 signature is \(signature.count) bytes, not 64") }
-                let key = try Curve25519.Signing.PublicKey(rawRepresentation: keyBytes)
+                let key = try Ed25519PublicKey(rawRepresentation: keyBytes)
                 return key.isValidSignature(signature, for: message)
             case .ecdsaP256, .ecdsaP384, .ecdsaP521:
                 var inner = SSHWireReader(signature)
@@ -132,24 +138,15 @@ struct SSHPublicKey: Hashable, Sendable {
                 let s = try inner.readPositiveMPInt("ECDSA s", maxBytes: size)
                 try inner.expectEnd("ECDSA signature")
                 let raw = Self.padded(r, to: size) + Self.padded(s, to: size)
-                switch algorithm {
-                case .ecdsaP256:
-                    return try P256.Signing.PublicKey(x963Representation: keyBytes)
-                        .isValidSignature(P256.Signing.ECDSASignature(rawRepresentation: raw), for: message)
-                case .ecdsaP384:
-                    return try P384.Signing.PublicKey(x963Representation: keyBytes)
-                        .isValidSignature(P384.Signing.ECDSASignature(rawRepresentation: raw), for: message)
-                default:
-                    return try P521.Signing.PublicKey(x963Representation: keyBytes)
-                        .isValidSignature(P521.Signing.ECDSASignature(rawRepresentation: raw), for: message)
-                }
+                guard let curve = algorithm.ecdsaCurve else { return false }
+                return try ECDSAPublicKey(curve: curve, x963Representation: keyBytes).isValidSignature(rawRepresentation: raw, for: message)
             }
         } catch let problem as Problem {
             throw problem
         } catch let malformed as SSHWireReader.Malformed {
             throw .malformed(malformed.description)
         } catch {
-            // swift-crypto refusing the bytes (a zero r or s, say) means the signature is not valid.
+            // libcrypto refusing the key's bytes means the signature is not valid.
             return false
         }
     }

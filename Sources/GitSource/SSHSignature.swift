@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// An SSHSIG signature (OpenSSH's PROTOCOL.sshsig), as `git commit -S` with `gpg.format=ssh` writes it
@@ -22,8 +22,8 @@ struct SSHSignature: Sendable {
 
         func digest(_ message: [UInt8]) -> [UInt8] {
             switch self {
-            case .sha256: return Array(SHA256.hash(data: message))
-            case .sha512: return Array(SHA512.hash(data: message))
+            case .sha256: return HashFunction.sha256.hash(message)
+            case .sha512: return HashFunction.sha512.hash(message)
             }
         }
     }

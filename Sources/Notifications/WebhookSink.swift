@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 
 /// `--notify URL`: each event POSTed as its JSON (`{"format_version":1,"type":…}`), signed with
@@ -34,7 +34,7 @@ public struct WebhookSink: NotificationSink {
 
     /// `sha256=<hex>` of `body` under `secret`: what a receiver computes and compares (in constant time).
     public static func signature(of body: some DataProtocol, secret: some DataProtocol) -> String {
-        let code = HMAC<SHA256>.authenticationCode(for: body, using: SymmetricKey(data: Array(secret)))
+        let code = HashFunction.sha256.authenticationCode(for: body, key: secret)
         return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
     }
 }

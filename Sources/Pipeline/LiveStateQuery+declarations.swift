@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Declarations
 import Foundation
 import LiveState
@@ -39,6 +39,6 @@ private struct Compared: Hashable, Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(self) else { return nil }
-        return SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        return HashFunction.sha256.hash(data).map { String(format: "%02x", $0) }.joined()
     }
 }

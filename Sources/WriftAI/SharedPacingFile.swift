@@ -1,4 +1,4 @@
-import Crypto
+import SystemCrypto
 import Foundation
 import Logging
 import Synchronization
@@ -85,7 +85,7 @@ final class SharedPacingFile: Sendable {
         let safeHost = String(host.map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" ? $0 : "_" })
         let name: String
         if let token {
-            let digest = SHA256.hash(data: Data("wriftsync-pacing\u{0}\(token.value)".utf8))
+            let digest = HashFunction.sha256.hash(Data("wriftsync-pacing\u{0}\(token.value)".utf8))
             // Hex by hand: `String(format:)`'s first use cost the client's creation 0.3 ms.
             let hex = Array("0123456789abcdef".utf8)
             name = "ratelimit-" + String(decoding: digest.prefix(8).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }, as: UTF8.self) + ".json"
