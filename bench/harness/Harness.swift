@@ -240,19 +240,14 @@ final class Suite {
 
         print("== 2. growth: 5,000 models × 20 versions at 20 ms")
         let prefill = now()
-        do {
-            // A previous plan also leaves the versions it found equal to their declarations recorded
-            // (verified.json): one unmeasured plan brings the cache to that steady state. Unmeasured, it runs
-            // against an emulator without latency (4 s rather than 27).
-            let warming = try startEmulator("large", large, latencyMs: 0, rateLimit: 0) {
-                try prefillDetailsCache("large", large)
-                print("   details cache pre-filled (100,000 versions, as earlier plans leave it) in \(Format.seconds(now() - prefill))")
-            }
-            defer { warming.stop() }
-            _ = try plan(largeRepo, cache: "large", emulator: warming, rateLimit: unlimited, logs: "plan-large-warm")
+        let emulator = try startEmulator("large", large, latencyMs: 20, rateLimit: 0) {
+            try prefillDetailsCache("large", large)
+            print("   details cache pre-filled (100,000 versions, as earlier plans leave it) in \(Format.seconds(now() - prefill))")
         }
-        let emulator = try startEmulator("large", large, latencyMs: 20, rateLimit: 0)
         defer { emulator.stop() }
+        // A previous plan also leaves the versions it found equal to their declarations recorded (verified.json):
+        // one unmeasured plan brings the cache to that steady state.
+        _ = try plan(largeRepo, cache: "large", emulator: emulator, rateLimit: unlimited, logs: "plan-large-warm")
         try await emulator.resetStats()
         let run = try plan(largeRepo, cache: "large", emulator: emulator, rateLimit: unlimited, logs: "plan-large")
         let stats = try await emulator.stats()
