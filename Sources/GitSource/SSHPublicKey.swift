@@ -43,12 +43,7 @@ struct SSHPublicKey: Hashable, Sendable {
 
         /// Bytes of one coordinate (r and s of a signature are at most this long).
         fileprivate var coordinateSize: Int {
-            switch self {
-            case .ed25519: return 32
-            case .ecdsaP256: return 32
-            case .ecdsaP384: return 48
-            case .ecdsaP521: return 66
-            }
+            ecdsaCurve?.coordinateByteCount ?? 32
         }
     }
 
