@@ -6,12 +6,19 @@ import WriftAIModels
 
 /// The in-process micro-benchmarks (ordo-one/benchmark), run by `make bench` through `MicroBenchmarks.main`:
 /// parsing and validating 10,000 declaration files, and planning 1,000 models × 20 versions with no change.
+/// The benchmarks' names: what `MicroBenchmarks` runs each one by, without building their fixtures.
+enum BenchmarkNames {
+    static let parsing = "Parse and validate 10,000 declaration files"
+    static let planning = "Plan 1,000 models x 20 versions, no change"
+    static let all = [parsing, planning]
+}
+
 let benchmarks: @Sendable () -> Void = {
     let parsingFiles = BenchFixtures.declarationFiles(BenchFixtures.steadyState(models: 10_000, versions: 2, prefix: "p"))
         .map { DeclarationFile(path: $0.path, data: Array($0.text.utf8)) }
 
     Benchmark(
-        "Parse and validate 10,000 declaration files",
+        BenchmarkNames.parsing,
         configuration: .init(
             metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
             warmupIterations: 1,
@@ -52,7 +59,7 @@ let benchmarks: @Sendable () -> Void = {
     let revision = Revision(repository: "bench", ref: "refs/heads/main", commit: String(repeating: "0", count: 40))
 
     Benchmark(
-        "Plan 1,000 models x 20 versions, no change",
+        BenchmarkNames.planning,
         configuration: .init(
             metrics: [.wallClock, .cpuTotal, .mallocCountTotal, .peakMemoryResident],
             warmupIterations: 1,
