@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import SystemCrypto
 
 /// Process-wide libgit2 state. libgit2 must be initialised once before any call; it is never shut down
 /// because other threads (a timed-out fetch) may still be inside it when the process ends.
@@ -35,15 +36,22 @@ enum LibGit2 {
 
 /// libgit2's process-wide set-up, for front ends.
 public enum GitLibrary {
-    /// Starts libgit2's one-time initialisation (which, with mbedTLS, parses the system's CA bundle: 6–9 ms)
-    /// on a thread of its own, so that it overlaps the process's other start-up work (argument parsing, the
-    /// API client) instead of following it; whatever reads git first waits for it to end, if it has not.
-    /// `then` runs next on the same thread: more start-up work, without a third thread on two cores.
-    public static func initialiseInBackground(then next: @escaping @Sendable () -> Void = {}) {
-        Thread {
-            LibGit2.ensureInitialised()
-            next()
-        }.start()
+    /// Runs libgit2's one-time initialisation (which, with mbedTLS, parses the system's CA bundle: 6–9 ms),
+    /// if it has not run yet; whatever reads git first would otherwise pay it. Meant for a thread of its own at
+    /// start-up, so that it overlaps the process's other start-up work (argument parsing, the API client).
+    ///
+    /// libcrypto is initialised first without its exit-time clean-up (see
+    /// ``CryptoLibrary/initialiseWithoutExitCleanup()``): libssh2 initialises it inside libgit2's set-up, and
+    /// a process may leave while that thread still runs. Call ``prepareForBackgroundInitialisation()`` on the
+    /// main thread before starting that thread.
+    public static func initialise() {
+        LibGit2.ensureInitialised()
+    }
+
+    /// Initialises libcrypto, on the calling thread, without its exit-time clean-up: before any other thread
+    /// can, since the first initialisation decides.
+    public static func prepareForBackgroundInitialisation() {
+        CryptoLibrary.initialiseWithoutExitCleanup()
     }
 }
 

@@ -47,51 +47,86 @@ public struct LiveStateReader: Sendable {
     /// The live state of one model of a query: what ``read(_:)`` does for each, for a caller that starts
     /// models one by one (as their declarations are parsed).
     public func readModel(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
+        try await readModel(query.model, expectations: .known(query.details))
+    }
+
+    /// The live state of `model`, with the expectations of its declared images (``LiveStateQuery/Model/details``)
+    /// made by `expecting` while its listing is in flight: the listing needs only the model's name, and the
+    /// expectations (a fingerprint of each declared version's schemas) took milliseconds before a model's
+    /// first request could leave.
+    public func readModel(
+        _ model: ModelID, expecting: @escaping @Sendable () -> [Digest: LiveStateQuery.Expected]
+    ) async throws(LiveStateError) -> LiveModel {
+        try await readModel(model, expectations: .made(expecting))
+    }
+
+    /// Where a read's expectations come from.
+    private enum Expectations: Sendable {
+        case known([Digest: LiveStateQuery.Expected])
+        case made(@Sendable () -> [Digest: LiveStateQuery.Expected])
+    }
+
+    private func readModel(_ model: ModelID, expectations: Expectations) async throws(LiveStateError) -> LiveModel {
         do {
             try await window.enter()
         } catch {
-            throw .interrupted("cancelled before \(query.model) was read")
+            throw .interrupted("cancelled before \(model) was read")
         }
         defer { window.leave() }
-        return try await readInWindow(query)
+        return try await readInWindow(model, expectations: expectations)
+    }
+
+    /// The model's listing, and the expectations of its images: made concurrently when they are to be made.
+    private func listing(
+        _ id: ModelID, _ expectations: Expectations
+    ) async throws(LiveStateError) -> (timed: (versions: [ModelVersion], serverTime: Double?), expected: [Digest: LiveStateQuery.Expected]) {
+        switch expectations {
+        case .known(let expected):
+            return (try await list(id), expected)
+        case .made(let make):
+            async let made = make()
+            let timed = try await list(id)
+            return (timed, await made)
+        }
+    }
+
+    private func list(_ id: ModelID) async throws(LiveStateError) -> (versions: [ModelVersion], serverTime: Double?) {
+        do {
+            return try await client.allVersions(id).collectTimed()
+        } catch {
+            throw .listing(model: id, error)
+        }
     }
 
     /// ``readModel(_:)`` inside the window. Never inlined into it: its frame, the large one, should exist
     /// only once the read may go ahead.
     @inline(never)
-    private func readInWindow(_ query: LiveStateQuery.Model) async throws(LiveStateError) -> LiveModel {
-        let id = query.model
-        let listed: [ModelVersion]
-        let listedAt: String?
-        do {
-            let timed = try await client.allVersions(id).collectTimed()
-            listed = timed.versions
-            listedAt = timed.serverTime.map(WireTime.iso8601String)
-        } catch {
-            throw .listing(model: id, error)
-        }
+    private func readInWindow(_ id: ModelID, expectations: Expectations) async throws(LiveStateError) -> LiveModel {
+        let (timed, expectedDetails) = try await listing(id, expectations)
+        let listed = timed.versions
+        let listedAt = timed.serverTime.map(WireTime.iso8601String)
         // The listing is complete: entries of versions it does not hold are of versions gone for good.
         cache?.prune(model: id.description, keeping: listed.map { ($0.number, $0.createdAt) })
         var versions: [LiveVersion] = []
         versions.reserveCapacity(listed.count)
         // Versions are immutable: one whose details were found equal to the same expectation before needs no
         // second look (its details are neither read from disk nor decoded).
-        let verified = query.details.isEmpty ? [:] : cache?.verified(model: id.description) ?? [:]
+        let verified = expectedDetails.isEmpty ? [:] : cache?.verified(model: id.description) ?? [:]
         var stillVerified: [String: String] = [:]
         for item in listed {
             // The client validated the answer: a digest here is canonical, and read once as a value.
             let listedDigest = item.containerImageDigest.flatMap { try? Digest(validating: $0) }
             let key = "\(item.number)-\(item.createdAt)"
             var details: ModelVersionDetails?
-            if let listedDigest, let fingerprint = query.details[listedDigest]?.fingerprint, verified[key] == fingerprint {
+            if let listedDigest, let fingerprint = expectedDetails[listedDigest]?.fingerprint, verified[key] == fingerprint {
                 stillVerified[key] = fingerprint
-            } else if listedDigest == nil || query.details[listedDigest!] != nil {
+            } else if listedDigest == nil || expectedDetails[listedDigest!] != nil {
                 details = try await self.details(id, item)
             }
             guard let digest = listedDigest ?? details?.containerImageDigest.flatMap({ try? Digest(validating: $0) }) else {
                 throw .missingDigest(model: id, number: item.number)
             }
-            let expected = query.details[digest]
+            let expected = expectedDetails[digest]
             var configuration: VersionConfiguration?
             if expected?.readsConfiguration == true {
                 do {

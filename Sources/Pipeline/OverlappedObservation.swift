@@ -50,23 +50,21 @@ final class OverlappedObservation: Sendable {
             let planModel = planModel
             let checkLatest = checkLatest
             let id = declaration.model
-            // The query is built in the task, off the thread that parses the declarations.
             reads[id] = .running(Task { [weak self] in
                 let outcome: Result<Observed, any Error>
-                if let model = LiveStateQuery(declarations: [declaration]).models.first {
-                    do {
-                        let live = try await reader.readModel(model)
-                        var observed = Observed(live: live, outcome: planModel?(declaration, live))
-                        if let checkLatest, observed.outcome?.hasChanges == true {
-                            observed.latest = await checkLatest(id)
-                        }
-                        outcome = .success(observed)
-                    } catch {
-                        outcome = .failure(error)
+                do {
+                    // What the declared images are expected to hold is worked out while the listing is out
+                    // (off the thread that parses the declarations): the listing needs only the name.
+                    let live = try await reader.readModel(id) {
+                        LiveStateQuery(declarations: [declaration]).models.first?.details ?? [:]
                     }
-                } else {
-                    let live = LiveModel(model: id, versions: [])
-                    outcome = .success(Observed(live: live, outcome: planModel?(declaration, live)))
+                    var observed = Observed(live: live, outcome: planModel?(declaration, live))
+                    if let checkLatest, observed.outcome?.hasChanges == true {
+                        observed.latest = await checkLatest(id)
+                    }
+                    outcome = .success(observed)
+                } catch {
+                    outcome = .failure(error)
                 }
                 self?.reads.withLock { reads in
                     // Only this model's own read is replaced (not one cancelled and started anew).

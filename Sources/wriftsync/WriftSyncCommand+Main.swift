@@ -1,6 +1,8 @@
 import ArgumentParser
 import Declarations
+import Foundation
 import GitSource
+import WriftAI
 
 extension WriftSyncCommand {
     /// The entry point: ArgumentParser's, after a check of the command name. The root command takes no
@@ -11,13 +13,23 @@ extension WriftSyncCommand {
         if let message = Self.unknownCommand(arguments) {
             Self.exit(withError: ValidationError(message))
         }
-        // Nearly every command reads git and declarations: libgit2's set-up and the YAML parser's first use run
-        // while the arguments are parsed.
+        // Nearly every command reads git and declarations, and most make an API client: the client's first-use
+        // costs, libgit2's set-up and the YAML parser's first use are paid on a thread of their own, in the order
+        // they are needed, while the arguments are parsed.
         if let command = arguments.first, !command.hasPrefix("-"), command != "help" {
-            GitLibrary.initialiseInBackground(then: DeclarationLoader.warmUp)
+            let makesClient = Self.commandsWithAPIClient.contains(command)
+            GitLibrary.prepareForBackgroundInitialisation()
+            Thread {
+                if makesClient { WriftAIClient.warmUp() }
+                GitLibrary.initialise()
+                DeclarationLoader.warmUp()
+            }.start()
         }
         await Self.main(arguments)
     }
+
+    /// The commands that make an API client (and warm its first use up at start-up).
+    static let commandsWithAPIClient: Set<String> = ["plan", "apply", "run", "import"]
 
     /// Why `arguments` do not start with a known command (with the nearest one), or `nil` when they do, or
     /// start with a flag (`--help`, `--version`) for ArgumentParser to handle.

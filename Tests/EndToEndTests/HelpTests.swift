@@ -21,6 +21,21 @@ import WriftSyncTesting
         #expect(lines.allSatisfy { $0.hasPrefix("  wriftsync \(command) ") })
     }
 
+    /// A command that leaves at once (its help, a refused flag) while its start-up work still runs on another
+    /// thread leaves cleanly. That thread initialises libcrypto (libssh2, in libgit2's set-up) and hashes (the
+    /// API client's warm-up). While the warm-up hashed after libgit2's set-up, `schema --help` crashed in
+    /// `exit` (SIGSEGV) in most runs here: libcrypto's exit-time clean-up freed its tables under that thread.
+    /// libcrypto is now initialised without that clean-up, so the order of the start-up work cannot bring
+    /// the crash back; this keeps watch over both kinds of early exit.
+    @Test func leavingAtOnceWhileStartUpWorkRunsNeverCrashes() throws {
+        for round in 1...20 {
+            let help = try SourceCommandTests.run(["schema", "--help"])
+            #expect(help.status == 0, "round \(round): \(help.stderr.prefix(400))")
+            let refused = try SourceCommandTests.run(["plan", "--no-such-flag"])
+            #expect(refused.status == 64, "round \(round): \(refused.stderr.prefix(400))")
+        }
+    }
+
     @Test func theRootHelpHasExamplesToo() throws {
         let text = try Self.help([])
         #expect(text.contains("EXAMPLES:\n  wriftsync validate --repo . --path models --worktree\n"), "\(text)")
