@@ -9,7 +9,7 @@ public enum WebhookSignature {
     /// The header value for `body` signed with `secret` (what a sender computes).
     public static func sign(_ body: some DataProtocol, secret: some DataProtocol) -> String {
         let code = HashFunction.sha256.authenticationCode(for: body, key: secret)
-        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.lowercase(code)
     }
 
     /// Whether `header` is a valid signature of `body` under `secret`. The comparison is constant-time

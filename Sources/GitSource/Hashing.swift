@@ -4,7 +4,7 @@ import Foundation
 enum Hashing {
     /// The first 16 hex digits of the SHA-256 of `text`: enough to keep mirror names apart.
     static func shortHex(of text: String) -> String {
-        HashFunction.sha256.hash(Data(text.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        Hex.lowercase(HashFunction.sha256.hash(Data(text.utf8)).prefix(8))
     }
 
     /// OpenSSH's fingerprint format: `SHA256:` and unpadded Base64.

@@ -35,6 +35,6 @@ public struct WebhookSink: NotificationSink {
     /// `sha256=<hex>` of `body` under `secret`: what a receiver computes and compares (in constant time).
     public static func signature(of body: some DataProtocol, secret: some DataProtocol) -> String {
         let code = HashFunction.sha256.authenticationCode(for: body, key: secret)
-        return "sha256=" + code.map { String(format: "%02x", $0) }.joined()
+        return "sha256=" + Hex.lowercase(code)
     }
 }

@@ -39,8 +39,6 @@ private struct Compared: Hashable, Encodable {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         guard let data = try? encoder.encode(self) else { return nil }
-        // Hex by hand: `String(format:)` a byte cost more than the hash.
-        let hex = Array("0123456789abcdef".utf8)
-        return String(decoding: HashFunction.sha256.hash(data).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }, as: UTF8.self)
+        return Hex.lowercase(HashFunction.sha256.hash(data))
     }
 }

@@ -86,9 +86,7 @@ final class SharedPacingFile: Sendable {
         let name: String
         if let token {
             let digest = HashFunction.sha256.hash(Data("wriftsync-pacing\u{0}\(token.value)".utf8))
-            // Hex by hand: `String(format:)`'s first use cost the client's creation 0.3 ms.
-            let hex = Array("0123456789abcdef".utf8)
-            name = "ratelimit-" + String(decoding: digest.prefix(8).flatMap { [hex[Int($0 >> 4)], hex[Int($0 & 0xF)]] }, as: UTF8.self) + ".json"
+            name = "ratelimit-" + Hex.lowercase(digest.prefix(8)) + ".json"
         } else {
             name = "ratelimit-anonymous.json"
         }
