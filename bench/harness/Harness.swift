@@ -375,7 +375,7 @@ final class Suite {
         report.add(5, "apply 500 creates + 100 deletes at 20 ms: actions/s (median of \(trials) runs)",
                    value: Format.rate(inMemoryRate) + " (\(Format.seconds(applyMedian)); \(Self.spread(applySeconds)))",
                    reference: Format.rate(applyActions / applyBound) + " = \(Format.count(applyRequests)) req × 20 ms / 4",
-                   ratio: String(format: "%.2f", applyBound / applyMedian),
+                   ratio: String(format: "%.3f", applyBound / applyMedian),
                    target: "≥ 0.95", met: applyBound / applyMedian >= 0.95)
         report.record("apply_latency20_actions", applyActions)
         report.record("apply_latency20_requests", Double(applyRequests))
@@ -385,7 +385,7 @@ final class Suite {
         let floorBound = Double(floorSent) * latency / inFlight
         report.add(5, "the floor: \(Format.count(floorSent)) GETs at 20 ms from a minimal client, 4 connections: time (median of \(trials) runs)",
                    value: Format.seconds(floorMedian) + " (\(Self.spread(floorSeconds)))",
-                   reference: Format.seconds(floorBound) + " = \(Format.count(floorSent)) req × 20 ms / 4", ratio: String(format: "%.2f", floorBound / floorMedian),
+                   reference: Format.seconds(floorBound) + " = \(Format.count(floorSent)) req × 20 ms / 4", ratio: String(format: "%.3f", floorBound / floorMedian),
                    target: "reference for the row above")
         report.record("floor_latency20_seconds", floorMedian)
         report.record("floor_latency20_ratio", floorBound / floorMedian)
