@@ -76,10 +76,13 @@ public struct LiveStateReader: Sendable {
         return try await readInWindow(model, expectations: expectations)
     }
 
+    /// A model's versions, and the server's clock when it answered the listing's first page.
+    private typealias Listed = (versions: [ModelVersion], serverTime: Double?)
+
     /// The model's listing, and the expectations of its images: made concurrently when they are to be made.
     private func listing(
         _ id: ModelID, _ expectations: Expectations
-    ) async throws(LiveStateError) -> (timed: (versions: [ModelVersion], serverTime: Double?), expected: [Digest: LiveStateQuery.Expected]) {
+    ) async throws(LiveStateError) -> (timed: Listed, expected: [Digest: LiveStateQuery.Expected]) {
         switch expectations {
         case .known(let expected):
             return (try await list(id), expected)
@@ -90,7 +93,7 @@ public struct LiveStateReader: Sendable {
         }
     }
 
-    private func list(_ id: ModelID) async throws(LiveStateError) -> (versions: [ModelVersion], serverTime: Double?) {
+    private func list(_ id: ModelID) async throws(LiveStateError) -> Listed {
         do {
             return try await client.allVersions(id).collectTimed()
         } catch {
