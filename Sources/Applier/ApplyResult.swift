@@ -17,9 +17,10 @@ public struct ApplyResult: Codable, Sendable, Equatable {
     /// Creates a result; the summary is counted from `actions`.
     public init(revision: Revision, actions: [ActionResult]) {
         self.revision = revision
-        self.actions = actions.sorted {
-            ($0.index, $0.isDuplicateCheck ? 1 : 0, $0.number ?? 0) < ($1.index, $1.isDuplicateCheck ? 1 : 0, $1.number ?? 0)
-        }
+        // Sorted by their keys, worked out once: a comparison of the results themselves copied two of them
+        // each time, most of the time between an apply's last answer and its exit (600 results, traced).
+        let keys = actions.map { ($0.index, $0.isDuplicateCheck ? 1 : 0, $0.number ?? 0) }
+        self.actions = keys.indices.sorted { keys[$0] < keys[$1] }.map { actions[$0] }
         self.summary = ApplySummary(actions)
     }
 

@@ -6,9 +6,13 @@ extension ReconcilePipeline {
     /// The plan with what only the pipeline knows: whether it was read from a working tree, and the models
     /// the previous revision declared that this one does not (``unmanagedModels(_:)``).
     func annotated(_ plan: Plan, _ declarations: LoadedDeclarations) async -> Plan {
+        annotated(plan, declarations, unmanaged: await unmanagedModels(declarations))
+    }
+
+    /// The plan annotated, with the unmanaged models already looked for.
+    func annotated(_ plan: Plan, _ declarations: LoadedDeclarations, unmanaged: [UnmanagedModel]) -> Plan {
         var plan = plan
         if declarations.snapshot.worktree != nil { plan.revision.worktree = true }
-        let unmanaged = await unmanagedModels(declarations)
         plan.unmanaged = unmanaged.isEmpty ? nil : unmanaged
         return plan
     }

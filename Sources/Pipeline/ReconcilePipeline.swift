@@ -362,11 +362,15 @@ public final class ReconcilePipeline: Sendable {
     /// A problem found in the declarations cancels the listings in flight and plans nothing; nothing is
     /// written either way (listings are reads).
     ///
-    /// - Parameter checkingLatest: For an apply: each model planned with changes is asked for its latest
-    ///   version as soon as it is planned (``PlannedRevision/latest``), for ``checkListings(_:reader:asked:)``.
+    /// - Parameters:
+    ///   - checkingLatest: For an apply: each model planned with changes is asked for its latest version as
+    ///     soon as it is planned (``PlannedRevision/latest``), for ``checkListings(_:reader:asked:)``.
+    ///   - onLoaded: Told once every declaration is parsed, while the listings are out: work a front end
+    ///     wants done during the plan's requests starts there, rather than competing with the first parse
+    ///     (and so the first request) for the processor.
     public func makePlan(
         _ snapshot: Snapshot, reader: any WriftAIReading, only: (@Sendable (ModelDeclaration) -> Bool)? = nil,
-        checkingLatest: Bool = false
+        checkingLatest: Bool = false, onLoaded: (@Sendable () -> Void)? = nil
     ) async throws(ReconcileFailure) -> PlannedRevision {
         // The gate is read first so that each model can be planned as soon as its live state is in.
         let gate = try gateState()
@@ -386,6 +390,9 @@ public final class ReconcilePipeline: Sendable {
             observation.cancelAll()
             throw error
         }
+        onLoaded?()
+        // It needs the declarations alone: looked for while the listings are out, not after their last answer.
+        async let unmanaged = unmanagedModels(declarations)
         let models = only.map { declarations.models.filter($0) } ?? declarations.models
         let live: [ModelID: LiveModel]
         let planned: [ModelID: ModelOutcome]
@@ -396,7 +403,8 @@ public final class ReconcilePipeline: Sendable {
             throw ReconcileFailure(.observe, .liveState(error))
         }
         let plan = plan(models, live: live, at: declarations.snapshot, gate: gate, planned: planned)
-        return PlannedRevision(declarations: declarations, plan: await annotated(plan, declarations), live: live, latest: latest)
+        return PlannedRevision(
+            declarations: declarations, plan: annotated(plan, declarations, unmanaged: await unmanaged), live: live, latest: latest)
     }
 
     /// observe → plan, for declarations already loaded.
