@@ -65,8 +65,8 @@ final class NodeReader {
     }
 
     /// The YAML 1.1 type of a plain scalar, exactly as `Resolver.default` decides it. Its rules are anchored
-    /// regular expressions; only text that can match one (a number-like start, or one of the few words and
-    /// symbols below) is given to it, so the common case (a word, a digest, a sentence) costs no regex.
+    /// regular expressions; the few words and symbols are matched below, and number-like text (a sign, a point
+    /// or a digit first) by ``YAMLNumberSyntax``, so that no scalar costs a regex (nor the parser ICU's set-up).
     static func implicitKind(_ text: String) -> Tag.Name {
         switch text {
         case "": return .null
@@ -80,7 +80,7 @@ final class NodeReader {
             guard let first = text.utf8.first, first == UInt8(ascii: "-") || first == UInt8(ascii: "+")
                 || first == UInt8(ascii: ".") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first)
             else { return .str }
-            return Resolver.default.resolveTag(of: Node(text))
+            return YAMLNumberSyntax.kind(text) ?? Resolver.default.resolveTag(of: Node(text))
         }
     }
 

@@ -1,4 +1,6 @@
+import JSONSchema
 import Testing
+import WriftSyncTesting
 import Yams
 @testable import Declarations
 
@@ -16,6 +18,50 @@ import Yams
     ])
     func implicitKindMatchesTheDefaultResolver(_ text: String) {
         #expect(NodeReader.implicitKind(text) == Resolver.default.resolveTag(of: Node(text)))
+    }
+
+    /// Number-like text typed by hand (``YAMLNumberSyntax``) gets the type the resolver's regular expressions give
+    /// it, on 60,000 seeded cases: each shape the int, float and timestamp rules accept, then mutated (a
+    /// character inserted, removed or replaced by one the rules care about), and free strings of those characters.
+    @Test func numberLikeTextIsTypedExactlyAsTheResolverTypesIt() {
+        let shapes = [
+            "0", "-0", "+7", "1_000", "0b1_01", "-0b1", "017", "0o17", "0_7", "0x1F_a", "+0xff", "190:20:30", "-1:59",
+            "1.5", "1.", "-1.5e10", "1e3", "1E-3", "1.0e+3", "08", "0_9.5", ".5", "._1", ".5e+3", ".5e3", "190:20:30.15",
+            "1:5.", "-.inf", "+.Inf", ".INF", ".nan", ".NaN", ".NAN", "2001-12-14", "2001-1-1T1:02:03", "2001-12-14t21:59:43.10-05:00",
+            "2001-12-14 21:59:43.10 -5", "2001-12-14\t\t21:59:43Z", "2001-12-14T21:59:43.1 Z", "2002-12-14 21:59:43 +05:30",
+        ]
+        let alphabet = Array("0123456789_-+.:eEbox abfxAFTtZ\tinfaINFN\u{00E9}\n")
+        var disagreements: [String] = []
+        var seen: [Yams.Tag.Name: Int] = [:]
+        for index in 0..<60_000 {
+            var random = SplitMix64.forCase(index, seed: 0x59_414D_4C)
+            var text: [Character]
+            if random.chance(0.2) {
+                text = (0..<(1 + random.below(14))).map { _ in random.pick(alphabet) }
+            } else {
+                text = Array(random.pick(shapes))
+                for _ in 0..<random.below(3) {
+                    let position = random.below(text.count + 1)
+                    switch random.below(3) {
+                    case 0: text.insert(random.pick(alphabet), at: position)
+                    case 1: if position < text.count { text.remove(at: position) }
+                    default: if position < text.count { text[position] = random.pick(alphabet) }
+                    }
+                }
+            }
+            let string = String(text)
+            guard let first = string.utf8.first, "+-.0123456789".utf8.contains(first) else { continue }
+            let expected = Resolver.default.resolveTag(of: Node(string))
+            seen[expected, default: 0] += 1
+            if NodeReader.implicitKind(string) != expected, disagreements.count < 10 {
+                disagreements.append("\(string.debugDescription): \(NodeReader.implicitKind(string).rawValue), the resolver says \(expected.rawValue)")
+            }
+        }
+        #expect(disagreements.isEmpty, "\(disagreements.joined(separator: "\n"))")
+        // Every rule is exercised both ways: matched, and missed by a character.
+        for kind in [Yams.Tag.Name.int, .float, .timestamp, .str] {
+            #expect(seen[kind, default: 0] >= 1_000, "only \(seen[kind, default: 0]) cases typed \(kind.rawValue)")
+        }
     }
 
     struct NestingCase: Sendable, CustomTestStringConvertible {
