@@ -27,7 +27,11 @@ public enum ChangeAction: String, Codable, Sendable, CaseIterable {
 
 /// One API call a plan will make, with everything needed to make it later from a saved plan: each kind
 /// carries exactly what its call needs, so a change cannot lack its payload.
-public enum PlannedChange: Sendable, Equatable {
+///
+/// `indirect`: a payload is a dozen strings, arrays and schemas, and a change is copied whole wherever a plan
+/// is assembled, grouped or rendered; boxed, a copy is one reference count instead of a dozen (assembling a
+/// plan of 600 changes spent three quarters of its 3.1 million instructions copying and releasing them).
+public indirect enum PlannedChange: Sendable, Equatable {
     /// Create a declared version.
     case create(Creation)
     /// Set a live version's configuration.
