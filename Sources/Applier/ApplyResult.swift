@@ -19,16 +19,19 @@ public struct ApplyResult: Codable, Sendable, Equatable {
         self.revision = revision
         // Sorted by their keys, worked out once: a comparison of the results themselves copied two of them
         // each time, most of the time between an apply's last answer and its exit (600 results, traced).
-        let keys = actions.map { ($0.index, $0.isDuplicateCheck ? 1 : 0, $0.number ?? 0) }
+        let keys = actions.indices.map { (actions[$0].index, actions[$0].isDuplicateCheck ? 1 : 0, actions[$0].number ?? 0) }
         self.actions = keys.indices.sorted { keys[$0] < keys[$1] }.map { actions[$0] }
         self.summary = ApplySummary(actions)
     }
 
     /// The results that failed, in the plan's order.
-    public var failures: [ActionResult] { actions.filter { $0.outcome == .failed || $0.outcome == .rolledBack } }
+    public var failures: [ActionResult] {
+        actions.indices.filter { actions[$0].outcome == .failed || actions[$0].outcome == .rolledBack }.map { actions[$0] }
+    }
 
-    /// Whether every planned change is done.
-    public var succeeded: Bool { actions.allSatisfy(\.outcome.isDone) }
+    /// Whether every planned change is done. (Outcomes are read in place, here and above: a pass over the
+    /// results themselves copied each one.)
+    public var succeeded: Bool { actions.indices.allSatisfy { actions[$0].outcome.isDone } }
 
     enum CodingKeys: String, CodingKey {
         case formatVersion = "format_version"

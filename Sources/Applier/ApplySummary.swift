@@ -15,12 +15,22 @@ public struct ApplySummary: Codable, Sendable, Equatable {
 
     /// Counts `actions`.
     public init(_ actions: [ActionResult]) {
-        created = actions.count { $0.outcome == .created }
-        configured = actions.count { $0.outcome == .configured }
-        deleted = actions.count { $0.outcome == .deleted || $0.outcome == .alreadyDeleted }
-        failed = actions.count { $0.outcome == .failed }
-        skipped = actions.count { $0.outcome == .skipped }
-        rolledBack = actions.count { $0.outcome == .rolledBack }
+        var (created, configured, deleted, failed, skipped, rolledBack) = (0, 0, 0, 0, 0, 0)
+        // One pass, reading each outcome in place: a pass per count copied every result six times (between an
+        // apply's last answer and its summary line).
+        for index in actions.indices {
+            switch actions[index].outcome {
+            case .created: created += 1
+            case .configured: configured += 1
+            case .deleted, .alreadyDeleted: deleted += 1
+            case .failed: failed += 1
+            case .skipped: skipped += 1
+            case .rolledBack: rolledBack += 1
+            case .tested: break
+            }
+        }
+        (self.created, self.configured, self.deleted, self.failed, self.skipped, self.rolledBack) =
+            (created, configured, deleted, failed, skipped, rolledBack)
     }
 
     /// `Apply complete: 2 created, 0 configured, 1 deleted, 0 failed.` (and `, 1 rolled back` when one was).

@@ -107,7 +107,10 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         await recorder.notifier?.deliverPosted(within: .seconds(15))
         await closing.value
-        if status != 0 { throw ExitCode(status) }
+        // All the apply owes is done: its output written, its record durable, its notices delivered, its
+        // connections closed. It ends here rather than tearing the plan, the declarations and the repository
+        // down on the way back to the main thread (1.4–1.9 ms from the record to `exit`, traced).
+        Foundation.exit(status)
     }
 
     /// Prints the plan and what the real run would refuse; makes only read requests.
