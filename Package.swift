@@ -305,7 +305,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WriftAIModelsTests",
-            dependencies: ["WriftAIModels"],
+            dependencies: ["WriftAIModels", "JSONSchema"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

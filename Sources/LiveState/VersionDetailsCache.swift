@@ -28,7 +28,9 @@ public struct VersionDetailsCache: Sendable {
     /// is not one — is simply a miss, and the API is asked again).
     public func details(model: String, number: Int, createdAt: String) -> ModelVersionDetails? {
         guard let data = FileManager.default.contents(atPath: path(model: model, number: number, createdAt: createdAt)),
-            let details = try? JSONDecoder().decode(ModelVersionDetails.self, from: data),
+            let details = try? ModelVersionDetails.decode(json: Array(data), fallback: {
+                try JSONDecoder().decode(ModelVersionDetails.self, from: Data($0))
+            }),
             details.number == number, details.containerImageDigest.map(NameRules.isValidDigest) ?? true
         else { return nil }
         return details

@@ -107,4 +107,10 @@ extension WriftAIClient {
         let response = try await sendWithRetries(endpoint)
         return try decode(Value.self, from: response, endpoint: endpoint)
     }
+
+    /// A GET with retries, read by ``JSONFastReadable/read(json:)`` when it can.
+    private func get<Value: JSONFastReadable>(_ type: Value.Type, _ endpoint: Endpoint) async throws(WriftAIError) -> Value {
+        let response = try await sendWithRetries(endpoint)
+        return try decode(Value.self, from: response, endpoint: endpoint)
+    }
 }

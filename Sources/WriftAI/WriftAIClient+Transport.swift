@@ -334,8 +334,28 @@ extension WriftAIClient {
         }
     }
 
+    /// Reads a JSON answer with ``JSONFastReadable/read(json:)``, or decodes it with `JSONDecoder` when that
+    /// gives up (which also gives every error its wording).
+    func decode<Value: JSONFastReadable>(
+        _ type: Value.Type,
+        from response: APIResponse,
+        endpoint: Endpoint
+    ) throws(WriftAIError) -> Value {
+        if let value = response.body.withUnsafeBufferPointer({ Value.read(json: $0) }) { return value }
+        return try decodeWithFoundation(Value.self, from: response, endpoint: endpoint)
+    }
+
     /// Decodes a JSON answer; a failure says what is wrong and where (see ``AnswerDiagnosis``).
     func decode<Value: Decodable>(
+        _ type: Value.Type,
+        from response: APIResponse,
+        endpoint: Endpoint
+    ) throws(WriftAIError) -> Value {
+        try decodeWithFoundation(Value.self, from: response, endpoint: endpoint)
+    }
+
+    /// Decodes a JSON answer with `JSONDecoder`; a failure says what is wrong and where.
+    private func decodeWithFoundation<Value: Decodable>(
         _ type: Value.Type,
         from response: APIResponse,
         endpoint: Endpoint
