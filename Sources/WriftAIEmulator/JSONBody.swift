@@ -13,6 +13,6 @@ enum JSONBody {
     }
 
     static func decode(_ bytes: [UInt8]) -> JSONValue? {
-        try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
+        try? JSONValue.decode(json: bytes) { try JSONDecoder().decode(JSONValue.self, from: Data($0)) }
     }
 }

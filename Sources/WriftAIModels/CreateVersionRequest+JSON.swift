@@ -13,52 +13,16 @@ extension CreateVersionRequest {
         writer.string(containerImageDigest)
         writer.raw(",")
         writer.key("schemas")
-        writer.raw("{")
-        writer.key("prediction")
-        writer.raw("{")
-        writer.key("input")
-        try writer.value(schemas.prediction.input)
-        writer.raw(",")
-        writer.key("output")
-        try writer.value(schemas.prediction.output)
-        if let streamOutput = schemas.prediction.streamOutput {
-            writer.raw(",")
-            writer.key("stream_output")
-            try writer.value(streamOutput)
-        }
-        writer.raw("}}")
+        try writer.schemas(schemas)
         if let compatibilities {
             writer.raw(",")
             writer.key("compatibilities")
-            writer.raw("{")
-            let flags: [(String, Bool)] = [
-                ("openai_chat_completions", compatibilities.openaiChatCompletions),
-                ("openai_embeddings", compatibilities.openaiEmbeddings),
-                ("openai_images_generations", compatibilities.openaiImagesGenerations),
-                ("openai_responses", compatibilities.openaiResponses),
-                ("anthropic_messages", compatibilities.anthropicMessages),
-            ]
-            for (index, (name, value)) in flags.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.key(name)
-                writer.bool(value)
-            }
-            writer.raw("}")
+            writer.compatibilities(compatibilities)
         }
         if let configuration {
             writer.raw(",")
             writer.key("configuration")
-            writer.raw("{")
-            writer.key("hardware_identifier")
-            writer.string(configuration.hardwareIdentifier)
-            writer.raw(",")
-            writer.key("variable_names")
-            writer.raw("[")
-            for (index, name) in configuration.variableNames.enumerated() {
-                if index > 0 { writer.raw(",") }
-                writer.string(name)
-            }
-            writer.raw("]}")
+            writer.configuration(configuration)
         }
         writer.raw("}")
         return writer.bytes
