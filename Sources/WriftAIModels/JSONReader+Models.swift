@@ -109,52 +109,134 @@ extension Page: JSONFastReadable where Item == ModelVersion {
 extension ModelVersionDetails: JSONFastReadable {
     /// A version's details.
     public static func read(json bytes: UnsafeBufferPointer<UInt8>) -> ModelVersionDetails? {
+        JSONReader.document(bytes) { ModelVersionDetails(reading: &$0) }
+    }
+
+    init?(reading reader: inout JSONReader) {
+        var number: Int?
+        var releaseNotes: String?
+        var createdAt: String?
+        var digest: String??
+        var schemas: Schemas?
+        var compatibilities: Compatibilities?
+        var size: Int??
+        var configuration: VersionConfiguration??
+        let read: Void? = reader.readObject { reader, key in
+            switch key {
+            case "number":
+                number = reader.readInt()
+                return number != nil
+            case "release_notes":
+                releaseNotes = reader.readString()
+                return releaseNotes != nil
+            case "created_at":
+                createdAt = reader.readString()
+                return createdAt != nil
+            case "container_image_digest":
+                digest = reader.readOptional { $0.readString() }
+                return digest != nil
+            case "schemas":
+                schemas = Schemas(reading: &reader)
+                return schemas != nil
+            case "compatibilities":
+                compatibilities = Compatibilities(reading: &reader)
+                return compatibilities != nil
+            case "size":
+                size = reader.readOptional { $0.readInt() }
+                return size != nil
+            case "configuration":
+                configuration = reader.readOptional { VersionConfiguration(reading: &$0) }
+                return configuration != nil
+            default:
+                return reader.readValue() != nil
+            }
+        }
+        guard read != nil, let number, let releaseNotes, let createdAt, let schemas, let compatibilities
+        else { return nil }
+        self.init(
+            number: number, releaseNotes: releaseNotes, createdAt: createdAt,
+            containerImageDigest: digest ?? nil, schemas: schemas, compatibilities: compatibilities,
+            size: size ?? nil, configuration: configuration ?? nil)
+    }
+}
+
+extension Model: JSONFastReadable {
+    /// A model with its latest version (read before an apply's first write to each model).
+    public static func read(json bytes: UnsafeBufferPointer<UInt8>) -> Model? {
         JSONReader.document(bytes) { reader in
-            var number: Int?
-            var releaseNotes: String?
+            var id: String?
+            var name: String?
+            var owner: ModelOwner?
+            var visibility: ModelVisibility?
+            var description: String??
             var createdAt: String?
-            var digest: String??
-            var schemas: Schemas?
-            var compatibilities: Compatibilities?
-            var size: Int??
-            var configuration: VersionConfiguration??
+            var updatedAt: String??
+            var predictionsCount: Int??
+            var latestVersion: ModelVersionDetails??
             let read: Void? = reader.readObject { reader, key in
                 switch key {
-                case "number":
-                    number = reader.readInt()
-                    return number != nil
-                case "release_notes":
-                    releaseNotes = reader.readString()
-                    return releaseNotes != nil
+                case "id":
+                    id = reader.readString()
+                    return id != nil
+                case "name":
+                    name = reader.readString()
+                    return name != nil
+                case "owner":
+                    owner = ModelOwner(reading: &reader)
+                    return owner != nil
+                case "visibility":
+                    visibility = reader.readString().flatMap(ModelVisibility.init(rawValue:))
+                    return visibility != nil
+                case "description":
+                    description = reader.readOptional { $0.readString() }
+                    return description != nil
                 case "created_at":
                     createdAt = reader.readString()
                     return createdAt != nil
-                case "container_image_digest":
-                    digest = reader.readOptional { $0.readString() }
-                    return digest != nil
-                case "schemas":
-                    schemas = Schemas(reading: &reader)
-                    return schemas != nil
-                case "compatibilities":
-                    compatibilities = Compatibilities(reading: &reader)
-                    return compatibilities != nil
-                case "size":
-                    size = reader.readOptional { $0.readInt() }
-                    return size != nil
-                case "configuration":
-                    configuration = reader.readOptional { VersionConfiguration(reading: &$0) }
-                    return configuration != nil
+                case "updated_at":
+                    updatedAt = reader.readOptional { $0.readString() }
+                    return updatedAt != nil
+                case "predictions_count":
+                    predictionsCount = reader.readOptional { $0.readInt() }
+                    return predictionsCount != nil
+                case "latest_version":
+                    latestVersion = reader.readOptional { ModelVersionDetails(reading: &$0) }
+                    return latestVersion != nil
                 default:
                     return reader.readValue() != nil
                 }
             }
-            guard read != nil, let number, let releaseNotes, let createdAt, let schemas, let compatibilities
-            else { return nil }
-            return ModelVersionDetails(
-                number: number, releaseNotes: releaseNotes, createdAt: createdAt,
-                containerImageDigest: digest ?? nil, schemas: schemas, compatibilities: compatibilities,
-                size: size ?? nil, configuration: configuration ?? nil)
+            guard read != nil, let id, let name, let owner, let visibility, let createdAt else { return nil }
+            return Model(
+                id: id, name: name, owner: owner, visibility: visibility, description: description ?? nil,
+                createdAt: createdAt, updatedAt: updatedAt ?? nil, predictionsCount: (predictionsCount ?? nil) ?? 0,
+                latestVersion: latestVersion ?? nil)
         }
+    }
+}
+
+extension ModelOwner {
+    init?(reading reader: inout JSONReader) {
+        var accountID: String?
+        var name: String?
+        var avatarURL: String?
+        let read: Void? = reader.readObject { reader, key in
+            switch key {
+            case "account_id":
+                accountID = reader.readString()
+                return accountID != nil
+            case "name":
+                name = reader.readString()
+                return name != nil
+            case "avatar_url":
+                avatarURL = reader.readString()
+                return avatarURL != nil
+            default:
+                return reader.readValue() != nil
+            }
+        }
+        guard read != nil, let accountID, let name, let avatarURL else { return nil }
+        self.init(accountID: accountID, name: name, avatarURL: avatarURL)
     }
 }
 

@@ -9,7 +9,7 @@ import Testing
 /// number shape, deeply nested, then mutated byte by byte — are given to both.
 @Suite("JSONReader against JSONDecoder")
 struct JSONReaderDifferentialTests {
-    static let cases = 12_000
+    static let cases = 15_000
 
     /// What one kind of document came to over the run.
     struct Tally: CustomStringConvertible {
@@ -22,7 +22,7 @@ struct JSONReaderDifferentialTests {
         var description: String { "agreed \(agreed), deferred valid \(deferredValid), deferred invalid \(deferredInvalid)" }
     }
 
-    @Test("every value read equals JSONDecoder's, for details, list items, pages and any JSON value")
+    @Test("every value read equals JSONDecoder's, for models, details, list items, pages and any JSON value")
     func differential() throws {
         var tallies: [String: Tally] = [:]
         var rng = SplitMix64(seed: 0x4A50_4E52)
@@ -34,6 +34,8 @@ struct JSONReaderDifferentialTests {
             switch kind {
             case .details:
                 try compare(ModelVersionDetails.self, bytes, document, &tallies["details", default: Tally()])
+            case .model:
+                try compare(Model.self, bytes, document, &tallies["model", default: Tally()])
             case .page:
                 try compare(Page<ModelVersion>.self, bytes, document, &tallies["page", default: Tally()])
             case .item:
@@ -134,7 +136,7 @@ struct JSONReaderDifferentialTests {
 /// Seeded JSON documents for the differential test: text built by hand (so that it can be wrong in every way
 /// JSON can be), biased towards the shapes of the API's answers.
 struct DocumentGenerator {
-    enum Kind { case details, page, item, value }
+    enum Kind { case details, model, page, item, value }
 
     var rng: SplitMix64
 
@@ -143,10 +145,11 @@ struct DocumentGenerator {
     mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
 
     mutating func document(_ index: Int) -> (Kind, String) {
-        switch index % 4 {
+        switch index % 5 {
         case 0: (.details, details())
-        case 1: (.page, page())
-        case 2: (.item, item())
+        case 1: (.model, model())
+        case 2: (.page, page())
+        case 3: (.item, item())
         default: (.value, value(depth: 0))
         }
     }
@@ -188,6 +191,24 @@ struct DocumentGenerator {
         case 2: members.append((key, value(depth: 3)))
         default: members.append((key, text))
         }
+    }
+
+    mutating func model() -> String {
+        var owner: [(String, String)] = []
+        member("account_id", string(), into: &owner)
+        member("name", string(), into: &owner)
+        member("avatar_url", string(), into: &owner)
+        var members: [(String, String)] = []
+        member("id", string(), into: &members)
+        member("name", string(), into: &members)
+        member("owner", object(owner), into: &members)
+        member("visibility", chance(0.05) ? pick(["\"Public\"", "\"internal\""]) : pick(["\"private\"", "\"public\""]), into: &members)
+        if chance(0.7) { member("description", chance(0.3) ? "null" : string(), into: &members) }
+        member("created_at", string(), into: &members)
+        if chance(0.7) { member("updated_at", chance(0.3) ? "null" : string(), into: &members) }
+        if chance(0.7) { member("predictions_count", chance(0.2) ? "null" : integer(), into: &members) }
+        if chance(0.8) { member("latest_version", chance(0.4) ? "null" : details(), into: &members) }
+        return object(members)
     }
 
     mutating func details() -> String {
