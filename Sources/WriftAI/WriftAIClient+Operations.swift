@@ -102,12 +102,6 @@ extension WriftAIClient {
         )
     }
 
-    /// A GET with retries, decoded.
-    private func get<Value: Decodable>(_ type: Value.Type, _ endpoint: Endpoint) async throws(WriftAIError) -> Value {
-        let response = try await sendWithRetries(endpoint)
-        return try decode(Value.self, from: response, endpoint: endpoint)
-    }
-
     /// A GET with retries, read by ``JSONFastReadable/read(json:)`` when it can.
     private func get<Value: JSONFastReadable>(_ type: Value.Type, _ endpoint: Endpoint) async throws(WriftAIError) -> Value {
         let response = try await sendWithRetries(endpoint)

@@ -29,6 +29,37 @@ extension JSONReader {
         if consumeNull() { return .some(nil) }
         return read(&self).map { .some($0) }
     }
+
+    /// Reads a member's value into `field` with `read`: whether it could (the answer a ``readObject(checkingKeys:_:)``
+    /// member gives).
+    mutating func store<Value>(_ field: inout Value?, _ read: (inout JSONReader) -> Value?) -> Bool {
+        field = read(&self)
+        return field != nil
+    }
+
+    /// Reads and drops a member's value: whether it is valid JSON.
+    mutating func skipValue() -> Bool {
+        readValue() != nil
+    }
+}
+
+/// The fields a list item and a version's details share, as read so far.
+struct VersionFields {
+    var number: Int?
+    var releaseNotes: String?
+    var createdAt: String?
+    var digest: String??
+
+    /// Reads the value of `key` if it is one of these fields: `nil` when it is not, else whether it could.
+    mutating func read(_ key: String, from reader: inout JSONReader) -> Bool? {
+        switch key {
+        case "number": reader.store(&number) { $0.readInt() }
+        case "release_notes": reader.store(&releaseNotes) { $0.readString() }
+        case "created_at": reader.store(&createdAt) { $0.readString() }
+        case "container_image_digest": reader.store(&digest) { $0.readOptional { $0.readString() } }
+        default: nil
+        }
+    }
 }
 
 extension JSONValue: JSONFastReadable {
@@ -45,30 +76,16 @@ extension ModelVersion: JSONFastReadable {
     }
 
     init?(reading reader: inout JSONReader) {
-        var number: Int?
-        var releaseNotes: String?
-        var createdAt: String?
-        var digest: String??
+        var fields = VersionFields()
         let read: Void? = reader.readObject { reader, key in
-            switch key {
-            case "number":
-                number = reader.readInt()
-                return number != nil
-            case "release_notes":
-                releaseNotes = reader.readString()
-                return releaseNotes != nil
-            case "created_at":
-                createdAt = reader.readString()
-                return createdAt != nil
-            case "container_image_digest":
-                digest = reader.readOptional { $0.readString() }
-                return digest != nil
-            default:
-                return reader.readValue() != nil
-            }
+            fields.read(key, from: &reader) ?? reader.skipValue()
         }
-        guard read != nil, let number, let releaseNotes, let createdAt else { return nil }
-        self.init(number: number, releaseNotes: releaseNotes, createdAt: createdAt, containerImageDigest: digest ?? nil)
+        guard read != nil, let number = fields.number, let releaseNotes = fields.releaseNotes,
+            let createdAt = fields.createdAt
+        else { return nil }
+        self.init(
+            number: number, releaseNotes: releaseNotes, createdAt: createdAt,
+            containerImageDigest: fields.digest ?? nil)
     }
 }
 
@@ -82,22 +99,10 @@ extension Page: JSONFastReadable where Item == ModelVersion {
             let read: Void? = reader.readObject { reader, key in
                 switch key {
                 case "items":
-                    var list: [ModelVersion] = []
-                    let read: Void? = reader.readArray { reader in
-                        guard let item = ModelVersion(reading: &reader) else { return false }
-                        list.append(item)
-                        return true
-                    }
-                    items = read.map { list }
-                    return items != nil
-                case "next_cursor":
-                    nextCursor = reader.readOptional { $0.readString() }
-                    return nextCursor != nil
-                case "previous_cursor":
-                    previousCursor = reader.readOptional { $0.readString() }
-                    return previousCursor != nil
-                default:
-                    return reader.readValue() != nil
+                    reader.store(&items) { $0.readList { ModelVersion(reading: &$0) } }
+                case "next_cursor": reader.store(&nextCursor) { $0.readOptional { $0.readString() } }
+                case "previous_cursor": reader.store(&previousCursor) { $0.readOptional { $0.readString() } }
+                default: reader.skipValue()
                 }
             }
             guard read != nil, let items else { return nil }
@@ -113,49 +118,27 @@ extension ModelVersionDetails: JSONFastReadable {
     }
 
     init?(reading reader: inout JSONReader) {
-        var number: Int?
-        var releaseNotes: String?
-        var createdAt: String?
-        var digest: String??
+        var fields = VersionFields()
         var schemas: Schemas?
         var compatibilities: Compatibilities?
         var size: Int??
         var configuration: VersionConfiguration??
         let read: Void? = reader.readObject { reader, key in
-            switch key {
-            case "number":
-                number = reader.readInt()
-                return number != nil
-            case "release_notes":
-                releaseNotes = reader.readString()
-                return releaseNotes != nil
-            case "created_at":
-                createdAt = reader.readString()
-                return createdAt != nil
-            case "container_image_digest":
-                digest = reader.readOptional { $0.readString() }
-                return digest != nil
-            case "schemas":
-                schemas = Schemas(reading: &reader)
-                return schemas != nil
-            case "compatibilities":
-                compatibilities = Compatibilities(reading: &reader)
-                return compatibilities != nil
-            case "size":
-                size = reader.readOptional { $0.readInt() }
-                return size != nil
-            case "configuration":
-                configuration = reader.readOptional { VersionConfiguration(reading: &$0) }
-                return configuration != nil
-            default:
-                return reader.readValue() != nil
+            if let read = fields.read(key, from: &reader) { return read }
+            return switch key {
+            case "schemas": reader.store(&schemas) { Schemas(reading: &$0) }
+            case "compatibilities": reader.store(&compatibilities) { Compatibilities(reading: &$0) }
+            case "size": reader.store(&size) { $0.readOptional { $0.readInt() } }
+            case "configuration": reader.store(&configuration) { $0.readOptional { VersionConfiguration(reading: &$0) } }
+            default: reader.skipValue()
             }
         }
-        guard read != nil, let number, let releaseNotes, let createdAt, let schemas, let compatibilities
+        guard read != nil, let number = fields.number, let releaseNotes = fields.releaseNotes,
+            let createdAt = fields.createdAt, let schemas, let compatibilities
         else { return nil }
         self.init(
             number: number, releaseNotes: releaseNotes, createdAt: createdAt,
-            containerImageDigest: digest ?? nil, schemas: schemas, compatibilities: compatibilities,
+            containerImageDigest: fields.digest ?? nil, schemas: schemas, compatibilities: compatibilities,
             size: size ?? nil, configuration: configuration ?? nil)
     }
 }
@@ -175,35 +158,17 @@ extension Model: JSONFastReadable {
             var latestVersion: ModelVersionDetails??
             let read: Void? = reader.readObject { reader, key in
                 switch key {
-                case "id":
-                    id = reader.readString()
-                    return id != nil
-                case "name":
-                    name = reader.readString()
-                    return name != nil
-                case "owner":
-                    owner = ModelOwner(reading: &reader)
-                    return owner != nil
-                case "visibility":
-                    visibility = reader.readString().flatMap(ModelVisibility.init(rawValue:))
-                    return visibility != nil
-                case "description":
-                    description = reader.readOptional { $0.readString() }
-                    return description != nil
-                case "created_at":
-                    createdAt = reader.readString()
-                    return createdAt != nil
-                case "updated_at":
-                    updatedAt = reader.readOptional { $0.readString() }
-                    return updatedAt != nil
-                case "predictions_count":
-                    predictionsCount = reader.readOptional { $0.readInt() }
-                    return predictionsCount != nil
+                case "id": reader.store(&id) { $0.readString() }
+                case "name": reader.store(&name) { $0.readString() }
+                case "owner": reader.store(&owner) { ModelOwner(reading: &$0) }
+                case "visibility": reader.store(&visibility) { $0.readString().flatMap(ModelVisibility.init(rawValue:)) }
+                case "description": reader.store(&description) { $0.readOptional { $0.readString() } }
+                case "created_at": reader.store(&createdAt) { $0.readString() }
+                case "updated_at": reader.store(&updatedAt) { $0.readOptional { $0.readString() } }
+                case "predictions_count": reader.store(&predictionsCount) { $0.readOptional { $0.readInt() } }
                 case "latest_version":
-                    latestVersion = reader.readOptional { ModelVersionDetails(reading: &$0) }
-                    return latestVersion != nil
-                default:
-                    return reader.readValue() != nil
+                    reader.store(&latestVersion) { $0.readOptional { ModelVersionDetails(reading: &$0) } }
+                default: reader.skipValue()
                 }
             }
             guard read != nil, let id, let name, let owner, let visibility, let createdAt else { return nil }
@@ -222,17 +187,10 @@ extension ModelOwner {
         var avatarURL: String?
         let read: Void? = reader.readObject { reader, key in
             switch key {
-            case "account_id":
-                accountID = reader.readString()
-                return accountID != nil
-            case "name":
-                name = reader.readString()
-                return name != nil
-            case "avatar_url":
-                avatarURL = reader.readString()
-                return avatarURL != nil
-            default:
-                return reader.readValue() != nil
+            case "account_id": reader.store(&accountID) { $0.readString() }
+            case "name": reader.store(&name) { $0.readString() }
+            case "avatar_url": reader.store(&avatarURL) { $0.readString() }
+            default: reader.skipValue()
             }
         }
         guard read != nil, let accountID, let name, let avatarURL else { return nil }
@@ -244,9 +202,7 @@ extension Schemas {
     init?(reading reader: inout JSONReader) {
         var prediction: PredictionSchemas?
         let read: Void? = reader.readObject { reader, key in
-            guard key == "prediction" else { return reader.readValue() != nil }
-            prediction = PredictionSchemas(reading: &reader)
-            return prediction != nil
+            key == "prediction" ? reader.store(&prediction) { PredictionSchemas(reading: &$0) } : reader.skipValue()
         }
         guard read != nil, let prediction else { return nil }
         self.init(prediction: prediction)
@@ -261,17 +217,10 @@ extension PredictionSchemas {
         let read: Void? = reader.readObject { reader, key in
             switch key {
             // A required `JSONValue` reads `null` as `.null`, as its `Decodable` conformance does.
-            case "input":
-                input = reader.readValue(depth: 3)
-                return input != nil
-            case "output":
-                output = reader.readValue(depth: 3)
-                return output != nil
-            case "stream_output":
-                streamOutput = reader.readOptional { $0.readValue(depth: 3) }
-                return streamOutput != nil
-            default:
-                return reader.readValue() != nil
+            case "input": reader.store(&input) { $0.readValue(depth: 3) }
+            case "output": reader.store(&output) { $0.readValue(depth: 3) }
+            case "stream_output": reader.store(&streamOutput) { $0.readOptional { $0.readValue(depth: 3) } }
+            default: reader.skipValue()
             }
         }
         guard read != nil, let input, let output else { return nil }
@@ -290,7 +239,7 @@ extension Compatibilities {
             case "openai_images_generations": slot = 2
             case "openai_responses": slot = 3
             case "anthropic_messages": slot = 4
-            default: return reader.readValue() != nil
+            default: return reader.skipValue()
             }
             guard let flag = reader.readOptional({ $0.readBool() }) else { return false }
             flags[slot] = flag ?? false
@@ -303,26 +252,20 @@ extension Compatibilities {
     }
 }
 
-extension VersionConfiguration {
+extension VersionConfiguration: JSONFastReadable {
+    /// A version's configuration (the answer to reading or updating it).
+    public static func read(json bytes: UnsafeBufferPointer<UInt8>) -> VersionConfiguration? {
+        JSONReader.document(bytes) { VersionConfiguration(reading: &$0) }
+    }
+
     init?(reading reader: inout JSONReader) {
         var hardware: String?
         var variables: [String]?
         let read: Void? = reader.readObject { reader, key in
             switch key {
-            case "hardware_identifier":
-                hardware = reader.readString()
-                return hardware != nil
-            case "variable_names":
-                var names: [String] = []
-                let read: Void? = reader.readArray { reader in
-                    guard let name = reader.readString() else { return false }
-                    names.append(name)
-                    return true
-                }
-                variables = read.map { names }
-                return variables != nil
-            default:
-                return reader.readValue() != nil
+            case "hardware_identifier": reader.store(&hardware) { $0.readString() }
+            case "variable_names": reader.store(&variables) { $0.readList { $0.readString() } }
+            default: reader.skipValue()
             }
         }
         guard read != nil, let hardware, let variables else { return nil }

@@ -67,6 +67,17 @@ struct JSONReader {
         return consume(UInt8(ascii: "]")) ? () : nil
     }
 
+    /// Reads an array whose every element `element` reads.
+    mutating func readList<Element>(_ element: (inout JSONReader) -> Element?) -> [Element]? {
+        var list: [Element] = []
+        let read: Void? = readArray { reader in
+            guard let item = element(&reader) else { return false }
+            list.append(item)
+            return true
+        }
+        return read.map { list }
+    }
+
     /// Reads any value.
     mutating func readValue(depth: Int = 0) -> JSONValue? {
         skipWhitespace()
@@ -82,13 +93,7 @@ struct JSONReader {
             return read.map { .object(object) }
         case UInt8(ascii: "["):
             guard depth < Self.maximumDepth else { return nil }
-            var array: [JSONValue] = []
-            let read: Void? = readArray { reader in
-                guard let value = reader.readValue(depth: depth + 1) else { return false }
-                array.append(value)
-                return true
-            }
-            return read.map { .array(array) }
+            return readList { $0.readValue(depth: depth + 1) }.map(JSONValue.array)
         case UInt8(ascii: "\""):
             return readString().map(JSONValue.string)
         case UInt8(ascii: "t"):

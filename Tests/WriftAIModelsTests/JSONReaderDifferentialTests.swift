@@ -9,7 +9,7 @@ import Testing
 /// number shape, deeply nested, then mutated byte by byte — are given to both.
 @Suite("JSONReader against JSONDecoder")
 struct JSONReaderDifferentialTests {
-    static let cases = 15_000
+    static let cases = 18_000
 
     /// What one kind of document came to over the run.
     struct Tally: CustomStringConvertible {
@@ -22,7 +22,7 @@ struct JSONReaderDifferentialTests {
         var description: String { "agreed \(agreed), deferred valid \(deferredValid), deferred invalid \(deferredInvalid)" }
     }
 
-    @Test("every value read equals JSONDecoder's, for models, details, list items, pages and any JSON value")
+    @Test("every value read equals JSONDecoder's, for models, details, list items, pages, configurations and any JSON value")
     func differential() throws {
         var tallies: [String: Tally] = [:]
         var rng = SplitMix64(seed: 0x4A50_4E52)
@@ -40,6 +40,8 @@ struct JSONReaderDifferentialTests {
                 try compare(Page<ModelVersion>.self, bytes, document, &tallies["page", default: Tally()])
             case .item:
                 try compare(ModelVersion.self, bytes, document, &tallies["item", default: Tally()])
+            case .configuration:
+                try compare(VersionConfiguration.self, bytes, document, &tallies["configuration", default: Tally()])
             case .value:
                 try compareValues(bytes, document, &tallies["value", default: Tally()])
             }
@@ -136,7 +138,7 @@ struct JSONReaderDifferentialTests {
 /// Seeded JSON documents for the differential test: text built by hand (so that it can be wrong in every way
 /// JSON can be), biased towards the shapes of the API's answers.
 struct DocumentGenerator {
-    enum Kind { case details, model, page, item, value }
+    enum Kind { case details, model, page, item, configuration, value }
 
     var rng: SplitMix64
 
@@ -145,11 +147,12 @@ struct DocumentGenerator {
     mutating func pick<T>(_ options: [T]) -> T { options[below(options.count)] }
 
     mutating func document(_ index: Int) -> (Kind, String) {
-        switch index % 5 {
+        switch index % 6 {
         case 0: (.details, details())
         case 1: (.model, model())
         case 2: (.page, page())
         case 3: (.item, item())
+        case 4: (.configuration, configuration())
         default: (.value, value(depth: 0))
         }
     }
