@@ -29,29 +29,14 @@ public final class EncodedActions: Sendable {
         guard texts.allSatisfy({ $0.utf8.allSatisfy { $0 >= 0x20 && $0 < 0x7F && $0 != UInt8(ascii: "\"") && $0 != UInt8(ascii: "\\") } })
         else { return nil }
         var writer = JSONWriter(capacity: 160)
-        writer.raw("{")
-        writer.key("action")
-        writer.string(action.action.rawValue)
-        writer.raw(",")
-        writer.key("digest")
-        writer.string(action.digest)
-        if let error = action.error {
-            writer.raw(",")
-            writer.key("error")
-            writer.string(error)
-        }
-        writer.raw(",")
-        writer.key("model")
-        writer.string(action.model)
-        if let number = action.number {
-            writer.raw(",")
-            writer.key("number")
-            writer.integer(number)
-        }
-        writer.raw(",")
-        writer.key("outcome")
-        writer.string(action.outcome.rawValue)
-        writer.raw("}")
+        writer.beginObject()
+        writer.member("action", action.action.rawValue)
+        writer.member("digest", action.digest)
+        if let error = action.error { writer.member("error", error) }
+        writer.member("model", action.model)
+        if let number = action.number { writer.member("number", number) }
+        writer.member("outcome", action.outcome.rawValue)
+        writer.endObject()
         return writer.bytes
     }
 

@@ -10,34 +10,32 @@ extension SharedPacingFile {
     static func encode(_ ledger: PacingLedger) -> [UInt8]? {
         var out = JSONWriter(capacity: 128 + ledger.holders.count * 64)
         do {
-            out.raw("{")
-            out.key("format")
-            out.string(format)
-            out.raw(",\"ledger\":{\"holders\":{")
+            out.beginObject()
+            out.member("format", format)
+            out.member("ledger")
+            out.beginObject()
+            out.member("holders")
+            out.beginObject()
             // Sorted as `JSONEncoder`'s `.sortedKeys` sorts them, so equal ledgers are equal bytes.
-            for (index, (key, holder)) in ledger.holders.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { out.raw(",") }
-                out.key(key)
-                out.raw("{\"in_flight\":")
-                out.integer(holder.inFlight)
-                out.raw(",\"updated\":")
-                try out.number(holder.updated)
-                out.raw("}")
+            for (key, holder) in ledger.holders.sorted(by: { $0.key < $1.key }) {
+                out.member(key)
+                out.beginObject()
+                out.member("in_flight", holder.inFlight)
+                try out.member("updated", number: holder.updated)
+                out.endObject()
             }
-            out.raw("},\"next_send\":")
-            try out.number(ledger.nextSend)
-            if let serverLimit = ledger.serverLimit {
-                out.raw(",\"server_limit\":")
-                out.integer(serverLimit)
-            }
+            out.endObject()
+            try out.member("next_send", number: ledger.nextSend)
+            if let serverLimit = ledger.serverLimit { out.member("server_limit", serverLimit) }
             if let window = ledger.window {
-                out.raw(",\"window\":{\"budget\":")
-                out.integer(window.budget)
-                out.raw(",\"reset\":")
-                try out.number(window.reset)
-                out.raw("}")
+                out.member("window")
+                out.beginObject()
+                out.member("budget", window.budget)
+                try out.member("reset", number: window.reset)
+                out.endObject()
             }
-            out.raw("}}")
+            out.endObject()
+            out.endObject()
         } catch {
             return nil
         }

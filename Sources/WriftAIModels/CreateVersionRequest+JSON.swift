@@ -5,26 +5,20 @@ extension CreateVersionRequest {
     /// - Throws: When a schema holds a number JSON cannot carry (as `JSONEncoder` does).
     public func jsonBody() throws -> [UInt8] {
         var writer = JSONWriter()
-        writer.raw("{")
-        writer.key("release_notes")
-        writer.string(releaseNotes)
-        writer.raw(",")
-        writer.key("container_image_digest")
-        writer.string(containerImageDigest)
-        writer.raw(",")
-        writer.key("schemas")
+        writer.beginObject()
+        writer.member("release_notes", releaseNotes)
+        writer.member("container_image_digest", containerImageDigest)
+        writer.member("schemas")
         try writer.schemas(schemas)
         if let compatibilities {
-            writer.raw(",")
-            writer.key("compatibilities")
+            writer.member("compatibilities")
             writer.compatibilities(compatibilities)
         }
         if let configuration {
-            writer.raw(",")
-            writer.key("configuration")
+            writer.member("configuration")
             writer.configuration(configuration)
         }
-        writer.raw("}")
+        writer.endObject()
         return writer.bytes
     }
 }

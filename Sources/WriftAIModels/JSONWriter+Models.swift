@@ -1,25 +1,24 @@
 extension JSONWriter {
     /// `{"prediction":{"input":…,"output":…[,"stream_output":…]}}`.
     mutating func schemas(_ schemas: Schemas) throws(NotEncodable) {
-        raw("{")
-        key("prediction")
-        raw("{")
-        key("input")
+        beginObject()
+        member("prediction")
+        beginObject()
+        member("input")
         try value(schemas.prediction.input)
-        raw(",")
-        key("output")
+        member("output")
         try value(schemas.prediction.output)
         if let streamOutput = schemas.prediction.streamOutput {
-            raw(",")
-            key("stream_output")
+            member("stream_output")
             try value(streamOutput)
         }
-        raw("}}")
+        endObject()
+        endObject()
     }
 
     /// Every flag, `true` or `false`.
     mutating func compatibilities(_ compatibilities: Compatibilities) {
-        raw("{")
+        beginObject()
         let flags: [(String, Bool)] = [
             ("openai_chat_completions", compatibilities.openaiChatCompletions),
             ("openai_embeddings", compatibilities.openaiEmbeddings),
@@ -27,26 +26,24 @@ extension JSONWriter {
             ("openai_responses", compatibilities.openaiResponses),
             ("anthropic_messages", compatibilities.anthropicMessages),
         ]
-        for (index, (name, value)) in flags.enumerated() {
-            if index > 0 { raw(",") }
-            key(name)
+        for (name, value) in flags {
+            member(name)
             bool(value)
         }
-        raw("}")
+        endObject()
     }
 
     /// `{"hardware_identifier":…,"variable_names":[…]}`.
     mutating func configuration(_ configuration: VersionConfiguration) {
-        raw("{")
-        key("hardware_identifier")
-        string(configuration.hardwareIdentifier)
-        raw(",")
-        key("variable_names")
+        beginObject()
+        member("hardware_identifier", configuration.hardwareIdentifier)
+        member("variable_names")
         raw("[")
         for (index, name) in configuration.variableNames.enumerated() {
             if index > 0 { raw(",") }
             string(name)
         }
-        raw("]}")
+        raw("]")
+        endObject()
     }
 }

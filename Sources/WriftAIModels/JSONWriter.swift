@@ -16,6 +16,8 @@ public struct JSONWriter: Sendable {
 
     /// What has been written.
     public private(set) var bytes: [UInt8] = []
+    /// For each object begun and not yet ended, innermost last: whether it has no member yet.
+    private var openObjectIsEmpty: [Bool] = []
 
     /// An empty writer, with room for `capacity` bytes.
     public init(capacity: Int = 1024) {
@@ -46,6 +48,46 @@ public struct JSONWriter: Sendable {
     public mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
+    }
+
+    /// `{`: the members follow through `member(_:)`, which puts the commas between them, then `endObject()`.
+    public mutating func beginObject() {
+        bytes.append(UInt8(ascii: "{"))
+        openObjectIsEmpty.append(true)
+    }
+
+    /// The next member's `"name":` in the object begun last, after a comma unless it is the first.
+    public mutating func member(_ name: String) {
+        if openObjectIsEmpty[openObjectIsEmpty.count - 1] {
+            openObjectIsEmpty[openObjectIsEmpty.count - 1] = false
+        } else {
+            bytes.append(UInt8(ascii: ","))
+        }
+        key(name)
+    }
+
+    /// A member whose value is a string.
+    public mutating func member(_ name: String, _ text: String) {
+        member(name)
+        string(text)
+    }
+
+    /// A member whose value is an integer.
+    public mutating func member(_ name: String, _ value: Int) {
+        member(name)
+        integer(value)
+    }
+
+    /// A member whose value is a number (see ``number(_:)``).
+    public mutating func member(_ name: String, number value: Double) throws(NotEncodable) {
+        member(name)
+        try number(value)
+    }
+
+    /// `}`, ending the object begun last.
+    public mutating func endObject() {
+        openObjectIsEmpty.removeLast()
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// `text` as it is: punctuation, `null`, a literal known to be JSON.

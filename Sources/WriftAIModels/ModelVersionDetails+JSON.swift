@@ -7,37 +7,21 @@ extension ModelVersionDetails {
     /// - Throws: When a schema holds a number JSON cannot carry (as `JSONEncoder` does).
     public func jsonBody() throws -> [UInt8] {
         var writer = JSONWriter()
-        writer.raw("{")
-        writer.key("number")
-        writer.integer(number)
-        writer.raw(",")
-        writer.key("release_notes")
-        writer.string(releaseNotes)
-        writer.raw(",")
-        writer.key("created_at")
-        writer.string(createdAt)
-        if let containerImageDigest {
-            writer.raw(",")
-            writer.key("container_image_digest")
-            writer.string(containerImageDigest)
-        }
-        writer.raw(",")
-        writer.key("schemas")
+        writer.beginObject()
+        writer.member("number", number)
+        writer.member("release_notes", releaseNotes)
+        writer.member("created_at", createdAt)
+        if let containerImageDigest { writer.member("container_image_digest", containerImageDigest) }
+        writer.member("schemas")
         try writer.schemas(schemas)
-        writer.raw(",")
-        writer.key("compatibilities")
+        writer.member("compatibilities")
         writer.compatibilities(compatibilities)
-        if let size {
-            writer.raw(",")
-            writer.key("size")
-            writer.integer(size)
-        }
+        if let size { writer.member("size", size) }
         if let configuration {
-            writer.raw(",")
-            writer.key("configuration")
+            writer.member("configuration")
             writer.configuration(configuration)
         }
-        writer.raw("}")
+        writer.endObject()
         return writer.bytes
     }
 }
