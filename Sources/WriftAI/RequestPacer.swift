@@ -232,7 +232,9 @@ actor RequestPacer {
         defer { shared.unlock() }
         let now = wallClock()
         let stored = shared.read(now: now)
-        var current = stored ?? PacingLedger()
+        // A file that cannot be read back (another program's bytes, a write torn by a full disk) is rewritten
+        // from this pacer's own view, so that what it learned from its answers is not forgotten with it.
+        var current = stored ?? ledger
         current.forgetHolders(keeping: holder, now: now, staleAfter: Self.staleHolderSeconds, isGone: SharedPacingFile.holderIsGone)
         current.setInFlight(inFlight.count, holder: holder, now: now)
         let result = body(&current, now)

@@ -111,7 +111,7 @@ struct SharedPacingTests {
 
     // MARK: - Pacers sharing a file
 
-    @Test("two pacers with the same shared file behave as one: one window, one pace")
+    @Test("two pacers with the same shared file behave as one: one window, one pace", .timeLimit(.minutes(1)))
     func twoPacersOneLedger() async throws {
         let place = try Place()
         defer { place.cleanUp() }
@@ -202,6 +202,22 @@ struct SharedPacingTests {
         let permit = try await pacer.acquire()
         await pacer.finish(permit, observation: RateLimitObservation(limit: 7, remaining: 6, reset: Date().timeIntervalSince1970 + 30))
         #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.serverLimit == 7, "rewritten as a valid ledger")
+    }
+
+    @Test("a state file turned unreadable does not make a pacer forget the window it learned", .timeLimit(.minutes(1)))
+    func unreadableFileKeepsOwnView() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
+        let reset = Date().timeIntervalSince1970 + 3600
+        await pacer.finish(try await pacer.acquire(), observation: RateLimitObservation(limit: 5, remaining: 0, reset: reset))
+        // Another program's bytes in place of the ledger (or a write torn by a full disk), same file.
+        let handle = try #require(FileHandle(forWritingAtPath: place.file))
+        try handle.truncate(atOffset: 0)
+        try handle.write(contentsOf: Data("not a ledger".utf8))
+        try handle.close()
+        await #expect(throws: RequestPacer.WindowTooFar.self, "the used-up window is still known") { _ = try await pacer.acquire() }
+        #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.window?.budget == 0, "and written back")
     }
 
     @Test("the hand-made file bytes read back as the same ledger, and as JSONEncoder's sorted-keys form does", arguments: [
