@@ -161,10 +161,19 @@ struct PacingLedger: Codable, Equatable, Sendable {
     /// Whether the values are ones a pacer could have written: a file edited by hand, or by something
     /// else, must not stall or unleash the clients reading it.
     func isPlausible(now: Double) -> Bool {
-        let day = 86_400.0
-        guard nextSend.isFinite, nextSend < now + day else { return false }
-        if let window, !(window.reset.isFinite && window.reset < now + day && window.budget < 1_000_000) { return false }
+        guard nextSend.isFinite, nextSend < now + Self.horizon else { return false }
+        if let window, !(window.reset.isFinite && window.reset <= now + Self.horizon && window.budget <= Self.maxBudget) { return false }
         if let serverLimit, serverLimit <= 0 { return false }
-        return holders.count <= 10_000 && holders.values.allSatisfy { $0.inFlight >= 0 && $0.updated.isFinite }
+        return holders.count <= Self.maxHolders
+            && holders.values.allSatisfy { (0...Self.maxHolderInFlight).contains($0.inFlight) && $0.updated.isFinite }
     }
+
+    /// How far ahead a window's end, or the next send, is believed: a day.
+    static let horizon = 86_400.0
+    /// The most requests a window is believed to have left.
+    static let maxBudget = 999_999
+    /// The most holders, and requests in flight for one holder, a ledger is believed to have: bounds that keep
+    /// their sum far from overflowing.
+    static let maxHolders = 10_000
+    static let maxHolderInFlight = 100_000
 }

@@ -14,20 +14,28 @@ struct RateLimitObservation: Sendable, Equatable {
 
     /// Reads the headers; `lookup` returns a header's first value. `now` is the current Unix time, used
     /// when a server gives `x-ratelimit-reset` (or `retry-after`) as seconds from now rather than a time.
+    ///
+    /// Only what a rate limit can be is believed: a limit above zero, a `remaining` counted between zero and
+    /// ``PacingLedger/maxBudget`` (a negative one is none left), a window ending within
+    /// ``PacingLedger/horizon`` of now. A reset in milliseconds, in the year 9999 or `inf` is no reset at
+    /// all: taken as said, it overflowed the durations made from it and crashed the process.
     init(status: Int, now: Double, lookup: (String) -> String?) {
-        limit = lookup("x-ratelimit-limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        limit = lookup("x-ratelimit-limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
         remaining = lookup("x-ratelimit-remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+            .map { min(max($0, 0), PacingLedger.maxBudget) }
+        var said: Double?
         if let value = lookup("x-ratelimit-reset").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
             // Small values are a delay in seconds, large ones a Unix time.
-            reset = value < 1_000_000_000 ? now + value : value
+            said = value < 1_000_000_000 ? now + value : value
         } else if status == 429, let retryAfter = lookup("retry-after")?.trimmingCharacters(in: .whitespaces) {
             // RFC 9110: delay-seconds or an HTTP-date.
             if let delay = Double(retryAfter), delay.isFinite, delay >= 0 {
-                reset = now + delay
+                said = now + delay
             } else if let date = WireTime.httpDate(retryAfter) {
-                reset = date
+                said = date
             }
         }
+        reset = said.flatMap { $0.isFinite && $0 - now <= PacingLedger.horizon ? $0 : nil }
         wasRateLimited = status == 429
     }
 

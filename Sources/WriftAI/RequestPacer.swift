@@ -284,7 +284,8 @@ actor RequestPacer {
             case .windowTooFar(let wait):
                 guard !waiters.isEmpty else { continue }
                 let head = waiters.removeFirst()
-                head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Int64(wait * 1e9))))
+                // Capped as the transport caps a 429's wait: no ledger can make a Duration overflow.
+                head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Int64(min(wait, 1e9) * 1e9))))
             case .send:
                 // The head may have been cancelled while the ledger was locked: the turn goes to the next in
                 // line, or, with nobody left, back to the ledger (the pace it used stays used).

@@ -204,6 +204,27 @@ struct SharedPacingTests {
         #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.serverLimit == 7, "rewritten as a valid ledger")
     }
 
+    @Test("a file claiming a holder with Int.max requests in flight is not believed (their sum overflowed)", .timeLimit(.minutes(1)))
+    func absurdHolderIsNotBelieved() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        // Process 1 is alive (or answers EPERM) and the entry is fresh: only its count gives it away.
+        let updated = Date().timeIntervalSince1970 + 60
+        try Data("""
+            {"format":"\(SharedPacingFile.format)","ledger":{"next_send":0,"holders":{"1:1":{"in_flight":9223372036854775807,"updated":\(updated)}}}}
+            """.utf8).write(to: URL(fileURLWithPath: place.file))
+        #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970) == nil)
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
+        let first = try await pacer.acquire()
+        await pacer.finish(first, observation: RateLimitObservation(limit: 5, remaining: 4, reset: Date().timeIntervalSince1970 + 30))
+        let out = try await pacer.acquire()
+        let answered = try await pacer.acquire()
+        // Learning while another request is out sums every holder's requests in flight.
+        await pacer.finish(answered, observation: RateLimitObservation(limit: 5, remaining: 2, reset: Date().timeIntervalSince1970 + 30))
+        await pacer.finish(out, observation: nil)
+        #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.holders["1:1"] == nil)
+    }
+
     @Test("a state file turned unreadable does not make a pacer forget the window it learned", .timeLimit(.minutes(1)))
     func unreadableFileKeepsOwnView() async throws {
         let place = try Place()

@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import WriftAI
+
+/// What an answer's rate-limit headers are believed to say. A server that misbehaves (a reset in
+/// milliseconds, a `Retry-After` in the year 9999, a `remaining` of `Int.min`) must not crash the client: taken
+/// as said, each of these overflowed a `Duration` or an `Int` in the pacer.
+@Suite("Rate-limit headers, believed only as far as a rate limit can go")
+struct RateLimitObservationTests {
+    static let now = 1_764_500_000.0
+
+    struct Case: CustomTestStringConvertible, Sendable {
+        let name: String
+        let status: Int
+        let headers: [String: String]
+        let limit: Int?
+        let remaining: Int?
+        let reset: Double?
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "the usual three", status: 200,
+             headers: ["x-ratelimit-limit": "3", "x-ratelimit-remaining": "2", "x-ratelimit-reset": "1764500001"],
+             limit: 3, remaining: 2, reset: 1_764_500_001),
+        Case(name: "a reset given as seconds from now", status: 200, headers: ["x-ratelimit-reset": "2"],
+             limit: nil, remaining: nil, reset: now + 2),
+        Case(name: "a 429's Retry-After in seconds", status: 429, headers: ["retry-after": "30"],
+             limit: nil, remaining: nil, reset: now + 30),
+        Case(name: "a window a day away is still believed", status: 200, headers: ["x-ratelimit-reset": "1764586400"],
+             limit: nil, remaining: nil, reset: 1_764_586_400),
+        Case(name: "a reset in milliseconds", status: 429,
+             headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1764500001000"],
+             limit: nil, remaining: 0, reset: nil),
+        Case(name: "a reset of 1e308", status: 200, headers: ["x-ratelimit-reset": "1e308"], limit: nil, remaining: nil, reset: nil),
+        Case(name: "a reset of inf", status: 200, headers: ["x-ratelimit-reset": "inf"], limit: nil, remaining: nil, reset: nil),
+        Case(name: "a reset of nan", status: 200, headers: ["x-ratelimit-reset": "nan"], limit: nil, remaining: nil, reset: nil),
+        Case(name: "a 429's Retry-After of 1e300 seconds", status: 429, headers: ["retry-after": "1e300"],
+             limit: nil, remaining: nil, reset: nil),
+        Case(name: "a 429's Retry-After in the year 9999", status: 429, headers: ["retry-after": "Fri, 31 Dec 9999 23:59:59 GMT"],
+             limit: nil, remaining: nil, reset: nil),
+        Case(name: "remaining Int.min is none left", status: 200,
+             headers: ["x-ratelimit-remaining": "-9223372036854775808", "x-ratelimit-reset": "1764500001"],
+             limit: nil, remaining: 0, reset: 1_764_500_001),
+        Case(name: "remaining -1 is none left", status: 200, headers: ["x-ratelimit-remaining": "-1"], limit: nil, remaining: 0, reset: nil),
+        Case(name: "remaining Int.max is capped", status: 200, headers: ["x-ratelimit-remaining": "9223372036854775807"],
+             limit: nil, remaining: PacingLedger.maxBudget, reset: nil),
+        Case(name: "a limit of zero or less is no limit", status: 200, headers: ["x-ratelimit-limit": "0"], limit: nil, remaining: nil, reset: nil),
+        Case(name: "a negative limit is no limit", status: 200, headers: ["x-ratelimit-limit": "-3"], limit: nil, remaining: nil, reset: nil),
+    ]
+
+    @Test("each header set is read as a rate limit can be", arguments: cases)
+    func reading(_ testCase: Case) {
+        let observation = RateLimitObservation(status: testCase.status, now: Self.now) { testCase.headers[$0] }
+        #expect(observation.limit == testCase.limit)
+        #expect(observation.remaining == testCase.remaining)
+        #expect(observation.reset == testCase.reset)
+        #expect(observation.wasRateLimited == (testCase.status == 429))
+    }
+
+    @Test("whatever the headers, a pacer that learns from them grants or refuses the next turn; it never crashes",
+          .timeLimit(.minutes(1)), arguments: cases)
+    func pacerSurvives(_ testCase: Case) async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), maxWindowWait: .seconds(60))
+        // Another request still out when the answer comes: `remaining` is counted net of it.
+        let other = try await pacer.acquire()
+        let permit = try await pacer.acquire()
+        let now = Date().timeIntervalSince1970
+        let headers = testCase.headers.mapValues { value in
+            // Times from the table are made relative to the real clock, which the pacer reads.
+            Double(value).map { $0 >= Self.now && $0 < 1e11 ? String(format: "%.0f", $0 - Self.now + now) : value } ?? value
+        }
+        await pacer.finish(permit, observation: RateLimitObservation(status: testCase.status, now: now) { headers[$0] })
+        await pacer.finish(other, observation: nil)
+        do {
+            await pacer.finish(try await pacer.acquire(), observation: nil)
+        } catch is RequestPacer.WindowTooFar {
+            // A window used up until later than the longest wait: refused at once, as it should be.
+        }
+    }
+}
