@@ -24,19 +24,39 @@ struct RateLimitObservation: Sendable, Equatable {
         remaining = lookup("x-ratelimit-remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             .map { min(max($0, 0), PacingLedger.maxBudget) }
         var said: Double?
+        var onServerClock = false
         if let value = lookup("x-ratelimit-reset").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
             // Small values are a delay in seconds, large ones a Unix time.
             said = value < 1_000_000_000 ? now + value : value
+            onServerClock = value >= 1_000_000_000
         } else if status == 429, let retryAfter = lookup("retry-after")?.trimmingCharacters(in: .whitespaces) {
             // RFC 9110: delay-seconds or an HTTP-date.
             if let delay = Double(retryAfter), delay.isFinite, delay >= 0 {
                 said = now + delay
             } else if let date = WireTime.httpDate(retryAfter) {
                 said = date
+                onServerClock = true
             }
+        }
+        if onServerClock, let time = said, let skew = Self.clockSkew(now: now, serverDate: lookup("date")) {
+            said = time - skew
         }
         reset = said.flatMap { $0.isFinite && $0 - now <= PacingLedger.horizon ? $0 : nil }
         wasRateLimited = status == 429
+    }
+
+    /// How far the server's clock is ahead of this machine's (negative: behind), by the answer's `Date`
+    /// header, when the two clearly differ; `nil` when they count as one clock.
+    ///
+    /// A reset given as a time is the server's clock: on a machine whose clock is off by a minute, a window
+    /// ending in a second was waited for a minute more (or refused as too far), or, on a machine ahead, never
+    /// learned at all. The header has a one-second grain and is written before the answer travels, so clocks
+    /// in step read 0 to about −1 s (the trip's time more); only a difference past that is corrected, and the
+    /// correction errs late, never early.
+    static func clockSkew(now: Double, serverDate: String?) -> Double? {
+        guard let serverNow = serverDate.flatMap(WireTime.httpDate), serverNow.isFinite else { return nil }
+        let skew = serverNow - now
+        return skew > 1 || skew < -3 ? skew : nil
     }
 
     /// Creates an observation from known values.

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import WriftAI
+import WriftAIModels
 
 /// What an answer's rate-limit headers are believed to say. A server that misbehaves (a reset in
 /// milliseconds, a `Retry-After` in the year 9999, a `remaining` of `Int.min`) must not crash the client: taken
@@ -25,8 +26,8 @@ struct RateLimitObservationTests {
              limit: 3, remaining: 2, reset: 1_764_500_001),
         Case(name: "a reset given as seconds from now", status: 200, headers: ["x-ratelimit-reset": "2"],
              limit: nil, remaining: nil, reset: now + 2),
-        Case(name: "a 429's Retry-After in seconds", status: 429, headers: ["retry-after": "30"],
-             limit: nil, remaining: nil, reset: now + 30),
+        Case(name: "a 429's Retry-After in seconds", status: 429, headers: ["retry-after": "2"],
+             limit: nil, remaining: nil, reset: now + 2),
         Case(name: "a window a day away is still believed", status: 200, headers: ["x-ratelimit-reset": "1764586400"],
              limit: nil, remaining: nil, reset: 1_764_586_400),
         Case(name: "a reset in milliseconds", status: 429,
@@ -45,6 +46,24 @@ struct RateLimitObservationTests {
         Case(name: "remaining -1 is none left", status: 200, headers: ["x-ratelimit-remaining": "-1"], limit: nil, remaining: 0, reset: nil),
         Case(name: "remaining Int.max is capped", status: 200, headers: ["x-ratelimit-remaining": "9223372036854775807"],
              limit: nil, remaining: PacingLedger.maxBudget, reset: nil),
+        Case(name: "a machine clock two minutes behind the server's: the reset is moved by the difference", status: 200,
+             headers: ["date": WireTime.httpDateString(now + 120), "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1764500122"],
+             limit: nil, remaining: 0, reset: now + 2),
+        Case(name: "a machine clock two minutes ahead of the server's: the reset is moved by the difference", status: 200,
+             headers: ["date": WireTime.httpDateString(now - 120), "x-ratelimit-reset": "1764499882"],
+             limit: nil, remaining: nil, reset: now + 2),
+        Case(name: "a 429's Retry-After date, on a server clock two minutes ahead", status: 429,
+             headers: ["date": WireTime.httpDateString(now + 120), "retry-after": WireTime.httpDateString(now + 122)],
+             limit: nil, remaining: nil, reset: now + 2),
+        Case(name: "clocks a second apart (the Date header's grain, the trip) count as one", status: 200,
+             headers: ["date": WireTime.httpDateString(now - 1), "x-ratelimit-reset": "1764500002"],
+             limit: nil, remaining: nil, reset: now + 2),
+        Case(name: "a reset given as a delay needs no clock", status: 200,
+             headers: ["date": WireTime.httpDateString(now + 120), "x-ratelimit-reset": "2"],
+             limit: nil, remaining: nil, reset: now + 2),
+        Case(name: "a Date that is not a date corrects nothing", status: 200,
+             headers: ["date": "yesterday", "x-ratelimit-reset": "1764500002"],
+             limit: nil, remaining: nil, reset: now + 2),
         Case(name: "a limit of zero or less is no limit", status: 200, headers: ["x-ratelimit-limit": "0"], limit: nil, remaining: nil, reset: nil),
         Case(name: "a negative limit is no limit", status: 200, headers: ["x-ratelimit-limit": "-3"], limit: nil, remaining: nil, reset: nil),
     ]
@@ -68,7 +87,8 @@ struct RateLimitObservationTests {
         let now = Date().timeIntervalSince1970
         let headers = testCase.headers.mapValues { value in
             // Times from the table are made relative to the real clock, which the pacer reads.
-            Double(value).map { $0 >= Self.now && $0 < 1e11 ? String(format: "%.0f", $0 - Self.now + now) : value } ?? value
+            if let date = WireTime.httpDate(value) { return WireTime.httpDateString(date - Self.now + now.rounded(.down)) }
+            return Double(value).map { $0 >= 1e9 && $0 < 1e11 ? String(format: "%.0f", $0 - Self.now + now) : value } ?? value
         }
         await pacer.finish(permit, observation: RateLimitObservation(status: testCase.status, now: now) { headers[$0] })
         await pacer.finish(other, observation: nil)
@@ -77,5 +97,19 @@ struct RateLimitObservationTests {
         } catch is RequestPacer.WindowTooFar {
             // A window used up until later than the longest wait: refused at once, as it should be.
         }
+    }
+
+    @Test("on a machine two minutes behind the server, a window used up for one more second is waited for, not refused",
+          .timeLimit(.minutes(1)))
+    func skewedClockWaitsForTheWindow() async throws {
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), maxWindowWait: .seconds(60))
+        let permit = try await pacer.acquire()
+        let now = Date().timeIntervalSince1970
+        let serverNow = now.rounded(.down) + 120
+        let headers = ["date": WireTime.httpDateString(serverNow), "x-ratelimit-limit": "3", "x-ratelimit-remaining": "0",
+                       "x-ratelimit-reset": String(format: "%.0f", serverNow + 1)]
+        await pacer.finish(permit, observation: RateLimitObservation(status: 200, now: now) { headers[$0] })
+        // Taken on this machine's clock, the reset was two minutes away: past the longest wait, refused.
+        await pacer.finish(try await pacer.acquire(), observation: nil)
     }
 }
