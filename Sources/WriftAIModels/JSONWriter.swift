@@ -44,8 +44,8 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// `"key":`.
-    public mutating func key(_ name: String) {
+    /// `"key":`, without the comma before it: outside ``value(_:)``, members go through ``member(_:)``.
+    private mutating func key(_ name: String) {
         string(name)
         bytes.append(UInt8(ascii: ":"))
     }
