@@ -138,7 +138,14 @@ actor RequestPacer {
         try Task.checkCancellation()
         nextID &+= 1
         let id = nextID
-        if let permit = await grantAtOnce(id) { return permit }
+        if let permit = await grantAtOnce(id) {
+            // Cancelled while the shared file's lock was awaited: the turn goes back unsent.
+            guard !Task.isCancelled else {
+                await finish(permit, observation: nil)
+                throw CancellationError()
+            }
+            return permit
+        }
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Permit, any Error>) in
                 waiters.append(Waiter(id: id, continuation: continuation))
@@ -180,7 +187,9 @@ actor RequestPacer {
     @discardableResult
     func finish(_ permit: Permit, observation: RateLimitObservation?) async -> Bool {
         inFlight.remove(permit.id)
-        answered = true
+        // A turn handed back unused, or a request that got no answer, taught nothing: until an answer comes,
+        // the next request still goes alone.
+        if observation != nil { answered = true }
         let learned = observation.flatMap { $0.isEmpty ? nil : $0 }
         let handOff = parkedForSlot && !waiters.isEmpty
         // Alone, a request leaving only matters with headers to learn from; shared, the other processes
@@ -227,7 +236,9 @@ actor RequestPacer {
                 ledger.setInFlight(inFlight.count, holder: holder, now: now)
                 return body(&ledger, now)
             }
-            try? await Task.sleep(for: .milliseconds(1))
+            // A look a millisecond, cancelled or not: `finish` must still reach the file, and a cancelled
+            // `Task.sleep` returns at once, which made this a spin for the whole patience.
+            await sleep(seconds: 0.001)
         }
         defer { shared.unlock() }
         let now = wallClock()
@@ -337,8 +348,10 @@ actor RequestPacer {
             }
             return
         }
-        // Sleeping is not cut short by cancellation: the pump serves every caller, not one task.
-        try? await Task.sleep(for: .nanoseconds(Int64(seconds * 1e9)), clock: clock)
+        // Sleeping is not cut short by cancellation: the pump serves every caller, not one task, and a
+        // cancelled caller waiting for the file's lock must not spin.
+        let clock = self.clock
+        await Task.detached { try? await Task.sleep(for: .nanoseconds(Int64(seconds * 1e9)), clock: clock) }.value
     }
 
     private static func seconds(_ duration: Duration) -> Double {

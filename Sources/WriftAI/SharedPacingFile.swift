@@ -36,6 +36,7 @@ final class SharedPacingFile: Sendable {
     /// The bytes last read or written and the ledger they hold: most of the time the file still holds what
     /// this process wrote, and decoding it again was most of the cost of pacing a fast apply.
     private let lastSeen = Mutex<(bytes: [UInt8], ledger: PacingLedger)?>(nil)
+    private let taken = Atomic<Int>(0)
 
     /// Opens (creating if needed) the shared state file of `token` at `baseURL` under `directory`.
     convenience init(directory: String, baseURL: String, token: AccessToken?) throws(Unavailable) {
@@ -97,9 +98,15 @@ final class SharedPacingFile: Sendable {
     func tryLock() -> Bool {
         while true {
             if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-            if errno != EINTR { return false }
+            if errno != EINTR {
+                taken.add(1, ordering: .relaxed)
+                return false
+            }
         }
     }
+
+    /// How many times ``tryLock()`` found the lock taken: how often a waiter looked (the tests count them).
+    var timesFoundTaken: Int { taken.load(ordering: .relaxed) }
 
     /// Releases the lock.
     func unlock() {

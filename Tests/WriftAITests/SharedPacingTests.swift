@@ -160,6 +160,55 @@ struct SharedPacingTests {
         for permit in [second, third, fourth] { await pacer.finish(permit, observation: nil) }
     }
 
+    @Test("a turn handed back unused teaches nothing: the next request still goes alone, until an answer comes", .timeLimit(.minutes(1)))
+    func givenBackTurnKeepsTheFirstAlone() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
+        let first = try await pacer.acquire()
+        let waiting = Task { try await pacer.acquire() }
+        while await pacer.waitingCount < 1 { await Task.yield() }
+        // Given back unused (granted as a deadline passed, or its create given up on): no answer came.
+        await pacer.finish(first, observation: nil)
+        let second = try await waiting.value
+        let granted = Mutex(false)
+        let third = Task {
+            let permit = try await pacer.acquire()
+            granted.withLock { $0 = true }
+            return permit
+        }
+        while await pacer.waitingCount < 1 && !granted.withLock({ $0 }) { await Task.yield() }
+        #expect(!granted.withLock { $0 }, "the request behind the second waits for its answer, as behind a first")
+        // An answer without rate-limit headers is an answer: the rest may go together.
+        await pacer.finish(second, observation: RateLimitObservation(limit: nil, remaining: nil, reset: nil))
+        let permits = [try await third.value, try await pacer.acquire(), try await pacer.acquire()]
+        for permit in permits { await pacer.finish(permit, observation: nil) }
+    }
+
+    @Test("a caller cancelled while another process holds the file's lock looks once a millisecond, not in a spin, and sends nothing", .timeLimit(.minutes(1)))
+    func cancelledWhileTheLockIsHeld() async throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        // Another process's pacer, stopped (SIGSTOP, a debugger) while holding the lock: a second descriptor's
+        // flock conflicts with this one's as another process's would.
+        let stopped = try SharedPacingFile(path: place.file)
+        #expect(stopped.tryLock())
+        let file = try SharedPacingFile(path: place.file)
+        let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: file)
+        let caller = Task { try await pacer.acquire() }
+        while file.timesFoundTaken < 1 { await Task.yield() }
+        caller.cancel()
+        // The lock's patience (1 s) runs out twice: for the turn, then for handing it back.
+        let result = await caller.result
+        #expect(throws: CancellationError.self, "a turn granted to a cancelled caller goes back unsent") { try result.get() }
+        let looks = file.timesFoundTaken
+        #expect(looks <= 2 * 1_000 + 10, "one look a millisecond at most over two patiences of 1 s: \(looks)")
+        stopped.unlock()
+        // Nothing of the cancelled caller stays in flight: the next request goes (alone, knowing nothing).
+        await pacer.finish(try await pacer.acquire(), observation: RateLimitObservation(limit: 5, remaining: 4, reset: Date().timeIntervalSince1970 + 30))
+        #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.holders.isEmpty == true)
+    }
+
     @Test("while the first request goes alone, the client is told the connections the requests behind it need", .timeLimit(.minutes(1)))
     func connectionsForTheRequestsBehindTheFirst() async throws {
         let place = try Place()
