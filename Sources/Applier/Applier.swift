@@ -129,11 +129,14 @@ public struct Applier: Sendable {
         return true
     }
 
-    /// Lists the model once more and deletes every copy of a digest created by `results` but the newest.
+    /// Lists the model once more and deletes every copy of a digest created by `results` but one.
     ///
     /// Only copies made while this apply ran are touched: numbers above the highest the plan listed (numbers
     /// only grow, so anything at or below it existed before), never a version the plan did not see created
-    /// after its listing, and the newest copy — the one taking traffic if it is the latest — is always kept.
+    /// after its listing. The copy kept is the newest one below the copy kept of the create after it (the
+    /// newest, for the last create, or when none is below): two appliers at once leave their newest copies,
+    /// and a create whose first answer was lost, landing after its resend and after the next create, is
+    /// removed rather than left as the latest out of order (the planner matches duplicates the same way).
     /// Without the plan's highest number (an older plan) nothing is removed. Each removal is confirmed like a
     /// planned delete. Deleting is idempotent, so two appliers removing the same copy are harmless. Items
     /// listed without a digest (older servers) are not checked.
@@ -159,12 +162,23 @@ public struct Applier: Sendable {
         // even if that listing left it out: only those made since the second of the listing are touched (the
         // server's `Date` has whole seconds: one made in that second just before it cannot be told apart).
         let after = model.listedAt.flatMap(WireTime.iso8601)
-        var removals: [ActionResult] = []
-        for result in created {
-            let matching = listed.filter { Self.digest($0.containerImageDigest) == result.containerImageDigest }.sorted { $0.number < $1.number }
+        // From the last create back, each keeps a copy below the one kept after it.
+        var keeps: [(result: ActionResult, kept: Int, copies: [ModelVersion])] = []
+        var below = Int.max
+        for result in created.sorted(by: { $0.index < $1.index }).reversed() {
+            // Only copies this apply may have made are candidates: keeping an older one (a replaced version,
+            // deleted next by the plan) would remove this apply's own create.
+            let matching = listed.filter { $0.number > highest && Self.digest($0.containerImageDigest) == result.containerImageDigest }
+                .sorted { $0.number < $1.number }
             guard let newest = matching.last?.number else { continue }
-            let removable = matching.dropLast().filter { copy in
-                guard copy.number > highest else { return false }
+            let kept = matching.last { $0.number < below }?.number ?? newest
+            below = min(below, kept)
+            keeps.append((result, kept, matching))
+        }
+        var removals: [ActionResult] = []
+        for (result, kept, matching) in keeps.reversed() {
+            let removable = matching.filter { copy in
+                guard copy.number != kept else { return false }
                 guard let after else { return true }
                 return WireTime.iso8601(copy.createdAt).map { $0 >= after } ?? false
             }
@@ -172,7 +186,7 @@ public struct Applier: Sendable {
                 var removal = result
                 removal.action = .delete
                 removal.number = number
-                removal.duplicateOf = newest
+                removal.duplicateOf = kept
                 removal.outcome = .deleted
                 if let refusal = await confirm(id, number: number, digest: result.containerImageDigest) {
                     removal.outcome = refusal.outcome

@@ -25,7 +25,11 @@ public enum ApplyText {
     /// Why a delete that was not planned happened.
     static func duplicateNote(_ result: ActionResult) -> String {
         guard let kept = result.duplicateOf else { return "" }
-        return " (an older duplicate of #\(kept), created by another apply running at the same time)"
+        if let number = result.number, number > kept {
+            return " (a later duplicate of #\(kept), above a version created after it: a send whose answer was lost, or "
+                + "another apply, made it; kept, it would have been the latest out of order)"
+        }
+        return " (an older duplicate of #\(kept), created by another apply running at the same time, or by a send whose answer was lost)"
     }
 
     /// `acme/sentiment #12 sha256:ab12cd34ef56…`, or without the number when there is none yet.

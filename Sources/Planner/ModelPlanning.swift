@@ -30,8 +30,8 @@ struct ModelPlanning {
     }
 
     func run() -> ModelOutcome {
-        // Identity of a version is its digest within its model. With duplicates the newest is the
-        // match; the older ones are treated as undeclared.
+        // Identity of a version is its digest within its model. With duplicates one copy is the match (see
+        // `matches`); the others are treated as undeclared.
         var newestByDigest: [Digest: LiveVersion] = [:]
         for version in liveVersions {
             let digest = version.containerImageDigest
@@ -42,6 +42,9 @@ struct ModelPlanning {
         if declaration.suspend {
             return suspended(newestByDigest: newestByDigest)
         }
+        let matchByDigest = Self.matches(
+            declared: declaration.versions.filter { quarantineWarning($0) == nil }.map(\.containerImageDigest), live: liveVersions)
+        func matchOf(_ digest: Digest) -> LiveVersion? { matchByDigest[digest] ?? newestByDigest[digest] }
 
         let keep = Set(declaration.keep)
         var creates: [PlannedChange] = []
@@ -59,7 +62,7 @@ struct ModelPlanning {
             // Validation rejects a digest declared twice; should one slip through, plan it once.
             guard seen.insert(digest).inserted else { continue }
 
-            guard let match = newestByDigest[digest] else {
+            guard let match = matchOf(digest) else {
                 if let warning = quarantineWarning(declared) {
                     warnings.append(warning)
                 } else {
@@ -133,9 +136,10 @@ struct ModelPlanning {
             guard !matched.contains(version.number), declaration.prune, !keep.contains(version.number) else {
                 continue
             }
-            let newest = newestByDigest[version.containerImageDigest]
-            if let newest, newest.number != version.number, matched.contains(newest.number) {
-                deletes.append(delete(version, reason: "not declared: an older duplicate of #\(newest.number)"))
+            if let kept = matchOf(version.containerImageDigest), kept.number != version.number, matched.contains(kept.number) {
+                deletes.append(delete(version, reason: kept.number > version.number
+                    ? "not declared: an older duplicate of #\(kept.number)"
+                    : "not declared: a later duplicate of #\(kept.number), above a version declared after it (kept, it would take the latest's place out of order)"))
             } else {
                 deletes.append(delete(version, reason: "not declared"))
             }
@@ -178,7 +182,7 @@ struct ModelPlanning {
                         ordered += creates.filter { $0.digest == digest }
                         continue
                     }
-                    guard let match = newestByDigest[digest], replaced[match.number] == nil else { continue }
+                    guard let match = matchOf(digest), replaced[match.number] == nil else { continue }
                     // Re-created after the version created before it, so that declaration order, and the last
                     // declared version as the latest, come back; the old copy goes as a replaced version does.
                     ordered.append(create(
@@ -238,7 +242,7 @@ struct ModelPlanning {
                     .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
             }
         let declaredLatest = declaration.versions.last.map { declared in
-            let match = newestByDigest[declared.containerImageDigest]
+            let match = matchOf(declared.containerImageDigest)
             let survives = match.map { replaced[$0.number] == nil } ?? false
             return VersionReference(
                 number: survives ? match?.number : nil,
@@ -270,6 +274,29 @@ struct ModelPlanning {
                 kept: kept.isEmpty ? nil : kept
             )
         )
+    }
+
+    /// The live copy each of the `declared` digests is matched with. With one copy, that copy. With several
+    /// (two appliers at once, or a create whose answer was lost landing after the resend and after the next
+    /// create), the newest one below the match of the version declared after it, so that the copies kept
+    /// keep the declaration's order and the last declared version stays the latest; the newest copy when none
+    /// is below. The first declaration of a digest counts.
+    static func matches(declared: [Digest], live: [LiveVersion]) -> [Digest: LiveVersion] {
+        var copies: [Digest: [LiveVersion]] = [:]
+        for version in live.sorted(by: { $0.number < $1.number }) {
+            copies[version.containerImageDigest, default: []].append(version)
+        }
+        var seen: Set<Digest> = []
+        let order = declared.filter { seen.insert($0).inserted }
+        var result: [Digest: LiveVersion] = [:]
+        var below = Int.max
+        for digest in order.reversed() {
+            guard let all = copies[digest], let newest = all.last else { continue }
+            let match = all.last { $0.number < below } ?? newest
+            result[digest] = match
+            below = min(below, match.number)
+        }
+        return result
     }
 
     /// A suspended model is skipped entirely: no changes, no warnings, only its facts.

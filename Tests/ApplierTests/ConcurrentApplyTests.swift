@@ -111,6 +111,55 @@ struct RacingClient: ForwardingClient {
     }
 }
 
+/// Plays a create whose first send the server held: the client's resend made the version (and reports a send
+/// in doubt), and the first send lands only after the model's next create, as a copy above it.
+final class LateCopyClient: ForwardingClient {
+    let inner: WriftAIClient
+    private let creates = Mutex(0)
+    private let held = Mutex<CreateVersionRequest?>(nil)
+
+    init(inner: WriftAIClient) {
+        self.inner = inner
+    }
+
+    func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> CreatedVersion {
+        var outcome = try await inner.createVersionReportingSends(model, request)
+        if creates.withLock({ $0 += 1; return $0 }) == 1 {
+            outcome.noSendInDoubt = false
+            held.withLock { $0 = request }
+        } else if let late = held.withLock({ held in defer { held = nil }; return held }) {
+            _ = try await inner.createVersion(model, late)
+        }
+        return outcome
+    }
+}
+
+/// A create's lost first send landing after the model's next create: the late copy, not the resend, goes.
+@Suite struct LateCopyTests {
+    @Test func aLostCreateLandingAfterTheNextCreateIsRemovedRatherThanLeftTheLatest() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Fixture.version(2), Fixture.version(3)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                let result = await Applier(client: LateCopyClient(inner: client)).apply(plan)
+                #expect(result.succeeded, "\(result.failures)")
+                // v2 as #2 (the resend), v3 as #3, then v2's first send as #4: the latest, out of order.
+                let removed = result.actions.filter { $0.duplicateOf != nil }
+                #expect(removed.map(\.number) == [4], "the late copy went")
+                #expect(removed.map(\.duplicateOf) == [2], "the resend's copy, below v3, was kept")
+                #expect(removed.first.map(ApplyText.line)?.contains("a later duplicate of #2") == true)
+                let live = await Fixture.live(storage, "alice/a")
+                #expect(live.map(\.number) == [1, 2, 3])
+                #expect(live.map(\.containerImageDigest) == [1, 2, 3].map(digest), "the last declared version is the latest")
+                let again = try await Fixture.plan(declarations, client: client)
+                #expect(!again.summary.hasChanges)
+            }
+        }
+    }
+}
+
 /// Counts the applier's own listings; with `inDoubt`, its creates report a send in doubt (as after a lost answer).
 final class CountingClient: ForwardingClient {
     let inner: WriftAIClient
