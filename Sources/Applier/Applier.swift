@@ -95,7 +95,7 @@ public struct Applier: Sendable {
                     error: "not attempted because \(ApplyText.verb(failed.action)) \(ApplyText.subject(failed)) failed"
                 )
             } else {
-                result = await run(change, at: index)
+                result = await run(change, at: index, liveHighestNumber: model.liveHighestNumber)
                 // A rollback stops the model too: its older versions must stay, and a later create would
                 // take the traffic the rolled-back one was meant to.
                 if result.outcome == .failed || result.outcome == .rolledBack { stoppedBy = result }
@@ -219,21 +219,34 @@ public struct Applier: Sendable {
         }
         var result = ActionResult(index: index, change: change, outcome: .rolledBack, number: number)
         var rolledBack = true
-        if let refusal = await confirm(id, number: number, digest: change.digest), refusal.outcome != .alreadyDeleted {
+        var gone = false
+        let refusal = await confirm(id, number: number, digest: change.digest)
+        if let refusal, refusal.outcome != .alreadyDeleted {
             rolledBack = false
             result.outcome = .failed
             result.error = "\(failure); rolling #\(number) back failed: \(refusal.error ?? "unknown error") (it stays quarantined: the next apply deletes it)"
+        } else if refusal != nil {
+            gone = true
         } else {
             do {
                 _ = try await client.deleteVersion(id, number: number)
                 result.error = "\(failure); #\(number) was deleted again and \(change.digest) quarantined"
             } catch .notFound {
-                result.error = "\(failure); #\(number) was already gone and \(change.digest) is quarantined"
+                gone = true
             } catch {
                 rolledBack = false
                 result.outcome = .failed
                 result.error = "\(failure); rolling #\(number) back failed: \(error) (it stays quarantined: the next apply deletes it)"
             }
+        }
+        if gone {
+            // Deleted while its tests ran — by another apply removing it as a duplicate of its own copy, or by
+            // hand: the failure may be that going, not the image. Quarantined, its digest would make the next
+            // plan delete the copy that stays; untested, that copy is tested first by the next apply.
+            result.outcome = .failed
+            result.error = "\(failure); #\(number) was deleted while its smoke tests ran (another apply removing a duplicate, "
+                + "or by hand), so \(change.digest) is not quarantined: the next apply tests the copy that stays, if any"
+            return result
         }
         await gate.failed(change, failure: failure, rolledBack: rolledBack)
         return result
@@ -265,8 +278,9 @@ public struct Applier: Sendable {
         text.flatMap { try? Digest(normalizing: $0) }
     }
 
-    /// Makes one API call: `change`, at `index` in the plan's changes.
-    func run(_ change: PlannedChange, at index: Int) async -> ActionResult {
+    /// Makes one API call: `change`, at `index` in the plan's changes, in a model whose highest number the
+    /// plan listed as `liveHighestNumber` (`nil` from an older plan).
+    func run(_ change: PlannedChange, at index: Int, liveHighestNumber: Int? = nil) async -> ActionResult {
         func failed(_ message: String) -> ActionResult {
             ActionResult(index: index, change: change, outcome: .failed, error: message)
         }
@@ -295,6 +309,13 @@ public struct Applier: Sendable {
             if let replaced = creation.replaces, created.number <= replaced {
                 return failed("found #\(created.number), the version this create replaces, rather than a new version")
             }
+            // Likewise for any number at or below the highest the plan listed: not a new version, whatever the
+            // answer (or the lookup of a lost create) said. Testing it, or taking it for the latest, would be
+            // about another version.
+            if let highest = liveHighestNumber, created.number <= highest {
+                return failed("the API gave #\(created.number) for the new version, not above #\(highest), the highest it listed "
+                    + "before: numbers only grow, so it is not a new version (the listing may have been incomplete: make a new plan)")
+            }
             // The next plan reads this version's details from the cache instead of the API (only from an
             // answer that names the digest asked for).
             if createdDigest == creation.digest {
@@ -314,6 +335,11 @@ public struct Applier: Sendable {
             return result
 
         case let .smokeTest(run):
+            guard gate != nil else {
+                // A saved plan applied with the tests off: the version is not tested, and must not read as passed.
+                return ActionResult(index: index, change: change, outcome: .skipped,
+                                    error: "not tested: the smoke tests are off (--skip-smoke); #\(run.number) stays untested until an apply with them on")
+            }
             return await gated(change, id: id, number: run.number, index: index)
                 ?? ActionResult(index: index, change: change, outcome: .tested)
 

@@ -184,11 +184,15 @@ public final class ReconcilePipeline: Sendable {
         return AppliedCommitStore(stateDirectory: directory, repository: repository.spec, ref: repository.ref)
     }
 
-    /// The release gate's state the planner needs: quarantined digests and versions left untested.
+    /// The release gate's state the planner needs: quarantined digests and versions left untested. With the
+    /// smoke tests off (`--skip-smoke`) no version is planned for a test that would not run: one left untested
+    /// stays so in the gate's state, and the next apply with the tests on tests it first.
     public func gateState() throws(ReconcileFailure) -> ReleaseGateState {
         guard let store = gateStore else { return ReleaseGateState() }
         do {
-            return try store.state()
+            var state = try store.state()
+            if !configuration.gate.enabled { state.pending = [:] }
+            return state
         } catch let error as StateFileError {
             throw ReconcileFailure(.observe, .state(error))
         } catch {

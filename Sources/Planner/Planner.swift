@@ -85,7 +85,8 @@ public enum Planner {
                 updateConfiguration: changes.count { $0.action == .updateConfiguration },
                 delete: changes.count { $0.action == .delete },
                 unchanged: unchanged,
-                warnings: warnings.count
+                warnings: warnings.count,
+                smokeTest: changes.count { $0.action == .smokeTest }
             ),
             changes: changes,
             warnings: warnings,

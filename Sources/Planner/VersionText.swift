@@ -87,6 +87,7 @@ extension VersionText {
     /// The counts line both human renderers end with.
     static func counts(_ summary: PlanSummary) -> String {
         "\(summary.create) to create, \(summary.updateConfiguration) to configure, \(summary.delete) to delete"
+            + (summary.smokeTest > 0 ? ", \(summary.smokeTest) to smoke-test" : "")
     }
 
     /// The estimate in words: "3 requests, about 1 s at the rate limit".

@@ -144,6 +144,46 @@ import WriftSyncTesting
     }
 }
 
+/// A version left untested (an apply stopped before its smoke tests) meets `--skip-smoke`.
+@Suite struct ReleaseGatePendingTests {
+    typealias Apply = ApplyCommandTests
+    typealias Gate = ReleaseGateTests
+
+    @Test func anUntestedVersionIsNeitherPlannedForATestNorPassedWithTheTestsOffAndIsTestedOnceTheyAreOn() async throws {
+        let repository = try TestRepository(files: ["models/s.yaml": Gate.declaration("alice/s", [Gate.version(1)])])
+        let cache = try TemporaryDirectory("gate-pending")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Gate.emulator(), storage: storage) { emulator in
+            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
+            // v2 created as #2 by an apply that stopped before testing it: live, and pending in the gate's state.
+            try await EmulatorFixture.seed(storage, "alice/s", [(repeatedDigest(2), "v2")])
+            let pending = """
+                {"entries":[{"at":"2026-12-02T12:00:00Z","digest":"\(repeatedDigest(2))","fingerprint":"x","model":"alice/s","status":"pending"}],"format_version":1}
+                """
+            try Data(pending.utf8).write(to: URL(fileURLWithPath: cache.path + "/release-gate.json"))
+            try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]))
+            try repository.commit("v2 replaces v1")
+
+            try await PlanCommandTests.resetStats(emulator)
+            let skipped = try await Apply.apply(emulator, repository, cache, ["--auto-approve", "--skip-smoke"])
+            #expect(skipped.status == 0, "\(skipped.stderr)")
+            #expect(!skipped.stdout.contains("smoke test") && !skipped.stdout.contains("tested"), "no test planned, none claimed: \(skipped.stdout)")
+            #expect(try await PlanCommandTests.stats(emulator).count(method: "POST", route: "/v1/predictions") == 0)
+            #expect(await Apply.liveDigests(storage, "alice/s") == [repeatedDigest(2)], "the tests off, v1 goes as for a new version")
+            let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
+            #expect(listed.stdout.contains("\(repeatedDigest(2))  created, not tested yet"), "still untested: \(listed.stdout)")
+
+            try await PlanCommandTests.resetStats(emulator)
+            let tested = try await Apply.apply(emulator, repository, cache)
+            #expect(tested.status == 0, "\(tested.stderr)")
+            #expect(tested.stdout.contains("? smoke test  #2"), "tested once the tests are on: \(tested.stdout)")
+            #expect(try await PlanCommandTests.stats(emulator).count(method: "POST", route: "/v1/predictions") == 1, "\(tested.stdout) \(tested.stderr)")
+            let after = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
+            #expect(after.stdout.contains("Nothing is quarantined."), "\(after.stdout)")
+        }
+    }
+}
+
 /// An apply killed at any point of a gated release converges when run again: a version created but not tested
 /// is tested before anything else of its model, and one that fails is rolled back and quarantined.
 @Suite struct ReleaseGateKillTests {

@@ -1,3 +1,5 @@
+import Declarations
+import Foundation
 import Planner
 import Testing
 import WriftAIModels
@@ -60,6 +62,27 @@ struct SummaryTests {
         #expect(plan.summary == PlanSummary(create: 0, updateConfiguration: 0, delete: 0, unchanged: 2, warnings: 0))
         #expect(!plan.summary.hasChanges)
         #expect(plan.estimate == PlanEstimate(requests: 0, seconds: 0))
+    }
+
+    @Test("a smoke test left to run is a change: counted, rendered, in JSON only when there is one")
+    func pendingSmokeTestIsAChange() throws {
+        var declared = Fixture.declared(1)
+        declared.smoke = [SmokeCase(input: ["prompt": "hi"], location: SourceLocation(file: "models/sentiment.yaml", line: 12, column: 9))]
+        let declaration = Fixture.declaration([declared])
+        let pending = ReleaseGateState(pending: [.init(model: declaration.model, digest: declared.containerImageDigest): "f"])
+        let plan = Planner.plan(
+            declarations: [declaration], live: [declaration.model: LiveModel(model: declaration.model, versions: [Fixture.live(1, 1)])],
+            revision: Fixture.revision, gate: pending)
+        #expect(plan.steps() == ["smoke-test #1"])
+        #expect(plan.summary == PlanSummary(create: 0, updateConfiguration: 0, delete: 0, unchanged: 1, warnings: 0, smokeTest: 1))
+        #expect(plan.summary.hasChanges, "the only change of the model, yet one: the apply must run it")
+        #expect(TextRenderer.render(plan).contains("Plan: 0 to create, 0 to configure, 0 to delete, 1 to smoke-test."))
+        let json = try JSONEncoder().encode(plan.summary)
+        #expect(String(decoding: json, as: UTF8.self).contains("\"smoke_test\":1"))
+        #expect(try JSONDecoder().decode(PlanSummary.self, from: json) == plan.summary)
+        let none = try JSONEncoder().encode(PlanSummary(create: 1, updateConfiguration: 0, delete: 0, unchanged: 0, warnings: 0))
+        #expect(!String(decoding: none, as: UTF8.self).contains("smoke_test"), "plans without one are written as before")
+        #expect(try JSONDecoder().decode(PlanSummary.self, from: none).smokeTest == 0)
     }
 
     @Test("the same inputs always give the same plan")

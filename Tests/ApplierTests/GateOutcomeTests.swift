@@ -1,0 +1,117 @@
+@testable import Applier
+import Declarations
+import LiveState
+import Planner
+import Synchronization
+import Testing
+import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+import WriftSyncTesting
+
+/// A release gate whose verdicts the test sets, recording what it is told. With `deletesUnderTest`, the version
+/// under test is deleted while its test runs, as another applier's duplicate check does with its own copy kept.
+final class ScriptedGate: ReleaseGate {
+    let client: WriftAIClient
+    let deletesUnderTest: Bool
+    let quarantined = Mutex<[Digest]>([])
+    let passes = Mutex(0)
+
+    init(client: WriftAIClient, deletesUnderTest: Bool) {
+        self.client = client
+        self.deletesUnderTest = deletesUnderTest
+    }
+
+    func willCreate(_ change: PlannedChange) async -> String? { nil }
+
+    func test(_ change: PlannedChange, number: Int) async -> GateFailure? {
+        guard deletesUnderTest else { return nil }
+        _ = try? await client.deleteVersion(change.model, number: number)
+        return GateFailure(test: "smoke case 1", reason: "the prediction could not be run: the API answered 404")
+    }
+
+    func passed(_ change: PlannedChange) async { passes.withLock { $0 += 1 } }
+
+    func failed(_ change: PlannedChange, failure: GateFailure, rolledBack: Bool) async {
+        quarantined.withLock { $0.append(change.digest) }
+    }
+}
+
+/// A client whose creates answer with the details of version `number`, the digest asked for: what a lagging
+/// listing that missed an existing copy, or a server reusing numbers, would give.
+struct StaleNumberClient: ForwardingClient {
+    let inner: WriftAIClient
+    let number: Int
+
+    func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> CreatedVersion {
+        var details = try await inner.version(model, number: number)
+        details.containerImageDigest = request.containerImageDigest
+        return CreatedVersion(details: details, noSendInDoubt: true)
+    }
+}
+
+/// How a gated change ends when its version goes away under test, when the tests are off, and when the API
+/// answers a create with a number that is not new.
+@Suite struct GateOutcomeTests {
+    static func smoked(_ seed: Int) -> VersionDeclaration {
+        var version = Fixture.version(seed)
+        version.smoke = [SmokeCase(input: ["text": "hello"], location: SourceLocation(file: "models/test.yaml", line: seed, column: 9))]
+        return version
+    }
+
+    @Test func aVersionDeletedWhileItsTestsRunIsAFailureButNotAQuarantine() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Self.smoked(2)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                #expect(plan.changes.map(\.action) == [.create, .delete] && plan.changes[0].gate != nil)
+                let gate = ScriptedGate(client: client, deletesUnderTest: true)
+                let result = await Applier(client: client, gate: gate).apply(plan)
+                #expect(result.actions.map(\.outcome) == [.failed, .skipped], "the model stops: its older version stays")
+                #expect(result.actions[0].error?.contains("was deleted while its smoke tests ran") == true, "\(result.actions[0].error ?? "")")
+                #expect(gate.quarantined.withLock { $0 }.isEmpty, "a healthy digest whose copy another apply removed is not quarantined")
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1])
+            }
+        }
+    }
+
+    @Test func aCreateAnsweredWithANumberNotAboveTheListedHighestIsAFailureAndNothingIsTested() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Self.smoked(3)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1, 2])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                #expect(plan.models.first?.liveHighestNumber == 2 && plan.changes.map(\.action) == [.create, .delete, .delete])
+                let gate = ScriptedGate(client: client, deletesUnderTest: false)
+                let result = await Applier(client: StaleNumberClient(inner: client, number: 1), gate: gate).apply(plan)
+                #expect(result.actions.map(\.outcome) == [.failed, .skipped, .skipped], "nothing of the model goes on")
+                #expect(result.actions[0].error?.contains("not above #2, the highest it listed") == true, "\(result.actions[0].error ?? "")")
+                #expect(gate.passes.withLock { $0 } == 0, "#1 is not tested in the new version's place")
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2])
+            }
+        }
+    }
+
+    @Test func aPendingSmokeTestAppliedWithTheTestsOffIsSkippedNotPassed() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Self.smoked(2)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1, 2])
+            try await Fixture.withClient(emulator) { client in
+                let live = try await LiveStateReader(client: client.readOnly, cache: nil).read(LiveStateQuery(declarations: declarations))
+                let pending = ReleaseGateState(pending: [.init(model: "alice/a", digest: digest(2)): "f"])
+                let plan = Planner.plan(
+                    declarations: declarations, live: live,
+                    revision: Revision(repository: "/tmp/repo", ref: "refs/heads/main", commit: String(repeating: "a", count: 40)), gate: pending)
+                #expect(plan.changes.map(\.action) == [.smokeTest, .delete])
+                let result = await Applier(client: client, gate: nil).apply(plan)
+                #expect(result.actions[0].outcome == .skipped, "not tested, so not passed")
+                #expect(ApplyText.line(result.actions[0]).contains("the smoke tests are off"), "\(ApplyText.line(result.actions[0]))")
+                #expect(!result.succeeded)
+            }
+        }
+    }
+}
