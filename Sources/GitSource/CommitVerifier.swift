@@ -18,6 +18,9 @@ final class CommitVerifier {
             SignatureRefusal(commit: commit.id, reason: reason, fingerprint: fingerprint, head: head, since: since)
         }
         guard let signature = commit.signature else { throw refuse(.unsigned) }
+        guard !commit.holdsNUL else {
+            throw refuse(.malformed("the commit object holds a NUL byte, after which libgit2 stops the bytes it checks the signature over and git does not: git calls such a commit unsigned"))
+        }
         if signature.starts(with: Data(SSHSignature.beginMarker.utf8)) {
             return try verifySSH(commit, signature: signature, refuse: refuse)
         }
@@ -80,6 +83,10 @@ final class CommitVerifier {
     private func verifyOpenPGP(
         _ commit: SignedCommit, signature: Data, refuse: (SignatureRefusal.Reason, String?) -> SignatureRefusal
     ) throws(SignatureRefusal) -> SignatureVerification {
+        // Before gpg, which would verify any number of packets, for as long as that takes.
+        if let problem = OpenPGPSignatureBlock.problem(signature) {
+            throw refuse(.malformed("malformed OpenPGP signature: \(problem)"), nil)
+        }
         let statuses: [GPGMEKeyring.SignatureStatus]?
         do {
             statuses = try openKeyring().verify(signature: signature, signedData: commit.signedData)

@@ -1,4 +1,5 @@
 import CLibGit2
+import Foundation
 
 extension GitRepository {
     /// Looks up commit `id` after checking from its object header that it is a commit no larger than a signed
@@ -22,5 +23,21 @@ extension GitRepository {
         var commit: OpaquePointer?
         try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
         return commit
+    }
+
+    /// Whether the object of commit `id` holds a NUL byte. libgit2 ends the bytes it says were signed at the
+    /// first NUL after the signature header, where git does not: the same signature then verifies over a
+    /// commit git itself calls unsigned (a fresh id for any signed commit, with anything after the NUL).
+    func commitObjectHoldsNUL(_ id: CommitID) throws -> Bool {
+        var oid = git_oid()
+        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
+        var odb: OpaquePointer?
+        try LibGit2.check("git_repository_odb", git_repository_odb(&odb, pointer))
+        defer { git_odb_free(odb) }
+        var object: OpaquePointer?
+        try LibGit2.check("git_odb_read", git_odb_read(&object, odb, &oid))
+        defer { git_odb_object_free(object) }
+        guard let data = git_odb_object_data(object) else { return false }
+        return memchr(data, 0, git_odb_object_size(object)) != nil
     }
 }

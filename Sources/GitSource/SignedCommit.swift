@@ -16,6 +16,9 @@ struct SignedCommit {
     let committerEmail: String
     /// The committer date: the time git checks a key's validity window at (`-Overify-time`).
     let committerTime: Date
+    /// Whether the commit object holds a NUL byte, which makes `signedData` differ from what git signs (see
+    /// ``GitRepository/commitObjectHoldsNUL(_:)``). Only looked for in signed commits.
+    var holdsNUL = false
 
     /// Reads `id` from `repository` (libgit2 errors, and an oversized object, throw `GitSourceError`).
     static func read(_ id: CommitID, in repository: GitRepository) throws -> SignedCommit {
@@ -43,7 +46,8 @@ struct SignedCommit {
             signature: signature.ptr.map { Data(bytes: $0, count: signature.size) } ?? Data(),
             signedData: signed.ptr.map { Data(bytes: $0, count: signed.size) } ?? Data(),
             committerEmail: email,
-            committerTime: time
+            committerTime: time,
+            holdsNUL: try repository.commitObjectHoldsNUL(id)
         )
     }
 }
