@@ -12,10 +12,13 @@ enum CommitRange {
     enum Failure: Error {
         case sinceMissing
         case tooMany
+        /// `head` is in the history of `since`: the branch was moved back.
+        case headBehind
         case git(GitSourceError)
     }
 
-    /// The commits after `since` up to `head`, `head` itself excluded; more than `limit` throws `.tooMany`.
+    /// The commits after `since` up to `head`, `head` itself excluded; more than `limit` throws `.tooMany`, and a
+    /// `head` reachable from `since` (the walk never meets it) `.headBehind`.
     static func commits(after since: CommitID, upTo head: CommitID, in repository: GitRepository, limit: Int) throws(Failure) -> [CommitID] {
         do {
             var walk: OpaquePointer?
@@ -43,6 +46,7 @@ enum CommitRange {
             }, payload))
 
             var commits: [CommitID] = []
+            var sawHead = false
             var oid = git_oid()
             while true {
                 let code = withExtendedLifetime(budget) { git_revwalk_next(&oid, walk) }
@@ -52,10 +56,11 @@ enum CommitRange {
                 }
                 try LibGit2.check("git_revwalk_next", code)
                 let id = CommitID(trusted: oid.hex)
-                if id != head { commits.append(id) }
+                if id != head { commits.append(id) } else { sawHead = true }
                 if commits.count > limit { throw Failure.tooMany }
             }
             if budget.steps < 0 { throw Failure.tooMany }
+            if !sawHead { throw Failure.headBehind }
             return commits
         } catch let failure as Failure {
             throw failure

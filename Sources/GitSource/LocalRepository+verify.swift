@@ -4,7 +4,8 @@ extension LocalRepository {
     /// Verifies that `commit` carries a valid signature by a key the policy trusts, and — with
     /// `policy.mode == .allSinceLast` and a `lastVerified` commit — that so does every commit reachable from
     /// `commit` but not from `lastVerified` (those brought in by merges too), oldest first; the first that
-    /// fails is the refusal. Without `lastVerified`, or when it is `commit`, only `commit` is verified.
+    /// fails is the refusal; a `commit` in the history of `lastVerified` (the branch moved back) is refused as
+    /// `historyRewound`. Without `lastVerified`, or when it is `commit`, only `commit` is verified.
     ///
     /// Blocks (an OpenPGP signature runs gpg); call it off the cooperative pool, like the other git work.
     /// A refusal whose `isStalled` is true needs a change in the repository or the trusted keys; one whose
@@ -30,6 +31,9 @@ extension LocalRepository {
                     throw SignatureRefusal(commit: commit, reason: .lastVerifiedCommitMissing(lastVerified), since: lastVerified)
                 case .tooMany:
                     throw SignatureRefusal(commit: commit, reason: .tooManyCommits(limit: policy.maxCommits), since: lastVerified)
+                case .headBehind:
+                    // Every commit there is signed, so only this stops an old signed commit pushed back over newer ones.
+                    throw SignatureRefusal(commit: commit, reason: .historyRewound(lastVerified), since: lastVerified)
                 case let .git(error):
                     throw failed(error)
                 }

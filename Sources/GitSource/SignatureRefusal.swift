@@ -35,6 +35,9 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case tooManyCommits(limit: Int)
         /// `all-since-last` was asked to start from a commit the repository does not have.
         case lastVerifiedCommitMissing(CommitID)
+        /// `all-since-last` found the commit in the history of the last verified one: the branch was moved
+        /// back (a force-push to an older commit), which would undo what was applied since.
+        case historyRewound(CommitID)
         /// Verification itself failed (gpg could not run, the repository could not be read).
         case verificationFailed(String)
     }
@@ -82,6 +85,7 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case .malformed: return "malformed-signature"
         case .tooManyCommits: return "too-many-commits"
         case .lastVerifiedCommitMissing: return "last-verified-commit-missing"
+        case .historyRewound: return "history-rewound"
         case .verificationFailed: return "verification-failed"
         }
     }
@@ -128,6 +132,10 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
             return "\(where_) refused: more than \(limit) commits since the last verified commit\(since.map { " \($0.short)" } ?? ""); verify-mode all-since-last checks at most \(limit) at a time"
         case let .lastVerifiedCommitMissing(missing):
             return "\(where_) refused: the last verified commit \(missing.hex) is not in the repository (history rewritten?), so the commits since it cannot be told apart"
+        case let .historyRewound(last):
+            return "\(where_) refused: it is an older commit in the history of the last verified commit \(last.hex): the branch was moved back, "
+                + "which would undo what was applied since (an old signed commit replayed is still signed); to go back, commit a revert, "
+                + "or remove applied-commits.json from the state directory to accept it"
         case let .verificationFailed(what):
             return "\(where_): the signature could not be verified: \(what)"
         }

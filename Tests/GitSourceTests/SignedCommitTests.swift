@@ -290,7 +290,12 @@ import WriftSyncTesting
 
     /// Signature headers a hostile pusher can write: (what, header, refusal code, message fragment).
     static let hostileHeaders: [(String, String, String, String)] = [
-        ("an OpenPGP block of garbage", "-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "malformed OpenPGP signature: gpg could not read a signature from it"),
+        ("an OpenPGP block of garbage", "-----BEGIN PGP SIGNATURE-----\n\nbm90IGEgc2lnbmF0dXJl\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "malformed OpenPGP signature: not OpenPGP packets"),
+        // What gpg would verify one packet after the other, for minutes: refused before it runs.
+        ("an OpenPGP block of compressed data", "-----BEGIN PGP SIGNATURE-----\n\noAEA\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "packet 1 is compressed data (tag 8), not a signature"),
+        ("an OpenPGP block of five signatures", "-----BEGIN PGP SIGNATURE-----\n\niAEEiAEEiAEEiAEEiAEE\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "more than 4 signatures"),
+        ("an OpenPGP signature followed by literal data", "-----BEGIN PGP MESSAGE-----\n\niAEEiAEErAJiAA==\n=AAAA\n-----END PGP MESSAGE-----", "malformed-signature", "packet 3 is literal data (tag 11)"),
+        ("an OpenPGP block of 64 KiB", "-----BEGIN PGP SIGNATURE-----\n\n" + String(repeating: "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", count: 900) + "-----END PGP SIGNATURE-----", "malformed-signature", "over the 16384-byte limit"),
         ("an SSH block of garbage", "-----BEGIN SSH SIGNATURE-----\nbm90IGEgc2lnbmF0dXJl\n-----END SSH SIGNATURE-----", "malformed-signature", "malformed SSH signature: does not start with SSHSIG"),
         ("an SSH block claiming 4 GiB", "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAf////8=\n-----END SSH SIGNATURE-----", "malformed-signature", "public key: claims 4294967295 bytes"),
         ("an SSH block of 64 KiB", "-----BEGIN SSH SIGNATURE-----\n" + String(repeating: "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", count: 900) + "-----END SSH SIGNATURE-----", "malformed-signature", "over the 16384-byte limit"),
@@ -312,6 +317,27 @@ import WriftSyncTesting
         #expect(refused.description.contains(fragment), "\(what): \(refused)")
         #expect(refused.isStalled, "\(what): a hostile commit is refused for good, not retried")
         #expect(!refused.description.contains("\n"))
+    }
+
+    @Test func refusesASignedCommitWithBytesAfterANUL() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey("ed25519")
+        let signed = try setup.repository.signedCommit("signed", ssh: key)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine()]), openPGPKeys: nil)
+        #expect(try setup.verify(setup.repository.path, policy: policy).commit == signed)
+        // The same object with a NUL and anything after it: a new id, the same signature. libgit2 stops the signed
+        // bytes at the NUL, so the signature still verifies over them; git says the commit is not signed.
+        var object = Data(try setup.repository.git("cat-file", "commit", "HEAD").utf8)
+        if object.last != UInt8(ascii: "\n") { object.append(UInt8(ascii: "\n")) }
+        object.append(contentsOf: [0] + Array("anything at all\n".utf8))
+        let forged = try Shell.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"],
+                                   in: setup.repository.path, environment: setup.repository.environment, input: object)
+        try setup.repository.git("update-ref", "refs/heads/main", forged)
+        #expect(forged != signed.hex)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit.hex == forged)
+        #expect(refused.code == "malformed-signature" && refused.description.contains("NUL byte"), "\(refused)")
+        #expect(refused.isStalled)
     }
 
     @Test(arguments: [10, 30, 60])
@@ -353,6 +379,30 @@ import WriftSyncTesting
 
     /// main: S0 (signed, last verified) ── M (signed merge)
     ///            └─ side: U (unsigned) ──┘
+    @Test func refusesABranchMovedBackToAnOlderSignedCommitInAllSinceLast() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let old = try setup.repository.signedCommit("S0", ssh: key)
+        try setup.repository.write("models/c.yaml", "model: acme/c\n")
+        let applied = try setup.repository.signedCommit("S1", ssh: key)
+        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+        let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
+        #expect(try setup.verify(setup.repository.path, policy: policy, since: old).commit == applied)
+
+        // `git push -f origin S0:main`: every commit there is signed by a trusted key, and it undoes S1.
+        try setup.repository.git("reset", "-q", "--hard", old.hex)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: applied) })
+        #expect(refused.commit == old)
+        #expect(refused.code == "history-rewound")
+        #expect(refused.description.contains("in the history of the last verified commit \(applied.hex): the branch was moved back"), "\(refused)")
+        #expect(refused.isStalled)
+        // `head` mode verifies the head alone, as documented; a new commit on top of the old one is no rewind.
+        #expect(try setup.verify(setup.repository.path, policy: SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .head), since: applied).commit == old)
+        try setup.repository.write("models/d.yaml", "model: acme/d\n")
+        let forward = try setup.repository.signedCommit("S2, a new history", ssh: key)
+        #expect(try setup.verify(setup.repository.path, policy: policy, since: applied).commit == forward, "a force-push with new signed commits is checked as before")
+    }
+
     @Test func refusesAnUnsignedCommitBehindASignedMergeInAllSinceLast() throws {
         let setup = try Setup()
         let key = try SSHSigningKey()
