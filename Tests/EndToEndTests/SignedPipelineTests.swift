@@ -137,6 +137,37 @@ import WriftSyncTesting
 
     /// The last applied commit outlives the process: an unsigned commit pushed while `run` was down, merged by a
     /// signed merge, is still found after a restart (without the record, only the signed head would be verified).
+    @Test func allSinceLastRefusesABranchMovedBackOverWhatWasApplied() async throws {
+        let setup = try Setup()
+        let first = try setup.repository.signedCommit("v1, signed", ssh: setup.key)
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Apply.emulator(["alice/a"]), storage: storage) { emulator in
+            let flags = ["run", "--interval", "200ms", "--drift-interval", "1h", "--listen", "127.0.0.1:0", "--verify-mode", "all-since-last", "--log-format", "json"]
+                + setup.flags(emulator)
+            let run = try Apply.launch(flags)
+            let base = try await RunCommandTests.listenAddress(run)
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(1)] })
+            try setup.repository.write("models/a.yaml", Apply.declaration("alice/a", [2]))
+            let second = try setup.repository.signedCommit("v2 replaces v1, signed", ssh: setup.key)
+            #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(2)] })
+            #expect(try await RunCommandTests.eventually {
+                (try? String(contentsOfFile: setup.cache.path + "/applied-commits.json", encoding: .utf8))?.contains(second.hex) == true
+            })
+
+            // `git push -f origin <v1>:main`: signed by the trusted key, and it would bring v1 back and delete v2.
+            try setup.repository.git("update-ref", "refs/heads/main", first.hex)
+            try await PlanCommandTests.resetStats(emulator)
+            #expect(try await RunCommandTests.eventually {
+                try await RunCommandTests.curl([base + "/status"]).body.contains("history of the last verified commit \(second.hex)")
+            })
+            let status = try await RunCommandTests.curl([base + "/status"]).body
+            #expect(status.contains(#""stage" : "verify""#), "\(status)")
+            #expect(try await PlanCommandTests.stats(emulator).total == 0, "no request for the refused commit")
+            #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(2)], "what was applied stays")
+            #expect(try await RunCommandTests.terminate(run).status == 0)
+        }
+    }
+
     @Test func allSinceLastCoversARestart() async throws {
         let setup = try Setup()
         try setup.repository.signedCommit("signed", ssh: setup.key)

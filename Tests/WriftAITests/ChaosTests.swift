@@ -26,11 +26,12 @@ struct ChaosTests {
 
     @Test("a create whose answer comes after the timeout is found by its digest, not sent again")
     func slowerThanTheTimeout() async throws {
-        let emulator = Fixture.emulator(faults: .init(slowRate: 1, slowMilliseconds: 6000))
-        // A timeout well under the 6 s answers, yet long enough for a loaded machine to have connected and sent the
-        // POST before the client gives up (at 400 ms and 900 ms against 1.5 s answers, and twice at 1.5 s against
-        // 3 s answers, a run of the whole suite saw the connection closed before the emulator had read the POST).
-        try await withSession(emulator: emulator, configure: { $0.timeouts.request = .milliseconds(2500) }) { session in
+        let emulator = Fixture.emulator(faults: .init(slowRate: 1, slowMilliseconds: 8000))
+        // A timeout well under the 8 s answers, yet long enough for a loaded machine to have connected and sent the
+        // POST before the client gives up (at 400 ms and 900 ms against 1.5 s answers, twice at 1.5 s against
+        // 3 s answers, and once at 2.5 s against 6 s answers, the test taking 4× its usual time, a run of the
+        // whole suite saw the connection closed before the emulator had read the POST).
+        try await withSession(emulator: emulator, configure: { $0.timeouts.request = .milliseconds(4000) }) { session in
             let demo = try Fixture.demo
             // Every answer is slow, listings too: the check after the timeout cannot list either, so
             // the create ends as an unknown outcome — never as a second POST.
