@@ -103,7 +103,10 @@ public struct Applier: Sendable {
             results.append(result)
             onResult(result)
         }
-        if results.contains(where: { $0.outcome == .created }) && !Self.createdRightAfterThePlan(results, liveHighestNumber: model.liveHighestNumber) && shouldContinue() {
+        let unproven = results.contains { $0.outcome == .created } && !Self.createdRightAfterThePlan(results, liveHighestNumber: model.liveHighestNumber)
+        // A version rolled back after a send in doubt: that send may still land, as an untested latest version.
+        let rolledBackInDoubt = results.contains { $0.outcome == .rolledBack && $0.action == .create && !$0.createSendsSettled }
+        if (unproven || rolledBackInDoubt) && shouldContinue() {
             for result in await removeDuplicates(results, in: model) {
                 results.append(result)
                 onResult(result)
@@ -142,7 +145,9 @@ public struct Applier: Sendable {
     /// listed without a digest (older servers) are not checked.
     func removeDuplicates(_ results: [ActionResult], in model: ModelRun) async -> [ActionResult] {
         let created = results.filter { $0.outcome == .created }
-        guard let first = created.first, let highest = model.liveHighestNumber else { return [] }
+        // Of a digest rolled back after a send in doubt, no copy is kept: its tests failed.
+        let rolledBack = results.filter { $0.outcome == .rolledBack && $0.action == .create && !$0.createSendsSettled }
+        guard let first = (created + rolledBack).min(by: { $0.index < $1.index }), let highest = model.liveHighestNumber else { return [] }
         let id = model.changes.model
         let listed: [ModelVersion]
         do {
@@ -163,7 +168,7 @@ public struct Applier: Sendable {
         // server's `Date` has whole seconds: one made in that second just before it cannot be told apart).
         let after = model.listedAt.flatMap(WireTime.iso8601)
         // From the last create back, each keeps a copy below the one kept after it.
-        var keeps: [(result: ActionResult, kept: Int, copies: [ModelVersion])] = []
+        var keeps: [(result: ActionResult, kept: Int?, copies: [ModelVersion])] = []
         var below = Int.max
         for result in created.sorted(by: { $0.index < $1.index }).reversed() {
             // Only copies this apply may have made are candidates: keeping an older one (a replaced version,
@@ -175,6 +180,9 @@ public struct Applier: Sendable {
             below = min(below, kept)
             keeps.append((result, kept, matching))
         }
+        for result in rolledBack {
+            keeps.append((result, nil, listed.filter { $0.number > highest && Self.digest($0.containerImageDigest) == result.containerImageDigest }))
+        }
         var removals: [ActionResult] = []
         for (result, kept, matching) in keeps.reversed() {
             let removable = matching.filter { copy in
@@ -184,9 +192,10 @@ public struct Applier: Sendable {
             }
             for number in removable.map(\.number) {
                 var removal = result
+                removal.error = nil
                 removal.action = .delete
                 removal.number = number
-                removal.duplicateOf = kept
+                removal.duplicateOf = kept ?? result.number
                 removal.outcome = .deleted
                 if let refusal = await confirm(id, number: number, digest: result.containerImageDigest) {
                     removal.outcome = refusal.outcome

@@ -26,8 +26,8 @@ public enum ApplyText {
     static func duplicateNote(_ result: ActionResult) -> String {
         guard let kept = result.duplicateOf else { return "" }
         if let number = result.number, number > kept {
-            return " (a later duplicate of #\(kept), above a version created after it: a send whose answer was lost, or "
-                + "another apply, made it; kept, it would have been the latest out of order)"
+            return " (a later duplicate of #\(kept), made by a send whose answer was lost or by another apply: kept, it would "
+                + "have taken the latest's place out of order, or untested)"
         }
         return " (an older duplicate of #\(kept), created by another apply running at the same time, or by a send whose answer was lost)"
     }

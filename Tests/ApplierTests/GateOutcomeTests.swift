@@ -12,22 +12,30 @@ import WriftSyncTesting
 /// A release gate whose verdicts the test sets, recording what it is told. With `deletesUnderTest`, the version
 /// under test is deleted while its test runs, as another applier's duplicate check does with its own copy kept.
 final class ScriptedGate: ReleaseGate {
+    enum Verdict { case pass, fail, deleteThenFail }
+
     let client: WriftAIClient
-    let deletesUnderTest: Bool
+    let verdict: Verdict
     let quarantined = Mutex<[Digest]>([])
     let passes = Mutex(0)
 
-    init(client: WriftAIClient, deletesUnderTest: Bool) {
+    init(client: WriftAIClient, verdict: Verdict) {
         self.client = client
-        self.deletesUnderTest = deletesUnderTest
+        self.verdict = verdict
     }
 
     func willCreate(_ change: PlannedChange) async -> String? { nil }
 
     func test(_ change: PlannedChange, number: Int) async -> GateFailure? {
-        guard deletesUnderTest else { return nil }
-        _ = try? await client.deleteVersion(change.model, number: number)
-        return GateFailure(test: "smoke case 1", reason: "the prediction could not be run: the API answered 404")
+        switch verdict {
+        case .pass:
+            return nil
+        case .fail:
+            return GateFailure(test: "smoke case 1", reason: "prediction p-1 ended failed")
+        case .deleteThenFail:
+            _ = try? await client.deleteVersion(change.model, number: number)
+            return GateFailure(test: "smoke case 1", reason: "the prediction could not be run: the API answered 404")
+        }
     }
 
     func passed(_ change: PlannedChange) async { passes.withLock { $0 += 1 } }
@@ -50,6 +58,32 @@ struct StaleNumberClient: ForwardingClient {
     }
 }
 
+/// Plays a create whose first send the server held, landing only once the version its resend made has been
+/// rolled back (deleted after failing its tests): a copy of a digest that just failed, as the latest version.
+final class LateCopyAfterRollbackClient: ForwardingClient {
+    let inner: WriftAIClient
+    private let held = Mutex<CreateVersionRequest?>(nil)
+
+    init(inner: WriftAIClient) {
+        self.inner = inner
+    }
+
+    func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> CreatedVersion {
+        var outcome = try await inner.createVersionReportingSends(model, request)
+        outcome.noSendInDoubt = false
+        held.withLock { $0 = request }
+        return outcome
+    }
+
+    func deleteVersion(_ model: ModelID, number: Int) async throws(WriftAIError) -> DeleteOutcome {
+        let outcome = try await inner.deleteVersion(model, number: number)
+        if let late = held.withLock({ held in defer { held = nil }; return held }) {
+            _ = try await inner.createVersion(model, late)
+        }
+        return outcome
+    }
+}
+
 /// How a gated change ends when its version goes away under test, when the tests are off, and when the API
 /// answers a create with a number that is not new.
 @Suite struct GateOutcomeTests {
@@ -67,7 +101,7 @@ struct StaleNumberClient: ForwardingClient {
             try await Fixture.withClient(emulator) { client in
                 let plan = try await Fixture.plan(declarations, client: client)
                 #expect(plan.changes.map(\.action) == [.create, .delete] && plan.changes[0].gate != nil)
-                let gate = ScriptedGate(client: client, deletesUnderTest: true)
+                let gate = ScriptedGate(client: client, verdict: .deleteThenFail)
                 let result = await Applier(client: client, gate: gate).apply(plan)
                 #expect(result.actions.map(\.outcome) == [.failed, .skipped], "the model stops: its older version stays")
                 #expect(result.actions[0].error?.contains("was deleted while its smoke tests ran") == true, "\(result.actions[0].error ?? "")")
@@ -85,12 +119,31 @@ struct StaleNumberClient: ForwardingClient {
             try await Fixture.withClient(emulator) { client in
                 let plan = try await Fixture.plan(declarations, client: client)
                 #expect(plan.models.first?.liveHighestNumber == 2 && plan.changes.map(\.action) == [.create, .delete, .delete])
-                let gate = ScriptedGate(client: client, deletesUnderTest: false)
+                let gate = ScriptedGate(client: client, verdict: .pass)
                 let result = await Applier(client: StaleNumberClient(inner: client, number: 1), gate: gate).apply(plan)
                 #expect(result.actions.map(\.outcome) == [.failed, .skipped, .skipped], "nothing of the model goes on")
                 #expect(result.actions[0].error?.contains("not above #2, the highest it listed") == true, "\(result.actions[0].error ?? "")")
                 #expect(gate.passes.withLock { $0 } == 0, "#1 is not tested in the new version's place")
                 #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2])
+            }
+        }
+    }
+
+    @Test func aLateCopyOfAVersionRolledBackAfterASendInDoubtIsRemovedToo() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Self.smoked(2)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                let gate = ScriptedGate(client: client, verdict: .fail)
+                let result = await Applier(client: LateCopyAfterRollbackClient(inner: client), gate: gate).apply(plan)
+                // v2 as #2, failed, deleted again; its first send landing then as #3, the latest, untested.
+                #expect(result.actions.map(\.outcome) == [.rolledBack, .deleted], "\(result.actions)")
+                #expect(result.actions.last?.number == 3 && result.actions.last?.duplicateOf == 2)
+                #expect(result.actions.last?.error == nil, "the removal does not carry the rollback's reason")
+                #expect(gate.quarantined.withLock { $0 }.map(\.value) == [digest(2)])
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1], "v1 is the latest again")
             }
         }
     }
