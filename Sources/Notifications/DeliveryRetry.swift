@@ -45,7 +45,9 @@ public struct DeliveryRetry: Sendable, Equatable {
         guard attempt < maxAttempts else { return nil }
         let exponential = initialDelay * (1 << min(max(attempt - 1, 0), 20))
         if let retryAfter, retryAfter >= 0, retryAfter.isFinite {
-            return min(max(.milliseconds(Int64(retryAfter * 1000)), exponential), maxDelay)
+            // Capped before it becomes a Duration: a receiver's `Retry-After: 1e300` overflowed Int64 and crashed the process.
+            let capped = min(retryAfter, Double(maxDelay.components.seconds) + 1)
+            return min(max(.milliseconds(Int64(capped * 1000)), exponential), maxDelay)
         }
         return min(exponential, maxDelay)
     }

@@ -108,7 +108,11 @@ public struct GitHubStatusSink: NotificationSink {
     public func request(for event: ReconcileEvent) throws -> DeliveryRequest? {
         guard !event.dryRun, let commit = event.commit, let state = Self.state(of: event) else { return nil }
         var description = Self.description(of: event)
-        if description.count > Self.maxDescription { description = String(description.prefix(Self.maxDescription - 1)) + "…" }
+        // Counted in code points, as GitHub counts: by characters, emoji sequences and combining marks made a
+        // description GitHub refuses (422, never retried), and the status was lost.
+        if description.unicodeScalars.count > Self.maxDescription {
+            description = String(String.UnicodeScalarView(description.unicodeScalars.prefix(Self.maxDescription - 1))) + "…"
+        }
         let body: [String: String] = ["state": state, "context": context, "description": description]
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

@@ -1,4 +1,5 @@
 import GitSource
+import WriftAIModels
 
 /// One HTTP request a sink sends for an event.
 public struct DeliveryRequest: Sendable, Equatable {
@@ -44,7 +45,10 @@ public enum SinkURL {
     @discardableResult
     public static func check(_ url: String, flag: String, allowInsecureHTTP: Bool) throws(SinkURLError) -> String {
         guard let components = URLComponentsLite(url), !components.host.isEmpty else {
-            throw SinkURLError(description: "\(flag) takes an http(s):// URL, not '\(Redaction.redactURL(url))'")
+            // Only up to the first `/` or `?`: the rest of a Slack URL is its secret, and a URL without a scheme
+            // is not one whose userinfo redaction would strip.
+            let shown = url.prefix { $0 != "/" && $0 != "?" && $0 != "@" }.prefix(64)
+            throw SinkURLError(description: "\(flag) takes an http(s):// URL, not '\(EscapedText.escaped(String(shown), limit: 64))\(shown.count < url.count ? "…" : "")'")
         }
         guard !components.hasUserInfo else {
             throw SinkURLError(description: "\(flag): put no credentials in the URL (use the secret and token files)")

@@ -17,6 +17,10 @@ import Testing
         (.status(429, retryAfter: 20), 1, .seconds(20)),
         (.status(429, retryAfter: 600), 1, .seconds(30)),
         (.status(429, retryAfter: 0), 3, .seconds(4)),
+        // A receiver's absurd Retry-After overflowed the conversion to a Duration: a trap, the process gone.
+        (.status(503, retryAfter: 1e300), 1, .seconds(30)),
+        (.status(429, retryAfter: 9.3e15), 2, .seconds(30)),
+        (.status(503, retryAfter: Double.greatestFiniteMagnitude), 1, .seconds(30)),
         (.status(408), 1, .seconds(1)),
         (.status(400), 1, nil),
         (.status(401), 1, nil),

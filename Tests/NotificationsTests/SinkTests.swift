@@ -73,6 +73,20 @@ import Testing
         #expect(!request.text.contains("ghp-token"), "the token is a header, never the body")
     }
 
+    @Test("a GitHub status description is cut at 140 code points, as GitHub counts, not 140 characters")
+    func gitHubDescriptionCountsCodePoints() throws {
+        var event = try Self.event(Self.applied)
+        event.type = .failed
+        // Each flag is one character of two code points; each family emoji one of seven.
+        event.failure = ReconcileEvent.Failure(transientFailure(String(repeating: "🇪🇺", count: 100) + String(repeating: "👨‍👩‍👧‍👦", count: 20)))
+        let sink = GitHubStatusSink(apiURL: "https://api.github.com", repository: try #require(.init("acme/models")), token: "t", path: "models")
+        let request = try #require(try sink.request(for: event))
+        let body = try #require(try JSONSerialization.jsonObject(with: Data(request.body)) as? [String: String])
+        let description = try #require(body["description"])
+        #expect(description.unicodeScalars.count <= 140, "\(description.unicodeScalars.count) code points")
+        #expect(description.hasSuffix("…"))
+    }
+
     @Test func gitHubSetsNoStatusForWarningsDriftDryRunsOrAMissingCommit() throws {
         let sink = GitHubStatusSink(apiURL: "https://api.github.com", repository: try #require(.init("acme/models")), token: "t", path: "models")
         var event = try Self.event(Self.applied)
@@ -114,6 +128,16 @@ import Testing
     func sinkURLsArePlainHTTPOnlyToLoopback(_ url: String, _ insecure: Bool, _ accepted: Bool) {
         let checked = (try? SinkURL.check(url, flag: "--notify", allowInsecureHTTP: insecure)) != nil
         #expect(checked == accepted)
+    }
+
+    @Test("a Slack URL without its scheme is refused without its secret path in the message")
+    func aURLWithoutSchemeIsNotEchoed() {
+        do {
+            try SinkURL.check("hooks.slack.com/services/T000/B000/XXXXSECRETXXXX", flag: "--notify-slack-file", allowInsecureHTTP: false)
+            Issue.record("accepted")
+        } catch {
+            #expect(error.description == "--notify-slack-file takes an http(s):// URL, not 'hooks.slack.com…'")
+        }
     }
 }
 
