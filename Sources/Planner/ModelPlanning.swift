@@ -108,14 +108,8 @@ struct ModelPlanning {
                 warnings.append(driftWarning(declared, match: match, drift: drift, protected: protected))
             }
 
-            if let target = declared.configuration,
-                match.configuration.map({ ConfigurationComparison.isSatisfied(target, by: $0) }) != true
-            {
-                updates.append(.updateConfiguration(.init(
-                    model: model, number: match.number, digest: match.containerImageDigest, releaseNotes: match.releaseNotes,
-                    reason: ConfigurationComparison.reason(from: match.configuration, to: target), to: target, from: match.configuration,
-                    declaredAt: declared.location.description
-                )))
+            if let update = configurationUpdate(declared, match: match) {
+                updates.append(update)
             } else {
                 unchanged += 1
             }
@@ -151,7 +145,10 @@ struct ModelPlanning {
         let liveLatest = liveVersions.max { $0.number < $1.number }
         let deleted = Set(deletes.compactMap(\.number))
         let remainingLatest = liveVersions.filter { !deleted.contains($0.number) }.max { $0.number < $1.number }
-        if let remainingLatest, let declaredLast = declaration.versions.last,
+        // The version that must be the latest: the last declared one whose smoke tests did not fail. A quarantined
+        // last version is being rolled back (or was never made), so the one before it holds the traffic meanwhile.
+        let releasable = declaration.versions.filter { quarantineWarning($0) == nil }
+        if let remainingLatest, let declaredLast = releasable.last,
             remainingLatest.containerImageDigest == declaredLast.containerImageDigest,
             let lastCreate = creates.last, lastCreate.digest != declaredLast.containerImageDigest
         {
@@ -162,11 +159,16 @@ struct ModelPlanning {
                     if let number = create.replaces, let match = liveVersions.first(where: { $0.number == number }),
                         let declared = declaration.versions.first(where: { $0.containerImageDigest == match.containerImageDigest })
                     {
-                        // The replace is held with it: the drifted version stays, as with `on_immutable_change: warn`.
+                        // The replace is held with it: the drifted version stays, as with `on_immutable_change: warn`,
+                        // configuration update included.
                         deletes.removeAll { $0.number == number }
                         warnings.append(driftWarning(declared, match: match, drift: replaced[number] ?? [], protected: false))
                         replaced[number] = nil
-                        unchanged += 1
+                        if let update = configurationUpdate(declared, match: match) {
+                            updates.append(update)
+                        } else {
+                            unchanged += 1
+                        }
                     }
                 }
                 creates = []
@@ -177,7 +179,8 @@ struct ModelPlanning {
                 var seenLater: Set<Digest> = []
                 for declared in declaration.versions[first...] {
                     let digest = declared.containerImageDigest
-                    guard seenLater.insert(digest).inserted else { continue }
+                    // A quarantined version is never made again: its live copy, if any, is being rolled back.
+                    guard seenLater.insert(digest).inserted, quarantineWarning(declared) == nil else { continue }
                     if creating.contains(digest) {
                         ordered += creates.filter { $0.digest == digest }
                         continue
@@ -204,6 +207,32 @@ struct ModelPlanning {
             case .allow:
                 break
             }
+        } else if declaration.onOutOfOrder == .recreate, creates.isEmpty, let remainingLatest, let declaredLast = releasable.last,
+            remainingLatest.containerImageDigest != declaredLast.containerImageDigest,
+            let position = releasable.firstIndex(where: { $0.containerImageDigest == remainingLatest.containerImageDigest }),
+            matched.contains(remainingLatest.number)
+        {
+            // An earlier declared version is the latest with nothing to create: a recreate stopped between its
+            // creates (killed, a create failed, a release rolled back). The versions declared after it are made
+            // again, in order, so that the last declared version is the latest again rather than left as is.
+            for declared in releasable[(position + 1)...] {
+                guard let match = matchOf(declared.containerImageDigest), matched.contains(match.number) else { continue }
+                creates.append(create(
+                    declared,
+                    reason: "re-created after #\(remainingLatest.number), an earlier declared version that is the latest, so that the last declared version is the latest again (on_out_of_order: recreate)",
+                    replaces: match.number
+                ))
+                if updates.contains(where: { $0.number == match.number }) {
+                    updates.removeAll { $0.number == match.number }
+                } else {
+                    unchanged -= 1
+                }
+                smokeTests.removeAll { $0.number == match.number }
+                if declaration.prune, !keep.contains(match.number) {
+                    deletes.append(delete(match, reason: "superseded by its re-creation (on_out_of_order: recreate)"))
+                }
+            }
+            deletes.sort { $0.number ?? 0 < $1.number ?? 0 }
         }
 
         // A model left with no version at all is almost always a mistake (an emptied file, a bad
@@ -241,7 +270,7 @@ struct ModelPlanning {
                     .max { $0.number < $1.number }
                     .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
             }
-        let declaredLatest = declaration.versions.last.map { declared in
+        let declaredLatest = releasable.last.map { declared in
             let match = matchOf(declared.containerImageDigest)
             let survives = match.map { replaced[$0.number] == nil } ?? false
             return VersionReference(
@@ -274,6 +303,18 @@ struct ModelPlanning {
                 kept: kept.isEmpty ? nil : kept
             )
         )
+    }
+
+    /// The configuration update that brings `match` to `declared`'s configuration, if it differs.
+    private func configurationUpdate(_ declared: VersionDeclaration, match: LiveVersion) -> PlannedChange? {
+        guard let target = declared.configuration,
+            match.configuration.map({ ConfigurationComparison.isSatisfied(target, by: $0) }) != true
+        else { return nil }
+        return .updateConfiguration(.init(
+            model: model, number: match.number, digest: match.containerImageDigest, releaseNotes: match.releaseNotes,
+            reason: ConfigurationComparison.reason(from: match.configuration, to: target), to: target, from: match.configuration,
+            declaredAt: declared.location.description
+        ))
     }
 
     /// The live copy each of the `declared` digests is matched with. With one copy, that copy. With several

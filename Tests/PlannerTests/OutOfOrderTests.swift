@@ -38,6 +38,12 @@ struct OutOfOrderTests {
         .init(testDescription: "recreate: a kept old copy stays", declared: [1, 2], live: [(2, 2)], policy: .recreate, keep: [2], steps: ["create d1", "create d2"], latest: 2),
         .init(testDescription: "recreate: with prune off the old copy stays", declared: [1, 2], live: [(2, 2)], policy: .recreate, prune: false, steps: ["create d1", "create d2"], latest: 2),
         .init(testDescription: "allow: created, and it becomes the latest", declared: [1, 2], live: [(2, 2)], policy: .allow, steps: ["create d1"], latest: 1),
+        // A recreate that stopped between its creates (killed, a create failed, a release rolled back) left an
+        // earlier declared version the latest, with nothing to create: the versions after it are made again.
+        .init(testDescription: "recreate: an interrupted recreate is finished", declared: [1, 2], live: [(2, 2), (3, 1)], policy: .recreate,
+              steps: ["create d2", "delete #2"], latest: 2),
+        .init(testDescription: "recreate: every version declared after the latest one", declared: [1, 2, 3], live: [(2, 2), (3, 3), (4, 1)], policy: .recreate,
+              steps: ["create d2", "create d3", "delete #2", "delete #3"], latest: 3),
     ]
 
     @Test("what each policy plans", arguments: cases)
@@ -57,6 +63,56 @@ struct OutOfOrderTests {
         #expect(!facts.movesLatestAwayFromDeclared, "the planner never plans what the check refuses")
         // Every plan says when the latest is not the last declared version; only `allow` gets there.
         #expect(plan.warnings.contains { $0.kind == .latestMismatch } == (testCase.latest != testCase.declared.last))
+    }
+
+    /// A plan of `declared` against `live` where the digests `quarantined` failed their smoke tests.
+    static func plan(_ declared: [VersionDeclaration], live: [LiveVersion], quarantined: [Int], policy: OutOfOrderPolicy = .hold) -> Plan {
+        let declaration = Fixture.declaration(declared, onOutOfOrder: policy)
+        var gate = ReleaseGateState()
+        for seed in quarantined {
+            let version = declared.first { $0.containerImageDigest == repeatedDigest(seed) as Digest }!
+            gate.quarantined[.init(model: declaration.model, digest: version.containerImageDigest)] = (version.gateFingerprint([]), "smoke case 1 failed")
+        }
+        return Planner.plan(
+            declarations: [declaration], live: [declaration.model: LiveModel(model: declaration.model, versions: live)],
+            revision: Fixture.revision, gate: gate)
+    }
+
+    @Test("a rollback left unfinished on the last declared version goes ahead: the one before it is the latest meanwhile")
+    func unfinishedRollbackOfTheLastVersion() throws {
+        let plan = Self.plan([Fixture.declared(1), Fixture.declared(2)], live: [Fixture.live(1, 1), Fixture.live(2, 2)], quarantined: [2])
+        #expect(plan.steps() == ["delete #2"])
+        let facts = try #require(plan.models.only)
+        #expect(!facts.movesLatestAwayFromDeclared, "the check refused every model's changes, and the failed version kept the traffic")
+        #expect(facts.declaredLatest?.number == 1 && facts.latestAfterApply?.number == 1)
+        #expect(!plan.warnings.contains { $0.kind == .latestMismatch })
+    }
+
+    @Test("recreate never makes a quarantined version again, nor deletes a number twice")
+    func recreateSkipsQuarantined() throws {
+        let plan = Self.plan([Fixture.declared(1), Fixture.declared(2), Fixture.declared(3)], live: [Fixture.live(2, 2), Fixture.live(3, 3)],
+                             quarantined: [2], policy: .recreate)
+        #expect(plan.steps() == ["create d1", "create d3", "delete #2", "delete #3"])
+        #expect(plan.summary.unchanged >= 0)
+        #expect(plan.models.only?.latestAfterApply?.containerImageDigest == repeatedDigest(3) as Digest)
+    }
+
+    @Test("hold protects the last declared version that did not fail its smoke tests")
+    func holdAfterAQuarantinedLastVersion() throws {
+        let plan = Self.plan([Fixture.declared(1), Fixture.declared(2), Fixture.declared(3)], live: [Fixture.live(2, 2)], quarantined: [3])
+        #expect(plan.steps().isEmpty, "v1 would become the latest above v2")
+        #expect(plan.warnings.filter { $0.kind == .outOfOrderHeld }.compactMap(\.containerImageDigest) == [repeatedDigest(1) as Digest])
+        #expect(plan.models.only?.latestAfterApply?.number == 2)
+    }
+
+    @Test("a held replace still updates the configuration, as on_immutable_change: warn would")
+    func heldReplaceKeepsItsConfigurationUpdate() throws {
+        let plan = Fixture.plan(
+            Fixture.declaration([Fixture.declared(1, notes: "Changed", configuration: Fixture.gpu), Fixture.declared(2)], onImmutableChange: .replace),
+            live: [Fixture.live(1, 1), Fixture.live(2, 2)]
+        )
+        #expect(plan.steps() == ["configure #1"])
+        #expect(plan.summary.unchanged == 1)
     }
 
     @Test("a held create says why, and what to do, and holds a replacement with it")
