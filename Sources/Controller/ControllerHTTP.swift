@@ -19,6 +19,9 @@ public struct ControllerHTTP: Sendable {
     let history: HistoryStore?
     /// The status page (`GET /`, `GET /models/{owner}/{name}`); `nil` serves none.
     let dashboard: Dashboard?
+    /// How long a connection may stay open with no request in progress: a client that connects and never
+    /// asks, or keeps a connection it no longer uses, does not hold it (and its memory) for ever.
+    let idleTimeout: Duration
 
     /// Creates the endpoints.
     /// - Parameters:
@@ -26,10 +29,13 @@ public struct ControllerHTTP: Sendable {
     ///   - trigger: Called for each correctly signed webhook (the loop coalesces them).
     ///   - history: The history `GET /history` serves; `nil` answers 404.
     ///   - dashboard: The status page; `nil` serves none.
+    ///   - idleTimeout: How long a connection may stay open with no request in progress.
     public init(
         status: StatusStore, metrics: ControllerMetrics, readinessThreshold: Duration, webhookSecret: [UInt8]?,
-        logger: Logger, trigger: @escaping @Sendable () -> Void, history: HistoryStore? = nil, dashboard: Dashboard? = nil
+        logger: Logger, trigger: @escaping @Sendable () -> Void, history: HistoryStore? = nil, dashboard: Dashboard? = nil,
+        idleTimeout: Duration = .seconds(60)
     ) {
+        self.idleTimeout = idleTimeout
         self.history = history
         self.dashboard = dashboard
         self.status = status
@@ -85,6 +91,8 @@ public struct ControllerHTTP: Sendable {
     public func application(host: String, port: Int, onBound: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         Application(
             router: router(),
+            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
+                + Int64(idleTimeout.components.attoseconds / 1_000_000_000)))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "wriftsync"),
             onServerRunning: { channel in await onBound(channel.localAddress?.port ?? port) },
             logger: logger
