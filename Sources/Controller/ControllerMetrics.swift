@@ -102,6 +102,10 @@ public final class ControllerMetrics: Sendable {
                     state.drift[model] = gauge
                 }
             }
+            for model in report.noLongerDeclared(among: Set(state.drift.keys).union(state.warnings.keys)) {
+                if let gauge = state.drift.removeValue(forKey: model) { registry.unregisterGauge(gauge) }
+                for gauge in (state.warnings.removeValue(forKey: model) ?? [:]).values { registry.unregisterGauge(gauge) }
+            }
             if report.planned != nil {
                 // The models planned replace their warning counts; the others keep theirs.
                 let byModel = Dictionary(grouping: report.warnings, by: \.model.description)

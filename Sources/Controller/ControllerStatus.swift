@@ -174,6 +174,19 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
                 drifted: drifted.contains(model), warnings: (warnings[model] ?? []).map(Warning.init), conditions: models[model]?.conditions ?? []
             )
         }
+        for model in report.noLongerDeclared(among: models.keys) { models[model] = nil }
+    }
+}
+
+extension ReconcileReport {
+    /// Of the models `known` (by `owner/name`), those this reconcile shows are no longer declared: named as not
+    /// managed by its plan, or left out of a reconcile that planned every declared model. Their rows, gauges and
+    /// throttles go: a deleted model's drift would otherwise keep an alert firing until a restart.
+    func noLongerDeclared(among known: some Sequence<String>) -> [String] {
+        guard plan != nil else { return [] }
+        let planned = Set(plannedModels.map(\.description))
+        let unmanaged = Set(plan?.unmanaged?.map(\.model) ?? [])
+        return known.filter { unmanaged.contains($0) || (allModelsPlanned && !planned.contains($0)) }
     }
 }
 

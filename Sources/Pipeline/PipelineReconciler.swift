@@ -119,6 +119,7 @@ public final class PipelineReconciler: Reconciling {
         report.planned = ChangeCounts(plan)
         report.warnings = plan.warnings
         report.plannedModels = plan.models.map(\.model)
+        report.allModelsPlanned = only == nil
         report.observations = Self.observations(plan, declarations: declarations, live: planned.live)
         let differing = Self.differingModels(plan)
         report.changedModels = previous == nil ? [] : differing.filter(changed.contains).sorted()

@@ -60,6 +60,9 @@ public struct ReconcileReport: Sendable {
     public var planned: ChangeCounts?
     /// The models compared with the live state (all of them in a full reconcile).
     public var plannedModels: [ModelID]
+    /// Whether `plannedModels` are every model the commit declares (a full reconcile, or the first after a
+    /// start or a failure): a model known before and not among them is no longer declared.
+    public var allModelsPlanned = false
     /// Models whose declaration changed since the last applied commit and had changes planned.
     public var changedModels: [ModelID]
     /// Models whose declaration did not change but whose live state differs from it: drift, made outside
