@@ -35,7 +35,7 @@ extension ControllerHTTP {
             let read: HistoryStore.Read
             do {
                 let asked = query
-                read = try await onOwnThread { try history.read(asked) }
+                read = try await historyReads.run { try await onOwnThread { try history.read(asked) } }
             } catch {
                 return Self.text("cannot read the history: \(error)\n", status: .internalServerError)
             }

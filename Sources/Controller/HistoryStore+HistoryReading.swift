@@ -8,7 +8,7 @@ extension HistoryStore: HistoryReading {
     /// The newest `limit` records, newest first; read on a thread of its own (the files are on disk).
     public func records(model: String?, limit: Int) async throws -> [HistoryEntry] {
         let query = HistoryQuery(model: model, limit: limit)
-        return try await onOwnThread { try self.read(query) }.records.reversed().map(HistoryEntry.init)
+        return try await historyReads.run { try await onOwnThread { try self.read(query) } }.records.reversed().map(HistoryEntry.init)
     }
 }
 
