@@ -132,15 +132,16 @@ public struct Applier: Sendable {
         return true
     }
 
-    /// Lists the model once more and deletes every copy of a digest created by `results` but one.
+    /// Lists the model once more and deletes every copy of a digest created by `results` but the newest, and
+    /// every copy of a digest rolled back after a send in doubt.
     ///
     /// Only copies made while this apply ran are touched: numbers above the highest the plan listed (numbers
     /// only grow, so anything at or below it existed before), never a version the plan did not see created
-    /// after its listing. The copy kept is the newest one below the copy kept of the create after it (the
-    /// newest, for the last create, or when none is below): two appliers at once leave their newest copies,
-    /// and a create whose first answer was lost, landing after its resend and after the next create, is
-    /// removed rather than left as the latest out of order (the planner matches duplicates the same way).
-    /// Without the plan's highest number (an older plan) nothing is removed. Each removal is confirmed like a
+    /// after its listing, and the newest copy — the one taking traffic if it is the latest — is always kept:
+    /// the copy a later listing keeps is never older than an earlier listing's, so two appliers never delete
+    /// each other's last copy. (A lost create's first send landing after the model's next create is then the
+    /// latest, out of declaration order: the next plan warns, and with `on_out_of_order: recreate` re-creates
+    /// the versions declared after it.) Without the plan's highest number (an older plan) nothing is removed. Each removal is confirmed like a
     /// planned delete. Deleting is idempotent, so two appliers removing the same copy are harmless. Items
     /// listed without a digest (older servers) are not checked.
     func removeDuplicates(_ results: [ActionResult], in model: ModelRun) async -> [ActionResult] {
@@ -167,24 +168,18 @@ public struct Applier: Sendable {
         // even if that listing left it out: only those made since the second of the listing are touched (the
         // server's `Date` has whole seconds: one made in that second just before it cannot be told apart).
         let after = model.listedAt.flatMap(WireTime.iso8601)
-        // From the last create back, each keeps a copy below the one kept after it.
+        // Of a created digest the newest copy stays; of a digest rolled back after a send in doubt, none.
         var keeps: [(result: ActionResult, kept: Int?, copies: [ModelVersion])] = []
-        var below = Int.max
-        for result in created.sorted(by: { $0.index < $1.index }).reversed() {
-            // Only copies this apply may have made are candidates: keeping an older one (a replaced version,
-            // deleted next by the plan) would remove this apply's own create.
+        for result in created.sorted(by: { $0.index < $1.index }) {
             let matching = listed.filter { $0.number > highest && Self.digest($0.containerImageDigest) == result.containerImageDigest }
-                .sorted { $0.number < $1.number }
-            guard let newest = matching.last?.number else { continue }
-            let kept = matching.last { $0.number < below }?.number ?? newest
-            below = min(below, kept)
-            keeps.append((result, kept, matching))
+            guard let newest = listed.filter({ Self.digest($0.containerImageDigest) == result.containerImageDigest }).map(\.number).max() else { continue }
+            keeps.append((result, newest, matching))
         }
         for result in rolledBack {
             keeps.append((result, nil, listed.filter { $0.number > highest && Self.digest($0.containerImageDigest) == result.containerImageDigest }))
         }
         var removals: [ActionResult] = []
-        for (result, kept, matching) in keeps.reversed() {
+        for (result, kept, matching) in keeps {
             let removable = matching.filter { copy in
                 guard copy.number != kept else { return false }
                 guard let after else { return true }

@@ -26,8 +26,9 @@ public enum ApplyText {
     static func duplicateNote(_ result: ActionResult) -> String {
         guard let kept = result.duplicateOf else { return "" }
         if let number = result.number, number > kept {
-            return " (a later duplicate of #\(kept), made by a send whose answer was lost or by another apply: kept, it would "
-                + "have taken the latest's place out of order, or untested)"
+            // Only a digest rolled back has its later copies removed.
+            return " (a later copy of #\(kept), which failed its smoke tests and was rolled back: made by a send whose answer "
+                + "was lost, or by another apply)"
         }
         return " (an older duplicate of #\(kept), created by another apply running at the same time, or by a send whose answer was lost)"
     }

@@ -180,8 +180,8 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
 
 extension ReconcileReport {
     /// Of the models `known` (by `owner/name`), those this reconcile shows are no longer declared: named as not
-    /// managed by its plan, or left out of a reconcile that planned every declared model. Their rows, gauges and
-    /// throttles go: a deleted model's drift would otherwise keep an alert firing until a restart.
+    /// managed by its plan, or left out of a reconcile that planned every declared model. Their rows and gauges
+    /// go: a deleted model's drift would otherwise keep an alert firing until a restart.
     func noLongerDeclared(among known: some Sequence<String>) -> [String] {
         guard plan != nil else { return [] }
         let planned = Set(plannedModels.map(\.description))

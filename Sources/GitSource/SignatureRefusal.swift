@@ -135,7 +135,7 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case let .historyRewound(last):
             return "\(where_) refused: it is an older commit in the history of the last verified commit \(last.hex): the branch was moved back, "
                 + "which would undo what was applied since (an old signed commit replayed is still signed); to go back, commit a revert, "
-                + "or remove applied-commits.json from the state directory to accept it"
+                + "or remove applied-commits.json from the state directory and restart run to accept it"
         case let .verificationFailed(what):
             return "\(where_): the signature could not be verified: \(what)"
         }

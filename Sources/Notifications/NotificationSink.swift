@@ -47,7 +47,8 @@ public enum SinkURL {
         guard let components = URLComponentsLite(url), !components.host.isEmpty else {
             // Only up to the first `/` or `?`: the rest of a Slack URL is its secret, and a URL without a scheme
             // is not one whose userinfo redaction would strip.
-            let shown = url.prefix { $0 != "/" && $0 != "?" && $0 != "@" }.prefix(64)
+            // Nothing before an `@` either: that would be a user and password.
+            let shown = url.contains("@") ? "" : url.prefix { $0 != "/" && $0 != "?" }.prefix(64)
             throw SinkURLError(description: "\(flag) takes an http(s):// URL, not '\(EscapedText.escaped(String(shown), limit: 64))\(shown.count < url.count ? "…" : "")'")
         }
         guard !components.hasUserInfo else {

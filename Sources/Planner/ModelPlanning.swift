@@ -30,8 +30,10 @@ struct ModelPlanning {
     }
 
     func run() -> ModelOutcome {
-        // Identity of a version is its digest within its model. With duplicates one copy is the match (see
-        // `matches`); the others are treated as undeclared.
+        // Identity of a version is its digest within its model. With duplicates the newest is the match; the
+        // older ones are treated as undeclared. (Always the newest, as the applier's duplicate check keeps: a rule
+        // that depends on other digests' copies lets two appliers, listing at different moments, each keep a
+        // different copy and delete the other's — every copy of a version gone.)
         var newestByDigest: [Digest: LiveVersion] = [:]
         for version in liveVersions {
             let digest = version.containerImageDigest
@@ -42,9 +44,7 @@ struct ModelPlanning {
         if declaration.suspend {
             return suspended(newestByDigest: newestByDigest)
         }
-        let matchByDigest = Self.matches(
-            declared: declaration.versions.filter { quarantineWarning($0) == nil }.map(\.containerImageDigest), live: liveVersions)
-        func matchOf(_ digest: Digest) -> LiveVersion? { matchByDigest[digest] ?? newestByDigest[digest] }
+        func matchOf(_ digest: Digest) -> LiveVersion? { newestByDigest[digest] }
 
         let keep = Set(declaration.keep)
         var creates: [PlannedChange] = []
@@ -131,9 +131,7 @@ struct ModelPlanning {
                 continue
             }
             if let kept = matchOf(version.containerImageDigest), kept.number != version.number, matched.contains(kept.number) {
-                deletes.append(delete(version, reason: kept.number > version.number
-                    ? "not declared: an older duplicate of #\(kept.number)"
-                    : "not declared: a later duplicate of #\(kept.number), above a version declared after it (kept, it would take the latest's place out of order)"))
+                deletes.append(delete(version, reason: "not declared: an older duplicate of #\(kept.number)"))
             } else {
                 deletes.append(delete(version, reason: "not declared"))
             }
@@ -315,29 +313,6 @@ struct ModelPlanning {
             reason: ConfigurationComparison.reason(from: match.configuration, to: target), to: target, from: match.configuration,
             declaredAt: declared.location.description
         ))
-    }
-
-    /// The live copy each of the `declared` digests is matched with. With one copy, that copy. With several
-    /// (two appliers at once, or a create whose answer was lost landing after the resend and after the next
-    /// create), the newest one below the match of the version declared after it, so that the copies kept
-    /// keep the declaration's order and the last declared version stays the latest; the newest copy when none
-    /// is below. The first declaration of a digest counts.
-    static func matches(declared: [Digest], live: [LiveVersion]) -> [Digest: LiveVersion] {
-        var copies: [Digest: [LiveVersion]] = [:]
-        for version in live.sorted(by: { $0.number < $1.number }) {
-            copies[version.containerImageDigest, default: []].append(version)
-        }
-        var seen: Set<Digest> = []
-        let order = declared.filter { seen.insert($0).inserted }
-        var result: [Digest: LiveVersion] = [:]
-        var below = Int.max
-        for digest in order.reversed() {
-            guard let all = copies[digest], let newest = all.last else { continue }
-            let match = all.last { $0.number < below } ?? newest
-            result[digest] = match
-            below = min(below, match.number)
-        }
-        return result
     }
 
     /// A suspended model is skipped entirely: no changes, no warnings, only its facts.

@@ -61,10 +61,11 @@ enum Fixture {
         _ name: ModelID,
         _ versions: [VersionDeclaration],
         keep: [Int] = [],
-        onImmutableChange: ImmutableChangePolicy = .warn
+        onImmutableChange: ImmutableChangePolicy = .warn,
+        onOutOfOrder: OutOfOrderPolicy = .hold
     ) -> ModelDeclaration {
         ModelDeclaration(
-            model: name, keep: keep, onImmutableChange: onImmutableChange, versions: versions,
+            model: name, keep: keep, onImmutableChange: onImmutableChange, onOutOfOrder: onOutOfOrder, versions: versions,
             location: SourceLocation(file: "models/test.yaml", line: 1, column: 1)
         )
     }

@@ -138,6 +138,12 @@ import Testing
         } catch {
             #expect(error.description == "--notify-slack-file takes an http(s):// URL, not 'hooks.slack.com…'")
         }
+        do {
+            try SinkURL.check("alice:hunter2@hooks.example.com/x", flag: "--notify-webhook", allowInsecureHTTP: false)
+            Issue.record("accepted")
+        } catch {
+            #expect(!error.description.contains("hunter2") && !error.description.contains("alice"), "\(error.description)")
+        }
     }
 }
 

@@ -1,4 +1,7 @@
+import Declarations
 import Planner
+import WriftAIModels
+import WriftSyncTesting
 import Testing
 
 @Suite("Planner: duplicate live digests")
@@ -19,34 +22,29 @@ struct DuplicatesTests {
         let testDescription: String
         /// Live versions as (number, digest).
         let live: [(Int, Int)]
-        let deleted: [Int]
+        var policy: OutOfOrderPolicy = .hold
+        let steps: [String]
+        /// The digest latest after apply.
         let latest: Int
         var warnings: [WarningKind] = []
-        var reason: String?
     }
 
-    @Test("of several copies of a declared digest, the one kept is the newest below the copy kept of the version declared after it", arguments: [
-        Copies(testDescription: "a lost create's late copy, landed after its resend and the next create",
-               live: [(1, 1), (2, 2), (3, 3), (4, 2)], deleted: [4], latest: 3,
-               reason: "not declared: a later duplicate of #2, above a version declared after it"),
+    @Test("the newest copy of a declared digest is always the one kept; an order that leaves is warned, or mended by recreate", arguments: [
         Copies(testDescription: "two appliers interleaved: the newest copies are in order",
-               live: [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3)], deleted: [2, 4], latest: 5),
-        Copies(testDescription: "a late copy of each: the newest of the last, the newest below it of the one before",
-               live: [(1, 1), (2, 2), (3, 3), (4, 2), (5, 3)], deleted: [2, 3], latest: 5),
-        Copies(testDescription: "no copy below the next one's: the newest, and the plan warns",
-               live: [(1, 3), (2, 1), (3, 2), (4, 2)], deleted: [3], latest: 4, warnings: [.latestMismatch]),
+               live: [(1, 1), (2, 2), (3, 2), (4, 3), (5, 3)], steps: ["delete #2", "delete #4"], latest: 3),
+        Copies(testDescription: "a lost create's late copy above the next version: kept, and the plan warns",
+               live: [(1, 1), (2, 2), (3, 3), (4, 2)], steps: ["delete #2"], latest: 2, warnings: [.latestMismatch]),
+        Copies(testDescription: "the same with recreate: the versions declared after it are made again",
+               live: [(1, 1), (2, 2), (3, 3), (4, 2)], policy: .recreate, steps: ["create d3", "delete #2", "delete #3"], latest: 3),
     ])
-    func copiesKeptInDeclaredOrder(_ copies: Copies) {
+    func newestCopyKept(_ copies: Copies) {
         let plan = Fixture.plan(
-            Fixture.declaration([Fixture.declared(1), Fixture.declared(2), Fixture.declared(3)]),
+            Fixture.declaration([Fixture.declared(1), Fixture.declared(2), Fixture.declared(3)], onOutOfOrder: copies.policy),
             live: copies.live.map { Fixture.live($0.0, $0.1) }
         )
-        #expect(plan.steps() == copies.deleted.map { "delete #\($0)" })
-        #expect(plan.models.only?.latestAfterApply?.number == copies.latest)
+        #expect(plan.steps() == copies.steps)
+        #expect(plan.models.only?.latestAfterApply?.containerImageDigest == repeatedDigest(copies.latest) as Digest)
         #expect(plan.warningKinds == copies.warnings)
-        if let reason = copies.reason {
-            #expect(plan.changes.first?.reason.hasPrefix(reason) == true)
-        }
     }
 
     @Test("with prune off, older duplicates stay")
