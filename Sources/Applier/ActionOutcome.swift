@@ -14,6 +14,9 @@ public enum ActionOutcome: String, Codable, Sendable, CaseIterable {
     case skipped
     /// The version's smoke tests passed (a `smoke_test` change, for a version created earlier).
     case tested
+    /// A `smoke_test` change applied with the smoke tests off (`--skip-smoke`, a saved plan): not run, never
+    /// reported as passed; the version stays pending, and the next apply with the tests on tests it first.
+    case untested
     /// Created (or found created earlier), its smoke tests failed, and it was deleted again: the previous
     /// version takes the un-pinned traffic again, and the digest is quarantined. `error` says which test
     /// failed and how.
@@ -22,7 +25,7 @@ public enum ActionOutcome: String, Codable, Sendable, CaseIterable {
     /// Whether the change is done (the live state has what the change wanted).
     public var isDone: Bool {
         switch self {
-        case .created, .configured, .deleted, .alreadyDeleted, .tested: true
+        case .created, .configured, .deleted, .alreadyDeleted, .tested, .untested: true
         case .failed, .skipped, .rolledBack: false
         }
     }

@@ -341,8 +341,8 @@ public struct Applier: Sendable {
         case let .smokeTest(run):
             guard gate != nil else {
                 // A saved plan applied with the tests off: the version is not tested, and must not read as passed.
-                return ActionResult(index: index, change: change, outcome: .skipped,
-                                    error: "not tested: the smoke tests are off (--skip-smoke); #\(run.number) stays untested until an apply with them on")
+                return ActionResult(index: index, change: change, outcome: .untested,
+                                    error: "the smoke tests are off (--skip-smoke); #\(run.number) stays pending until an apply with them on")
             }
             return await gated(change, id: id, number: run.number, index: index)
                 ?? ActionResult(index: index, change: change, outcome: .tested)

@@ -26,7 +26,7 @@ public struct ApplySummary: Codable, Sendable, Equatable {
             case .failed: failed += 1
             case .skipped: skipped += 1
             case .rolledBack: rolledBack += 1
-            case .tested: break
+            case .tested, .untested: break
             }
         }
         (self.created, self.configured, self.deleted, self.failed, self.skipped, self.rolledBack) =

@@ -18,6 +18,7 @@ public enum ApplyText {
         case .failed: return "! failed to \(verb(result.action)) \(subject): \(sanitized(result.error ?? "unknown error"))"
         case .skipped: return "  skipped \(verb(result.action)) \(subject): \(sanitized(result.error ?? "not attempted"))"
         case .tested: return "✓ tested \(subject): its smoke tests passed"
+        case .untested: return "  not tested \(subject): \(sanitized(result.error ?? "the smoke tests are off"))"
         case .rolledBack: return "↩ rolled back \(subject): \(sanitized(result.error ?? "its smoke tests failed"))"
         }
     }

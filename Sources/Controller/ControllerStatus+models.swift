@@ -157,6 +157,7 @@ extension ControllerStatus {
             case .configured: return "configured\(number)"
             case .deleted, .alreadyDeleted: return action.duplicateOf != nil ? "removed duplicate\(number)" : "deleted\(number)"
             case .tested: return "tested\(number)"
+            case .untested: return "not tested\(number)"
             case .rolledBack: return "rolled back\(number)"
             case .failed: return "failed\(number)"
             case .skipped: return "skipped\(number)"

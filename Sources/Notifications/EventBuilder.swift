@@ -135,8 +135,10 @@ public enum EventBuilder {
     /// `1 created, 1 deleted` (outcomes that happened, in a fixed order).
     static func counts(_ actions: [ActionResult]) -> String {
         let summary = ApplySummary(actions)
-        let parts = [("created", summary.created), ("configured", summary.configured), ("deleted", summary.deleted),
-                     ("failed", summary.failed), ("skipped", summary.skipped)]
+        // Smoke tests of versions created earlier are changes too: an apply of nothing else read "no changes".
+        let tested = actions.count { $0.outcome == .tested }
+        let parts = [("created", summary.created), ("configured", summary.configured), ("deleted", summary.deleted), ("tested", tested),
+                     ("rolled back", summary.rolledBack), ("failed", summary.failed), ("skipped", summary.skipped)]
             .filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }
         return parts.isEmpty ? "no changes" : parts.joined(separator: ", ")
     }

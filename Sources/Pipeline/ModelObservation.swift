@@ -115,7 +115,7 @@ public struct ModelObservation: Sendable, Equatable, Codable {
                 }
             case .deleted, .alreadyDeleted, .rolledBack:
                 if let number = action.number { live.removeAll { $0.number == number } }
-            case .configured, .failed, .skipped, .tested:
+            case .configured, .failed, .skipped, .tested, .untested:
                 break
             }
         }

@@ -1,7 +1,7 @@
 import Applier
 import Foundation
 import GitSource
-import Notifications
+@testable import Notifications
 import Pipeline
 import Planner
 import Testing
@@ -81,6 +81,16 @@ import WriftSyncTesting
         #expect(json?["format_version"] as? Int == 1 && json?["type"] as? String == "applied")
         let decoded = try JSONDecoder.iso8601.decode(ReconcileEvent.self, from: Data(try event.jsonBody()))
         #expect(decoded == event)
+    }
+
+    @Test("an apply whose only change is a smoke test says it tested, not \"no changes\"")
+    func smokeTestsAreCounted() {
+        func action(_ outcome: ActionOutcome, _ number: Int) -> ActionResult {
+            ActionResult(index: 0, model: "acme/a", action: .smokeTest, number: number, containerImageDigest: digest(number), releaseNotes: nil, outcome: outcome)
+        }
+        #expect(EventBuilder.counts([action(.tested, 2)]) == "1 tested")
+        #expect(EventBuilder.counts([action(.rolledBack, 3)]) == "1 rolled back")
+        #expect(EventBuilder.counts([]) == "no changes")
     }
 
     @Test func aPartialFailureCarriesWhatWasAppliedAndWhatFailed() throws {
