@@ -137,6 +137,21 @@ struct ModelPlanning {
             }
         }
 
+        /// The create that makes `declared` again after the versions before it; its live copy `match` is no longer
+        /// updated or tested, and goes as a replaced version does (unless kept, or prune is off).
+        func recreate(_ declared: VersionDeclaration, superseding match: LiveVersion, reason: String) -> PlannedChange {
+            if updates.contains(where: { $0.number == match.number }) {
+                updates.removeAll { $0.number == match.number }
+            } else {
+                unchanged -= 1
+            }
+            smokeTests.removeAll { $0.number == match.number }
+            if declaration.prune, !keep.contains(match.number) {
+                deletes.append(delete(match, reason: "superseded by its re-creation (on_out_of_order: recreate)"))
+            }
+            return create(declared, reason: reason, replaces: match.number)
+        }
+
         // Creates come after every live version, so a create of anything but the last declared version makes
         // an earlier declared version the latest, and un-pinned predictions move to it. When the last declared
         // version is the latest of what stays, that needs the model's consent.
@@ -185,20 +200,9 @@ struct ModelPlanning {
                     }
                     guard let match = matchOf(digest), replaced[match.number] == nil else { continue }
                     // Re-created after the version created before it, so that declaration order, and the last
-                    // declared version as the latest, come back; the old copy goes as a replaced version does.
-                    ordered.append(create(
-                        declared,
-                        reason: "re-created after the versions declared before it, so that the last declared version stays the latest (on_out_of_order: recreate)",
-                        replaces: match.number
-                    ))
-                    if updates.contains(where: { $0.number == match.number }) {
-                        updates.removeAll { $0.number == match.number }
-                    } else {
-                        unchanged -= 1
-                    }
-                    if declaration.prune, !keep.contains(match.number) {
-                        deletes.append(delete(match, reason: "superseded by its re-creation (on_out_of_order: recreate)"))
-                    }
+                    // declared version as the latest, come back.
+                    ordered.append(recreate(declared, superseding: match,
+                        reason: "re-created after the versions declared before it, so that the last declared version stays the latest (on_out_of_order: recreate)"))
                 }
                 creates = ordered
                 deletes.sort { $0.number ?? 0 < $1.number ?? 0 }
@@ -215,20 +219,8 @@ struct ModelPlanning {
             // again, in order, so that the last declared version is the latest again rather than left as is.
             for declared in releasable[(position + 1)...] {
                 guard let match = matchOf(declared.containerImageDigest), matched.contains(match.number) else { continue }
-                creates.append(create(
-                    declared,
-                    reason: "re-created after #\(remainingLatest.number), an earlier declared version that is the latest, so that the last declared version is the latest again (on_out_of_order: recreate)",
-                    replaces: match.number
-                ))
-                if updates.contains(where: { $0.number == match.number }) {
-                    updates.removeAll { $0.number == match.number }
-                } else {
-                    unchanged -= 1
-                }
-                smokeTests.removeAll { $0.number == match.number }
-                if declaration.prune, !keep.contains(match.number) {
-                    deletes.append(delete(match, reason: "superseded by its re-creation (on_out_of_order: recreate)"))
-                }
+                creates.append(recreate(declared, superseding: match,
+                    reason: "re-created after #\(remainingLatest.number), an earlier declared version that is the latest, so that the last declared version is the latest again (on_out_of_order: recreate)"))
             }
             deletes.sort { $0.number ?? 0 < $1.number ?? 0 }
         }
