@@ -179,6 +179,7 @@ let package = Package(
                 "Applier", "Notifications", "Pipeline", "Planner", "WriftAI",
                 "SystemCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),

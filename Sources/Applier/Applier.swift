@@ -141,8 +141,8 @@ public struct Applier: Sendable {
     /// the copy a later listing keeps is never older than an earlier listing's, so two appliers never delete
     /// each other's last copy. (A lost create's first send landing after the model's next create is then the
     /// latest, out of declaration order: the next plan warns, and with `on_out_of_order: recreate` re-creates
-    /// the versions declared after it.) Without the plan's highest number (an older plan) nothing is removed. Each removal is confirmed like a
-    /// planned delete. Deleting is idempotent, so two appliers removing the same copy are harmless. Items
+    /// the versions declared after it.) Without the plan's highest number (an older plan) nothing is removed.
+    /// Each removal is confirmed like a planned delete. Deleting is idempotent, so two appliers removing the same copy are harmless. Items
     /// listed without a digest (older servers) are not checked.
     func removeDuplicates(_ results: [ActionResult], in model: ModelRun) async -> [ActionResult] {
         let created = results.filter { $0.outcome == .created }
@@ -169,19 +169,13 @@ public struct Applier: Sendable {
         // server's `Date` has whole seconds: one made in that second just before it cannot be told apart).
         let after = model.listedAt.flatMap(WireTime.iso8601)
         // Of a created digest the newest copy stays; of a digest rolled back after a send in doubt, none.
-        var keeps: [(result: ActionResult, kept: Int?, copies: [ModelVersion])] = []
-        for result in created.sorted(by: { $0.index < $1.index }) {
-            let matching = listed.filter { $0.number > highest && Self.digest($0.containerImageDigest) == result.containerImageDigest }
-            guard let newest = listed.filter({ Self.digest($0.containerImageDigest) == result.containerImageDigest }).map(\.number).max() else { continue }
-            keeps.append((result, newest, matching))
-        }
-        for result in rolledBack {
-            keeps.append((result, nil, listed.filter { $0.number > highest && Self.digest($0.containerImageDigest) == result.containerImageDigest }))
-        }
+        let keeps = created.map { ($0, true) } + rolledBack.map { ($0, false) }
         var removals: [ActionResult] = []
-        for (result, kept, matching) in keeps {
-            let removable = matching.filter { copy in
-                guard copy.number != kept else { return false }
+        for (result, keepsNewest) in keeps {
+            let copies = listed.filter { Self.digest($0.containerImageDigest) == result.containerImageDigest }
+            let kept = keepsNewest ? copies.map(\.number).max() : nil
+            let removable = copies.filter { copy in
+                guard copy.number > highest, copy.number != kept else { return false }
                 guard let after else { return true }
                 return WireTime.iso8601(copy.createdAt).map { $0 >= after } ?? false
             }

@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Logging
+import NIOCore
 import Notifications
 
 /// The reconciler's HTTP endpoints: `/healthz`, `/readyz`, `/metrics`, `/status`, `POST /hooks/git`, and the
@@ -91,8 +92,7 @@ public struct ControllerHTTP: Sendable {
     public func application(host: String, port: Int, onBound: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(idleTimeout.components.seconds) * 1_000_000_000
-                + Int64(idleTimeout.components.attoseconds / 1_000_000_000)))),
+            server: .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "wriftsync"),
             onServerRunning: { channel in await onBound(channel.localAddress?.port ?? port) },
             logger: logger

@@ -31,9 +31,8 @@ struct ModelPlanning {
 
     func run() -> ModelOutcome {
         // Identity of a version is its digest within its model. With duplicates the newest is the match; the
-        // older ones are treated as undeclared. (Always the newest, as the applier's duplicate check keeps: a rule
-        // that depends on other digests' copies lets two appliers, listing at different moments, each keep a
-        // different copy and delete the other's — every copy of a version gone.)
+        // older ones are treated as undeclared. Always the newest, as the applier's duplicate check keeps: a rule
+        // weighing other digests' copies let two appliers, listing at different moments, each delete the other's.
         var newestByDigest: [Digest: LiveVersion] = [:]
         for version in liveVersions {
             let digest = version.containerImageDigest
@@ -44,7 +43,6 @@ struct ModelPlanning {
         if declaration.suspend {
             return suspended(newestByDigest: newestByDigest)
         }
-        func matchOf(_ digest: Digest) -> LiveVersion? { newestByDigest[digest] }
 
         let keep = Set(declaration.keep)
         var creates: [PlannedChange] = []
@@ -62,7 +60,7 @@ struct ModelPlanning {
             // Validation rejects a digest declared twice; should one slip through, plan it once.
             guard seen.insert(digest).inserted else { continue }
 
-            guard let match = matchOf(digest) else {
+            guard let match = newestByDigest[digest] else {
                 if let warning = quarantineWarning(declared) {
                     warnings.append(warning)
                 } else {
@@ -130,8 +128,9 @@ struct ModelPlanning {
             guard !matched.contains(version.number), declaration.prune, !keep.contains(version.number) else {
                 continue
             }
-            if let kept = matchOf(version.containerImageDigest), kept.number != version.number, matched.contains(kept.number) {
-                deletes.append(delete(version, reason: "not declared: an older duplicate of #\(kept.number)"))
+            let newest = newestByDigest[version.containerImageDigest]
+            if let newest, newest.number != version.number, matched.contains(newest.number) {
+                deletes.append(delete(version, reason: "not declared: an older duplicate of #\(newest.number)"))
             } else {
                 deletes.append(delete(version, reason: "not declared"))
             }
@@ -198,7 +197,7 @@ struct ModelPlanning {
                         ordered += creates.filter { $0.digest == digest }
                         continue
                     }
-                    guard let match = matchOf(digest), replaced[match.number] == nil else { continue }
+                    guard let match = newestByDigest[digest], replaced[match.number] == nil else { continue }
                     // Re-created after the version created before it, so that declaration order, and the last
                     // declared version as the latest, come back.
                     ordered.append(recreate(declared, superseding: match,
@@ -218,7 +217,7 @@ struct ModelPlanning {
             // creates (killed, a create failed, a release rolled back). The versions declared after it are made
             // again, in order, so that the last declared version is the latest again rather than left as is.
             for declared in releasable[(position + 1)...] {
-                guard let match = matchOf(declared.containerImageDigest), matched.contains(match.number) else { continue }
+                guard let match = newestByDigest[declared.containerImageDigest], matched.contains(match.number) else { continue }
                 creates.append(recreate(declared, superseding: match,
                     reason: "re-created after #\(remainingLatest.number), an earlier declared version that is the latest, so that the last declared version is the latest again (on_out_of_order: recreate)"))
             }
@@ -261,7 +260,7 @@ struct ModelPlanning {
                     .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
             }
         let declaredLatest = releasable.last.map { declared in
-            let match = matchOf(declared.containerImageDigest)
+            let match = newestByDigest[declared.containerImageDigest]
             let survives = match.map { replaced[$0.number] == nil } ?? false
             return VersionReference(
                 number: survives ? match?.number : nil,
