@@ -59,7 +59,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     /// One line: the paths and messages inside come from the repository and the server, and a file name
     /// holding a line break must not forge a second log line.
     public var description: String {
-        Self.escapingControlCharacters(message)
+        // libgit2 quotes the URL it fetched, query included, and some hosts take a token there.
+        Self.escapingControlCharacters(Redaction.redactURLs(in: message))
     }
 
     private var message: String {

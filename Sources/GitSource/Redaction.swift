@@ -17,14 +17,18 @@ public enum Redaction {
         return result
     }
 
-    /// A URL with any `user:password@` userinfo replaced by `***@`; other text is returned unchanged.
-    /// Works on scp-like specs too, where only a password (never present there) would be secret.
+    /// A URL with any `user:password@` userinfo replaced by `***@`, and the value of every query parameter by
+    /// `***` (`?private_token=***`); other text is returned unchanged. Works on scp-like specs too, where only a
+    /// password (never present there) would be secret.
     public static func redactURL(_ text: String) -> String {
         guard let schemeEnd = text.range(of: "://") else { return text }
         let afterScheme = text[schemeEnd.upperBound...]
         let authorityEnd = afterScheme.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? afterScheme.endIndex
         let authority = afterScheme[..<authorityEnd]
-        guard let at = authority.lastIndex(of: "@") else { return text }
+        let rest = redactQuery(afterScheme[authorityEnd...])
+        guard let at = authority.lastIndex(of: "@") else {
+            return String(text[..<authorityEnd]) + rest
+        }
         let userinfo = authority[..<at]
         let redactedUserinfo: String
         if let colon = userinfo.firstIndex(of: ":") {
@@ -33,9 +37,45 @@ public enum Redaction {
             // A lone userinfo on http(s) is usually a token (https://TOKEN@host/...).
             redactedUserinfo = placeholder
         } else {
-            return text
+            redactedUserinfo = String(userinfo)
         }
-        return String(text[..<schemeEnd.upperBound]) + redactedUserinfo + String(afterScheme[at...])
+        return String(text[..<schemeEnd.upperBound]) + redactedUserinfo + String(authority[at...]) + rest
+    }
+
+    /// Every `http://` or `https://` URL in `text` (up to white space or a quote) passed through ``redactURL(_:)``:
+    /// for messages that quote a URL libgit2 or a server wrote.
+    public static func redactURLs(in text: String) -> String {
+        guard text.range(of: "://") != nil else { return text }
+        var result = ""
+        var rest = Substring(text)
+        while let start = rest.range(of: "http", options: .caseInsensitive) {
+            let candidate = rest[start.lowerBound...]
+            let lowered = candidate.prefix(8).lowercased()
+            guard lowered.hasPrefix("http://") || lowered.hasPrefix("https://") else {
+                result += rest[..<start.upperBound]
+                rest = rest[start.upperBound...]
+                continue
+            }
+            let end = candidate.firstIndex(where: { $0.isWhitespace || $0 == "'" || $0 == "\"" || $0 == "`" || $0 == ">" }) ?? candidate.endIndex
+            result += rest[..<start.lowerBound]
+            result += redactURL(String(candidate[..<end]))
+            rest = candidate[end...]
+        }
+        return result + rest
+    }
+
+    /// `rest` (a URL's path, query and fragment) with each query parameter's value replaced: a host that takes
+    /// a token in the query (`?private_token=…`) must not see it printed.
+    private static func redactQuery(_ rest: Substring) -> String {
+        guard let question = rest.firstIndex(of: "?") else { return String(rest) }
+        let queryEnd = rest[question...].firstIndex(of: "#") ?? rest.endIndex
+        let query = rest[rest.index(after: question)..<queryEnd]
+        guard !query.isEmpty else { return String(rest) }
+        let redacted = query.split(separator: "&", omittingEmptySubsequences: false).map { parameter -> String in
+            guard let equals = parameter.firstIndex(of: "=") else { return parameter.isEmpty ? "" : placeholder }
+            return "\(parameter[..<equals])=\(placeholder)"
+        }.joined(separator: "&")
+        return String(rest[...question]) + redacted + String(rest[queryEnd...])
     }
 
     private static func forms(of secret: String) -> [String] {

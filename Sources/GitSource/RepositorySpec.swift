@@ -74,8 +74,9 @@ public struct RepositorySpec: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// A form safe to print in messages and logs.
-    public var description: String { url }
+    /// A form safe to print in messages and logs: the URL with any query parameter's value (where some hosts
+    /// take a token) replaced by `***`.
+    public var description: String { Redaction.redactURL(url) }
 
     /// The host for network transports, without port or user; nil for local repositories.
     public var host: String? {
@@ -126,7 +127,8 @@ public struct RepositorySpec: Sendable, Hashable, CustomStringConvertible {
 
     /// A short, file-system-safe and collision-resistant name for the mirror of this repository.
     var mirrorName: String {
-        let slug = url
+        // The query may hold a token: it never reaches a directory name (the hash still tells URLs apart).
+        let slug = url[..<(url.firstIndex(of: "?") ?? url.endIndex)]
             .replacingOccurrences(of: "://", with: "-")
             .map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "-" }
         let trimmedSlug = String(String(slug).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-").suffix(60))

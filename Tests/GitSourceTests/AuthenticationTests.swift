@@ -41,6 +41,14 @@ import WriftSyncTesting
         #expect(!"\(error)".contains("leaky-url-token"))
     }
 
+    @Test func aTokenInTheURLQueryNeverAppears() throws {
+        let repository = try TestRepository()
+        let server = try HTTPGitServer(serving: repository, auth: .basic(user: "alice", password: "good"))
+        let error = try #require(gitError { try SourceFixture().sync(server.url + "?private_token=leaky-query-token") })
+        #expect(!error.description.contains("leaky-query-token"))
+        #expect(error.description.contains("private_token=***"))
+    }
+
     @Test func anUnknownHostKeyIsRefusedShowingTheOfferedFingerprint() throws {
         let repository = try TestRepository()
         let server = try SSHServer(serving: repository)

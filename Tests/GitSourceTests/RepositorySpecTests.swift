@@ -72,9 +72,38 @@ import WriftSyncTesting
         ("https://token@example.com/r.git", "https://***@example.com/r.git"),
         ("ssh://git@example.com/r.git", "ssh://git@example.com/r.git"),
         ("no url here", "no url here"),
+        ("https://example.com/r.git?private_token=glpat-123", "https://example.com/r.git?private_token=***"),
+        ("https://u:p@example.com/r.git?a=1&token=2#top", "https://u:***@example.com/r.git?a=***&token=***#top"),
+        ("https://example.com/r.git?SECRET", "https://example.com/r.git?***"),
+        ("https://example.com?t=1", "https://example.com?t=***"),
+        ("https://example.com/r.git?", "https://example.com/r.git?"),
+        ("ssh://git@example.com/r.git?k=v", "ssh://git@example.com/r.git?k=***"),
     ])
     func redactsURLs(_ pair: (String, String)) {
         #expect(Redaction.redactURL(pair.0) == pair.1)
+    }
+
+    @Test func aTokenInTheQueryIsNeverPrintedNorInTheMirrorName() throws {
+        let spec = try RepositorySpec("https://example.com/team/models.git?private_token=glpat-SECRET")
+        #expect(spec.url == "https://example.com/team/models.git?private_token=glpat-SECRET", "libgit2 still gets it")
+        #expect(spec.description == "https://example.com/team/models.git?private_token=***")
+        #expect(!spec.mirrorName.contains("SECRET"))
+        #expect(!spec.mirrorName.contains("glpat"))
+        let other = try RepositorySpec("https://example.com/team/models.git?private_token=another")
+        #expect(spec.mirrorName != other.mirrorName, "the hash still tells the URLs apart")
+    }
+
+    @Test(arguments: [
+        ("unexpected http status code: 404 for https://h/r.git?private_token=SECRET/info/refs",
+         "unexpected http status code: 404 for https://h/r.git?private_token=***"),
+        ("redirect to 'https://h/r.git?t=SECRET&x=2' refused", "redirect to 'https://h/r.git?t=***&x=***' refused"),
+        ("two: http://a/?k=SECRET and HTTPS://b/?k=SECRET.", "two: http://a/?k=*** and HTTPS://b/?k=***"),
+        ("no url: httpd said SECRET=1", "no url: httpd said SECRET=1"),
+    ])
+    func urlsInsideMessagesAreRedacted(_ pair: (String, String)) {
+        #expect(Redaction.redactURLs(in: pair.0) == pair.1)
+        let error = GitSourceError.libgit2(function: "git_remote_fetch", code: -1, message: pair.0)
+        #expect(!error.description.contains("SECRET") || pair.0.hasPrefix("no url"))
     }
 
     @Test func scrubRemovesEverySecretForm() {
