@@ -30,7 +30,7 @@ public final class ControllerMetrics: Sendable {
             buckets: [.milliseconds(100), .milliseconds(500), .seconds(1), .seconds(5), .seconds(15), .seconds(60), .seconds(300)]
         )
         var planned: [String: Prometheus.Gauge] = [:]
-        for action in ["create", "update", "delete"] {
+        for action in ["create", "update", "delete", "smoke_test"] {
             planned[action] = registry.makeGauge(
                 descriptor: Self.name("planned_changes", help: "Changes in the last plan, by action."), labels: [("action", action)]
             )
@@ -84,6 +84,7 @@ public final class ControllerMetrics: Sendable {
             planned["create"]?.set(to: Double(counts.create))
             planned["update"]?.set(to: Double(counts.update))
             planned["delete"]?.set(to: Double(counts.delete))
+            planned["smoke_test"]?.set(to: Double(counts.smokeTest))
         }
         dynamic.withLock { state in
             if full, report.planned != nil {

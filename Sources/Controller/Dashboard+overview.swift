@@ -47,7 +47,7 @@ extension Dashboard {
             ? "<dt>Mode</dt><dd><strong>dry run</strong>: drift is reported, nothing is ever written</dd>"
             : "<dt>Mode</dt><dd>applies changes</dd>")
         if let plan = status.lastPlan {
-            facts.append("<dt>Last plan</dt><dd>\(plan.create) to create, \(plan.update) to configure, \(plan.delete) to delete</dd>")
+            facts.append("<dt>Last plan</dt><dd>\(plan.create) to create, \(plan.update) to configure, \(plan.delete) to delete\(plan.smokeTest > 0 ? ", \(plan.smokeTest) to smoke-test" : "")</dd>")
         }
         var failure: HTML = .empty
         if let last = status.lastFailure {

@@ -20,7 +20,7 @@ extension HistoryEntry {
         case .failed: kind = .failed
         case .refused: kind = .refused
         case .applied where record.actions.isEmpty || record.dryRun:
-            kind = record.drifted.isEmpty && (record.plan.map { $0.create + $0.update + $0.delete } ?? 0) == 0 ? .upToDate : .driftDetected
+            kind = record.drifted.isEmpty && (record.plan?.changes ?? 0) == 0 ? .upToDate : .driftDetected
         case .applied:
             kind = !record.drifted.isEmpty && record.trigger == .driftInterval ? .driftCorrected : .applied
         }

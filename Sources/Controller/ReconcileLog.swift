@@ -21,6 +21,7 @@ public enum ReconcileLog {
             metadata["create"] = .stringConvertible(planned.create)
             metadata["update"] = .stringConvertible(planned.update)
             metadata["delete"] = .stringConvertible(planned.delete)
+            if planned.smokeTest > 0 { metadata["smoke_test"] = .stringConvertible(planned.smokeTest) }
         }
         if let next { metadata["next_in_s"] = .stringConvertible(Rounded(next.seconds, places: 1)) }
         if !report.changedModels.isEmpty { metadata["changed"] = "\(list(report.changedModels.map(\.description)))" }

@@ -28,6 +28,44 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
         public var delete: Int
         /// Warnings.
         public var warnings: Int
+        /// Versions whose smoke tests were left to run (`smoke_test`, only when there are any).
+        public var smokeTest: Int
+
+        /// Creates counts.
+        public init(create: Int, update: Int, delete: Int, warnings: Int, smokeTest: Int = 0) {
+            self.create = create
+            self.update = update
+            self.delete = delete
+            self.warnings = warnings
+            self.smokeTest = smokeTest
+        }
+
+        /// Every change counted: a smoke test left to run is one.
+        public var changes: Int { create + update + delete + smokeTest }
+
+        enum CodingKeys: String, CodingKey {
+            case create, update, delete, warnings
+            case smokeTest = "smoke_test"
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            create = try container.decode(Int.self, forKey: .create)
+            update = try container.decode(Int.self, forKey: .update)
+            delete = try container.decode(Int.self, forKey: .delete)
+            warnings = try container.decode(Int.self, forKey: .warnings)
+            // Records written before smoke tests were counted have none.
+            smokeTest = try container.decodeIfPresent(Int.self, forKey: .smokeTest) ?? 0
+        }
+
+        public func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(create, forKey: .create)
+            try container.encode(update, forKey: .update)
+            try container.encode(delete, forKey: .delete)
+            try container.encode(warnings, forKey: .warnings)
+            if smokeTest > 0 { try container.encode(smokeTest, forKey: .smokeTest) }
+        }
     }
 
     /// Always ``formatVersion``.
@@ -109,7 +147,7 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
         ref = report.snapshot?.resolved.name ?? report.plan?.revision.ref ?? source.ref
         path = source.path
         self.commit = commit
-        plan = report.plan.map { PlanCounts(create: $0.summary.create, update: $0.summary.updateConfiguration, delete: $0.summary.delete, warnings: $0.warnings.count) }
+        plan = report.plan.map { PlanCounts(create: $0.summary.create, update: $0.summary.updateConfiguration, delete: $0.summary.delete, warnings: $0.warnings.count, smokeTest: $0.summary.smokeTest) }
         actions = (report.applyResult?.actions ?? []).map(ReconcileEvent.Action.init)
         warnings = report.warnings.map(ReconcileEvent.Warning.init)
         drifted = outcome.baseline && !outcome.dryRun ? [] : report.driftedModels.map(\.description)

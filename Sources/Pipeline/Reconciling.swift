@@ -33,21 +33,46 @@ public struct ChangeCounts: Sendable, Equatable, Codable {
     public var update: Int
     /// Versions to delete.
     public var delete: Int
+    /// Versions whose smoke tests are left to run (created by an apply that stopped before them).
+    public var smokeTest: Int
 
     /// Creates counts.
-    public init(create: Int = 0, update: Int = 0, delete: Int = 0) {
+    public init(create: Int = 0, update: Int = 0, delete: Int = 0, smokeTest: Int = 0) {
         self.create = create
         self.update = update
         self.delete = delete
+        self.smokeTest = smokeTest
     }
 
     /// The counts of `plan`.
     public init(_ plan: Plan) {
-        self.init(create: plan.summary.create, update: plan.summary.updateConfiguration, delete: plan.summary.delete)
+        self.init(create: plan.summary.create, update: plan.summary.updateConfiguration, delete: plan.summary.delete, smokeTest: plan.summary.smokeTest)
     }
 
-    /// All changes together.
-    public var total: Int { create + update + delete }
+    /// All changes together: a smoke test left to run is one.
+    public var total: Int { create + update + delete + smokeTest }
+
+    enum CodingKeys: String, CodingKey {
+        case create, update, delete
+        case smokeTest = "smoke_test"
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        create = try container.decode(Int.self, forKey: .create)
+        update = try container.decode(Int.self, forKey: .update)
+        delete = try container.decode(Int.self, forKey: .delete)
+        smokeTest = try container.decodeIfPresent(Int.self, forKey: .smokeTest) ?? 0
+    }
+
+    /// `smoke_test` only when there are any, as in a plan's summary.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(create, forKey: .create)
+        try container.encode(update, forKey: .update)
+        try container.encode(delete, forKey: .delete)
+        if smokeTest > 0 { try container.encode(smokeTest, forKey: .smokeTest) }
+    }
 }
 
 /// What one reconcile did.

@@ -72,7 +72,7 @@ import WriftSyncTesting
 
     @Test func metricsIsPrometheusTextAndItsCountersMove() async throws {
         let fake = FakeReconciler { _ in
-            ReconcileReport(commit: "abc123", planned: ChangeCounts(create: 2, update: 1, delete: 0), plannedModels: ["alice/a"], driftedModels: ["alice/a"])
+            ReconcileReport(commit: "abc123", planned: ChangeCounts(create: 2, update: 1, delete: 0, smokeTest: 1), plannedModels: ["alice/a"], driftedModels: ["alice/a"])
         }
         let status = StatusStore()
         let metrics = ControllerMetrics()
@@ -104,6 +104,7 @@ import WriftSyncTesting
             #expect(sample(after, "wriftsync_planned_changes", ["action": "create"]) == 2)
             #expect(sample(after, "wriftsync_planned_changes", ["action": "update"]) == 1)
             #expect(sample(after, "wriftsync_planned_changes", ["action": "delete"]) == 0)
+            #expect(sample(after, "wriftsync_planned_changes", ["action": "smoke_test"]) == 1)
             #expect(sample(after, "wriftsync_drift_detected", ["model": "alice/a"]) == 1)
             #expect(sample(after, "wriftsync_last_applied_revision_info", ["commit": "abc123"]) == 1)
             #expect(after.filter { $0.name == "wriftsync_last_applied_revision_info" }.count == 1)

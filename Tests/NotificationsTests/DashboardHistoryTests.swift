@@ -46,4 +46,25 @@ import WriftSyncTesting
         #expect(HistoryEntry(record).kind == kind)
         #expect(HistoryEntry(record).trigger == trigger.rawValue.replacingOccurrences(of: "_", with: " "))
     }
+
+    /// A dry run whose only change is a smoke test left to run (a version created by an apply that stopped
+    /// before its tests) found something to do: read back from `history.jsonl` it must not say "up to date"
+    /// when the page said "drift detected" before the restart.
+    @Test func aSmokeTestLeftToRunReadsTheSameFromDiskAsInMemory() async throws {
+        let pending = plan([change("acme/a", .smokeTest, number: 3, seed: 1)])
+        let dryRun = report(plan: pending, changed: ["acme/a"])
+        #expect(ChangeCounts(pending).total == 1)
+        let request = ReconcileRequest(full: false, lastAppliedCommit: "b")
+        let inMemory = try #require(HistoryEntry(dryRun, request: request, duration: .seconds(1), at: Date(timeIntervalSince1970: 100)))
+        #expect(inMemory.kind == .driftDetected)
+
+        let directory = try TemporaryDirectory("history-smoke")
+        let store = HistoryStore(configuration: .init(directory: directory.path))
+        let outcome = ReconcileOutcome(report: dryRun, trigger: .tick, finishedAt: Date(timeIntervalSince1970: 100), duration: .seconds(1), dryRun: true, baseline: false)
+        try await HistoryStoreTests.append(store, HistoryRecord(outcome, source: source, commit: nil))
+        let line = try String(contentsOfFile: directory.path + "/history.jsonl", encoding: .utf8)
+        #expect(line.contains(#""smoke_test":1"#))
+        let readBack = try await store.records(model: nil, limit: 10)
+        #expect(readBack.map(\.kind) == [inMemory.kind])
+    }
 }

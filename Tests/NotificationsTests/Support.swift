@@ -21,7 +21,8 @@ func plan(_ changes: [PlannedChange], warnings: [PlanWarning] = [], models: [Mod
         revision: Revision(repository: "https://git.example.com/acme/models.git", ref: "refs/heads/main", commit: commit),
         summary: PlanSummary(
             create: changes.count { $0.action == .create }, updateConfiguration: changes.count { $0.action == .updateConfiguration },
-            delete: changes.count { $0.action == .delete }, unchanged: 0, warnings: warnings.count
+            delete: changes.count { $0.action == .delete }, unchanged: 0, warnings: warnings.count,
+            smokeTest: changes.count { $0.action == .smokeTest }
         ),
         changes: changes, warnings: warnings,
         models: names.map { ModelPlan(model: $0, latestAfterApply: nil, declaredLatest: nil, liveFingerprint: nil, suspended: false) },
