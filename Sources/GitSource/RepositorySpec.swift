@@ -74,9 +74,8 @@ public struct RepositorySpec: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
-    /// A form safe to print in messages and logs: the URL with any query parameter's value (where some hosts
-    /// take a token) replaced by `***`.
-    public var description: String { Redaction.redactURL(url) }
+    /// A form safe to print in messages and logs.
+    public var description: String { url }
 
     /// The host for network transports, without port or user; nil for local repositories.
     public var host: String? {
@@ -127,8 +126,7 @@ public struct RepositorySpec: Sendable, Hashable, CustomStringConvertible {
 
     /// A short, file-system-safe and collision-resistant name for the mirror of this repository.
     var mirrorName: String {
-        // The query may hold a token: it never reaches a directory name (the hash still tells URLs apart).
-        let slug = url[..<(url.firstIndex(of: "?") ?? url.endIndex)]
+        let slug = url
             .replacingOccurrences(of: "://", with: "-")
             .map { $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" ? $0 : "-" }
         let trimmedSlug = String(String(slug).split(separator: "-", omittingEmptySubsequences: true).joined(separator: "-").suffix(60))
@@ -138,6 +136,14 @@ public struct RepositorySpec: Sendable, Hashable, CustomStringConvertible {
     private static func splitCredentials(scheme: String, rest: String, original: String) throws -> (String, EmbeddedCredentials?) {
         guard host(of: rest) != nil else {
             throw GitSourceError.invalidRepository(spec: original, reason: "it has no host")
+        }
+        // libgit2 builds each request's URL from the path alone (`git_net_url_joinpath` keeps only the
+        // service's query), so a token there would never reach the server: refused before it is stored.
+        if rest.contains("?") {
+            throw GitSourceError.invalidRepository(
+                spec: original,
+                reason: "it has a query (?…), which git never sends to the server; give a token with --git-bearer-token-env or --git-password-env instead"
+            )
         }
         guard let userinfo = userinfo(of: rest) else { return ("\(scheme)://\(rest)", nil) }
         let withoutUserinfo = String(rest[rest.index(after: rest.firstIndex(of: "@")!)...])

@@ -28,8 +28,7 @@ public struct AppliedCommitStore: Sendable {
     /// The store of `repository`'s `ref` (`nil`: the remote's HEAD) under `stateDirectory`.
     public init(stateDirectory: String, repository: RepositorySpec, ref: String?) {
         path = stateDirectory + "/applied-commits.json"
-        // The printable form: a token in the URL's query never reaches the state file.
-        key = repository.description + " " + (ref ?? "HEAD")
+        key = repository.url + " " + (ref ?? "HEAD")
     }
 
     private var file: StateFile { StateFile(path: path, what: "the record of applied commits") }

@@ -45,8 +45,13 @@ import WriftSyncTesting
         let repository = try TestRepository()
         let server = try HTTPGitServer(serving: repository, auth: .basic(user: "alice", password: "good"))
         let error = try #require(gitError { try SourceFixture().sync(server.url + "?private_token=leaky-query-token") })
+        guard case .invalidRepository = error else {
+            Issue.record("expected invalidRepository, got \(error)")
+            return
+        }
         #expect(!error.description.contains("leaky-query-token"))
         #expect(error.description.contains("private_token=***"))
+        #expect(server.requests().isEmpty, "refused before any request")
     }
 
     @Test func anUnknownHostKeyIsRefusedShowingTheOfferedFingerprint() throws {
