@@ -27,6 +27,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case emptyRepository(url: String)
     /// No branch, tag or commit matches the ref.
     case refNotFound(ref: String, url: String, available: [String])
+    /// The ref names both a branch and a tag.
+    case ambiguousRef(ref: String, url: String)
     /// The path to read does not exist at that commit.
     case pathNotFound(path: String, commit: String)
     /// A symbolic link was found under the read path; WriftSync never follows links.
@@ -90,6 +92,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
         case let .refNotFound(ref, url, available):
             let known = available.isEmpty ? "" : " Available: \(available.joined(separator: ", "))\(available.count >= 10 ? ", …" : "")."
             return "ref '\(ref)' not found in \(url): no branch, tag or commit of that name.\(known)"
+        case let .ambiguousRef(ref, url):
+            return "ref '\(ref)' names both a branch and a tag in \(url); nothing was read. Pass --ref refs/tags/\(ref) or --ref refs/heads/\(ref)."
         case let .pathNotFound(path, commit):
             return "path '\(path)' does not exist at commit \(commit.prefix(12)); check --path."
         case let .symlinkRefused(path):

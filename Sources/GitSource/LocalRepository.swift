@@ -15,7 +15,9 @@ public struct LocalRepository: Sendable {
     }
 
     /// Resolves a branch, tag, full ref name, or full or abbreviated commit id to a commit; nil means the
-    /// remote's default branch (HEAD). Branches win over tags, and both over commit ids.
+    /// remote's default branch (HEAD). A full commit id is that commit, as in git: a branch or tag named like
+    /// it (which anyone allowed to push a branch could make) does not take it over. A name that is both a
+    /// branch and a tag is refused; refs win over an abbreviated id.
     public func resolve(_ ref: String?) throws -> ResolvedRef {
         let repository = try GitRepository.open(path)
         guard let ref, !ref.isEmpty, ref != "HEAD" else {
@@ -33,15 +35,20 @@ public struct LocalRepository: Sendable {
             }
             return ResolvedRef(name: name, kind: .head, commit: commit)
         }
+        let isHex = ref.allSatisfy(\.isHexDigit)
+        if ref.count == Self.fullIDLength, isHex, let commit = try repository.commit(withPrefix: ref.lowercased()) {
+            return ResolvedRef(name: commit.hex, kind: .commit, commit: commit)
+        }
         let candidates: [(String, ResolvedRef.Kind)] = ref.hasPrefix("refs/")
             ? [(ref, ref.hasPrefix("refs/tags/") ? .tag : .branch)]
             : [("refs/heads/\(ref)", .branch), ("refs/tags/\(ref)", .tag)]
-        for (name, kind) in candidates {
-            if let commit = try repository.commit(ofReference: name) {
-                return ResolvedRef(name: name, kind: kind, commit: commit)
-            }
+        let found = try candidates.compactMap { name, kind in
+            try repository.commit(ofReference: name).map { ResolvedRef(name: name, kind: kind, commit: $0) }
         }
-        if (4...40).contains(ref.count), ref.allSatisfy(\.isHexDigit), let commit = try repository.commit(withPrefix: ref.lowercased()) {
+        // A branch pushed with a protected tag's name must not silently replace what the tag pins.
+        guard found.count <= 1 else { throw GitSourceError.ambiguousRef(ref: ref, url: spec.url) }
+        if let resolved = found.first { return resolved }
+        if (4..<Self.fullIDLength).contains(ref.count), isHex, let commit = try repository.commit(withPrefix: ref.lowercased()) {
             return ResolvedRef(name: commit.hex, kind: .commit, commit: commit)
         }
         let available = try (repository.referenceNames(matching: "refs/heads/*") + repository.referenceNames(matching: "refs/tags/*"))
@@ -49,6 +56,9 @@ public struct LocalRepository: Sendable {
             .map { $0.replacingOccurrences(of: "refs/heads/", with: "").replacingOccurrences(of: "refs/tags/", with: "tag ") }
         throw GitSourceError.refNotFound(ref: ref, url: spec.url, available: Array(available))
     }
+
+    /// Hex digits in a full (SHA-1) commit id.
+    private static let fullIDLength = 40
 
     /// Reads every file under `directory` (recursively; "" or "." for the whole tree) at `commit`, sorted by
     /// path. Symbolic links and submodules under it are refused, as are included files over `maxFileSize`

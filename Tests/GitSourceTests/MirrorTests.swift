@@ -87,6 +87,33 @@ import WriftSyncTesting
         }
     }
 
+    /// A full commit id pins that commit, as in git: anyone allowed to push some branch could otherwise push
+    /// one named like the pinned id (or like a protected tag) and have it applied instead.
+    @Test func aBranchNamedLikeAPinnedCommitOrTagDoesNotTakeItOver() throws {
+        let repository = try TestRepository()
+        let pinned = try repository.head()
+        try repository.git("tag", "v1")
+        try repository.write("models/c.yaml", "model: acme/c\n")
+        let later = try repository.commit("later")
+        // (Before the branch named like the id: `git branch`'s start point prefers a ref of that name.)
+        try repository.git("branch", String(later.hex.prefix(8)), pinned.hex)
+        try repository.git("branch", pinned.hex, later.hex)
+        try repository.git("branch", "v1", later.hex)
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let local = try fixture.sync(daemon.url).repository
+
+        #expect(try local.resolve(pinned.hex) == ResolvedRef(name: pinned.hex, kind: .commit, commit: pinned))
+        #expect(try local.resolve(pinned.hex.uppercased()).commit == pinned)
+        let error = try #require(gitError { try local.resolve("v1") })
+        #expect(error == .ambiguousRef(ref: "v1", url: daemon.url))
+        #expect(error.description.contains("--ref refs/tags/v1"))
+        #expect(try local.resolve("refs/tags/v1").commit == pinned)
+        #expect(try local.resolve("refs/heads/v1").commit == later)
+        // An abbreviated id still loses to a ref of that name, as in git.
+        #expect(try local.resolve(String(later.hex.prefix(8))).commit == pinned)
+    }
+
     @Test func theRemoteDefaultBranchIsHEAD() throws {
         let repository = try TestRepository()
         try repository.git("checkout", "-q", "-b", "trunk")
