@@ -12,6 +12,9 @@ public enum LiveStateError: Error, Sendable, CustomStringConvertible {
     case interrupted(String)
     /// A version has no digest in the list and none in its details.
     case missingDigest(model: ModelID, number: Int)
+    /// The API's details of a version disagree with its listing (`field` is `created_at` or
+    /// `container_image_digest`): one of the two answers is not the truth, and neither may drive a write.
+    case detailsDisagree(model: ModelID, number: Int, field: String, listed: String, details: String)
 
     public var description: String {
         switch self {
@@ -26,6 +29,9 @@ public enum LiveStateError: Error, Sendable, CustomStringConvertible {
             return "reading the live state was interrupted: \(reason) (nothing was planned)"
         case let .missingDigest(model, number):
             return "\(model):\(number) has no container_image_digest, in the list or its details (nothing was planned)"
+        case let .detailsDisagree(model, number, field, listed, details):
+            return "the API's details of \(model):\(number) disagree with its listing: \(field) \(details), listed \(listed) "
+                + "(nothing was planned; plan again, and if it persists the API is serving inconsistent answers)"
         }
     }
 }

@@ -124,7 +124,7 @@ public struct LiveStateReader: Sendable {
             if let listedDigest, let fingerprint = expectedDetails[listedDigest]?.fingerprint, verified[key] == fingerprint {
                 stillVerified[key] = fingerprint
             } else if listedDigest == nil || expectedDetails[listedDigest!] != nil {
-                details = try await self.details(id, item)
+                details = try await self.details(id, item, listedDigest: listedDigest)
             }
             guard let digest = listedDigest ?? details?.containerImageDigest.flatMap({ try? Digest(validating: $0) }) else {
                 throw .missingDigest(model: id, number: item.number)
@@ -159,17 +159,49 @@ public struct LiveStateReader: Sendable {
         return LiveModel(model: id, versions: versions, listedAt: listedAt)
     }
 
-    private func details(_ id: ModelID, _ item: ModelVersion) async throws(LiveStateError) -> ModelVersionDetails {
+    /// The details of `item`, from the cache or the API. Either must agree with the listing: a cache entry
+    /// that does not (corrupted, or written by something else) is a miss, and an API answer that does not
+    /// fails the read, before a version could be replaced for drift it does not have.
+    private func details(_ id: ModelID, _ item: ModelVersion, listedDigest: Digest?) async throws(LiveStateError) -> ModelVersionDetails {
         let model = id.description
-        if let cached = cache?.details(model: model, number: item.number, createdAt: item.createdAt) {
+        if let cached = cache?.details(model: model, number: item.number, createdAt: item.createdAt),
+            Self.disagreement(cached, item, listedDigest) == nil
+        {
             return cached
         }
+        let details: ModelVersionDetails
         do {
-            let details = try await client.version(id, number: item.number)
-            cache?.store(details, model: model)
-            return details
+            details = try await client.version(id, number: item.number)
         } catch {
             throw .version(model: id, number: item.number, error)
         }
+        if let (field, listed, answered) = Self.disagreement(details, item, listedDigest) {
+            throw .detailsDisagree(model: id, number: item.number, field: field, listed: listed, details: answered)
+        }
+        cache?.store(details, model: model)
+        return details
+    }
+
+    /// The first field in which `details` differ from the listed `item`: its name, the listed value and the
+    /// details' value; nil when they agree.
+    static func disagreement(_ details: ModelVersionDetails, _ item: ModelVersion, _ listedDigest: Digest?) -> (String, String, String)? {
+        let sameTime = details.createdAt == item.createdAt
+            || WireTime.iso8601(details.createdAt).map { $0 == WireTime.iso8601(item.createdAt) } == true
+        if !sameTime {
+            return ("created_at", Self.quoted(item.createdAt), Self.quoted(details.createdAt))
+        }
+        if let listedDigest {
+            let detailed = details.containerImageDigest.flatMap { try? Digest(validating: $0) }
+            if detailed != listedDigest {
+                return ("container_image_digest", listedDigest.short(), detailed?.short() ?? (details.containerImageDigest == nil ? "missing" : "not a digest"))
+            }
+        }
+        return nil
+    }
+
+    /// A server's text, shown short and on one line.
+    private static func quoted(_ text: String) -> String {
+        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
+        return "'" + String(shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }) + "'"
     }
 }

@@ -21,7 +21,19 @@ public struct VersionDetailsCache: Sendable {
     }
 
     func path(model: String, number: Int, createdAt: String) -> String {
-        "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))/\(number)-\(Self.safe(createdAt)).json"
+        "\(folder(model: model))/\(number)-\(Self.safe(createdAt)).json"
+    }
+
+    /// `<directory>/models/<owner>/<name>`: one level per part, since a name may hold any separator that
+    /// could join them (`a/b__c` and `a__b/c` once shared `a__b__c`, and pruned each other's entries).
+    func folder(model: String) -> String {
+        let parts = model.split(separator: "/", maxSplits: 1, omittingEmptySubsequences: false)
+        return "\(directory)/models/" + parts.map { Self.safe(String($0)) }.joined(separator: "/")
+    }
+
+    /// Where versions before this layout kept a model's entries; removed when the model is next pruned.
+    private func legacyFolder(model: String) -> String {
+        "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))"
     }
 
     /// The cached details, or nil (a missing, unreadable or invalid entry — another number, a digest that
@@ -31,7 +43,7 @@ public struct VersionDetailsCache: Sendable {
             let details = try? ModelVersionDetails.decode(json: Array(data), fallback: {
                 try JSONDecoder().decode(ModelVersionDetails.self, from: Data($0))
             }),
-            details.number == number, details.containerImageDigest.map(NameRules.isValidDigest) ?? true
+            details.number == number, details.createdAt == createdAt, details.containerImageDigest.map(NameRules.isValidDigest) ?? true
         else { return nil }
         return details
     }
@@ -97,14 +109,16 @@ public struct VersionDetailsCache: Sendable {
     /// The verified versions live beside the details, under a name no entry can have (entries start with a
     /// number).
     func verifiedPath(model: String) -> String {
-        "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))/verified.json"
+        "\(folder(model: model))/verified.json"
     }
 
     /// Drops the entries of `model` for versions not in `live` (number and `created_at`, from a complete
     /// listing): those versions are gone, and numbers are never reused, so their entries can never be read
     /// again. Keeps the cache as large as the live versions whose details were read, whatever was deleted.
     public func prune(model: String, keeping live: [(number: Int, createdAt: String)]) {
-        let folder = "\(directory)/\(Self.safe(model.replacingOccurrences(of: "/", with: "__")))"
+        let legacy = legacyFolder(model: model)
+        if access(legacy, F_OK) == 0 { try? FileManager.default.removeItem(atPath: legacy) }
+        let folder = folder(model: model)
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder) else { return }
         let kept = Set(live.map { "\($0.number)-\(Self.safe($0.createdAt)).json" })
         for name in names where name.hasSuffix(".json") && !kept.contains(name) && name != "verified.json" {

@@ -24,4 +24,32 @@ struct VersionDetailsCacheTests {
         #expect(FileManager.default.contents(atPath: path).map(Array.init) == answer)
         #expect(cache.details(model: "alice/demo", number: 7, createdAt: "2026-01-01T00:00:00Z") == details)
     }
+
+    @Test("two models whose names join alike keep their own entries, and the layout before per-part folders is removed")
+    func modelsNeverShareAFolder() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("details-cache-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let cache = VersionDetailsCache(cacheDirectory: directory, baseURL: "http://127.0.0.1:8080/v1")
+        func details(_ number: Int, _ seed: Character) -> ModelVersionDetails {
+            ModelVersionDetails(
+                number: number, releaseNotes: "r", createdAt: "2026-01-01T00:00:0\(number)Z",
+                containerImageDigest: "sha256:" + String(repeating: seed, count: 64),
+                schemas: Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "string"])),
+                compatibilities: Compatibilities(), size: nil
+            )
+        }
+        cache.store(details(1, "a"), model: "a/b__c")
+        cache.store(details(2, "b"), model: "a__b/c")
+        #expect(cache.folder(model: "a/b__c") != cache.folder(model: "a__b/c"))
+        let legacy = cache.directory + "/a__b__c"
+        try FileManager.default.createDirectory(atPath: legacy, withIntermediateDirectories: true)
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: legacy + "/1-old.json"))
+
+        // Each model's listing keeps its own entry; pruning one never drops the other's.
+        cache.prune(model: "a/b__c", keeping: [(1, "2026-01-01T00:00:01Z")])
+        cache.prune(model: "a__b/c", keeping: [(2, "2026-01-01T00:00:02Z")])
+        #expect(cache.details(model: "a/b__c", number: 1, createdAt: "2026-01-01T00:00:01Z") == details(1, "a"))
+        #expect(cache.details(model: "a__b/c", number: 2, createdAt: "2026-01-01T00:00:02Z") == details(2, "b"))
+        #expect(!FileManager.default.fileExists(atPath: legacy), "entries of the old layout are never read again")
+    }
 }

@@ -1,0 +1,106 @@
+import Foundation
+@testable import LiveState
+import Planner
+import Synchronization
+import Testing
+import WriftAI
+import WriftAIEmulator
+import WriftAIModels
+import WriftSyncTesting
+
+/// A version's details, from the cache or the API, must agree with its listing before the planner sees them:
+/// details that differ in schemas make `on_immutable_change: replace` delete a live version and create it
+/// again, so a corrupted cache entry or a lying answer must never pass for drift.
+@Suite("Details agree with the listing")
+struct DetailsAgreementTests {
+    final class Counter: Sendable {
+        private let value = Atomic<Int>(0)
+        func add(_ count: Int, ordering: AtomicUpdateOrdering) { value.add(count, ordering: .sequentiallyConsistent) }
+        func load(ordering: AtomicLoadOrdering) -> Int { value.load(ordering: .sequentiallyConsistent) }
+    }
+
+    /// The client's reads, counting detail reads and rewriting each answer with `lie`.
+    struct LyingReader: WriftAIReading {
+        let client: ReadOnlyWriftAIClient
+        let lie: @Sendable (ModelVersionDetails) -> ModelVersionDetails
+        let detailReads = Counter()
+
+        func model(_ model: ModelID) async throws(WriftAIError) -> Model { try await client.model(model) }
+        func listVersions(_ model: ModelID, cursor: String?, pageSize: Int?) async throws(WriftAIError) -> Page<ModelVersion> {
+            try await client.listVersions(model, cursor: cursor, pageSize: pageSize)
+        }
+        func allVersions(_ model: ModelID) -> VersionListing { client.allVersions(model) }
+        func version(_ model: ModelID, number: Int) async throws(WriftAIError) -> ModelVersionDetails {
+            detailReads.add(1, ordering: .sequentiallyConsistent)
+            return lie(try await client.version(model, number: number))
+        }
+        func configuration(_ model: ModelID, number: Int) async throws(WriftAIError) -> VersionConfiguration {
+            try await client.configuration(model, number: number)
+        }
+    }
+
+    static let otherSchemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "integer"]))
+    static let revision = Revision(repository: "/tmp/repo", ref: "refs/heads/main", commit: String(repeating: "a", count: 40))
+
+    @Test func aCacheEntryThatDisagreesWithTheListingIsAMissNotDrift() async throws {
+        let cacheDirectory = try TemporaryDirectory("details-agree")
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let cache = VersionDetailsCache(cacheDirectory: cacheDirectory.path, baseURL: emulator.baseURL)
+                let reader = LyingReader(client: client.readOnly) { $0 }
+                let first = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: declarations))
+                #expect(Planner.plan(declarations: declarations, live: first, revision: Self.revision).summary.hasChanges == false)
+                #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 1)
+
+                // The entry is rewritten with another image and other schemas, and the record of verified
+                // versions is gone: as a corrupted disk, or another program, could leave them.
+                let live = try #require(first[ModelID("alice/a")]?.versions.first)
+                let path = cache.path(model: "alice/a", number: 1, createdAt: live.createdAt)
+                var tampered = try #require(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt))
+                tampered.containerImageDigest = digest(99).description
+                tampered.schemas = Self.otherSchemas
+                try JSONEncoder().encode(tampered).write(to: URL(fileURLWithPath: path))
+                try FileManager.default.removeItem(atPath: cache.verifiedPath(model: "alice/a"))
+                #expect(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt) == tampered, "the cache itself takes the entry")
+
+                let second = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: declarations))
+                let plan = Planner.plan(declarations: declarations, live: second, revision: Self.revision)
+                #expect(plan.changes.isEmpty, "\(plan.changes)")
+                #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 2, "the API was asked again")
+                #expect(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt)?.containerImageDigest == digest(1).description,
+                        "the entry was replaced by the API's")
+            }
+        }
+    }
+
+    @Test(arguments: ["container_image_digest", "created_at"])
+    func detailsFromTheAPIThatDisagreeWithItsListingFailTheRead(_ field: String) async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let reader = LyingReader(client: client.readOnly) { details in
+                    var lie = details
+                    lie.schemas = Self.otherSchemas
+                    if field == "created_at" { lie.createdAt = "2001-01-01T00:00:00Z" } else { lie.containerImageDigest = digest(99).description }
+                    return lie
+                }
+                do {
+                    let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: declarations))
+                    Issue.record("read \(live) from lying details")
+                } catch let error as LiveStateError {
+                    guard case let .detailsDisagree(model, number, named, _, _) = error else {
+                        Issue.record("expected detailsDisagree, got \(error)")
+                        return
+                    }
+                    #expect(model == "alice/a" && number == 1 && named == field)
+                    #expect(error.description.contains("nothing was planned"))
+                }
+            }
+        }
+    }
+}
