@@ -8,21 +8,72 @@ extension GitRepository {
     func lookUpBoundedCommit(_ id: CommitID) throws -> OpaquePointer? {
         var oid = git_oid()
         try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
+        guard try boundedHeader(&oid) == GIT_OBJECT_COMMIT else {
+            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(id.hex) is not a commit")
+        }
+        var commit: OpaquePointer?
+        try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
+        return commit
+    }
+
+    /// The largest tree object read: about 300,000 entries. libgit2 inflates and parses a tree whole, so a
+    /// tree pushed with millions of entries would cost its size several times over in memory.
+    static let maxTreeObjectSize = 16 << 20
+    /// Annotated tags followed to their commit; git itself never nests them this deep.
+    static let maxTagDepth = 16
+
+    /// The type of object `oid` from its header, after checking its size against the bound for that type
+    /// (commits and tags as a signed commit may be, 8 MiB; trees ``maxTreeObjectSize``): libgit2 reads an
+    /// object whole before looking at its type, and a 3 GiB commit message packs into 3 MB.
+    func boundedHeader(_ oid: inout git_oid) throws -> git_object_t {
         var odb: OpaquePointer?
         try LibGit2.check("git_repository_odb", git_repository_odb(&odb, pointer))
         defer { git_odb_free(odb) }
         var size = 0
         var type = GIT_OBJECT_INVALID
         try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
-        guard type == GIT_OBJECT_COMMIT else {
-            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(id.hex) is not a commit")
+        let limit: Int
+        switch type {
+        case GIT_OBJECT_COMMIT, GIT_OBJECT_TAG: limit = SignedCommit.maxObjectSize
+        case GIT_OBJECT_TREE: limit = Self.maxTreeObjectSize
+        default: return type
         }
-        guard size <= SignedCommit.maxObjectSize else {
-            throw GitSourceError.fileTooLarge(path: "commit \(id.hex)", size: size, limit: SignedCommit.maxObjectSize)
+        guard size <= limit else {
+            let kind = type == GIT_OBJECT_COMMIT ? "commit" : type == GIT_OBJECT_TAG ? "tag" : "tree"
+            throw GitSourceError.objectTooLarge(what: "\(kind) \(oid.hex)", size: size, limit: limit)
         }
-        var commit: OpaquePointer?
-        try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, pointer, &oid))
-        return commit
+        return type
+    }
+
+    /// The commit `oid` names, following annotated tags, or nil when it names no commit (a tree, a blob, a
+    /// tag of one). Every object on the way is checked from its header before it is read.
+    func peeledCommit(_ start: git_oid) throws -> CommitID? {
+        var oid = start
+        for _ in 0..<Self.maxTagDepth {
+            switch try boundedHeader(&oid) {
+            case GIT_OBJECT_COMMIT:
+                return CommitID(trusted: oid.hex)
+            case GIT_OBJECT_TAG:
+                var tag: OpaquePointer?
+                try LibGit2.check("git_tag_lookup", git_tag_lookup(&tag, pointer, &oid))
+                defer { git_tag_free(tag) }
+                oid = git_tag_target_id(tag).pointee
+            default:
+                return nil
+            }
+        }
+        throw GitSourceError.libgit2(function: "git_tag_target_id", code: -1, message: "tags nested more than \(Self.maxTagDepth) deep at \(start.hex)")
+    }
+
+    /// Tree `oid`, checked from its header first. The caller frees it with `git_tree_free`.
+    func lookUpBoundedTree(_ id: UnsafePointer<git_oid>) throws -> OpaquePointer {
+        var oid = id.pointee
+        guard try boundedHeader(&oid) == GIT_OBJECT_TREE else {
+            throw GitSourceError.libgit2(function: "git_odb_read_header", code: -1, message: "\(oid.hex) is not a tree")
+        }
+        var tree: OpaquePointer?
+        try LibGit2.check("git_tree_lookup", git_tree_lookup(&tree, pointer, &oid))
+        return tree!
     }
 
     /// Whether the object of commit `id` holds a NUL byte. libgit2 ends the bytes it says were signed at the

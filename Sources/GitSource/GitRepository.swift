@@ -55,15 +55,17 @@ final class GitRepository {
         }
         try LibGit2.check("git_reference_lookup", code)
         defer { git_reference_free(reference) }
-        var object: OpaquePointer?
-        let peeled = git_reference_peel(&object, reference, GIT_OBJECT_COMMIT)
-        if peeled == GIT_ENOTFOUND.rawValue || peeled == GIT_EPEEL.rawValue {
+        // Not `git_reference_peel`: it reads each object whole before looking at its type or size.
+        var direct: OpaquePointer?
+        let resolved = git_reference_resolve(&direct, reference)
+        if resolved == GIT_ENOTFOUND.rawValue {
             git_error_clear()
             return nil
         }
-        try LibGit2.check("git_reference_peel", peeled)
-        defer { git_object_free(object) }
-        return CommitID(trusted: git_object_id(object).pointee.hex)
+        try LibGit2.check("git_reference_resolve", resolved)
+        defer { git_reference_free(direct) }
+        guard let target = git_reference_target(direct) else { return nil }
+        return try peeledCommit(target.pointee)
     }
 
     /// The commit whose id starts with `prefix` (4 to 40 hex digits), or nil if there is none.
@@ -73,30 +75,31 @@ final class GitRepository {
             git_error_clear()
             return nil
         }
-        var object: OpaquePointer?
-        let code = git_object_lookup_prefix(&object, pointer, &oid, prefix.utf8.count, GIT_OBJECT_COMMIT)
+        var odb: OpaquePointer?
+        try LibGit2.check("git_repository_odb", git_repository_odb(&odb, pointer))
+        defer { git_odb_free(odb) }
+        // The full id from the object database, then the header: never the object itself before its size.
+        var full = git_oid()
+        let code = git_odb_exists_prefix(&full, odb, &oid, prefix.utf8.count)
         if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
             git_error_clear()
             return nil
         }
         if code == GIT_EAMBIGUOUS.rawValue {
-            let error = LibGit2.lastError(function: "git_object_lookup_prefix", code: code)
-            throw error
+            throw LibGit2.lastError(function: "git_odb_exists_prefix", code: code)
         }
-        try LibGit2.check("git_object_lookup_prefix", code)
-        defer { git_object_free(object) }
-        return CommitID(trusted: git_object_id(object).pointee.hex)
+        try LibGit2.check("git_odb_exists_prefix", code)
+        guard try boundedHeader(&full) == GIT_OBJECT_COMMIT else { return nil }
+        return CommitID(trusted: full.hex)
     }
 
     /// The tree of a commit. The caller frees it with `git_tree_free`.
     func tree(of commit: CommitID) throws -> OpaquePointer {
-        var oid = git_oid()
-        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, commit.hex))
-        var commitObject: OpaquePointer?
-        try LibGit2.check("git_commit_lookup", git_commit_lookup(&commitObject, pointer, &oid))
+        let commitObject = try lookUpBoundedCommit(commit)
         defer { git_commit_free(commitObject) }
-        var tree: OpaquePointer?
-        try LibGit2.check("git_commit_tree", git_commit_tree(&tree, commitObject))
-        return tree!
+        guard let treeID = git_commit_tree_id(commitObject) else {
+            throw GitSourceError.libgit2(function: "git_commit_tree_id", code: -1, message: "commit \(commit.hex) has no tree")
+        }
+        return try lookUpBoundedTree(treeID)
     }
 }

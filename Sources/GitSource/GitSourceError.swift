@@ -39,6 +39,9 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case notAFile(path: String)
     /// A file is larger than the size cap.
     case fileTooLarge(path: String, size: Int, limit: Int)
+    /// A commit, tag or tree object is larger than WriftSync reads (`what` names it: `commit 4a32…`); its size
+    /// comes from the object's header, so it was never inflated.
+    case objectTooLarge(what: String, size: Int, limit: Int)
     /// The directory read holds more files to read than the cap (`count` is where counting stopped).
     case tooManyFiles(path: String, count: Int, limit: Int)
     /// The files to read under the directory are larger together than the cap.
@@ -104,6 +107,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "\(path): is not a regular file."
         case let .fileTooLarge(path, size, limit):
             return "\(path): is \(size) bytes, over the \(limit)-byte limit; split it or raise --max-file-size."
+        case let .objectTooLarge(what, size, limit):
+            return "\(what) is \(size) bytes, over the \(limit)-byte limit for such an object; WriftSync did not read it. Point --ref at a commit without it."
         case let .tooManyFiles(path, count, limit):
             return "\(path.isEmpty ? "the repository" : path): holds more than \(limit) files to read (stopped counting at \(count)); remove some or raise --max-files."
         case let .tooDeep(path, limit):

@@ -93,10 +93,7 @@ extension LocalRepository {
     /// The first parent of `commit` (the mainline of a merge), or `nil` for a root commit.
     public func firstParent(of commit: CommitID) throws -> CommitID? {
         let repository = try GitRepository.open(path)
-        var oid = git_oid()
-        try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, commit.hex))
-        var object: OpaquePointer?
-        try LibGit2.check("git_commit_lookup", git_commit_lookup(&object, repository.pointer, &oid))
+        let object = try repository.lookUpBoundedCommit(commit)
         defer { git_commit_free(object) }
         guard git_commit_parentcount(object) > 0, let parent = git_commit_parent_id(object, 0) else { return nil }
         return CommitID(trusted: parent.pointee.hex)

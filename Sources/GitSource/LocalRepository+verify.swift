@@ -54,7 +54,7 @@ extension LocalRepository {
     private static func read(_ id: CommitID, in repository: GitRepository, head: CommitID? = nil, since: CommitID? = nil) throws(SignatureRefusal) -> SignedCommit {
         do {
             return try SignedCommit.read(id, in: repository)
-        } catch GitSourceError.fileTooLarge(_, let size, let limit) {
+        } catch GitSourceError.objectTooLarge(_, let size, let limit) {
             throw SignatureRefusal(commit: id, reason: .malformed("the commit object is \(size) bytes, over the \(limit)-byte limit for a commit"), head: head, since: since)
         } catch {
             throw SignatureRefusal(commit: id, reason: .verificationFailed(String(describing: error)), head: head, since: since)

@@ -46,15 +46,11 @@ final class TreeReader {
         if directory.isEmpty {
             try walk(tree: root, prefix: "", directory: directory, depth: 0, include: include, into: &entries)
         } else {
-            var entry: OpaquePointer?
-            let code = git_tree_entry_bypath(&entry, root, directory)
-            if code == GIT_ENOTFOUND.rawValue {
-                git_error_clear()
+            guard let entry = try entry(at: directory, in: root) else {
                 throw GitSourceError.pathNotFound(path: directory, commit: commit.hex)
             }
-            try LibGit2.check("git_tree_entry_bypath", code)
             defer { git_tree_entry_free(entry) }
-            try visit(entry: entry!, path: directory, directory: directory, depth: 0, include: include, into: &entries)
+            try visit(entry: entry, path: directory, directory: directory, depth: 0, include: include, into: &entries)
         }
         var total = 0
         var result: [TreeEntry] = []
@@ -86,13 +82,7 @@ final class TreeReader {
     func blobID(commit: CommitID, path: String) throws -> BlobID? {
         let root = try repository.tree(of: commit)
         defer { git_tree_free(root) }
-        var entry: OpaquePointer?
-        let code = git_tree_entry_bypath(&entry, root, path)
-        if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
-            git_error_clear()
-            return nil
-        }
-        try LibGit2.check("git_tree_entry_bypath", code)
+        guard let entry = try entry(at: path, in: root) else { return nil }
         defer { git_tree_entry_free(entry) }
         let mode = git_tree_entry_filemode(entry)
         guard mode == GIT_FILEMODE_BLOB || mode == GIT_FILEMODE_BLOB_EXECUTABLE else { return nil }
@@ -107,13 +97,9 @@ final class TreeReader {
         let components = path.split(separator: "/").map(String.init)
         for depth in 1...max(1, components.count) {
             let prefix = components.prefix(depth).joined(separator: "/")
-            var entry: OpaquePointer?
-            let code = git_tree_entry_bypath(&entry, root, prefix)
-            if code == GIT_ENOTFOUND.rawValue {
-                git_error_clear()
+            guard let entry = try entry(at: prefix, in: root) else {
                 throw GitSourceError.pathNotFound(path: path, commit: commit.hex)
             }
-            try LibGit2.check("git_tree_entry_bypath", code)
             defer { git_tree_entry_free(entry) }
             let mode = git_tree_entry_filemode(entry)
             switch mode {
@@ -151,10 +137,9 @@ final class TreeReader {
             guard depth < ReadLimits.maxDirectoryDepth else {
                 throw GitSourceError.tooDeep(path: path, limit: ReadLimits.maxDirectoryDepth)
             }
-            var subtree: OpaquePointer?
-            try LibGit2.check("git_tree_lookup", git_tree_lookup(&subtree, repository.pointer, git_tree_entry_id(entry)))
+            let subtree = try repository.lookUpBoundedTree(git_tree_entry_id(entry))
             defer { git_tree_free(subtree) }
-            try walk(tree: subtree!, prefix: path, directory: directory, depth: depth + 1, include: include, into: &entries)
+            try walk(tree: subtree, prefix: path, directory: directory, depth: depth + 1, include: include, into: &entries)
         case GIT_FILEMODE_LINK:
             throw GitSourceError.symlinkRefused(path: path)
         case GIT_FILEMODE_COMMIT:
@@ -169,6 +154,28 @@ final class TreeReader {
         default:
             throw GitSourceError.libgit2(function: "git_tree_entry_filemode", code: -1, message: "\(path): unknown file mode \(String(mode.rawValue, radix: 8))")
         }
+    }
+
+    /// The entry at `path` below `root` (a copy the caller frees with `git_tree_entry_free`), or nil when
+    /// there is none. Not `git_tree_entry_bypath`: it reads each tree on the way whole, whatever its size.
+    private func entry(at path: String, in root: OpaquePointer) throws -> OpaquePointer? {
+        let components = path.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+        guard !components.isEmpty else { return nil }
+        var trees: [OpaquePointer] = []
+        defer { trees.forEach { git_tree_free($0) } }
+        var tree = root
+        for (index, name) in components.enumerated() {
+            guard let found = git_tree_entry_byname(tree, name) else { return nil }
+            if index == components.count - 1 {
+                var copy: OpaquePointer?
+                try LibGit2.check("git_tree_entry_dup", git_tree_entry_dup(&copy, found))
+                return copy
+            }
+            guard git_tree_entry_filemode(found) == GIT_FILEMODE_TREE else { return nil }
+            tree = try repository.lookUpBoundedTree(git_tree_entry_id(found))
+            trees.append(tree)
+        }
+        return nil
     }
 
     /// A blob's size from its object header, without inflating it.

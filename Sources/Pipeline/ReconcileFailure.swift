@@ -99,7 +99,7 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
     /// new one, the network may.
     private static func classify(_ error: GitSourceError) -> Class {
         switch error {
-        case .pathNotFound, .symlinkRefused, .submoduleRefused, .notAFile, .fileTooLarge, .tooManyFiles, .filesTooLarge, .tooDeep,
+        case .pathNotFound, .symlinkRefused, .submoduleRefused, .notAFile, .fileTooLarge, .objectTooLarge, .tooManyFiles, .filesTooLarge, .tooDeep,
             .insideRepository, .noWorkingTree, .worktreePathNotFound:
             .stalled
         default:

@@ -134,6 +134,15 @@ import WriftSyncTesting
             // Regression: the tree walk recursed once per level and overflowed the stack (SIGSEGV).
             try repository.importFiles(count: 1, path: { _ in "models/" + String(repeating: "d/", count: 20_000) + "deep.yaml" }, content: { _ in "model: alice/deep\nversions: []\n" })
         }, expected: "error: models/" + String(repeating: "d/", count: 56) + "d…: directories nested more than 64 deep; WriftSync reads at most 64 levels below --path."),
+        Case(name: "a 600 MB commit object (a pack of under 1 MB)", build: { repository in
+            // libgit2 reads an object whole before it looks at its type or size: resolving the branch used to
+            // inflate all of it, past the memory bound, before any check ran.
+            let message = repository.path + "-huge-message.txt"
+            defer { try? FileManager.default.removeItem(atPath: message) }
+            FileManager.default.createFile(atPath: message, contents: Data(repeating: UInt8(ascii: "x"), count: 600 << 20))
+            let id = try repository.git("commit-tree", "HEAD^{tree}", "-p", "HEAD", "-F", message)
+            try repository.git("update-ref", "refs/heads/main", id)
+        }, expected: "bytes, over the 8388608-byte limit for such an object; WriftSync did not read it"),
         Case(name: "100,000 tiny files", build: { repository in
             try repository.importFiles(count: 100_000, path: { "models/many/\($0 / 1000)/m\($0).yaml" }, content: { "model: alice/m\($0)\nversions: []\n" })
         }, expected: "error: models: holds more than 10000 files to read (stopped counting at 10001); remove some or raise --max-files."),
