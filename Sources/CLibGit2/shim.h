@@ -2,6 +2,16 @@
 #define WRIFTSYNC_CLIBGIT2_SHIM_H
 
 #include <git2.h>
+#include <git2/sys/stream.h>
+
+/* libgit2 1.5's own socket stream (`git_socket_stream`, streams/socket.h): its SSH transport reads the socket
+   out of whatever stream it is given at this layout, so a stream registered in its place must keep it. */
+typedef struct {
+    git_stream parent;
+    char *host;
+    char *port;
+    int s;
+} wriftsync_socket_stream;
 
 /* git_libgit2_opts is variadic, which Swift cannot call: one fixed-arity wrapper per option we use. */
 

@@ -7,6 +7,8 @@ import SystemCrypto
 enum LibGit2 {
     private static let initialised: Bool = {
         git_libgit2_init()
+        // Sockets a fetch given up at its deadline can be stopped on (see ``SocketStream``).
+        _ = SocketStream.register()
         _ = wriftsync_git_set_user_agent("wriftsync-git/\(GitSourceVersion.string)")
         return true
     }()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 @testable import GitSource
 import WriftSyncTesting
@@ -153,6 +154,30 @@ import WriftSyncTesting
         #expect(ContinuousClock.now - started < .seconds(20), "bounded, not the 60 s default")
     }
 
+    /// libgit2 1.5 has no network timeouts: the fetch given up at its deadline stayed blocked in `recv`,
+    /// holding the mirror's lock, and every later fetch of that repository failed with a lock timeout until a
+    /// restart. Its sockets are now shut down at the deadline, so the next fetch gets as far as the server.
+    @Test(arguments: ["git", "ssh"])
+    func aFetchGivenUpAtItsDeadlineLetsGoOfTheMirror(_ scheme: String) async throws {
+        let listener = try SilentListener()
+        let url = "\(scheme)://127.0.0.1:\(listener.port)/repo.git"
+        let connections = listener.acceptForever()
+        let knownHosts = try TemporaryDirectory("known-hosts")
+        try "".write(toFile: knownHosts.path + "/known_hosts", atomically: true, encoding: .utf8)
+        // SSH too: libssh2 reads the socket libgit2 takes out of the stream.
+        let fixture = try SourceFixture(timeout: 1) { $0.knownHostsFile = knownHosts.path + "/known_hosts" }
+        #expect(gitError { try fixture.sync(url) } == .timeout(url: url, seconds: 1))
+        // The abandoned fetch's connection is closed from its side: its thread failed and let go of its locks.
+        #expect(connections.waitForClosed(1, seconds: 10), "the given-up fetch still holds its connection open")
+        do {
+            _ = try await fixture.source.sync(RepositorySpec(url))
+            Issue.record("synced from a silent server")
+        } catch let error as GitSourceError {
+            #expect(error == .timeout(url: url, seconds: 1))
+        }
+        #expect(connections.waitForClosed(2, seconds: 10), "the same through the async entry point")
+    }
+
     @Test func concurrentSyncsOfOneCacheWaitForEachOtherAndLeaveAValidMirror() async throws {
         let repository = try TestRepository()
         let daemon = try GitDaemon(serving: repository)
@@ -223,6 +248,43 @@ final class SilentListener {
     }
 
     deinit {
+        shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
+    }
+
+    /// Counts the connections accepted and the ones their client has closed.
+    final class Connections: Sendable {
+        private let closed = Mutex(0)
+
+        fileprivate func noteClosed() { closed.withLock { $0 += 1 } }
+
+        /// Whether `count` connections were closed by their client within `seconds`.
+        func waitForClosed(_ count: Int, seconds: Double) -> Bool {
+            let deadline = Date().addingTimeInterval(seconds)
+            while Date() < deadline {
+                if closed.withLock({ $0 }) >= count { return true }
+                usleep(10_000)
+            }
+            return false
+        }
+    }
+
+    /// Accepts every connection and never answers; notes each one its client closes.
+    func acceptForever() -> Connections {
+        let connections = Connections()
+        let listening = descriptor
+        Thread.detachNewThread {
+            while true {
+                let connection = accept(listening, nil, nil)
+                guard connection >= 0 else { return }
+                Thread.detachNewThread {
+                    var byte = [UInt8](repeating: 0, count: 4096)
+                    while recv(connection, &byte, byte.count, 0) > 0 {}
+                    close(connection)
+                    connections.noteClosed()
+                }
+            }
+        }
+        return connections
     }
 }

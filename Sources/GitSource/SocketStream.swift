@@ -1,0 +1,149 @@
+import CLibGit2
+import Foundation
+import Synchronization
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The plain sockets libgit2 fetches over (HTTP, HTTPS under its TLS, git://, and SSH, which reads the socket
+/// out of the stream), registered in place of libgit2's own so that a fetch given up at its deadline can be
+/// stopped. libgit2 1.5 has no network timeouts: a server that holds a connection open without answering kept
+/// the abandoned fetch thread blocked in `recv` forever, holding the mirror's lock, so every later fetch of that
+/// repository failed with a lock timeout until a restart. ``abort(_:)`` shuts the thread's sockets down: its
+/// reads end, libgit2 fails, and the thread lets go of its locks.
+enum SocketStream {
+    /// Sockets open, by the thread that opened them, and the threads whose fetch was given up.
+    private struct Registry {
+        var sockets: [Int32: pthread_t] = [:]
+        var aborted: [pthread_t] = []
+
+        func isAborted(_ thread: pthread_t) -> Bool { aborted.contains { pthread_equal($0, thread) != 0 } }
+    }
+
+    private static let registry = Mutex(Registry())
+
+    /// Registers the stream with libgit2 (once, when libgit2 is initialised).
+    static func register() -> Int32 {
+        var registration = git_stream_registration()
+        registration.version = 1
+        registration.`init` = { out, host, port in SocketStream.make(out, host, port) }
+        return git_stream_register(GIT_STREAM_STANDARD, &registration)
+    }
+
+    /// Stops every socket `thread` has open, and any it would open from now on, until ``finished(_:)``.
+    static func abort(_ thread: pthread_t) {
+        registry.withLock { registry in
+            if !registry.isAborted(thread) { registry.aborted.append(thread) }
+            // Under the lock: `close` unregisters under it too, so a number reused after a close is never hit.
+            for (socket, owner) in registry.sockets where pthread_equal(owner, thread) != 0 {
+                shutdown(socket, Int32(SHUT_RDWR))
+            }
+        }
+    }
+
+    /// Forgets that `thread` was aborted (its work has returned; the id may be reused by a new thread).
+    static func finished(_ thread: pthread_t) {
+        registry.withLock { $0.aborted.removeAll { pthread_equal($0, thread) != 0 } }
+    }
+
+    private static func make(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_stream>?>?, _ host: UnsafePointer<CChar>?, _ port: UnsafePointer<CChar>?) -> Int32 {
+        guard let out, let host, let port else { return -1 }
+        let stream = UnsafeMutablePointer<wriftsync_socket_stream>.allocate(capacity: 1)
+        stream.initialize(to: wriftsync_socket_stream())
+        stream.pointee.host = strdup(host)
+        stream.pointee.port = strdup(port)
+        stream.pointee.s = -1
+        stream.pointee.parent.version = 1
+        stream.pointee.parent.connect = { stream in SocketStream.connect(SocketStream.own(stream)) }
+        stream.pointee.parent.read = { stream, buffer, length in SocketStream.read(SocketStream.own(stream), buffer, length) }
+        stream.pointee.parent.write = { stream, data, length, _ in SocketStream.write(SocketStream.own(stream), data, length) }
+        stream.pointee.parent.close = { stream in SocketStream.close(SocketStream.own(stream)) }
+        stream.pointee.parent.free = { stream in
+            let own = SocketStream.own(stream)
+            free(own.pointee.host)
+            free(own.pointee.port)
+            own.deallocate()
+        }
+        out.pointee = UnsafeMutableRawPointer(stream).assumingMemoryBound(to: git_stream.self)
+        return 0
+    }
+
+    private static func own(_ stream: UnsafeMutablePointer<git_stream>?) -> UnsafeMutablePointer<wriftsync_socket_stream> {
+        UnsafeMutableRawPointer(stream!).assumingMemoryBound(to: wriftsync_socket_stream.self)
+    }
+
+    private static func fail(_ message: String) -> Int32 {
+        git_error_set_str(Int32(GIT_ERROR_NET.rawValue), message)
+        return -1
+    }
+
+    private static func connect(_ stream: UnsafeMutablePointer<wriftsync_socket_stream>) -> Int32 {
+        let host = String(cString: stream.pointee.host)
+        let thread = pthread_self()
+        var hints = addrinfo()
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        hints.ai_family = AF_UNSPEC
+        var info: UnsafeMutablePointer<addrinfo>?
+        let resolved = getaddrinfo(stream.pointee.host, stream.pointee.port, &hints, &info)
+        guard resolved == 0 else { return fail("failed to resolve address for \(host): \(String(cString: gai_strerror(resolved)))") }
+        defer { freeaddrinfo(info) }
+        var candidate = info
+        var lastError = ECONNREFUSED
+        while let address = candidate?.pointee {
+            candidate = address.ai_next
+            let socket = Glibc.socket(address.ai_family, address.ai_socktype | Int32(SOCK_CLOEXEC.rawValue), address.ai_protocol)
+            guard socket >= 0 else { continue }
+            // Registered before connecting, so that an abort also stops a connect the server never answers.
+            let registered = registry.withLock { registry -> Bool in
+                guard !registry.isAborted(thread) else { return false }
+                registry.sockets[socket] = thread
+                return true
+            }
+            guard registered else {
+                Glibc.close(socket)
+                return fail("the fetch was given up at its deadline")
+            }
+            if Glibc.connect(socket, address.ai_addr, address.ai_addrlen) == 0 {
+                stream.pointee.s = socket
+                return 0
+            }
+            lastError = errno
+            unregisterAndClose(socket)
+        }
+        return fail("failed to connect to \(host): \(String(cString: strerror(lastError)))")
+    }
+
+    private static func read(_ stream: UnsafeMutablePointer<wriftsync_socket_stream>, _ buffer: UnsafeMutableRawPointer?, _ length: Int) -> Int {
+        while true {
+            let count = recv(stream.pointee.s, buffer, length, 0)
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return Int(fail("error receiving data from socket: \(String(cString: strerror(errno)))")) }
+            return count
+        }
+    }
+
+    private static func write(_ stream: UnsafeMutablePointer<wriftsync_socket_stream>, _ data: UnsafePointer<CChar>?, _ length: Int) -> Int {
+        while true {
+            // MSG_NOSIGNAL: a server closing first must fail the write, not kill the process with SIGPIPE.
+            let count = send(stream.pointee.s, data, length, Int32(MSG_NOSIGNAL))
+            if count < 0 && errno == EINTR { continue }
+            if count < 0 { return Int(fail("error sending data to socket: \(String(cString: strerror(errno)))")) }
+            return count
+        }
+    }
+
+    private static func close(_ stream: UnsafeMutablePointer<wriftsync_socket_stream>) -> Int32 {
+        let socket = stream.pointee.s
+        stream.pointee.s = -1
+        guard socket >= 0 else { return 0 }
+        unregisterAndClose(socket)
+        return 0
+    }
+
+    private static func unregisterAndClose(_ socket: Int32) {
+        registry.withLock { registry in
+            registry.sockets[socket] = nil
+            Glibc.close(socket)
+        }
+    }
+}
