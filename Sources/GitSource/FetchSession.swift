@@ -46,10 +46,18 @@ final class FetchSession {
         options.follow_redirects = credentials.authorizationHeader == nil ? GIT_REMOTE_REDIRECT_INITIAL : GIT_REMOTE_REDIRECT_NONE
         installCallbacks(&options.callbacks)
 
-        let code = withExtendedLifetime(headers) {
-            withExtendedLifetime(self) {
-                git_remote_fetch(remote, nil, &options, "wriftsync: fetch")
+        let fetch = {
+            withExtendedLifetime(headers) {
+                withExtendedLifetime(self) {
+                    git_remote_fetch(remote, nil, &options, "wriftsync: fetch")
+                }
             }
+        }
+        let code: Int32
+        if credentials.authorizationHeader != nil, spec.transport == .http || spec.transport == .https, let host = spec.host {
+            code = SocketStream.connectingOnly(to: .init(host: host, port: String(spec.port ?? (spec.transport == .https ? 443 : 80))), fetch)
+        } else {
+            code = fetch()
         }
         if code < 0 {
             throw classify(LibGit2.lastError(function: "git_remote_fetch", code: code, redacting: credentials.secretValues))

@@ -16,8 +16,23 @@ enum SocketStream {
     private struct Registry {
         var sockets: [Int32: pthread_t] = [:]
         var aborted: [pthread_t] = []
+        /// The one host and port a thread may connect to, while it sends credentials up front.
+        var only: [(thread: pthread_t, endpoint: Endpoint)] = []
 
         func isAborted(_ thread: pthread_t) -> Bool { aborted.contains { pthread_equal($0, thread) != 0 } }
+        func endpoint(of thread: pthread_t) -> Endpoint? { only.first { pthread_equal($0.thread, thread) != 0 }?.endpoint }
+    }
+
+    /// A host (compared without case) and a port.
+    struct Endpoint: Sendable, CustomStringConvertible {
+        let host: String
+        let port: String
+
+        func matches(host other: String, port otherPort: String) -> Bool {
+            host.caseInsensitiveCompare(other) == .orderedSame && port == otherPort
+        }
+
+        var description: String { host.contains(":") ? "[\(host)]:\(port)" : "\(host):\(port)" }
     }
 
     private static let registry = Mutex(Registry())
@@ -44,6 +59,17 @@ enum SocketStream {
     /// Forgets that `thread` was aborted (its work has returned; the id may be reused by a new thread).
     static func finished(_ thread: pthread_t) {
         registry.withLock { $0.aborted.removeAll { pthread_equal($0, thread) != 0 } }
+    }
+
+    /// Runs `body` with the calling thread allowed to connect only to `endpoint`. libgit2 sends custom headers
+    /// (the up-front `Authorization`) with every request, and even with redirects off it follows one to the
+    /// same host on another port, or to a path: a port is another service, maybe another user's on a shared
+    /// machine, and must not get the credentials.
+    static func connectingOnly<T>(to endpoint: Endpoint, _ body: () throws -> T) rethrows -> T {
+        let thread = pthread_self()
+        registry.withLock { $0.only.append((thread, endpoint)) }
+        defer { registry.withLock { $0.only.removeAll { pthread_equal($0.thread, thread) != 0 } } }
+        return try body()
     }
 
     private static func make(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_stream>?>?, _ host: UnsafePointer<CChar>?, _ port: UnsafePointer<CChar>?) -> Int32 {
@@ -79,7 +105,12 @@ enum SocketStream {
 
     private static func connect(_ stream: UnsafeMutablePointer<wriftsync_socket_stream>) -> Int32 {
         let host = String(cString: stream.pointee.host)
+        let port = String(cString: stream.pointee.port)
         let thread = pthread_self()
+        if let allowed = registry.withLock({ $0.endpoint(of: thread) }), !allowed.matches(host: host, port: port) {
+            let asked = Endpoint(host: host, port: port)
+            return fail("refusing to connect to \(asked): the repository's credentials are sent only to \(allowed), the host and port of --repo (a redirect?)")
+        }
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
         hints.ai_family = AF_UNSPEC

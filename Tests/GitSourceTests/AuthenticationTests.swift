@@ -54,6 +54,24 @@ import WriftSyncTesting
         #expect(server.requests().isEmpty, "refused before any request")
     }
 
+    /// libgit2 follows a redirect to the same host on another port even with redirects off, and sends the
+    /// up-front `Authorization` header there: another service, maybe another user's on a shared machine.
+    @Test func credentialsNeverFollowARedirectToAnotherPort() throws {
+        let target = try SilentListener()
+        let reached = target.acceptForever()
+        let redirector = try SilentListener()
+        let redirects = redirector.answerEvery(with: "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:\(target.port)/repo.git/info/refs?service=git-upload-pack\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        let url = "http://127.0.0.1:\(redirector.port)/repo.git"
+        let error = try #require(gitError {
+            try SourceFixture(timeout: 5) { $0.credentials = GitCredentials(username: "alice", password: Secret(value: "redirected-secret", source: "test")) }
+                .sync(url)
+        })
+        #expect(redirects.accepted >= 1, "the redirect was asked for")
+        #expect(reached.accepted == 0, "nothing connected to the other port: \(error)")
+        #expect(error.description.contains("refusing to connect to 127.0.0.1:\(target.port)"), "\(error)")
+        #expect(!error.description.contains("redirected-secret"))
+    }
+
     @Test func anUnknownHostKeyIsRefusedShowingTheOfferedFingerprint() throws {
         let repository = try TestRepository()
         let server = try SSHServer(serving: repository)

@@ -255,8 +255,13 @@ final class SilentListener {
     /// Counts the connections accepted and the ones their client has closed.
     final class Connections: Sendable {
         private let closed = Mutex(0)
+        private let acceptedCount = Mutex(0)
 
         fileprivate func noteClosed() { closed.withLock { $0 += 1 } }
+        fileprivate func noteAccepted() { acceptedCount.withLock { $0 += 1 } }
+
+        /// Connections accepted so far.
+        var accepted: Int { acceptedCount.withLock { $0 } }
 
         /// Whether `count` connections were closed by their client within `seconds`.
         func waitForClosed(_ count: Int, seconds: Double) -> Bool {
@@ -277,12 +282,36 @@ final class SilentListener {
             while true {
                 let connection = accept(listening, nil, nil)
                 guard connection >= 0 else { return }
+                connections.noteAccepted()
                 Thread.detachNewThread {
                     var byte = [UInt8](repeating: 0, count: 4096)
                     while recv(connection, &byte, byte.count, 0) > 0 {}
                     close(connection)
                     connections.noteClosed()
                 }
+            }
+        }
+        return connections
+    }
+
+    /// Answers every request with `response` (after reading its head), then closes the connection.
+    func answerEvery(with response: String) -> Connections {
+        let connections = Connections()
+        let listening = descriptor
+        Thread.detachNewThread {
+            while true {
+                let connection = accept(listening, nil, nil)
+                guard connection >= 0 else { return }
+                connections.noteAccepted()
+                var head: [UInt8] = []
+                var byte = [UInt8](repeating: 0, count: 1)
+                while recv(connection, &byte, 1, 0) == 1 {
+                    head.append(byte[0])
+                    if head.suffix(4) == Array("\r\n\r\n".utf8) { break }
+                }
+                _ = Array(response.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                shutdown(connection, Int32(SHUT_RDWR))
+                close(connection)
             }
         }
         return connections
