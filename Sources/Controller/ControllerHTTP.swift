@@ -23,6 +23,9 @@ public struct ControllerHTTP: Sendable {
     /// How long a connection may stay open with no request in progress: a client that connects and never
     /// asks, or keeps a connection it no longer uses, does not hold it (and its memory) for ever.
     let idleTimeout: Duration
+    /// How long a request may take to arrive whole, from the connection's start or the end of the answer
+    /// before it: a client trickling a header or a body a byte at a time does not hold a connection for ever.
+    let requestTimeout: Duration
 
     /// Creates the endpoints.
     /// - Parameters:
@@ -31,12 +34,14 @@ public struct ControllerHTTP: Sendable {
     ///   - history: The history `GET /history` serves; `nil` answers 404.
     ///   - dashboard: The status page; `nil` serves none.
     ///   - idleTimeout: How long a connection may stay open with no request in progress.
+    ///   - requestTimeout: How long a request may take to arrive whole.
     public init(
         status: StatusStore, metrics: ControllerMetrics, readinessThreshold: Duration, webhookSecret: [UInt8]?,
         logger: Logger, trigger: @escaping @Sendable () -> Void, history: HistoryStore? = nil, dashboard: Dashboard? = nil,
-        idleTimeout: Duration = .seconds(60)
+        idleTimeout: Duration = .seconds(60), requestTimeout: Duration = .seconds(30)
     ) {
         self.idleTimeout = idleTimeout
+        self.requestTimeout = requestTimeout
         self.history = history
         self.dashboard = dashboard
         self.status = status
@@ -92,7 +97,9 @@ public struct ControllerHTTP: Sendable {
     public func application(host: String, port: Int, onBound: @escaping @Sendable (Int) async -> Void) -> some ApplicationProtocol {
         Application(
             router: router(),
-            server: .http1(configuration: .init(idleTimeout: TimeAmount(idleTimeout))),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [RequestDeadlineHandler(limit: TimeAmount(requestTimeout))], idleTimeout: TimeAmount(idleTimeout)
+            )),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port), serverName: "wriftsync"),
             onServerRunning: { channel in await onBound(channel.localAddress?.port ?? port) },
             logger: logger
