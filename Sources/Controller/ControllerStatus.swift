@@ -178,18 +178,6 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
     }
 }
 
-extension ReconcileReport {
-    /// Of the models `known` (by `owner/name`), those this reconcile shows are no longer declared: named as not
-    /// managed by its plan, or left out of a reconcile that planned every declared model. Their rows and gauges
-    /// go: a deleted model's drift would otherwise keep an alert firing until a restart.
-    func noLongerDeclared(among known: some Sequence<String>) -> [String] {
-        guard plan != nil else { return [] }
-        let planned = Set(plannedModels.map(\.description))
-        let unmanaged = Set(plan?.unmanaged?.map(\.model) ?? [])
-        return known.filter { unmanaged.contains($0) || (allModelsPlanned && !planned.contains($0)) }
-    }
-}
-
 /// The status shared by the loop (which writes it) and the HTTP endpoints (which read it).
 public final class StatusStore: Sendable {
     private let state: Mutex<ControllerStatus>

@@ -56,9 +56,13 @@ public struct EventThrottle: Sendable {
             // The models planned say which warnings still stand; a warning gone may come back as new.
             let planned = Set(report.plannedModels.map(\.description))
             let standing = Set(report.warnings.map(Self.key))
-            for key in sent.keys where key.hasPrefix("warning ") {
-                let model = String(key.dropFirst("warning ".count).split(separator: " ").first ?? "")
-                if planned.contains(model) && !standing.contains(key) { sent.removeValue(forKey: key) }
+            let warned = sent.keys.filter { $0.hasPrefix("warning ") }.map { key in
+                (key, String(key.dropFirst("warning ".count).split(separator: " ").first ?? ""))
+            }
+            // A model no longer declared keeps no warning: its keys would otherwise stay for the process's life.
+            let gone = Set(report.noLongerDeclared(among: Set(warned.map(\.1))))
+            for (key, model) in warned where gone.contains(model) || (planned.contains(model) && !standing.contains(key)) {
+                sent.removeValue(forKey: key)
             }
             // Only a full reconcile sees every model: one finding no drift (or correcting it) clears it.
             if outcome.full, report.failure == nil, report.driftedModels.isEmpty || report.applyResult?.succeeded == true {

@@ -149,3 +149,16 @@ public protocol Reconciling: Sendable {
     /// Runs one reconcile. Never throws: failures are reported, and the loop reacts by their class.
     func reconcile(_ request: ReconcileRequest) async -> ReconcileReport
 }
+
+extension ReconcileReport {
+    /// Of the models `known` (by `owner/name`), those this reconcile shows are no longer declared: named as not
+    /// managed by its plan, or left out of a reconcile that planned every declared model. What is kept per
+    /// model (status rows, gauges, notification throttles) goes: a deleted model's drift would otherwise keep an
+    /// alert firing until a restart.
+    public func noLongerDeclared(among known: some Sequence<String>) -> [String] {
+        guard plan != nil else { return [] }
+        let planned = Set(plannedModels.map(\.description))
+        let unmanaged = Set(plan?.unmanaged?.map(\.model) ?? [])
+        return known.filter { unmanaged.contains($0) || (allModelsPlanned && !planned.contains($0)) }
+    }
+}

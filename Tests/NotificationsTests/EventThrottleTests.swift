@@ -50,6 +50,18 @@ import Testing
         #expect(Self.send(&throttle, Self.outcome(report(plan: fixed, applied: result(of: fixed), changed: ["acme/a"]), at: 10)) == [.recovered, .applied])
     }
 
+    /// A model whose declaration is deleted keeps no throttle: its keys would stay for the process's life, and
+    /// the same warning after it is declared again is news.
+    @Test func aModelNoLongerDeclaredLeavesNoWarningBehind() {
+        var throttle = EventThrottle()
+        let warned = plan([], warnings: [PlanWarning(model: "acme/b", kind: .immutableDrift, number: 2, message: "#2 differs")], models: ["acme/a", "acme/b"])
+        #expect(Self.send(&throttle, Self.outcome(report(plan: warned), at: 0)) == [.warning])
+        var withoutB = report(plan: plan([], models: ["acme/a"]))
+        withoutB.allModelsPlanned = true
+        #expect(Self.send(&throttle, Self.outcome(withoutB, at: 60, full: true)) == [])
+        #expect(Self.send(&throttle, Self.outcome(report(plan: warned), at: 120)) == [.warning], "declared again: its warning is sent")
+    }
+
     @Test func aStandingWarningIsSentOnceUntilItGoesAndComesBack() {
         var throttle = EventThrottle()
         let warned = plan([], warnings: [PlanWarning(model: "acme/a", kind: .immutableDrift, number: 2, message: "#2 differs")], models: ["acme/a"])
