@@ -94,7 +94,7 @@ final class NodeReader {
             switch NodeReader.kind(node) {
             case .null: return "null"
             case .bool: return "a boolean (\(scalar.string))"
-            case .int, .float: return "a number (\(scalar.string))"
+            case .int, .float: return "a number (\(scalar.string.shortened()))"
             default:
                 let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
                 return "a string \"\(text)\""
@@ -156,25 +156,38 @@ final class NodeReader {
         return Array(sequence)
     }
 
+    /// The number a scalar typed int or float holds, read without Yams' constructors (see ``YAMLNumber``);
+    /// nil for any other node.
+    static func number(_ node: Node) -> YAMLNumber? {
+        guard case let .scalar(scalar) = node else { return nil }
+        let kind = NodeReader.kind(node)
+        guard kind == .int || kind == .float else { return nil }
+        return YAMLNumber(scalar.string, kind: kind)
+    }
+
     func positiveInt(_ node: Node, _ field: String) -> Int? {
         guard visit(node) else { return nil }
-        guard case .scalar = node, NodeReader.kind(node) == .int, let value = node.int, value > 0 else {
+        switch Self.number(node) {
+        case let .whole(value)? where value > 0:
+            return value
+        case .outOfRange?:
+            report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node)), which is out of range")
+        default:
             report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node))")
-            return nil
         }
-        return value
+        return nil
     }
 
     /// A number above 0 and at most `maximum` (an integer or a decimal), or nil (reported).
     func positiveNumber(_ node: Node, _ field: String, maximum: Double) -> Double? {
         guard visit(node) else { return nil }
         let value: Double?
-        switch NodeReader.kind(node) {
-        case .int: value = node.int.map(Double.init)
-        case .float: value = node.float
+        switch Self.number(node) {
+        case let .whole(whole)?: value = Double(whole)
+        case let .decimal(decimal)?: value = decimal
         default: value = nil
         }
-        guard case .scalar = node, let value, value.isFinite, value > 0, value <= maximum else {
+        guard let value, value > 0, value <= maximum else {
             report(node, "'\(field)' must be a number above 0 and at most \(Int(maximum)), found \(Self.describe(node))")
             return nil
         }
@@ -200,16 +213,15 @@ final class NodeReader {
             switch NodeReader.kind(node) {
             case .null: return .null
             case .bool: return node.bool.map(JSONValue.bool)
-            case .int:
-                if let value = node.int { return .number(Double(value)) }
-                report(node, "'\(field)': the number \(scalar.string) is out of range")
-                return nil
-            case .float:
-                guard let value = node.float, value.isFinite else {
-                    report(node, "'\(field)': \(scalar.string) cannot be represented in JSON")
-                    return nil
+            case .int, .float:
+                switch Self.number(node) {
+                case let .whole(value)?: return .number(Double(value))
+                case let .decimal(value)?: return .number(value)
+                case .notFinite?: report(node, "'\(field)': \(scalar.string.shortened()) cannot be represented in JSON")
+                case .outOfRange?: report(node, "'\(field)': the number \(scalar.string.shortened()) is out of range")
+                case .malformed?, nil: report(node, "'\(field)': \"\(scalar.string.shortened())\" is tagged as a number but is not one; remove the tag or write a number")
                 }
-                return .number(value)
+                return nil
             default:
                 return .string(scalar.string)
             }

@@ -47,4 +47,18 @@ import Testing
         let result = diagnostics(["f.yaml": yaml])
         #expect(result == ["f.yaml:3:29: 'container_image_digest' must match ^sha256:[a-f0-9]{64}$, found \"sha256:\(String(repeating: "z", count: 73))…\""])
     }
+
+    /// Yams' constructors multiply base-60 numbers without overflow checks: twelve groups trapped (SIGILL)
+    /// wherever a number was read. Numbers are read by `YAMLNumber` instead (table: `NumberTests`).
+    @Test(arguments: [
+        ("model: acme/x\nkeep:\n  - 1:0:0:0:0:0:0:0:0:0:0:0\nversions: []\n",
+         "f.yaml:3:5: 'keep' must hold positive whole numbers, found a number (1:0:0:0:0:0:0:0:0:0:0:0), which is out of range"),
+        ("model: acme/x\nversions: []\nsmoke_defaults: {max_seconds: 99:0:0:0:0:0:0:0:0:0:0}\n",
+         "f.yaml:3:31: 'max_seconds' must be a number above 0 and at most 3600, found a number (99:0:0:0:0:0:0:0:0:0:0)"),
+        ("model: acme/x\nversions: []\nsmoke_defaults: {cases: [{input: {n: -9223372036854775807:59}}]}\n",
+         "f.yaml:3:38: 'smoke_defaults.cases.input': the number -9223372036854775807:59 is out of range"),
+    ])
+    func aBaseSixtyNumberThatOverflowsIsReportedNotATrap(_ yaml: String, _ expected: String) {
+        #expect(diagnostics(["f.yaml": yaml]) == [expected])
+    }
 }
