@@ -194,45 +194,49 @@ final class NodeReader {
         return value
     }
 
-    /// Where the parts of a converted JSON value are, by JSON pointer text (`/a/0`).
-    final class LocationRecorder {
-        var byPointer: [String: SourceLocation] = [:]
+    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
+    func json(_ node: Node, _ field: String) -> JSONValue? {
+        convert(node, field, depth: 0, locating: false)?.value
     }
 
-    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
-    /// With a `recorder`, the location of every part is recorded under its pointer below `pointer`.
-    func json(_ node: Node, _ field: String, depth: Int = 0, recorder: LocationRecorder? = nil, pointer: String = "") -> JSONValue? {
+    /// ``json(_:_:)``, with where each part of the value is.
+    func locatedJSON(_ node: Node, _ field: String) -> (value: JSONValue, locations: ValueLocations)? {
+        guard let (value, parts) = convert(node, field, depth: 0, locating: true), let parts else { return nil }
+        return (value, ValueLocations(parts))
+    }
+
+    private func convert(_ node: Node, _ field: String, depth: Int, locating: Bool) -> (value: JSONValue, parts: ValueLocations.Part?)? {
         guard visit(node) else { return nil }
-        recorder?.byPointer[pointer] = location(node)
         guard depth <= maxDepth else {
             report(node, "'\(field)' is nested more than \(maxDepth) levels deep")
             return nil
         }
+        var parts = locating ? ValueLocations.Part(location: location(node)) : nil
         switch node {
         case let .scalar(scalar):
             switch NodeReader.kind(node) {
-            case .null: return .null
-            case .bool: return node.bool.map(JSONValue.bool)
+            case .null: return (.null, parts)
+            case .bool: return node.bool.map { (.bool($0), parts) }
             case .int, .float:
                 switch Self.number(node) {
-                case let .whole(value)?: return .number(Double(value))
-                case let .decimal(value)?: return .number(value)
+                case let .whole(value)?: return (.number(Double(value)), parts)
+                case let .decimal(value)?: return (.number(value), parts)
                 case .notFinite?: report(node, "'\(field)': \(scalar.string.shortened()) cannot be represented in JSON")
                 case .outOfRange?: report(node, "'\(field)': the number \(scalar.string.shortened()) is out of range")
                 case .malformed?, nil: report(node, "'\(field)': \"\(scalar.string.shortened())\" is tagged as a number but is not one; remove the tag or write a number")
                 }
                 return nil
             default:
-                return .string(scalar.string)
+                return (.string(scalar.string), parts)
             }
         case let .sequence(sequence):
             var items: [JSONValue] = []
             for item in sequence {
-                let below = recorder == nil ? "" : pointer + "/" + String(items.count)
-                guard let value = json(item, field, depth: depth + 1, recorder: recorder, pointer: below) else { return nil }
+                guard let (value, itemParts) = convert(item, field, depth: depth + 1, locating: locating) else { return nil }
                 items.append(value)
+                if let itemParts { parts?.items.append(itemParts) }
             }
-            return .array(items)
+            return (.array(items), parts)
         case let .mapping(mapping):
             var object: [String: JSONValue] = [:]
             for pair in mapping {
@@ -240,20 +244,14 @@ final class NodeReader {
                     report(pair.key, "'\(field)': JSON object keys must be strings, found \(Self.describe(pair.key))")
                     return nil
                 }
-                let below = recorder == nil ? "" : pointer + "/" + Self.escapedPointerComponent(key.string)
-                guard let value = json(pair.value, field, depth: depth + 1, recorder: recorder, pointer: below) else { return nil }
+                guard let (value, memberParts) = convert(pair.value, field, depth: depth + 1, locating: locating) else { return nil }
                 object[key.string] = value
+                if let memberParts { parts?.members[key.string] = memberParts }
             }
-            return .object(object)
+            return (.object(object), parts)
         case .alias:
             report(node, "'\(field)': unresolved alias")
             return nil
         }
-    }
-
-    /// A key as a JSON pointer component: `~` and `/` escaped as `~0` and `~1`.
-    static func escapedPointerComponent(_ key: String) -> String {
-        guard key.contains("~") || key.contains("/") else { return key }
-        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

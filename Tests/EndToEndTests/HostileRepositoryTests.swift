@@ -181,6 +181,22 @@ import WriftSyncTesting
         #expect(validate.seconds < Self.timeBound && validate.peakMemory < Self.memoryBound, "\(validate.summary)")
     }
 
+    /// Regression: every part of a smoke input stored its whole JSON pointer, so a long key was copied once
+    /// per part below it: one 100 KB key over 8,000 list items (a 116 KB file) took 825 MB. The locations
+    /// are a tree now, each part holding its own key only.
+    @Test func aSmokeInputOfOneLongKeyOverManyItemsValidatesInLittleMemory() async throws {
+        let smoke = "    smoke:\n      - input:\n          ? \"" + String(repeating: "k", count: 100_000) + "\"\n          : ["
+            + Array(repeating: "0", count: 8000).joined(separator: ",") + "]\n"
+        let repository = try TestRepository(files: ["models/a.yaml": Self.declaration("alice/a") + "\n" + smoke])
+        let cache = try TemporaryDirectory("hostile")
+        let validate = try await onOwnThread {
+            try MeasuredRun.run(["validate", "--repo", repository.path, "--cache-dir", cache.path], timeout: 60)
+        }
+        print("hostile: one 100 KB key over 8,000 smoke input items: validate \(validate.summary)")
+        #expect(validate.status == 0, "\(validate.stderr.prefix(2000))")
+        #expect(validate.peakMemory < 100 << 20, "\(validate.summary)")
+    }
+
     static func check(_ run: MeasuredRun, _ item: Case) {
         #expect(!run.timedOut)
         #expect(run.status == 1, "\(run.stderr)")
