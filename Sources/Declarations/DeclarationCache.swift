@@ -250,6 +250,6 @@ public struct DeclarationCache: Sendable {
     }
 
     private static func same(_ a: DeclarationLoader.Limits, _ b: DeclarationLoader.Limits) -> Bool {
-        (a.maxNodes, a.maxDepth, a.maxTotalNodes, a.maxTotalBytes) == (b.maxNodes, b.maxDepth, b.maxTotalNodes, b.maxTotalBytes)
+        (a.maxNodes, a.maxDepth, a.maxAliasedBytes, a.maxTotalNodes, a.maxTotalBytes) == (b.maxNodes, b.maxDepth, b.maxAliasedBytes, b.maxTotalNodes, b.maxTotalBytes)
     }
 }
