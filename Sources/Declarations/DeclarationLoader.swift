@@ -255,7 +255,7 @@ public struct DeclarationLoader: Sendable {
             } ?? ""
             return "YAML syntax error: \(prefix)\(problem)"
         case let .duplicatedKeysInMapping(duplicates, _):
-            return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping"
+            return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0.shortened())'" }.joined(separator: ", ")) in a mapping"
         case let .reader(problem, _, _, _):
             return "cannot read YAML: \(problem)"
         default:

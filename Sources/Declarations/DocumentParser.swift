@@ -222,7 +222,7 @@ struct DocumentParser {
                     reader.report(item, "'variable_names' entries must match ^[A-Za-z_][A-Za-z0-9_]*$, found \"\(name.shortened())\"")
                     valid = false
                 } else if names.contains(name) {
-                    reader.report(item, "variable '\(name)' is listed twice")
+                    reader.report(item, "variable '\(name.shortened())' is listed twice")
                     valid = false
                 } else {
                     names.append(name)

@@ -96,8 +96,7 @@ final class NodeReader {
             case .bool: return "a boolean (\(scalar.string))"
             case .int, .float: return "a number (\(scalar.string.shortened()))"
             default:
-                let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
-                return "a string \"\(text)\""
+                return "a string \"\(scalar.string.shortened(to: 40))\""
             }
         }
     }
@@ -119,7 +118,7 @@ final class NodeReader {
                 report(pair.keyNode, "unknown key")
                 continue
             }
-            var message = "unknown key '\(pair.key)' in \(context)"
+            var message = "unknown key '\(pair.key.shortened())' in \(context)"
             if let suggestion = KeySuggestion.closest(to: pair.key, among: allowed) {
                 message += "; did you mean '\(suggestion)'?"
             } else {
