@@ -108,7 +108,26 @@ final class NodeReader {
             report(node, "\(what) must be a mapping, found \(Self.describe(node))")
             return nil
         }
+        reportRepeatedKeys(mapping)
         return mapping.map { pair in (pair.key.scalar?.string ?? Self.describe(pair.key), pair.key, pair.value) }
+    }
+
+    /// Reports each key text a mapping repeats, at its first place. Yams refuses a repeated key only when its
+    /// tag is the same too, so `!x prune: true` after `prune: false` passed, and the first silently won (in a
+    /// JSON object, `1` and `"1"` are the same key as well).
+    private func reportRepeatedKeys(_ mapping: Node.Mapping) {
+        var first: [String: Node] = [:]
+        var reported: Set<String> = []
+        for key in mapping.keys {
+            guard case let .scalar(scalar) = key else { continue }
+            guard let earlier = first[scalar.string] else {
+                first[scalar.string] = key
+                continue
+            }
+            if reported.insert(scalar.string).inserted {
+                report(earlier, "duplicate key '\(scalar.string.shortened())' in a mapping (again at \(location(key)))")
+            }
+        }
     }
 
     /// Reports keys outside `allowed`, suggesting the closest allowed one.
@@ -237,6 +256,7 @@ final class NodeReader {
             }
             return (.array(items), parts)
         case let .mapping(mapping):
+            reportRepeatedKeys(mapping)
             var object: [String: JSONValue] = [:]
             for pair in mapping {
                 guard case let .scalar(key) = pair.key else {

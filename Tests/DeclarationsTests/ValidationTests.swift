@@ -89,6 +89,24 @@ import Testing
         #expect(diagnostics(["f.yaml": yaml]) == expected, "\(name)")
     }
 
+    /// Yams refuses a repeated key only when its tag matches too; a key text repeated under another tag was
+    /// accepted, the first silently winning. (A plain and a quoted key are the same to Yams already.)
+    @Test(arguments: [
+        ("a tagged repeat", "model: acme/x\nprune: false\n!x prune: true\nversions: []\n",
+         ["f.yaml:2:1: duplicate key 'prune' in a mapping (again at f.yaml:3:1)"]),
+        ("three times, reported once", "model: acme/x\nversions: []\nkeep: [1]\n!a keep: [2]\n!b keep: [3]\n",
+         ["f.yaml:3:1: duplicate key 'keep' in a mapping (again at f.yaml:4:1)"]),
+        ("in a version", "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: a\n    !x release_notes: b\n    schemas: {prediction: {input: {}, output: {}}}\n",
+         ["f.yaml:4:5: duplicate key 'release_notes' in a mapping (again at f.yaml:5:5)"]),
+        ("in a schema", "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: a\n    schemas: {prediction: {input: {type: object, !t type: string}, output: {}}}\n",
+         ["f.yaml:5:36: duplicate key 'type' in a mapping (again at f.yaml:5:50)"]),
+        ("a plain and a quoted key in a schema, refused by Yams", "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: a\n    schemas: {prediction: {input: {properties: {1: {}, \"1\": {}}}, output: {}}}\n",
+         ["f.yaml:5:49: duplicate key '1' in a mapping"]),
+    ])
+    func aKeyRepeatedUnderAnotherTagIsADuplicate(_ name: String, _ yaml: String, _ expected: [String]) {
+        #expect(diagnostics(["f.yaml": yaml]) == expected, "\(name)")
+    }
+
     @Test func theSameModelInTwoFilesNamesBothPlaces() {
         let body = "model: acme/x\nversions: []\n"
         #expect(diagnostics(["models/a.yaml": body, "models/b.yaml": "# comment\n" + body]) == [
