@@ -201,15 +201,16 @@ public struct DeclarationCache: Sendable {
         read: (String) throws -> [UInt8],
         contentID: (String) -> String?
     ) -> Schemas? {
+        let shown = reference.path.shortened()
         func fail(_ message: String) -> Schemas? {
             problems.report(reference.location, message)
             return nil
         }
         guard !reference.path.hasPrefix("/") else {
-            return fail("schemas_file '\(reference.path)' must be relative to the declaring file")
+            return fail("schemas_file '\(shown)' must be relative to the declaring file")
         }
         guard DeclarationLoader.resolve(reference.path, from: reference.location.file) != nil else {
-            return fail("schemas_file '\(reference.path)' resolves outside the repository")
+            return fail("schemas_file '\(shown)' resolves outside the repository")
         }
         let id = contentID(key)
         var entry: ParsedSchemas
@@ -224,14 +225,14 @@ public struct DeclarationCache: Sendable {
                 bytes = try read(key)
             } catch let error as RepositoryFileError {
                 switch error {
-                case .notFound: return fail("schemas_file '\(reference.path)' not found at this commit (looked for \(key))")
-                case let .symbolicLink(link): return fail("schemas_file '\(reference.path)': \(link) is a symbolic link; WriftSync never follows links")
-                case .notAFile: return fail("schemas_file '\(reference.path)' is not a file (\(key))")
-                case let .tooLarge(size, limit): return fail("schemas_file '\(reference.path)' is \(size) bytes, over the \(limit)-byte limit")
-                case let .unreadable(reason): return fail("schemas_file '\(reference.path)' cannot be read: \(reason)")
+                case .notFound: return fail("schemas_file '\(shown)' not found at this commit (looked for \(key.shortened()))")
+                case let .symbolicLink(link): return fail("schemas_file '\(shown)': \(link.shortened()) is a symbolic link; WriftSync never follows links")
+                case .notAFile: return fail("schemas_file '\(shown)' is not a file (\(key.shortened()))")
+                case let .tooLarge(size, limit): return fail("schemas_file '\(shown)' is \(size) bytes, over the \(limit)-byte limit")
+                case let .unreadable(reason): return fail("schemas_file '\(shown)' cannot be read: \(reason)")
                 }
             } catch {
-                return fail("schemas_file '\(reference.path)' cannot be read: \(error)")
+                return fail("schemas_file '\(shown)' cannot be read: \(error)")
             }
             parsed += 1
             entry = loader.parseSchemas(path: key, bytes: bytes, remaining: budget - spent)
@@ -244,12 +245,12 @@ public struct DeclarationCache: Sendable {
         }
         for diagnostic in entry.problems { problems.report(diagnostic.location, diagnostic.message) }
         if entry.schemas == nil {
-            problems.report(reference.location, "schemas_file '\(reference.path)' is invalid (see \(key))")
+            problems.report(reference.location, "schemas_file '\(shown)' is invalid (see \(key.shortened()))")
         }
         return entry.schemas
     }
 
     private static func same(_ a: DeclarationLoader.Limits, _ b: DeclarationLoader.Limits) -> Bool {
-        (a.maxNodes, a.maxDepth, a.maxTotalNodes, a.maxTotalBytes) == (b.maxNodes, b.maxDepth, b.maxTotalNodes, b.maxTotalBytes)
+        (a.maxNodes, a.maxDepth, a.maxAliasedBytes, a.maxTotalNodes, a.maxTotalBytes) == (b.maxNodes, b.maxDepth, b.maxAliasedBytes, b.maxTotalNodes, b.maxTotalBytes)
     }
 }

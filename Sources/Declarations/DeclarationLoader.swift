@@ -10,13 +10,19 @@ public struct DeclarationLoader: Sendable {
         public var maxNodes = 200_000
         /// Nesting levels of flow collections, compact lists and JSON Schemas.
         public var maxDepth = 64
+        /// Bytes of text that aliases repeat in one file: an alias costs the text of all it expands to. One
+        /// alias of a long scalar is one node, but the declarations are encoded (fingerprinted, planned) with
+        /// each copy written out: 10,000 aliases of 100 KB took `plan` 2 GB. Honest sharing of schemas stays
+        /// far below it, the node limit being met first.
+        public var maxAliasedBytes = 4 << 20
         /// YAML nodes in all the files of one load, aliases expanded: what the declarations hold in
         /// memory grows with it (measured: 1,000,000 nodes of schemas take 7.5 s and 180 MB in a debug
         /// build), whatever the files' sizes and number. One node per 16 bytes of the byte limit:
         /// terse honest YAML (`{type: string}`) runs at about 11 bytes a node.
         public var maxTotalNodes = (32 << 20) / 16
         /// Bytes of all the files of one load, `schemas_file`s included (the repository read caps the
-        /// declaration files alone; a declaration can name thousands of schemas files).
+        /// declaration files alone; a declaration can name thousands of schemas files), and the text their
+        /// aliases repeat.
         public var maxTotalBytes = 32 << 20
         public init() {}
 
@@ -79,12 +85,14 @@ public struct DeclarationLoader: Sendable {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return ([], cost)
         }
-        let preflight = EventPreflight.check(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes)
+        let preflight = EventPreflight.check(text, maxDepth: limits.maxDepth, maxNodes: limits.maxNodes, maxAliasedBytes: limits.maxAliasedBytes)
         if let problem = preflight.problem {
             reader.report(SourceLocation(file: path, line: problem.line, column: problem.column), problem.message)
             return ([], cost)
         }
         cost.nodes = preflight.nodes
+        // What aliases repeat counts as bytes too: a per-file limit alone would let 10,000 files repeat it each.
+        cost.bytes += preflight.aliasedBytes
         if let crossing = Self.crossing(remaining, cost, limits: limits) {
             reader.report(start, crossing)
             return nil
@@ -112,7 +120,7 @@ public struct DeclarationLoader: Sendable {
     /// (bytes first, then nodes), or `nil` when it fits.
     static func crossing(_ remaining: FileCost, _ cost: FileCost, limits: Limits) -> String? {
         if cost.bytes > remaining.bytes {
-            return "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes, this file included (\(cost.bytes) bytes); the limit is \(limits.maxTotalBytes) (raise it with --max-total-size), and no further file is read"
+            return "the declarations and their schemas files total more than \(limits.maxTotalBytes) bytes (text repeated by aliases included), this file included (\(cost.bytes) bytes); the limit is \(limits.maxTotalBytes) (raise it with --max-total-size), and no further file is read"
         }
         if cost.nodes > remaining.nodes {
             return "the declarations hold more than \(limits.maxTotalNodes) YAML nodes in all, this file included (\(cost.nodes) nodes); the limit is \(limits.maxTotalNodes), one per 16 bytes of --max-total-size (raise that), and no further file is read"
@@ -247,7 +255,7 @@ public struct DeclarationLoader: Sendable {
             } ?? ""
             return "YAML syntax error: \(prefix)\(problem)"
         case let .duplicatedKeysInMapping(duplicates, _):
-            return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0)'" }.joined(separator: ", ")) in a mapping"
+            return "duplicate key\(duplicates.count == 1 ? "" : "s") \(duplicates.map { "'\($0.shortened())'" }.joined(separator: ", ")) in a mapping"
         case let .reader(problem, _, _, _):
             return "cannot read YAML: \(problem)"
         default:

@@ -54,8 +54,11 @@ extension String {
         scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar == "\u{2028}" || scalar == "\u{2029}"
     }
 
-    /// At most `limit` characters, the rest replaced by `…`: a value quoted back in a message.
+    /// At most `limit` characters, the rest replaced by `…`: a value quoted back in a message. Every value
+    /// from a file that a diagnostic quotes goes through here, so that a 100 KB key makes no 100 KB line.
     func shortened(to limit: Int = 80) -> String {
-        count > limit ? String(prefix(limit)) + "…" : self
+        // Only the first `limit` characters are walked: counting all of a long value costs its length.
+        guard let end = index(startIndex, offsetBy: limit, limitedBy: endIndex), end < endIndex else { return self }
+        return String(self[..<end]) + "…"
     }
 }

@@ -51,10 +51,9 @@ extension DocumentParser {
 
         var input: (value: JSONValue, locations: ValueLocations)?
         if let pair = pairs.first(where: { $0.key == "input" }) {
-            let recorder = NodeReader.LocationRecorder()
-            if let value = reader.json(pair.value, "\(field).input", recorder: recorder) {
-                if case .object = value {
-                    input = (value, ValueLocations(root: reader.location(pair.value), byPointer: recorder.byPointer))
+            if let located = reader.locatedJSON(pair.value, "\(field).input") {
+                if case .object = located.value {
+                    input = located
                 } else {
                     reader.report(pair.value, "a smoke case's 'input' must be a mapping (the prediction's input object), found \(NodeReader.describe(pair.value))")
                     valid = false
@@ -75,9 +74,8 @@ extension DocumentParser {
 
         var expected: (value: JSONValue, locations: ValueLocations)?
         if let pair = pairs.first(where: { $0.key == "expect_output" }) {
-            let recorder = NodeReader.LocationRecorder()
-            if let value = reader.json(pair.value, "\(field).expect_output", recorder: recorder) {
-                expected = (value, ValueLocations(root: reader.location(pair.value), byPointer: recorder.byPointer))
+            if let located = reader.locatedJSON(pair.value, "\(field).expect_output") {
+                expected = located
             } else {
                 valid = false
             }

@@ -109,8 +109,11 @@ struct DocumentParser {
         var notes: String?
         if let pair = fields["release_notes"] {
             if let text = reader.string(pair.value, "release_notes") {
-                if text.count > Self.maxReleaseNotes {
-                    reader.report(pair.value, "'release_notes' is \(text.count) characters; the limit is \(Self.maxReleaseNotes)")
+                // Counted as the API counts them, in Unicode code points: `é` written as `e` and a combining
+                // accent is two, an emoji of a family seven.
+                let length = text.unicodeScalars.count
+                if length > Self.maxReleaseNotes {
+                    reader.report(pair.value, "'release_notes' is \(length) characters (Unicode code points, as the API counts them); the limit is \(Self.maxReleaseNotes)")
                 } else {
                     notes = text
                 }
@@ -222,7 +225,7 @@ struct DocumentParser {
                     reader.report(item, "'variable_names' entries must match ^[A-Za-z_][A-Za-z0-9_]*$, found \"\(name.shortened())\"")
                     valid = false
                 } else if names.contains(name) {
-                    reader.report(item, "variable '\(name)' is listed twice")
+                    reader.report(item, "variable '\(name.shortened())' is listed twice")
                     valid = false
                 } else {
                     names.append(name)

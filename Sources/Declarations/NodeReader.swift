@@ -94,10 +94,9 @@ final class NodeReader {
             switch NodeReader.kind(node) {
             case .null: return "null"
             case .bool: return "a boolean (\(scalar.string))"
-            case .int, .float: return "a number (\(scalar.string))"
+            case .int, .float: return "a number (\(scalar.string.shortened()))"
             default:
-                let text = scalar.string.count > 40 ? String(scalar.string.prefix(40)) + "…" : scalar.string
-                return "a string \"\(text)\""
+                return "a string \"\(scalar.string.shortened(to: 40))\""
             }
         }
     }
@@ -109,7 +108,26 @@ final class NodeReader {
             report(node, "\(what) must be a mapping, found \(Self.describe(node))")
             return nil
         }
+        reportRepeatedKeys(mapping)
         return mapping.map { pair in (pair.key.scalar?.string ?? Self.describe(pair.key), pair.key, pair.value) }
+    }
+
+    /// Reports each key text a mapping repeats, at its first place. Yams refuses a repeated key only when its
+    /// tag is the same too, so `!x prune: true` after `prune: false` passed, and the first silently won (in a
+    /// JSON object, `1` and `"1"` are the same key as well).
+    private func reportRepeatedKeys(_ mapping: Node.Mapping) {
+        var first: [String: Node] = [:]
+        var reported: Set<String> = []
+        for key in mapping.keys {
+            guard case let .scalar(scalar) = key else { continue }
+            guard let earlier = first[scalar.string] else {
+                first[scalar.string] = key
+                continue
+            }
+            if reported.insert(scalar.string).inserted {
+                report(earlier, "duplicate key '\(scalar.string.shortened())' in a mapping (again at \(location(key)))")
+            }
+        }
     }
 
     /// Reports keys outside `allowed`, suggesting the closest allowed one.
@@ -119,7 +137,7 @@ final class NodeReader {
                 report(pair.keyNode, "unknown key")
                 continue
             }
-            var message = "unknown key '\(pair.key)' in \(context)"
+            var message = "unknown key '\(pair.key.shortened())' in \(context)"
             if let suggestion = KeySuggestion.closest(to: pair.key, among: allowed) {
                 message += "; did you mean '\(suggestion)'?"
             } else {
@@ -156,92 +174,103 @@ final class NodeReader {
         return Array(sequence)
     }
 
+    /// The number a scalar typed int or float holds, read without Yams' constructors (see ``YAMLNumber``);
+    /// nil for any other node.
+    static func number(_ node: Node) -> YAMLNumber? {
+        guard case let .scalar(scalar) = node else { return nil }
+        let kind = NodeReader.kind(node)
+        guard kind == .int || kind == .float else { return nil }
+        return YAMLNumber(scalar.string, kind: kind)
+    }
+
     func positiveInt(_ node: Node, _ field: String) -> Int? {
         guard visit(node) else { return nil }
-        guard case .scalar = node, NodeReader.kind(node) == .int, let value = node.int, value > 0 else {
+        switch Self.number(node) {
+        case let .whole(value)? where value > 0:
+            return value
+        case .outOfRange?:
+            report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node)), which is out of range")
+        default:
             report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node))")
-            return nil
         }
-        return value
+        return nil
     }
 
     /// A number above 0 and at most `maximum` (an integer or a decimal), or nil (reported).
     func positiveNumber(_ node: Node, _ field: String, maximum: Double) -> Double? {
         guard visit(node) else { return nil }
         let value: Double?
-        switch NodeReader.kind(node) {
-        case .int: value = node.int.map(Double.init)
-        case .float: value = node.float
+        switch Self.number(node) {
+        case let .whole(whole)?: value = Double(whole)
+        case let .decimal(decimal)?: value = decimal
         default: value = nil
         }
-        guard case .scalar = node, let value, value.isFinite, value > 0, value <= maximum else {
+        guard let value, value > 0, value <= maximum else {
             report(node, "'\(field)' must be a number above 0 and at most \(Int(maximum)), found \(Self.describe(node))")
             return nil
         }
         return value
     }
 
-    /// Where the parts of a converted JSON value are, by JSON pointer text (`/a/0`).
-    final class LocationRecorder {
-        var byPointer: [String: SourceLocation] = [:]
+    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
+    func json(_ node: Node, _ field: String) -> JSONValue? {
+        convert(node, field, depth: 0, locating: false)?.value
     }
 
-    /// Converts a YAML subtree to JSON; non-representable values (infinities, non-scalar keys) are reported.
-    /// With a `recorder`, the location of every part is recorded under its pointer below `pointer`.
-    func json(_ node: Node, _ field: String, depth: Int = 0, recorder: LocationRecorder? = nil, pointer: String = "") -> JSONValue? {
+    /// ``json(_:_:)``, with where each part of the value is.
+    func locatedJSON(_ node: Node, _ field: String) -> (value: JSONValue, locations: ValueLocations)? {
+        guard let (value, parts) = convert(node, field, depth: 0, locating: true), let parts else { return nil }
+        return (value, ValueLocations(parts))
+    }
+
+    private func convert(_ node: Node, _ field: String, depth: Int, locating: Bool) -> (value: JSONValue, parts: ValueLocations.Part?)? {
         guard visit(node) else { return nil }
-        recorder?.byPointer[pointer] = location(node)
         guard depth <= maxDepth else {
             report(node, "'\(field)' is nested more than \(maxDepth) levels deep")
             return nil
         }
+        var parts = locating ? ValueLocations.Part(location: location(node)) : nil
         switch node {
         case let .scalar(scalar):
             switch NodeReader.kind(node) {
-            case .null: return .null
-            case .bool: return node.bool.map(JSONValue.bool)
-            case .int:
-                if let value = node.int { return .number(Double(value)) }
-                report(node, "'\(field)': the number \(scalar.string) is out of range")
-                return nil
-            case .float:
-                guard let value = node.float, value.isFinite else {
-                    report(node, "'\(field)': \(scalar.string) cannot be represented in JSON")
-                    return nil
+            case .null: return (.null, parts)
+            case .bool: return node.bool.map { (.bool($0), parts) }
+            case .int, .float:
+                switch Self.number(node) {
+                case let .whole(value)?: return (.number(Double(value)), parts)
+                case let .decimal(value)?: return (.number(value), parts)
+                case .notFinite?: report(node, "'\(field)': \(scalar.string.shortened()) cannot be represented in JSON")
+                case .outOfRange?: report(node, "'\(field)': the number \(scalar.string.shortened()) is out of range")
+                case .malformed?, nil: report(node, "'\(field)': \"\(scalar.string.shortened())\" is tagged as a number but is not one; remove the tag or write a number")
                 }
-                return .number(value)
+                return nil
             default:
-                return .string(scalar.string)
+                return (.string(scalar.string), parts)
             }
         case let .sequence(sequence):
             var items: [JSONValue] = []
             for item in sequence {
-                let below = recorder == nil ? "" : pointer + "/" + String(items.count)
-                guard let value = json(item, field, depth: depth + 1, recorder: recorder, pointer: below) else { return nil }
+                guard let (value, itemParts) = convert(item, field, depth: depth + 1, locating: locating) else { return nil }
                 items.append(value)
+                if let itemParts { parts?.items.append(itemParts) }
             }
-            return .array(items)
+            return (.array(items), parts)
         case let .mapping(mapping):
+            reportRepeatedKeys(mapping)
             var object: [String: JSONValue] = [:]
             for pair in mapping {
                 guard case let .scalar(key) = pair.key else {
                     report(pair.key, "'\(field)': JSON object keys must be strings, found \(Self.describe(pair.key))")
                     return nil
                 }
-                let below = recorder == nil ? "" : pointer + "/" + Self.escapedPointerComponent(key.string)
-                guard let value = json(pair.value, field, depth: depth + 1, recorder: recorder, pointer: below) else { return nil }
+                guard let (value, memberParts) = convert(pair.value, field, depth: depth + 1, locating: locating) else { return nil }
                 object[key.string] = value
+                if let memberParts { parts?.members[key.string] = memberParts }
             }
-            return .object(object)
+            return (.object(object), parts)
         case .alias:
             report(node, "'\(field)': unresolved alias")
             return nil
         }
-    }
-
-    /// A key as a JSON pointer component: `~` and `/` escaped as `~0` and `~1`.
-    static func escapedPointerComponent(_ key: String) -> String {
-        guard key.contains("~") || key.contains("/") else { return key }
-        return key.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1")
     }
 }

@@ -62,27 +62,3 @@ public struct SmokeDefaults: Sendable, Equatable {
         self.location = location
     }
 }
-
-/// Where the parts of a JSON value written in YAML are, by JSON pointer, so that a problem deep inside
-/// (`/messages/0/role`) is reported at its own line and column.
-public struct ValueLocations: Sendable, Equatable {
-    /// Where the value itself starts.
-    public var root: SourceLocation
-    private var byPointer: [String: SourceLocation]
-
-    /// Creates locations; `byPointer` maps pointer texts (`/a/0`) to where that part starts.
-    public init(root: SourceLocation, byPointer: [String: SourceLocation] = [:]) {
-        self.root = root
-        self.byPointer = byPointer
-    }
-
-    /// Where the part at `pointer` is, or its nearest enclosing part that is recorded.
-    public func location(of pointer: JSONPointer) -> SourceLocation {
-        var components = pointer.components
-        while !components.isEmpty {
-            if let location = byPointer[JSONPointer(components: components).text] { return location }
-            components.removeLast()
-        }
-        return root
-    }
-}

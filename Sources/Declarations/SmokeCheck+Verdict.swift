@@ -37,7 +37,7 @@ extension SmokeCheck {
         let violations = outputSchema.validate(output)
         guard let first = violations.first else { return .passed }
         let more = violations.count > 1 ? " (and \(violations.count - 1) more)" : ""
-        return .failed("\(name)'s output does not match the output schema: \(first)\(more)")
+        return .failed("\(name)'s output does not match the output schema: \(first.shortened)\(more)")
     }
 
     /// `12 s`, `1.5 s`.

@@ -57,7 +57,7 @@ enum SmokeValidation {
         }
         let violations = compiled.validate(value)
         var diagnostics = violations.prefix(maxViolationsPerCase).map { violation in
-            Diagnostic(locations.location(of: violation.instancePath), "\(what) does not match \(schema): \(violation)")
+            Diagnostic(locations.location(of: violation.instancePath), "\(what) does not match \(schema): \(violation.shortened)")
         }
         if violations.count > maxViolationsPerCase {
             diagnostics.append(Diagnostic(locations.root, "\(what): \(violations.count - maxViolationsPerCase) more violations of \(schema), not listed"))

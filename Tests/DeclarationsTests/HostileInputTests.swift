@@ -88,7 +88,7 @@ import Testing
         guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
         #expect(reads < 10, "reading stops at the limit: \(reads) files read")
         #expect(errors.diagnostics.map(\.description).contains {
-            $0.hasSuffix("the declarations and their schemas files total more than 20000 bytes, this file included (1039 bytes); the limit is 20000 (raise it with --max-total-size), and no further file is read")
+            $0.hasSuffix("the declarations and their schemas files total more than 20000 bytes (text repeated by aliases included), this file included (1039 bytes); the limit is 20000 (raise it with --max-total-size), and no further file is read")
         }, "\(errors)")
     }
 
@@ -138,6 +138,48 @@ import Testing
         #expect(result.count == 1 && result.first?.hasPrefix("key.yaml:3:3: unknown key 'kkk") == true, "\(result.map { $0.prefix(100) })")
         #expect(result.first?.hasSuffix("(allowed: model, prune, allow_empty, keep, suspend, on_immutable_change, on_out_of_order, versions, smoke_defaults)") == true)
         #expect(elapsed < .seconds(5))
+    }
+
+    /// Regression: an alias of a scalar counted as one node whatever its length, so 10,000 aliases of a
+    /// 100 KB description (a 160 KB file) passed, and `plan` took 2 GB encoding the copies. Each alias now
+    /// costs the text it repeats; past 4 MiB a file is refused at the alias that crosses it (the 42nd here).
+    @Test func aliasesOfALongScalarAreRefusedPastTheTextTheyMayRepeat() {
+        let yaml = "description: &s \"" + String(repeating: "d", count: 100_000) + "\"\nexamples: ["
+            + Array(repeating: "*s", count: 10_000).joined(separator: ", ") + "]\n"
+        #expect(diagnostics(["long.yaml": yaml]) == [
+            "long.yaml:2:176: aliases repeat more than 4194304 bytes of text in this file (an alias bomb?); the limit is 4194304 bytes per file: repeat less text through aliases",
+        ])
+    }
+
+    /// Aliased collections cost the text of all their scalars, nested aliases included.
+    @Test func aliasesOfACollectionCostAllTheTextInside() {
+        var limits = DeclarationLoader.Limits()
+        limits.maxAliasedBytes = 1000
+        let load = { (yaml: String) in
+            DeclarationLoader(limits: limits).load([DeclarationFile(path: "c.yaml", data: Array(yaml.utf8))]) { _ in throw RepositoryFileError.notFound }
+        }
+        // 100 bytes in the anchored list; the list aliasing it three times repeats 300 and holds 300, so the
+        // third alias of that one takes what is repeated to 1,200 bytes.
+        let text = String(repeating: "t", count: 50)
+        let yaml = "a: &a [\(text), \(text)]\nb: &b [*a, *a, *a]\nc: [*b, *b, *b, *b]\n"
+        guard case let .failure(errors) = load(yaml) else { Issue.record("expected a failure"); return }
+        #expect(errors.description == "c.yaml:3:13: aliases repeat more than 1000 bytes of text in this file (an alias bomb?); the limit is 1000 bytes per file: repeat less text through aliases")
+    }
+
+    /// What aliases repeat counts toward the bytes of a whole load, so many files each within the per-file
+    /// limit cannot add up: past the total, the file that crosses it is named and no further file is read.
+    @Test func theTextAliasesRepeatCountsTowardTheLoadsBytes() {
+        var limits = DeclarationLoader.Limits()
+        limits.maxTotalBytes = 50_000
+        let file = { (name: String) in
+            "model: acme/\(name)\nversions: []\nx: &x \"\(String(repeating: "x", count: 1000))\"\ny: [*x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x, *x]\n"
+        }
+        let files = ["a", "b", "c"].map { DeclarationFile(path: "models/\($0).yaml", data: Array(file($0).utf8)) }
+        let result = DeclarationLoader(limits: limits).load(files) { _ in throw RepositoryFileError.notFound }
+        guard case let .failure(errors) = result else { Issue.record("expected a failure"); return }
+        #expect(errors.description.hasPrefix("models/a.yaml:3:1: unknown key 'x'"), "\(errors)")
+        // Each file: 1,120 bytes of its own and 20,000 its aliases repeat.
+        #expect(errors.diagnostics.last?.description == "models/c.yaml:1:1: the declarations and their schemas files total more than 50000 bytes (text repeated by aliases included), this file included (21120 bytes); the limit is 50000 (raise it with --max-total-size), and no further file is read")
     }
 
     /// Anchors and aliases in ordinary use, and nesting at the limit, stay valid.

@@ -214,6 +214,26 @@ import WriftAIModels
         ])
     }
 
+    /// Parts are found through list items and through keys holding `/` and `~` (escaped in the pointer).
+    @Test func aViolationInsideListsAndOddKeysIsPlacedAtItsValue() {
+        let yaml = """
+            model: acme/x
+            versions:
+              - container_image_digest: "\(digestA)"
+                release_notes: "r"
+                schemas: {prediction: {input: {additionalProperties: {items: {additionalProperties: {type: string}}}}, output: {}}}
+                smoke:
+                  - input:
+                      "a/b":
+                        - {ok: yes}
+                        - {"~x": "fine", "~": 5}
+            """
+        #expect(diagnostics(["f.yaml": yaml]) == [
+            "f.yaml:9:20: smoke case 1: the input does not match the version's input schema: /a~1b/0/ok: expected a string, found the boolean true",
+            "f.yaml:10:35: smoke case 1: the input does not match the version's input schema: /a~1b/1/~0: expected a string, found the number 5",
+        ])
+    }
+
     @Test func manyViolationsOfOneCaseAreListedUpToFive() {
         let yaml = """
             model: acme/x

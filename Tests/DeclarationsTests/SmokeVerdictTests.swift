@@ -52,4 +52,18 @@ import WriftAIModels
             output: item.output, error: item.error, createdAt: "t")
         #expect(check.verdict(for: prediction, elapsed: item.elapsed, outputSchema: schema) == item.verdict)
     }
+
+    /// The API's output is quoted with its path cut to 80 characters: a key in it can be of any length.
+    @Test func aViolationUnderALongKeyIsShortened() throws {
+        let key = String(repeating: "k", count: 100_000)
+        let schema = try JSONSchemaValidator(["additionalProperties": ["type": "string"]])
+        let check = SmokeCheck(
+            origin: .version(index: 0), input: [:], timeLimit: .seconds(10), expectedOutput: nil,
+            location: SourceLocation(file: "f.yaml", line: 9, column: 9))
+        let prediction = Prediction(
+            id: "p-7", status: .succeeded, model: .init(owner: "acme", name: "x", versionNumber: 2),
+            output: .object([key: 1]), error: nil, createdAt: "t")
+        #expect(check.verdict(for: prediction, elapsed: .seconds(1), outputSchema: schema)
+            == .failed("prediction p-7's output does not match the output schema: /\(String(repeating: "k", count: 79))…: expected a string, found the number 1"))
+    }
 }

@@ -39,7 +39,7 @@ import Testing
             "f.yaml:2:18: 'on_out_of_order' must be hold, recreate or allow, found \"later\"",
         ]),
         Case(name: "release notes too long", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: \(String(repeating: "n", count: 256))\n    schemas: {prediction: {input: {}, output: {}}}\n", expected: [
-            "f.yaml:4:20: 'release_notes' is 256 characters; the limit is 255",
+            "f.yaml:4:20: 'release_notes' is 256 characters (Unicode code points, as the API counts them); the limit is 255",
         ]),
         Case(name: "schemas shape", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: x\n    schemas: {prediction: {input: [1], outptu: {}}}\n", expected: [
             "f.yaml:5:27: missing required key 'output' in 'schemas.prediction'",
@@ -70,6 +70,41 @@ import Testing
     @Test(arguments: cases)
     func reports(_ item: Case) {
         #expect(diagnostics(["f.yaml": item.yaml]) == item.expected)
+    }
+
+    /// Release notes are counted in Unicode code points, as the API counts them (and refuses past 255 with a
+    /// 422 at apply): not in Swift's characters, which join a combining accent or an emoji sequence into one.
+    @Test(arguments: [
+        ("255 letters", String(repeating: "n", count: 255), nil),
+        ("200 e + combining acute: 200 characters, 400 code points", String(repeating: "e\u{0301}", count: 200), 400),
+        ("255 precomposed é", String(repeating: "\u{E9}", count: 255), nil),
+        ("128 e + combining acute: 256 code points", String(repeating: "e\u{0301}", count: 128), 256),
+        ("37 families of four (7 code points each)", String(repeating: "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}", count: 37), 259),
+        ("36 families of four", String(repeating: "\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}\u{200D}\u{1F466}", count: 36), nil),
+        ("128 flags (2 code points each)", String(repeating: "\u{1F1FA}\u{1F1F8}", count: 128), 256),
+    ] as [(String, String, Int?)])
+    func releaseNotesAreCountedInCodePoints(_ name: String, _ notes: String, _ reported: Int?) {
+        let yaml = "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: \"\(notes)\"\n    schemas: {prediction: {input: {}, output: {}}}\n"
+        let expected = reported.map { ["f.yaml:4:20: 'release_notes' is \($0) characters (Unicode code points, as the API counts them); the limit is 255"] } ?? []
+        #expect(diagnostics(["f.yaml": yaml]) == expected, "\(name)")
+    }
+
+    /// Yams refuses a repeated key only when its tag matches too; a key text repeated under another tag was
+    /// accepted, the first silently winning. (A plain and a quoted key are the same to Yams already.)
+    @Test(arguments: [
+        ("a tagged repeat", "model: acme/x\nprune: false\n!x prune: true\nversions: []\n",
+         ["f.yaml:2:1: duplicate key 'prune' in a mapping (again at f.yaml:3:1)"]),
+        ("three times, reported once", "model: acme/x\nversions: []\nkeep: [1]\n!a keep: [2]\n!b keep: [3]\n",
+         ["f.yaml:3:1: duplicate key 'keep' in a mapping (again at f.yaml:4:1)"]),
+        ("in a version", "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: a\n    !x release_notes: b\n    schemas: {prediction: {input: {}, output: {}}}\n",
+         ["f.yaml:4:5: duplicate key 'release_notes' in a mapping (again at f.yaml:5:5)"]),
+        ("in a schema", "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: a\n    schemas: {prediction: {input: {type: object, !t type: string}, output: {}}}\n",
+         ["f.yaml:5:36: duplicate key 'type' in a mapping (again at f.yaml:5:50)"]),
+        ("a plain and a quoted key in a schema, refused by Yams", "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: a\n    schemas: {prediction: {input: {properties: {1: {}, \"1\": {}}}, output: {}}}\n",
+         ["f.yaml:5:49: duplicate key '1' in a mapping"]),
+    ])
+    func aKeyRepeatedUnderAnotherTagIsADuplicate(_ name: String, _ yaml: String, _ expected: [String]) {
+        #expect(diagnostics(["f.yaml": yaml]) == expected, "\(name)")
     }
 
     @Test func theSameModelInTwoFilesNamesBothPlaces() {

@@ -34,6 +34,16 @@ import WriftSyncTesting
         return yaml + (usedAsKey ? "? *l9\n: boom\n" : "boom: *l9\n")
     }
 
+    /// A schema whose `examples` are 10,000 aliases of its 100 KB `description` (a 160 KB file; `plan` took
+    /// 2 GB and 12 s encoding the copies), and the column of the alias past 4 MiB of repeated text (the 42nd).
+    static let longDescriptionAliases: (yaml: String, column: Int) = {
+        let before = "        input: {type: object, description: &s \"" + String(repeating: "d", count: 100_000) + "\", examples: ["
+        let yaml = "model: alice/long\nversions:\n  - container_image_digest: \"sha256:\(String(repeating: "d", count: 64))\"\n"
+            + "    release_notes: x\n    schemas:\n      prediction:\n" + before
+            + Array(repeating: "*s", count: 10_000).joined(separator: ", ") + "]}\n        output: {}\n"
+        return (yaml, before.count + 1 + 41 * 4)
+    }()
+
     static let cases: [Case] = [
         Case(name: "a declaration linked to /etc/passwd", build: { repository in
             try repository.symlink("models/passwd.yaml", to: "/etc/passwd")
@@ -95,6 +105,10 @@ import WriftSyncTesting
             try repository.write("models/bomb.yaml", billionLaughs(usedAsKey: true))
             try repository.commit("bomb key")
         }, expected: "models/bomb.yaml:6:10: aliases expand this file to more than 200000 YAML nodes (an alias bomb?)"),
+        Case(name: "10,000 aliases of a 100 KB description", build: { repository in
+            try repository.write("models/long.yaml", longDescriptionAliases.yaml)
+            try repository.commit("aliases of a long scalar")
+        }, expected: "models/long.yaml:7:\(longDescriptionAliases.column): aliases repeat more than 4194304 bytes of text in this file (an alias bomb?); the limit is 4194304 bytes per file"),
         Case(name: "10,000 nested lists", build: { repository in
             try repository.write("models/deep.yaml", "x: " + String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000) + "\n")
             try repository.commit("deep lists")
@@ -188,6 +202,22 @@ import WriftSyncTesting
         #expect(validate.status == 0, "\(validate.stderr)")
         #expect(validate.stdout.hasPrefix("valid: 10000 models, 0 versions in 10000 files"))
         #expect(validate.seconds < Self.timeBound && validate.peakMemory < Self.memoryBound, "\(validate.summary)")
+    }
+
+    /// Regression: every part of a smoke input stored its whole JSON pointer, so a long key was copied once
+    /// per part below it: one 100 KB key over 8,000 list items (a 116 KB file) took 825 MB. The locations
+    /// are a tree now, each part holding its own key only.
+    @Test func aSmokeInputOfOneLongKeyOverManyItemsValidatesInLittleMemory() async throws {
+        let smoke = "    smoke:\n      - input:\n          ? \"" + String(repeating: "k", count: 100_000) + "\"\n          : ["
+            + Array(repeating: "0", count: 8000).joined(separator: ",") + "]\n"
+        let repository = try TestRepository(files: ["models/a.yaml": Self.declaration("alice/a") + "\n" + smoke])
+        let cache = try TemporaryDirectory("hostile")
+        let validate = try await onOwnThread {
+            try MeasuredRun.run(["validate", "--repo", repository.path, "--cache-dir", cache.path], timeout: 60)
+        }
+        print("hostile: one 100 KB key over 8,000 smoke input items: validate \(validate.summary)")
+        #expect(validate.status == 0, "\(validate.stderr.prefix(2000))")
+        #expect(validate.peakMemory < 100 << 20, "\(validate.summary)")
     }
 
     static func check(_ run: MeasuredRun, _ item: Case) {
