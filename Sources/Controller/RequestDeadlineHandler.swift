@@ -7,7 +7,10 @@ import NIOHTTPTypes
 ///
 /// The idle timeout alone does not do it: every byte read restarts it, so a client trickling a header line or
 /// a webhook body a byte a second held its connection, a task and the body read so far for as long as it liked.
-/// While a request is being answered no deadline runs (a history read may take its time).
+/// While a request is being answered no deadline runs (a history read may take its time): that is while more
+/// requests have arrived whole than have been answered. Counting both keeps the rule under pipelining, and when
+/// an answer goes before its request's body has arrived (a 404 to a POST): the rest of that body, and the
+/// request after it, still run against the deadline.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -16,6 +19,9 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let limit: TimeAmount
     private var timer: Scheduled<Void>?
+    /// Requests whose end has been read, and answers whose end has been written.
+    private var arrived = 0
+    private var answered = 0
 
     init(limit: TimeAmount) {
         self.limit = limit
@@ -32,14 +38,17 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .end = unwrapInboundIn(data) {
-            timer?.cancel()
-            timer = nil
+            arrived += 1
+            if arrived > answered { disarm() }
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context: context) }
+        if case .end = unwrapOutboundIn(data) {
+            answered += 1
+            if arrived <= answered { arm(context: context) }
+        }
         context.write(data, promise: promise)
     }
 

@@ -31,7 +31,13 @@ extension GitRepository {
         defer { git_odb_free(odb) }
         var size = 0
         var type = GIT_OBJECT_INVALID
-        try LibGit2.check("git_odb_read_header", git_odb_read_header(&size, &type, odb, &oid))
+        let code = git_odb_read_header(&size, &type, odb, &oid)
+        if code == GIT_ENOTFOUND.rawValue {
+            // A ref to an object the mirror does not hold names nothing, as libgit2's peel said before.
+            git_error_clear()
+            return GIT_OBJECT_INVALID
+        }
+        try LibGit2.check("git_odb_read_header", code)
         let limit: Int
         switch type {
         case GIT_OBJECT_COMMIT, GIT_OBJECT_TAG: limit = SignedCommit.maxObjectSize

@@ -8,7 +8,9 @@ enum LibGit2 {
     private static let initialised: Bool = {
         git_libgit2_init()
         // Sockets a fetch given up at its deadline can be stopped on (see ``SocketStream``).
-        _ = SocketStream.register()
+        // Without it neither the deadline's abort nor the credentials' host and port would hold: never run so.
+        let registered = SocketStream.register()
+        precondition(registered == 0, "git_stream_register failed (\(registered)): WriftSync cannot bound its git connections")
         _ = wriftsync_git_set_user_agent("wriftsync-git/\(GitSourceVersion.string)")
         return true
     }()

@@ -36,7 +36,12 @@ public struct LocalRepository: Sendable {
             return ResolvedRef(name: name, kind: .head, commit: commit)
         }
         let isHex = ref.allSatisfy(\.isHexDigit)
-        if ref.count == Self.fullIDLength, isHex, let commit = try repository.commit(withPrefix: ref.lowercased()) {
+        if ref.count == Self.fullIDLength, isHex {
+            // As git reads it: an object name, never looked up as a branch (one pushed with the name of a pinned
+            // commit that is no longer fetched would otherwise be applied in its place).
+            guard let commit = try repository.commit(withPrefix: ref.lowercased()) else {
+                throw GitSourceError.refNotFound(ref: ref, url: spec.url, available: [])
+            }
             return ResolvedRef(name: commit.hex, kind: .commit, commit: commit)
         }
         let candidates: [(String, ResolvedRef.Kind)] = ref.hasPrefix("refs/")

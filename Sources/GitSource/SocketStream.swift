@@ -72,7 +72,12 @@ enum SocketStream {
         return try body()
     }
 
-    private static func make(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_stream>?>?, _ host: UnsafePointer<CChar>?, _ port: UnsafePointer<CChar>?) -> Int32 {
+    /// Whether `socket` is open as one of these streams' (for tests: a stream freed without a close leaves none).
+    static func isRegistered(_ socket: Int32) -> Bool {
+        registry.withLock { $0.sockets[socket] != nil }
+    }
+
+    static func make(_ out: UnsafeMutablePointer<UnsafeMutablePointer<git_stream>?>?, _ host: UnsafePointer<CChar>?, _ port: UnsafePointer<CChar>?) -> Int32 {
         guard let out, let host, let port else { return -1 }
         let stream = UnsafeMutablePointer<wriftsync_socket_stream>.allocate(capacity: 1)
         stream.initialize(to: wriftsync_socket_stream())
@@ -86,6 +91,9 @@ enum SocketStream {
         stream.pointee.parent.close = { stream in SocketStream.close(SocketStream.own(stream)) }
         stream.pointee.parent.free = { stream in
             let own = SocketStream.own(stream)
+            // libgit2's TLS stream skips closing the socket under it when its own close fails (its close_notify
+            // cannot be sent once an aborted fetch's socket is shut down): closed here instead, never leaked.
+            _ = SocketStream.close(own)
             free(own.pointee.host)
             free(own.pointee.port)
             own.deallocate()

@@ -185,8 +185,9 @@ public struct LiveStateReader: Sendable {
     /// The first field in which `details` differ from the listed `item`: its name, the listed value and the
     /// details' value; nil when they agree.
     static func disagreement(_ details: ModelVersionDetails, _ item: ModelVersion, _ listedDigest: Digest?) -> (String, String, String)? {
+        // The same instant, whatever the format or the fraction of a second each endpoint writes.
         let sameTime = details.createdAt == item.createdAt
-            || WireTime.iso8601(details.createdAt).map { $0 == WireTime.iso8601(item.createdAt) } == true
+            || zip2(WireTime.iso8601(details.createdAt), WireTime.iso8601(item.createdAt)).map { abs($0 - $1) < 0.001 } == true
         if !sameTime {
             return ("created_at", Self.quoted(item.createdAt), Self.quoted(details.createdAt))
         }
@@ -204,4 +205,10 @@ public struct LiveStateReader: Sendable {
         let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
         return "'" + String(shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }) + "'"
     }
+}
+
+/// Both values, when there are both.
+private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
+    guard let a, let b else { return nil }
+    return (a, b)
 }

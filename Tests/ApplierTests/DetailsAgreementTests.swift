@@ -103,4 +103,25 @@ struct DetailsAgreementTests {
             }
         }
     }
+
+    /// The same instant written to another precision by the details endpoint is agreement, not a lie.
+    @Test func theSameInstantInAnotherPrecisionAgrees() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let reader = LyingReader(client: client.readOnly) { details in
+                    var other = details
+                    let text = details.createdAt
+                    // Microseconds where the listing wrote fewer digits: 0.4 ms apart as written, one instant to a millisecond.
+                    other.createdAt = text.contains(".") ? String(text.dropLast()) + "400Z" : String(text.dropLast()) + ".000400Z"
+                    return other
+                }
+                let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: declarations))
+                #expect(live[ModelID("alice/a")]?.versions.count == 1)
+                #expect(Planner.plan(declarations: declarations, live: live, revision: Self.revision).summary.hasChanges == false)
+            }
+        }
+    }
 }

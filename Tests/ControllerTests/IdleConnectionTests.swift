@@ -66,8 +66,9 @@ import WriftSyncTesting
                 for (index, byte) in bytes.enumerated() {
                     var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
                     if poll(&poller, 1, 100) == 1 {
-                        var answer: UInt8 = 0
-                        if recv(descriptor, &answer, 1, 0) <= 0 { return index }
+                        // Whatever answer is waiting is read whole: the end of file comes after it.
+                        var answer = [UInt8](repeating: 0, count: 4096)
+                        if recv(descriptor, &answer, answer.count, 0) <= 0 { return index }
                     }
                     var one = byte
                     if send(descriptor, &one, 1, Int32(MSG_NOSIGNAL)) < 0 { return index }
@@ -75,6 +76,53 @@ import WriftSyncTesting
                 return nil
             }
             let sent = try #require(bytesSent, "\(what) trickled for 10 s was never cut off")
+            #expect(sent < 50, "cut off after \(sent) bytes (0.1 s each)")
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    /// An answer that goes before its request's body has arrived (a 404 to a POST) must not switch the deadline
+    /// off: the rest of that body, and the next request, still run against it.
+    @Test(.timeLimit(.minutes(1)))
+    func anEarlyAnswerDoesNotLiftTheDeadline() async throws {
+        let endpoints = ControllerHTTP(
+            status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: nil, logger: testLogger,
+            trigger: {}, idleTimeout: .seconds(30), requestTimeout: .milliseconds(500)
+        )
+        let (ports, bound) = AsyncStream.makeStream(of: Int.self)
+        let group = ServiceGroup(configuration: .init(
+            services: [endpoints.application(host: "127.0.0.1", port: 0) { port in bound.yield(port) }], gracefulShutdownSignals: [], logger: testLogger))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            let port = try #require(await iterator.next())
+            let bytesSent = try await onOwnThread { () -> Int? in
+                guard let descriptor = RawRequest.connectedSocket(port: port) else { return nil }
+                defer { close(descriptor) }
+                func send(_ text: String) { _ = Array(text.utf8).withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) } }
+                send("POST /no-such-route HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\n")
+                // The 404 comes before the body (drained, whatever it says).
+                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                if poll(&poller, 1, 2_000) == 1 {
+                    var answer = [UInt8](repeating: 0, count: 4096)
+                    _ = recv(descriptor, &answer, answer.count, 0)
+                }
+                send("12345")
+                send("GET /status HTTP/1.1\r\nHost: x\r\n")
+                for index in 0..<100 {
+                    var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                    if poll(&poller, 1, 100) == 1 {
+                        // Whatever answer is waiting is read whole: the end of file comes after it.
+                        var answer = [UInt8](repeating: 0, count: 4096)
+                        if recv(descriptor, &answer, answer.count, 0) <= 0 { return index }
+                    }
+                    var one = UInt8(ascii: "a")
+                    if Glibc.send(descriptor, &one, 1, Int32(MSG_NOSIGNAL)) < 0 { return index }
+                }
+                return nil
+            }
+            let sent = try #require(bytesSent, "a request trickled after an early answer was never cut off")
             #expect(sent < 50, "cut off after \(sent) bytes (0.1 s each)")
             await group.triggerGracefulShutdown()
             try await tasks.waitForAll()

@@ -113,6 +113,14 @@ import WriftSyncTesting
         #expect(try local.resolve("refs/heads/v1").commit == later)
         // An abbreviated id still loses to a ref of that name, as in git.
         #expect(try local.resolve(String(later.hex.prefix(8))).commit == pinned)
+        // A pinned commit the mirror does not hold (its branch deleted) is not found, whatever branch has its name.
+        let gone = String(repeating: "7", count: 40)
+        try repository.git("branch", gone, later.hex)
+        let refetched = try fixture.sync(daemon.url).repository
+        guard case .refNotFound(gone, _, _) = try #require(gitError { try refetched.resolve(gone) }) else {
+            Issue.record("a branch named like a missing commit was taken for it")
+            return
+        }
     }
 
     @Test func theRemoteDefaultBranchIsHEAD() throws {
