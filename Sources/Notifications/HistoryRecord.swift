@@ -44,27 +44,23 @@ public struct HistoryRecord: Sendable, Codable, Equatable {
         public var changes: Int { create + update + delete + smokeTest }
 
         enum CodingKeys: String, CodingKey {
-            case create, update, delete, warnings
-            case smokeTest = "smoke_test"
+            case warnings
         }
 
+        /// The counts of changes, as `ChangeCounts` reads and writes them (`smoke_test` only when there are any),
+        /// beside `warnings`.
         public init(from decoder: any Decoder) throws {
-            let container = try decoder.container(keyedBy: CodingKeys.self)
-            create = try container.decode(Int.self, forKey: .create)
-            update = try container.decode(Int.self, forKey: .update)
-            delete = try container.decode(Int.self, forKey: .delete)
-            warnings = try container.decode(Int.self, forKey: .warnings)
-            // Records written before smoke tests were counted have none.
-            smokeTest = try container.decodeIfPresent(Int.self, forKey: .smokeTest) ?? 0
+            let changes = try ChangeCounts(from: decoder)
+            self.init(
+                create: changes.create, update: changes.update, delete: changes.delete,
+                warnings: try decoder.container(keyedBy: CodingKeys.self).decode(Int.self, forKey: .warnings), smokeTest: changes.smokeTest
+            )
         }
 
         public func encode(to encoder: any Encoder) throws {
+            try ChangeCounts(create: create, update: update, delete: delete, smokeTest: smokeTest).encode(to: encoder)
             var container = encoder.container(keyedBy: CodingKeys.self)
-            try container.encode(create, forKey: .create)
-            try container.encode(update, forKey: .update)
-            try container.encode(delete, forKey: .delete)
             try container.encode(warnings, forKey: .warnings)
-            if smokeTest > 0 { try container.encode(smokeTest, forKey: .smokeTest) }
         }
     }
 

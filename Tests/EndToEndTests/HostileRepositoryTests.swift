@@ -153,7 +153,9 @@ import WriftSyncTesting
             // inflate all of it, past the memory bound, before any check ran.
             let message = repository.path + "-huge-message.txt"
             defer { try? FileManager.default.removeItem(atPath: message) }
-            FileManager.default.createFile(atPath: message, contents: Data(repeating: UInt8(ascii: "x"), count: 600 << 20))
+            guard FileManager.default.createFile(atPath: message, contents: Data(repeating: UInt8(ascii: "x"), count: 600 << 20)) else {
+                throw Shell.Failure(command: ["write", message], status: errno, output: "")
+            }
             let id = try repository.git("commit-tree", "HEAD^{tree}", "-p", "HEAD", "-F", message)
             try repository.git("update-ref", "refs/heads/main", id)
         }, expected: "bytes, over the 8388608-byte limit for such an object; WriftSync did not read it"),
