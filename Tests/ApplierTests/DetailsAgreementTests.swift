@@ -39,89 +39,85 @@ struct DetailsAgreementTests {
         }
     }
 
+    static let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
+
+    /// Runs `body` with an emulator holding version 1 of `alice/a` (seed 1) and a client for it.
+    static func withOneVersion(_ body: @escaping @Sendable (RunningEmulator, WriftAIClient) async throws -> Void) async throws {
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in try await body(emulator, client) }
+        }
+    }
+
     static let otherSchemas = Schemas(prediction: PredictionSchemas(input: ["type": "object"], output: ["type": "integer"]))
     static let revision = Revision(repository: "/tmp/repo", ref: "refs/heads/main", commit: String(repeating: "a", count: 40))
 
     @Test func aCacheEntryThatDisagreesWithTheListingIsAMissNotDrift() async throws {
         let cacheDirectory = try TemporaryDirectory("details-agree")
-        let storage = try InMemoryEmulatorStorage()
-        let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
-            try await Fixture.seed(storage, "alice/a", [1])
-            try await Fixture.withClient(emulator) { client in
-                let cache = VersionDetailsCache(cacheDirectory: cacheDirectory.path, baseURL: emulator.baseURL)
-                let reader = LyingReader(client: client.readOnly) { $0 }
-                let first = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: declarations))
-                #expect(Planner.plan(declarations: declarations, live: first, revision: Self.revision).summary.hasChanges == false)
-                #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 1)
+        try await Self.withOneVersion { emulator, client in
+            let cache = VersionDetailsCache(cacheDirectory: cacheDirectory.path, baseURL: emulator.baseURL)
+            let reader = LyingReader(client: client.readOnly) { $0 }
+            let first = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: Self.declarations))
+            #expect(Planner.plan(declarations: Self.declarations, live: first, revision: Self.revision).summary.hasChanges == false)
+            #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 1)
 
-                // The entry is rewritten with another image and other schemas, and the record of verified
-                // versions is gone: as a corrupted disk, or another program, could leave them.
-                let live = try #require(first[ModelID("alice/a")]?.versions.first)
-                let path = cache.path(model: "alice/a", number: 1, createdAt: live.createdAt)
-                var tampered = try #require(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt))
-                tampered.containerImageDigest = digest(99).description
-                tampered.schemas = Self.otherSchemas
-                try JSONEncoder().encode(tampered).write(to: URL(fileURLWithPath: path))
-                try FileManager.default.removeItem(atPath: cache.verifiedPath(model: "alice/a"))
-                #expect(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt) == tampered, "the cache itself takes the entry")
+            // The entry is rewritten with another image and other schemas, and the record of verified
+            // versions is gone: as a corrupted disk, or another program, could leave them.
+            let live = try #require(first[ModelID("alice/a")]?.versions.first)
+            let path = cache.path(model: "alice/a", number: 1, createdAt: live.createdAt)
+            var tampered = try #require(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt))
+            tampered.containerImageDigest = digest(99).description
+            tampered.schemas = Self.otherSchemas
+            try JSONEncoder().encode(tampered).write(to: URL(fileURLWithPath: path))
+            try FileManager.default.removeItem(atPath: cache.verifiedPath(model: "alice/a"))
+            #expect(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt) == tampered, "the cache itself takes the entry")
 
-                let second = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: declarations))
-                let plan = Planner.plan(declarations: declarations, live: second, revision: Self.revision)
-                #expect(plan.changes.isEmpty, "\(plan.changes)")
-                #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 2, "the API was asked again")
-                #expect(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt)?.containerImageDigest == digest(1).description,
-                        "the entry was replaced by the API's")
-            }
+            let second = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: Self.declarations))
+            let plan = Planner.plan(declarations: Self.declarations, live: second, revision: Self.revision)
+            #expect(plan.changes.isEmpty, "\(plan.changes)")
+            #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 2, "the API was asked again")
+            #expect(cache.details(model: "alice/a", number: 1, createdAt: live.createdAt)?.containerImageDigest == digest(1).description,
+                    "the entry was replaced by the API's")
         }
     }
 
     @Test(arguments: ["container_image_digest", "created_at"])
     func detailsFromTheAPIThatDisagreeWithItsListingFailTheRead(_ field: String) async throws {
-        let storage = try InMemoryEmulatorStorage()
-        let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
-            try await Fixture.seed(storage, "alice/a", [1])
-            try await Fixture.withClient(emulator) { client in
-                let reader = LyingReader(client: client.readOnly) { details in
-                    var lie = details
-                    lie.schemas = Self.otherSchemas
-                    if field == "created_at" { lie.createdAt = "2001-01-01T00:00:00Z" } else { lie.containerImageDigest = digest(99).description }
-                    return lie
+        try await Self.withOneVersion { emulator, client in
+            let reader = LyingReader(client: client.readOnly) { details in
+                var lie = details
+                lie.schemas = Self.otherSchemas
+                if field == "created_at" { lie.createdAt = "2001-01-01T00:00:00Z" } else { lie.containerImageDigest = digest(99).description }
+                return lie
+            }
+            do {
+                let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: Self.declarations))
+                Issue.record("read \(live) from lying details")
+            } catch let error as LiveStateError {
+                guard case let .detailsDisagree(model, number, named, _, _) = error else {
+                    Issue.record("expected detailsDisagree, got \(error)")
+                    return
                 }
-                do {
-                    let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: declarations))
-                    Issue.record("read \(live) from lying details")
-                } catch let error as LiveStateError {
-                    guard case let .detailsDisagree(model, number, named, _, _) = error else {
-                        Issue.record("expected detailsDisagree, got \(error)")
-                        return
-                    }
-                    #expect(model == "alice/a" && number == 1 && named == field)
-                    #expect(error.description.contains("nothing was planned"))
-                }
+                #expect(model == "alice/a" && number == 1 && named == field)
+                #expect(error.description.contains("nothing was planned"))
             }
         }
     }
 
     /// The same instant written to another precision by the details endpoint is agreement, not a lie.
     @Test func theSameInstantInAnotherPrecisionAgrees() async throws {
-        let storage = try InMemoryEmulatorStorage()
-        let declarations = [Fixture.model("alice/a", [Fixture.version(1)], onImmutableChange: .replace)]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
-            try await Fixture.seed(storage, "alice/a", [1])
-            try await Fixture.withClient(emulator) { client in
-                let reader = LyingReader(client: client.readOnly) { details in
-                    var other = details
-                    let text = details.createdAt
-                    // Microseconds where the listing wrote fewer digits: 0.4 ms apart as written, one instant to a millisecond.
-                    other.createdAt = text.contains(".") ? String(text.dropLast()) + "400Z" : String(text.dropLast()) + ".000400Z"
-                    return other
-                }
-                let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: declarations))
-                #expect(live[ModelID("alice/a")]?.versions.count == 1)
-                #expect(Planner.plan(declarations: declarations, live: live, revision: Self.revision).summary.hasChanges == false)
+        try await Self.withOneVersion { emulator, client in
+            let reader = LyingReader(client: client.readOnly) { details in
+                var other = details
+                let text = details.createdAt
+                // Microseconds where the listing wrote fewer digits: 0.4 ms apart as written, one instant to a millisecond.
+                other.createdAt = text.contains(".") ? String(text.dropLast()) + "400Z" : String(text.dropLast()) + ".000400Z"
+                return other
             }
+            let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: Self.declarations))
+            #expect(live[ModelID("alice/a")]?.versions.count == 1)
+            #expect(Planner.plan(declarations: Self.declarations, live: live, revision: Self.revision).summary.hasChanges == false)
         }
     }
 }

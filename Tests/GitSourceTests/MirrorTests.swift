@@ -282,8 +282,8 @@ final class SilentListener {
         }
     }
 
-    /// Accepts every connection and never answers; notes each one its client closes.
-    func acceptForever() -> Connections {
+    /// Accepts every connection, noting it, and hands each to `handle` on a thread of its own.
+    private func acceptEach(_ handle: @escaping @Sendable (Int32, Connections) -> Void) -> Connections {
         let connections = Connections()
         let listening = descriptor
         Thread.detachNewThread {
@@ -291,37 +291,34 @@ final class SilentListener {
                 let connection = accept(listening, nil, nil)
                 guard connection >= 0 else { return }
                 connections.noteAccepted()
-                Thread.detachNewThread {
-                    var byte = [UInt8](repeating: 0, count: 4096)
-                    while recv(connection, &byte, byte.count, 0) > 0 {}
-                    close(connection)
-                    connections.noteClosed()
-                }
+                Thread.detachNewThread { handle(connection, connections) }
             }
         }
         return connections
     }
 
+    /// Accepts every connection and never answers; notes each one its client closes.
+    func acceptForever() -> Connections {
+        acceptEach { connection, connections in
+            var byte = [UInt8](repeating: 0, count: 4096)
+            while recv(connection, &byte, byte.count, 0) > 0 {}
+            close(connection)
+            connections.noteClosed()
+        }
+    }
+
     /// Answers every request with `response` (after reading its head), then closes the connection.
     func answerEvery(with response: String) -> Connections {
-        let connections = Connections()
-        let listening = descriptor
-        Thread.detachNewThread {
-            while true {
-                let connection = accept(listening, nil, nil)
-                guard connection >= 0 else { return }
-                connections.noteAccepted()
-                var head: [UInt8] = []
-                var byte = [UInt8](repeating: 0, count: 1)
-                while recv(connection, &byte, 1, 0) == 1 {
-                    head.append(byte[0])
-                    if head.suffix(4) == Array("\r\n\r\n".utf8) { break }
-                }
-                _ = Array(response.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                shutdown(connection, Int32(SHUT_RDWR))
-                close(connection)
+        acceptEach { connection, _ in
+            var head: [UInt8] = []
+            var byte = [UInt8](repeating: 0, count: 1)
+            while recv(connection, &byte, 1, 0) == 1 {
+                head.append(byte[0])
+                if head.suffix(4) == Array("\r\n\r\n".utf8) { break }
             }
+            _ = Array(response.utf8).withUnsafeBytes { send(connection, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            shutdown(connection, Int32(SHUT_RDWR))
+            close(connection)
         }
-        return connections
     }
 }
