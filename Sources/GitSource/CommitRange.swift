@@ -14,15 +14,39 @@ enum CommitRange {
         case tooMany
         /// `head` is in the history of `since`: the branch was moved back.
         case headBehind
+        /// A commit or tag on the walk is larger than a signed commit may be: refused from its header, unread.
+        case tooLarge(id: String, kind: String, size: Int, limit: Int)
         case git(GitSourceError)
     }
 
     /// The commits after `since` up to `head`, `head` itself excluded; more than `limit` throws `.tooMany`, and a
     /// `head` reachable from `since` (the walk never meets it) `.headBehind`.
     static func commits(after since: CommitID, upTo head: CommitID, in repository: GitRepository, limit: Int) throws(Failure) -> [CommitID] {
+        // libgit2's walk reads every commit it meets whole, parents before their hide callback runs: only the
+        // database under it can refuse one from its header.
+        let objects: BoundedObjects
+        do {
+            objects = try BoundedObjects(of: repository)
+        } catch {
+            throw .git(error as? GitSourceError ?? .libgit2(function: "git_repository_wrap_odb", code: -1, message: "\(error)"))
+        }
+        // The bounded view reads through the repository's own database: keep the repository open until done.
+        defer { withExtendedLifetime(repository) {} }
+        do throws(Failure) {
+            return try walk(after: since, upTo: head, in: objects, limit: limit)
+        } catch {
+            if case let .objectTooLarge(what, size, limit)? = objects.refusal {
+                let parts = what.split(separator: " ", maxSplits: 1).map(String.init)
+                throw .tooLarge(id: parts.last ?? what, kind: parts.first ?? "object", size: size, limit: limit)
+            }
+            throw error
+        }
+    }
+
+    private static func walk(after since: CommitID, upTo head: CommitID, in objects: BoundedObjects, limit: Int) throws(Failure) -> [CommitID] {
         do {
             var walk: OpaquePointer?
-            try LibGit2.check("git_revwalk_new", git_revwalk_new(&walk, repository.pointer))
+            try LibGit2.check("git_revwalk_new", git_revwalk_new(&walk, objects.pointer))
             defer { git_revwalk_free(walk) }
             try LibGit2.check("git_revwalk_sorting", git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue))
             var headOID = git_oid(), sinceOID = git_oid()

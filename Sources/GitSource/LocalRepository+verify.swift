@@ -34,6 +34,13 @@ extension LocalRepository {
                 case .headBehind:
                     // Every commit there is signed, so only this stops an old signed commit pushed back over newer ones.
                     throw SignatureRefusal(commit: commit, reason: .historyRewound(lastVerified), since: lastVerified)
+                case let .tooLarge(id, kind, size, limit):
+                    // For good, like an oversized commit read for its signature: the repository must change.
+                    throw SignatureRefusal(
+                        commit: kind == "commit" ? CommitID(trusted: id) : commit,
+                        reason: .malformed("the \(kind) object \(id) is \(size) bytes, over the \(limit)-byte limit for a \(kind)"),
+                        head: kind == "commit" && id != commit.hex ? commit : nil, since: lastVerified
+                    )
                 case let .git(error):
                     throw failed(error)
                 }

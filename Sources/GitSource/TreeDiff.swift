@@ -2,43 +2,131 @@ import CLibGit2
 import Foundation
 
 /// Which paths changed between two commits, limited to one directory.
+///
+/// Not `git_diff_tree_to_tree`: it reads every tree it meets whole, whatever its size, and follows any
+/// depth. Here each tree is checked from its header first (``GitRepository/lookUpBoundedTree(_:)``), trees
+/// are followed at most ``ReadLimits/maxDirectoryDepth`` levels below the directory, as a read of it is, and
+/// at most ``maxChanges`` paths are listed. What changed is what libgit2's diff reports without rename or
+/// type-change detection: a path whose kind changed (a file becoming a link or a directory) is deleted and
+/// added; a file whose mode alone changed is modified.
 enum TreeDiff {
-    static func changes(in repository: GitRepository, from old: CommitID, to new: CommitID, directory: String) throws -> TreeChanges {
-        let oldTree = try repository.tree(of: old)
-        defer { git_tree_free(oldTree) }
-        let newTree = try repository.tree(of: new)
-        defer { git_tree_free(newTree) }
+    /// The most paths one diff lists before it is refused as too large (`tooManyFiles`).
+    static let maxChanges = 100_000
 
-        var options = git_diff_options()
-        try LibGit2.check("git_diff_options_init", git_diff_options_init(&options, UInt32(GIT_DIFF_OPTIONS_VERSION)))
-        // A literal directory prefix, not a glob: `models` must not match `models-old/`.
-        options.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH.rawValue
-        let pathspec = CStringArray(directory.isEmpty ? [] : [directory + "/"])
-        options.pathspec = pathspec.strarray
+    static func changes(in repository: GitRepository, from old: CommitID, to new: CommitID, directory: String, maxChanges: Int = maxChanges) throws -> TreeChanges {
+        var walk = Walk(repository: repository, directory: directory, maxChanges: maxChanges)
+        let oldTree = try walk.directoryTree(of: old)
+        let newTree = try walk.directoryTree(of: new)
+        try walk.compare(old: oldTree, new: newTree, path: directory, depth: 0)
+        return walk.changes
+    }
 
-        var diff: OpaquePointer?
-        try withExtendedLifetime(pathspec) {
-            _ = try LibGit2.check("git_diff_tree_to_tree", git_diff_tree_to_tree(&diff, repository.pointer, oldTree, newTree, &options))
-        }
-        defer { git_diff_free(diff) }
+    private struct Entry {
+        let id: git_oid
+        let mode: git_filemode_t
+        var isTree: Bool { mode == GIT_FILEMODE_TREE }
+        /// Files of either mode are one kind; links, submodules and trees each another (git's `S_IFMT`).
+        var kind: UInt32 { mode.rawValue & 0o170000 }
+    }
 
+    private struct Walk {
+        let repository: GitRepository
+        let directory: String
+        let maxChanges: Int
         var changes = TreeChanges()
-        for index in 0..<git_diff_num_deltas(diff) {
-            guard let delta = git_diff_get_delta(diff, index)?.pointee else { continue }
-            let oldPath = delta.old_file.path.map { String(cString: $0) } ?? ""
-            let newPath = delta.new_file.path.map { String(cString: $0) } ?? oldPath
-            switch delta.status {
-            case GIT_DELTA_ADDED:
-                changes.added.append(newPath)
-            case GIT_DELTA_DELETED:
-                changes.deleted.append(oldPath)
-            case GIT_DELTA_RENAMED:
-                changes.deleted.append(oldPath)
-                changes.added.append(newPath)
-            default:
-                changes.modified.append(newPath)
+        var listed = 0
+
+        init(repository: GitRepository, directory: String, maxChanges: Int) {
+            self.repository = repository
+            self.directory = directory
+            self.maxChanges = maxChanges
+        }
+
+        /// The tree at the directory in `commit`, or nil when the commit has no directory there.
+        func directoryTree(of commit: CommitID) throws -> git_oid? {
+            var tree = try repository.tree(of: commit)
+            defer { git_tree_free(tree) }
+            var id = git_tree_id(tree).pointee
+            for name in directory.split(separator: "/").map(String.init) {
+                guard let entry = git_tree_entry_byname(tree, name), git_tree_entry_filemode(entry) == GIT_FILEMODE_TREE else { return nil }
+                id = git_tree_entry_id(entry).pointee
+                let subtree = try repository.lookUpBoundedTree(&id)
+                git_tree_free(tree)
+                tree = subtree
+            }
+            return id
+        }
+
+        /// Lists what differs between two trees (either may be absent) below `path`. Recurses once per level,
+        /// at most ``ReadLimits/maxDirectoryDepth`` deep.
+        mutating func compare(old: git_oid?, new: git_oid?, path: String, depth: Int) throws {
+            if let old, let new, same(old, new) { return }
+            let oldEntries = try old.map(entries) ?? [:]
+            let newEntries = try new.map(entries) ?? [:]
+            for name in Set(oldEntries.keys).union(newEntries.keys).sorted() {
+                let child = path.isEmpty ? name : "\(path)/\(name)"
+                switch (oldEntries[name], newEntries[name]) {
+                case let (old?, new?):
+                    if same(old.id, new.id) && old.mode == new.mode { continue }
+                    if old.isTree && new.isTree {
+                        try descend(old: old.id, new: new.id, path: child, depth: depth)
+                    } else if old.kind == new.kind {
+                        try list(child, in: \.modified)
+                    } else {
+                        try remove(old, child, depth: depth)
+                        try add(new, child, depth: depth)
+                    }
+                case let (old?, nil):
+                    try remove(old, child, depth: depth)
+                case let (nil, new?):
+                    try add(new, child, depth: depth)
+                case (nil, nil):
+                    continue
+                }
             }
         }
-        return changes
+
+        private mutating func remove(_ entry: Entry, _ path: String, depth: Int) throws {
+            if entry.isTree { try descend(old: entry.id, new: nil, path: path, depth: depth) } else { try list(path, in: \.deleted) }
+        }
+
+        private mutating func add(_ entry: Entry, _ path: String, depth: Int) throws {
+            if entry.isTree { try descend(old: nil, new: entry.id, path: path, depth: depth) } else { try list(path, in: \.added) }
+        }
+
+        private mutating func descend(old: git_oid?, new: git_oid?, path: String, depth: Int) throws {
+            guard depth < ReadLimits.maxDirectoryDepth else {
+                throw GitSourceError.tooDeep(path: path, limit: ReadLimits.maxDirectoryDepth)
+            }
+            try compare(old: old, new: new, path: path, depth: depth + 1)
+        }
+
+        private mutating func list(_ path: String, in kind: WritableKeyPath<TreeChanges, [String]>) throws {
+            guard listed < maxChanges else {
+                throw GitSourceError.tooManyFiles(path: directory, count: listed + 1, limit: maxChanges)
+            }
+            listed += 1
+            changes[keyPath: kind].append(path)
+        }
+
+        private func same(_ a: git_oid, _ b: git_oid) -> Bool {
+            var a = a, b = b
+            return git_oid_equal(&a, &b) != 0
+        }
+
+        /// A tree's entries by name, the tree checked from its header before it is read.
+        private func entries(_ id: git_oid) throws -> [String: Entry] {
+            var id = id
+            let tree = try repository.lookUpBoundedTree(&id)
+            defer { git_tree_free(tree) }
+            let count = git_tree_entrycount(tree)
+            var entries: [String: Entry] = [:]
+            entries.reserveCapacity(count)
+            for index in 0..<count {
+                guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+                entries[String(cString: git_tree_entry_name(entry))] = Entry(id: git_tree_entry_id(entry).pointee, mode: git_tree_entry_filemode(entry))
+            }
+            return entries
+        }
     }
 }

@@ -449,6 +449,30 @@ import WriftSyncTesting
         #expect(try setup.verify(daemon.url, policy: policy).verifiedCommits == 1)
     }
 
+    /// S0 (signed, last verified) ── U (unsigned) ── B (a commit over 8 MiB) ── S1 (signed head)
+    ///
+    /// libgit2's history walk read every commit whole, B included, and the range then failed at U, the oldest.
+    /// Through the bounded object database the walk itself refuses B from its header.
+    @Test func aCommitOverTheSizeLimitStopsTheWalkOfAllSinceLastUnread() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let lastVerified = try setup.repository.signedCommit("S0", ssh: key)
+        try setup.repository.write("models/c.yaml", "model: acme/c\n")
+        let unsigned = try setup.repository.signedCommit("U, unsigned")
+        let huge = try setup.repository.commit(withSignatureHeader: "trust me", message: String(repeating: "x", count: SignedCommit.maxObjectSize) + "\n")
+        try setup.repository.write("models/d.yaml", "model: acme/d\n")
+        let head = try setup.repository.signedCommit("S1", ssh: key)
+        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+        let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: lastVerified) })
+        #expect(refused.commit == huge, "not \(unsigned.hex), the oldest: the walk stopped at the oversized commit")
+        #expect(refused.head == head && refused.since == lastVerified)
+        #expect(refused.code == "malformed-signature")
+        #expect(refused.description.contains("the commit object \(huge.hex) is "), "\(refused)")
+        #expect(refused.description.contains("over the \(SignedCommit.maxObjectSize)-byte limit for a commit"), "\(refused)")
+        #expect(refused.isStalled)
+    }
+
     @Test func allSinceLastVerifiesEveryCommitAndIsBounded() throws {
         let setup = try Setup()
         let key = try SSHSigningKey()
