@@ -13,14 +13,17 @@ final class FetchSession {
     let knownHostsPath: String
     let deadline: ContinuousClock.Instant
     let timeout: Double
+    /// The most bytes the fetch may receive.
+    let maxBytes: Int
 
     private(set) var failure: GitSourceError?
     private(set) var updatedRefs = 0
     private var credentialAttempts = 0
     private var offeredSSHKey = false
 
-    init(spec: RepositorySpec, credentials: GitCredentials, knownHostsPath: String, deadline: ContinuousClock.Instant, timeout: Double) throws {
+    init(spec: RepositorySpec, credentials: GitCredentials, knownHostsPath: String, deadline: ContinuousClock.Instant, timeout: Double, maxBytes: Int) throws {
         self.spec = spec
+        self.maxBytes = maxBytes
         self.credentials = credentials
         self.knownHostsPath = knownHostsPath
         self.deadline = deadline
@@ -116,8 +119,9 @@ final class FetchSession {
             let session = Unmanaged<FetchSession>.fromOpaque(payload!).takeUnretainedValue()
             return session.checkCertificate(certificate!, valid: valid != 0, host: host.map { String(cString: $0) } ?? "")
         }
-        callbacks.transfer_progress = { _, payload in
-            Unmanaged<FetchSession>.fromOpaque(payload!).takeUnretainedValue().continueOrAbort()
+        callbacks.transfer_progress = { progress, payload in
+            let session = Unmanaged<FetchSession>.fromOpaque(payload!).takeUnretainedValue()
+            return session.continueOrAbort(received: progress.map { Int($0.pointee.received_bytes) } ?? 0)
         }
         callbacks.sideband_progress = { _, _, payload in
             Unmanaged<FetchSession>.fromOpaque(payload!).takeUnretainedValue().continueOrAbort()
@@ -129,9 +133,14 @@ final class FetchSession {
         }
     }
 
-    private func continueOrAbort() -> Int32 {
+    /// libgit2 reports progress after each read from the network; the pack it writes is deleted on an abort.
+    private func continueOrAbort(received: Int = 0) -> Int32 {
         guard ContinuousClock.now < deadline else {
             failure = .timeout(url: spec.url, seconds: timeout)
+            return -1
+        }
+        guard received <= maxBytes else {
+            failure = .fetchTooLarge(url: spec.url, limit: maxBytes)
             return -1
         }
         return 0

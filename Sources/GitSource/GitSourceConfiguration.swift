@@ -6,6 +6,11 @@ public struct GitSourceConfiguration: Sendable {
     public var cacheDirectory: String
     /// How long a fetch (lock wait included) may take, in seconds.
     public var fetchTimeout: Double = 60
+    /// The most bytes one fetch (a first clone included) may receive: a server sending without end would
+    /// otherwise fill the disk at the network's speed until `fetchTimeout`.
+    public var maxFetchSize: Int = Self.defaultMaxFetchSize
+    /// 2 GiB: git hosts warn well below it, and it is the most libgit2 inflates for one object.
+    public static let defaultMaxFetchSize = 2 << 30
     /// Files larger than this many bytes are refused.
     public var maxFileSize: Int = 1 << 20
     /// Credentials for the git server.

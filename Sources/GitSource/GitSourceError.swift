@@ -21,6 +21,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case certificateRejected(url: String, message: String)
     /// The fetch did not finish within the timeout.
     case timeout(url: String, seconds: Double)
+    /// The fetch received more bytes than the cap, and was stopped.
+    case fetchTooLarge(url: String, limit: Int)
     /// Another process held the mirror's lock for longer than the timeout.
     case lockTimeout(path: String, seconds: Double)
     /// The remote has no branches at all.
@@ -88,6 +90,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "TLS certificate of \(url) was rejected: \(message). If the server uses a private CA, pass its certificate with --git-ca-file."
         case let .timeout(url, seconds):
             return "fetching \(url) timed out after \(Self.format(seconds)) s. Check that the server is reachable, or raise --git-timeout."
+        case let .fetchTooLarge(url, limit):
+            return "fetching \(url) was stopped after more than \(limit) bytes (--max-fetch-size): the repository's new objects are larger than that, or the server sends more than the repository holds. If the repository is that large, raise --max-fetch-size."
         case let .lockTimeout(path, seconds):
             return "another process has held the lock \(path) for over \(Self.format(seconds)) s; waiting gave up. If no other wriftsync is running, the lock is stale only if that file's process is gone; the lock is released automatically when it exits."
         case let .emptyRepository(url):

@@ -32,7 +32,8 @@ struct Mirror {
             credentials: credentials,
             knownHostsPath: configuration.resolvedKnownHostsFile,
             deadline: deadline,
-            timeout: configuration.fetchTimeout
+            timeout: configuration.fetchTimeout,
+            maxBytes: configuration.maxFetchSize
         )
         let lock = try FileLock(path: "\(root)/\(spec.mirrorName).lock", deadline: deadline, timeout: configuration.fetchTimeout)
         return try withExtendedLifetime(lock) {

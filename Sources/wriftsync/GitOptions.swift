@@ -26,6 +26,9 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Seconds a fetch may take before it fails.", valueName: "seconds"))
     var gitTimeout: Double = 60
 
+    @Option(name: .long, help: ArgumentHelp("Most bytes one fetch may receive (a first clone included); a larger one is stopped and fails.", valueName: "bytes"))
+    var maxFetchSize: Int = GitSourceConfiguration.defaultMaxFetchSize
+
     @Option(name: .long, help: ArgumentHelp("Largest file read from the repository, in bytes.", valueName: "bytes"))
     var maxFileSize: Int = 1 << 20
 
@@ -94,6 +97,7 @@ struct GitOptions: ParsableArguments {
             throw ValidationError("An SSH passphrase needs --ssh-key.")
         }
         guard gitTimeout > 0 else { throw ValidationError("--git-timeout must be positive.") }
+        guard maxFetchSize > 0 else { throw ValidationError("--max-fetch-size must be positive.") }
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
         guard maxFiles > 0 else { throw ValidationError("--max-files must be positive.") }
         guard maxTotalSize > 0 else { throw ValidationError("--max-total-size must be positive.") }
@@ -131,6 +135,7 @@ struct GitOptions: ParsableArguments {
         try checkLocalRepository(spec)
         var configuration = GitSourceConfiguration(cacheDirectory: cacheDir)
         configuration.fetchTimeout = gitTimeout
+        configuration.maxFetchSize = maxFetchSize
         configuration.maxFileSize = maxFileSize
         configuration.knownHostsFile = knownHosts
         configuration.caFile = gitCaFile

@@ -30,6 +30,37 @@ import WriftSyncTesting
         #expect(third.stats.updatedRefs == 0)
     }
 
+    /// A fetch past `maxFetchSize` is stopped: a later fetch leaves the mirror at its last commit, a first clone
+    /// leaves no mirror, and neither leaves a pack behind; a larger cap then fetches.
+    @Test func aFetchOverTheSizeCapIsStoppedAndLeavesNothingBehind() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let cap = 256 << 10
+        var fixture = try SourceFixture { $0.maxFetchSize = cap }
+        let old = try repository.head()
+        let first = try fixture.sync(daemon.url)
+        var generator = SystemRandomNumberGenerator()
+        // Random bytes do not compress: the pack is about as large as the file.
+        try repository.write("models/large.bin", data: Data((0..<(1 << 20)).map { _ in UInt8.random(in: 0...255, using: &generator) }))
+        let new = try repository.commit("a megabyte")
+
+        let spec = try RepositorySpec(daemon.url)
+        let packs = Mirror.directory(for: spec, in: fixture.cache.path) + "/objects/pack"
+        let packsBefore = try FileManager.default.contentsOfDirectory(atPath: packs).sorted()
+        let refused = try #require(gitError { try fixture.sync(daemon.url) })
+        #expect(refused == .fetchTooLarge(url: spec.url, limit: cap))
+        #expect(refused.description.contains("was stopped after more than \(cap) bytes (--max-fetch-size)"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: packs).sorted() == packsBefore, "the partial pack is deleted")
+        #expect(try first.repository.resolve("main").commit == old, "the mirror keeps its last commit")
+
+        let fresh = try SourceFixture { $0.maxFetchSize = cap }
+        #expect(gitError { try fresh.sync(daemon.url) } == .fetchTooLarge(url: spec.url, limit: cap))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: fresh.cache.path + "/git").filter { !$0.hasSuffix(".lock") }.isEmpty, "no mirror, whole or partial")
+
+        fixture.configuration.maxFetchSize = 4 << 20
+        #expect(try fixture.sync(daemon.url).repository.resolve("main").commit == new)
+    }
+
     @Test func aForcePushedBranchIsFollowed() throws {
         let repository = try TestRepository()
         let daemon = try GitDaemon(serving: repository)
