@@ -217,6 +217,30 @@ import WriftSyncTesting
         #expect(connections.waitForClosed(2, seconds: 10), "the same through the async entry point")
     }
 
+    /// The deadline passing between a socket's registration and its connect: the abort's shutdown then finds a
+    /// socket not connecting yet, and a blocking connect to a server dropping SYNs went on for the kernel's two
+    /// minutes (the caller given up on at its deadline, the thread and the mirror's lock held). The connect now
+    /// sees the abort and fails at once.
+    @Test func anAbortJustBeforeTheConnectIsNotMissed() throws {
+        let listener = try SilentListener.droppingSYNs()
+        let url = "git://127.0.0.1:\(listener.port)/repo.git"
+        let connecting = Mutex<pthread_t?>(nil)
+        SocketStream.beforeConnect.withLock { hooks in
+            hooks[String(listener.port)] = {
+                connecting.withLock { $0 = pthread_self() }
+                SocketStream.abort(pthread_self())
+            }
+        }
+        defer {
+            SocketStream.beforeConnect.withLock { $0[String(listener.port)] = nil }
+            if let thread = connecting.withLock({ $0 }) { SocketStream.finished(thread) }
+        }
+        let started = ContinuousClock.now
+        let error = try #require(gitError { try SourceFixture(timeout: 20).sync(url) }, "the fetch went ahead")
+        #expect(error.description.contains("the fetch was given up at its deadline"), "\(error)")
+        #expect(ContinuousClock.now - started < .seconds(10))
+    }
+
     @Test func concurrentSyncsOfOneCacheWaitForEachOtherAndLeaveAValidMirror() async throws {
         let repository = try TestRepository()
         let daemon = try GitDaemon(serving: repository)
@@ -268,8 +292,30 @@ import WriftSyncTesting
 final class SilentListener {
     let descriptor: Int32
     let port: Int
+    /// Connections made to fill the accept queue (``droppingSYNs()``), kept open.
+    private var fillers: [Int32] = []
 
-    init() throws {
+    /// A listener that never accepts, its queue full: the kernel drops every further SYN, and a connect to it
+    /// waits until the kernel gives up (about two minutes), as with a server dropping packets.
+    static func droppingSYNs() throws -> SilentListener {
+        let listener = try SilentListener(backlog: 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = in_port_t(UInt16(listener.port).bigEndian)
+        for _ in 0..<3 {
+            let filler = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            _ = fcntl(filler, F_SETFL, fcntl(filler, F_GETFL) | O_NONBLOCK)
+            _ = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(filler, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            listener.fillers.append(filler)
+        }
+        usleep(200_000)
+        return listener
+    }
+
+    init(backlog: Int32 = 8) throws {
         descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
@@ -278,7 +324,7 @@ final class SilentListener {
         let fd = descriptor
         let result = withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0, listen(fd, 8) == 0 else { return -1 }
+                guard bind(fd, pointer, length) == 0, listen(fd, backlog) == 0 else { return -1 }
                 return getsockname(fd, pointer, &length)
             }
         }
@@ -289,6 +335,7 @@ final class SilentListener {
     deinit {
         shutdown(descriptor, Int32(SHUT_RDWR))
         close(descriptor)
+        fillers.forEach { close($0) }
     }
 
     /// Counts the connections accepted and the ones their client has closed.
