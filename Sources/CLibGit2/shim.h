@@ -73,6 +73,7 @@ static inline int wriftsync_bounded_odb_read(void **data, size_t *len, git_objec
     void *copy = git_odb_backend_data_alloc(backend, size);
     if (copy == NULL) {
         git_odb_object_free(object);
+        git_error_set_oom();
         return -1;
     }
     memcpy(copy, git_odb_object_data(object), size);
@@ -127,8 +128,10 @@ static inline void wriftsync_bounded_odb_free(git_odb_backend *backend) {
    long as `*out` is open; on failure the caller keeps that reference. */
 static inline int wriftsync_bounded_repository(git_repository **out, wriftsync_bounded_odb **backend, git_odb *inner, size_t commit_limit, size_t other_limit) {
     wriftsync_bounded_odb *odb = calloc(1, sizeof(wriftsync_bounded_odb));
-    if (odb == NULL)
+    if (odb == NULL) {
+        git_error_set_oom();
         return -1;
+    }
     int error = git_odb_init_backend(&odb->parent, GIT_ODB_BACKEND_VERSION);
     git_odb *outer = NULL;
     if (error < 0 || (error = git_odb_new(&outer)) < 0) {

@@ -38,7 +38,7 @@ extension LocalRepository {
                     // For good, like an oversized commit read for its signature: the repository must change.
                     throw SignatureRefusal(
                         commit: kind == "commit" ? CommitID(trusted: id) : commit,
-                        reason: .malformed("the \(kind) object \(id) is \(size) bytes, over the \(limit)-byte limit for a \(kind)"),
+                        reason: .malformed("the \(kind) object \(id) is \(size) bytes, over the \(limit)-byte limit for \(kind == "object" ? "such an object" : "a \(kind)")"),
                         head: kind == "commit" && id != commit.hex ? commit : nil, since: lastVerified
                     )
                 case let .git(error):

@@ -174,6 +174,8 @@ enum SocketStream {
                 if ready < 0 && errno == EINTR { continue }
                 if ready < 0 { return errno }
                 if ready == 0 { continue }
+                // An abort's shutdown wakes the poll with a reset: report it as the abort it is.
+                if registry.withLock({ $0.isAborted(thread) }) { return ECANCELED }
                 var error: Int32 = 0
                 var length = socklen_t(MemoryLayout<Int32>.size)
                 guard getsockopt(socket, SOL_SOCKET, SO_ERROR, &error, &length) == 0 else { return errno }

@@ -5,16 +5,23 @@ import Foundation
 ///
 /// Not `git_diff_tree_to_tree`: it reads every tree it meets whole, whatever its size, and follows any
 /// depth. Here each tree is checked from its header first (``GitRepository/lookUpBoundedTree(_:)``), trees
-/// are followed at most ``ReadLimits/maxDirectoryDepth`` levels below the directory, as a read of it is, and
-/// at most ``maxChanges`` paths are listed. What changed is what libgit2's diff reports without rename or
-/// type-change detection: a path whose kind changed (a file becoming a link or a directory) is deleted and
-/// added; a file whose mode alone changed is modified.
+/// are followed at most ``ReadLimits/maxDirectoryDepth`` levels below the directory, as a read of it is, at
+/// most ``maxChanges`` paths are listed and at most ``maxEntries`` tree entries looked at (trees that differ
+/// only in ways not listed, or that name one subtree many times, would otherwise cost work without listing
+/// anything). What changed is what libgit2's diff reports without rename or type-change detection: a path
+/// whose kind changed (a file becoming a link or a directory) is deleted and added; a file whose mode alone
+/// changed is modified. Names are compared as git stores them, byte for byte.
 enum TreeDiff {
     /// The most paths one diff lists before it is refused as too large (`tooManyFiles`).
     static let maxChanges = 100_000
+    /// The most tree entries one diff looks at, both sides together (`tooManyFiles`): two trees at the 16 MiB
+    /// bound hold about 1,000,000.
+    static let maxEntries = 2_000_000
 
-    static func changes(in repository: GitRepository, from old: CommitID, to new: CommitID, directory: String, maxChanges: Int = maxChanges) throws -> TreeChanges {
-        var walk = Walk(repository: repository, directory: directory, maxChanges: maxChanges)
+    static func changes(
+        in repository: GitRepository, from old: CommitID, to new: CommitID, directory: String, maxChanges: Int = maxChanges, maxEntries: Int = maxEntries
+    ) throws -> TreeChanges {
+        var walk = Walk(repository: repository, directory: directory, maxChanges: maxChanges, maxEntries: maxEntries)
         let oldTree = try walk.directoryTree(of: old)
         let newTree = try walk.directoryTree(of: new)
         try walk.compare(old: oldTree, new: newTree, path: directory, depth: 0)
@@ -23,23 +30,27 @@ enum TreeDiff {
 
     private struct Entry {
         let id: git_oid
-        let mode: git_filemode_t
-        var isTree: Bool { mode == GIT_FILEMODE_TREE }
+        /// The mode as stored (`100664` stays itself), compared as libgit2's diff compares it.
+        let mode: UInt32
+        var isTree: Bool { kind == GIT_FILEMODE_TREE.rawValue }
         /// Files of either mode are one kind; links, submodules and trees each another (git's `S_IFMT`).
-        var kind: UInt32 { mode.rawValue & 0o170000 }
+        var kind: UInt32 { mode & 0o170000 }
     }
 
     private struct Walk {
         let repository: GitRepository
         let directory: String
         let maxChanges: Int
+        let maxEntries: Int
         var changes = TreeChanges()
         var listed = 0
+        var looked = 0
 
-        init(repository: GitRepository, directory: String, maxChanges: Int) {
+        init(repository: GitRepository, directory: String, maxChanges: Int, maxEntries: Int) {
             self.repository = repository
             self.directory = directory
             self.maxChanges = maxChanges
+            self.maxEntries = maxEntries
         }
 
         /// The tree at the directory in `commit`, or nil when the commit has no directory there.
@@ -61,10 +72,12 @@ enum TreeDiff {
         /// at most ``ReadLimits/maxDirectoryDepth`` deep.
         mutating func compare(old: git_oid?, new: git_oid?, path: String, depth: Int) throws {
             if let old, let new, same(old, new) { return }
-            let oldEntries = try old.map(entries) ?? [:]
-            let newEntries = try new.map(entries) ?? [:]
-            for name in Set(oldEntries.keys).union(newEntries.keys).sorted() {
-                let child = path.isEmpty ? name : "\(path)/\(name)"
+            var oldEntries: [[UInt8]: Entry] = [:], newEntries: [[UInt8]: Entry] = [:]
+            if let old { oldEntries = try entries(old) }
+            if let new { newEntries = try entries(new) }
+            for name in Set(oldEntries.keys).union(newEntries.keys).sorted(by: { $0.lexicographicallyPrecedes($1) }) {
+                let text = String(decoding: name, as: UTF8.self)
+                let child = path.isEmpty ? text : "\(path)/\(text)"
                 switch (oldEntries[name], newEntries[name]) {
                 case let (old?, new?):
                     if same(old.id, new.id) && old.mode == new.mode { continue }
@@ -114,17 +127,24 @@ enum TreeDiff {
             return git_oid_equal(&a, &b) != 0
         }
 
-        /// A tree's entries by name, the tree checked from its header before it is read.
-        private func entries(_ id: git_oid) throws -> [String: Entry] {
+        /// A tree's entries by their name's bytes (two names that differ only in their bytes, invalid UTF-8 or
+        /// another Unicode normalisation, stay two), the tree checked from its header before it is read and its
+        /// entries counted against ``maxEntries`` before they are.
+        private mutating func entries(_ id: git_oid) throws -> [[UInt8]: Entry] {
             var id = id
             let tree = try repository.lookUpBoundedTree(&id)
             defer { git_tree_free(tree) }
             let count = git_tree_entrycount(tree)
-            var entries: [String: Entry] = [:]
+            looked += count
+            guard looked <= maxEntries else {
+                throw GitSourceError.tooManyFiles(path: directory, count: looked, limit: maxEntries)
+            }
+            var entries: [[UInt8]: Entry] = [:]
             entries.reserveCapacity(count)
             for index in 0..<count {
-                guard let entry = git_tree_entry_byindex(tree, index) else { continue }
-                entries[String(cString: git_tree_entry_name(entry))] = Entry(id: git_tree_entry_id(entry).pointee, mode: git_tree_entry_filemode(entry))
+                guard let entry = git_tree_entry_byindex(tree, index), let name = git_tree_entry_name(entry) else { continue }
+                let bytes = Array(UnsafeBufferPointer(start: UnsafeRawPointer(name).assumingMemoryBound(to: UInt8.self), count: strlen(name)))
+                entries[bytes] = Entry(id: git_tree_entry_id(entry).pointee, mode: git_tree_entry_filemode_raw(entry).rawValue)
             }
             return entries
         }

@@ -133,6 +133,80 @@ import WriftSyncTesting
         #expect(try local.changes(from: old, to: CommitID(hex: new)!, under: "other").isEmpty)
     }
 
+    /// A tree object written as given: entries in any order, any mode, any name bytes.
+    static func rawTree(_ repository: TestRepository, _ entries: [(mode: String, name: [UInt8], id: String)]) throws -> String {
+        var data = Data()
+        for entry in entries {
+            let id = entry.id
+            data.append(contentsOf: Array("\(entry.mode) ".utf8) + entry.name + [0])
+            data.append(contentsOf: stride(from: 0, to: 40, by: 2).map { offset -> UInt8 in
+                let start = id.index(id.startIndex, offsetBy: offset)
+                return UInt8(id[start..<id.index(start, offsetBy: 2)], radix: 16)!
+            })
+        }
+        return try Shell.run(["git", "hash-object", "-t", "tree", "-w", "--literally", "--stdin"], in: repository.path, environment: repository.environment, input: data)
+    }
+
+    /// Commits a root tree holding `models` as `tree`, on top of main.
+    static func commit(_ repository: TestRepository, models tree: String) throws -> CommitID {
+        let root = try rawTree(repository, [("40000", Array("models".utf8), tree)])
+        let id = try repository.git("commit-tree", root, "-p", "main", "-m", "raw")
+        try repository.git("update-ref", "refs/heads/main", id)
+        return CommitID(hex: id)!
+    }
+
+    /// Two names git stores as different bytes are two paths, even where Swift's strings call them equal (NFC
+    /// and NFD `é`) or decode both to U+FFFD (invalid UTF-8): a rename between them is a deletion and an addition.
+    @Test(arguments: [
+        (Array("\u{E9}.yaml".utf8), Array("e\u{301}.yaml".utf8), "e\u{301}.yaml"),
+        ([0xFF] + Array(".yaml".utf8), [0xFE] + Array(".yaml".utf8), "\u{FFFD}.yaml"),
+    ])
+    func namesAreComparedAsTheirBytes(_ before: [UInt8], _ after: [UInt8], _ shown: String) throws {
+        let repository = try TestRepository(files: ["models/a.yaml": "a"])
+        let blob = try repository.git("rev-parse", "HEAD:models/a.yaml")
+        let old = try Self.commit(repository, models: try Self.rawTree(repository, [("100644", before, blob)]))
+        let new = try Self.commit(repository, models: try Self.rawTree(repository, [("100644", after, blob)]))
+        let changes = try local(repository).changes(from: old, to: new, under: "models")
+        #expect(changes.added.count == 1 && changes.deleted.count == 1 && changes.modified.isEmpty, "\(changes)")
+        // Compared as bytes: Swift's `==` would call the NFC and NFD spellings equal.
+        #expect(changes.added.map { Array($0.utf8) } == [Array("models/\(shown)".utf8)])
+    }
+
+    /// A mode as stored (`100664`, which libgit2 reads as `100644`) differs from another: modified, as
+    /// libgit2's diff reported it.
+    @Test func aFileModeStoredDifferentlyIsModified() throws {
+        let repository = try TestRepository(files: ["models/a.yaml": "a"])
+        let blob = try repository.git("rev-parse", "HEAD:models/a.yaml")
+        let old = try Self.commit(repository, models: try Self.rawTree(repository, [("100644", Array("a.yaml".utf8), blob)]))
+        let new = try Self.commit(repository, models: try Self.rawTree(repository, [("100664", Array("a.yaml".utf8), blob)]))
+        #expect(try local(repository).changes(from: old, to: new, under: "models") == TreeChanges(modified: ["models/a.yaml"]))
+    }
+
+    /// Four levels of 100 entries, each naming the level below, over two leaves that differ only in the order of
+    /// their entries: nothing to list, and 100^4 pairs of trees to compare. The work is bounded, not the list.
+    @Test func treesThatDifferWithoutListingAnythingCostBoundedWork() throws {
+        let repository = try TestRepository(files: ["models/a.yaml": "a"])
+        let blob = try repository.git("rev-parse", "HEAD:models/a.yaml")
+        var old = try Self.rawTree(repository, [("100644", Array("a".utf8), blob), ("100644", Array("b".utf8), blob)])
+        var new = try Self.rawTree(repository, [("100644", Array("b".utf8), blob), ("100644", Array("a".utf8), blob)])
+        #expect(old != new)
+        for _ in 0..<4 {
+            let names = (0..<100).map { Array(String(format: "d%03d", $0).utf8) }
+            old = try Self.rawTree(repository, names.map { ("40000", $0, old) })
+            new = try Self.rawTree(repository, names.map { ("40000", $0, new) })
+        }
+        let oldCommit = try Self.commit(repository, models: old)
+        let newCommit = try Self.commit(repository, models: new)
+        // A budget smaller than the default's 2,000,000 entries, which a debug build takes seconds to look at.
+        let git = try GitRepository.open(try local(repository).path)
+        let refused = try #require(gitError { _ = try TreeDiff.changes(in: git, from: oldCommit, to: newCommit, directory: "models", maxEntries: 20_000) })
+        guard case let .tooManyFiles(path, count, limit) = refused else {
+            Issue.record("expected tooManyFiles, got \(refused)")
+            return
+        }
+        #expect(path == "models" && count > limit && limit == 20_000)
+    }
+
     @Test func directoriesNestedPastTheReadLimitAreRefused() throws {
         let repository = try TestRepository(files: ["models/a.yaml": "a"])
         let old = try repository.head()
