@@ -22,6 +22,10 @@ static inline int wriftsync_git_set_ssl_cert_file(const char *file) {
     return git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS, file, (const char *)NULL);
 }
 
+static inline int wriftsync_git_set_pack_max_objects(size_t objects) {
+    return git_libgit2_opts(GIT_OPT_SET_PACK_MAX_OBJECTS, objects);
+}
+
 static inline int wriftsync_git_set_user_agent(const char *agent) {
     return git_libgit2_opts(GIT_OPT_SET_USER_AGENT, agent);
 }

@@ -15,15 +15,18 @@ final class FetchSession {
     let timeout: Double
     /// The most bytes the fetch may receive.
     let maxBytes: Int
+    /// The most objects its pack may hold (libgit2's process-wide limit, set by ``Mirror``).
+    let maxObjects: Int
 
     private(set) var failure: GitSourceError?
     private(set) var updatedRefs = 0
     private var credentialAttempts = 0
     private var offeredSSHKey = false
 
-    init(spec: RepositorySpec, credentials: GitCredentials, knownHostsPath: String, deadline: ContinuousClock.Instant, timeout: Double, maxBytes: Int) throws {
+    init(spec: RepositorySpec, credentials: GitCredentials, knownHostsPath: String, deadline: ContinuousClock.Instant, timeout: Double, maxBytes: Int, maxObjects: Int) throws {
         self.spec = spec
         self.maxBytes = maxBytes
+        self.maxObjects = maxObjects
         self.credentials = credentials
         self.knownHostsPath = knownHostsPath
         self.deadline = deadline
@@ -96,6 +99,10 @@ final class FetchSession {
     private func classify(_ error: GitSourceError) -> GitSourceError {
         if let failure { return failure }
         guard case let .libgit2(_, code, message) = error else { return error }
+        // libgit2's indexer, on the count in the pack's header (GIT_OPT_SET_PACK_MAX_OBJECTS).
+        if message == "too many objects" {
+            return .fetchTooManyObjects(url: spec.url, limit: maxObjects)
+        }
         let lowered = message.lowercased()
         if code == GIT_EAUTH.rawValue || lowered.contains("401") || lowered.contains("authentication") {
             return .authenticationFailed(url: spec.url, detail: message)

@@ -11,6 +11,12 @@ public struct GitSourceConfiguration: Sendable {
     public var maxFetchSize: Int = Self.defaultMaxFetchSize
     /// 2 GiB: git hosts warn well below it, and it is the most libgit2 inflates for one object.
     public static let defaultMaxFetchSize = 2 << 30
+    /// The most objects one fetch's pack may hold, checked against the count in its header before anything
+    /// else is read: libgit2 keeps about 100 bytes per object while indexing, so 2 GiB of the smallest
+    /// objects would take 20 GB. Process-wide in libgit2: one process fetches with one value.
+    public var maxFetchObjects: Int = Self.defaultMaxFetchObjects
+    /// 10 million, about the Linux kernel's history: about 1 GB of indexing at most.
+    public static let defaultMaxFetchObjects = 10_000_000
     /// Files larger than this many bytes are refused.
     public var maxFileSize: Int = 1 << 20
     /// Credentials for the git server.

@@ -23,6 +23,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
     case timeout(url: String, seconds: Double)
     /// The fetch received more bytes than the cap, and was stopped.
     case fetchTooLarge(url: String, limit: Int)
+    /// The pack the server sends holds more objects than the cap; refused from its header.
+    case fetchTooManyObjects(url: String, limit: Int)
     /// Another process held the mirror's lock for longer than the timeout.
     case lockTimeout(path: String, seconds: Double)
     /// The remote has no branches at all.
@@ -92,6 +94,8 @@ public enum GitSourceError: Error, Equatable, Sendable, CustomStringConvertible 
             return "fetching \(url) timed out after \(Self.format(seconds)) s. Check that the server is reachable, or raise --git-timeout."
         case let .fetchTooLarge(url, limit):
             return "fetching \(url) was stopped after more than \(limit) bytes (--max-fetch-size): the repository's new objects are larger than that, or the server sends more than the repository holds. If the repository is that large, raise --max-fetch-size."
+        case let .fetchTooManyObjects(url, limit):
+            return "fetching \(url) was refused: the server sends more than \(limit) objects (--max-fetch-objects). If the repository is that large, raise --max-fetch-objects."
         case let .lockTimeout(path, seconds):
             return "another process has held the lock \(path) for over \(Self.format(seconds)) s; waiting gave up. If no other wriftsync is running, the lock is stale only if that file's process is gone; the lock is released automatically when it exits."
         case let .emptyRepository(url):

@@ -33,8 +33,10 @@ struct Mirror {
             knownHostsPath: configuration.resolvedKnownHostsFile,
             deadline: deadline,
             timeout: configuration.fetchTimeout,
-            maxBytes: configuration.maxFetchSize
+            maxBytes: configuration.maxFetchSize,
+            maxObjects: configuration.maxFetchObjects
         )
+        try LibGit2.check("git_libgit2_opts", wriftsync_git_set_pack_max_objects(configuration.maxFetchObjects))
         let lock = try FileLock(path: "\(root)/\(spec.mirrorName).lock", deadline: deadline, timeout: configuration.fetchTimeout)
         return try withExtendedLifetime(lock) {
             try withTrust {

@@ -29,6 +29,9 @@ struct GitOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Most bytes one fetch may receive (a first clone included); a larger one is stopped and fails.", valueName: "bytes"))
     var maxFetchSize: Int = GitSourceConfiguration.defaultMaxFetchSize
 
+    @Option(name: .long, help: ArgumentHelp("Most objects one fetch may receive (a first clone included), checked before the pack is read.", valueName: "count"))
+    var maxFetchObjects: Int = GitSourceConfiguration.defaultMaxFetchObjects
+
     @Option(name: .long, help: ArgumentHelp("Largest file read from the repository, in bytes.", valueName: "bytes"))
     var maxFileSize: Int = 1 << 20
 
@@ -98,6 +101,7 @@ struct GitOptions: ParsableArguments {
         }
         guard gitTimeout > 0 else { throw ValidationError("--git-timeout must be positive.") }
         guard maxFetchSize > 0 else { throw ValidationError("--max-fetch-size must be positive.") }
+        guard maxFetchObjects > 0 else { throw ValidationError("--max-fetch-objects must be positive.") }
         guard maxFileSize > 0 else { throw ValidationError("--max-file-size must be positive.") }
         guard maxFiles > 0 else { throw ValidationError("--max-files must be positive.") }
         guard maxTotalSize > 0 else { throw ValidationError("--max-total-size must be positive.") }
@@ -136,6 +140,7 @@ struct GitOptions: ParsableArguments {
         var configuration = GitSourceConfiguration(cacheDirectory: cacheDir)
         configuration.fetchTimeout = gitTimeout
         configuration.maxFetchSize = maxFetchSize
+        configuration.maxFetchObjects = maxFetchObjects
         configuration.maxFileSize = maxFileSize
         configuration.knownHostsFile = knownHosts
         configuration.caFile = gitCaFile

@@ -30,6 +30,22 @@ import WriftSyncTesting
         #expect(again.stdout.contains("up to date"))
     }
 
+    /// The pack's object count is checked from its header, before anything else is read (libgit2's indexer
+    /// keeps about 100 bytes per object: a pack of tiny objects under --max-fetch-size could take gigabytes).
+    /// Process-wide in libgit2, so tested through the executable, one process per value.
+    @Test func aPackOfMoreObjectsThanTheCapIsRefused() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let objects = try repository.git("rev-list", "--objects", "--all").split(separator: "\n").count
+        let cache = try TemporaryDirectory("cli")
+        let refused = try Self.run(["source", "--repo", daemon.url, "--cache-dir", cache.path, "--max-fetch-objects", String(objects - 1)])
+        #expect(refused.status == 1)
+        #expect(refused.stderr == "error: fetching \(daemon.url) was refused: the server sends more than \(objects - 1) objects (--max-fetch-objects). If the repository is that large, raise --max-fetch-objects.\n")
+        let fetched = try Self.run(["source", "--repo", daemon.url, "--cache-dir", cache.path, "--max-fetch-objects", String(objects)])
+        #expect(fetched.status == 0, "\(fetched.stderr)")
+        #expect(fetched.stdout.contains("cloned"))
+    }
+
     @Test func printsJSONForScripts() throws {
         let repository = try TestRepository()
         let cache = try TemporaryDirectory("cli")
