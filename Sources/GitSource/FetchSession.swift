@@ -55,7 +55,11 @@ final class FetchSession {
         let fetch = {
             withExtendedLifetime(headers) {
                 withExtendedLifetime(self) {
-                    git_remote_fetch(remote, nil, &options, "wriftsync: fetch")
+                    let (code, exceeded) = SocketStream.receivingAtMost(self.maxBytes) {
+                        git_remote_fetch(remote, nil, &options, "wriftsync: fetch")
+                    }
+                    if exceeded { self.noteTooLarge() }
+                    return code
                 }
             }
         }
@@ -138,6 +142,10 @@ final class FetchSession {
             session.updatedRefs += 1
             return 0
         }
+    }
+
+    private func noteTooLarge() {
+        failure = failure ?? .fetchTooLarge(url: spec.url, limit: maxBytes)
     }
 
     /// libgit2 reports progress after each read from the network; the pack it writes is deleted on an abort.

@@ -18,6 +18,8 @@ enum SocketStream {
         var aborted: [pthread_t] = []
         /// The one host and port a thread may connect to, while it sends credentials up front.
         var only: [(thread: pthread_t, endpoint: Endpoint)] = []
+        /// What a thread's sockets may still receive, all together, and whether they went past it.
+        var budgets: [(thread: pthread_t, remaining: Int, exceeded: Bool)] = []
 
         func isAborted(_ thread: pthread_t) -> Bool { aborted.contains { pthread_equal($0, thread) != 0 } }
         func endpoint(of thread: pthread_t) -> Endpoint? { only.first { pthread_equal($0.thread, thread) != 0 }?.endpoint }
@@ -70,6 +72,33 @@ enum SocketStream {
         registry.withLock { $0.only.append((thread, endpoint)) }
         defer { registry.withLock { $0.only.removeAll { pthread_equal($0.thread, thread) != 0 } } }
         return try body()
+    }
+
+    /// Runs `body` with the calling thread's sockets allowed to receive at most `bytes` together: past it a
+    /// read fails, and so does libgit2. Everything counts — a ref advertisement, HTTP bodies libgit2 reads and
+    /// drops, the pack — where libgit2's own progress counts the pack alone, and holds a ref advertisement in
+    /// memory however long the server makes it. Returns `body`'s result and whether the budget ran out.
+    static func receivingAtMost<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> (result: T, exceeded: Bool) {
+        let thread = pthread_self()
+        registry.withLock { $0.budgets.append((thread, bytes, false)) }
+        defer { registry.withLock { $0.budgets.removeAll { pthread_equal($0.thread, thread) != 0 } } }
+        let result = try body()
+        let exceeded: Bool = registry.withLock { registry in
+            guard let budget = registry.budgets.first(where: { pthread_equal($0.thread, thread) != 0 }) else { return false }
+            return budget.exceeded
+        }
+        return (result, exceeded)
+    }
+
+    /// Charges `count` bytes received to the calling thread's budget, if it has one; false once it is spent.
+    private static func charge(_ count: Int) -> Bool {
+        let thread = pthread_self()
+        return registry.withLock { registry in
+            guard let index = registry.budgets.firstIndex(where: { pthread_equal($0.thread, thread) != 0 }) else { return true }
+            registry.budgets[index].remaining -= count
+            if registry.budgets[index].remaining < 0 { registry.budgets[index].exceeded = true }
+            return !registry.budgets[index].exceeded
+        }
     }
 
     /// Whether `socket` is open as one of these streams' (for tests: a stream freed without a close leaves none).
@@ -197,6 +226,7 @@ enum SocketStream {
             let count = recv(stream.pointee.s, buffer, length, 0)
             if count < 0 && errno == EINTR { continue }
             if count < 0 { return Int(fail("error receiving data from socket: \(String(cString: strerror(errno)))")) }
+            guard charge(count) else { return Int(fail("the server sent more than the fetch may receive")) }
             return count
         }
     }

@@ -61,6 +61,18 @@ import WriftSyncTesting
         #expect(try fixture.sync(daemon.url).repository.resolve("main").commit == new)
     }
 
+    /// A server advertising refs without end: libgit2 keeps every ref in memory and counts only the pack's
+    /// bytes, so the fetch went on until its deadline. Everything its sockets receive counts toward the cap.
+    @Test func aRefAdvertisementWithoutEndIsCutAtTheByteCap() throws {
+        let listener = try SilentListener()
+        _ = listener.advertiseForever()
+        let url = "git://127.0.0.1:\(listener.port)/repo.git"
+        let started = ContinuousClock.now
+        let fixture = try SourceFixture(timeout: 30) { $0.maxFetchSize = 1 << 20 }
+        #expect(gitError { try fixture.sync(url) } == .fetchTooLarge(url: url, limit: 1 << 20))
+        #expect(ContinuousClock.now - started < .seconds(20))
+    }
+
     @Test func aForcePushedBranchIsFollowed() throws {
         let repository = try TestRepository()
         let daemon = try GitDaemon(serving: repository)
@@ -365,6 +377,29 @@ final class SilentListener {
             }
         }
         return connections
+    }
+
+    /// Answers every git:// request with a ref advertisement that never ends, as fast as it is read.
+    func advertiseForever() -> Connections {
+        acceptEach { connection, connections in
+            var request = [UInt8](repeating: 0, count: 4096)
+            _ = recv(connection, &request, request.count, 0)
+            let oid = String(repeating: "a", count: 40)
+            func packet(_ text: String) -> [UInt8] { Array((String(format: "%04x", text.utf8.count + 4) + text).utf8) }
+            let head = packet("\(oid) HEAD\0multi_ack side-band-64k ofs-delta\n")
+            var sent = send(connection, head, head.count, Int32(MSG_NOSIGNAL))
+            var index = 0
+            while sent > 0 {
+                var batch: [UInt8] = []
+                for _ in 0..<1000 {
+                    batch += packet("\(oid) refs/heads/branch-\(index)\n")
+                    index += 1
+                }
+                sent = send(connection, batch, batch.count, Int32(MSG_NOSIGNAL))
+            }
+            close(connection)
+            connections.noteClosed()
+        }
     }
 
     /// Accepts every connection and never answers; notes each one its client closes.
