@@ -77,7 +77,8 @@ enum SocketStream {
     /// Runs `body` with the calling thread's sockets allowed to receive at most `bytes` together: past it a
     /// read fails, and so does libgit2. Everything counts — a ref advertisement, HTTP bodies libgit2 reads and
     /// drops, the pack — where libgit2's own progress counts the pack alone, and holds a ref advertisement in
-    /// memory however long the server makes it. Returns `body`'s result and whether the budget ran out.
+    /// memory however long the server makes it (but for SSH, whose library reads the socket itself). Returns
+    /// `body`'s result and whether the budget ran out.
     static func receivingAtMost<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> (result: T, exceeded: Bool) {
         let thread = pthread_self()
         registry.withLock { $0.budgets.append((thread, bytes, false)) }
