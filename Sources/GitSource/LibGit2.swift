@@ -1,5 +1,6 @@
 import CLibGit2
 import Foundation
+import Synchronization
 import SystemCrypto
 
 /// Process-wide libgit2 state. libgit2 must be initialised once before any call; it is never shut down
@@ -17,6 +18,20 @@ enum LibGit2 {
 
     static func ensureInitialised() {
         _ = initialised
+    }
+
+    /// The value of libgit2's process-wide pack object limit last set, so that it is written only when it
+    /// changes, and never while another thread's fetch may be reading it for the same value.
+    private static let packMaxObjects = Mutex<Int?>(nil)
+
+    /// Sets libgit2's limit on the objects one fetched pack may hold (process-wide; at least 1).
+    static func setPackMaxObjects(_ objects: Int) throws {
+        let objects = max(1, objects)
+        try packMaxObjects.withLock { current in
+            guard current != objects else { return }
+            try check("git_libgit2_opts", wriftsync_git_set_pack_max_objects(objects))
+            current = objects
+        }
     }
 
     /// The one place every libgit2 call goes through: a negative result becomes a `GitSourceError.libgit2`

@@ -36,7 +36,7 @@ struct Mirror {
             maxBytes: configuration.maxFetchSize,
             maxObjects: configuration.maxFetchObjects
         )
-        try LibGit2.check("git_libgit2_opts", wriftsync_git_set_pack_max_objects(configuration.maxFetchObjects))
+        try LibGit2.setPackMaxObjects(configuration.maxFetchObjects)
         let lock = try FileLock(path: "\(root)/\(spec.mirrorName).lock", deadline: deadline, timeout: configuration.fetchTimeout)
         return try withExtendedLifetime(lock) {
             try withTrust {

@@ -82,10 +82,15 @@ enum SocketStream {
     static func receivingAtMost<T>(_ bytes: Int, _ body: () throws -> T) rethrows -> (result: T, exceeded: Bool) {
         let thread = pthread_self()
         registry.withLock { $0.budgets.append((thread, bytes, false)) }
-        defer { registry.withLock { $0.budgets.removeAll { pthread_equal($0.thread, thread) != 0 } } }
+        defer {
+            registry.withLock { registry in
+                // This call's entry only: the last of the thread's, should calls ever nest.
+                if let index = registry.budgets.lastIndex(where: { pthread_equal($0.thread, thread) != 0 }) { registry.budgets.remove(at: index) }
+            }
+        }
         let result = try body()
         let exceeded: Bool = registry.withLock { registry in
-            guard let budget = registry.budgets.first(where: { pthread_equal($0.thread, thread) != 0 }) else { return false }
+            guard let budget = registry.budgets.last(where: { pthread_equal($0.thread, thread) != 0 }) else { return false }
             return budget.exceeded
         }
         return (result, exceeded)
@@ -95,7 +100,7 @@ enum SocketStream {
     private static func charge(_ count: Int) -> Bool {
         let thread = pthread_self()
         return registry.withLock { registry in
-            guard let index = registry.budgets.firstIndex(where: { pthread_equal($0.thread, thread) != 0 }) else { return true }
+            guard let index = registry.budgets.lastIndex(where: { pthread_equal($0.thread, thread) != 0 }) else { return true }
             registry.budgets[index].remaining -= count
             if registry.budgets[index].remaining < 0 { registry.budgets[index].exceeded = true }
             return !registry.budgets[index].exceeded

@@ -71,6 +71,7 @@ import WriftSyncTesting
         let fixture = try SourceFixture(timeout: 30) { $0.maxFetchSize = 1 << 20 }
         #expect(gitError { try fixture.sync(url) } == .fetchTooLarge(url: url, limit: 1 << 20))
         #expect(ContinuousClock.now - started < .seconds(20))
+        withExtendedLifetime(listener) {}
     }
 
     @Test func aForcePushedBranchIsFollowed() throws {
