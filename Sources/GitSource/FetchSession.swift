@@ -155,7 +155,7 @@ final class FetchSession {
             return -1
         }
         guard received <= maxBytes else {
-            failure = .fetchTooLarge(url: spec.url, limit: maxBytes)
+            noteTooLarge()
             return -1
         }
         return 0

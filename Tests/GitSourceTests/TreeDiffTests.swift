@@ -103,10 +103,7 @@ import WriftSyncTesting
         let repository = try TestRepository(files: ["models/a.yaml": "a"])
         let old = try repository.head()
         let blob = try repository.git("rev-parse", "HEAD:models/a.yaml")
-        let blobBytes = stride(from: 0, to: 40, by: 2).map { offset -> UInt8 in
-            let start = blob.index(blob.startIndex, offsetBy: offset)
-            return UInt8(blob[start..<blob.index(start, offsetBy: 2)], radix: 16)!
-        }
+        let blobBytes = Self.rawID(blob)
         var tree = Data()
         var index = 0
         while tree.count <= GitRepository.maxTreeObjectSize {
@@ -133,16 +130,17 @@ import WriftSyncTesting
         #expect(try local.changes(from: old, to: CommitID(hex: new)!, under: "other").isEmpty)
     }
 
+    /// An object id's 20 bytes, as a tree entry stores them, from its 40 hex digits.
+    static func rawID(_ hex: String) -> [UInt8] {
+        let digits = Array(hex.utf8)
+        return stride(from: 0, to: 40, by: 2).map { UInt8(String(decoding: digits[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
+    }
+
     /// A tree object written as given: entries in any order, any mode, any name bytes.
     static func rawTree(_ repository: TestRepository, _ entries: [(mode: String, name: [UInt8], id: String)]) throws -> String {
         var data = Data()
         for entry in entries {
-            let id = entry.id
-            data.append(contentsOf: Array("\(entry.mode) ".utf8) + entry.name + [0])
-            data.append(contentsOf: stride(from: 0, to: 40, by: 2).map { offset -> UInt8 in
-                let start = id.index(id.startIndex, offsetBy: offset)
-                return UInt8(id[start..<id.index(start, offsetBy: 2)], radix: 16)!
-            })
+            data.append(contentsOf: Array("\(entry.mode) ".utf8) + entry.name + [0] + rawID(entry.id))
         }
         return try Shell.run(["git", "hash-object", "-t", "tree", "-w", "--literally", "--stdin"], in: repository.path, environment: repository.environment, input: data)
     }
