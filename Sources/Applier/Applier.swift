@@ -286,7 +286,7 @@ public struct Applier: Sendable {
         switch change {
         case let .create(creation):
             if let gate, creation.gate != nil, let problem = await gate.willCreate(change) {
-                return failed("not created: the release gate cannot record it before testing it: \(problem)")
+                return failed("not created: \(problem)")
             }
             let created: ModelVersionDetails
             let noSendInDoubt: Bool

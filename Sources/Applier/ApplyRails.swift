@@ -16,6 +16,13 @@ public enum ApplyRails {
         case refMoved(ref: String, planned: String, current: String)
         /// The plan was made from another repository than the one given.
         case otherRepository(planned: String, given: String)
+        /// A model's changes leave another version the latest than the plan says (the latest-version rail
+        /// judges what the plan says): an edited or damaged plan.
+        case misstatedLatest([MisstatedLatest])
+        /// The plan creates digests quarantined since it was made: their smoke tests failed.
+        case quarantined([QuarantinedCreate])
+        /// The plan was made from uncommitted files (`plan --worktree`), which no one reviewed as a commit.
+        case uncommitted
 
         /// What is wrong and what to do, for the CLI to print.
         public var description: String {
@@ -32,6 +39,16 @@ public enum ApplyRails {
                     + "make a new plan (nothing was applied)"
             case let .otherRepository(planned, given):
                 return "the plan was made from \(planned), not \(given) (nothing was applied)"
+            case let .misstatedLatest(models):
+                return models.map(\.description).joined(separator: "; ")
+                    + ": the plan was edited or damaged after it was made; make a new plan (nothing was applied)"
+            case let .quarantined(creates):
+                return "the plan creates " + creates.map(\.description).joined(separator: "; ")
+                    + "; a quarantined version is not created again until its declaration changes or `wriftsync quarantine clear` "
+                    + "lifts it: make a new plan (nothing was applied)"
+            case .uncommitted:
+                return "the plan was made from uncommitted files (plan --worktree) and cannot be applied as reviewed: "
+                    + "commit them, then plan again without --worktree (nothing was applied)"
             }
         }
     }

@@ -27,15 +27,45 @@ public struct PlanFreshness: Sendable {
     /// - Throws: ``LiveStateError`` when any listing fails: freshness is then unknown, and the caller
     ///   must not apply.
     public func staleModels(_ plan: Plan) async throws(LiveStateError) -> [StaleModel] {
+        Self.stale(plan, live: try await listing(plan))
+    }
+
+    /// Why `plan` must not be applied to the live state as it is now, or `nil`: a model it changes whose live
+    /// versions changed since (``ApplyRails/Refusal/stale(_:)``), or, the live versions being the planned ones,
+    /// a model whose changes leave another version the latest than the plan says
+    /// (``ApplyRails/Refusal/misstatedLatest(_:)``): the latest-version rail judges the plan's statement.
+    ///
+    /// - Throws: ``LiveStateError`` when any listing fails.
+    public func refusal(_ plan: Plan) async throws(LiveStateError) -> ApplyRails.Refusal? {
+        let live = try await listing(plan)
+        let stale = Self.stale(plan, live: live)
+        if !stale.isEmpty { return .stale(stale) }
+        let misstated = plan.models.compactMap { facts -> MisstatedLatest? in
+            guard let versions = live[facts.model]?.versions ?? (live.keys.contains(facts.model) ? [] : nil) else { return nil }
+            let actual = plan.latestAfterApplying(facts.model, to: versions)
+            return actual == facts.latestAfterApply ? nil : MisstatedLatest(model: facts.model, stated: facts.latestAfterApply, actual: actual)
+        }
+        return misstated.isEmpty ? nil : .misstatedLatest(misstated)
+    }
+
+    /// The live versions of the models `plan` changes, by model (an empty model included).
+    private func listing(_ plan: Plan) async throws(LiveStateError) -> [ModelID: LiveModel] {
         let changed = Set(plan.changes.map(\.model))
-        guard !changed.isEmpty else { return [] }
+        guard !changed.isEmpty else { return [:] }
         // No details asked for: the reader lists each model and reads details only where a listing lacks a
         // digest — exactly what the fingerprint needs.
         let query = LiveStateQuery(changed.sorted().map { LiveStateQuery.Model($0) })
-        let live = try await LiveStateReader(client: client, cache: cache).read(query)
+        var live = try await LiveStateReader(client: client, cache: cache).read(query)
+        for model in changed where live[model] == nil {
+            live[model] = LiveModel(model: model, versions: [])
+        }
+        return live
+    }
+
+    private static func stale(_ plan: Plan, live: [ModelID: LiveModel]) -> [StaleModel] {
         let planned = Dictionary(plan.models.map { ($0.model, $0.liveFingerprint) }, uniquingKeysWith: { first, _ in first })
-        return changed.sorted().compactMap { model in
-            let current = (live[model] ?? LiveModel(model: model, versions: [])).fingerprint
+        return live.keys.sorted().compactMap { model in
+            let current = live[model]!.fingerprint
             let expected = planned[model] ?? nil
             return expected == current ? nil : StaleModel(model: model, planned: expected, current: current)
         }

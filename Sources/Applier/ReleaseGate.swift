@@ -5,8 +5,9 @@ import Planner
 /// state on disk); `--skip-smoke` and dry runs apply without one.
 public protocol ReleaseGate: Sendable {
     /// `change`'s version is about to be created and will not be tested yet: if the apply stops before
-    /// ``test(_:number:)`` ends, the next apply tests it before anything else of the model. Returns why that
-    /// cannot be recorded, if it cannot: the version is then not created.
+    /// ``test(_:number:)`` ends, the next apply tests it before anything else of the model. Returns why it
+    /// must not be created (it cannot be recorded, or its digest was quarantined since the plan was made),
+    /// if so: the version is then not created.
     func willCreate(_ change: PlannedChange) async -> String?
     /// Runs `change.smoke` on version `number` of the model: `nil` when every test passed, otherwise why the
     /// first failing one did.

@@ -104,6 +104,9 @@ public enum EventBuilder {
             case .stale: .stale
             case .refMoved: .refMoved
             case .otherRepository: .otherRepository
+            case .misstatedLatest: .latestVersion
+            case .quarantined: .quarantine
+            case .uncommitted: .uncommitted
             }
         case .latestMoved: .latestVersion
         case .signature: .signature

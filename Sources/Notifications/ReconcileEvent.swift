@@ -123,6 +123,10 @@ public struct ReconcileEvent: Sendable, Codable, Equatable {
         case signature
         /// A listing that does not agree with the model's own latest version.
         case listing
+        /// A saved plan creating a digest quarantined since it was made.
+        case quarantine
+        /// A saved plan made from uncommitted files (`plan --worktree`).
+        case uncommitted
     }
 
     /// A plan warning.

@@ -12,7 +12,9 @@ extension ReconcileFailure {
         case .refused(.tooManyDeletes): Array(Set((plan?.changes ?? []).filter { $0.action == .delete }.map(\.model))).sorted()
         case let .applyFailed(result): Array(Set(result.failures.map(\.model))).sorted()
         case let .listingMismatch(mismatches): mismatches.map(\.model)
-        case .refused(.refMoved), .refused(.otherRepository), .git, .signature, .invalidDeclarations, .liveState, .state: []
+        case let .refused(.misstatedLatest(misstated)): misstated.map(\.model)
+        case let .refused(.quarantined(creates)): Array(Set(creates.map(\.model))).sorted()
+        case .refused(.refMoved), .refused(.otherRepository), .refused(.uncommitted), .git, .signature, .invalidDeclarations, .liveState, .state: []
         }
     }
 }

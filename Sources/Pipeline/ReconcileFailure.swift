@@ -85,7 +85,7 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case .listingMismatch: .transient
         case let .refused(refusal):
             switch refusal {
-            case .tooManyDeletes, .otherRepository: .stalled
+            case .tooManyDeletes, .otherRepository, .misstatedLatest, .quarantined, .uncommitted: .stalled
             // The live state or the ref moved since the plan: a new plan is the answer.
             case .stale, .refMoved: .transient
             }

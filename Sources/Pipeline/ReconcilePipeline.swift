@@ -213,8 +213,10 @@ public final class ReconcilePipeline: Sendable {
             .estimatingTime(at: configuration.rateLimit)
     }
 
-    /// **check**: the rails every apply passes, dry runs included: too many deletes, and a latest version
-    /// moved away from the last declared one without the model's consent.
+    /// **check**: the rails every apply passes, dry runs included: too many deletes, a latest version moved
+    /// away from the last declared one without the model's consent, and a create of a digest the release gate
+    /// has quarantined for the declaration it carries (the planner never plans one; a plan made before the
+    /// quarantine, saved or by another process on the same state directory, may).
     public func check(_ plan: Plan) throws(ReconcileFailure) {
         if let refusal = ApplyRails.check(plan, maxDeletes: configuration.rails.maxDeletes) {
             throw ReconcileFailure(.check, .refused(refusal))
@@ -223,12 +225,26 @@ public final class ReconcilePipeline: Sendable {
         if !moved.isEmpty {
             throw ReconcileFailure(.check, .latestMoved(models: moved))
         }
+        let creates = plan.changes.compactMap { change -> PlannedChange.Creation? in
+            if case let .create(creation) = change, creation.gate != nil { creation } else { nil }
+        }
+        guard !creates.isEmpty else { return }
+        let quarantined = try gateState().quarantined
+        let refused = creates.compactMap { creation -> QuarantinedCreate? in
+            guard let entry = quarantined[ReleaseGateState.Key(model: creation.model, digest: creation.digest)],
+                entry.fingerprint == creation.gate?.fingerprint
+            else { return nil }
+            return QuarantinedCreate(model: creation.model, digest: creation.digest, reason: entry.reason)
+        }
+        if !refused.isEmpty {
+            throw ReconcileFailure(.check, .refused(.quarantined(refused)))
+        }
     }
 
     /// **check**, before the first write of an apply: each model with changes is asked for its latest version
     /// (`GET /models/{owner}/{name}`, one request each), which must be the latest its listing showed. A listing
-    /// that was another model's, or left the newest version out, then writes nothing. Skipped on a server
-    /// whose models do not say their latest version.
+    /// that was another model's, or left the newest version out, then writes nothing. A model answered
+    /// without `latest_version` is taken to have none: a listing that showed versions then disagrees.
     ///
     /// - Parameter asked: Answers already asked for after the listings (``PlannedRevision/latest``); only
     ///   the models without one are asked here.
@@ -299,15 +315,21 @@ public final class ReconcilePipeline: Sendable {
 
     /// **check**, for a plan made earlier (saved, or before a confirmation prompt): the live versions of the
     /// models it changes are listed again, and any that changed since make it stale.
+    /// A plan of uncommitted files (`plan --worktree`) is refused first: no one reviewed it as a commit. Then,
+    /// the live versions being the planned ones, each model's changes must leave the version the plan says
+    /// the latest: the latest-version rail (``check(_:)``) judges that statement.
     public func checkFreshness(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
-        let stale: [StaleModel]
+        if plan.revision.worktree == true {
+            throw ReconcileFailure(.check, .refused(.uncommitted))
+        }
+        let refusal: ApplyRails.Refusal?
         do {
-            stale = try await PlanFreshness(client: reader, cache: configuration.detailsCache).staleModels(plan)
+            refusal = try await PlanFreshness(client: reader, cache: configuration.detailsCache).refusal(plan)
         } catch {
             throw ReconcileFailure(.check, .liveState(error))
         }
-        if !stale.isEmpty {
-            throw ReconcileFailure(.check, .refused(.stale(stale)))
+        if let refusal {
+            throw ReconcileFailure(.check, .refused(refusal))
         }
     }
 

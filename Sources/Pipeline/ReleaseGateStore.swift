@@ -27,6 +27,16 @@ public struct ReleaseGateStore: Sendable {
         /// When it was recorded (ISO 8601).
         public var at: String
 
+        /// Creates an entry.
+        public init(model: ModelID, digest: Digest, fingerprint: String, status: Status, reason: String?, at: String) {
+            self.model = model
+            self.digest = digest
+            self.fingerprint = fingerprint
+            self.status = status
+            self.reason = reason
+            self.at = at
+        }
+
         enum CodingKeys: String, CodingKey {
             case model, digest, fingerprint, status, reason, at
         }
@@ -75,6 +85,22 @@ public struct ReleaseGateStore: Sendable {
             entries.removeAll { $0.model == entry.model && $0.digest == entry.digest }
             entries.append(entry)
         }
+    }
+
+    /// Records `entry` (pending) unless its model and digest are quarantined for the same declaration, which
+    /// is returned instead and kept: checked and written under one lock, so that a quarantine recorded by
+    /// another process after a plan was made is never overwritten by that plan's create.
+    public func recordPending(_ entry: Entry) throws -> Entry? {
+        var quarantine: Entry?
+        try update { entries in
+            quarantine = entries.first {
+                $0.model == entry.model && $0.digest == entry.digest && $0.status == .quarantined && $0.fingerprint == entry.fingerprint
+            }
+            guard quarantine == nil else { return }
+            entries.removeAll { $0.model == entry.model && $0.digest == entry.digest }
+            entries.append(entry)
+        }
+        return quarantine
     }
 
     /// Forgets the entry of `model` and `digest`, if any.

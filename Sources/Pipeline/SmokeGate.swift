@@ -32,10 +32,11 @@ public struct SmokeGate: ReleaseGate {
 
     public func willCreate(_ change: PlannedChange) async -> String? {
         do {
-            try store.record(entry(change, status: .pending, reason: nil))
-            return nil
+            guard let quarantine = try store.recordPending(entry(change, status: .pending, reason: nil)) else { return nil }
+            return "\(change.digest.short()) was quarantined after the plan was made: its smoke tests failed "
+                + "(\(quarantine.reason ?? "no reason recorded")); make a new plan"
         } catch {
-            return "\(error)"
+            return "the release gate cannot record it before testing it: \(error)"
         }
     }
 

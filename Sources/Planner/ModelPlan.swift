@@ -2,7 +2,7 @@ import Declarations
 import WriftAIModels
 
 /// A version named by digest, with its number when it already exists.
-public struct VersionReference: Codable, Sendable, Equatable {
+public struct VersionReference: Codable, Sendable, Equatable, CustomStringConvertible {
     /// The live number, or `nil` for a version the plan creates.
     public var number: Int?
     /// The image.
@@ -13,6 +13,9 @@ public struct VersionReference: Codable, Sendable, Equatable {
         self.number = number
         self.containerImageDigest = containerImageDigest
     }
+
+    /// `#7 (sha256:0707…)`, or `new (sha256:0707…)` for a version the plan creates.
+    public var description: String { VersionText.reference(self) }
 
     enum CodingKeys: String, CodingKey {
         case number

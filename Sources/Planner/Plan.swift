@@ -71,13 +71,15 @@ public struct Plan: Codable, Sendable, Equatable {
         self.revision = try container.decode(Revision.self, forKey: .revision)
         self.summary = try container.decode(PlanSummary.self, forKey: .summary)
         self.changes = try container.decode([PlannedChange].self, forKey: .changes)
-        if let problem = Self.orderProblem(changes) {
-            throw DecodingError.dataCorruptedError(forKey: .changes, in: container, debugDescription: problem)
-        }
         self.warnings = try container.decode([PlanWarning].self, forKey: .warnings)
         self.models = try container.decode([ModelPlan].self, forKey: .models)
         self.estimate = try container.decode(PlanEstimate.self, forKey: .estimate)
         self.unmanaged = try container.decodeIfPresent([UnmanagedModel].self, forKey: .unmanaged)
+        // What a saved plan says about itself is what a reviewer read and what the checks before applying
+        // trust: it must agree with the changes it applies.
+        if let problem = Self.orderProblem(changes) ?? consistencyProblem {
+            throw PlanFormatError.inconsistent(problem)
+        }
     }
 
     /// Encodes the plan with its `format_version`.
@@ -159,6 +161,52 @@ extension Plan {
         }
         return nil
     }
+
+    /// What the plan says about itself that its changes contradict, or `nil`: its summary's counts, a model's
+    /// facts given twice or missing for a model it changes, and changes for a model it says is suspended (the
+    /// review shows it skipped).
+    var consistencyProblem: String? {
+        let counted = PlanSummary(
+            create: changes.count { $0.action == .create },
+            updateConfiguration: changes.count { $0.action == .updateConfiguration },
+            delete: changes.count { $0.action == .delete },
+            unchanged: summary.unchanged,
+            warnings: warnings.count,
+            smokeTest: changes.count { $0.action == .smokeTest }
+        )
+        if counted != summary {
+            func counts(_ summary: PlanSummary) -> String {
+                "\(summary.create) to create, \(summary.updateConfiguration) to configure, \(summary.delete) to delete, "
+                    + "\(summary.smokeTest) to smoke-test, \(summary.warnings) warnings"
+            }
+            return "its summary says \(counts(summary)), its changes and warnings are \(counts(counted))"
+        }
+        var facts: [ModelID: ModelPlan] = [:]
+        for model in models {
+            guard facts.updateValue(model, forKey: model.model) == nil else {
+                return "\(model.model) is listed twice among its models"
+            }
+        }
+        for model in Set(changes.map(\.model)).sorted() {
+            guard let plan = facts[model] else { return "it changes \(model), which is not among its models" }
+            if plan.suspended { return "it changes \(model), which it says is suspended" }
+        }
+        return nil
+    }
+
+    /// The version that is the latest of `model` once this plan's changes are applied to `live`, its live
+    /// versions: the last version it creates, or else the highest-numbered live version it does not delete.
+    /// What the planner states as ``ModelPlan/latestAfterApply``; worked out again before a saved plan is applied,
+    /// so that the latest-version rail judges what the changes do, not what the plan says they do.
+    public func latestAfterApplying(_ model: ModelID, to live: [LiveVersion]) -> VersionReference? {
+        let own = changes.filter { $0.model == model }
+        if case let .create(last)? = own.last(where: { $0.action == .create }) {
+            return VersionReference(number: nil, containerImageDigest: last.digest)
+        }
+        let deleted = Set(own.filter { $0.action == .delete }.compactMap(\.number))
+        return live.filter { !deleted.contains($0.number) }.max { $0.number < $1.number }
+            .map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
+    }
 }
 
 /// Why a saved plan cannot be read by this build.
@@ -167,6 +215,9 @@ public enum PlanFormatError: Error, Sendable, Equatable, CustomStringConvertible
     case missingFormatVersion
     /// The plan was written in a format this build does not know.
     case unsupportedFormatVersion(Int)
+    /// The plan contradicts itself (its summary, its models' facts or its order against its changes): it was
+    /// edited or damaged after `wriftsync plan` wrote it.
+    case inconsistent(String)
 
     /// What went wrong and what to do, for the CLI to print.
     public var description: String {
@@ -176,6 +227,8 @@ public enum PlanFormatError: Error, Sendable, Equatable, CustomStringConvertible
         case .unsupportedFormatVersion(let version):
             "unsupported plan format_version \(version): this wriftsync reads format_version \(Plan.formatVersion); "
                 + "re-run `wriftsync plan` with the same wriftsync that applies it"
+        case .inconsistent(let problem):
+            "the plan contradicts itself: \(problem); it was edited or damaged after `wriftsync plan` wrote it: make a new plan"
         }
     }
 }

@@ -17,8 +17,12 @@ import WriftSyncTesting
             summary: PlanSummary(
                 create: changes.count { $0.action == .create },
                 updateConfiguration: changes.count { $0.action == .updateConfiguration },
-                delete: changes.count { $0.action == .delete }, unchanged: 0, warnings: 0),
-            changes: changes, warnings: [], models: [],
+                delete: changes.count { $0.action == .delete }, unchanged: 0, warnings: 0,
+                smokeTest: changes.count { $0.action == .smokeTest }),
+            changes: changes, warnings: [],
+            models: Set(changes.map(\.model)).sorted().map {
+                ModelPlan(model: $0, latestAfterApply: nil, declaredLatest: nil, liveFingerprint: nil, suspended: false)
+            },
             estimate: PlanEstimate(requests: changes.count, seconds: 0)
         )
     }
@@ -60,6 +64,45 @@ import WriftSyncTesting
         } throws: { error in
             String(describing: error).contains(message)
         }
+    }
+
+    /// What a saved plan says about itself (its summary, its models' facts) is what a reviewer read and what
+    /// the checks before applying trust: a plan whose statements its changes contradict is refused when read.
+    @Test(arguments: [
+        ("a summary counting fewer deletes", { @Sendable (plan: inout Plan) in plan.summary.delete -= 1 }, "its summary says 1 to create, 0 to configure, 0 to delete"),
+        ("a summary counting no creates", { @Sendable (plan: inout Plan) in plan.summary.create = 0 }, "its changes and warnings are 1 to create"),
+        ("a summary counting a warning there is not", { @Sendable (plan: inout Plan) in plan.summary.warnings = 1 }, "1 warnings, its changes"),
+        ("a model's facts twice", { @Sendable (plan: inout Plan) in plan.models.append(plan.models[0]) }, "alice/a is listed twice among its models"),
+        ("a changed model without facts", { @Sendable (plan: inout Plan) in plan.models = [] }, "it changes alice/a, which is not among its models"),
+        ("a changed model said to be suspended", { @Sendable (plan: inout Plan) in plan.models[0].suspended = true }, "it changes alice/a, which it says is suspended"),
+    ] as [(String, @Sendable (inout Plan) -> Void, String)])
+    func aPlanContradictingItselfIsRefused(_ name: String, _ edit: @Sendable (inout Plan) -> Void, _ message: String) throws {
+        var plan = Self.plan([Self.change("alice/a", .create, 30), Self.change("alice/a", .delete, 1, number: 1)])
+        #expect(try Plan.decode(from: plan.encodedJSON()) == plan, "the plan as written reads back")
+        edit(&plan)
+        #expect(performing: { try Plan.decode(from: plan.encodedJSON()) }, throws: { error in
+            guard let error = error as? PlanFormatError, case .inconsistent = error else { return false }
+            return error.description.contains(message) && error.description.contains("make a new plan")
+        })
+    }
+
+    /// The latest version a plan's changes leave, worked out again from the live versions before a saved plan
+    /// is applied: what the planner states in `latest_after_apply`.
+    @Test(arguments: [
+        ("creates: the last one", [("alice/a", ChangeAction.create, 30, nil), ("alice/a", .create, 20, nil), ("alice/a", .delete, 2, 2)], [1, 2], nil, 20),
+        ("no create, the highest deleted", [("alice/a", .delete, 2, 2)], [1, 2], 1, 1),
+        ("configuration only", [("alice/a", .updateConfiguration, 1, 1)], [1, 2], 2, 2),
+        ("another model's create", [("alice/b", .create, 40, nil)], [1, 2], 2, 2),
+        ("everything deleted", [("alice/a", .delete, 1, 1), ("alice/a", .delete, 2, 2)], [1, 2], nil, nil),
+        ("nothing live, nothing created", [("alice/a", .smokeTest, 7, 7)], [], nil, nil),
+    ] as [(String, [(ModelID, ChangeAction, Int, Int?)], [Int], Int?, Int?)])
+    func theLatestAfterApplyingIsWorkedOutFromTheChanges(
+        _ name: String, _ changes: [(ModelID, ChangeAction, Int, Int?)], _ live: [Int], _ number: Int?, _ seed: Int?
+    ) {
+        let plan = Self.plan(changes.map { Self.change($0.0, $0.1, $0.2, number: $0.3) })
+        let versions = live.map { LiveVersion(number: $0, createdAt: "2026-01-01T00:00:0\($0)Z", containerImageDigest: digest($0), releaseNotes: "v") }
+        let expected = seed.map { VersionReference(number: number, containerImageDigest: digest($0)) }
+        #expect(plan.latestAfterApplying("alice/a", to: versions) == expected)
     }
 
     @Test func anEmptyPlanHasNoModelChanges() {

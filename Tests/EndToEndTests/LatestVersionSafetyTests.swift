@@ -114,4 +114,36 @@ import WriftSyncTesting
             #expect(Apply.writes(try await PlanCommandTests.stats(emulator)) == 0)
         }
     }
+
+    /// The rail reads what a plan says will be the latest; a saved re-creation whose later changes were cut
+    /// (its summary mended to match) still says the last declared version, while what is left creates the
+    /// earlier one above it. The latest the changes leave is worked out again from the live versions.
+    @Test func aSavedRecreationWithItsLaterChangesCutIsRefused() async throws {
+        let repository = try TestRepository(files: ["models/a.yaml": Apply.declaration("alice/a", [1, 2], extra: "on_out_of_order: recreate\n")])
+        let cache = try TemporaryDirectory("latest")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Apply.emulator(["alice/a"]), storage: storage) { emulator in
+            try await Apply.seed(storage, "alice/a", [2])
+            let planFile = cache.path + "/plan.json"
+            #expect(try await Apply.plan(emulator, repository, cache, ["--out", planFile]).status == 0)
+            var object = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: planFile))) as? [String: Any])
+            let changes = try #require(object["changes"] as? [[String: Any]])
+            #expect(changes.map { $0["action"] as? String } == ["create", "create", "delete"], "v1, v2 again, the old v2: \(changes)")
+            object["changes"] = Array(changes.prefix(1))
+            var summary = try #require(object["summary"] as? [String: Any])
+            (summary["create"], summary["delete"]) = (1, 0)
+            object["summary"] = summary
+            try JSONSerialization.data(withJSONObject: object).write(to: URL(fileURLWithPath: planFile))
+
+            try await PlanCommandTests.resetStats(emulator)
+            let refused = try await Apply.run(["apply", "--plan", planFile, "--auto-approve"] + Apply.flags(emulator, nil, cache))
+            #expect(refused.status == 1)
+            #expect(refused.stderr.contains(
+                "alice/a: the plan says new (\(Digest(stringLiteral: repeatedDigest(2)).short())) will be the latest, its changes leave new (\(Digest(stringLiteral: repeatedDigest(1)).short()))"
+            ), "\(refused.stderr)")
+            #expect(refused.stderr.contains("the plan was edited or damaged after it was made"), "\(refused.stderr)")
+            #expect(Apply.writes(try await PlanCommandTests.stats(emulator)) == 0)
+            #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(2)])
+        }
+    }
 }

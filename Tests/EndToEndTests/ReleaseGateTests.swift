@@ -113,6 +113,34 @@ import WriftSyncTesting
         }
     }
 
+    /// A plan saved before a version's smoke tests failed still creates it; the live versions are the same once
+    /// it is rolled back, so the plan is not stale. Applying it would create the quarantined digest again (as the
+    /// latest, tested again, or left untested with --skip-smoke): refused before any write, and the quarantine kept.
+    @Test(arguments: [[], ["--skip-smoke"]])
+    func aSavedPlanCreatingADigestQuarantinedSinceIsRefused(_ extra: [String]) async throws {
+        let repository = try TestRepository(files: ["models/s.yaml": Self.declaration("alice/s", [Self.version(1)])])
+        let cache = try TemporaryDirectory("gate")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Self.emulator(fail: [3]), storage: storage) { emulator in
+            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
+            try repository.write("models/s.yaml", Self.declaration("alice/s", [Self.version(1), Self.version(3, smoke: Self.case1)]))
+            try repository.commit("v3, whose image fails")
+            let planFile = cache.path + "/plan.json"
+            #expect(try await Apply.plan(emulator, repository, cache, ["--out", planFile]).status == 0)
+            #expect(try await Apply.apply(emulator, repository, cache).status == 1, "created, failed, rolled back, quarantined")
+
+            try await PlanCommandTests.resetStats(emulator)
+            let refused = try await Apply.run(["apply", "--plan", planFile, "--auto-approve"] + extra + Apply.flags(emulator, nil, cache))
+            #expect(refused.status == 1, "\(refused.stdout)\(refused.stderr)")
+            #expect(refused.stderr.contains("the plan creates alice/s \(Digest(stringLiteral: repeatedDigest(3)).short()), quarantined: its smoke tests failed"),
+                    "\(refused.stderr)")
+            #expect(Apply.count(try await PlanCommandTests.stats(emulator), "POST") == 0, "no create, no prediction")
+            #expect(await Apply.liveDigests(storage, "alice/s") == [repeatedDigest(1)])
+            let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
+            #expect(listed.stdout.contains("\(repeatedDigest(3))  quarantined"), "the quarantine is kept: \(listed.stdout)")
+        }
+    }
+
     @Test func aVersionAnsweringInTheWrongShapeIsRolledBackWithTheSchemaError() async throws {
         let repository = try TestRepository(files: ["models/s.yaml": Self.declaration("alice/s", [Self.version(1)])])
         let cache = try TemporaryDirectory("gate")

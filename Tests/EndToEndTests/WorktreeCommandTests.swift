@@ -123,6 +123,23 @@ import WriftSyncTesting
             let revision = try #require(object["revision"] as? [String: Any])
             #expect(revision["worktree"] as? Bool == true)
             #expect(revision["commit"] as? String == head.hex)
+
+            // That JSON is a plan's saved form, but of files no one reviewed as a commit: `apply --plan` refuses
+            // it, with the repository named (whose HEAD is its commit, signed or not) or without.
+            let planFile = cache.path + "/worktree-plan.json"
+            try Data(json.stdout.utf8).write(to: URL(fileURLWithPath: planFile))
+            try await PlanCommandTests.resetStats(emulator)
+            for repositoryFlags in [["--repo", repository.path], []] {
+                let arguments = ["apply", "--plan", planFile, "--auto-approve", "--api-url", emulator.baseURL, "--cache-dir", cache.path, "--rate-limit", "200"]
+                let applied = try await onOwnThread {
+                    try SourceCommandTests.run(arguments + repositoryFlags, environment: ["WRIFTAI_ACCESS_TOKEN": PlanCommandTests.token, "NO_COLOR": "1"])
+                }
+                #expect(applied.status == 1, "\(applied.stdout)\(applied.stderr)")
+                #expect(applied.stderr.contains("the plan was made from uncommitted files (plan --worktree) and cannot be applied as reviewed"),
+                        "\(applied.stderr)")
+            }
+            #expect(ApplyCommandTests.writes(try await PlanCommandTests.stats(emulator)) == 0)
+            #expect(await ApplyCommandTests.liveDigests(storage, "alice/wt") == [repeatedDigest(1)])
         }
     }
 }
