@@ -26,6 +26,8 @@ public struct ControllerHTTP: Sendable {
     /// How long a request may take to arrive whole, from the connection's start or the end of the answer
     /// before it: a client trickling a header or a body a byte at a time does not hold a connection for ever.
     let requestTimeout: Duration
+    /// The signatures of recent deliveries (a replay starts no reconcile) and the refusals not logged yet.
+    var deliveries = WebhookDeliveries()
 
     /// Creates the endpoints.
     /// - Parameters:
@@ -80,9 +82,15 @@ public struct ControllerHTTP: Sendable {
             }
             let body = try await request.body.collect(upTo: Self.maxWebhookBody)
             let signature = request.headers[.hubSignature256]
-            guard WebhookSignature.isValid(signature, body: body.readableBytesView, secret: secret) else {
-                logger.warning("webhook refused: bad or missing signature")
+            guard let code = WebhookSignature.validCode(signature, body: body.readableBytesView, secret: secret) else {
+                if let refused = deliveries.refused() {
+                    logger.warning("webhook refused: bad or missing signature", metadata: refused > 1 ? ["refused_since_last_line": "\(refused)"] : [:])
+                }
                 return Self.text("bad signature\n", status: .unauthorized)
+            }
+            guard deliveries.isFirst(code) else {
+                logger.debug("webhook delivery seen before: no reconcile requested")
+                return Self.text("delivery already received: no reconcile requested\n", status: .ok)
             }
             trigger()
             logger.info("webhook accepted: reconcile requested")

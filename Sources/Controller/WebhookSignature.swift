@@ -15,10 +15,16 @@ public enum WebhookSignature {
     /// Whether `header` is a valid signature of `body` under `secret`. The comparison is constant-time
     /// (`CRYPTO_memcmp`), so a forger learns nothing from the response time.
     public static func isValid(_ header: String?, body: some DataProtocol, secret: some DataProtocol) -> Bool {
-        guard let header, header.hasPrefix("sha256="), let code = bytes(fromHex: header.dropFirst(7)), code.count == 32 else {
-            return false
-        }
-        return HashFunction.sha256.isValidAuthenticationCode(code, for: body, key: secret)
+        validCode(header, body: body, secret: secret) != nil
+    }
+
+    /// The signature's 32 bytes when `header` is a valid signature of `body` under `secret`, otherwise `nil`:
+    /// what identifies a delivery (the body, under the secret).
+    static func validCode(_ header: String?, body: some DataProtocol, secret: some DataProtocol) -> [UInt8]? {
+        guard let header, header.hasPrefix("sha256="), let code = bytes(fromHex: header.dropFirst(7)), code.count == 32,
+            HashFunction.sha256.isValidAuthenticationCode(code, for: body, key: secret)
+        else { return nil }
+        return code
     }
 
     private static func bytes(fromHex hex: Substring) -> [UInt8]? {

@@ -133,6 +133,73 @@ import WriftSyncTesting
         #expect(triggers.value == 1)
     }
 
+    /// GitHub signs a delivery's body, never a time: a captured delivery replayed in a loop made the loop fetch
+    /// (and retry a failing reconcile) as fast as it came. One seen before is answered and starts nothing.
+    @Test func aReplayedDeliveryStartsNoReconcile() async throws {
+        let triggers = Counted()
+        try await Self.http(StatusStore(), ControllerMetrics(), trigger: { triggers.add() }).test(.router) { client in
+            func deliver(_ text: String) async throws -> HTTPResponse.Status {
+                let body = ByteBuffer(string: text)
+                let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
+                return try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: signature], body: body) { $0.status }
+            }
+            let first = try await deliver(#"{"after":"c1"}"#)
+            #expect(first == .accepted)
+            for _ in 0..<20 {
+                let replay = try await deliver(#"{"after":"c1"}"#)
+                #expect(replay == .ok)
+            }
+            #expect(triggers.value == 1, "20 replays requested no reconcile")
+            let other = try await deliver(#"{"after":"c2"}"#)
+            #expect(other == .accepted, "another delivery does")
+            #expect(triggers.value == 2)
+        }
+    }
+
+    /// The signatures remembered are the last `remembered` accepted: the oldest is forgotten first, and memory
+    /// stays bounded whatever is sent.
+    @Test func deliveriesRememberTheLastThousandTwentyFourSignatures() {
+        let deliveries = WebhookDeliveries()
+        let signature = { (index: Int) in withUnsafeBytes(of: index.littleEndian) { Array($0) } + Array(repeating: UInt8(0), count: 24) }
+        for index in 0..<WebhookDeliveries.remembered {
+            #expect(deliveries.isFirst(signature(index)))
+        }
+        #expect(!deliveries.isFirst(signature(0)), "all of them remembered")
+        #expect(deliveries.isFirst(signature(WebhookDeliveries.remembered)), "one more, and the oldest goes")
+        #expect(deliveries.isFirst(signature(0)), "forgotten: taken as new")
+        #expect(!deliveries.isFirst(signature(2)) && !deliveries.isFirst(signature(WebhookDeliveries.remembered)))
+    }
+
+    /// Anyone can post a forged delivery; each wrote a warning line. One line at once, then at most one a minute
+    /// saying how many were refused since.
+    @Test func forgedDeliveriesWriteOneLogLineAMinute() async throws {
+        let log = LogCapture()
+        let instant = Mutex(ContinuousClock.now)
+        var endpoints = ControllerHTTP(
+            status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: Self.secret, logger: log.logger, trigger: {}
+        )
+        endpoints.deliveries = WebhookDeliveries(now: { instant.withLock { $0 } })
+        try await Application(router: endpoints.router()).test(.router) { client in
+            func forge() async throws {
+                let body = ByteBuffer(string: "{}")
+                let forged = WebhookSignature.sign(body.readableBytesView, secret: Array("guess".utf8))
+                try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: forged], body: body) {
+                    #expect($0.status == .unauthorized)
+                }
+            }
+            func refusals() -> [String] { log.lines.filter { $0.contains("webhook refused") } }
+            for _ in 0..<100 { try await forge() }
+            #expect(refusals().count == 1, "\(refusals())")
+            instant.withLock { $0 = $0.advanced(by: .seconds(59)) }
+            try await forge()
+            #expect(refusals().count == 1)
+            instant.withLock { $0 = $0.advanced(by: .seconds(2)) }
+            try await forge()
+            #expect(refusals().count == 2)
+            #expect(refusals().last?.contains("refused_since_last_line=101") == true, "\(refusals())")
+        }
+    }
+
     @Test func tenQuickWebhooksCoalesceIntoAtMostTwoReconciles() async throws {
         // Each reconcile takes two seconds of `work` time: it stays in flight until the test advances it.
         let work = TestClock()
@@ -148,12 +215,13 @@ import WriftSyncTesting
                 work.advance(by: .seconds(2))
                 try await clock.waitForSleeps(1)
                 #expect(status.current.reconciles == 1)
-                let body = ByteBuffer(string: "{}")
-                let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
-                // Sent all at once; the reconcile the first one starts stays in flight until all are answered,
-                // so the burst lands within one run (and the next, for those that came after it started).
+                // Ten deliveries (each its own body: a replay starts nothing), sent all at once; the reconcile the
+                // first one starts stays in flight until all are answered, so the burst lands within one run (and
+                // the next, for those that came after it started).
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for _ in 0..<10 {
+                    for index in 0..<10 {
+                        let body = ByteBuffer(string: #"{"delivery":\#(index)}"#)
+                        let signature = WebhookSignature.sign(body.readableBytesView, secret: Self.secret)
                         group.addTask {
                             try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: signature], body: body) {
                                 #expect($0.status == .accepted)

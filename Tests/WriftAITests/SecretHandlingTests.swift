@@ -3,6 +3,7 @@ import Testing
 import WriftAI
 import WriftAIEmulator
 import WriftAIModels
+import WriftSyncTesting
 
 @Suite("The token stays secret")
 struct SecretHandlingTests {

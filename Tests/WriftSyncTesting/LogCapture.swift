@@ -2,15 +2,18 @@ import Logging
 import Synchronization
 
 /// A log handler that keeps every line, message and metadata, at every level.
-final class LogCapture: Sendable {
+public final class LogCapture: Sendable {
     private let storage = Mutex<[String]>([])
 
+    /// An empty capture.
+    public init() {}
+
     /// Every line logged so far, as `level message key=value…`.
-    var lines: [String] { storage.withLock { $0 } }
+    public var lines: [String] { storage.withLock { $0 } }
 
     /// A logger at `trace` that writes here.
-    var logger: Logger {
-        var logger = Logger(label: "wriftai-tests") { _ in Handler(capture: self) }
+    public var logger: Logger {
+        var logger = Logger(label: "captured") { _ in Handler(capture: self) }
         logger.logLevel = .trace
         return logger
     }
