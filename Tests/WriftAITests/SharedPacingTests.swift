@@ -350,6 +350,46 @@ struct SharedPacingTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "untouched")
     }
 
+    /// What happens to the state file while a process keeps it open.
+    struct Disruption: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var disrupt: @Sendable (_ file: String, _ directory: String) throws -> Void
+    }
+
+    @Test("a state file removed or replaced under a running process is followed: one ledger, one lock", arguments: [
+        Disruption(testDescription: "the file unlinked") { file, _ in
+            try FileManager.default.removeItem(atPath: file)
+        },
+        Disruption(testDescription: "the cache directory cleared") { _, directory in
+            try FileManager.default.removeItem(atPath: directory + "/api")
+        },
+        Disruption(testDescription: "the file replaced by another, renamed over it") { file, _ in
+            try Data().write(to: URL(fileURLWithPath: file + ".new"))
+            #expect(rename(file + ".new", file) == 0)
+        },
+    ])
+    func followsAReplacedFile(_ disruption: Disruption) throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let file = place.directory + "/api/host/ratelimit.json"
+        let running = try SharedPacingFile(path: file)
+        try disruption.disrupt(file, place.directory)
+        let started = try SharedPacingFile(path: file)
+
+        // Both lock the file the path names: while one holds it, the other cannot take it.
+        #expect(started.tryLock())
+        #expect(!running.tryLock(), "locked a file no other process opens")
+        started.unlock()
+
+        let now = Date().timeIntervalSince1970
+        #expect(running.tryLock())
+        running.write(PacingLedger(window: .init(reset: now + 30, budget: 0)))
+        running.unlock()
+        #expect(started.tryLock())
+        #expect(started.read(now: now)?.window?.budget == 0, "the used-up window reaches the process started since")
+        started.unlock()
+    }
+
     @Test("the file is named by the API host and a hash of the token, and never holds the token")
     func namingAndSecrecy() async throws {
         let place = try Place()
