@@ -178,7 +178,8 @@ public struct LiveStateReader: Sendable {
         if let (field, listed, answered) = Self.disagreement(details, item, listedDigest) {
             throw .detailsDisagree(model: id, number: item.number, field: field, listed: listed, details: answered)
         }
-        cache?.store(details, model: model)
+        // Keyed by the listing's `created_at`, the one the next read looks for.
+        cache?.store(details, model: model, createdAt: item.createdAt)
         return details
     }
 
@@ -186,9 +187,7 @@ public struct LiveStateReader: Sendable {
     /// details' value; nil when they agree.
     static func disagreement(_ details: ModelVersionDetails, _ item: ModelVersion, _ listedDigest: Digest?) -> (String, String, String)? {
         // The same instant, whatever the format or the fraction of a second each endpoint writes.
-        let sameTime = details.createdAt == item.createdAt
-            || zip2(WireTime.iso8601(details.createdAt), WireTime.iso8601(item.createdAt)).map { abs($0 - $1) < 0.001 } == true
-        if !sameTime {
+        if !WireTime.sameInstant(details.createdAt, item.createdAt) {
             return ("created_at", Self.quoted(item.createdAt), Self.quoted(details.createdAt))
         }
         if let listedDigest {
@@ -205,10 +204,4 @@ public struct LiveStateReader: Sendable {
         let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
         return "'" + String(shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }) + "'"
     }
-}
-
-/// Both values, when there are both.
-private func zip2<A, B>(_ a: A?, _ b: B?) -> (A, B)? {
-    guard let a, let b else { return nil }
-    return (a, b)
 }

@@ -151,10 +151,12 @@ struct PacingLedger: Codable, Equatable, Sendable {
     }
 
     /// Drops the holders `isGone` names (processes that exited or crashed mid-request), and any not heard
-    /// from for `staleAfter` seconds, except `keeping`.
+    /// from for `staleAfter` seconds, except `keeping`. An entry updated more than `staleAfter` seconds in
+    /// the future is stale too: written before the wall clock was stepped back (or by a pid since reused), it
+    /// would otherwise never age, and its requests in flight would use up every window for good.
     mutating func forgetHolders(keeping: String, now: Double, staleAfter: Double, isGone: (String) -> Bool) {
         holders = holders.filter { key, entry in
-            key == keeping || (now - entry.updated < staleAfter && !isGone(key))
+            key == keeping || (abs(now - entry.updated) < staleAfter && !isGone(key))
         }
     }
 

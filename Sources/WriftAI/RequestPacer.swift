@@ -296,7 +296,7 @@ actor RequestPacer {
                 guard !waiters.isEmpty else { continue }
                 let head = waiters.removeFirst()
                 // Capped as the transport caps a 429's wait: no ledger can make a Duration overflow.
-                head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Int64(min(wait, 1e9) * 1e9))))
+                head.continuation.resume(throwing: WindowTooFar(wait: .nanoseconds(Self.nanoseconds(wait))))
             case .send:
                 // The head may have been cancelled while the ledger was locked: the turn goes to the next in
                 // line, or, with nobody left, back to the ledger (the pace it used stays used).
@@ -344,14 +344,26 @@ actor RequestPacer {
             // at a high rate) up to milliseconds (traced: a 2 µs wait took 2.6 ms, on this timer 0.02 ms), holding
             // the next turn that long.
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { continuation.resume() }
+                loop.scheduleTask(in: .nanoseconds(Self.nanoseconds(seconds))) { continuation.resume() }
             }
             return
         }
         // Sleeping is not cut short by cancellation: the pump serves every caller, not one task, and a
         // cancelled caller waiting for the file's lock must not spin.
         let clock = self.clock
-        await Task.detached { try? await Task.sleep(for: .nanoseconds(Int64(seconds * 1e9)), clock: clock) }.value
+        await Task.detached { try? await Task.sleep(for: .nanoseconds(Self.nanoseconds(seconds)), clock: clock) }.value
+    }
+
+    /// The longest wait the pacer takes in one piece, in seconds (about 31 years): far beyond any wait a
+    /// validated configuration makes, and far within what nanoseconds in an `Int64` hold.
+    static let longestWait = 1e9
+
+    /// `seconds` in whole nanoseconds, saturating: a wait is at most ``longestWait`` (a rate of 1e-10 per
+    /// second waits 1e10 s between requests, whose nanoseconds overflowed `Int64` and trapped), and a
+    /// negative or NaN one is none.
+    static func nanoseconds(_ seconds: Double) -> Int64 {
+        guard seconds > 0 else { return 0 }
+        return Int64(min(seconds, longestWait) * 1e9)
     }
 
     private static func seconds(_ duration: Duration) -> Double {

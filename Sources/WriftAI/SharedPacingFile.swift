@@ -15,7 +15,9 @@ import Darwin
 /// Every read-modify-write happens under an exclusive `flock` on the file, held for microseconds and never
 /// across a suspension point. The kernel releases the lock when its holder dies, so a crashed process never
 /// blocks the others. Anything unreadable — a torn write, a foreign or implausible file — reads as an empty
-/// ledger (the reader then knows nothing and probes) and is replaced at the next write.
+/// ledger (the reader then knows nothing and probes) and is replaced at the next write. A file removed or
+/// replaced while a process runs is followed at its next lock (``tryLock()``), so processes never keep two
+/// ledgers.
 final class SharedPacingFile: Sendable {
     /// Why the file could not be opened; the client then paces alone.
     struct Unavailable: Error, CustomStringConvertible {
@@ -32,7 +34,8 @@ final class SharedPacingFile: Sendable {
 
     /// The file's path.
     let path: String
-    private let descriptor: Int32
+    /// The open file; replaced when the path comes to name another file (see ``tryLock()``).
+    private let descriptor: Mutex<Int32>
     /// The bytes last read or written and the ledger they hold: most of the time the file still holds what
     /// this process wrote, and decoding it again was most of the cost of pacing a fast apply.
     private let lastSeen = Mutex<(bytes: [UInt8], ledger: PacingLedger)?>(nil)
@@ -46,6 +49,15 @@ final class SharedPacingFile: Sendable {
     /// Opens (creating if needed) the file at `path`, and its folder with owner-only permissions.
     init(path: String) throws(Unavailable) {
         self.path = path
+        descriptor = Mutex(try Self.openFile(path))
+    }
+
+    deinit {
+        descriptor.withLock { _ = close($0) }
+    }
+
+    /// A descriptor for the file at `path`, created (and its folder) if missing.
+    private static func openFile(_ path: String) throws(Unavailable) -> Int32 {
         let folder = (path as NSString).deletingLastPathComponent
         do {
             try FileManager.default.createDirectory(
@@ -58,11 +70,7 @@ final class SharedPacingFile: Sendable {
         guard descriptor >= 0 else {
             throw Unavailable(path: path, reason: String(cString: strerror(errno)))
         }
-        self.descriptor = descriptor
-    }
-
-    deinit {
-        close(descriptor)
+        return descriptor
     }
 
     /// The shared file `configuration` asks for, or `nil`: none asked for, or it cannot be used (said at
@@ -95,14 +103,48 @@ final class SharedPacingFile: Sendable {
     }
 
     /// Takes the exclusive lock if it is free; never blocks.
+    ///
+    /// The lock is taken on the file the path names now: a cache directory cleared, or the file replaced,
+    /// while this process runs would otherwise leave it locking and writing a file no other process opens
+    /// any more — two ledgers, and up to twice the rate. Once locked, the descriptor's file is compared with
+    /// the path's (device and inode); when they differ, or the path is gone, the path is opened again
+    /// (created as ``init(path:)`` creates it, no link followed) and the lock taken there. A path that
+    /// cannot be opened again (a link put in its place, a folder that cannot be made) leaves the process on
+    /// the file it has.
     func tryLock() -> Bool {
-        while true {
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
-            if errno != EINTR {
+        descriptor.withLock { descriptor in
+            guard Self.tryLock(descriptor) else {
                 taken.add(1, ordering: .relaxed)
                 return false
             }
+            // Bounded: a path replaced again while it is followed is followed at the next lock.
+            for _ in 0..<3 {
+                guard !Self.isAtPath(descriptor, path), let reopened = try? Self.openFile(path) else { return true }
+                _ = flock(descriptor, LOCK_UN)
+                close(descriptor)
+                descriptor = reopened
+                guard Self.tryLock(descriptor) else {
+                    taken.add(1, ordering: .relaxed)
+                    return false
+                }
+            }
+            return true
         }
+    }
+
+    private static func tryLock(_ descriptor: Int32) -> Bool {
+        while true {
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 { return true }
+            if errno != EINTR { return false }
+        }
+    }
+
+    /// Whether `path` names the file open as `descriptor` (not a link to it: the link is not followed).
+    private static func isAtPath(_ descriptor: Int32, _ path: String) -> Bool {
+        var open = stat()
+        var named = stat()
+        guard fstat(descriptor, &open) == 0, lstat(path, &named) == 0 else { return false }
+        return open.st_dev == named.st_dev && open.st_ino == named.st_ino
     }
 
     /// How many times ``tryLock()`` found the lock taken: how often a waiter looked (the tests count them).
@@ -110,22 +152,14 @@ final class SharedPacingFile: Sendable {
 
     /// Releases the lock.
     func unlock() {
-        _ = flock(descriptor, LOCK_UN)
+        descriptor.withLock { _ = flock($0, LOCK_UN) }
     }
 
     /// The stored ledger; `nil` when the file is empty, torn, foreign or implausible. Call it holding the lock.
     func read(now: Double) -> PacingLedger? {
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, info.st_size > 0, info.st_size <= Self.maxBytes else { return nil }
-        var buffer = [UInt8](repeating: 0, count: Int(info.st_size))
-        var length = 0
-        while length < buffer.count {
-            let count = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress! + length, $0.count - length, off_t(length)) }
-            if count < 0 && errno == EINTR { continue }
-            guard count > 0 else { break }
-            length += count
+        guard let buffer = BoundedFileRead.contents(of: descriptor.withLock { $0 }, maxBytes: Self.maxBytes), !buffer.isEmpty else {
+            return nil
         }
-        guard length == buffer.count else { return nil }
         if let seen = lastSeen.withLock({ $0?.bytes == buffer ? $0?.ledger : nil }) {
             return seen.isPlausible(now: now) ? seen : nil
         }
@@ -140,6 +174,7 @@ final class SharedPacingFile: Sendable {
     /// next one to repair: readers ignore a torn file.
     func write(_ ledger: PacingLedger) {
         guard var data = Self.encode(ledger) else { return }
+        let descriptor = self.descriptor.withLock { $0 }
         // A ledger shorter than the file is padded with spaces (JSON ends in whitespace) rather than the file
         // truncated: an ftruncate, even to the same size, writes the inode through the file system's journal,
         // and that was the largest cost of sending a request. The file shrinks only when far too long.

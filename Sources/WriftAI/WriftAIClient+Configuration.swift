@@ -71,6 +71,10 @@ extension WriftAIClient {
             /// instead of drawing 429s with a fresh bucket. `nil` paces this client alone.
             public var sharedStateDirectory: String?
 
+            /// The slowest rate accepted for ``requestsPerSecond`` and ``maxRequestsPerSecond``: one request
+            /// every 1,000 s. Slower is no use to anyone, and a rate near zero makes waits no duration can hold.
+            public static let minimumRequestsPerSecond = 0.001
+
             /// Creates pacing settings; the defaults are the real API's 3 requests per second, no
             /// bursts, following the server's headers, 4 requests in flight, no maximum and no sharing.
             public init(
@@ -259,11 +263,12 @@ extension WriftAIClient {
             }
             guard pacing.maxInFlight >= 1 else { throw .configuration("maximum requests in flight must be 1 or more") }
             guard pacing.burst >= 1 else { throw .configuration("pacing burst must be 1 or more") }
-            if let rate = pacing.requestsPerSecond, !(rate > 0 && rate.isFinite) {
-                throw .configuration("requests per second must be positive")
+            let slowest = Pacing.minimumRequestsPerSecond
+            if let rate = pacing.requestsPerSecond, !(rate >= slowest && rate.isFinite) {
+                throw .configuration("requests per second must be at least \(slowest) (one request every \(Int((1 / slowest).rounded())) s) and finite")
             }
-            if let rate = pacing.maxRequestsPerSecond, !(rate > 0 && rate.isFinite) {
-                throw .configuration("the maximum requests per second must be positive")
+            if let rate = pacing.maxRequestsPerSecond, !(rate >= slowest && rate.isFinite) {
+                throw .configuration("the maximum requests per second must be at least \(slowest) (one request every \(Int((1 / slowest).rounded())) s) and finite")
             }
             if let directory = pacing.sharedStateDirectory, directory.isEmpty {
                 throw .configuration("the shared pacing state directory must not be empty")

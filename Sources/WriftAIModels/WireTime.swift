@@ -32,6 +32,29 @@ public enum WireTime {
         return fractional.date(from: text)?.timeIntervalSince1970
     }
 
+    /// Whether two `created_at` texts name the same instant, whatever the format or the fraction of a second
+    /// each endpoint writes: equal texts, or ISO 8601 times less than a millisecond apart.
+    public static func sameInstant(_ first: String, _ second: String) -> Bool {
+        if first == second { return true }
+        guard let a = iso8601(first), let b = iso8601(second) else { return false }
+        return abs(a - b) < 0.001
+    }
+
+    /// One spelling for an ISO 8601 time whatever its precision or offset: UTC, to the nearest millisecond,
+    /// three digits of fraction (`2026-11-30T13:39:32.120Z`); `nil` for a text that is not such a time.
+    /// Times ``sameInstant(_:_:)`` calls the same have the same spelling unless they straddle the middle of a
+    /// millisecond.
+    public static func canonicalISO8601(_ text: String) -> String? {
+        guard let time = iso8601(text), abs(time) < 1e13 else { return nil }
+        let milliseconds = Int64((time * 1000).rounded())
+        let (quotient, remainder) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (seconds, fraction) = remainder < 0 ? (quotient - 1, remainder + 1000) : (quotient, remainder)
+        let whole = iso8601String(Double(seconds))
+        guard whole.hasSuffix("Z") else { return nil }
+        let digits = String(fraction)
+        return String(whole.dropLast()) + "." + String(repeating: "0", count: 3 - digits.count) + digits + "Z"
+    }
+
     /// `time` as an IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the form `Date` and `Retry-After` are
     /// written in; whole seconds.
     public static func httpDateString(_ time: Double) -> String {

@@ -11,7 +11,7 @@ struct APIOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("File holding the API token (default: $WRIFTAI_ACCESS_TOKEN).", valueName: "file"))
     var tokenFile: String?
 
-    @Option(name: .long, help: ArgumentHelp("Most requests per second to the API, shared by the processes using one token and cache directory (a lower limit in the server's headers is followed too).", valueName: "n"))
+    @Option(name: .long, help: ArgumentHelp("Most requests per second to the API, shared by the processes using one token and cache directory (a lower limit in the server's headers is followed too); at least 0.001.", valueName: "n"))
     var rateLimit: Double = 3
 
     @Option(name: .long, help: ArgumentHelp("API requests in flight at once.", valueName: "n"))
@@ -36,7 +36,11 @@ struct APIOptions: ParsableArguments {
     var insecureHttp = false
 
     func validate() throws {
-        guard rateLimit > 0 else { throw ValidationError("--rate-limit must be positive.") }
+        // A rate near zero makes a wait between requests that no duration holds.
+        let slowest = WriftAIClient.Configuration.Pacing.minimumRequestsPerSecond
+        guard rateLimit >= slowest, rateLimit.isFinite else {
+            throw ValidationError("--rate-limit must be at least \(slowest) requests per second (one every \(Int((1 / slowest).rounded())) s).")
+        }
         guard concurrency > 0 else { throw ValidationError("--concurrency must be positive.") }
         // At most a year each: nanoseconds of larger values would not fit the durations they become.
         let year = 31_536_000.0

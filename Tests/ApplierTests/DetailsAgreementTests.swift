@@ -105,6 +105,28 @@ struct DetailsAgreementTests {
         }
     }
 
+    /// The details cached under the details' spelling of `created_at` were never found under the listing's:
+    /// every plan asked for them again.
+    @Test func theSameInstantInAnotherPrecisionIsFoundInTheCache() async throws {
+        let cacheDirectory = try TemporaryDirectory("details-instant")
+        try await Self.withOneVersion { emulator, client in
+            let cache = VersionDetailsCache(cacheDirectory: cacheDirectory.path, baseURL: emulator.baseURL)
+            let reader = LyingReader(client: client.readOnly) { details in
+                var other = details
+                let text = details.createdAt
+                other.createdAt = text.contains(".") ? String(text.dropLast()) + "400Z" : String(text.dropLast()) + ".000400Z"
+                return other
+            }
+            _ = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: Self.declarations))
+            #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 1)
+            // Without the record of verified versions, the details themselves are looked for.
+            try FileManager.default.removeItem(atPath: cache.verifiedPath(model: "alice/a"))
+            let second = try await LiveStateReader(client: reader, cache: cache).read(LiveStateQuery(declarations: Self.declarations))
+            #expect(reader.detailReads.load(ordering: .sequentiallyConsistent) == 1, "the second read found the details in the cache")
+            #expect(Planner.plan(declarations: Self.declarations, live: second, revision: Self.revision).summary.hasChanges == false)
+        }
+    }
+
     /// The same instant written to another precision by the details endpoint is agreement, not a lie.
     @Test func theSameInstantInAnotherPrecisionAgrees() async throws {
         try await Self.withOneVersion { emulator, client in

@@ -189,6 +189,9 @@ import Glibc
             (["--drift-interval", "soon"], "--drift-interval takes a duration"),
             (["--jitter", "150%"], "--jitter takes a percentage"),
             (["--listen", "9090"], "--listen takes host:port"),
+            // One request every 1e10 s: the pacer's wait overflowed an Int64 of nanoseconds and trapped.
+            (["--rate-limit", "1e-10"], "--rate-limit must be at least 0.001"),
+            (["--rate-limit", "inf"], "--rate-limit must be at least 0.001"),
         ] {
             let result = try await Apply.run(["run", "--repo", "/nonexistent", "--once"] + flags)
             #expect(result.status == 64, "\(flags): \(result.stderr)")

@@ -90,17 +90,39 @@ struct ConfigurationTests {
         }
     }
 
-    @Test("unusable pacing and pagination settings are refused")
-    func invalidSettings() {
-        var zeroInFlight = WriftAIClient.Configuration()
-        zeroInFlight.pacing.maxInFlight = 0
-        var badPage = WriftAIClient.Configuration()
-        badPage.pagination.pageSize = 51
-        var badRate = WriftAIClient.Configuration()
-        badRate.pacing.requestsPerSecond = 0
-        for configuration in [zeroInFlight, badPage, badRate] {
-            #expect(throws: WriftAIError.self) { try WriftAIClient(configuration: configuration) }
+    /// A setting the client cannot work with, and the words of its refusal.
+    struct Unusable: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var change: @Sendable (inout WriftAIClient.Configuration) -> Void
+        var message: String
+    }
+
+    @Test("unusable pacing and pagination settings are refused", arguments: [
+        Unusable(testDescription: "no request in flight", change: { $0.pacing.maxInFlight = 0 }, message: "in flight"),
+        Unusable(testDescription: "pages of 51", change: { $0.pagination.pageSize = 51 }, message: "page size"),
+        Unusable(testDescription: "a rate of 0", change: { $0.pacing.requestsPerSecond = 0 }, message: "at least 0.001"),
+        // One request every 1e10 s: the wait's nanoseconds overflowed an Int64 and trapped.
+        Unusable(testDescription: "a rate of 1e-10", change: { $0.pacing.requestsPerSecond = 1e-10 }, message: "at least 0.001"),
+        Unusable(testDescription: "a maximum rate of 1e-10", change: { $0.pacing.maxRequestsPerSecond = 1e-10 }, message: "at least 0.001"),
+        Unusable(testDescription: "an infinite rate", change: { $0.pacing.requestsPerSecond = .infinity }, message: "finite"),
+    ])
+    func invalidSettings(_ unusable: Unusable) {
+        var configuration = WriftAIClient.Configuration()
+        unusable.change(&configuration)
+        #expect {
+            try WriftAIClient(configuration: configuration)
+        } throws: { error in
+            "\(error)".contains(unusable.message)
         }
+    }
+
+    @Test("the slowest rate accepted is one request every 1,000 s")
+    func slowestRate() async throws {
+        var configuration = WriftAIClient.Configuration()
+        configuration.pacing.requestsPerSecond = WriftAIClient.Configuration.Pacing.minimumRequestsPerSecond
+        configuration.pacing.maxRequestsPerSecond = WriftAIClient.Configuration.Pacing.minimumRequestsPerSecond
+        let client = try WriftAIClient(configuration: configuration)
+        try await client.shutdown()
     }
 
     @Test("an access token never shows its value")

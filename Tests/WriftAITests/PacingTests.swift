@@ -189,6 +189,19 @@ extension PacingTests {
         #expect((refusal?.wait ?? .zero) > .seconds(3000), "refused for a reset an hour away, not waited for")
         #expect(await pacer.waitingCount == 0)
     }
+
+    /// A wait became nanoseconds in an `Int64`: a rate of 1e-10 per second (one request every 1e10 s) trapped.
+    @Test("a wait in seconds becomes nanoseconds without trapping, whatever its size", arguments: [
+        (0.5, Int64(500_000_000)),
+        (0, 0),
+        (-1, 0),
+        (.nan, 0),
+        (1e10, Int64(RequestPacer.longestWait * 1e9)),
+        (.infinity, Int64(RequestPacer.longestWait * 1e9)),
+    ])
+    func waitsSaturate(_ seconds: Double, _ nanoseconds: Int64) {
+        #expect(RequestPacer.nanoseconds(seconds) == nanoseconds)
+    }
 }
 
 /// Records the order in which tasks got through.

@@ -104,6 +104,8 @@ struct SharedPacingTests {
         ledger.setInFlight(2, holder: "\(getppid()):1", now: 100)
         ledger.setInFlight(3, holder: "\(getppid()):2", now: 100 - 4000)
         ledger.setInFlight(1, holder: "not a pid", now: 100)
+        // Alive, but written before the clock was stepped back: it would never age.
+        ledger.setInFlight(5, holder: "\(getppid()):3", now: 100 + 4000)
         ledger.forgetHolders(keeping: "\(getpid()):1", now: 100, staleAfter: 3600, isGone: SharedPacingFile.holderIsGone)
         #expect(ledger.holders.keys.sorted() == ["\(getpid()):1", "\(getppid()):1"].sorted())
         #expect(ledger.inFlight == 3)
@@ -253,23 +255,42 @@ struct SharedPacingTests {
         #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.serverLimit == 7, "rewritten as a valid ledger")
     }
 
-    @Test("a file claiming a holder with Int.max requests in flight is not believed (their sum overflowed)", .timeLimit(.minutes(1)))
-    func absurdHolderIsNotBelieved() async throws {
+    /// A holder entry no pacer could be: how it is written, and whether the file is believed at all.
+    struct AbsurdHolder: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var inFlight: String
+        /// Seconds past now of its `updated`.
+        var updatedAhead: Double
+        /// Whether the file reads as a ledger (the holder then being forgotten by the pacer).
+        var fileBelieved: Bool
+    }
+
+    @Test("a file claiming an absurd holder is not believed", .timeLimit(.minutes(1)), arguments: [
+        // Process 1 is alive (or answers EPERM) and the entry is fresh: only its count gives it away.
+        AbsurdHolder(testDescription: "Int.max requests in flight (their sum overflowed)",
+                     inFlight: "9223372036854775807", updatedAhead: 60, fileBelieved: false),
+        // A plausible count, updated a month ahead (the clock stepped back, or a pid reused): it never aged,
+        // and every window looked used up.
+        AbsurdHolder(testDescription: "updated further ahead than a holder goes stale",
+                     inFlight: "100000", updatedAhead: 30 * 86_400, fileBelieved: true),
+    ])
+    func absurdHolderIsNotBelieved(_ absurd: AbsurdHolder) async throws {
         let place = try Place()
         defer { place.cleanUp() }
-        // Process 1 is alive (or answers EPERM) and the entry is fresh: only its count gives it away.
-        let updated = Date().timeIntervalSince1970 + 60
+        let updated = Date().timeIntervalSince1970 + absurd.updatedAhead
         try Data("""
-            {"format":"\(SharedPacingFile.format)","ledger":{"next_send":0,"holders":{"1:1":{"in_flight":9223372036854775807,"updated":\(updated)}}}}
+            {"format":"\(SharedPacingFile.format)","ledger":{"next_send":0,"holders":{"1:1":{"in_flight":\(absurd.inFlight),"updated":\(updated)}}}}
             """.utf8).write(to: URL(fileURLWithPath: place.file))
-        #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970) == nil)
+        #expect(try (SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970) != nil) == absurd.fileBelieved)
         let pacer = RequestPacer(pacing: .init(requestsPerSecond: nil, maxInFlight: 4), shared: try SharedPacingFile(path: place.file))
         let first = try await pacer.acquire()
-        await pacer.finish(first, observation: RateLimitObservation(limit: 5, remaining: 4, reset: Date().timeIntervalSince1970 + 30))
+        // A window far enough that a pacer believing the holder refuses at once (rather than waiting).
+        let reset = Date().timeIntervalSince1970 + 3600
+        await pacer.finish(first, observation: RateLimitObservation(limit: 5, remaining: 4, reset: reset))
         let out = try await pacer.acquire()
         let answered = try await pacer.acquire()
         // Learning while another request is out sums every holder's requests in flight.
-        await pacer.finish(answered, observation: RateLimitObservation(limit: 5, remaining: 2, reset: Date().timeIntervalSince1970 + 30))
+        await pacer.finish(answered, observation: RateLimitObservation(limit: 5, remaining: 2, reset: reset))
         await pacer.finish(out, observation: nil)
         #expect(try SharedPacingFile(path: place.file).read(now: Date().timeIntervalSince1970)?.holders["1:1"] == nil)
     }
@@ -348,6 +369,46 @@ struct SharedPacingTests {
         try FileManager.default.createSymbolicLink(atPath: place.file, withDestinationPath: target)
         #expect(throws: SharedPacingFile.Unavailable.self) { _ = try SharedPacingFile(path: place.file) }
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "untouched")
+    }
+
+    /// What happens to the state file while a process keeps it open.
+    struct Disruption: Sendable, CustomTestStringConvertible {
+        var testDescription: String
+        var disrupt: @Sendable (_ file: String, _ directory: String) throws -> Void
+    }
+
+    @Test("a state file removed or replaced under a running process is followed: one ledger, one lock", arguments: [
+        Disruption(testDescription: "the file unlinked") { file, _ in
+            try FileManager.default.removeItem(atPath: file)
+        },
+        Disruption(testDescription: "the cache directory cleared") { _, directory in
+            try FileManager.default.removeItem(atPath: directory + "/api")
+        },
+        Disruption(testDescription: "the file replaced by another, renamed over it") { file, _ in
+            try Data().write(to: URL(fileURLWithPath: file + ".new"))
+            #expect(rename(file + ".new", file) == 0)
+        },
+    ])
+    func followsAReplacedFile(_ disruption: Disruption) throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let file = place.directory + "/api/host/ratelimit.json"
+        let running = try SharedPacingFile(path: file)
+        try disruption.disrupt(file, place.directory)
+        let started = try SharedPacingFile(path: file)
+
+        // Both lock the file the path names: while one holds it, the other cannot take it.
+        #expect(started.tryLock())
+        #expect(!running.tryLock(), "locked a file no other process opens")
+        started.unlock()
+
+        let now = Date().timeIntervalSince1970
+        #expect(running.tryLock())
+        running.write(PacingLedger(window: .init(reset: now + 30, budget: 0)))
+        running.unlock()
+        #expect(started.tryLock())
+        #expect(started.read(now: now)?.window?.budget == 0, "the used-up window reaches the process started since")
+        started.unlock()
     }
 
     @Test("the file is named by the API host and a hash of the token, and never holds the token")
