@@ -39,10 +39,7 @@ extension ControllerHTTP {
             } catch {
                 return Self.text("cannot read the history: \(error)\n", status: .internalServerError)
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: HistoryJSON.document(read.records)))
-            )
+            return Self.answer(ByteBuffer(bytes: HistoryJSON.document(read.records)), type: "application/json")
         }
     }
 }
