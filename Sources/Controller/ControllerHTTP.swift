@@ -26,6 +26,8 @@ public struct ControllerHTTP: Sendable {
     /// How long a request may take to arrive whole, from the connection's start or the end of the answer
     /// before it: a client trickling a header or a body a byte at a time does not hold a connection for ever.
     let requestTimeout: Duration
+    /// The bound on `GET /history`'s reads (shared with the status page's); tests give their own.
+    var historyReads: ConcurrencyLimit = .historyReads
 
     /// Creates the endpoints.
     /// - Parameters:
