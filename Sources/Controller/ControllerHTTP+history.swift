@@ -13,6 +13,7 @@ extension ControllerHTTP {
     /// --format json` prints them. Bounded: `limit` is at most ``maxHistoryLimit``.
     func addHistoryRoute(to router: Router<BasicRequestContext>) {
         let history = history
+        let historyReads = historyReads
         router.get("/history") { request, _ -> Response in
             guard let history else {
                 return Self.text("no history is kept: start with --state-dir or --cache-dir writable\n", status: .notFound)
@@ -36,13 +37,20 @@ extension ControllerHTTP {
             do {
                 let asked = query
                 read = try await historyReads.run { try await onOwnThread { try history.read(asked) } }
+            } catch is ConcurrencyLimit.Full {
+                return Self.historyBusy()
             } catch {
                 return Self.text("cannot read the history: \(error)\n", status: .internalServerError)
             }
-            return Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: HistoryJSON.document(read.records)))
-            )
+            return Self.answer(ByteBuffer(bytes: HistoryJSON.document(read.records)), type: "application/json")
         }
+    }
+
+    /// The answer to a history read refused because as many wait as may (`ConcurrencyLimit.Full`): 503, to be
+    /// tried again in a second. Refusing at once holds nothing; waiting held a connection and a task each.
+    static func historyBusy() -> Response {
+        var response = text("the history is busy: try again in a second\n", status: .serviceUnavailable)
+        response.headers[.retryAfter] = "1"
+        return response
     }
 }

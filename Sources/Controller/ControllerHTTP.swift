@@ -28,6 +28,8 @@ public struct ControllerHTTP: Sendable {
     let requestTimeout: Duration
     /// The signatures of recent deliveries (a replay starts no reconcile) and the refusals not logged yet.
     var deliveries = WebhookDeliveries()
+    /// The bound on `GET /history`'s reads (shared with the status page's); tests give their own.
+    var historyReads: ConcurrencyLimit = .historyReads
 
     /// Creates the endpoints.
     /// - Parameters:
@@ -64,17 +66,10 @@ public struct ControllerHTTP: Sendable {
             return Self.text("not ready: \(current.notReadyReason)\n", status: .serviceUnavailable)
         }
         router.get("/metrics") { _, _ -> Response in
-            Response(
-                status: .ok,
-                headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                body: .init(byteBuffer: ByteBuffer(string: metrics.render()))
-            )
+            Self.answer(ByteBuffer(string: metrics.render()), type: "text/plain; version=0.0.4; charset=utf-8")
         }
         router.get("/status") { _, _ -> Response in
-            Response(
-                status: .ok, headers: [.contentType: "application/json"],
-                body: .init(byteBuffer: ByteBuffer(bytes: status.json()))
-            )
+            Self.answer(ByteBuffer(bytes: status.json()), type: "application/json")
         }
         router.post("/hooks/git") { request, _ -> Response in
             guard let secret = webhookSecret else {
@@ -114,8 +109,16 @@ public struct ControllerHTTP: Sendable {
         )
     }
 
+    /// A plain-text answer.
     static func text(_ text: String, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: text)))
+        answer(ByteBuffer(string: text), type: "text/plain; charset=utf-8", status: status)
+    }
+
+    /// An answer of `type` that browsers must not sniff for another (`nosniff`): the text and JSON answers carry
+    /// text from the repository and the API (commit subjects, failure messages), which a browser guessing at
+    /// HTML would render.
+    static func answer(_ body: ByteBuffer, type: String, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: type, .xContentTypeOptions: "nosniff"], body: .init(byteBuffer: body))
     }
 }
 

@@ -4,11 +4,11 @@ import Pipeline
 extension Dashboard {
     /// `GET /models/{owner}/{name}`: the model's versions, declared and live side by side (matched by
     /// digest), its warnings and its history; `nil` for a model the controller has not planned.
-    func modelPage(_ model: String) async -> HTML? {
+    func modelPage(_ model: String) async throws(ConcurrencyLimit.Full) -> HTML? {
         let status = status.current
         guard let row = status.models[model] else { return nil }
         let now = now()
-        let history = await historyEntries(model: model, limit: 50)
+        let history = try await historyEntries(model: model, limit: 50)
         let main: HTML = """
             <p><a href="/">← All models</a></p>
             <div class="overview"><div class="overall" data-overall="\(row.state?.rawValue ?? "unknown")">\

@@ -4,10 +4,10 @@ extension Dashboard {
     /// `GET /`: the overall state, the last commit and failure, one row per model, the recent history and
     /// the API usage of the last hour. Every model row comes from one copy of the status, so the page agrees
     /// with `/status` at the moment it was rendered.
-    func overview() async -> HTML {
+    func overview() async throws(ConcurrencyLimit.Full) -> HTML {
         let status = status.current
         let now = now()
-        let history = await historyEntries(model: nil, limit: configuration.historyLimit)
+        let history = try await historyEntries(model: nil, limit: configuration.historyLimit)
         let chart = APIUsageChart(minutes: usage.lastHour(), limitPerMinute: configuration.rateLimitPerSecond.map { $0 * 60 })
         let title = "WriftSync: \(status.overallState?.word ?? "starting")"
         let main: HTML = """

@@ -51,18 +51,27 @@ public struct Dashboard: Sendable {
         self.now = now
     }
 
-    /// Adds `GET /` and `GET /models/{owner}/{name}` to `router`.
+    /// Adds `GET /` and `GET /models/{owner}/{name}` to `router`; both answer 503 when too many history reads
+    /// wait already.
     public func addRoutes(to router: Router<some RequestContext>) {
         router.get("/") { _, _ -> Response in
-            await Self.respond(overview())
+            do {
+                return Self.respond(try await overview())
+            } catch {
+                return ControllerHTTP.historyBusy()
+            }
         }
         router.get("/models/{owner}/{name}") { _, context -> Response in
             let owner = context.parameters.get("owner") ?? ""
             let name = context.parameters.get("name") ?? ""
-            guard let page = await modelPage("\(owner)/\(name)") else {
-                return Self.respond(notFound("\(owner)/\(name)"), status: .notFound)
+            do {
+                guard let page = try await modelPage("\(owner)/\(name)") else {
+                    return Self.respond(notFound("\(owner)/\(name)"), status: .notFound)
+                }
+                return Self.respond(page)
+            } catch {
+                return ControllerHTTP.historyBusy()
             }
-            return Self.respond(page)
         }
     }
 
@@ -78,10 +87,15 @@ public struct Dashboard: Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: page.rendered)))
     }
 
-    /// The history, or what went wrong reading it.
-    func historyEntries(model: String?, limit: Int) async -> Result<[HistoryEntry], any Error> {
+    /// The history, or what went wrong reading it (the page shows it).
+    ///
+    /// - Throws: ``ConcurrencyLimit/Full`` when too many reads wait: the whole page is refused (503), as
+    ///   `GET /history` is, rather than drawn without its history.
+    func historyEntries(model: String?, limit: Int) async throws(ConcurrencyLimit.Full) -> Result<[HistoryEntry], any Error> {
         do {
             return .success(try await history.records(model: model, limit: limit))
+        } catch let full as ConcurrencyLimit.Full {
+            throw full
         } catch {
             return .failure(error)
         }

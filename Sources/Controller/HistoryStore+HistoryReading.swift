@@ -5,10 +5,11 @@ import Pipeline
 /// The durable history (`history.jsonl`) as the status page reads it, so the page shows what happened before
 /// a restart too.
 extension HistoryStore: HistoryReading {
-    /// The newest `limit` records, newest first; read on a thread of its own (the files are on disk).
+    /// The newest `limit` records, newest first; read on a thread of its own (the files are on disk), within
+    /// `ConcurrencyLimit.historyReads` (which refuses it, `ConcurrencyLimit.Full`, when too many wait).
     public func records(model: String?, limit: Int) async throws -> [HistoryEntry] {
         let query = HistoryQuery(model: model, limit: limit)
-        return try await historyReads.run { try await onOwnThread { try self.read(query) } }.records.reversed().map(HistoryEntry.init)
+        return try await ConcurrencyLimit.historyReads.run { try await onOwnThread { try self.read(query) } }.records.reversed().map(HistoryEntry.init)
     }
 }
 

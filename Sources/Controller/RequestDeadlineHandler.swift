@@ -11,6 +11,16 @@ import NIOHTTPTypes
 /// requests have arrived whole than have been answered. Counting both keeps the rule under pipelining, and when
 /// an answer goes before its request's body has arrived (a 404 to a POST): the rest of that body, and the
 /// request after it, still run against the deadline.
+///
+/// Nor may a client hold a connection by not reading its answers. While the channel is not writable (the
+/// kernel's buffers are full, and NIO's past its high watermark), the answer being written waits for
+/// writability before its end reaches this handler, so the request deadline never starts, and Hummingbird's
+/// idle timeout does not run while a request is being answered: a client pipelining a hundred requests and
+/// never reading held its connection, its task and its buffers for ever. So a second timer runs while the
+/// channel is not writable, and closes the connection unless it becomes writable again within the same limit;
+/// becoming writable (the client read enough to bring NIO's buffer under its low watermark: progress) stops it.
+/// The same limit because it bounds the same thing, how long a client may keep the server waiting on it for
+/// its next step; a reader merely slow takes 32 KiB (between the watermarks) in far less.
 final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandler {
     typealias InboundIn = HTTPRequestPart
     typealias InboundOut = HTTPRequestPart
@@ -19,6 +29,8 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private let limit: TimeAmount
     private var timer: Scheduled<Void>?
+    /// Runs while the channel is not writable.
+    private var stall: Scheduled<Void>?
     /// Requests whose end has been read, and answers whose end has been written.
     private var arrived = 0
     private var answered = 0
@@ -29,6 +41,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     func handlerAdded(context: ChannelHandlerContext) {
         if context.channel.isActive { arm(context: context) }
+        watchWritability(context: context)
     }
 
     func channelActive(context: ChannelHandlerContext) {
@@ -52,6 +65,12 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
         context.write(data, promise: promise)
     }
 
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        watchWritability(context: context)
+        // The handlers after this one (NIOAsyncChannel's writer) wait for it.
+        context.fireChannelWritabilityChanged()
+    }
+
     func channelInactive(context: ChannelHandlerContext) {
         disarm()
         context.fireChannelInactive()
@@ -63,8 +82,22 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
 
     private func arm(context: ChannelHandlerContext) {
         timer?.cancel()
+        timer = closing(context, in: limit)
+    }
+
+    /// Starts the stall timer when the channel is not writable (unless it runs already), and stops it when it is.
+    private func watchWritability(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stall?.cancel()
+            stall = nil
+        } else if stall == nil, context.channel.isActive {
+            stall = closing(context, in: limit)
+        }
+    }
+
+    private func closing(_ context: ChannelHandlerContext, in delay: TimeAmount) -> Scheduled<Void> {
         let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
-        timer = context.eventLoop.scheduleTask(in: limit) {
+        return context.eventLoop.scheduleTask(in: delay) {
             loopBound.value.close(promise: nil)
         }
     }
@@ -72,5 +105,7 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     private func disarm() {
         timer?.cancel()
         timer = nil
+        stall?.cancel()
+        stall = nil
     }
 }

@@ -4,6 +4,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Metrics
+import Notifications
 import Synchronization
 import Testing
 import WriftSyncTesting
@@ -240,6 +241,47 @@ import WriftSyncTesting
             }
             let webhookRuns = fake.requests.count - 1
             #expect(webhookRuns >= 1 && webhookRuns <= 2, "10 webhooks made \(webhookRuns) reconciles")
+        }
+    }
+}
+
+extension EndpointTests {
+    /// Every route (method, URI, whether the webhook is signed) and an answer of each kind it gives: the status
+    /// expected.
+    static let routes: [(HTTPRequest.Method, String, Bool, HTTPResponse.Status)] = [
+        (.get, "/healthz", false, .ok),
+        (.get, "/readyz", false, .serviceUnavailable),
+        (.get, "/metrics", false, .ok),
+        (.get, "/status", false, .ok),
+        (.get, "/history", false, .ok),
+        (.get, "/history?limit=0", false, .badRequest),
+        (.post, "/hooks/git", true, .accepted),
+        (.post, "/hooks/git", false, .unauthorized),
+        (.get, "/", false, .ok),
+        (.get, "/models/acme/a", false, .ok),
+        (.get, "/models/acme/none", false, .notFound),
+    ]
+
+    /// Every answer says `X-Content-Type-Options: nosniff`: the text and JSON carry commit subjects and failure
+    /// messages, which a browser guessing at the type could take for HTML.
+    @Test(arguments: routes)
+    func everyAnswerForbidsSniffingItsType(_ method: HTTPRequest.Method, _ uri: String, _ signed: Bool, _ expected: HTTPResponse.Status) async throws {
+        let status = StatusStore()
+        status.update { $0.models["acme/a"] = .init(drifted: false, warnings: []) }
+        // A history never written: its reads find nothing.
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wriftsync-none-\(UUID().uuidString.prefix(8))").path
+        let endpoints = ControllerHTTP(
+            status: status, metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: Self.secret, logger: testLogger, trigger: {},
+            history: HistoryStore(configuration: .init(directory: directory)),
+            dashboard: Dashboard(status: status, usage: APIUsage(), history: RecentReconciles(), configuration: DashboardConfiguration(repository: "r"))
+        )
+        let body = ByteBuffer(string: "{}")
+        let headers: HTTPFields = signed ? [.hubSignature256: WebhookSignature.sign(body.readableBytesView, secret: Self.secret)] : [:]
+        try await Application(router: endpoints.router()).test(.router) { client in
+            try await client.execute(uri: uri, method: method, headers: headers, body: method == .post ? body : nil) { response in
+                #expect(response.status == expected)
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
         }
     }
 }

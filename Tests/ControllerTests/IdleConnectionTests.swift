@@ -1,5 +1,6 @@
 @testable import Controller
 import Foundation
+import Metrics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -43,10 +44,15 @@ import WriftSyncTesting
 
     /// Sends `bytes` one every 100 ms, reading whatever the server answers meanwhile; the index of the byte at
     /// which the server had closed the connection, or nil if it never did.
-    static func trickle(_ bytes: [UInt8], on descriptor: Int32) -> Int? {
+    ///
+    /// With `reading` false nothing is read: a close is seen only as a reset, which the server's side sends when
+    /// a byte arrives after it closed (or when it closed with bytes unread).
+    static func trickle(_ bytes: [UInt8], on descriptor: Int32, reading: Bool = true) -> Int? {
         for (index, byte) in bytes.enumerated() {
-            var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+            // Without POLLIN asked, poll reports only an error or a hang-up.
+            var poller = pollfd(fd: descriptor, events: reading ? Int16(POLLIN) : 0, revents: 0)
             if poll(&poller, 1, 100) == 1 {
+                guard reading else { return index }
                 // Whatever answer is waiting is read whole: the end of file comes after it.
                 var answer = [UInt8](repeating: 0, count: 4096)
                 if recv(descriptor, &answer, answer.count, 0) <= 0 { return index }
@@ -95,6 +101,47 @@ import WriftSyncTesting
             }
             let sent = try #require(bytesSent, "\(what) trickled for 10 s was never cut off")
             #expect(sent < 50, "cut off after \(sent) bytes (0.1 s each)")
+        }
+    }
+
+    /// The most a server's socket buffers to send: Linux grows it up to `tcp_wmem`'s maximum (4 MiB where that
+    /// cannot be read).
+    static func largestSendBuffer() -> Int {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/tcp_wmem", encoding: .utf8)) ?? ""
+        return text.split(whereSeparator: \.isWhitespace).last.flatMap { Int($0) } ?? 4 << 20
+    }
+
+    /// A client that pipelines requests and never reads the answers: the kernel's buffers fill, then NIO's, the
+    /// channel is no longer writable and the answer being written waits, its end never written. The request
+    /// deadline waits for that end, the idle timeout for no request in progress: nothing closed the connection,
+    /// which held a task and the buffers for ever. Not writable for the request deadline, it is closed.
+    @Test(.timeLimit(.minutes(1)))
+    func aClientThatNeverReadsItsAnswersIsCutOff() async throws {
+        // About 90 KB of metrics: a hundred answers overflow every buffer between the server and the client.
+        let metrics = ControllerMetrics()
+        for index in 0..<400 {
+            _ = Counter(label: "padding", dimensions: [("series", String(repeating: "x", count: 200) + "\(index)")], factory: metrics.factory)
+        }
+        let answer = metrics.render().utf8.count
+        // Twice what the server's send buffer holds at its largest, plus a MiB for NIO's (its high watermark is
+        // 64 KiB) and the client's small receive buffer.
+        let requests = 2 * (Self.largestSendBuffer() + (1 << 20)) / answer + 1
+        let endpoints = ControllerHTTP(
+            status: StatusStore(), metrics: metrics, readinessThreshold: .zero, webhookSecret: nil, logger: testLogger,
+            trigger: {}, idleTimeout: .seconds(30), requestTimeout: .milliseconds(500)
+        )
+        try await Self.serving(endpoints) { port in
+            // Only the request deadline's 500 ms may close it within the 10 s of the trickle below.
+            let bytesSent = try await onOwnThread { () -> Int? in
+                // The receive buffer is set before connecting: the window is agreed then.
+                guard let descriptor = RawRequest.connectedSocket(port: port, receiveBuffer: 4096) else { return nil }
+                defer { close(descriptor) }
+                Self.send(String(repeating: "GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", count: requests), on: descriptor)
+                // Then a header trickled, never read from: the server's close shows as a reset.
+                Self.send("GET /metrics HTTP/1.1\r\nHost: x\r\n", on: descriptor)
+                return Self.trickle(Array(String(repeating: "X-Slow: a\r\n", count: 9).utf8), on: descriptor, reading: false)
+            }
+            try #require(bytesSent != nil, "\(requests) answers of \(answer) bytes never read, the connection was never closed")
         }
     }
 

@@ -15,9 +15,18 @@ public enum RawRequest {
     }
 
     /// A blocking TCP socket connected to 127.0.0.1:`port`, or `nil`; the caller closes it.
-    public static func connectedSocket(port: Int) -> Int32? {
+    ///
+    /// - Parameter receiveBuffer: The socket's `SO_RCVBUF` in bytes, set before connecting (the window is
+    ///   agreed then); `nil` leaves the kernel's default. A small one, never read, stalls a server's writes.
+    public static func connectedSocket(port: Int, receiveBuffer: Int32? = nil) -> Int32? {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard descriptor >= 0 else { return nil }
+        if var size = receiveBuffer,
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size)) != 0
+        {
+            close(descriptor)
+            return nil
+        }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = in_port_t(UInt16(port).bigEndian)
