@@ -37,9 +37,11 @@ import Testing
         }
     }
 
-    /// Yields until `condition` holds, or the test is cancelled (its time limit ends a wait that never does).
+    /// Polls until `condition` holds, or the test is cancelled (its time limit ends a wait that never does).
+    /// It sleeps between looks rather than yielding: on two cores, tasks spinning on `Task.yield()` in parallel
+    /// test cases kept the task they waited for from running (a case hung to its time limit in a full run).
     static func until(_ condition: () async -> Bool) async {
-        while await !condition(), !Task.isCancelled { await Task.yield() }
+        while await !condition(), !Task.isCancelled { try? await Task.sleep(for: .milliseconds(1)) }
     }
 
     /// Whether something happened, for a task to tell another without waiting for it.
