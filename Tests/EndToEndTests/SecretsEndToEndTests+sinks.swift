@@ -69,7 +69,10 @@ extension SecretsEndToEndTests {
                         #expect(try await RunCommandTests.eventually { await Apply.liveDigests(storage, "alice/a") == [1, 2].map(repeatedDigest) })
                         try repository.write("models/a.yaml", "model: alice/a\nversions: [oops]\n")
                         try repository.commit("break a")
-                        _ = try await Self.curl("signed webhook 2", ["-X", "POST", "-H", "X-Hub-Signature-256: " + signature, "-d", body, base + "/hooks/git"], into: capture)
+                        // A delivery of its own (a push's payload names its commits): the same one again would start nothing.
+                        let body2 = #"{"ref":"refs/heads/main","after":"break a"}"#
+                        let signature2 = WebhookSignature.sign(Array(body2.utf8), secret: Array(Self.webhookSecret.utf8))
+                        _ = try await Self.curl("signed webhook 2", ["-X", "POST", "-H", "X-Hub-Signature-256: " + signature2, "-d", body2, base + "/hooks/git"], into: capture)
                         #expect(try await RunCommandTests.eventually { hook.requests.contains { $0.text.contains(#""type":"failed""#) } })
                         for endpoint in ["/status", "/history", "/metrics"] {
                             _ = try await Self.curl("GET \(endpoint) with sinks", [base + endpoint], into: capture)
