@@ -32,18 +32,32 @@ public struct PlanFreshness: Sendable {
 
     /// Why `plan` must not be applied to the live state as it is now, or `nil`: a model it changes whose live
     /// versions changed since (``ApplyRails/Refusal/stale(_:)``), or, the live versions being the planned ones,
-    /// a model whose changes leave another version the latest than the plan says
-    /// (``ApplyRails/Refusal/misstatedLatest(_:)``): the latest-version rail judges the plan's statement.
+    /// a model whose facts about its latest version (before, the highest number, and after its changes) are not
+    /// what the live versions and its changes make them (``ApplyRails/Refusal/misstatedLatest(_:)``): the
+    /// latest-version rail and the check of the listings judge those facts.
     ///
     /// - Throws: ``LiveStateError`` when any listing fails.
     public func refusal(_ plan: Plan) async throws(LiveStateError) -> ApplyRails.Refusal? {
         let live = try await listing(plan)
         let stale = Self.stale(plan, live: live)
         if !stale.isEmpty { return .stale(stale) }
-        let misstated = plan.models.compactMap { facts -> MisstatedLatest? in
-            guard let versions = live[facts.model]?.versions ?? (live.keys.contains(facts.model) ? [] : nil) else { return nil }
-            let actual = plan.latestAfterApplying(facts.model, to: versions)
-            return actual == facts.latestAfterApply ? nil : MisstatedLatest(model: facts.model, stated: facts.latestAfterApply, actual: actual)
+        let misstated = plan.models.flatMap { facts -> [MisstatedLatest] in
+            guard let versions = live[facts.model]?.versions else { return [] }
+            var found: [MisstatedLatest] = []
+            let latest = versions.max { $0.number < $1.number }
+            let before = latest.map { VersionReference(number: $0.number, containerImageDigest: $0.containerImageDigest) }
+            if facts.latestBeforeApply != before {
+                found.append(MisstatedLatest(model: facts.model, fact: .beforeApply, stated: facts.latestBeforeApply, actual: before))
+            }
+            // `nil` in an older plan: the apply then takes no shortcut from it.
+            if let stated = facts.liveHighestNumber, stated != latest?.number ?? 0 {
+                found.append(MisstatedLatest(model: facts.model, fact: .highestNumber, stated: "\(stated)", actual: "\(latest?.number ?? 0)"))
+            }
+            let after = plan.latestAfterApplying(facts.model, to: versions)
+            if after != facts.latestAfterApply {
+                found.append(MisstatedLatest(model: facts.model, fact: .afterApply, stated: facts.latestAfterApply, actual: after))
+            }
+            return found
         }
         return misstated.isEmpty ? nil : .misstatedLatest(misstated)
     }

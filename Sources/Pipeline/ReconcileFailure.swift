@@ -85,9 +85,10 @@ public struct ReconcileFailure: Error, Sendable, CustomStringConvertible {
         case .listingMismatch: .transient
         case let .refused(refusal):
             switch refusal {
-            case .tooManyDeletes, .otherRepository, .misstatedLatest, .quarantined, .uncommitted: .stalled
-            // The live state or the ref moved since the plan: a new plan is the answer.
-            case .stale, .refMoved: .transient
+            case .tooManyDeletes, .otherRepository, .misstatedLatest, .uncommitted: .stalled
+            // The live state, the ref or the release gate's state moved since the plan (a quarantine recorded by
+            // another process while the plan listed): a new plan is the answer.
+            case .stale, .refMoved, .quarantined: .transient
             }
         // An API that is down, slow, or answers a model as missing may be right again soon.
         case .liveState: .transient

@@ -229,7 +229,12 @@ public final class ReconcilePipeline: Sendable {
             if case let .create(creation) = change, creation.gate != nil { creation } else { nil }
         }
         guard !creates.isEmpty else { return }
-        let quarantined = try gateState().quarantined
+        let quarantined: [ReleaseGateState.Key: (fingerprint: String, reason: String)]
+        do {
+            quarantined = try gateState().quarantined
+        } catch {
+            throw ReconcileFailure(.check, error.cause)
+        }
         let refused = creates.compactMap { creation -> QuarantinedCreate? in
             guard let entry = quarantined[ReleaseGateState.Key(model: creation.model, digest: creation.digest)],
                 entry.fingerprint == creation.gate?.fingerprint

@@ -115,10 +115,22 @@ import WriftSyncTesting
         }
     }
 
-    /// The rail reads what a plan says will be the latest; a saved re-creation whose later changes were cut
-    /// (its summary mended to match) still says the last declared version, while what is left creates the
-    /// earlier one above it. The latest the changes leave is worked out again from the live versions.
-    @Test func aSavedRecreationWithItsLaterChangesCutIsRefused() async throws {
+    /// The rail reads what a plan says will be the latest, and what was; a saved re-creation whose later changes
+    /// were cut (its summary mended to match) still says the last declared version, while what is left creates
+    /// the earlier one above it. The facts are worked out again from the live versions and the changes, so
+    /// mending them too does not get it through.
+    @Test(arguments: [
+        ("the changes cut", "{}", "the plan says new (020202020202) will be the latest, its changes leave new (010101010101)"),
+        ("its latest after apply mended too, the one before said to be none",
+         #"{"latest_after_apply": {"container_image_digest": "\#(repeatedDigest(1))"}, "latest_before_apply": null}"#,
+         "the plan says no version was the latest, the live versions it was made against say #"),
+        // With the listing's time moved back too, the check of the listings takes the live latest for one made since.
+        ("its highest number said to be 0 and its listing older too",
+         #"{"latest_after_apply": {"container_image_digest": "\#(repeatedDigest(1))"}, "latest_before_apply": null, "live_highest_number": 0, "listed_at": "2000-01-01T00:00:00Z"}"#,
+         "the plan says #0 was the highest live number"),
+    ])
+    func aSavedRecreationWithItsLaterChangesCutIsRefused(_ name: String, _ factsJSON: String, _ message: String) async throws {
+        let facts = try #require(try JSONSerialization.jsonObject(with: Data(factsJSON.utf8)) as? [String: Any])
         let repository = try TestRepository(files: ["models/a.yaml": Apply.declaration("alice/a", [1, 2], extra: "on_out_of_order: recreate\n")])
         let cache = try TemporaryDirectory("latest")
         let storage = try InMemoryEmulatorStorage()
@@ -130,6 +142,9 @@ import WriftSyncTesting
             let changes = try #require(object["changes"] as? [[String: Any]])
             #expect(changes.map { $0["action"] as? String } == ["create", "create", "delete"], "v1, v2 again, the old v2: \(changes)")
             object["changes"] = Array(changes.prefix(1))
+            var models = try #require(object["models"] as? [[String: Any]])
+            models[0].merge(facts) { _, new in new }
+            object["models"] = models
             var summary = try #require(object["summary"] as? [String: Any])
             (summary["create"], summary["delete"]) = (1, 0)
             object["summary"] = summary
@@ -138,9 +153,7 @@ import WriftSyncTesting
             try await PlanCommandTests.resetStats(emulator)
             let refused = try await Apply.run(["apply", "--plan", planFile, "--auto-approve"] + Apply.flags(emulator, nil, cache))
             #expect(refused.status == 1)
-            #expect(refused.stderr.contains(
-                "alice/a: the plan says new (\(Digest(stringLiteral: repeatedDigest(2)).short())) will be the latest, its changes leave new (\(Digest(stringLiteral: repeatedDigest(1)).short()))"
-            ), "\(refused.stderr)")
+            #expect(refused.stderr.contains("alice/a: " + message), "\(refused.stderr)")
             #expect(refused.stderr.contains("the plan was edited or damaged after it was made"), "\(refused.stderr)")
             #expect(Apply.writes(try await PlanCommandTests.stats(emulator)) == 0)
             #expect(await Apply.liveDigests(storage, "alice/a") == [repeatedDigest(2)])

@@ -105,16 +105,23 @@ import WriftSyncTesting
         #expect(event.actions?.map(\.outcome) == [.created, .failed])
     }
 
+    /// Each rail is named, and classed by how the loop reacts: a new plan is the answer to a world that moved
+    /// since the plan (the live versions, the ref, a quarantine another process recorded while it listed);
+    /// retrying the same plan or commit cannot help the others.
     @Test func eachRailIsNamed() {
-        let rails: [(ReconcileFailure.Cause, ReconcileEvent.Rail)] = [
-            (.refused(.tooManyDeletes(planned: 11, limit: 10)), .maxDeletes),
-            (.refused(.refMoved(ref: "main", planned: "a", current: "b")), .refMoved),
-            (.refused(.otherRepository(planned: "a", given: "b")), .otherRepository),
-            (.refused(.stale([])), .stale),
-            (.latestMoved(models: ["acme/a"]), .latestVersion),
+        let rails: [(ReconcileFailure.Cause, ReconcileEvent.Rail, ReconcileFailure.Class)] = [
+            (.refused(.tooManyDeletes(planned: 11, limit: 10)), .maxDeletes, .stalled),
+            (.refused(.refMoved(ref: "main", planned: "a", current: "b")), .refMoved, .transient),
+            (.refused(.otherRepository(planned: "a", given: "b")), .otherRepository, .stalled),
+            (.refused(.stale([])), .stale, .transient),
+            (.latestMoved(models: ["acme/a"]), .latestVersion, .stalled),
+            (.refused(.misstatedLatest([MisstatedLatest(model: "acme/a", fact: .afterApply, stated: "#1", actual: "#2")])), .latestVersion, .stalled),
+            (.refused(.quarantined([QuarantinedCreate(model: "acme/a", digest: digest(3), reason: "failed")])), .quarantine, .transient),
+            (.refused(.uncommitted), .uncommitted, .stalled),
         ]
-        for (cause, rail) in rails {
+        for (cause, rail, failureClass) in rails {
             #expect(EventBuilder.rail(of: ReconcileFailure(.check, cause)) == rail)
+            #expect(ReconcileFailure(.check, cause).failureClass == failureClass, "\(rail)")
         }
         #expect(EventBuilder.rail(of: transientFailure()) == nil)
     }
