@@ -321,8 +321,9 @@ public final class ReconcilePipeline: Sendable {
     /// **check**, for a plan made earlier (saved, or before a confirmation prompt): the live versions of the
     /// models it changes are listed again, and any that changed since make it stale.
     /// A plan of uncommitted files (`plan --worktree`) is refused first: no one reviewed it as a commit. Then,
-    /// the live versions being the planned ones, each model's changes must leave the version the plan says
-    /// the latest: the latest-version rail (``check(_:)``) judges that statement.
+    /// the live versions being the planned ones, each model's facts about its latest version (before, the highest
+    /// number, after its changes) must be what they make them: the latest-version rail (``check(_:)``) and the
+    /// check of the listings judge those facts.
     public func checkFreshness(_ plan: Plan, reader: any WriftAIReading) async throws(ReconcileFailure) {
         if plan.revision.worktree == true {
             throw ReconcileFailure(.check, .refused(.uncommitted))
