@@ -59,6 +59,7 @@ public struct ControllerHTTP: Sendable {
     /// The routes, for an application or a test client.
     public func router() -> Router<BasicRequestContext> {
         let router = Router()
+        router.add(middleware: NoSniffMiddleware())
         router.get("/healthz") { _, _ in Self.text("ok\n") }
         router.get("/readyz") { _, _ -> Response in
             let current = status.current

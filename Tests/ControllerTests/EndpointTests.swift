@@ -260,6 +260,9 @@ extension EndpointTests {
         (.get, "/", false, .ok),
         (.get, "/models/acme/a", false, .ok),
         (.get, "/models/acme/none", false, .notFound),
+        // Hummingbird's own answers: no route, and no such method on a route.
+        (.get, "/no-such-page", false, .notFound),
+        (.delete, "/status", false, .notFound),
     ]
 
     /// Every answer says `X-Content-Type-Options: nosniff`: the text and JSON carry commit subjects and failure
@@ -280,6 +283,21 @@ extension EndpointTests {
         try await Application(router: endpoints.router()).test(.router) { client in
             try await client.execute(uri: uri, method: method, headers: headers, body: method == .post ? body : nil) { response in
                 #expect(response.status == expected)
+                #expect(response.headers[.xContentTypeOptions] == "nosniff")
+            }
+        }
+    }
+
+    /// A webhook body over its limit is refused by Hummingbird's own 413, and that answer says `nosniff` too.
+    @Test func anOversizedWebhookIsRefusedWithoutSniffing() async throws {
+        let endpoints = ControllerHTTP(
+            status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: Self.secret, logger: testLogger,
+            trigger: { Issue.record("an oversized webhook requested a reconcile") }
+        )
+        let body = ByteBuffer(repeating: UInt8(ascii: " "), count: ControllerHTTP.maxWebhookBody + 1)
+        try await Application(router: endpoints.router()).test(.router) { client in
+            try await client.execute(uri: "/hooks/git", method: .post, body: body) { response in
+                #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
             }
         }
