@@ -34,6 +34,10 @@ final class SharedPacingFile: Sendable {
 
     /// The file's path.
     let path: String
+    /// The folder the file is reached from (followed if a link: a cache directory kept elsewhere is the user's
+    /// choice), and the names below it down to the file, none of them followed if a link.
+    private let root: String
+    private let components: [String]
     /// The open file; replaced when the path comes to name another file (see ``tryLock()``).
     private let descriptor: Mutex<Int32>
     /// The bytes last read or written and the ledger they hold: most of the time the file still holds what
@@ -43,30 +47,61 @@ final class SharedPacingFile: Sendable {
 
     /// Opens (creating if needed) the shared state file of `token` at `baseURL` under `directory`.
     convenience init(directory: String, baseURL: String, token: AccessToken?) throws(Unavailable) {
-        try self.init(path: Self.path(directory: directory, baseURL: baseURL, token: token))
+        try self.init(root: directory, components: Self.components(baseURL: baseURL, token: token))
     }
 
     /// Opens (creating if needed) the file at `path`, and its folder with owner-only permissions.
-    init(path: String) throws(Unavailable) {
-        self.path = path
-        descriptor = Mutex(try Self.openFile(path))
+    convenience init(path: String) throws(Unavailable) {
+        try self.init(root: (path as NSString).deletingLastPathComponent, components: [(path as NSString).lastPathComponent])
+    }
+
+    private init(root: String, components: [String]) throws(Unavailable) {
+        self.root = root
+        self.components = components
+        path = ([root] + components).joined(separator: "/")
+        descriptor = Mutex(try Self.openFile(root: root, components: components))
     }
 
     deinit {
         descriptor.withLock { _ = close($0) }
     }
 
-    /// A descriptor for the file at `path`, created (and its folder) if missing.
-    private static func openFile(_ path: String) throws(Unavailable) -> Int32 {
-        let folder = (path as NSString).deletingLastPathComponent
-        do {
-            try FileManager.default.createDirectory(
-                atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw Unavailable(path: path, reason: "cannot create \(folder): \(error.localizedDescription)")
+    /// A descriptor for the file `components` below `root`, created (and its folders, owner-only) if missing.
+    ///
+    /// Below `root` no symbolic link is followed, the folders' included: the file is written to, and a link
+    /// put in place of `api` or the host's folder would otherwise have it created and written wherever the
+    /// link points. The folders are opened one at a time, each through the one above it.
+    private static func openFile(root: String, components: [String]) throws(Unavailable) -> Int32 {
+        let path = ([root] + components).joined(separator: "/")
+        var folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if folder < 0 && errno == ENOENT {
+            do {
+                try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            } catch {
+                throw Unavailable(path: path, reason: "cannot create \(root): \(error.localizedDescription)")
+            }
+            folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         }
-        // No symbolic link is followed: the file is written to, and lives in a directory others may share.
-        let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard folder >= 0 else { throw Unavailable(path: path, reason: "cannot open \(root): \(String(cString: strerror(errno)))") }
+        for name in components.dropLast() {
+            let flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC
+            var next = openat(folder, name, flags)
+            if next < 0 && errno == ENOENT {
+                // Another process may make it meanwhile: EEXIST is as good.
+                _ = mkdirat(folder, name, 0o700)
+                next = openat(folder, name, flags)
+            }
+            let failure = errno
+            close(folder)
+            guard next >= 0 else {
+                let reason = failure == ELOOP || failure == ENOTDIR
+                    ? "\(name) is not a folder (a symbolic link is not followed)" : String(cString: strerror(failure))
+                throw Unavailable(path: path, reason: reason)
+            }
+            folder = next
+        }
+        defer { close(folder) }
+        let descriptor = openat(folder, components.last ?? "", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard descriptor >= 0 else {
             throw Unavailable(path: path, reason: String(cString: strerror(errno)))
         }
@@ -88,6 +123,11 @@ final class SharedPacingFile: Sendable {
     /// `<directory>/api/<host>[-<port>]/ratelimit-<16 hex digits of SHA-256("wriftsync-pacing\0" + token)>.json`
     /// (`ratelimit-anonymous.json` without a token). The host folder is the one the version details cache uses.
     static func path(directory: String, baseURL: String, token: AccessToken?) -> String {
+        ([directory] + components(baseURL: baseURL, token: token)).joined(separator: "/")
+    }
+
+    /// The names below the shared directory down to the file (see ``path(directory:baseURL:token:)``).
+    private static func components(baseURL: String, token: AccessToken?) -> [String] {
         let host = URLComponents(string: baseURL).map { url in
             [url.host, url.port.map(String.init)].compactMap { $0 }.joined(separator: "-")
         } ?? "api"
@@ -99,7 +139,7 @@ final class SharedPacingFile: Sendable {
         } else {
             name = "ratelimit-anonymous.json"
         }
-        return "\(directory)/api/\(safeHost.isEmpty ? "api" : safeHost)/\(name)"
+        return ["api", safeHost.isEmpty || safeHost.allSatisfy({ $0 == "." }) ? "api" : safeHost, name]
     }
 
     /// Takes the exclusive lock if it is free; never blocks.
@@ -119,7 +159,9 @@ final class SharedPacingFile: Sendable {
             }
             // Bounded: a path replaced again while it is followed is followed at the next lock.
             for _ in 0..<3 {
-                guard !Self.isAtPath(descriptor, path), let reopened = try? Self.openFile(path) else { return true }
+                guard !Self.isAtPath(descriptor, path), let reopened = try? Self.openFile(root: root, components: components) else {
+                    return true
+                }
                 _ = flock(descriptor, LOCK_UN)
                 close(descriptor)
                 descriptor = reopened

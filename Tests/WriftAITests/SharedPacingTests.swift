@@ -371,6 +371,25 @@ struct SharedPacingTests {
         #expect(try String(contentsOfFile: target, encoding: .utf8) == "untouched")
     }
 
+    /// A link put in place of `api` or of the host's folder, to a folder outside the shared directory: the file is
+    /// not made there (before, the folders were made as `mkdir -p` makes them, following the link, and the
+    /// ledger written wherever it pointed). The client then paces alone.
+    @Test("a symbolic link in place of one of the state file's folders is not followed", arguments: ["api", "api/127.0.0.1-8123"])
+    func symbolicLinkedFolder(_ linked: String) throws {
+        let place = try Place()
+        defer { place.cleanUp() }
+        let shared = place.directory + "/shared"
+        let outside = place.directory + "/outside"
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        let link = shared + "/" + linked
+        try FileManager.default.createDirectory(atPath: (link as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: outside)
+        #expect(throws: SharedPacingFile.Unavailable.self) {
+            _ = try SharedPacingFile(directory: shared, baseURL: "http://127.0.0.1:8123/v1", token: AccessToken(Users.alice))
+        }
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: outside).isEmpty, "nothing made outside the shared directory")
+    }
+
     /// What happens to the state file while a process keeps it open.
     struct Disruption: Sendable, CustomTestStringConvertible {
         var testDescription: String
