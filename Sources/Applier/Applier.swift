@@ -246,7 +246,7 @@ public struct Applier: Sendable {
                 + "or by hand), so \(change.digest) is not quarantined: the next apply tests the copy that stays, if any"
             return result
         }
-        await gate.failed(change, failure: failure, rolledBack: rolledBack)
+        await gate.failed(change, number: number, failure: failure, rolledBack: rolledBack)
         return result
     }
 

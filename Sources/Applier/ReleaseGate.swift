@@ -14,9 +14,10 @@ public protocol ReleaseGate: Sendable {
     func test(_ change: PlannedChange, number: Int) async -> GateFailure?
     /// The tests passed: the version is released.
     func passed(_ change: PlannedChange) async
-    /// The tests failed and the version was deleted again (`rolledBack`), or could not be: its digest is
-    /// quarantined, not created again while its declaration is unchanged.
-    func failed(_ change: PlannedChange, failure: GateFailure, rolledBack: Bool) async
+    /// The tests of version `number` failed and it was deleted again (`rolledBack`), or could not be: its
+    /// digest is quarantined, not created again while its declaration is unchanged, and a version `number`
+    /// still live is deleted by the next apply (that one only: not another copy of the digest).
+    func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async
 }
 
 /// Why a smoke test failed: the test, and what happened (the prediction id, its status, or the output's

@@ -229,7 +229,7 @@ public final class ReconcilePipeline: Sendable {
             if case let .create(creation) = change, creation.gate != nil { creation } else { nil }
         }
         guard !creates.isEmpty else { return }
-        let quarantined: [ReleaseGateState.Key: (fingerprint: String, reason: String)]
+        let quarantined: [ReleaseGateState.Key: ReleaseGateState.Quarantine]
         do {
             quarantined = try gateState().quarantined
         } catch {

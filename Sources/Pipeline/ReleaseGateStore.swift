@@ -26,19 +26,23 @@ public struct ReleaseGateStore: Sendable {
         public var reason: String?
         /// When it was recorded (ISO 8601).
         public var at: String
+        /// For a quarantine: the version whose tests failed (the one a rollback deletes). Absent in the records
+        /// of older versions of WriftSync.
+        public var number: Int?
 
         /// Creates an entry.
-        public init(model: ModelID, digest: Digest, fingerprint: String, status: Status, reason: String?, at: String) {
+        public init(model: ModelID, digest: Digest, fingerprint: String, status: Status, reason: String?, at: String, number: Int? = nil) {
             self.model = model
             self.digest = digest
             self.fingerprint = fingerprint
             self.status = status
             self.reason = reason
             self.at = at
+            self.number = number
         }
 
         enum CodingKeys: String, CodingKey {
-            case model, digest, fingerprint, status, reason, at
+            case model, digest, fingerprint, status, reason, at, number
         }
     }
 
@@ -73,7 +77,8 @@ public struct ReleaseGateStore: Sendable {
             let key = ReleaseGateState.Key(model: entry.model, digest: entry.digest)
             switch entry.status {
             case .pending: state.pending[key] = entry.fingerprint
-            case .quarantined: state.quarantined[key] = (entry.fingerprint, entry.reason ?? "")
+            case .quarantined:
+                state.quarantined[key] = .init(fingerprint: entry.fingerprint, reason: entry.reason ?? "", number: entry.number)
             }
         }
         return state

@@ -79,9 +79,11 @@ public struct SmokeGate: ReleaseGate {
         }
     }
 
-    public func failed(_ change: PlannedChange, failure: GateFailure, rolledBack: Bool) async {
+    public func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async {
         do {
-            try store.record(entry(change, status: .quarantined, reason: failure.description))
+            var quarantine = entry(change, status: .quarantined, reason: failure.description)
+            quarantine.number = number
+            try store.record(quarantine)
         } catch {
             logger.error("the release gate cannot record a quarantine", metadata: ["model": "\(change.model)", "error": "\(error)"])
         }

@@ -68,10 +68,19 @@ struct ModelPlanning {
                 }
                 continue
             }
-            if let warning = quarantineWarning(declared) {
-                // Live although its smoke tests failed: a rollback that did not finish. Finish it.
+            if let warning = quarantineWarning(declared), let quarantine = quarantine(declared) {
                 warnings.append(warning)
-                rollbacks.insert(match.number)
+                // The version whose tests failed, live still: a rollback that did not finish. Finish it. Only
+                // that version: another copy of the digest was live before it (the one a replacement or a
+                // re-creation was to follow), served until then, and stays, as declared. A record without
+                // the number (an older WriftSync's) cannot tell them apart, and deletes nothing.
+                let copies = liveVersions.filter { $0.containerImageDigest == digest }
+                if let failed = quarantine.number, copies.contains(where: { $0.number == failed }) {
+                    rollbacks.insert(failed)
+                }
+                if let earlier = copies.filter({ $0.number != quarantine.number }).max(by: { $0.number < $1.number }) {
+                    matched.insert(earlier.number)
+                }
                 continue
             }
             matched.insert(match.number)
@@ -347,10 +356,16 @@ struct ModelPlanning {
 
     /// The warning that keeps a quarantined digest from being created again, while its declaration is the one
     /// whose smoke tests failed.
-    private func quarantineWarning(_ declared: VersionDeclaration) -> PlanWarning? {
+    /// The quarantine of `declared`'s digest, when it is for this declaration.
+    private func quarantine(_ declared: VersionDeclaration) -> ReleaseGateState.Quarantine? {
         guard let entry = gate.quarantined[ReleaseGateState.Key(model: model, digest: declared.containerImageDigest)],
             entry.fingerprint == gateCheck(for: declared)?.fingerprint ?? declared.gateFingerprint([])
         else { return nil }
+        return entry
+    }
+
+    private func quarantineWarning(_ declared: VersionDeclaration) -> PlanWarning? {
+        guard let entry = quarantine(declared) else { return nil }
         return PlanWarning(
             model: model,
             kind: .quarantined,

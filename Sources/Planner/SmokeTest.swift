@@ -51,20 +51,33 @@ public struct ReleaseGateState: Sendable, Equatable {
         }
     }
 
-    /// Quarantined digests, with the fingerprint of the declaration that failed and why.
-    public var quarantined: [Key: (fingerprint: String, reason: String)]
+    /// A quarantined digest of a model.
+    public struct Quarantine: Sendable, Equatable {
+        /// The fingerprint of the declaration whose tests failed; another declaration lifts the quarantine.
+        public var fingerprint: String
+        /// Which test failed and how.
+        public var reason: String
+        /// The version whose tests failed, which a rollback deletes; `nil` in a record of an older WriftSync,
+        /// whose rollbacks then delete nothing (see ``ModelPlanning``).
+        public var number: Int?
+
+        /// Creates a quarantine.
+        public init(fingerprint: String, reason: String, number: Int?) {
+            self.fingerprint = fingerprint
+            self.reason = reason
+            self.number = number
+        }
+    }
+
+    /// Quarantined digests.
+    public var quarantined: [Key: Quarantine]
     /// Versions created and not yet tested, with the fingerprint of their declaration then.
     public var pending: [Key: String]
 
     /// Creates a state.
-    public init(quarantined: [Key: (fingerprint: String, reason: String)] = [:], pending: [Key: String] = [:]) {
+    public init(quarantined: [Key: Quarantine] = [:], pending: [Key: String] = [:]) {
         self.quarantined = quarantined
         self.pending = pending
-    }
-
-    public static func == (lhs: ReleaseGateState, rhs: ReleaseGateState) -> Bool {
-        lhs.pending == rhs.pending && lhs.quarantined.mapValues(\.fingerprint) == rhs.quarantined.mapValues(\.fingerprint)
-            && lhs.quarantined.mapValues(\.reason) == rhs.quarantined.mapValues(\.reason)
     }
 }
 

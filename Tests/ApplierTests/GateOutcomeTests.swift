@@ -40,7 +40,7 @@ final class ScriptedGate: ReleaseGate {
 
     func passed(_ change: PlannedChange) async { passes.withLock { $0 += 1 } }
 
-    func failed(_ change: PlannedChange, failure: GateFailure, rolledBack: Bool) async {
+    func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async {
         quarantined.withLock { $0.append(change.digest) }
     }
 }

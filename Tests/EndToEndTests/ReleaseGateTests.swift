@@ -113,6 +113,30 @@ import WriftSyncTesting
         }
     }
 
+    /// A replacement whose tests fail is rolled back, and the version it was to replace — the same image, serving
+    /// all along — stays: the quarantine names the version that failed. Before, the next reconcile took the live
+    /// copy of the quarantined digest for a rollback left unfinished and deleted the original.
+    @Test func aFailedReplacementLeavesTheVersionItWasToReplace() async throws {
+        let replace = "on_immutable_change: replace\n"
+        let repository = try TestRepository(files: ["models/s.yaml": Self.declaration("alice/s", [Self.version(1), Self.version(3)])])
+        let cache = try TemporaryDirectory("gate")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Self.emulator(fail: [3]), storage: storage) { emulator in
+            #expect(try await Apply.apply(emulator, repository, cache).status == 0, "#1 and #2, untested: no smoke cases yet")
+            try repository.write("models/s.yaml", replace + Self.declaration(
+                "alice/s", [Self.version(1), Self.version(3, notes: "v3, new notes", smoke: Self.case1)]))
+            try repository.commit("new notes for v3: a replacement, tested")
+            let failed = try await Apply.apply(emulator, repository, cache)
+            #expect(failed.status == 1)
+            #expect(failed.stdout.contains("↩ rolled back alice/s #3"), "\(failed.stdout)")
+            #expect(await Apply.live(storage, "alice/s").map(\.number) == [1, 2])
+
+            let again = try await Apply.run(["run", "--once"] + RunCommandTests.flags(emulator, repository, cache))
+            #expect(again.stderr.contains(#""kind":"quarantined""#), "\(again.stderr)")
+            #expect(await Apply.live(storage, "alice/s").map(\.number) == [1, 2], "the original stays, the latest: \(again.stderr)")
+        }
+    }
+
     /// A plan saved before a version's smoke tests failed still creates it; the live versions are the same once
     /// it is rolled back, so the plan is not stale. Applying it would create the quarantined digest again (as the
     /// latest, tested again, or left untested with --skip-smoke): refused before any write, and the quarantine kept.

@@ -28,7 +28,7 @@ struct ModelByModelTests {
         "acme/chat": LiveModel(model: "acme/chat", versions: [Fixture.live(1, 1), Fixture.live(2, 2), Fixture.live(3, 3), Fixture.live(4, 4)]),
     ]
 
-    static let gate = ReleaseGateState(quarantined: [ReleaseGateState.Key(model: "acme/new", digest: repeatedDigest(7)): (fingerprint: "f", reason: "smoke test failed")])
+    static let gate = ReleaseGateState(quarantined: [ReleaseGateState.Key(model: "acme/new", digest: repeatedDigest(7)): .init(fingerprint: "f", reason: "smoke test failed", number: nil)])
 
     /// Which models are planned ahead: none, some, all.
     static let ahead: [[ModelID]] = [[], [Fixture.model, "acme/chat"], declarations.map(\.model)]

@@ -65,13 +65,16 @@ struct OutOfOrderTests {
         #expect(plan.warnings.contains { $0.kind == .latestMismatch } == (testCase.latest != testCase.declared.last))
     }
 
-    /// A plan of `declared` against `live` where the digests `quarantined` failed their smoke tests.
+    /// A plan of `declared` against `live` where the digests `quarantined` failed their smoke tests (the newest
+    /// live copy of each, if any, being the version that failed).
     static func plan(_ declared: [VersionDeclaration], live: [LiveVersion], quarantined: [Int], policy: OutOfOrderPolicy = .hold) -> Plan {
         let declaration = Fixture.declaration(declared, onOutOfOrder: policy)
         var gate = ReleaseGateState()
         for seed in quarantined {
             let version = declared.first { $0.containerImageDigest == repeatedDigest(seed) as Digest }!
-            gate.quarantined[.init(model: declaration.model, digest: version.containerImageDigest)] = (version.gateFingerprint([]), "smoke case 1 failed")
+            let failed = live.filter { $0.containerImageDigest == version.containerImageDigest }.map(\.number).max()
+            gate.quarantined[.init(model: declaration.model, digest: version.containerImageDigest)] =
+                .init(fingerprint: version.gateFingerprint([]), reason: "smoke case 1 failed", number: failed)
         }
         return Planner.plan(
             declarations: [declaration], live: [declaration.model: LiveModel(model: declaration.model, versions: live)],
@@ -86,6 +89,31 @@ struct OutOfOrderTests {
         #expect(!facts.movesLatestAwayFromDeclared, "the check refused every model's changes, and the failed version kept the traffic")
         #expect(facts.declaredLatest?.number == 1 && facts.latestAfterApply?.number == 1)
         #expect(!plan.warnings.contains { $0.kind == .latestMismatch })
+    }
+
+    /// The rollback deletes the version whose tests failed, never another copy of its digest: one live before it,
+    /// which a replacement (or a re-creation) was made to follow, served until then and stays. Before, the
+    /// newest live copy was deleted as "a rollback that did not finish" whatever its number: after a failed
+    /// replacement was rolled back, the next plan deleted the version it was to replace.
+    @Test("a rollback deletes the version that failed, never the copy it was to replace", arguments: [
+        // (live numbers of d2, the failed number recorded, what the plan deletes)
+        ([2], 3, [String]()),                // the replacement #3 rolled back: #2, the original, stays
+        ([2, 3], 3, ["delete #3"]),          // the rollback of #3 did not finish: #3 goes, #2 stays
+        ([2], 2, ["delete #2"]),             // the failed version is the only copy: its rollback is finished
+        ([2], nil, [String]()),              // a record of an older WriftSync, without the number: nothing deleted
+    ] as [([Int], Int?, [String])])
+    func rollbackDeletesOnlyTheFailedVersion(_ copies: [Int], _ failed: Int?, _ steps: [String]) throws {
+        let changed = Fixture.declared(2, notes: "Release 2, new notes")
+        let declaration = Fixture.declaration([Fixture.declared(1), changed], onImmutableChange: .replace)
+        var gate = ReleaseGateState()
+        gate.quarantined[.init(model: declaration.model, digest: changed.containerImageDigest)] =
+            .init(fingerprint: changed.gateFingerprint([]), reason: "smoke case 1 failed", number: failed)
+        let live = [Fixture.live(1, 1)] + copies.map { Fixture.live($0, 2) }
+        let plan = Planner.plan(
+            declarations: [declaration], live: [declaration.model: LiveModel(model: declaration.model, versions: live)],
+            revision: Fixture.revision, gate: gate)
+        #expect(plan.steps() == steps)
+        #expect(plan.warnings.contains { $0.kind == .quarantined })
     }
 
     @Test("recreate never makes a quarantined version again, nor deletes a number twice")
