@@ -298,8 +298,10 @@ public struct Applier: Sendable {
                 return failed(error.description)
             }
             let createdDigest = Self.digest(created.containerImageDigest)
-            if let digest = created.containerImageDigest, createdDigest != creation.digest {
-                return failed("the API answered with #\(created.number), whose digest is \(digest)")
+            // An answer naming no digest could be about any version (the client refuses one; this holds
+            // whatever client is given).
+            guard createdDigest == creation.digest else {
+                return failed("the API answered with #\(created.number), whose digest is \(created.containerImageDigest ?? "not named")")
             }
             // Numbers only grow, so a "created" version numbered at or below the one it replaces is
             // the old version found by its digest: the create did not happen, and deleting the old one
@@ -314,14 +316,11 @@ public struct Applier: Sendable {
                 return failed("the API gave #\(created.number) for the new version, not above #\(highest), the highest it listed "
                     + "before: numbers only grow, so it is not a new version (the listing may have been incomplete: make a new plan)")
             }
-            // The next plan reads this version's details from the cache instead of the API (only from an
-            // answer that names the digest asked for).
-            if createdDigest == creation.digest {
-                if let answer {
-                    cache?.store(created, answer: answer, model: id.description)
-                } else {
-                    cache?.store(created, model: id.description)
-                }
+            // The next plan reads this version's details from the cache instead of the API.
+            if let answer {
+                cache?.store(created, answer: answer, model: id.description)
+            } else {
+                cache?.store(created, model: id.description)
             }
             var result = ActionResult(index: index, change: change, outcome: .created, number: created.number)
             result.createSendsSettled = noSendInDoubt

@@ -6,7 +6,8 @@ import WriftAIModels
 ///   each number appears once;
 /// - a digest is exactly `sha256:` and 64 lowercase hex digits, or absent (older servers list none);
 /// - `created_at` is present, one line, at most 64 characters; release notes at most 1,024 characters;
-/// - a version's details are for the number asked for, a create's answer for the digest sent.
+/// - a version's details are for the number asked for, a create's answer for the digest sent (which it must
+///   name: an answer without one could be about any version).
 ///
 /// A failed check is ``WriftAIError/invalidAnswer(_:_:)`` naming the model, the field and the value.
 struct AnswerValidation: Sendable {
@@ -105,12 +106,17 @@ struct AnswerValidation: Sendable {
         }
     }
 
-    /// A create's answer: a valid version, for the digest sent when it names one.
+    /// A create's answer: a valid version, for the digest sent. One naming no digest is refused too: it could
+    /// be about any version, and taken for the new one it let the plan's next delete remove the version it
+    /// replaced. (Every server names a version's digest in its details; only older listings leave it out.)
     func checkCreated(_ details: ModelVersionDetails, digest: String) throws(WriftAIError) {
         try checkCommon(
             number: details.number, digest: details.containerImageDigest, createdAt: details.createdAt,
             releaseNotes: details.releaseNotes, field: "")
-        if let answered = details.containerImageDigest, (try? Digest(validating: answered)) != (try? Digest(normalizing: digest)) {
+        guard let answered = details.containerImageDigest else {
+            throw problem("container_image_digest", "absent", "must be the digest of the create request (\(digest))")
+        }
+        if (try? Digest(validating: answered)) != (try? Digest(normalizing: digest)) {
             throw problem(
                 "container_image_digest", EscapedText.quoted(redact(answered)), "must be the digest of the create request (\(digest))")
         }

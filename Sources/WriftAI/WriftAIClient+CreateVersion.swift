@@ -165,10 +165,12 @@ extension WriftAIClient {
         return nil
     }
 
-    /// The details of a version found by its digest.
+    /// The details of a version found by its digest, which they must name too: the listing alone is not taken
+    /// for it.
     private func details(_ model: ModelID, number: Int, digest: String) async throws(WriftAIError) -> ModelVersionDetails {
+        let found: ModelVersionDetails
         do {
-            return try await version(model, number: number)
+            found = try await version(model, number: number)
         } catch {
             throw redact(
                 .createOutcomeUnknown(
@@ -177,5 +179,15 @@ extension WriftAIClient {
                     reason: "the version was created as number \(number), but reading it failed: \(error)"
                 ))
         }
+        guard let named = found.containerImageDigest, (try? Digest(validating: named)) == (try? Digest(normalizing: digest)) else {
+            throw redact(
+                .createOutcomeUnknown(
+                    WriftAIError.Context(method: "GET", path: basePath + "/models/\(model)/versions/\(number)"),
+                    digest: digest,
+                    reason: "the listing named number \(number) for the digest, but its details name "
+                        + (found.containerImageDigest.map { "another (\(EscapedText.quoted(redact($0))))" } ?? "none")
+                ))
+        }
+        return found
     }
 }

@@ -45,6 +45,17 @@ final class ScriptedGate: ReleaseGate {
     }
 }
 
+/// A client whose creates answer without the version's digest (the create itself happens).
+struct DigestlessCreateClient: ForwardingClient {
+    let inner: WriftAIClient
+
+    func createVersionReportingSends(_ model: ModelID, _ request: CreateVersionRequest) async throws(WriftAIError) -> CreatedVersion {
+        var created = try await inner.createVersionReportingSends(model, request)
+        created.details.containerImageDigest = nil
+        return CreatedVersion(details: created.details, noSendInDoubt: created.noSendInDoubt)
+    }
+}
+
 /// A client whose creates answer with the details of version `number`, the digest asked for: what a lagging
 /// listing that missed an existing copy, or a server reusing numbers, would give.
 struct StaleNumberClient: ForwardingClient {
@@ -125,6 +136,26 @@ final class LateCopyAfterRollbackClient: ForwardingClient {
                 #expect(result.actions[0].error?.contains("not above #2, the highest it listed") == true, "\(result.actions[0].error ?? "")")
                 #expect(gate.passes.withLock { $0 } == 0, "#1 is not tested in the new version's place")
                 #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2])
+            }
+        }
+    }
+
+    /// A create answer naming no digest could be about any version: taken for the new one, the model's next
+    /// change deleted the version it replaced. Before, only an answer naming another digest was refused.
+    @Test func aCreateAnsweredWithoutADigestIsAFailureAndTheModelStops() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Self.smoked(3)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1, 2])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                #expect(plan.changes.map(\.action) == [.create, .delete, .delete])
+                let gate = ScriptedGate(client: client, verdict: .pass)
+                let result = await Applier(client: DigestlessCreateClient(inner: client), gate: gate).apply(plan)
+                #expect(result.actions.map(\.outcome) == [.failed, .skipped, .skipped], "nothing of the model goes on")
+                #expect(result.actions[0].error?.contains("whose digest is not named") == true, "\(result.actions[0].error ?? "")")
+                #expect(gate.passes.withLock { $0 } == 0)
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1, 2, 3], "the older versions stay")
             }
         }
     }

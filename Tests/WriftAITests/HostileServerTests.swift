@@ -466,11 +466,14 @@ struct HostileServerTests {
                 return problem.description == message
             }
         }
-        #expect {
-            try check.checkCreated(details(9, digest(8)), digest: digest(9))
-        } throws: { error in
-            "\(error)".contains("must be the digest of the create request")
+        for answer in [details(9, digest(8)), details(9, nil)] {
+            #expect {
+                try check.checkCreated(answer, digest: digest(9))
+            } throws: { error in
+                "\(error)".contains("must be the digest of the create request")
+            }
         }
+        #expect(throws: Never.self) { try check.checkCreated(details(9, digest(9)), digest: digest(9)) }
         var longNotes = details(4, nil)
         longNotes.releaseNotes = String(repeating: "x", count: 2000)
         #expect(throws: WriftAIError.self) { try check.checkDetails(longNotes, number: 4) }
