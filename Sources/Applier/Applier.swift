@@ -215,6 +215,14 @@ public struct Applier: Sendable {
             await gate.passed(change)
             return nil
         }
+        if failure.undetermined {
+            // Nothing is known of the image: deleting the version and quarantining its digest would punish a
+            // healthy one for an API that failed, or a deadline. It stays untested (its pending record kept),
+            // and the model stops: nothing older is deleted in its favour.
+            var result = ActionResult(index: index, change: change, outcome: .failed, number: number)
+            result.error = "\(failure); #\(number) is kept, untested: the next apply tests it before anything else of \(id)"
+            return result
+        }
         var result = ActionResult(index: index, change: change, outcome: .rolledBack, number: number)
         var rolledBack = true
         var gone = false

@@ -27,11 +27,16 @@ public struct GateFailure: Sendable, Equatable, CustomStringConvertible {
     public var test: String
     /// `prediction 3f2a… ended failed: CUDA out of memory (model error)`.
     public var reason: String
+    /// Whether the tests could not be run to a verdict (the API failing, a rate limit, the deadline): nothing
+    /// is known of the version, which is then neither rolled back nor quarantined but kept untested, and
+    /// tested by the next apply before anything else of its model.
+    public var undetermined: Bool
 
-    public init(test: String, reason: String) {
+    public init(test: String, reason: String, undetermined: Bool = false) {
         self.test = test
         self.reason = reason
+        self.undetermined = undetermined
     }
 
-    public var description: String { "\(test) failed: \(reason)" }
+    public var description: String { undetermined ? "\(test) could not be run: \(reason)" : "\(test) failed: \(reason)" }
 }

@@ -51,7 +51,7 @@ public struct SmokeGate: ReleaseGate {
             do {
                 output = try await client.version(id, number: number).schemas.prediction.output
             } catch {
-                return GateFailure(test: name, reason: "reading #\(number)'s output schema failed: \(error)")
+                return GateFailure(test: name, reason: "reading #\(number)'s output schema failed: \(error)", undetermined: Self.isUndetermined(error))
             }
         }
         let validator: JSONSchemaValidator
@@ -100,11 +100,24 @@ public struct SmokeGate: ReleaseGate {
         do {
             prediction = try await client.runPrediction(version, input: test.input, deadline: started + limit, polling: polling)
         } catch {
-            return GateFailure(test: test.name, reason: "the prediction could not be run: \(error)")
+            let undetermined = Self.isUndetermined(error)
+            return GateFailure(test: test.name, reason: undetermined ? "\(error)" : "the prediction could not be run: \(error)", undetermined: undetermined)
         }
         switch check.verdict(for: prediction, elapsed: clock.now - started, outputSchema: outputSchema) {
         case .passed: return nil
         case let .failed(reason): return GateFailure(test: test.name, reason: reason)
+        }
+    }
+
+    /// Whether `error`, ending a test before its verdict, says nothing of the version: anything but the API
+    /// refusing the test's input (`422`: the version's schema does not take it) or not knowing the version
+    /// (`404`: it was deleted meanwhile, which the applier finds out). The API failing (`5xx`), a rate limit,
+    /// the network, a timeout, the deadline or an answer that cannot be read are the platform's, not the
+    /// image's; rolling a version back for them deleted healthy versions and quarantined their images.
+    static func isUndetermined(_ error: WriftAIError) -> Bool {
+        switch error {
+        case .validation, .notFound: false
+        default: true
         }
     }
 
