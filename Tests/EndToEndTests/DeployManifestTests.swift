@@ -53,6 +53,46 @@ import Yams
         return []
     }
 
+    /// Every pod spec anywhere in a parsed manifest (a dictionary with `containers`).
+    static func podSpecs(in value: Any?) -> [[String: Any]] {
+        if let dictionary = value as? [String: Any] {
+            let own = dictionary["containers"] != nil ? [dictionary] : []
+            return own + dictionary.flatMap { podSpecs(in: $0.value) }
+        }
+        if let array = value as? [Any] { return array.flatMap { podSpecs(in: $0) } }
+        return []
+    }
+
+    /// The release gate's quarantines and untested versions, the applied commits and the history must outlive a
+    /// pod: every `run` and `apply` a manifest starts keeps its state directory on a persistent volume (in
+    /// Kubernetes, a claim; in systemd, `StateDirectory`). The CronJob kept it in its cache's `emptyDir`, new for
+    /// every job: a failing image was created again every ten minutes.
+    @Test func everyReconcileKeepsItsStateOnAPersistentVolume() throws {
+        var checked = 0
+        for name in try FileManager.default.contentsOfDirectory(atPath: Self.deploy + "/kubernetes").sorted() where name.hasSuffix(".yaml") {
+            let text = try String(contentsOfFile: Self.deploy + "/kubernetes/" + name, encoding: .utf8)
+            for document in try Yams.load_all(yaml: text) {
+                for pod in Self.podSpecs(in: document) {
+                    let volumes = (pod["volumes"] as? [[String: Any]]) ?? []
+                    for case let container as [String: Any] in (pod["containers"] as? [Any]) ?? [] {
+                        let arguments = (container["args"] as? [String]) ?? []
+                        guard let command = arguments.first, ["run", "apply"].contains(command) else { continue }
+                        checked += 1
+                        let stateDirectory = arguments.first { $0.hasPrefix("--state-dir=") }.map { String($0.dropFirst("--state-dir=".count)) }
+                        let directory = try #require(stateDirectory, "\(name): wriftsync \(command) without --state-dir")
+                        let mounts = (container["volumeMounts"] as? [[String: Any]]) ?? []
+                        let mount = try #require(mounts.first { $0["mountPath"] as? String == directory }, "\(name): nothing mounted at \(directory)")
+                        let volume = try #require(volumes.first { $0["name"] as? String == mount["name"] as? String }, "\(name): no volume \(mount["name"] ?? "")")
+                        #expect(volume["persistentVolumeClaim"] != nil, "\(name): the state directory \(directory) is not on a persistent volume: \(volume)")
+                    }
+                }
+            }
+        }
+        #expect(checked == 2, "the Deployment and the CronJob")
+        let service = try String(contentsOfFile: Self.deploy + "/systemd/wriftsync.service", encoding: .utf8)
+        #expect(service.contains("--state-dir ${STATE_DIRECTORY}") && service.contains("\nStateDirectory="), "systemd keeps it in StateDirectory")
+    }
+
     @Test func everyManifestParsesAndItsFlagsExist() throws {
         var invocations = try Self.kubernetesInvocations()
         #expect(invocations.count == 2, "the Deployment and the CronJob")
