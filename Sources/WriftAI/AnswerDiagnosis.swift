@@ -27,7 +27,7 @@ struct AnswerDiagnosis: Sendable {
             (reason, badNumber) = Self.diagnoseSyntax(body, redact: redact)
             return
         }
-        reason = Self.explain(decodingError)
+        reason = Self.explain(decodingError, redact: redact)
         badNumber = nil
     }
 
@@ -85,7 +85,7 @@ struct AnswerDiagnosis: Sendable {
     }
 
     /// A short account of a typed decoding failure: what was wrong, and where.
-    private static func explain(_ error: DecodingError) -> String {
+    private static func explain(_ error: DecodingError, redact: Redactor) -> String {
         func path(_ codingPath: [any CodingKey]) -> String {
             var text = ""
             for key in codingPath {
@@ -105,7 +105,9 @@ struct AnswerDiagnosis: Sendable {
         case .valueNotFound(let type, let context):
             return "expected \(type) at \(path(context.codingPath)), found null"
         case .dataCorrupted(let context):
-            return "\(EscapedText.escaped(context.debugDescription, limit: 200)) at \(path(context.codingPath))"
+            // Foundation's message quotes the server's value: redacted before it is cut, or a token cut in
+            // half would no longer be found, and its first part shown.
+            return "\(EscapedText.escaped(redact(context.debugDescription), limit: 200)) at \(path(context.codingPath))"
         @unknown default:
             return String(describing: error)
         }

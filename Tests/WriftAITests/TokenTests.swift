@@ -94,6 +94,26 @@ struct TokenTests {
         }
     }
 
+    /// Foundation quotes a value it cannot decode in its message, which the diagnosis cuts at 200 characters:
+    /// a token the server padded to straddle the cut was shown in part (its first dozen characters), since the
+    /// redactor, running after the cut, no longer found it whole.
+    @Test("a token straddling the cut of a decoding message is redacted before the cut")
+    func tokenStraddlingTheCut() throws {
+        let token = "alice-secret-token-4f2a9c81d7e6b305"
+        struct Key: CodingKey {
+            var stringValue: String
+            var intValue: Int? { nil }
+            init(stringValue: String) { self.stringValue = stringValue }
+            init?(intValue: Int) { nil }
+        }
+        for padding in [120, 150, 170, 190] {
+            let message = "Cannot initialize ModelVisibility from invalid String value \(String(repeating: "x", count: padding))\(token)"
+            let error = DecodingError.dataCorrupted(.init(codingPath: [Key(stringValue: "visibility")], debugDescription: message))
+            let reason = AnswerDiagnosis(body: [], error: error, redact: Redactor(token: AccessToken(token))).reason
+            #expect(!reason.contains(String(token.prefix(8))), "padding \(padding): \(reason)")
+        }
+    }
+
     @Test(
         "the redactor removes the token raw, JSON-escaped and percent-encoded",
         arguments: [
