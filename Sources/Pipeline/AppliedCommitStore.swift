@@ -33,10 +33,20 @@ public struct AppliedCommitStore: Sendable {
 
     private var file: StateFile { StateFile(path: path, what: "the record of applied commits") }
 
-    /// The last commit applied; `nil` before the first.
+    /// The last commit applied; `nil` before the first. A recorded commit that is not a commit id is an error:
+    /// read as none, only the next head would be verified, the gap `all-since-last` exists to close.
     public func lastApplied() throws(StateFileError) -> CommitID? {
         do {
-            return try file.locked { try read().repositories[key].flatMap { CommitID(hex: $0.commit) } }
+            return try file.locked {
+                guard let entry = try read().repositories[key] else { return nil }
+                guard let commit = CommitID(hex: entry.commit) else {
+                    throw StateFileError(
+                        what: file.what, path: path,
+                        reason: "names \(String(entry.commit.prefix(80)).debugDescription) as the last commit applied, which is not a commit id; "
+                            + "fix or remove it (the next commit is then verified alone)")
+                }
+                return commit
+            }
         } catch let error as StateFileError {
             throw error
         } catch {
@@ -60,7 +70,7 @@ public struct AppliedCommitStore: Sendable {
     }
 
     private func read() throws -> File {
-        guard let data = file.read() else { return File(repositories: [:]) }
+        guard let data = try file.read() else { return File(repositories: [:]) }
         do {
             return try JSONDecoder().decode(File.self, from: data)
         } catch {

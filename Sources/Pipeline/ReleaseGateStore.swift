@@ -139,7 +139,7 @@ public struct ReleaseGateStore: Sendable {
     }
 
     private func read() throws -> [Entry] {
-        guard let data = file.read() else { return [] }
+        guard let data = try file.read() else { return [] }
         do {
             return try JSONDecoder().decode(File.self, from: data).entries
         } catch {

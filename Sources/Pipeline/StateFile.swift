@@ -9,9 +9,17 @@ struct StateFile: Sendable {
     /// What a failure is reported as (`the release gate's state`, …).
     let what: String
 
-    /// The file's bytes, `nil` when it does not exist yet.
-    func read() -> Data? {
-        FileManager.default.contents(atPath: path)
+    /// The file's bytes, `nil` when it does not exist yet. A file that exists but cannot be read (its owner
+    /// changed, a directory in its place, an I/O error) is an error: read as none, it lost every quarantine and
+    /// applied commit it holds, and the next write replaced it with that loss.
+    func read() throws(StateFileError) -> Data? {
+        do {
+            return try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            var info = stat()
+            if lstat(path, &info) != 0 && errno == ENOENT { return nil }
+            throw StateFileError(what: what, path: path, reason: "cannot be read (\(error.localizedDescription)); fix its permissions or remove it")
+        }
     }
 
     /// Replaces the file with `data`, readable by its owner only.

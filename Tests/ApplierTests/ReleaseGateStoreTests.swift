@@ -14,6 +14,20 @@ import WriftSyncTesting
         )
     }
 
+    /// A state file that exists but cannot be read is an error, not an empty state: read as none, every
+    /// quarantine in it was forgotten, and the next record replaced the file with that loss.
+    @Test func aStateFileThatCannotBeReadIsAnErrorNotAnEmptyState() throws {
+        let directory = try TemporaryDirectory("gate-store")
+        let store = ReleaseGateStore(stateDirectory: directory.path)
+        try FileManager.default.createDirectory(atPath: store.path, withIntermediateDirectories: true)
+        #expect(throws: StateFileError.self) { _ = try store.entries() }
+        #expect(throws: StateFileError.self) { try store.record(Self.entry(3, fingerprint: "f1", .quarantined, reason: "failed")) }
+        var isDirectory: ObjCBool = false
+        #expect(FileManager.default.fileExists(atPath: store.path, isDirectory: &isDirectory) && isDirectory.boolValue, "left as it was")
+        // A file not there yet is an empty state.
+        #expect(try ReleaseGateStore(stateDirectory: directory.path + "/fresh").entries().isEmpty)
+    }
+
     @Test(arguments: [
         ("the same declaration: refused, the quarantine kept", 3, "f1", true),
         ("a changed declaration: recorded pending, the quarantine lifted", 3, "f2", false),
