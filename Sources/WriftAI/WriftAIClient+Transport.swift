@@ -360,6 +360,12 @@ extension WriftAIClient {
         from response: APIResponse,
         endpoint: Endpoint
     ) throws(WriftAIError) -> Value {
+        // Looked for only here, off the fast path: ``JSONFastReadable`` readers give up on a repeated key.
+        if let key = JSONRepeatedKeys.first(in: response.body) {
+            let context = WriftAIError.Context(method: endpoint.method.rawValue, path: basePath + endpoint.pathAndQuery, status: response.status)
+            throw redact(.decoding(
+                context, reason: "the answer repeats the key \(EscapedText.quoted(redact(key))) in one object, which readers take either way"))
+        }
         do {
             return try JSONDecoder().decode(Value.self, from: Data(response.body))
         } catch {

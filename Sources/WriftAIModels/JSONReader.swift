@@ -272,6 +272,12 @@ struct JSONReader {
         return value
     }
 
+    /// The next byte after whitespace, not consumed.
+    mutating func peekAfterWhitespace() -> UInt8? {
+        skipWhitespace()
+        return peek()
+    }
+
     private func peek() -> UInt8? {
         index < bytes.count ? bytes[index] : nil
     }

@@ -482,6 +482,28 @@ struct HostileServerTests {
         #expect(throws: WriftAIError.self) { try check.checkDetails(newline, number: 4) }
     }
 
+    // MARK: Repeated keys
+
+    /// `JSONDecoder` keeps one value of a repeated key without a word (here the first, `null`), where the server
+    /// may mean the other: this page ended the listing, although it names a next page. Refused instead.
+    @Test("an answer repeating a key in one object is refused, not read by one of its values")
+    func repeatedKeysAreRefused() async throws {
+        let page = #"{"items":[{"number":2,"release_notes":"","created_at":"2026-01-01T00:00:00Z"}],"next_cursor":null,"previous_cursor":null,"next_cursor":"c2"}"#
+        let server = try ScriptedServer { _, _ in .answer(page) }
+        defer { server.stop() }
+        var configuration = WriftAIClient.Configuration(
+            server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1", allowInsecureHTTP: true), token: AccessToken("some-token-value"))
+        configuration.pacing.requestsPerSecond = nil
+        let client = try WriftAIClient(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let error = await failure { try await client.allVersions(try Fixture.demo).collect() }
+        try await client.shutdown()
+        guard case .decoding(_, let reason) = error else {
+            Issue.record("expected a decoding error, got \(String(describing: error))")
+            return
+        }
+        #expect(reason.contains(#"repeats the key "next_cursor""#), "\(reason)")
+    }
+
     // MARK: Host names that do not resolve
 
     @Test("a host name that does not resolve is retried once, not a dozen times")
