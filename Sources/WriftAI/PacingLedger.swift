@@ -13,6 +13,15 @@ struct PacingLedger: Codable, Equatable, Sendable {
         var reset: Double
         /// How many more requests may be sent before `reset`.
         var budget: Int
+        /// Unix time of the answer that reported it, or of the last probe sent through it once used up (see
+        /// ``PacingLedger/reserve(for:now:rules:exclusiveUntilKnown:)``); absent in older files.
+        var observed: Double?
+
+        init(reset: Double, budget: Int, observed: Double? = nil) {
+            self.reset = reset
+            self.budget = budget
+            self.observed = observed
+        }
     }
 
     /// The requests one pacer has in flight, and when it last said so.
@@ -85,7 +94,17 @@ struct PacingLedger: Codable, Equatable, Sendable {
                 window = nil
             } else if current.budget <= 0 {
                 let wait = current.reset - now + rules.resetMargin
-                return wait > rules.maxWindowWait ? .windowTooFar(wait) : .wait(wait)
+                guard wait > rules.maxWindowWait else { return .wait(wait) }
+                // A used-up window ending later than any wait is refused at once, but not for as long as it
+                // claims (up to a day, for every process sharing the file): once it has stood for the longest
+                // wait, one request goes through as a probe, and its answer tells again. A stale or lying
+                // answer (`remaining: 0`, a reset hours away, even on a 200) otherwise stopped every request,
+                // so that no answer could ever correct it.
+                guard let observed = current.observed, now - observed >= rules.maxWindowWait else {
+                    return .windowTooFar(wait)
+                }
+                window?.observed = now
+                return takeTurn(for: holder, now: now)
             }
         }
         if exclusiveUntilKnown && window == nil {
@@ -108,6 +127,11 @@ struct PacingLedger: Codable, Equatable, Sendable {
         if window != nil {
             window?.budget -= 1
         }
+        return takeTurn(for: holder, now: now)
+    }
+
+    /// Counts a request of `holder` in flight.
+    private mutating func takeTurn(for holder: String, now: Double) -> Decision {
         var entry = holders[holder] ?? Holder(inFlight: 0, updated: now)
         entry.inFlight += 1
         entry.updated = now
@@ -143,10 +167,14 @@ struct PacingLedger: Codable, Equatable, Sendable {
             if reset == current.reset {
                 window?.budget = min(current.budget, budget)
             } else if reset > current.reset {
-                window = Window(reset: reset, budget: budget)
+                window = Window(reset: reset, budget: budget, observed: now)
+            } else if current.budget <= 0, !observation.wasRateLimited, reset > now {
+                // A request went through a window believed used up (a probe, or another process's): that
+                // belief was wrong, and the window the server reports now is the one.
+                window = Window(reset: reset, budget: budget, observed: now)
             }
         } else if reset > now {
-            window = Window(reset: reset, budget: budget)
+            window = Window(reset: reset, budget: budget, observed: now)
         }
     }
 

@@ -49,6 +49,12 @@ struct SharedPacingTests {
              ledger: PacingLedger(window: .init(reset: 100.5, budget: 0)), now: 100, decision: .wait(0.52)),
         Step(label: "a window too far away is refused at once",
              ledger: PacingLedger(window: .init(reset: 3700, budget: 0)), now: 100, decision: .windowTooFar(3600.02)),
+        Step(label: "a window too far away, reported less than the longest wait ago, is refused at once",
+             ledger: PacingLedger(window: .init(reset: 3700, budget: 0, observed: 50)), now: 100, decision: .windowTooFar(3600.02)),
+        // Before, such a window stopped every request until its end (up to a day), in every process sharing
+        // it: no answer could ever correct it.
+        Step(label: "a window too far away that has stood for the longest wait lets one probe through",
+             ledger: PacingLedger(window: .init(reset: 3700, budget: 0, observed: 40)), now: 100, decision: .send),
         Step(label: "a window with room sends", ledger: PacingLedger(window: .init(reset: 100.5, budget: 1)), now: 100, decision: .send),
         Step(label: "an ended window is forgotten", ledger: PacingLedger(window: .init(reset: 99, budget: 0)), now: 100, decision: .send),
         Step(label: "knowing nothing, the first request goes alone", ledger: PacingLedger(), now: 100, exclusive: true, decision: .awaitAnswer),
@@ -67,7 +73,11 @@ struct SharedPacingTests {
         }
         if decision == .send {
             #expect(ledger.holders["1:1"]?.inFlight == 1)
-            if let window = step.ledger.window, step.now < window.reset {
+            if let window = step.ledger.window, step.now < window.reset, window.budget <= 0 {
+                #expect(ledger.window?.observed == step.now, "a probe: the next one waits the longest wait again")
+                var again = ledger
+                #expect(again.reserve(for: "1:1", now: step.now + 1, rules: step.rules, exclusiveUntilKnown: false) != .send)
+            } else if let window = step.ledger.window, step.now < window.reset {
                 #expect(ledger.window?.budget == window.budget - 1, "the window counts the request")
             }
         } else {
@@ -81,7 +91,7 @@ struct SharedPacingTests {
         ledger.setInFlight(2, holder: "10:1", now: 100)
         ledger.setInFlight(1, holder: "20:1", now: 100)
         ledger.learn(from: RateLimitObservation(limit: 3, remaining: 5, reset: 101), now: 100.2)
-        #expect(ledger.window == .init(reset: 101, budget: 2))
+        #expect(ledger.window == .init(reset: 101, budget: 2, observed: 100.2))
         #expect(ledger.serverLimit == 3)
         // The same window never grows back; a later one replaces it; an earlier one is stale.
         ledger.learn(from: RateLimitObservation(limit: 3, remaining: 9, reset: 101), now: 100.3)
@@ -89,9 +99,14 @@ struct SharedPacingTests {
         ledger.learn(from: RateLimitObservation(limit: 3, remaining: 0, reset: 100.5, wasRateLimited: false), now: 100.3)
         #expect(ledger.window?.reset == 101)
         ledger.learn(from: RateLimitObservation(limit: 3, remaining: 3, reset: 102), now: 101.1)
-        #expect(ledger.window == .init(reset: 102, budget: 0))
+        #expect(ledger.window == .init(reset: 102, budget: 0, observed: 101.1))
         ledger.learn(from: RateLimitObservation(limit: nil, remaining: nil, reset: 102, wasRateLimited: true), now: 101.2)
         #expect(ledger.window?.budget == 0)
+        // A 429 naming an earlier reset does not shorten a used-up window; a request that went through it does.
+        ledger.learn(from: RateLimitObservation(limit: nil, remaining: nil, reset: 101.8, wasRateLimited: true), now: 101.25)
+        #expect(ledger.window?.reset == 102)
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 3, reset: 101.8), now: 101.3)
+        #expect(ledger.window == .init(reset: 101.8, budget: 0, observed: 101.3), "3 left, less the 3 in flight")
         ledger.setInFlight(0, holder: "20:1", now: 101.3)
         #expect(ledger.holders.keys.sorted() == ["10:1"])
     }
