@@ -284,6 +284,7 @@ import WriftSyncTesting
                     #expect(page.body.contains("&lt;script&gt;document.title=&#39;pwned&#39;&lt;/script&gt;&lt;b&gt;bold&lt;/b&gt; &amp; &quot;quoted&quot;"), "\(uri)")
                     #expect(page.body.components(separatedBy: "<script>").count - 1 == 1, "\(uri): the page's own script only")
                     #expect(page.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                    #expect(page.headers[.contentSecurityPolicy]?.contains("frame-ancestors 'none'") == true, "never framed")
                     #expect(page.headers[.contentType] == "text/html; charset=utf-8")
                 }
             }
