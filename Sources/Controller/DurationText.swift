@@ -1,13 +1,22 @@
 /// Durations as the command line writes them: `200ms`, `30s`, `5m`, `1h`, `1.5h`.
 public enum DurationText {
     /// The duration `text` names, or `nil` when it is not a positive number followed by `ms`, `s`, `m` or `h`.
+    /// The shortest duration taken, in seconds: a millisecond.
+    public static let shortest = 0.001
+    /// The longest duration taken, in seconds: a year.
+    public static let longest = 365.0 * 86_400
+
     public static func parse(_ text: String) -> Duration? {
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for unit in units where text.hasSuffix(unit.suffix) {
             let number = text.dropLast(unit.suffix.count)
             // `5ms` also ends in `s`: the first matching suffix wins, and a leftover letter is not a number.
             guard let value = Double(number), value.isFinite, value > 0 else { continue }
-            return .nanoseconds(Int64((value * unit.seconds * 1e9).rounded()))
+            // From a millisecond to a year: beyond, the nanoseconds overflowed and trapped; below, a duration
+            // rounded to nothing turned the loop into a busy one.
+            let seconds = value * unit.seconds
+            guard seconds >= Self.shortest, seconds <= Self.longest else { return nil }
+            return .nanoseconds(Int64((seconds * 1e9).rounded()))
         }
         return nil
     }

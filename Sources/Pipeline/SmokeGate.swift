@@ -91,7 +91,11 @@ public struct SmokeGate: ReleaseGate {
 
     /// One test: the prediction, then the verdict.
     func run(_ test: SmokeTest, version: VersionID, outputSchema: JSONSchemaValidator) async -> GateFailure? {
-        let limit = min(Duration.milliseconds(Int64((test.maxSeconds * 1000).rounded(.up))), timeout)
+        // A saved plan's `max_seconds` is read as given: bounded by the timeout before it becomes a duration (a
+        // huge one overflowed the milliseconds and trapped, after the version was created).
+        let timeoutSeconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let seconds = test.maxSeconds.isFinite && test.maxSeconds > 0 ? min(test.maxSeconds, timeoutSeconds) : timeoutSeconds
+        let limit = min(Duration.milliseconds(Int64((seconds * 1000).rounded(.up))), timeout)
         let check = SmokeCheck(origin: .version(index: 0), input: test.input, timeLimit: limit, expectedOutput: test.expectOutput,
                                location: SourceLocation(file: "", line: 0, column: 0))
         let clock = ContinuousClock()

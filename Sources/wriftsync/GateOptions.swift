@@ -10,7 +10,8 @@ struct GateOptions: ParsableArguments {
     var smokeTimeout: Double = 300
 
     func validate() throws {
-        guard smokeTimeout > 0, smokeTimeout.isFinite else { throw ValidationError("--smoke-timeout must be positive.") }
+        // At most a day: far beyond any prediction, and far from overflowing a duration in milliseconds.
+        guard smokeTimeout > 0, smokeTimeout <= 86_400 else { throw ValidationError("--smoke-timeout must be positive, at most 86400 (a day).") }
     }
 
     /// The pipeline's gate settings.

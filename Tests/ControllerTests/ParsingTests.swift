@@ -9,7 +9,11 @@ import Testing
         #expect(DurationText.parse("5m") == .seconds(300))
         #expect(DurationText.parse("1h") == .seconds(3600))
         #expect(DurationText.parse("1.5h") == .seconds(5400))
-        for bad in ["", "5", "m", "-5m", "0s", "5d", "five minutes", "1hm"] {
+        #expect(DurationText.parse("1ms") == .milliseconds(1))
+        #expect(DurationText.parse("8760h") == .seconds(365 * 86_400))
+        // Beyond a year the nanoseconds overflowed an Int64 and trapped; below a millisecond a duration rounded
+        // to nothing made a busy loop.
+        for bad in ["", "5", "m", "-5m", "0s", "5d", "five minutes", "1hm", "1e300s", "8761h", "0.0000001ms", "0.5ms", "nans", "infm"] {
             #expect(DurationText.parse(bad) == nil, "\(bad)")
         }
     }

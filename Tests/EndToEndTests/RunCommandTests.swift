@@ -192,6 +192,9 @@ import Glibc
             // One request every 1e10 s: the pacer's wait overflowed an Int64 of nanoseconds and trapped.
             (["--rate-limit", "1e-10"], "--rate-limit must be at least 0.001"),
             (["--rate-limit", "inf"], "--rate-limit must be at least 0.001"),
+            // Beyond a year (or a day for a smoke test) the nanoseconds or milliseconds overflowed and trapped.
+            (["--interval", "1e300s"], "--interval takes a duration"),
+            (["--smoke-timeout", "1e300"], "--smoke-timeout must be positive, at most 86400"),
         ] {
             let result = try await Apply.run(["run", "--repo", "/nonexistent", "--once"] + flags)
             #expect(result.status == 64, "\(flags): \(result.stderr)")
