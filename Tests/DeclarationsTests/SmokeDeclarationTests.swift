@@ -150,6 +150,30 @@ import WriftAIModels
         #expect(diagnostics(["f.yaml": yaml]) == item.expected)
     }
 
+    /// A case without `expect_output` has its output checked against the output schema: one the validator cannot
+    /// use is a problem of the declaration, found by `validate`, not by a rollback once the version is live.
+    @Test func anOutputSchemaThatCannotBeUsedIsReportedForCasesCheckingAgainstIt() {
+        let yaml = """
+            model: acme/x
+            versions:
+              - container_image_digest: "\(digestA)"
+                release_notes: "r"
+                schemas:
+                  prediction:
+                    input: {type: object}
+                    output: {type: object, unevaluatedProperties: false}
+                smoke:
+                  - input: {prompt: ok}
+                  - input: {prompt: ok}
+                    expect_output: {}
+
+            """
+        let reported = diagnostics(["f.yaml": yaml])
+        #expect(reported.count == 2, "\(reported)")
+        #expect(reported.first?.hasPrefix("f.yaml:10:16: smoke case 1: its output cannot be checked: the version's output schema is not usable:") == true, "\(reported)")
+        #expect(reported.last?.contains("smoke case 2: expect_output cannot be checked") == true, "\(reported)")
+    }
+
     @Test func defaultCasesAreCheckedAgainstEveryVersionTheyRunOn() {
         let otherSchema = """
               - container_image_digest: "\(digestB)"
