@@ -68,6 +68,8 @@ public struct VersionListing: AsyncSequence, Sendable {
         private var seenCursors: Set<String> = []
         /// Each number listed so far, with the page (from 1) it was on.
         private var seenNumbers: [Int: Int] = [:]
+        /// The last number listed: a listing is newest first, so every number is below the one before it.
+        private var lastNumber: Int?
         private var pagesFetched = 0
         private var finished = false
         /// The server's clock when it answered the first page.
@@ -130,6 +132,19 @@ public struct VersionListing: AsyncSequence, Sendable {
                                 value: String(item.number),
                                 rule: "must appear once in a listing, but page \(earlier) listed it already")))
                 }
+                // Out of order, the listing cannot be the server's versions newest first: a page of numbers
+                // far above the others made every create fail as "not above" them, and planned deletes of
+                // versions that were never there.
+                if let last = lastNumber, item.number > last {
+                    throw fail(
+                        .invalidAnswer(
+                            context,
+                            AnswerProblem(
+                                model: listing.model.description, field: "items[\(index)].number on page \(pagesFetched)",
+                                value: String(item.number),
+                                rule: "must be below the number listed before it (\(last)): a listing is newest first")))
+                }
+                lastNumber = item.number
             }
             guard seenNumbers.count <= listing.maxItems else {
                 throw fail(

@@ -504,6 +504,37 @@ struct HostileServerTests {
         #expect(reason.contains(#"repeats the key "next_cursor""#), "\(reason)")
     }
 
+    // MARK: Order
+
+    /// A listing is newest first: a number above the one listed before it, on the same page or a later one,
+    /// refuses the listing. Before, only a repeated number did: a page of numbers far above the others was
+    /// believed, and every create then failed as "not above" them.
+    @Test("a listing out of order is refused", arguments: [
+        [[3, 2], [9, 8]],
+        [[2, 3]],
+        [[5, 4], [1], [3]],
+    ])
+    func outOfOrderListingsAreRefused(_ pages: [[Int]]) async throws {
+        @Sendable func item(_ number: Int) -> String { #"{"number":\#(number),"release_notes":"","created_at":"2026-01-01T00:00:00Z"}"# }
+        let server = try ScriptedServer { index, _ in
+            let page = pages[min(index, pages.count - 1)]
+            let next = index + 1 < pages.count ? #""c\#(index + 1)""# : "null"
+            return .answer(#"{"items":[\#(page.map(item).joined(separator: ","))],"next_cursor":\#(next),"previous_cursor":null}"#)
+        }
+        defer { server.stop() }
+        var configuration = WriftAIClient.Configuration(
+            server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1", allowInsecureHTTP: true), token: AccessToken("some-token-value"))
+        configuration.pacing.requestsPerSecond = nil
+        let client = try WriftAIClient(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let error = await failure { try await client.allVersions(try Fixture.demo).collect() }
+        try await client.shutdown()
+        guard case .invalidAnswer(_, let problem) = error else {
+            Issue.record("expected an invalid answer, got \(String(describing: error))")
+            return
+        }
+        #expect(problem.rule.contains("a listing is newest first"), "\(problem)")
+    }
+
     // MARK: Host names that do not resolve
 
     @Test("a host name that does not resolve is retried once, not a dozen times")
