@@ -115,12 +115,14 @@ public struct SmokeGate: ReleaseGate {
 
     /// Whether `error`, ending a test before its verdict, says nothing of the version: anything but the API
     /// refusing the test's input (`422`: the version's schema does not take it) or not knowing the version
-    /// (`404`: it was deleted meanwhile, which the applier finds out). The API failing (`5xx`), a rate limit,
-    /// the network, a timeout, the deadline or an answer that cannot be read are the platform's, not the
-    /// image's; rolling a version back for them deleted healthy versions and quarantined their images.
+    /// (`404` to the prediction's create or the version's read: it was deleted meanwhile, which the applier
+    /// finds out). The API failing (`5xx`), a rate limit, the network, a timeout, the deadline, an answer that
+    /// cannot be read, or a poll not finding the prediction it started, are the platform's, not the image's;
+    /// rolling a version back for them deleted healthy versions and quarantined their images.
     static func isUndetermined(_ error: WriftAIError) -> Bool {
         switch error {
-        case .validation, .notFound: false
+        case .validation: false
+        case .notFound(let context): context.method == "GET" && context.path.contains("/predictions/")
         default: true
         }
     }

@@ -113,24 +113,28 @@ import WriftSyncTesting
         }
     }
 
-    /// Tests that cannot be run to a verdict — here the apply's `--deadline` passes while the prediction runs —
-    /// say nothing of the image: the version is kept, untested and pending, not deleted nor quarantined, and the
+    /// Tests that cannot be run to a verdict — here the API refuses every request with a 429 for an hour from
+    /// the prediction on (a storm after the plan's listing, its latest-version check and the create) — say
+    /// nothing of the image: the version is kept, untested and pending, not deleted nor quarantined, and the
     /// next apply tests it first. Before, any error ending a test counted as a failure: the version was rolled
-    /// back (or, its delete failing at the deadline too, left for the next apply to delete) and its image
-    /// quarantined.
+    /// back (or, its delete refused too, left for the next apply to delete) and its image quarantined.
     @Test func testsThatCannotBeRunAreNotAVerdict() async throws {
         let repository = try TestRepository(files: ["models/s.yaml": Self.declaration("alice/s", [Self.version(1)])])
         let cache = try TemporaryDirectory("gate")
         let storage = try InMemoryEmulatorStorage()
-        var configuration = try Self.emulator()
-        configuration.predictions.durationMilliseconds = 5_000
-        try await withRunningEmulator(configuration: configuration, storage: storage) { emulator in
-            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
-            try repository.write("models/s.yaml", Self.declaration("alice/s", [Self.version(2, smoke: "[{input: {text: hello}, max_seconds: 10}]")]))
-            try repository.commit("v2, tested")
-            let stopped = try await Apply.apply(emulator, repository, cache, ["--auto-approve", "--deadline", "2"])
+        try await withRunningEmulator(configuration: Self.emulator(), storage: storage) { emulator in
+            let first = try await Apply.apply(emulator, repository, cache)
+            #expect(first.status == 0)
+        }
+        try repository.write("models/s.yaml", Self.declaration("alice/s", [Self.version(2, smoke: Self.case1)]))
+        try repository.commit("v2, tested")
+        var storm = try Self.emulator()
+        storm.faults = .init(throttleSeconds: 3600, throttleAfter: 3)
+        try await withRunningEmulator(configuration: storm, storage: storage) { emulator in
+            let stopped = try await Apply.apply(emulator, repository, cache)
             #expect(stopped.status == 1)
             #expect(stopped.stderr.contains("could not be run"), "\(stopped.stderr)")
+            #expect(stopped.stderr.contains("POST /v1/predictions"), "the prediction met the storm: \(stopped.stderr)")
             #expect(await Apply.live(storage, "alice/s").map(\.number) == [1, 2], "kept, and the older version too")
             let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
             #expect(listed.stdout.contains("created, not tested yet"), "pending, not quarantined: \(listed.stdout)")
