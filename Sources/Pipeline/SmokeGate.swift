@@ -107,10 +107,22 @@ public struct SmokeGate: ReleaseGate {
             let undetermined = Self.isUndetermined(error)
             return GateFailure(test: test.name, reason: undetermined ? "\(error)" : "the prediction could not be run: \(error)", undetermined: undetermined)
         }
-        switch check.verdict(for: prediction, elapsed: clock.now - started, outputSchema: outputSchema) {
+        switch check.verdict(for: prediction, elapsed: Self.elapsed(of: prediction, seen: clock.now - started), outputSchema: outputSchema) {
         case .passed: return nil
         case let .failed(reason): return GateFailure(test: test.name, reason: reason)
         }
+    }
+
+    /// How long `prediction` took: by the server's own account when it gives one (from `created_at` to the
+    /// `updated_at` of its end), at most `seen`, the time from before its create to the answer that showed its
+    /// end. `seen` alone counts this process's pacing and the poll after the end: a prediction ending within
+    /// the last poll's interval was judged too slow, then rolled back and its image quarantined.
+    static func elapsed(of prediction: Prediction, seen: Duration) -> Duration {
+        guard prediction.status.isTerminal, let created = WireTime.iso8601(prediction.createdAt),
+            let ended = prediction.updatedAt.flatMap(WireTime.iso8601), ended >= created
+        else { return seen }
+        let own = Duration.milliseconds(Int64(((ended - created) * 1000).rounded(.up)))
+        return min(own, seen)
     }
 
     /// Whether `error`, ending a test before its verdict, says nothing of the version: anything but the API
