@@ -23,25 +23,25 @@ struct RateLimitObservation: Sendable, Equatable {
         limit = lookup("x-ratelimit-limit").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }.flatMap { $0 > 0 ? $0 : nil }
         remaining = lookup("x-ratelimit-remaining").flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
             .map { min(max($0, 0), PacingLedger.maxBudget) }
-        var said: Double?
-        var onServerClock = false
+        let skew = Self.clockSkew(now: now, serverDate: lookup("date")) ?? 0
+        var fromReset: Double?
         if let value = lookup("x-ratelimit-reset").flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
-            // Small values are a delay in seconds, large ones a Unix time.
-            said = value < 1_000_000_000 ? now + value : value
-            onServerClock = value >= 1_000_000_000
-        } else if status == 429, let retryAfter = lookup("retry-after")?.trimmingCharacters(in: .whitespaces) {
+            // Small values are a delay in seconds, large ones a Unix time (the server's clock).
+            fromReset = value < 1_000_000_000 ? now + value : value - skew
+        }
+        var fromRetryAfter: Double?
+        if status == 429, let retryAfter = lookup("retry-after")?.trimmingCharacters(in: .whitespaces) {
             // RFC 9110: delay-seconds or an HTTP-date.
             if let delay = Double(retryAfter), delay.isFinite, delay >= 0 {
-                said = now + delay
+                fromRetryAfter = now + delay
             } else if let date = WireTime.httpDate(retryAfter) {
-                said = date
-                onServerClock = true
+                fromRetryAfter = date - skew
             }
         }
-        if onServerClock, let time = said, let skew = Self.clockSkew(now: now, serverDate: lookup("date")) {
-            said = time - skew
-        }
-        reset = said.flatMap { $0.isFinite && $0 - now <= PacingLedger.horizon ? $0 : nil }
+        let believed = [fromReset, fromRetryAfter].compactMap { $0 }.filter { $0.isFinite && $0 - now <= PacingLedger.horizon }
+        // Both on a 429: the later. A reset rounded down to a second already past, with `Retry-After: 5`, was
+        // waited 20 ms and retried into the same refusal until the retries ran out.
+        reset = believed.max()
         wasRateLimited = status == 429
     }
 

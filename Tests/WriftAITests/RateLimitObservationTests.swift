@@ -64,6 +64,13 @@ struct RateLimitObservationTests {
         Case(name: "a Date that is not a date corrects nothing", status: 200,
              headers: ["date": "yesterday", "x-ratelimit-reset": "1764500002"],
              limit: nil, remaining: nil, reset: now + 2),
+        Case(name: "a 429 with a reset already past and Retry-After: 5 waits the 5 s", status: 429,
+             headers: ["x-ratelimit-remaining": "0", "x-ratelimit-reset": "1764499999", "retry-after": "5"],
+             limit: nil, remaining: 0, reset: now + 5),
+        Case(name: "a 429 with a reset later than its Retry-After waits for the reset", status: 429,
+             headers: ["x-ratelimit-reset": "1764500009", "retry-after": "5"],
+             limit: nil, remaining: nil, reset: 1_764_500_009),
+        Case(name: "a 200's Retry-After means nothing", status: 200, headers: ["retry-after": "5"], limit: nil, remaining: nil, reset: nil),
         Case(name: "a limit of zero or less is no limit", status: 200, headers: ["x-ratelimit-limit": "0"], limit: nil, remaining: nil, reset: nil),
         Case(name: "a negative limit is no limit", status: 200, headers: ["x-ratelimit-limit": "-3"], limit: nil, remaining: nil, reset: nil),
     ]
