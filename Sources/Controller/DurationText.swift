@@ -1,11 +1,12 @@
 /// Durations as the command line writes them: `200ms`, `30s`, `5m`, `1h`, `1.5h`.
 public enum DurationText {
-    /// The duration `text` names, or `nil` when it is not a positive number followed by `ms`, `s`, `m` or `h`.
     /// The shortest duration taken, in seconds: a millisecond.
     public static let shortest = 0.001
     /// The longest duration taken, in seconds: a year.
     public static let longest = 365.0 * 86_400
 
+    /// The duration `text` names, or `nil` when it is not a positive number followed by `ms`, `s`, `m` or `h`,
+    /// from ``shortest`` to ``longest``.
     public static func parse(_ text: String) -> Duration? {
         let units: [(suffix: String, seconds: Double)] = [("ms", 0.001), ("s", 1), ("m", 60), ("h", 3600)]
         for unit in units where text.hasSuffix(unit.suffix) {

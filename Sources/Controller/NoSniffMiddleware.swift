@@ -11,6 +11,10 @@ struct NoSniffMiddleware<Context: RequestContext>: RouterMiddleware {
             response = try await next(request, context)
         } catch let error as any HTTPResponseError {
             response = try error.response(from: request, context: context)
+        } catch {
+            // What Hummingbird would answer (a 500 without a body), said here so that it carries the header too.
+            context.logger.error("request failed", metadata: ["error": "\(error)"])
+            response = try HTTPError(.internalServerError).response(from: request, context: context)
         }
         response.headers[.xContentTypeOptions] = "nosniff"
         return response

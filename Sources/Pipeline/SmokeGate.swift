@@ -125,17 +125,18 @@ public struct SmokeGate: ReleaseGate {
         return min(own, seen)
     }
 
-    /// Whether `error`, ending a test before its verdict, says nothing of the version: anything but the API
-    /// refusing the test's input (`422`: the version's schema does not take it) or not knowing the version
-    /// (`404` to the prediction's create or the version's read: it was deleted meanwhile, which the applier
-    /// finds out). The API failing (`5xx`), a rate limit, the network, a timeout, the deadline, an answer that
-    /// cannot be read, or a poll not finding the prediction it started, are the platform's, not the image's;
-    /// rolling a version back for them deleted healthy versions and quarantined their images.
+    /// Whether `error`, ending a test before its verdict, says nothing of the version and may pass: the API
+    /// failing (`5xx`), a rate limit, the network, a timeout, the deadline, a prediction whose create has an
+    /// unknown outcome, or a poll not finding the prediction it started. Rolling a version back for those
+    /// deleted healthy versions and quarantined their images. Anything else ends the test as a failure, as a
+    /// verdict would: it would not go away by itself (a refused input, a token that may not run predictions,
+    /// an answer that cannot be read — the prediction's output among them), and a version kept untested for
+    /// it would stay the latest, untested, for good.
     static func isUndetermined(_ error: WriftAIError) -> Bool {
         switch error {
-        case .validation: false
+        case .server, .rateLimited, .transport, .timeout, .hostNotFound, .deadlineExceeded, .predictionOutcomeUnknown, .cancelled: true
         case .notFound(let context): context.method == "GET" && context.path.contains("/predictions/")
-        default: true
+        default: false
         }
     }
 

@@ -52,6 +52,8 @@ struct ModelPlanning {
         var unchanged = 0
         var matched: Set<Int> = []
         var rollbacks: Set<Int> = []
+        // Quarantined declarations whose image still serves through a copy made before the failed one.
+        var servingDespiteQuarantine: Set<Digest> = []
         var replaced: [Int: [DriftField]] = [:]
         var seen: Set<Digest> = []
 
@@ -70,16 +72,20 @@ struct ModelPlanning {
             }
             if let warning = quarantineWarning(declared), let quarantine = quarantine(declared) {
                 warnings.append(warning)
-                // The version whose tests failed, live still: a rollback that did not finish. Finish it. Only
-                // that version: another copy of the digest was live before it (the one a replacement or a
-                // re-creation was to follow), served until then, and stays, as declared. A record without
-                // the number (an older WriftSync's) cannot tell them apart, and deletes nothing.
+                // The version whose tests failed, live still: a rollback that did not finish. Finish it, with
+                // any copy above it (a send in doubt that landed later, as untested). Not a copy below it: that
+                // one was live before (the version a replacement or a re-creation was to follow), served until
+                // then, and stays, as declared. A record without the number (an older WriftSync's) cannot tell
+                // them apart, and deletes nothing.
                 let copies = liveVersions.filter { $0.containerImageDigest == digest }
-                if let failed = quarantine.number, copies.contains(where: { $0.number == failed }) {
-                    rollbacks.insert(failed)
+                guard let failed = quarantine.number else {
+                    matched.formUnion(copies.map(\.number))
+                    continue
                 }
-                if let earlier = copies.filter({ $0.number != quarantine.number }).max(by: { $0.number < $1.number }) {
+                rollbacks.formUnion(copies.map(\.number).filter { $0 >= failed })
+                if let earlier = copies.filter({ $0.number < failed }).max(by: { $0.number < $1.number }) {
                     matched.insert(earlier.number)
+                    servingDespiteQuarantine.insert(digest)
                 }
                 continue
             }
@@ -167,8 +173,11 @@ struct ModelPlanning {
         let deleted = Set(deletes.compactMap(\.number))
         let remainingLatest = liveVersions.filter { !deleted.contains($0.number) }.max { $0.number < $1.number }
         // The version that must be the latest: the last declared one whose smoke tests did not fail. A quarantined
-        // last version is being rolled back (or was never made), so the one before it holds the traffic meanwhile.
-        let releasable = declaration.versions.filter { quarantineWarning($0) == nil }
+        // last version is being rolled back (or was never made), so the one before it holds the traffic meanwhile
+        // — unless a copy of its image made before the failed one serves still: that copy is the declared one.
+        let releasable = declaration.versions.filter {
+            quarantineWarning($0) == nil || servingDespiteQuarantine.contains($0.containerImageDigest)
+        }
         if let remainingLatest, let declaredLast = releasable.last,
             remainingLatest.containerImageDigest == declaredLast.containerImageDigest,
             let lastCreate = creates.last, lastCreate.digest != declaredLast.containerImageDigest
@@ -354,8 +363,6 @@ struct ModelPlanning {
         return tests.isEmpty ? nil : PlannedChange.GateCheck(tests: tests, fingerprint: declared.gateFingerprint(tests))
     }
 
-    /// The warning that keeps a quarantined digest from being created again, while its declaration is the one
-    /// whose smoke tests failed.
     /// The quarantine of `declared`'s digest, when it is for this declaration.
     private func quarantine(_ declared: VersionDeclaration) -> ReleaseGateState.Quarantine? {
         guard let entry = gate.quarantined[ReleaseGateState.Key(model: model, digest: declared.containerImageDigest)],
@@ -364,6 +371,8 @@ struct ModelPlanning {
         return entry
     }
 
+    /// The warning that keeps a quarantined digest from being created again, while its declaration is the one
+    /// whose smoke tests failed.
     private func quarantineWarning(_ declared: VersionDeclaration) -> PlanWarning? {
         guard let entry = quarantine(declared) else { return nil }
         return PlanWarning(

@@ -100,7 +100,12 @@ struct PacingLedger: Codable, Equatable, Sendable {
                 // wait, one request goes through as a probe, and its answer tells again. A stale or lying
                 // answer (`remaining: 0`, a reset hours away, even on a 200) otherwise stopped every request,
                 // so that no answer could ever correct it.
-                guard let observed = current.observed, now - observed >= rules.maxWindowWait else {
+                guard let observed = current.observed else {
+                    // Written by an older WriftSync: stood for the longest wait from now on.
+                    window?.observed = now
+                    return .windowTooFar(wait)
+                }
+                guard now - observed >= rules.maxWindowWait else {
                     return .windowTooFar(wait)
                 }
                 window?.observed = now
@@ -164,13 +169,18 @@ struct PacingLedger: Codable, Equatable, Sendable {
             return
         }
         if let current = window {
-            if reset == current.reset {
+            // A request went through a far window believed used up (a probe): the server's count, and its
+            // window, are the ones. Only a far one: in the API's one-second windows, an answer arriving late
+            // from earlier in the window (or the one before) would otherwise give back turns already spent.
+            let wrongAboutFarWindow = current.budget <= 0 && !observation.wasRateLimited && current.reset - now > Self.farWindow
+            if reset == current.reset, wrongAboutFarWindow {
+                window?.budget = budget
+                window?.observed = now
+            } else if reset == current.reset {
                 window?.budget = min(current.budget, budget)
             } else if reset > current.reset {
                 window = Window(reset: reset, budget: budget, observed: now)
-            } else if current.budget <= 0, !observation.wasRateLimited, reset > now {
-                // A request went through a window believed used up (a probe, or another process's): that
-                // belief was wrong, and the window the server reports now is the one.
+            } else if wrongAboutFarWindow, reset > now {
                 window = Window(reset: reset, budget: budget, observed: now)
             }
         } else if reset > now {
@@ -200,6 +210,9 @@ struct PacingLedger: Codable, Equatable, Sendable {
 
     /// How far ahead a window's end, or the next send, is believed: a day.
     static let horizon = 86_400.0
+    /// A window ending further ahead than this (seconds) is not one of the API's one-second windows: a success
+    /// through it while it was believed used up corrects it (see ``learn(from:now:)``).
+    static let farWindow = 60.0
     /// The most requests a window is believed to have left.
     static let maxBudget = 999_999
     /// The most holders, and requests in flight for one holder, a ledger is believed to have: bounds that keep

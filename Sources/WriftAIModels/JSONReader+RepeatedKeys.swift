@@ -1,51 +1,69 @@
 extension JSONReader {
-    /// Deeper nesting is not looked into: declarations nest 64 levels at most, and the answers holding them a few more.
-    static let repeatedKeyDepth = 128
+    /// Deeper nesting is not looked into: `JSONDecoder` refuses it anyway.
+    static let repeatedKeyDepth = 512
 
-    /// The first key `bytes` repeats within one object, as far as they read as JSON; `nil` when none does.
-    ///
-    /// `JSONDecoder` keeps one of a repeated key's values without a word, and other readers keep the other: a
-    /// listing page saying `"next_cursor": null, … "next_cursor": "c2"` ended after its first page here, where
-    /// the server meant one more. An answer read two ways is refused instead.
-    static func repeatedKey(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
-        var reader = JSONReader(bytes)
-        var found: String?
-        _ = reader.scanForRepeatedKey(depth: 0, &found)
-        return found
+    /// What a scan for repeated keys found; see ``JSONRepeatedKeys``.
+    fileprivate enum Scan {
+        case clean
+        case repeated(String)
+        case tooDeep
+        case notJSON
     }
 
-    /// Reads one value, stopping (`false`) at a repeated key or anything not JSON.
-    private mutating func scanForRepeatedKey(depth: Int, _ found: inout String?) -> Bool {
-        guard let first = peekAfterWhitespace() else { return false }
+    /// Reads one value, stopping at a repeated key, nesting past ``repeatedKeyDepth`` or anything not JSON.
+    fileprivate mutating func scanForRepeatedKey(depth: Int) -> Scan {
+        guard let first = peekAfterWhitespace() else { return .notJSON }
         switch first {
         case UInt8(ascii: "{"):
-            guard depth < Self.repeatedKeyDepth else { return false }
+            guard depth < Self.repeatedKeyDepth else { return .tooDeep }
             var keys: Set<String> = []
+            var inner = Scan.clean
             let read: Void? = readObject(checkingKeys: false) { reader, key in
                 guard keys.insert(key).inserted else {
-                    found = key
+                    inner = .repeated(key)
                     return false
                 }
-                return reader.scanForRepeatedKey(depth: depth + 1, &found)
+                inner = reader.scanForRepeatedKey(depth: depth + 1)
+                if case .clean = inner { return true }
+                return false
             }
-            return read != nil
+            if case .clean = inner { return read == nil ? .notJSON : .clean }
+            return inner
         case UInt8(ascii: "["):
-            guard depth < Self.repeatedKeyDepth else { return false }
-            return readArray { $0.scanForRepeatedKey(depth: depth + 1, &found) } != nil
+            guard depth < Self.repeatedKeyDepth else { return .tooDeep }
+            var inner = Scan.clean
+            let read: Void? = readArray { reader in
+                inner = reader.scanForRepeatedKey(depth: depth + 1)
+                if case .clean = inner { return true }
+                return false
+            }
+            if case .clean = inner { return read == nil ? .notJSON : .clean }
+            return inner
         case UInt8(ascii: "\""):
-            return readString() != nil
+            return readString() == nil ? .notJSON : .clean
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
-            return readValue(depth: Self.maximumDepth) != nil
+            return readValue(depth: Self.maximumDepth) == nil ? .notJSON : .clean
         default:
-            return readNumber() != nil
+            // Skipped by its characters, not read: a number out of `Double`'s range, which the decoder takes
+            // for a field it ignores, must not end the scan before a repeated key behind it.
+            return skipNumberCharacters() ? .clean : .notJSON
         }
     }
 }
 
-/// Repeated keys in JSON text, for the API client (see ``JSONReader/repeatedKey(in:)``).
+/// Repeated keys in JSON text, for the API client.
+///
+/// `JSONDecoder` keeps one of a repeated key's values without a word, and other readers keep the other: a
+/// listing page saying `"next_cursor": null, … "next_cursor": "c2"` ended after its first page here, where the
+/// server meant one more. An answer read two ways is refused instead.
 public enum JSONRepeatedKeys {
-    /// The first key `bytes` repeats within one object; `nil` when none does.
+    /// The first key `bytes` repeats within one object; `nil` when none does (or when they are not JSON, or nest
+    /// deeper than `JSONDecoder` reads, which the decoder then reports).
     public static func first(in bytes: [UInt8]) -> String? {
-        bytes.withUnsafeBufferPointer { JSONReader.repeatedKey(in: $0) }
+        bytes.withUnsafeBufferPointer { buffer in
+            var reader = JSONReader(buffer)
+            if case .repeated(let key) = reader.scanForRepeatedKey(depth: 0) { return key }
+            return nil
+        }
     }
 }

@@ -272,6 +272,20 @@ struct JSONReader {
         return value
     }
 
+    /// Consumes the characters a JSON number may hold (after whitespace), without reading it; `false` when
+    /// there are none.
+    mutating func skipNumberCharacters() -> Bool {
+        skipWhitespace()
+        let start = index
+        while index < bytes.count, let byte = Optional(bytes[index]),
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "+")
+                || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E")
+        {
+            index += 1
+        }
+        return index > start
+    }
+
     /// The next byte after whitespace, not consumed.
     mutating func peekAfterWhitespace() -> UInt8? {
         skipWhitespace()

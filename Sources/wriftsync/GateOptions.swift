@@ -11,7 +11,9 @@ struct GateOptions: ParsableArguments {
 
     func validate() throws {
         // At most a day: far beyond any prediction, and far from overflowing a duration in milliseconds.
-        guard smokeTimeout > 0, smokeTimeout <= 86_400 else { throw ValidationError("--smoke-timeout must be positive, at most 86400 (a day).") }
+        guard smokeTimeout >= 0.001, smokeTimeout <= 86_400 else {
+            throw ValidationError("--smoke-timeout must be from 0.001 to 86400 seconds (a day).")
+        }
     }
 
     /// The pipeline's gate settings.

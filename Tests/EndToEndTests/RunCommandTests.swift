@@ -194,7 +194,9 @@ import Glibc
             (["--rate-limit", "inf"], "--rate-limit must be at least 0.001"),
             // Beyond a year (or a day for a smoke test) the nanoseconds or milliseconds overflowed and trapped.
             (["--interval", "1e300s"], "--interval takes a duration"),
-            (["--smoke-timeout", "1e300"], "--smoke-timeout must be positive, at most 86400"),
+            (["--smoke-timeout", "1e300"], "--smoke-timeout must be from 0.001 to 86400"),
+            // Rounded to no time at all, every case "did not finish" and every version was rolled back.
+            (["--smoke-timeout", "0.0001"], "--smoke-timeout must be from 0.001 to 86400"),
         ] {
             let result = try await Apply.run(["run", "--repo", "/nonexistent", "--once"] + flags)
             #expect(result.status == 64, "\(flags): \(result.stderr)")

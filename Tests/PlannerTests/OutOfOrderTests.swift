@@ -101,6 +101,8 @@ struct OutOfOrderTests {
         ([2, 3], 3, ["delete #3"]),          // the rollback of #3 did not finish: #3 goes, #2 stays
         ([2], 2, ["delete #2"]),             // the failed version is the only copy: its rollback is finished
         ([2], nil, [String]()),              // a record of an older WriftSync, without the number: nothing deleted
+        ([2, 3], nil, [String]()),           // … whatever the copies
+        ([2, 3, 4], 3, ["delete #3", "delete #4"]),  // a copy above the failed one (a late send) goes with it
     ] as [([Int], Int?, [String])])
     func rollbackDeletesOnlyTheFailedVersion(_ copies: [Int], _ failed: Int?, _ steps: [String]) throws {
         let changed = Fixture.declared(2, notes: "Release 2, new notes")
@@ -114,6 +116,11 @@ struct OutOfOrderTests {
             revision: Fixture.revision, gate: gate)
         #expect(plan.steps() == steps)
         #expect(plan.warnings.contains { $0.kind == .quarantined })
+        if copies.contains(where: { $0 < failed ?? .max }) && failed != nil {
+            // The earlier copy serves, as declared: no latest_mismatch blaming the order of declarations.
+            #expect(!plan.warnings.contains { $0.kind == .latestMismatch }, "\(plan.warnings.map(\.message))")
+            #expect(plan.models.only?.declaredLatest?.containerImageDigest == repeatedDigest(2) as Digest)
+        }
     }
 
     @Test("recreate never makes a quarantined version again, nor deletes a number twice")

@@ -47,7 +47,7 @@ struct SharedPacingTests {
              rules: .init(rate: nil, burst: 1, resetMargin: 0, maxWindowWait: 60), decision: .send),
         Step(label: "a used-up window waits for its reset and margin",
              ledger: PacingLedger(window: .init(reset: 100.5, budget: 0)), now: 100, decision: .wait(0.52)),
-        Step(label: "a window too far away is refused at once",
+        Step(label: "a window too far away is refused at once (one from an older file stands from now on)",
              ledger: PacingLedger(window: .init(reset: 3700, budget: 0)), now: 100, decision: .windowTooFar(3600.02)),
         Step(label: "a window too far away, reported less than the longest wait ago, is refused at once",
              ledger: PacingLedger(window: .init(reset: 3700, budget: 0, observed: 50)), now: 100, decision: .windowTooFar(3600.02)),
@@ -80,6 +80,9 @@ struct SharedPacingTests {
             } else if let window = step.ledger.window, step.now < window.reset {
                 #expect(ledger.window?.budget == window.budget - 1, "the window counts the request")
             }
+        } else if step.ledger.window?.budget ?? 1 <= 0, step.ledger.window?.observed == nil, case .windowTooFar = decision {
+            #expect(ledger.window?.observed == step.now, "stamped, so that it is probed once it has stood the longest wait")
+            #expect(ledger.holders == step.ledger.holders, "nothing is taken without sending")
         } else {
             #expect(ledger == step.ledger || step.label.contains("forgotten"), "nothing is taken without sending")
         }
@@ -102,11 +105,23 @@ struct SharedPacingTests {
         #expect(ledger.window == .init(reset: 102, budget: 0, observed: 101.1))
         ledger.learn(from: RateLimitObservation(limit: nil, remaining: nil, reset: 102, wasRateLimited: true), now: 101.2)
         #expect(ledger.window?.budget == 0)
-        // A 429 naming an earlier reset does not shorten a used-up window; a request that went through it does.
-        ledger.learn(from: RateLimitObservation(limit: nil, remaining: nil, reset: 101.8, wasRateLimited: true), now: 101.25)
-        #expect(ledger.window?.reset == 102)
-        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 3, reset: 101.8), now: 101.3)
-        #expect(ledger.window == .init(reset: 101.8, budget: 0, observed: 101.3), "3 left, less the 3 in flight")
+        // In the API's one-second windows, a late success from earlier gives back nothing, used up or not.
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 3, reset: 101.8), now: 101.25)
+        ledger.learn(from: RateLimitObservation(limit: 3, remaining: 9, reset: 102), now: 101.25)
+        #expect(ledger.window == .init(reset: 102, budget: 0, observed: 101.1))
+
+        // A far window believed used up (an answer said `remaining: 0`, a reset an hour away), which a probe then
+        // went through: a success with room in the same window gives the server's count back, and one naming a
+        // nearer window replaces it. Before, the window stood until its end, up to a day.
+        var far = PacingLedger(window: .init(reset: 3700, budget: 0, observed: 40))
+        far.setInFlight(1, holder: "10:1", now: 100)
+        far.learn(from: RateLimitObservation(limit: 3, remaining: 0, reset: 3700, wasRateLimited: true), now: 100.1)
+        #expect(far.window?.budget == 0, "a 429 corrects nothing")
+        far.learn(from: RateLimitObservation(limit: 3, remaining: 5, reset: 3700), now: 100.2)
+        #expect(far.window == .init(reset: 3700, budget: 4, observed: 100.2), "5 left, less the 1 in flight")
+        far.window?.budget = 0
+        far.learn(from: RateLimitObservation(limit: 3, remaining: 2, reset: 101), now: 100.3)
+        #expect(far.window == .init(reset: 101, budget: 1, observed: 100.3))
         ledger.setInFlight(0, holder: "20:1", now: 101.3)
         #expect(ledger.holders.keys.sorted() == ["10:1"])
     }
