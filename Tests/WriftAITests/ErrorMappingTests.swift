@@ -184,22 +184,8 @@ struct ErrorMappingTests {
     func transport() async throws {
         // A port bound and never listened on, held for the whole test: connecting is refused. (A port freed
         // before the call was taken by another test's server in a full run, which then answered.)
-        let held = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        #expect(held >= 0)
+        let (held, port) = try boundLoopbackSocket()
         defer { close(held) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = 0
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(held, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        #expect(bound == 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(held, $0, &length) }
-        }
-        let port = Int(UInt16(bigEndian: address.sin_port))
         var configuration = WriftAIClient.Configuration(
             server: .init(baseURL: "http://127.0.0.1:\(port)/v1"),
             token: AccessToken(Users.alice),

@@ -482,6 +482,17 @@ struct HostileServerTests {
         #expect(throws: WriftAIError.self) { try check.checkDetails(newline, number: 4) }
     }
 
+    /// How listing the demo model through `server` (a client pacing nothing) fails.
+    static func listingError(from server: ScriptedServer) async throws -> WriftAIError? {
+        var configuration = WriftAIClient.Configuration(
+            server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1", allowInsecureHTTP: true), token: AccessToken("some-token-value"))
+        configuration.pacing.requestsPerSecond = nil
+        let client = try WriftAIClient(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let error = await failure { try await client.allVersions(try Fixture.demo).collect() }
+        try await client.shutdown()
+        return error
+    }
+
     // MARK: Repeated keys
 
     /// `JSONDecoder` keeps one value of a repeated key without a word (here the first, `null`), where the server
@@ -491,12 +502,7 @@ struct HostileServerTests {
         let page = #"{"items":[{"number":2,"release_notes":"","created_at":"2026-01-01T00:00:00Z"}],"next_cursor":null,"previous_cursor":null,"next_cursor":"c2"}"#
         let server = try ScriptedServer { _, _ in .answer(page) }
         defer { server.stop() }
-        var configuration = WriftAIClient.Configuration(
-            server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1", allowInsecureHTTP: true), token: AccessToken("some-token-value"))
-        configuration.pacing.requestsPerSecond = nil
-        let client = try WriftAIClient(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let error = await failure { try await client.allVersions(try Fixture.demo).collect() }
-        try await client.shutdown()
+        let error = try await Self.listingError(from: server)
         guard case .decoding(_, let reason) = error else {
             Issue.record("expected a decoding error, got \(String(describing: error))")
             return
@@ -522,12 +528,7 @@ struct HostileServerTests {
             return .answer(#"{"items":[\#(page.map(item).joined(separator: ","))],"next_cursor":\#(next),"previous_cursor":null}"#)
         }
         defer { server.stop() }
-        var configuration = WriftAIClient.Configuration(
-            server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1", allowInsecureHTTP: true), token: AccessToken("some-token-value"))
-        configuration.pacing.requestsPerSecond = nil
-        let client = try WriftAIClient(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
-        let error = await failure { try await client.allVersions(try Fixture.demo).collect() }
-        try await client.shutdown()
+        let error = try await Self.listingError(from: server)
         guard case .invalidAnswer(_, let problem) = error else {
             Issue.record("expected an invalid answer, got \(String(describing: error))")
             return
