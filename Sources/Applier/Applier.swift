@@ -223,6 +223,18 @@ public struct Applier: Sendable {
             result.error = "\(failure); #\(number) is kept, untested: the next apply tests it before anything else of \(id)"
             return result
         }
+        if case .smokeTest = change, await isOnlyLiveVersion(id, number: number) {
+            // A version made by an earlier apply, now the model's only one (the older ones went with
+            // `--skip-smoke`, or by hand): deleting it would leave the model with no version at all. Whether a
+            // model may be empty is the declaration's `allow_empty`, which the planner applies to the rollback it
+            // plans next, from the quarantine. (A version just created is different: creates come before a
+            // model's deletes, so alone in its listing it found the model empty, and its rollback restores that.)
+            var result = ActionResult(index: index, change: change, outcome: .failed, number: number)
+            result.error = "\(failure); #\(number) is \(id)'s only version, so it is not deleted here (the model would have none): "
+                + "\(change.digest) is quarantined, and the next plan deletes it only with allow_empty: true, or once another version is live"
+            await gate.failed(change, number: number, failure: failure, rolledBack: false)
+            return result
+        }
         var result = ActionResult(index: index, change: change, outcome: .rolledBack, number: number)
         var rolledBack = true
         var gone = false
@@ -256,6 +268,13 @@ public struct Applier: Sendable {
         }
         await gate.failed(change, number: number, failure: failure, rolledBack: rolledBack)
         return result
+    }
+
+    /// Whether version `number` is the only one the model's listing shows now; `false` when the listing cannot be
+    /// read (the rollback then goes ahead, as its tests failed).
+    func isOnlyLiveVersion(_ id: ModelID, number: Int) async -> Bool {
+        guard let listed = try? await client.allVersions(id).collect() else { return false }
+        return listed.map(\.number) == [number]
     }
 
     /// Asks the API what version `number` of the model is before it is deleted: the digest the plan saw must

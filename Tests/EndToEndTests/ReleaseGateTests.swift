@@ -263,6 +263,47 @@ import WriftSyncTesting
             #expect(after.stdout.contains("Nothing is quarantined."), "\(after.stdout)")
         }
     }
+
+    /// The same path with an image that fails: the version left is the model's only one. Rolling it back left the
+    /// model with no version at all, whatever its `allow_empty`; now it is quarantined and kept, and the planner's
+    /// rail decides: without `allow_empty` it stays (the plan says so), with it the next apply deletes it.
+    @Test(arguments: [false, true])
+    func aFailingOnlyVersionIsNotDeletedUnlessTheModelMayBeEmpty(_ allowEmpty: Bool) async throws {
+        let repository = try TestRepository(files: ["models/s.yaml": Gate.declaration("alice/s", [Gate.version(1)])])
+        let cache = try TemporaryDirectory("gate-pending")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRunningEmulator(configuration: Gate.emulator(fail: [2]), storage: storage) { emulator in
+            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
+            // v2 created as #2 by an apply that stopped before testing it; then v1 deleted with the tests off.
+            try await EmulatorFixture.seed(storage, "alice/s", [(repeatedDigest(2), "v2")])
+            let pending = """
+                {"entries":[{"at":"2026-12-02T12:00:00Z","digest":"\(repeatedDigest(2))","fingerprint":"x","model":"alice/s","status":"pending"}],"format_version":1}
+                """
+            try Data(pending.utf8).write(to: URL(fileURLWithPath: cache.path + "/release-gate.json"))
+            try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]))
+            try repository.commit("v2 replaces v1")
+            let skipped = try await Apply.apply(emulator, repository, cache, ["--auto-approve", "--skip-smoke"])
+            #expect(skipped.status == 0, "\(skipped.stderr)")
+            #expect(await Apply.live(storage, "alice/s").map(\.number) == [2], "v1 went with the tests off")
+
+            let tested = try await Apply.apply(emulator, repository, cache)
+            #expect(tested.status == 1)
+            #expect(tested.stderr.contains("is alice/s's only version, so it is not deleted here"), "\(tested.stderr)")
+            #expect(await Apply.live(storage, "alice/s").map(\.number) == [2], "never an empty model from a rollback")
+            let listed = try await Apply.run(["quarantine", "list", "--cache-dir", cache.path])
+            #expect(listed.stdout.contains("\(repeatedDigest(2))  quarantined"), "\(listed.stdout)")
+
+            if allowEmpty {
+                // Last in the file: the smoke case keeps its line, and so the declaration its quarantine.
+                try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]) + "allow_empty: true\n")
+                try repository.commit("the model may be empty")
+            }
+            let next = try await Apply.apply(emulator, repository, cache)
+            #expect(next.stdout.contains(allowEmpty ? "rolling back a release whose smoke tests failed" : "pruning would delete the only live version"),
+                    "\(next.stdout) \(next.stderr)")
+            #expect(await Apply.live(storage, "alice/s").map(\.number) == (allowEmpty ? [] : [2]), "\(next.stdout) \(next.stderr)")
+        }
+    }
 }
 
 /// An apply killed at any point of a gated release converges when run again: a version created but not tested
