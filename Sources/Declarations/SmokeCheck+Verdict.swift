@@ -24,6 +24,10 @@ extension SmokeCheck {
             let error = prediction.error.map { ": \($0.message) (\($0.source) error)" } ?? ""
             return .failed("\(name) ended \(prediction.status)\(error)")
         }
+        // Succeeded and failed at once is no success: the error is taken at its word.
+        if let error = prediction.error {
+            return .failed("\(name) ended succeeded, but with an error: \(error.message) (\(error.source) error)")
+        }
         guard elapsed <= timeLimit else {
             return .failed("\(name) took \(Self.seconds(elapsed)), more than its \(Self.seconds(timeLimit)) (max_seconds)")
         }

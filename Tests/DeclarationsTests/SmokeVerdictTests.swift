@@ -31,6 +31,9 @@ import WriftAIModels
         Case(name: "failed", status: .failed, output: nil, error: PredictionError(source: .external, message: "CUDA out of memory"),
              verdict: .failed("prediction p-7 ended failed: CUDA out of memory (external error)")),
         Case(name: "abandoned without an error", status: .abandoned, output: nil, verdict: .failed("prediction p-7 ended abandoned")),
+        // Before, the error of a prediction that said both was ignored, and the case passed.
+        Case(name: "succeeded, with an error", error: PredictionError(source: .internal, message: "the output was cut short"),
+             verdict: .failed("prediction p-7 ended succeeded, but with an error: the output was cut short (internal error)")),
         Case(name: "still running at the deadline", status: .started, output: nil, elapsed: .seconds(30),
              verdict: .failed("prediction p-7 did not finish within 12.5 s (max_seconds); it was still started")),
         Case(name: "an unknown status is not an end", status: .unknown("warming"), output: nil,
