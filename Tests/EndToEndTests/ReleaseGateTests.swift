@@ -230,20 +230,27 @@ import WriftSyncTesting
     typealias Apply = ApplyCommandTests
     typealias Gate = ReleaseGateTests
 
+    /// v1 applied; then v2 created as #2 by an apply that stopped before testing it (live, and pending in the
+    /// gate's state), and committed as replacing v1, with a smoke case.
+    static func v2LeftUntested(
+        _ emulator: RunningEmulator, _ storage: InMemoryEmulatorStorage, _ repository: TestRepository, _ cache: TemporaryDirectory
+    ) async throws {
+        #expect(try await Apply.apply(emulator, repository, cache).status == 0)
+        try await EmulatorFixture.seed(storage, "alice/s", [(repeatedDigest(2), "v2")])
+        let pending = """
+            {"entries":[{"at":"2026-12-02T12:00:00Z","digest":"\(repeatedDigest(2))","fingerprint":"x","model":"alice/s","status":"pending"}],"format_version":1}
+            """
+        try Data(pending.utf8).write(to: URL(fileURLWithPath: cache.path + "/release-gate.json"))
+        try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]))
+        try repository.commit("v2 replaces v1")
+    }
+
     @Test func anUntestedVersionIsNeitherPlannedForATestNorPassedWithTheTestsOffAndIsTestedOnceTheyAreOn() async throws {
         let repository = try TestRepository(files: ["models/s.yaml": Gate.declaration("alice/s", [Gate.version(1)])])
         let cache = try TemporaryDirectory("gate-pending")
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Gate.emulator(), storage: storage) { emulator in
-            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
-            // v2 created as #2 by an apply that stopped before testing it: live, and pending in the gate's state.
-            try await EmulatorFixture.seed(storage, "alice/s", [(repeatedDigest(2), "v2")])
-            let pending = """
-                {"entries":[{"at":"2026-12-02T12:00:00Z","digest":"\(repeatedDigest(2))","fingerprint":"x","model":"alice/s","status":"pending"}],"format_version":1}
-                """
-            try Data(pending.utf8).write(to: URL(fileURLWithPath: cache.path + "/release-gate.json"))
-            try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]))
-            try repository.commit("v2 replaces v1")
+            try await Self.v2LeftUntested(emulator, storage, repository, cache)
 
             try await PlanCommandTests.resetStats(emulator)
             let skipped = try await Apply.apply(emulator, repository, cache, ["--auto-approve", "--skip-smoke"])
@@ -273,15 +280,8 @@ import WriftSyncTesting
         let cache = try TemporaryDirectory("gate-pending")
         let storage = try InMemoryEmulatorStorage()
         try await withRunningEmulator(configuration: Gate.emulator(fail: [2]), storage: storage) { emulator in
-            #expect(try await Apply.apply(emulator, repository, cache).status == 0)
-            // v2 created as #2 by an apply that stopped before testing it; then v1 deleted with the tests off.
-            try await EmulatorFixture.seed(storage, "alice/s", [(repeatedDigest(2), "v2")])
-            let pending = """
-                {"entries":[{"at":"2026-12-02T12:00:00Z","digest":"\(repeatedDigest(2))","fingerprint":"x","model":"alice/s","status":"pending"}],"format_version":1}
-                """
-            try Data(pending.utf8).write(to: URL(fileURLWithPath: cache.path + "/release-gate.json"))
-            try repository.write("models/s.yaml", Gate.declaration("alice/s", [Gate.version(2, smoke: Gate.case1)]))
-            try repository.commit("v2 replaces v1")
+            try await Self.v2LeftUntested(emulator, storage, repository, cache)
+            // Then v1 deleted with the tests off.
             let skipped = try await Apply.apply(emulator, repository, cache, ["--auto-approve", "--skip-smoke"])
             #expect(skipped.status == 0, "\(skipped.stderr)")
             #expect(await Apply.live(storage, "alice/s").map(\.number) == [2], "v1 went with the tests off")
