@@ -123,26 +123,21 @@ public struct VersionListing: AsyncSequence, Sendable {
             }
             pagesFetched += 1
             for (index, item) in page.items.enumerated() {
+                func refused(_ rule: String) -> WriftAIError {
+                    .invalidAnswer(
+                        context,
+                        AnswerProblem(
+                            model: listing.model.description, field: "items[\(index)].number on page \(pagesFetched)",
+                            value: String(item.number), rule: rule))
+                }
                 if let earlier = seenNumbers.updateValue(pagesFetched, forKey: item.number) {
-                    throw fail(
-                        .invalidAnswer(
-                            context,
-                            AnswerProblem(
-                                model: listing.model.description, field: "items[\(index)].number on page \(pagesFetched)",
-                                value: String(item.number),
-                                rule: "must appear once in a listing, but page \(earlier) listed it already")))
+                    throw fail(refused("must appear once in a listing, but page \(earlier) listed it already"))
                 }
                 // Out of order, the listing cannot be the server's versions newest first: a page of numbers
                 // far above the others made every create fail as "not above" them, and planned deletes of
                 // versions that were never there.
                 if let last = lastNumber, item.number > last {
-                    throw fail(
-                        .invalidAnswer(
-                            context,
-                            AnswerProblem(
-                                model: listing.model.description, field: "items[\(index)].number on page \(pagesFetched)",
-                                value: String(item.number),
-                                rule: "must be below the number listed before it (\(last)): a listing is newest first")))
+                    throw fail(refused("must be below the number listed before it (\(last)): a listing is newest first"))
                 }
                 lastNumber = item.number
             }

@@ -8,6 +8,17 @@ extension JSONReader {
         case repeated(String)
         case tooDeep
         case notJSON
+
+        var isClean: Bool {
+            if case .clean = self { return true }
+            return false
+        }
+
+        /// A container's scan: what was found inside it, else whether it read whole.
+        static func container(read: Void?, inner: Scan) -> Scan {
+            guard inner.isClean else { return inner }
+            return read == nil ? .notJSON : .clean
+        }
     }
 
     /// Reads one value, stopping at a repeated key, nesting past ``repeatedKeyDepth`` or anything not JSON.
@@ -24,21 +35,17 @@ extension JSONReader {
                     return false
                 }
                 inner = reader.scanForRepeatedKey(depth: depth + 1)
-                if case .clean = inner { return true }
-                return false
+                return inner.isClean
             }
-            if case .clean = inner { return read == nil ? .notJSON : .clean }
-            return inner
+            return .container(read: read, inner: inner)
         case UInt8(ascii: "["):
             guard depth < Self.repeatedKeyDepth else { return .tooDeep }
             var inner = Scan.clean
             let read: Void? = readArray { reader in
                 inner = reader.scanForRepeatedKey(depth: depth + 1)
-                if case .clean = inner { return true }
-                return false
+                return inner.isClean
             }
-            if case .clean = inner { return read == nil ? .notJSON : .clean }
-            return inner
+            return .container(read: read, inner: inner)
         case UInt8(ascii: "\""):
             return readString() == nil ? .notJSON : .clean
         case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"):
