@@ -232,7 +232,10 @@ public struct Applier: Sendable {
             var result = ActionResult(index: index, change: change, outcome: .failed, number: number)
             result.error = "\(failure); #\(number) is \(id)'s only version, so it is not deleted here (the model would have none): "
                 + "\(change.digest) is quarantined, and the next plan deletes it only with allow_empty: true, or once another version is live"
-            await gate.failed(change, number: number, failure: failure, rolledBack: false)
+            if let unrecorded = await gate.failed(change, number: number, failure: failure, rolledBack: false) {
+                result.error = "\(failure); #\(number) is \(id)'s only version, so it is not deleted here (the model would have none), "
+                    + Self.unrecordedQuarantine(change.digest, unrecorded)
+            }
             return result
         }
         var result = ActionResult(index: index, change: change, outcome: .rolledBack, number: number)
@@ -266,8 +269,18 @@ public struct Applier: Sendable {
                 + "or by hand), so \(change.digest) is not quarantined: the next apply tests the copy that stays, if any"
             return result
         }
-        await gate.failed(change, number: number, failure: failure, rolledBack: rolledBack)
+        if let unrecorded = await gate.failed(change, number: number, failure: failure, rolledBack: rolledBack) {
+            // Said in the result (its outcome stays: rolled back or failed, both fail the apply): without a quarantine
+            // the next plan creates the digest again, and tests it again.
+            result.error = "\(failure); " + (rolledBack ? "#\(number) was deleted again, but " : "rolling #\(number) back failed, and ")
+                + Self.unrecordedQuarantine(change.digest, unrecorded)
+        }
         return result
+    }
+
+    /// Why a failed version's digest is not kept out: its quarantine could not be recorded.
+    static func unrecordedQuarantine(_ digest: Digest, _ reason: String) -> String {
+        "\(digest) could not be quarantined (\(reason)): the next plan creates it again until the release gate's state can be written"
     }
 
     /// Whether version `number` is the only one the model's listing shows now; `false` when the listing cannot be

@@ -16,8 +16,9 @@ public protocol ReleaseGate: Sendable {
     func passed(_ change: PlannedChange) async
     /// The tests of version `number` failed and it was deleted again (`rolledBack`), or could not be: its
     /// digest is quarantined, not created again while its declaration is unchanged, and a version `number`
-    /// still live is deleted by the next apply (that one only: not another copy of the digest).
-    func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async
+    /// still live is deleted by the next apply (that one only: not another copy of the digest). Returns why the
+    /// quarantine could not be recorded, if so: the apply then says the digest is not kept out.
+    func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async -> String?
 }
 
 /// Why a smoke test failed: the test, and what happened (the prediction id, its status, or the output's

@@ -199,9 +199,12 @@ public struct LiveStateReader: Sendable {
         return nil
     }
 
-    /// A server's text, shown short and on one line.
-    private static func quoted(_ text: String) -> String {
-        let shown = text.count > 40 ? String(text.prefix(40)) + "…" : text
-        return "'" + String(shown.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? "?" : Character($0) }) + "'"
+    /// A server's `created_at`, shown short and on one line when it is written with a time's characters (digits,
+    /// `-:.+TZ` and spaces); otherwise only its length. The text is the server's, unredacted: a server echoing
+    /// the token in it would have had it shown in the error, then in logs and notifications.
+    static func quoted(_ text: String) -> String {
+        let timeLike = text.unicodeScalars.allSatisfy { ("0"..."9").contains($0) || "-:.+TZ ".unicodeScalars.contains($0) }
+        guard timeLike else { return "(\(text.unicodeScalars.count) characters, not a time)" }
+        return "'" + (text.count > 40 ? String(text.prefix(40)) + "…" : text) + "'"
     }
 }

@@ -79,23 +79,21 @@ public struct SmokeGate: ReleaseGate {
         }
     }
 
-    public func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async {
+    public func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async -> String? {
         do {
             var quarantine = entry(change, status: .quarantined, reason: failure.description)
             quarantine.number = number
             try store.record(quarantine)
+            return nil
         } catch {
             logger.error("the release gate cannot record a quarantine", metadata: ["model": "\(change.model)", "error": "\(error)"])
+            return "\(error)"
         }
     }
 
     /// One test: the prediction, then the verdict.
     func run(_ test: SmokeTest, version: VersionID, outputSchema: JSONSchemaValidator) async -> GateFailure? {
-        // A saved plan's `max_seconds` is read as given: bounded by the timeout before it becomes a duration (a
-        // huge one overflowed the milliseconds and trapped, after the version was created).
-        let timeoutSeconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
-        let seconds = test.maxSeconds.isFinite && test.maxSeconds > 0 ? min(test.maxSeconds, timeoutSeconds) : timeoutSeconds
-        let limit = min(Duration.milliseconds(Int64((seconds * 1000).rounded(.up))), timeout)
+        let limit = Self.limit(maxSeconds: test.maxSeconds, timeout: timeout)
         let check = SmokeCheck(origin: .version(index: 0), input: test.input, timeLimit: limit, expectedOutput: test.expectOutput,
                                location: SourceLocation(file: "", line: 0, column: 0))
         let clock = ContinuousClock()
@@ -111,6 +109,15 @@ public struct SmokeGate: ReleaseGate {
         case .passed: return nil
         case let .failed(reason): return GateFailure(test: test.name, reason: reason)
         }
+    }
+
+    /// How long one test may take: its `max_seconds`, at most `timeout`, and `timeout` for a value that is not a
+    /// positive number. A saved plan's `max_seconds` is read as given, so it is bounded by the timeout before it
+    /// becomes a duration: a huge one overflowed the milliseconds and trapped, after the version was created.
+    static func limit(maxSeconds: Double, timeout: Duration) -> Duration {
+        let timeoutSeconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        let seconds = maxSeconds.isFinite && maxSeconds > 0 ? min(maxSeconds, timeoutSeconds) : timeoutSeconds
+        return min(Duration.milliseconds(Int64((seconds * 1000).rounded(.up))), timeout)
     }
 
     /// How long `prediction` took: by the server's own account when it gives one (from `created_at` to the

@@ -105,6 +105,41 @@ struct DetailsAgreementTests {
         }
     }
 
+    /// The server's `created_at` went into the error unredacted, 40 characters of it: a server echoing the token
+    /// there had it shown in the error, then in logs and notifications. Only a time's characters are shown now.
+    @Test func aCreatedAtThatIsNotATimeIsNotShownInTheDisagreement() async throws {
+        try await Self.withOneVersion { emulator, client in
+            let reader = LyingReader(client: client.readOnly) { details in
+                var lie = details
+                lie.createdAt = "Bearer " + Fixture.token
+                return lie
+            }
+            do {
+                let live = try await LiveStateReader(client: reader, cache: nil).read(LiveStateQuery(declarations: Self.declarations))
+                Issue.record("read \(live) from lying details")
+            } catch let error as LiveStateError {
+                guard case .detailsDisagree = error else {
+                    Issue.record("expected detailsDisagree, got \(error)")
+                    return
+                }
+                #expect(!error.description.contains(Fixture.token), "\(error)")
+                #expect(error.description.contains("created_at (\(7 + Fixture.token.unicodeScalars.count) characters, not a time), listed '"), "\(error)")
+            }
+        }
+    }
+
+    @Test("a created_at is shown only when written with a time's characters", arguments: [
+        ("2026-11-30T13:39:32.123456Z", "'2026-11-30T13:39:32.123456Z'"),
+        ("2026-11-30 13:39:32.123456+00:00", "'2026-11-30 13:39:32.123456+00:00'"),
+        ("2026-11-30T13:39:32.12345678901234567890123Z", "'2026-11-30T13:39:32.12345678901234567890…'"),
+        ("wai_0123456789abcdef", "(20 characters, not a time)"),
+        ("2026-11-30\nT13", "(14 characters, not a time)"),
+        ("", "''"),
+    ])
+    func createdAtShown(_ text: String, _ shown: String) {
+        #expect(LiveStateReader.quoted(text) == shown)
+    }
+
     /// The details cached under the details' spelling of `created_at` were never found under the listing's:
     /// every plan asked for them again.
     @Test func theSameInstantInAnotherPrecisionIsFoundInTheCache() async throws {

@@ -18,10 +18,13 @@ final class ScriptedGate: ReleaseGate {
     let verdict: Verdict
     let quarantined = Mutex<[Digest]>([])
     let passes = Mutex(0)
+    /// Why every quarantine fails to be recorded, when it does.
+    let quarantineRefusal: String?
 
-    init(client: WriftAIClient, verdict: Verdict) {
+    init(client: WriftAIClient, verdict: Verdict, quarantineRefusal: String? = nil) {
         self.client = client
         self.verdict = verdict
+        self.quarantineRefusal = quarantineRefusal
     }
 
     func willCreate(_ change: PlannedChange) async -> String? { nil }
@@ -40,8 +43,10 @@ final class ScriptedGate: ReleaseGate {
 
     func passed(_ change: PlannedChange) async { passes.withLock { $0 += 1 } }
 
-    func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async {
+    func failed(_ change: PlannedChange, number: Int, failure: GateFailure, rolledBack: Bool) async -> String? {
+        guard quarantineRefusal == nil else { return quarantineRefusal }
         quarantined.withLock { $0.append(change.digest) }
+        return nil
     }
 }
 
@@ -175,6 +180,27 @@ final class LateCopyAfterRollbackClient: ForwardingClient {
                 #expect(result.actions.last?.error == nil, "the removal does not carry the rollback's reason")
                 #expect(gate.quarantined.withLock { $0 }.map(\.value) == [digest(2)])
                 #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1], "v1 is the latest again")
+            }
+        }
+    }
+
+    /// A quarantine that could not be written was only logged: the apply's result said the digest was
+    /// quarantined, and the next plan created it again.
+    @Test func aQuarantineThatCannotBeRecordedIsSaidInTheResult() async throws {
+        let storage = try InMemoryEmulatorStorage()
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Self.smoked(2)])]
+        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
+            try await Fixture.seed(storage, "alice/a", [1])
+            try await Fixture.withClient(emulator) { client in
+                let plan = try await Fixture.plan(declarations, client: client)
+                let gate = ScriptedGate(client: client, verdict: .fail, quarantineRefusal: "disk full")
+                let result = await Applier(client: client, gate: gate).apply(plan)
+                #expect(result.actions.map(\.outcome) == [.rolledBack], "\(result.actions)")
+                let error = try #require(result.actions.first?.error)
+                #expect(error.contains("#2 was deleted again, but \(digest(2)) could not be quarantined (disk full)"), "\(error)")
+                #expect(!error.contains("and \(digest(2)) quarantined"), "not said to be quarantined")
+                #expect(!result.succeeded)
+                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1])
             }
         }
     }

@@ -482,6 +482,42 @@ struct HostileServerTests {
         #expect(throws: WriftAIError.self) { try check.checkDetails(newline, number: 4) }
     }
 
+    /// A create whose answer was lost is looked for by its digest; the listing naming the digest is not enough:
+    /// the version's details must name it too. Before, the details of whatever number the listing gave were
+    /// taken for the new version, and the model's next change deleted the version it replaced.
+    @Test("a version found by its digest after a lost answer must name that digest in its details", arguments: [
+        (Optional<String>(digest(8)), "its details name another"),
+        (nil, "its details name none"),
+    ])
+    func foundByDigestMustNameItInItsDetails(_ detailsDigest: String?, _ reason: String) async throws {
+        let sent: String = digest(9)
+        let named = detailsDigest.map { #""container_image_digest":"\#($0)","# } ?? ""
+        let details = #"{"number":3,"release_notes":"","created_at":"2026-01-01T00:00:00Z",\#(named)"#
+            + #""schemas":{"prediction":{"input":{},"output":{}}},"compatibilities":{}}"#
+        let server = try ScriptedServer { _, request in
+            if request.requestLine.hasPrefix("POST ") { return .answer(#"{"detail":"bad gateway"}"#, status: "502 Bad Gateway") }
+            if request.requestLine.hasPrefix("GET /v1/models/alice/demo/versions/3 ") { return .answer(details) }
+            return .answer(#"{"items":[{"number":3,"release_notes":"","created_at":"2026-01-01T00:00:00Z","container_image_digest":"\#(sent)"}],"next_cursor":null,"previous_cursor":null}"#)
+        }
+        defer { server.stop() }
+        var configuration = WriftAIClient.Configuration(
+            server: .init(baseURL: "http://127.0.0.1:\(server.port)/v1", allowInsecureHTTP: true), token: AccessToken("some-token-value"),
+            retry: RetryPolicy(maxRetries: 1, initialBackoff: .milliseconds(1), maxBackoff: .milliseconds(2), createSettle: .zero))
+        configuration.pacing.requestsPerSecond = nil
+        let client = try WriftAIClient(configuration: configuration, logger: Logger(label: "test", factory: { _ in SwiftLogNoOpLogHandler() }))
+        let error = await failure { try await client.createVersion(try Fixture.demo, Fixture.version(9)) }
+        try await client.shutdown()
+        guard case .createOutcomeUnknown(_, let digest, let why) = error else {
+            Issue.record("expected an unknown outcome, got \(String(describing: error))")
+            return
+        }
+        #expect(digest == sent)
+        #expect(why.contains(reason), "\(why)")
+        let lines = server.received.map(\.requestLine)
+        #expect(lines.filter { $0.hasPrefix("POST ") }.count == 1, "never sent again once the listing named the digest: \(lines)")
+        #expect(lines.contains { $0.hasPrefix("GET /v1/models/alice/demo/versions/3 ") })
+    }
+
     /// How listing the demo model through `server` (a client pacing nothing) fails.
     static func listingError(from server: ScriptedServer) async throws -> WriftAIError? {
         var configuration = WriftAIClient.Configuration(
