@@ -165,43 +165,43 @@ final class LateCopyAfterRollbackClient: ForwardingClient {
         }
     }
 
-    @Test func aLateCopyOfAVersionRolledBackAfterASendInDoubtIsRemovedToo() async throws {
+    /// Runs `body` with `alice/a`'s v1 live and the plan creating its smoked v2.
+    static func withSmokedCreatePlanned(_ body: @escaping @Sendable (InMemoryEmulatorStorage, WriftAIClient, Plan) async throws -> Void) async throws {
         let storage = try InMemoryEmulatorStorage()
-        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Self.smoked(2)])]
+        let declarations = [Fixture.model("alice/a", [Fixture.version(1), smoked(2)])]
         try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
             try await Fixture.seed(storage, "alice/a", [1])
             try await Fixture.withClient(emulator) { client in
-                let plan = try await Fixture.plan(declarations, client: client)
-                let gate = ScriptedGate(client: client, verdict: .fail)
-                let result = await Applier(client: LateCopyAfterRollbackClient(inner: client), gate: gate).apply(plan)
-                // v2 as #2, failed, deleted again; its first send landing then as #3, the latest, untested.
-                #expect(result.actions.map(\.outcome) == [.rolledBack, .deleted], "\(result.actions)")
-                #expect(result.actions.last?.number == 3 && result.actions.last?.duplicateOf == 2)
-                #expect(result.actions.last?.error == nil, "the removal does not carry the rollback's reason")
-                #expect(gate.quarantined.withLock { $0 }.map(\.value) == [digest(2)])
-                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1], "v1 is the latest again")
+                try await body(storage, client, try await Fixture.plan(declarations, client: client))
             }
+        }
+    }
+
+    @Test func aLateCopyOfAVersionRolledBackAfterASendInDoubtIsRemovedToo() async throws {
+        try await Self.withSmokedCreatePlanned { storage, client, plan in
+            let gate = ScriptedGate(client: client, verdict: .fail)
+            let result = await Applier(client: LateCopyAfterRollbackClient(inner: client), gate: gate).apply(plan)
+            // v2 as #2, failed, deleted again; its first send landing then as #3, the latest, untested.
+            #expect(result.actions.map(\.outcome) == [.rolledBack, .deleted], "\(result.actions)")
+            #expect(result.actions.last?.number == 3 && result.actions.last?.duplicateOf == 2)
+            #expect(result.actions.last?.error == nil, "the removal does not carry the rollback's reason")
+            #expect(gate.quarantined.withLock { $0 }.map(\.value) == [digest(2)])
+            #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1], "v1 is the latest again")
         }
     }
 
     /// A quarantine that could not be written was only logged: the apply's result said the digest was
     /// quarantined, and the next plan created it again.
     @Test func aQuarantineThatCannotBeRecordedIsSaidInTheResult() async throws {
-        let storage = try InMemoryEmulatorStorage()
-        let declarations = [Fixture.model("alice/a", [Fixture.version(1), Self.smoked(2)])]
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
-            try await Fixture.seed(storage, "alice/a", [1])
-            try await Fixture.withClient(emulator) { client in
-                let plan = try await Fixture.plan(declarations, client: client)
-                let gate = ScriptedGate(client: client, verdict: .fail, quarantineRefusal: "disk full")
-                let result = await Applier(client: client, gate: gate).apply(plan)
-                #expect(result.actions.map(\.outcome) == [.rolledBack], "\(result.actions)")
-                let error = try #require(result.actions.first?.error)
-                #expect(error.contains("#2 was deleted again, but \(digest(2)) could not be quarantined (disk full)"), "\(error)")
-                #expect(!error.contains("and \(digest(2)) quarantined"), "not said to be quarantined")
-                #expect(!result.succeeded)
-                #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1])
-            }
+        try await Self.withSmokedCreatePlanned { storage, client, plan in
+            let gate = ScriptedGate(client: client, verdict: .fail, quarantineRefusal: "disk full")
+            let result = await Applier(client: client, gate: gate).apply(plan)
+            #expect(result.actions.map(\.outcome) == [.rolledBack], "\(result.actions)")
+            let error = try #require(result.actions.first?.error)
+            #expect(error.contains("#2 was deleted again, but \(digest(2)) could not be quarantined (disk full)"), "\(error)")
+            #expect(!error.contains("and \(digest(2)) quarantined"), "not said to be quarantined")
+            #expect(!result.succeeded)
+            #expect(await Fixture.live(storage, "alice/a").map(\.number) == [1])
         }
     }
 

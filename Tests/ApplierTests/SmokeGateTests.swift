@@ -30,26 +30,20 @@ import WriftSyncTesting
 
     /// A quarantine that could not be written was only logged: the applier then said the digest was kept out.
     @Test func aQuarantineThatCannotBeWrittenIsReturned() async throws {
-        let storage = try InMemoryEmulatorStorage()
-        let declarations = [Fixture.model("alice/a", [Fixture.version(1), GateOutcomeTests.smoked(2)])]
         let directory = try TemporaryDirectory("gate-unwritable")
         // A file where the state directory should be: nothing can be written under it, whoever runs the test.
         let blocked = directory.path + "/state"
         try Data("not a directory".utf8).write(to: URL(fileURLWithPath: blocked))
-        try await withRunningEmulator(configuration: Fixture.emulator(models: ["alice/a"]), storage: storage, logger: Fixture.quiet) { emulator in
-            try await Fixture.seed(storage, "alice/a", [1])
-            try await Fixture.withClient(emulator) { client in
-                let plan = try await Fixture.plan(declarations, client: client)
-                let change = try #require(plan.changes.first { $0.action == .create })
-                let failure = GateFailure(test: "smoke case 1", reason: "prediction p-1 ended failed")
-                let broken = SmokeGate(client: client, store: ReleaseGateStore(stateDirectory: blocked), logger: Fixture.quiet)
-                let refusal = await broken.failed(change, number: 2, failure: failure, rolledBack: true)
-                #expect(refusal?.contains(blocked) == true, "\(String(describing: refusal))")
-                let store = ReleaseGateStore(stateDirectory: directory.path + "/ok")
-                let recorded = await SmokeGate(client: client, store: store, logger: Fixture.quiet).failed(change, number: 2, failure: failure, rolledBack: true)
-                #expect(recorded == nil)
-                #expect(try store.entries().map(\.number) == [2])
-            }
+        try await GateOutcomeTests.withSmokedCreatePlanned { _, client, plan in
+            let change = try #require(plan.changes.first { $0.action == .create })
+            let failure = GateFailure(test: "smoke case 1", reason: "prediction p-1 ended failed")
+            let broken = SmokeGate(client: client, store: ReleaseGateStore(stateDirectory: blocked), logger: Fixture.quiet)
+            let refusal = await broken.failed(change, number: 2, failure: failure, rolledBack: true)
+            #expect(refusal?.contains(blocked) == true, "\(String(describing: refusal))")
+            let store = ReleaseGateStore(stateDirectory: directory.path + "/ok")
+            let recorded = await SmokeGate(client: client, store: store, logger: Fixture.quiet).failed(change, number: 2, failure: failure, rolledBack: true)
+            #expect(recorded == nil)
+            #expect(try store.entries().map(\.number) == [2])
         }
     }
 }
