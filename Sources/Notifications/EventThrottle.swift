@@ -3,7 +3,7 @@ import Pipeline
 import Planner
 
 /// Keeps a controller from repeating itself: a failure (or refusal) that every interval finds again is sent
-/// once, then again only when it changes (stage, class or message) or after `repeatAfter`; when reconciles
+/// once, then again only when it changes (stage, class, message or commit) or after `repeatAfter`; when reconciles
 /// succeed again a `recovered` event says so. Standing warnings and standing drift are throttled the same
 /// way. `applied` and `drift_corrected` always go out. Pure but for its memory: the time is given.
 public struct EventThrottle: Sendable {
@@ -79,8 +79,12 @@ public struct EventThrottle: Sendable {
             case .failed, .refused:
                 key = "failure"
                 let failure = event.failure
-                fingerprint = [event.type.rawValue, failure?.stage.rawValue ?? "", failure?.failureClass.rawValue ?? "", failure?.message ?? ""]
-                    .joined(separator: "\u{1F}")
+                // The commit too: most messages do not name it, and a new commit refused for the same reason is
+                // news (its own event, and its own GitHub status: silence there reads as success).
+                fingerprint = [
+                    event.type.rawValue, failure?.stage.rawValue ?? "", failure?.failureClass.rawValue ?? "", failure?.message ?? "",
+                    event.commit?.id ?? "",
+                ].joined(separator: "\u{1F}")
             case .warning:
                 guard let warning = event.warning else { continue }
                 key = "warning \(warning.model) \(warning.kind.rawValue) \(warning.number.map(String.init) ?? "-")"

@@ -154,8 +154,13 @@ public final class Notifier: Service, Sendable {
             }
             if await group.next() == false {
                 stop()
-                // Within the grace the run ends by itself; past it the sends in flight are cancelled.
-                try? await Task.sleep(for: configuration.shutdownGrace)
+                // Within the grace the run ends by itself (then this returns at once: a sink that keeps failing
+                // held every `apply` for the whole grace); past it the sends in flight are cancelled.
+                group.addTask {
+                    try? await Task.sleep(for: self.configuration.shutdownGrace)
+                    return false
+                }
+                _ = await group.next()
             }
             group.cancelAll()
         }

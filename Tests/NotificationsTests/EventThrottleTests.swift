@@ -40,6 +40,20 @@ import Testing
         #expect(Self.send(&throttle, Self.outcome(report(failure: stalledFailure()), at: 1000)) == [.failed], "--notify-repeat passed")
     }
 
+    /// The commit was not part of a failure's fingerprint, and most messages do not name it: a new commit refused
+    /// for the same reason as the one before sent nothing, and got no GitHub status (silence read as success).
+    @Test func theSameFailureOnANewCommitIsSentAgain() {
+        var throttle = EventThrottle(repeatAfter: .seconds(3600))
+        let (first, second) = (String(repeating: "a", count: 40), String(repeating: "b", count: 40))
+        let refusal = ReconcileFailure(.check, .refused(.tooManyDeletes(planned: 5, limit: 3)))
+        #expect(Self.send(&throttle, Self.outcome(report(commit: first, failure: refusal), at: 0)) == [.refused])
+        #expect(Self.send(&throttle, Self.outcome(report(commit: first, failure: refusal), at: 60)) == [])
+        #expect(Self.send(&throttle, Self.outcome(report(commit: second, failure: refusal), at: 120)) == [.refused], "a new commit")
+        #expect(Self.send(&throttle, Self.outcome(report(commit: second, failure: refusal), at: 180)) == [])
+        #expect(Self.send(&throttle, Self.outcome(report(commit: second, failure: transientFailure()), at: 240)) == [.failed])
+        #expect(Self.send(&throttle, Self.outcome(report(commit: second, failure: transientFailure()), at: 300)) == [])
+    }
+
     @Test func theCommitThatStalledFoundAgainNeitherFailsNorRecovers() {
         var throttle = EventThrottle()
         #expect(Self.send(&throttle, Self.outcome(report(failure: stalledFailure()), at: 0)) == [.failed])

@@ -97,6 +97,25 @@ import WriftSyncTesting
         }
     }
 
+    /// Past its time limit a command stops the notifier, which then ends by itself: a failing sink's retry wait
+    /// is cancelled and its event given up. The command still waited out the whole shutdown grace.
+    @Test func aCommandWaitsNoLongerThanItsDeliveriesTake() async throws {
+        try await withRecordingServer(respond: { _, _ in 503 }) { server in
+            let counts = Counts()
+            let notifier = Notifier(
+                sinks: [WebhookSink(url: server.url, secret: nil)],
+                configuration: .init(shutdownGrace: .seconds(120), sleep: { try await Task.sleep(for: $0 * 3600) }),
+                metrics: NotificationMetrics(factory: counts), logger: quietLogger
+            )
+            notifier.post([Self.event()])
+            let clock = ContinuousClock()
+            let waited = await clock.measure { await notifier.deliverPosted(within: .milliseconds(500)) }
+            #expect(waited < .seconds(60), "\(waited): not the 120 s grace")
+            #expect(server.requests.count == 1, "the first attempt; its retry was waiting at the stop")
+            #expect(counts["webhook", "failed"] == 1)
+        }
+    }
+
     @Test func aRequestTheReceiverRefusesIsNotRetried() async throws {
         try await withRecordingServer(respond: { _, _ in 401 }) { server in
             let counts = Counts(), sleeper = CountingSleeper()
