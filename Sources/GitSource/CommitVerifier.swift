@@ -21,6 +21,9 @@ final class CommitVerifier {
         guard !commit.holdsNUL else {
             throw refuse(.malformed("the commit object holds a NUL byte, after which libgit2 stops the bytes it checks the signature over and git does not: git calls such a commit unsigned"))
         }
+        guard commit.signatureInHeaders else {
+            throw refuse(.malformed("the signature is in the commit's message, not among its headers, where git looks for it: git calls such a commit unsigned"))
+        }
         if signature.starts(with: Data(SSHSignature.beginMarker.utf8)) {
             return try verifySSH(commit, signature: signature, refuse: refuse)
         }

@@ -82,10 +82,14 @@ extension GitRepository {
         return tree!
     }
 
-    /// Whether the object of commit `id` holds a NUL byte. libgit2 ends the bytes it says were signed at the
-    /// first NUL after the signature header, where git does not: the same signature then verifies over a
-    /// commit git itself calls unsigned (a fresh id for any signed commit, with anything after the NUL).
-    func commitObjectHoldsNUL(_ id: CommitID) throws -> Bool {
+    /// What git would see differently from libgit2 in a signed commit's object, read raw:
+    /// - `holdsNUL`: libgit2 ends the bytes it says were signed at the first NUL after the signature header, where
+    ///   git does not: the same signature then verifies over a commit git itself calls unsigned (a fresh id for
+    ///   any signed commit, with anything after the NUL);
+    /// - `signatureInHeaders`: whether a `gpgsig` header stands among the headers (before the first empty line).
+    ///   libgit2 looks for one through the whole object, message included, where git looks only among the
+    ///   headers: a signature moved into the message verified, over the bytes of the commit it was taken from.
+    func signedObjectLayout(_ id: CommitID) throws -> (holdsNUL: Bool, signatureInHeaders: Bool) {
         var oid = git_oid()
         try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
         var odb: OpaquePointer?
@@ -94,7 +98,19 @@ extension GitRepository {
         var object: OpaquePointer?
         try LibGit2.check("git_odb_read", git_odb_read(&object, odb, &oid))
         defer { git_odb_object_free(object) }
-        guard let data = git_odb_object_data(object) else { return false }
-        return memchr(data, 0, git_odb_object_size(object)) != nil
+        guard let data = git_odb_object_data(object) else { return (false, false) }
+        let bytes = UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object))
+        let holdsNUL = bytes.contains(0)
+        let newline = UInt8(ascii: "\n")
+        let header = Array("gpgsig ".utf8)
+        var lineStart = 0
+        while lineStart < bytes.count, bytes[lineStart] != newline {
+            if bytes.count - lineStart >= header.count, header.indices.allSatisfy({ bytes[lineStart + $0] == header[$0] }) {
+                return (holdsNUL, true)
+            }
+            guard let end = bytes[lineStart...].firstIndex(of: newline) else { break }
+            lineStart = end + 1
+        }
+        return (holdsNUL, false)
     }
 }

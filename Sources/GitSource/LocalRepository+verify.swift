@@ -5,7 +5,9 @@ extension LocalRepository {
     /// `policy.mode == .allSinceLast` and a `lastVerified` commit — that so does every commit reachable from
     /// `commit` but not from `lastVerified` (those brought in by merges too), oldest first; the first that
     /// fails is the refusal; a `commit` in the history of `lastVerified` (the branch moved back) is refused as
-    /// `historyRewound`. Without `lastVerified`, or when it is `commit`, only `commit` is verified.
+    /// `historyRewound`, and so is a `commit` that copies one of that history under a new id (the same signed bytes,
+    /// the signature header written otherwise). Without `lastVerified`, or when it is `commit`, only `commit` is
+    /// verified.
     ///
     /// Blocks (an OpenPGP signature runs gpg); call it off the cooperative pool, like the other git work.
     /// A refusal whose `isStalled` is true needs a change in the repository or the trusted keys; one whose
@@ -21,10 +23,16 @@ extension LocalRepository {
             throw failed(error)
         }
         let verifier = CommitVerifier(policy: policy)
+        let head = try Self.read(commit, in: repository)
         var range: [CommitID] = []
+        var original: CommitID?
         if policy.mode == .allSinceLast, let lastVerified, lastVerified != commit {
             do {
                 range = try CommitRange.commits(after: lastVerified, upTo: commit, in: repository, limit: policy.maxCommits)
+                // The walk tells a commit by its id; an old one copied under a new id is told by what it signs.
+                if head.signature != nil {
+                    original = try CommitRange.original(of: commit, signedData: head.signedData, since: lastVerified, in: repository)
+                }
             } catch {
                 switch error {
                 case .sinceMissing:
@@ -45,12 +53,15 @@ extension LocalRepository {
                     throw failed(error)
                 }
             }
+            if let original {
+                throw SignatureRefusal(commit: commit, reason: .replayed(original: original, last: lastVerified), since: lastVerified)
+            }
         }
         for id in range {
             let signed = try Self.read(id, in: repository, head: commit, since: lastVerified)
             _ = try verifier.verify(signed, head: commit, since: lastVerified)
         }
-        let verified = try verifier.verify(Self.read(commit, in: repository))
+        let verified = try verifier.verify(head)
         return SignatureVerification(
             commit: verified.commit, method: verified.method, keyType: verified.keyType, fingerprint: verified.fingerprint,
             signer: verified.signer, verifiedCommits: range.count + 1

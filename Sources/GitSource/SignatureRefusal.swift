@@ -38,6 +38,9 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         /// `all-since-last` found the commit in the history of the last verified one: the branch was moved
         /// back (a force-push to an older commit), which would undo what was applied since.
         case historyRewound(CommitID)
+        /// `all-since-last`: the head is a copy of `original`, a commit in the history of the last verified
+        /// commit `last`, with its signature header written otherwise (a fresh id, the same signed bytes).
+        case replayed(original: CommitID, last: CommitID)
         /// Verification itself failed (gpg could not run, the repository could not be read).
         case verificationFailed(String)
     }
@@ -85,7 +88,7 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case .malformed: return "malformed-signature"
         case .tooManyCommits: return "too-many-commits"
         case .lastVerifiedCommitMissing: return "last-verified-commit-missing"
-        case .historyRewound: return "history-rewound"
+        case .historyRewound, .replayed: return "history-rewound"
         case .verificationFailed: return "verification-failed"
         }
     }
@@ -136,6 +139,10 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
             return "\(where_) refused: it is an older commit in the history of the last verified commit \(last.hex): the branch was moved back, "
                 + "which would undo what was applied since (an old signed commit replayed is still signed); to go back, commit a revert, "
                 + "or remove applied-commits.json from the state directory and restart run to accept it"
+        case let .replayed(original, last):
+            return "\(where_) refused: it is a copy of \(original.hex), in the history of the last verified commit \(last.hex), with its "
+                + "signature header written otherwise: an old signed commit replayed under a new id, which would undo what was applied since; "
+                + "to go back, commit a revert"
         case let .verificationFailed(what):
             return "\(where_): the signature could not be verified: \(what)"
         }

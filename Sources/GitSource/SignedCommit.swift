@@ -17,8 +17,11 @@ struct SignedCommit {
     /// The committer date: the time git checks a key's validity window at (`-Overify-time`).
     let committerTime: Date
     /// Whether the commit object holds a NUL byte, which makes `signedData` differ from what git signs (see
-    /// ``GitRepository/commitObjectHoldsNUL(_:)``). Only looked for in signed commits.
+    /// ``GitRepository/signedObjectLayout(_:)``). Only looked for in signed commits.
     var holdsNUL = false
+    /// Whether the signature stands among the commit's headers, where git looks for it (see
+    /// ``GitRepository/signedObjectLayout(_:)``). Only looked for in signed commits.
+    var signatureInHeaders = true
 
     /// Reads `id` from `repository` (libgit2 errors, and an oversized object, throw `GitSourceError`).
     static func read(_ id: CommitID, in repository: GitRepository) throws -> SignedCommit {
@@ -41,13 +44,15 @@ struct SignedCommit {
             return SignedCommit(id: id, signature: nil, signedData: Data(), committerEmail: email, committerTime: time)
         }
         try LibGit2.check("git_commit_extract_signature", code)
+        let layout = try repository.signedObjectLayout(id)
         return SignedCommit(
             id: id,
             signature: signature.ptr.map { Data(bytes: $0, count: signature.size) } ?? Data(),
             signedData: signed.ptr.map { Data(bytes: $0, count: signed.size) } ?? Data(),
             committerEmail: email,
             committerTime: time,
-            holdsNUL: try repository.commitObjectHoldsNUL(id)
+            holdsNUL: layout.holdsNUL,
+            signatureInHeaders: layout.signatureInHeaders
         )
     }
 }

@@ -412,6 +412,66 @@ import WriftSyncTesting
         #expect(try setup.verify(setup.repository.path, policy: policy, since: applied).commit == forward, "a force-push with new signed commits is checked as before")
     }
 
+    /// The signature covers the commit without its `gpgsig` header, so writing that header otherwise — the
+    /// Base64 folded at another place — makes a new id whose signature still verifies (for git too). The range
+    /// walk knows commits by id: the copy of an old commit pushed back over newer ones was applied, undoing them.
+    @Test func refusesACopyOfAnOlderSignedCommitUnderANewIdInAllSinceLast() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let old = try setup.repository.signedCommit("S0", ssh: key)
+        try setup.repository.write("models/c.yaml", "model: acme/c\n")
+        let applied = try setup.repository.signedCommit("S1", ssh: key)
+        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+        let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
+
+        // S0's object with the first Base64 line of its signature split in two, pushed as main.
+        var lines = try setup.repository.git("cat-file", "commit", old.hex).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let begin = try #require(lines.firstIndex { $0.hasPrefix("gpgsig ") })
+        let folded = lines[begin + 1]
+        lines[begin + 1] = String(folded.prefix(20))
+        lines.insert(" " + folded.dropFirst(20), at: begin + 2)
+        let copy = try Shell.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], in: setup.repository.path,
+                                 environment: setup.repository.environment, input: Data((lines.joined(separator: "\n") + "\n").utf8))
+        try setup.repository.git("update-ref", "refs/heads/main", copy)
+        #expect(copy != old.hex)
+        #expect(try setup.verify(setup.repository.path, policy: SignaturePolicy(allowedSigners: signers, openPGPKeys: nil)).commit.hex == copy,
+                "its signature verifies: in head mode it is an ordinary signed commit")
+
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: applied) })
+        #expect(refused.commit.hex == copy)
+        #expect(refused.code == "history-rewound")
+        #expect(refused.description.contains("is a copy of \(old.hex), in the history of the last verified commit \(applied.hex)"), "\(refused)")
+        #expect(refused.isStalled)
+        // A new signed commit on top of the copy is a new history, checked as before.
+        try setup.repository.git("reset", "-q", "--soft", copy)
+        try setup.repository.write("models/d.yaml", "model: acme/d\n")
+        let forward = try setup.repository.signedCommit("S2 on the copy", ssh: key)
+        #expect(try setup.verify(setup.repository.path, policy: policy, since: applied).commit == forward)
+    }
+
+    /// libgit2 looks for the `gpgsig` header through the whole object, git only among the headers: a signature
+    /// moved to the end of the message verified over the bytes of the commit it came from, under a new id git
+    /// calls unsigned.
+    @Test func refusesASignatureInTheMessage() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let signed = try setup.repository.signedCommit("signed", ssh: key)
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine()]), openPGPKeys: nil)
+        let lines = try setup.repository.git("cat-file", "commit", signed.hex).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let begin = try #require(lines.firstIndex { $0.hasPrefix("gpgsig ") })
+        let end = try #require(lines[begin...].firstIndex { $0.hasSuffix("-----END SSH SIGNATURE-----") })
+        let moved = Array(lines[..<begin]) + Array(lines[(end + 1)...]) + Array(lines[begin...end])
+        let object = moved.joined(separator: "\n") + "\n"
+        let forged = try Shell.run(["git", "hash-object", "-t", "commit", "-w", "--stdin"], in: setup.repository.path,
+                                   environment: setup.repository.environment, input: Data(object.utf8))
+        try setup.repository.git("update-ref", "refs/heads/main", forged)
+        #expect(throws: (any Error).self, "git calls it unsigned") { try setup.repository.git("verify-commit", forged) }
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit.hex == forged)
+        #expect(refused.code == "malformed-signature" && refused.description.contains("in the commit's message"), "\(refused)")
+        #expect(refused.isStalled)
+    }
+
     @Test func refusesAnUnsignedCommitBehindASignedMergeInAllSinceLast() throws {
         let setup = try Setup()
         let key = try SSHSigningKey()
