@@ -274,14 +274,42 @@ final class NodeReader {
         case let .mapping(mapping):
             reportRepeatedKeys(mapping)
             var object: [String: JSONValue] = [:]
+            var merges: [Node] = []
             for pair in mapping {
                 guard case let .scalar(key) = pair.key else {
                     report(pair.key, "'\(field)': JSON object keys must be strings, found \(Self.describe(pair.key))")
                     return nil
                 }
+                // A plain `<<` is YAML's merge key, not a member: read as one, a schema sharing an anchor this way
+                // kept `"<<"` as an unknown keyword and lost every keyword it meant to take.
+                // (Keys are typed by the composer, as strings under the basic resolver: told by their text and style.)
+                if key.string == "<<", key.style == .plain {
+                    merges.append(pair.value)
+                    continue
+                }
                 guard let (value, memberParts) = convert(pair.value, field, depth: depth + 1, locating: locating) else { return nil }
                 object[key.string] = value
                 if let memberParts { parts?.members[key.string] = memberParts }
+            }
+            // The mapping's own keys win; among merged mappings (`<<: [*a, *b]`), the earlier.
+            for merge in merges {
+                let sources: [Node]
+                switch merge {
+                case .mapping: sources = [merge]
+                case let .sequence(sequence): sources = Array(sequence)
+                default: sources = []
+                }
+                guard !sources.isEmpty, sources.allSatisfy({ if case .mapping = $0 { true } else { false } }) else {
+                    report(merge, "'\(field)': '<<' (a merge key) must be a mapping or a list of mappings, found \(Self.describe(merge)); quote it (\"<<\") for a key named so")
+                    return nil
+                }
+                for source in sources {
+                    guard let (value, sourceParts) = convert(source, field, depth: depth + 1, locating: locating), case let .object(members) = value else { return nil }
+                    for (key, member) in members where object[key] == nil {
+                        object[key] = member
+                        if let memberParts = sourceParts?.members[key] { parts?.members[key] = memberParts }
+                    }
+                }
             }
             return (.object(object), parts)
         case .alias:

@@ -23,9 +23,16 @@ enum OpenPGPSignatureBlock {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? $0.dropLast() : $0 }
         guard let blank = lines.firstIndex(where: \.isEmpty) else { return "the armour has no blank line before its data" }
         var base64 = ""
-        for line in lines[(blank + 1)...] {
-            if line.hasPrefix("=") || line.hasPrefix("-----") { break }
-            base64 += line
+        var index = blank + 1
+        while index < lines.count, !lines[index].hasPrefix("="), !lines[index].hasPrefix("-----") {
+            base64 += lines[index]
+            index += 1
+        }
+        if index < lines.count, lines[index].hasPrefix("=") { index += 1 }
+        guard index < lines.count, lines[index].hasPrefix("-----END PGP ") else { return "the armour does not end with its END line" }
+        // gpg reads every armoured block it is given, one after the other: only the first would have been checked.
+        guard lines[(index + 1)...].allSatisfy({ $0.allSatisfy(\.isWhitespace) }) else {
+            return "more than one armoured block, or text after the END line"
         }
         guard let packets = Data(base64Encoded: base64) else { return "the armour's data is not Base64" }
         return problem(packets: [UInt8](packets))

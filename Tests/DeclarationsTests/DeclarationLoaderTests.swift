@@ -33,6 +33,34 @@ import WriftAIModels
         #expect(model.versions[1].location.line == 16)
     }
 
+    /// A schema sharing an anchor through YAML's merge key kept `"<<"` as a keyword JSON Schema ignores, and lost
+    /// `type` and `required`: the version was created with an input schema that accepts anything.
+    @Test func mergeKeysInSchemasAreMerged() throws {
+        let yaml = """
+            model: acme/s
+            versions:
+              - container_image_digest: "\(digestA)"
+                release_notes: one
+                schemas: {prediction: {input: &in {type: object, required: [text]}, output: &out {type: string}}}
+              - container_image_digest: "\(digestB)"
+                release_notes: two
+                schemas:
+                  prediction:
+                    input:
+                      <<: *in
+                      required: [text, lang]
+                      properties: {text: {type: string}}
+                    output:
+                      <<: [*out, {type: integer, maxLength: 9}]
+            """
+        let models = try load(["m.yaml": yaml]).get()
+        let schemas = try #require(models.first?.versions.last?.schemas.prediction)
+        #expect(schemas.input == ["type": "object", "required": ["text", "lang"], "properties": ["text": ["type": "string"]]], "its own keys win")
+        #expect(schemas.output == ["type": "string", "maxLength": 9], "the earlier merged mapping wins")
+        #expect(diagnostics(["m.yaml": yaml.replacingOccurrences(of: "<<: *in", with: "<<: 3")])
+            == ["m.yaml:11:15: 'schemas.prediction.input': '<<' (a merge key) must be a mapping or a list of mappings, found a number (3); quote it (\"<<\") for a key named so"])
+    }
+
     @Test func defaultsApplyAndSeveralDocumentsDeclareSeveralModels() throws {
         let yaml = """
             model: acme/one

@@ -295,6 +295,10 @@ import WriftSyncTesting
         ("an OpenPGP block of compressed data", "-----BEGIN PGP SIGNATURE-----\n\noAEA\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "packet 1 is compressed data (tag 8), not a signature"),
         ("an OpenPGP block of five signatures", "-----BEGIN PGP SIGNATURE-----\n\niAEEiAEEiAEEiAEEiAEE\n=AAAA\n-----END PGP SIGNATURE-----", "malformed-signature", "more than 4 signatures"),
         ("an OpenPGP signature followed by literal data", "-----BEGIN PGP MESSAGE-----\n\niAEEiAEErAJiAA==\n=AAAA\n-----END PGP MESSAGE-----", "malformed-signature", "packet 3 is literal data (tag 11)"),
+        // gpg reads every block: a second one of compressed data was never looked at.
+        ("two OpenPGP blocks, the second of compressed data",
+         "-----BEGIN PGP SIGNATURE-----\n\niAEE\n=AAAA\n-----END PGP SIGNATURE-----\n-----BEGIN PGP SIGNATURE-----\n\noAEA\n=AAAA\n-----END PGP SIGNATURE-----",
+         "malformed-signature", "more than one armoured block"),
         ("an OpenPGP block of 64 KiB", "-----BEGIN PGP SIGNATURE-----\n\n" + String(repeating: "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFB\n", count: 900) + "-----END PGP SIGNATURE-----", "malformed-signature", "over the 16384-byte limit"),
         ("an SSH block of garbage", "-----BEGIN SSH SIGNATURE-----\nbm90IGEgc2lnbmF0dXJl\n-----END SSH SIGNATURE-----", "malformed-signature", "malformed SSH signature: does not start with SSHSIG"),
         ("an SSH block claiming 4 GiB", "-----BEGIN SSH SIGNATURE-----\nU1NIU0lHAAAAAf////8=\n-----END SSH SIGNATURE-----", "malformed-signature", "public key: claims 4294967295 bytes"),
