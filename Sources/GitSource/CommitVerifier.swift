@@ -6,7 +6,8 @@ import Foundation
 /// verification, not per commit). Not thread-safe; one per call.
 final class CommitVerifier {
     let policy: SignaturePolicy
-    private var keyring: GPGMEKeyring?
+    /// The private keyring, once an OpenPGP signature needed one.
+    private(set) var keyring: GPGMEKeyring?
 
     init(policy: SignaturePolicy) {
         self.policy = policy
@@ -90,6 +91,11 @@ final class CommitVerifier {
         if let problem = OpenPGPSignatureBlock.problem(signature) {
             throw refuse(.malformed("malformed OpenPGP signature: \(problem)"), nil)
         }
+        // Nothing it could say would be trusted: without gpg (SSH-only set-ups need none), or with no room for its
+        // keyring, that refusal was a failure to verify, retried for ever.
+        guard policy.openPGPKeys != nil else {
+            throw refuse(.unknownKey(method: .openpgp, keyType: nil, hint: "OpenPGP signatures are trusted only with --trusted-gpg-keys, and none was given"), nil)
+        }
         let statuses: [GPGMEKeyring.SignatureStatus]?
         do {
             statuses = try openKeyring().verify(signature: signature, signedData: commit.signedData)
@@ -107,8 +113,7 @@ final class CommitVerifier {
             case GPG_ERR_NO_ERROR.rawValue:
                 break
             case GPG_ERR_NO_PUBKEY.rawValue:
-                let hint = policy.openPGPKeys.map { "to trust it, add its public key to \($0.path)" }
-                    ?? "OpenPGP signatures are trusted only with --trusted-gpg-keys, and none was given"
+                let hint = policy.openPGPKeys.map { "to trust it, add its public key to \($0.path)" } ?? ""
                 throw refuse(.unknownKey(method: .openpgp, keyType: nil, hint: hint), shown)
             case GPG_ERR_BAD_SIGNATURE.rawValue:
                 throw refuse(.badSignature, shown)

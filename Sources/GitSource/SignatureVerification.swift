@@ -1,7 +1,7 @@
 import Foundation
 
-/// A commit whose signature was verified: who signed it, with which key. Codable, so a saved plan can
-/// record the signer and `apply --plan` compare it after verifying again.
+/// A commit whose signature was verified: who signed it, with which key. Codable, so a saved plan can record
+/// the signer (`apply --plan` verifies the commit again, against the trust files it is given).
 public struct SignatureVerification: Sendable, Hashable, Codable {
     /// How the commit was signed.
     public enum Method: String, Sendable, Hashable, Codable {

@@ -170,6 +170,14 @@ import WriftSyncTesting
         let onlySSH = SignaturePolicy(allowedSigners: try setup.allowedSigners([try ssh.allowedSignersLine()]), openPGPKeys: nil)
         let gpgRefused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: onlySSH) })
         #expect(gpgRefused.description.hasSuffix("OpenPGP signatures are trusted only with --trusted-gpg-keys, and none was given"))
+        #expect(gpgRefused.code == "unknown-key" && gpgRefused.isStalled)
+        // Refused without gpg: where it cannot run (an SSH-only image has none), that was a failure to verify,
+        // retried for ever.
+        let verifier = CommitVerifier(policy: onlySSH)
+        let repository = try GitRepository.open(setup.repository.path)
+        let signed = try SignedCommit.read(try #require(CommitID(hex: try setup.repository.git("rev-parse", "HEAD"))), in: repository)
+        #expect(throws: SignatureRefusal.self) { try verifier.verify(signed) }
+        #expect(verifier.keyring == nil, "no keyring was made, no gpg started")
     }
 
     @Test func refusesATrustedKeyOutsideItsValidityWindow() throws {
@@ -549,10 +557,13 @@ import WriftSyncTesting
         let bounded = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast, maxCommits: 3)
         let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: bounded, since: lastVerified) })
         #expect(refused.reason == .tooManyCommits(limit: 3))
+        // Nothing later can pass while the record stands: the message says how to go on.
+        #expect(refused.description.contains("remove applied-commits.json from the state directory and restart run (or apply once with --verify-mode head)"), "\(refused)")
 
         let gone = CommitID(hex: String(repeating: "ab", count: 20))!
         let missing = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: gone) })
         #expect(missing.reason == .lastVerifiedCommitMissing(gone))
+        #expect(missing.description.contains("remove applied-commits.json from the state directory and restart run"), "\(missing)")
         #expect(missing.isStalled)
     }
 }
