@@ -245,17 +245,28 @@ struct ModelPlanning {
         // A model left with no version at all is almost always a mistake (an emptied file, a bad
         // merge), so pruning the last version needs an explicit allow_empty.
         if !deletes.isEmpty, !declaration.allowEmpty, liveVersions.count - deletes.count + creates.count == 0 {
+            // The rail keeps what pruning would take, not a version whose smoke tests failed: cancelling its
+            // rollback too left the failed image the latest. (Rolled back alone, it goes only with allow_empty.)
+            let rollingBack = deletes.filter { $0.number.map(rollbacks.contains) ?? false }
+            let pruned = deletes.count - rollingBack.count
+            let rest = rollingBack.isEmpty || pruned == 0
+                ? "so none is deleted"
+                : "so only the rollback of \(rollingBack.compactMap(\.number).map { "#\($0)" }.joined(separator: ", ")) goes ahead, "
+                    + "and the \(pruned == 1 ? "version" : "\(pruned) versions") it would prune \(pruned == 1 ? "stays" : "stay")"
             warnings.append(
                 PlanWarning(
                     model: model,
                     kind: .emptyRefused,
                     message: "pruning would delete \(deletes.count == 1 ? "the only live version" : "all \(deletes.count) live versions") and leave the model empty, "
-                        + "so none is deleted; set allow_empty: true to allow it",
+                        + "\(rest); set allow_empty: true to allow it",
                     declaredAt: declaration.location.description
                 )
             )
-            deletes = []
+            deletes = pruned == 0 ? [] : rollingBack
         }
+        // A version pending its smoke tests that is replaced goes with the replacement's own tests: testing it
+        // against the new declaration's cases could fail it, and quarantine the replacement before it was made.
+        smokeTests.removeAll { $0.number.map { replaced[$0] != nil } ?? false }
 
         let gone = Set(deletes.compactMap(\.number))
         // Undeclared versions that stay: a reviewer sees them, and why, since one of them may be the latest.

@@ -91,6 +91,31 @@ struct OutOfOrderTests {
         #expect(!plan.warnings.contains { $0.kind == .latestMismatch })
     }
 
+    /// The allow_empty rail cancelled every delete of a plan that would empty the model, the unfinished rollback
+    /// of a failed version included: the image that failed its smoke tests stayed the latest. It keeps what
+    /// pruning would take instead.
+    @Test("the allow_empty rail spares what pruning takes, not a rollback")
+    func emptyRailKeepsTheRollback() throws {
+        let declared = Fixture.declared(2)
+        let declaration = Fixture.declaration([declared])
+        var gate = ReleaseGateState()
+        gate.quarantined[.init(model: declaration.model, digest: declared.containerImageDigest)] =
+            .init(fingerprint: declared.gateFingerprint([]), reason: "smoke case 1 failed", number: 2)
+        let plan = Planner.plan(
+            declarations: [declaration],
+            live: [declaration.model: LiveModel(model: declaration.model, versions: [Fixture.live(1, 1), Fixture.live(2, 2)])],
+            revision: Fixture.revision, gate: gate)
+        #expect(plan.steps() == ["delete #2"])
+        #expect(plan.models.only?.latestAfterApply?.number == 1)
+        let warning = try #require(plan.warnings.first { $0.kind == .emptyRefused })
+        #expect(warning.message.contains("so only the rollback of #2 goes ahead, and the version it would prune stays"), "\(warning.message)")
+        // Alone, the failed version stays without allow_empty, as before.
+        let alone = Planner.plan(
+            declarations: [declaration], live: [declaration.model: LiveModel(model: declaration.model, versions: [Fixture.live(2, 2)])],
+            revision: Fixture.revision, gate: gate)
+        #expect(alone.steps().isEmpty)
+    }
+
     /// The rollback deletes the version whose tests failed, never another copy of its digest: one live before it,
     /// which a replacement (or a re-creation) was made to follow, served until then and stays. Before, the
     /// newest live copy was deleted as "a rollback that did not finish" whatever its number: after a failed

@@ -85,6 +85,27 @@ struct SummaryTests {
         #expect(try JSONDecoder().decode(PlanSummary.self, from: none).smokeTest == 0)
     }
 
+    /// A version pending its smoke tests that the plan replaces (its schemas changed) was tested first, against
+    /// the new declaration's cases: it could fail them, roll back, and quarantine the replacement unmade.
+    @Test("a pending version the plan replaces is not smoke-tested: the replacement is")
+    func pendingVersionReplacedIsNotTested() throws {
+        var declared = Fixture.declared(1, notes: "Changed")
+        declared.smoke = [SmokeCase(input: ["prompt": "hi"], location: SourceLocation(file: "models/sentiment.yaml", line: 12, column: 9))]
+        let declaration = Fixture.declaration([declared], onImmutableChange: .replace)
+        let pending = ReleaseGateState(pending: [.init(model: declaration.model, digest: declared.containerImageDigest): "f"])
+        let plan = Planner.plan(
+            declarations: [declaration], live: [declaration.model: LiveModel(model: declaration.model, versions: [Fixture.live(1, 1)])],
+            revision: Fixture.revision, gate: pending)
+        #expect(plan.steps() == ["create d1", "delete #1"])
+        #expect(plan.changes.first?.gate != nil, "the replacement carries the tests")
+        // Held (out of order), the replacement waits and the version stays: its pending tests run as before.
+        let held = Fixture.declaration([declared, Fixture.declared(2)], onImmutableChange: .replace)
+        let heldPlan = Planner.plan(
+            declarations: [held], live: [held.model: LiveModel(model: held.model, versions: [Fixture.live(1, 1), Fixture.live(2, 2)])],
+            revision: Fixture.revision, gate: pending)
+        #expect(heldPlan.steps() == ["smoke-test #1"], "\(heldPlan.steps())")
+    }
+
     @Test("the same inputs always give the same plan")
     func deterministic() {
         #expect(Self.mixedPlan(rateLimit: 3) == Self.mixedPlan(rateLimit: 3))
