@@ -203,13 +203,31 @@ final class NodeReader {
         guard visit(node) else { return nil }
         switch Self.number(node) {
         case let .whole(value)? where value > 0:
+            // A version number with a leading zero is octal to YAML 1.1 (this reader, as Yams) and decimal to YAML
+            // 1.2 (most editors and linters): `keep: [010]` protected #8 while the author meant #10.
+            if case let .scalar(scalar) = node, scalar.style == .plain, Self.hasOctalLeadingZero(scalar.string) {
+                report(node, "'\(field)' holds \(scalar.string), which YAML 1.1 reads as the octal \(value) and YAML 1.2 as a decimal: "
+                    + "write it without the leading zero (or as 0o\(String(value, radix: 8)) for \(value))")
+                return nil
+            }
             return value
         case .outOfRange?:
             report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node)), which is out of range")
         default:
-            report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node))")
+            if case let .scalar(scalar) = node, scalar.style == .plain, Self.hasOctalLeadingZero(scalar.string) {
+                report(node, "'\(field)' holds \(scalar.string), which YAML 1.1 reads as octal, where 8 and 9 are no digits: write it without the leading zero")
+            } else {
+                report(node, "'\(field)' must hold positive whole numbers, found \(Self.describe(node))")
+            }
         }
         return nil
+    }
+
+    /// Whether `text` is a whole number written with a leading `0` and more digits (`010`, `+07`), not `0o`/`0x`/`0b`.
+    static func hasOctalLeadingZero(_ text: String) -> Bool {
+        let unsigned = text.first == "+" || text.first == "-" ? text.dropFirst() : Substring(text)
+        guard unsigned.count > 1, unsigned.first == "0", let second = unsigned.dropFirst().first else { return false }
+        return second.isASCII && (second.isNumber || second == "_")
     }
 
     /// A number above 0 and at most `maximum` (an integer or a decimal), or nil (reported).

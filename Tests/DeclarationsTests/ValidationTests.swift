@@ -24,6 +24,12 @@ import Testing
             "f.yaml:3:11: 'keep' must hold positive whole numbers, found a string \"two\"",
             "f.yaml:4:11: 'versions' must be a list, found a mapping",
         ]),
+        // YAML 1.1 reads 010 as 8, YAML 1.2 (most editors) as 10: `keep` protected another version than meant.
+        Case(name: "keep numbers with a leading zero", yaml: "model: acme/x\nkeep: [010, 012, 0o12, 10, 08]\nversions: []\n", expected: [
+            "f.yaml:2:8: 'keep' holds 010, which YAML 1.1 reads as the octal 8 and YAML 1.2 as a decimal: write it without the leading zero (or as 0o10 for 8)",
+            "f.yaml:2:13: 'keep' holds 012, which YAML 1.1 reads as the octal 10 and YAML 1.2 as a decimal: write it without the leading zero (or as 0o12 for 10)",
+            "f.yaml:2:28: 'keep' holds 08, which YAML 1.1 reads as octal, where 8 and 9 are no digits: write it without the leading zero",
+        ]),
         Case(name: "unknown keys with suggestions", yaml: "model: acme/x\nprnue: true\nversions:\n  - container_image_digest: \"\(digestA)\"\n    relase_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n    zzz: 1\n", expected: [
             "f.yaml:2:1: unknown key 'prnue' in a model declaration; did you mean 'prune'?",
             "f.yaml:4:5: missing required key 'release_notes' in a version",
