@@ -212,20 +212,35 @@ public enum MarkdownRenderer {
     }
 
     /// Text safe inside a table cell or list item: pipes and backslashes escaped, line breaks as
-    /// `<br>`, HTML neutralised, control characters escaped.
+    /// `<br>`, HTML neutralised, control characters escaped; and none of GitHub's active Markdown: release notes
+    /// (from a pull request, or from the API) made links and images in the bot's own comment, `@team` mentions
+    /// that notified whole teams, autolinks and cross-repository references. Brackets are escaped; a mention,
+    /// `://`, `www.` and `owner/repo#N` get a word joiner (U+2060, invisible) that keeps GitHub from reading them.
     static func cell(_ text: String) -> String {
         var result = ""
         var previousWasCR = false
-        for scalar in VersionText.sanitizedKeepingNewlines(text).unicodeScalars {
+        let scalars = Array(VersionText.sanitizedKeepingNewlines(text).unicodeScalars)
+        for (index, scalar) in scalars.enumerated() {
             defer { previousWasCR = scalar == "\r" }
+            let previous = index > 0 ? scalars[index - 1] : nil
+            let next = index + 1 < scalars.count ? scalars[index + 1] : nil
             switch scalar {
             case "|": result += "\\|"
             case "\\": result += "\\\\"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
             case "&": result += "&amp;"
+            case "[": result += "\\["
+            case "]": result += "\\]"
             case "\r": result += "<br>"
             case "\n": if !previousWasCR { result += "<br>" }
+            case "@": result += "@\u{2060}"
+            case ":" where next == "/" && index + 2 < scalars.count && scalars[index + 2] == "/": result += ":\u{2060}"
+            case "." where index >= 3 && String(String.UnicodeScalarView(scalars[(index - 3)..<index])).lowercased() == "www":
+                result += "\u{2060}."
+            case "#" where next.map({ ("0"..."9").contains($0) }) == true
+                && previous.map({ $0.properties.isAlphabetic || ("0"..."9").contains($0) || $0 == "/" || $0 == "-" || $0 == "_" }) == true:
+                result += "#\u{2060}"
             default: result.unicodeScalars.append(scalar)
             }
         }

@@ -21,7 +21,7 @@ struct MarkdownRendererTests {
             | Action | Version | Digest | Release notes | Reason |
             |---|---|---|---|---|
             | ➕ create | new | `030303030303` | Add streaming | declared, not live |
-            | 🔧 configure | #2 | `020202020202` | Faster \| smaller<br>model | configuration differs: hardware cpu-small → gpu-a100, variables [] → [HF_TOKEN, WANDB_KEY] |
+            | 🔧 configure | #2 | `020202020202` | Faster \| smaller<br>model | configuration differs: hardware cpu-small → gpu-a100, variables \[\] → \[HF_TOKEN, WANDB_KEY\] |
             | ➖ delete | #3 | `090909090909` | Experimental &lt;b&gt;build&lt;/b&gt; | not declared |
 
             Latest: #3 (090909090909) → new (030303030303)
@@ -60,7 +60,7 @@ struct MarkdownRendererTests {
             | Action | Version | Digest | Release notes | Reason |
             |---|---|---|---|---|
             | ± replace | #3 | `030303030303` | Three, corrected | replaces #3: immutable drift in release notes |
-            | ➕ create | new | `050505050505` | Five | declared, not live<br>configuration: hardware gpu-a100, variables [HF_TOKEN]<br>compatibilities: openai_chat_completions |
+            | ➕ create | new | `050505050505` | Five | declared, not live<br>configuration: hardware gpu-a100, variables \[HF_TOKEN\]<br>compatibilities: openai_chat_completions |
             | ➖ delete | #4 | `040404040404` | Four | not declared |
             | = kept | #1 | `010101010101` | One | not declared, in keep: never deleted |
 
@@ -122,6 +122,10 @@ struct MarkdownRendererTests {
             EscapeCase(notes: "<img src=x> & co", cell: "&lt;img src=x&gt; &amp; co"),
             // The escape's backslash is itself escaped, so it renders as `bell\u{7}`.
             EscapeCase(notes: "bell\u{7}", cell: #"bell\\u{7}"#),
+            // GitHub's active Markdown, in the bot's own comment: no link, image, mention, autolink or cross-reference.
+            EscapeCase(notes: "[Approve](https://evil.example) ![ok](x.png)", cell: "\\[Approve\\](https:\u{2060}//evil.example) !\\[ok\\](x.png)"),
+            EscapeCase(notes: "ping @acme/admins, mail ops@acme.example", cell: "ping @\u{2060}acme/admins, mail ops@\u{2060}acme.example"),
+            EscapeCase(notes: "see www.evil.example and acme/other#12, not #3", cell: "see www\u{2060}.evil.example and acme/other#\u{2060}12, not #3"),
         ]
     )
     func escaping(_ testCase: EscapeCase) {
