@@ -10,7 +10,7 @@ public struct EventThrottle: Sendable {
     /// How long a condition that has not changed stays quiet (`--notify-repeat`).
     public var repeatAfter: Duration
 
-    private struct Sent: Sendable {
+    struct Sent: Sendable, Codable, Equatable {
         var fingerprint: String
         var at: Date
         var event: ReconcileEvent
@@ -18,6 +18,25 @@ public struct EventThrottle: Sendable {
 
     /// What was last sent, by condition: `failure`, `drift`, `warning <model> <kind> <number>`.
     private var sent: [String: Sent] = [:]
+
+    /// What the throttle remembers, for a process that ends after one reconcile (`run --once`) to hand to the
+    /// next: without it a standing failure went out on every run of a CronJob, and no `recovered` ever did.
+    public struct Memory: Sendable, Codable, Equatable {
+        var sent: [String: Sent]
+        /// The format this build writes; a memory of another is not read.
+        var formatVersion = 1
+
+        enum CodingKeys: String, CodingKey {
+            case sent
+            case formatVersion = "format_version"
+        }
+    }
+
+    /// The memory to carry to the next process.
+    public var memory: Memory {
+        get { Memory(sent: sent) }
+        set { sent = newValue.formatVersion == 1 ? newValue.sent : [:] }
+    }
 
     /// A throttle repeating a standing condition every `repeatAfter`.
     public init(repeatAfter: Duration = .seconds(3600)) {

@@ -16,15 +16,34 @@ public final class ReconcileRecorder: Sendable {
     /// The sinks' notifier, when any sink is configured.
     public let notifier: Notifier?
     private let throttle: Mutex<EventThrottle>
+    /// Where the throttle's memory is kept between processes, when it is.
+    public let memoryPath: String?
     private let logger: Logger
 
     /// A recorder for `source`, writing `history` and posting to `notifier`; repeats of a standing failure,
-    /// warning or drift wait `repeatAfter`.
-    public init(source: EventSource, history: HistoryStore?, notifier: Notifier?, repeatAfter: Duration = .seconds(3600), logger: Logger) {
+    /// warning or drift wait `repeatAfter`. With `memoryPath`, what was sent is read from that file first and
+    /// written back after each reconcile, so that one process after another (`run --once` from a CronJob or a
+    /// timer) repeats itself no more than one long-running `run`.
+    public init(
+        source: EventSource, history: HistoryStore?, notifier: Notifier?, repeatAfter: Duration = .seconds(3600),
+        memoryPath: String? = nil, logger: Logger
+    ) {
         self.source = source
         self.history = history
         self.notifier = notifier
-        throttle = Mutex(EventThrottle(repeatAfter: repeatAfter))
+        var throttle = EventThrottle(repeatAfter: repeatAfter)
+        if let memoryPath, notifier != nil {
+            do {
+                if let data = FileManager.default.contents(atPath: memoryPath) {
+                    throttle.memory = try JSONDecoder.throttleMemory.decode(EventThrottle.Memory.self, from: data)
+                }
+            } catch {
+                // Forgetting costs a repeated notice, never a missed one.
+                logger.warning("the notifications' memory cannot be read; starting afresh", metadata: ["path": "\(memoryPath)", "error": "\(error)"])
+            }
+        }
+        self.throttle = Mutex(throttle)
+        self.memoryPath = memoryPath
         self.logger = logger
     }
 
@@ -39,7 +58,15 @@ public final class ReconcileRecorder: Sendable {
         var details = report.commitDetails
         if details == nil, !report.upToDate { details = await report.snapshot?.commitDetails() }
         let built = notifier == nil ? [] : EventBuilder.events(of: outcome, source: source, details: details)
-        let events = throttle.withLock { $0.filter(built, of: outcome, now: outcome.finishedAt) }
+        let (events, memory) = throttle.withLock { ($0.filter(built, of: outcome, now: outcome.finishedAt), $0.memory) }
+        if let memoryPath, notifier != nil {
+            do {
+                let data = try JSONEncoder.throttleMemory.encode(memory)
+                try await onOwnThread { try data.write(to: URL(fileURLWithPath: memoryPath), options: .atomic) }
+            } catch {
+                logger.warning("the notifications' memory cannot be written", metadata: ["path": "\(memoryPath)", "error": "\(error)"])
+            }
+        }
         if keep, let history {
             let record = HistoryRecord(outcome, source: source, commit: report.commit.map { ReconcileEvent.Commit(id: $0, details: details?.commit.hex == $0 ? details : nil) })
             do {
@@ -51,5 +78,24 @@ public final class ReconcileRecorder: Sendable {
         }
         if !events.isEmpty { notifier?.post(events) }
         return events
+    }
+}
+
+extension JSONEncoder {
+    /// The throttle's memory: dates as ISO 8601, keys sorted (a file a person may read).
+    static var throttleMemory: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        encoder.outputFormatting = [.sortedKeys]
+        return encoder
+    }
+}
+
+extension JSONDecoder {
+    /// Reads what ``JSONEncoder/throttleMemory`` writes.
+    static var throttleMemory: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
     }
 }

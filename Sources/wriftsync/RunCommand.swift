@@ -126,7 +126,7 @@ struct RunCommand: AsyncParsableCommand {
         }
         let recorder: ReconcileRecorder
         do {
-            recorder = try notifications.recorder(git: git, history: history, metricsFactory: metrics.factory)
+            recorder = try notifications.recorder(git: git, history: history, metricsFactory: metrics.factory, remembering: once)
         } catch {
             printError("\(error)")
             try? await client.shutdown()

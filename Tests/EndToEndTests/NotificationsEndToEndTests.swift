@@ -109,6 +109,30 @@ import Glibc
         }
     }
 
+    /// `run --once` from a CronJob: one process per reconcile, each remembering what the one before it sent
+    /// (`notifications.json` under the state directory). Each forgot: a standing failure went out on every run.
+    @Test func runOnceAfterRunOnceSendsAStandingFailureOnceThenRecovered() async throws {
+        let repository = try TestRepository(files: ["models/a.yaml": "model: alice/a\nversions: nope\n"])
+        let cache = try TemporaryDirectory("notify-once")
+        let storage = try InMemoryEmulatorStorage()
+        try await withRecordingServer { hook in
+            try await withRunningEmulator(configuration: Apply.emulator(["alice/a"]), storage: storage) { emulator in
+                let once = ["run", "--once", "--notify", hook.url + "/hook"] + Run.flags(emulator, repository, cache)
+                func types() -> [String] { hook.requests.compactMap { Self.json($0)["type"] as? String } }
+                for _ in 1...3 {
+                    #expect(try await Apply.run(once).status == 1)
+                }
+                #expect(types() == ["failed"], "one failure however many runs find it")
+                try repository.write("models/a.yaml", Apply.declaration("alice/a", [1]))
+                try repository.commit("alice/a: fixed")
+                let fixed = try await Apply.run(once)
+                #expect(fixed.status == 0, "\(fixed.stderr)")
+                #expect(types() == ["failed", "recovered", "applied"], "\(types())")
+                #expect(FileManager.default.fileExists(atPath: cache.path + "/notifications.json"))
+            }
+        }
+    }
+
     @Test func historyListsTwoAppliesAndAFailureInOrderWithTheirVersionNumbers() async throws {
         let repository = try TestRepository(files: ["models/a.yaml": Apply.declaration("alice/a", [1])])
         let cache = try TemporaryDirectory("history-cli")
