@@ -23,12 +23,19 @@ public struct AppliedCommitStore: Sendable {
 
     /// `<state directory>/applied-commits.json`.
     public let path: String
-    private let key: String
+    /// The key written, then the keys read before it, newest first.
+    private let keys: [String]
+    private var key: String { keys[0] }
 
-    /// The store of `repository`'s `ref` (`nil`: the remote's HEAD) under `stateDirectory`.
-    public init(stateDirectory: String, repository: RepositorySpec, ref: String?) {
+    /// The store of `repository`'s `ref` (`nil`: the remote's HEAD) under `stateDirectory`. With `resolved`, the full
+    /// name the ref resolved to (`refs/heads/main`), the record is kept under that: `--ref main`, `--ref
+    /// refs/heads/main` and no `--ref` on a remote whose HEAD is main are one branch, where keyed by the spelling a
+    /// redeploy that wrote the ref otherwise missed the record, and verified the next head alone. A record under
+    /// the spelling (an older WriftSync's) is still read.
+    public init(stateDirectory: String, repository: RepositorySpec, ref: String?, resolved: String? = nil) {
         path = stateDirectory + "/applied-commits.json"
-        key = repository.url + " " + (ref ?? "HEAD")
+        let spelled = repository.url + " " + (ref ?? "HEAD")
+        keys = resolved.map { [repository.url + " " + $0, spelled] } ?? [spelled]
     }
 
     private var file: StateFile { StateFile(path: path, what: "the record of applied commits") }
@@ -38,7 +45,8 @@ public struct AppliedCommitStore: Sendable {
     public func lastApplied() throws(StateFileError) -> CommitID? {
         do {
             return try file.locked {
-                guard let entry = try read().repositories[key] else { return nil }
+                let repositories = try read().repositories
+                guard let entry = keys.lazy.compactMap({ repositories[$0] }).first else { return nil }
                 guard let commit = CommitID(hex: entry.commit) else {
                     throw StateFileError(
                         what: file.what, path: path,
@@ -60,6 +68,7 @@ public struct AppliedCommitStore: Sendable {
             try file.locked {
                 var contents = try read()
                 contents.repositories[key] = Entry(commit: commit.hex, at: date.formatted(.iso8601))
+                for legacy in keys.dropFirst() { contents.repositories[legacy] = nil }
                 try file.write(StateFile.encode(contents))
             }
         } catch let error as StateFileError {

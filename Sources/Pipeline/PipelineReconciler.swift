@@ -81,7 +81,7 @@ public final class PipelineReconciler: Reconciling {
             // After a restart, the last applied commit is the one recorded in the state directory.
             var since = request.lastAppliedCommit.flatMap { CommitID(hex: $0) }
             if since == nil, case .readWrite = access, pipeline.configuration.repository?.signatures?.mode == .allSinceLast,
-               let store = pipeline.appliedCommits {
+               let store = pipeline.appliedCommits(for: snapshot) {
                 do {
                     since = try store.lastApplied()
                 } catch {
@@ -144,7 +144,7 @@ public final class PipelineReconciler: Reconciling {
             }
             return report
         }
-        if case .readWrite = access, let store = pipeline.appliedCommits {
+        if case .readWrite = access, let store = pipeline.appliedCommits(for: snapshot) {
             do {
                 try store.record(snapshot.commit)
             } catch {

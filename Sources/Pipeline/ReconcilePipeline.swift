@@ -178,10 +178,13 @@ public final class ReconcilePipeline: Sendable {
         configuration.stateDirectory.map { ReleaseGateStore(stateDirectory: $0) }
     }
 
-    /// The record of the last commit applied, when there is a state directory and a repository.
-    public var appliedCommits: AppliedCommitStore? {
+    /// The record of the last commit applied to the ref `snapshot` resolved, when there is a state directory and a
+    /// repository.
+    public func appliedCommits(for snapshot: Snapshot) -> AppliedCommitStore? {
         guard let directory = configuration.stateDirectory, let repository = configuration.repository else { return nil }
-        return AppliedCommitStore(stateDirectory: directory, repository: repository.spec, ref: repository.ref)
+        // A commit named by its id is its own ref: keyed by the spelling, as before.
+        let resolved = snapshot.resolved.kind == .commit ? nil : snapshot.resolved.name
+        return AppliedCommitStore(stateDirectory: directory, repository: repository.spec, ref: repository.ref, resolved: resolved)
     }
 
     /// The release gate's state the planner needs: quarantined digests and versions left untested. With the

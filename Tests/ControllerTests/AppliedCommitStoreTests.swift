@@ -17,6 +17,29 @@ import WriftSyncTesting
         #expect(try store.lastApplied() == Self.commit)
     }
 
+    /// The record was keyed by the ref as spelled: a redeploy with `--ref main` where none was given (or
+    /// `refs/heads/main` for `main`) missed it, and verified the next head alone. Keyed by the resolved name, every
+    /// spelling of one branch finds it; a record under an older spelling is read, and moved on the next write.
+    @Test func everySpellingOfOneBranchFindsTheRecord() throws {
+        let directory = try TemporaryDirectory("applied-commits")
+        let spec = try RepositorySpec("/srv/models.git")
+        let legacy = AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: nil)
+        try legacy.record(Self.commit)
+        let spellings: [String?] = [nil, "main", "refs/heads/main", "HEAD"]
+        for ref in spellings {
+            let store = AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: ref, resolved: "refs/heads/main")
+            #expect(try store.lastApplied() == (ref == nil || ref == "HEAD" ? Self.commit : nil), "\(ref ?? "nil"), before the move")
+        }
+        let next = CommitID(hex: String(repeating: "cd", count: 20))!
+        try AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: nil, resolved: "refs/heads/main").record(next)
+        for ref in spellings {
+            let store = AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: ref, resolved: "refs/heads/main")
+            #expect(try store.lastApplied() == next, "\(ref ?? "nil")")
+        }
+        #expect(try legacy.lastApplied() == nil, "the old key is gone, not left to go stale")
+        #expect(try AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: "dev", resolved: "refs/heads/dev").lastApplied() == nil)
+    }
+
     /// Damage that used to read as "nothing applied yet": a commit field that is not a commit id, and a file
     /// that cannot be read at all (here a directory in its place).
     @Test(arguments: ["a commit that is not one", "a directory in the file's place"])
