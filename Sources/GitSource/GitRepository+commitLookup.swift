@@ -89,7 +89,10 @@ extension GitRepository {
     /// - `signatureInHeaders`: whether a `gpgsig` header stands among the headers (before the first empty line).
     ///   libgit2 looks for one through the whole object, message included, where git looks only among the
     ///   headers: a signature moved into the message verified, over the bytes of the commit it was taken from.
-    func signedObjectLayout(_ id: CommitID) throws -> (holdsNUL: Bool, signatureInHeaders: Bool) {
+    /// - `committerAmbiguous`: whether the `committer` header holds more than one `<` or `>`. libgit2 takes the
+    ///   email between the last pair, git between the first: a key listed for one address vouched for a commit
+    ///   git shows as another's.
+    func signedObjectLayout(_ id: CommitID) throws -> (holdsNUL: Bool, signatureInHeaders: Bool, committerAmbiguous: Bool) {
         var oid = git_oid()
         try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
         var odb: OpaquePointer?
@@ -98,19 +101,25 @@ extension GitRepository {
         var object: OpaquePointer?
         try LibGit2.check("git_odb_read", git_odb_read(&object, odb, &oid))
         defer { git_odb_object_free(object) }
-        guard let data = git_odb_object_data(object) else { return (false, false) }
+        guard let data = git_odb_object_data(object) else { return (false, false, false) }
         let bytes = UnsafeRawBufferPointer(start: data, count: git_odb_object_size(object))
         let holdsNUL = bytes.contains(0)
         let newline = UInt8(ascii: "\n")
-        let header = Array("gpgsig ".utf8)
+        func starts(_ prefix: String, at start: Int) -> Bool {
+            let header = Array(prefix.utf8)
+            return bytes.count - start >= header.count && header.indices.allSatisfy { bytes[start + $0] == header[$0] }
+        }
+        var (signatureInHeaders, committerAmbiguous) = (false, false)
         var lineStart = 0
         while lineStart < bytes.count, bytes[lineStart] != newline {
-            if bytes.count - lineStart >= header.count, header.indices.allSatisfy({ bytes[lineStart + $0] == header[$0] }) {
-                return (holdsNUL, true)
+            let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
+            if starts("gpgsig ", at: lineStart) { signatureInHeaders = true }
+            if starts("committer ", at: lineStart) {
+                let line = bytes[lineStart..<end]
+                committerAmbiguous = line.count { $0 == UInt8(ascii: "<") } > 1 || line.count { $0 == UInt8(ascii: ">") } > 1
             }
-            guard let end = bytes[lineStart...].firstIndex(of: newline) else { break }
             lineStart = end + 1
         }
-        return (holdsNUL, false)
+        return (holdsNUL, signatureInHeaders, committerAmbiguous)
     }
 }

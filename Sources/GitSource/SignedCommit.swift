@@ -22,6 +22,9 @@ struct SignedCommit {
     /// Whether the signature stands among the commit's headers, where git looks for it (see
     /// ``GitRepository/signedObjectLayout(_:)``). Only looked for in signed commits.
     var signatureInHeaders = true
+    /// Whether the committer line names more than one email (see ``GitRepository/signedObjectLayout(_:)``). Only
+    /// looked for in signed commits.
+    var committerAmbiguous = false
 
     /// Reads `id` from `repository` (libgit2 errors, and an oversized object, throw `GitSourceError`).
     static func read(_ id: CommitID, in repository: GitRepository) throws -> SignedCommit {
@@ -52,7 +55,8 @@ struct SignedCommit {
             committerEmail: email,
             committerTime: time,
             holdsNUL: layout.holdsNUL,
-            signatureInHeaders: layout.signatureInHeaders
+            signatureInHeaders: layout.signatureInHeaders,
+            committerAmbiguous: layout.committerAmbiguous
         )
     }
 }

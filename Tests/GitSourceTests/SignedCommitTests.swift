@@ -461,6 +461,29 @@ import WriftSyncTesting
         #expect(try setup.verify(setup.repository.path, policy: policy, since: applied).commit == forward)
     }
 
+    /// A committer line naming two emails: libgit2 takes the last, git the first. A key listed for one address was
+    /// matched against it, and the commit accepted, while git shows it as made by the other.
+    @Test func refusesACommitterLineWithTwoEmails() throws {
+        let setup = try Setup()
+        let key = try SSHSigningKey()
+        let policy = SignaturePolicy(allowedSigners: try setup.allowedSigners([try key.allowedSignersLine()]), openPGPKeys: nil)
+        let tree = try setup.repository.git("rev-parse", "HEAD^{tree}")
+        let parent = try setup.repository.head().hex
+        let headers = "tree \(tree)\nparent \(parent)\nauthor A <deploy@acme.example> 1700000000 +0000\n"
+            + "committer Bob <bob@acme.example> <deploy@acme.example> 1700000000 +0000\n"
+        let message = "\nby whom?\n"
+        let signature = String(decoding: try key.sign(Data((headers + message).utf8)), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines).split(separator: "\n").joined(separator: "\n ")
+        let object = headers + "gpgsig " + signature + "\n" + message
+        let forged = try Shell.run(["git", "hash-object", "-t", "commit", "-w", "--stdin", "--literally"], in: setup.repository.path,
+                                   environment: setup.repository.environment, input: Data(object.utf8))
+        try setup.repository.git("update-ref", "refs/heads/main", forged)
+        #expect(try setup.repository.git("log", "-1", "--format=%ce", forged) == "bob@acme.example", "git shows Bob")
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy) })
+        #expect(refused.commit.hex == forged)
+        #expect(refused.code == "malformed-signature" && refused.description.contains("more than one email"), "\(refused)")
+    }
+
     /// libgit2 looks for the `gpgsig` header through the whole object, git only among the headers: a signature
     /// moved to the end of the message verified over the bytes of the commit it came from, under a new id git
     /// calls unsigned.
