@@ -1,3 +1,6 @@
+import Foundation
+import WriftAIModels
+
 /// When to try a delivery again: a pure function of the attempt and its result, so tests count attempts
 /// instead of timing them.
 public struct DeliveryRetry: Sendable, Equatable {
@@ -31,7 +34,8 @@ public struct DeliveryRetry: Sendable, Equatable {
 
     /// The wait before attempt `attempt + 1` after `result` of attempt `attempt` (from 1); `nil` when the
     /// delivery is done or must not be retried: delivered, a 4xx other than 408 and 429 (the request itself
-    /// is wrong: a bad token, an unknown repository), or the last attempt.
+    /// is wrong: a bad token, an unknown repository), or the last attempt. A 403 that says when to try again is
+    /// a rate limit (GitHub's secondary limits answer so), and waits like a 429.
     public func delay(after result: Result, attempt: Int) -> Duration? {
         var retryAfter: Double?
         switch result {
@@ -39,7 +43,7 @@ public struct DeliveryRetry: Sendable, Equatable {
             break
         case let .status(code, after):
             if (200..<300).contains(code) { return nil }
-            guard code >= 500 || code == 408 || code == 429 else { return nil }
+            guard code >= 500 || code == 408 || code == 429 || (code == 403 && after != nil) else { return nil }
             retryAfter = after
         }
         guard attempt < maxAttempts else { return nil }
@@ -50,5 +54,19 @@ public struct DeliveryRetry: Sendable, Equatable {
             return min(max(.milliseconds(Int64(capped * 1000)), exponential), maxDelay)
         }
         return min(exponential, maxDelay)
+    }
+
+    /// How long a receiver asks to wait, in seconds: its `Retry-After` (seconds or an HTTP-date), else the end of a
+    /// used-up rate-limit window (`x-ratelimit-remaining: 0` and `x-ratelimit-reset`, as GitHub sends with its 403
+    /// and 429); `nil` when it asks for nothing.
+    public static func retryAfter(_ header: String?, remaining: String?, reset: String?, now: Double) -> Double? {
+        if let header = header?.trimmingCharacters(in: .whitespaces) {
+            if let seconds = Double(header) { return seconds }
+            if let date = WireTime.httpDate(header) { return max(0, date - now) }
+        }
+        if remaining?.trimmingCharacters(in: .whitespaces) == "0", let reset = reset.flatMap({ Double($0.trimmingCharacters(in: .whitespaces)) }) {
+            return max(0, reset - now)
+        }
+        return nil
     }
 }

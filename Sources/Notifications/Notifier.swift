@@ -232,7 +232,9 @@ public final class Notifier: Service, Sendable {
             // The whole answer is read, so that the connection can be reused; one over 1 MiB counts as none.
             let answer = try await client.send(
                 delivery.method, delivery.url, headers: headers, body: delivery.body, timeout: configuration.requestTimeout, limit: 1 << 20)
-            return .status(answer.status, retryAfter: answer.header("retry-after").flatMap(Double.init))
+            return .status(answer.status, retryAfter: DeliveryRetry.retryAfter(
+                answer.header("retry-after"), remaining: answer.header("x-ratelimit-remaining"), reset: answer.header("x-ratelimit-reset"),
+                now: Date().timeIntervalSince1970))
         } catch {
             return .transportError
         }

@@ -26,9 +26,28 @@ import Testing
         (.status(401), 1, nil),
         (.status(404), 1, nil),
         (.status(422), 1, nil),
+        // GitHub's secondary rate limits answer 403 with a time to wait: given up before, the status was lost.
+        (.status(403, retryAfter: 5), 1, .seconds(5)),
+        (.status(403, retryAfter: 0), 2, .seconds(2)),
+        (.status(403), 1, nil),
     ] as [(DeliveryRetry.Result, Int, Duration?)])
     func theDelayAfterEachResult(_ result: DeliveryRetry.Result, _ attempt: Int, _ expected: Duration?) {
         #expect(Self.policy.delay(after: result, attempt: attempt) == expected)
+    }
+
+    /// `Retry-After` as an HTTP-date was read as no wait at all; GitHub's used-up window says when it ends.
+    @Test(arguments: [
+        ("120", nil, nil, 120.0),
+        ("Wed, 02 Dec 2026 10:00:30 GMT", nil, nil, 30.0),
+        ("Wed, 02 Dec 2026 09:59:00 GMT", nil, nil, 0.0),
+        (nil, "0", "1796205645", 45.0),
+        (nil, "12", "1796205645", nil),
+        ("soon", nil, nil, nil),
+        (nil, nil, nil, nil),
+    ] as [(String?, String?, String?, Double?)])
+    func theWaitAReceiverAsksFor(_ header: String?, _ remaining: String?, _ reset: String?, _ expected: Double?) {
+        // 2026-12-02T10:00:00Z
+        #expect(DeliveryRetry.retryAfter(header, remaining: remaining, reset: reset, now: 1_796_205_600) == expected)
     }
 
     @Test func theDelaysDoubleUpToTheCap() {
