@@ -95,6 +95,8 @@ final class NodeReader {
             case .null: return "null"
             case .bool: return "a boolean (\(scalar.string))"
             case .int, .float: return "a number (\(scalar.string.shortened()))"
+            case .timestamp: return "a date (\(scalar.string.shortened())), which YAML reads as a timestamp: quote it for text"
+            case .merge, .value: return "YAML's \(scalar.string) key symbol: quote it (\"\(scalar.string)\") for text"
             default:
                 return "a string \"\(scalar.string.shortened(to: 40))\""
             }

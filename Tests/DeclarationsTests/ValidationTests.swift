@@ -30,6 +30,10 @@ import Testing
             "f.yaml:2:13: 'keep' holds 012, which YAML 1.1 reads as the octal 10 and YAML 1.2 as a decimal: write it without the leading zero (or as 0o12 for 10)",
             "f.yaml:2:28: 'keep' holds 08, which YAML 1.1 reads as octal, where 8 and 9 are no digits: write it without the leading zero",
         ]),
+        // "must be a string, found a string" said nothing of what to do.
+        Case(name: "a date where text is wanted", yaml: "model: acme/x\nversions:\n  - container_image_digest: \"\(digestA)\"\n    release_notes: 2024-06-01\n    schemas: {prediction: {input: {}, output: {}}}\n", expected: [
+            "f.yaml:4:20: 'release_notes' must be a string, found a date (2024-06-01), which YAML reads as a timestamp: quote it for text",
+        ]),
         Case(name: "unknown keys with suggestions", yaml: "model: acme/x\nprnue: true\nversions:\n  - container_image_digest: \"\(digestA)\"\n    relase_notes: x\n    schemas: {prediction: {input: {}, output: {}}}\n    zzz: 1\n", expected: [
             "f.yaml:2:1: unknown key 'prnue' in a model declaration; did you mean 'prune'?",
             "f.yaml:4:5: missing required key 'release_notes' in a version",
