@@ -270,10 +270,23 @@ final class NodeReader {
         case let .scalar(scalar):
             switch NodeReader.kind(node) {
             case .null: return (.null, parts)
-            case .bool: return node.bool.map { (.bool($0), parts) }
+            case .bool:
+                // `yes`, `no`, `on`, `off` are booleans to YAML 1.1 (this reader, as Yams) and text to YAML 1.2 (most
+                // editors): `enum: [yes, no]` became `[true, false]`, a schema its author never wrote.
+                guard ["true", "True", "TRUE", "false", "False", "FALSE"].contains(scalar.string) || scalar.tag.rawValue != Tag.Name.implicit.rawValue else {
+                    report(node, "'\(field)': \(scalar.string) is a boolean to YAML 1.1 and text to YAML 1.2: write true or false, or quote it (\"\(scalar.string)\") for text")
+                    return nil
+                }
+                return node.bool.map { (.bool($0), parts) }
             case .int, .float:
                 switch Self.number(node) {
-                case let .whole(value)?: return (.number(Double(value)), parts)
+                case let .whole(value)?:
+                    // JSON numbers are doubles here: past 2^53 a whole number was rounded without a word.
+                    guard value.magnitude <= 1 << 53 else {
+                        report(node, "'\(field)': the number \(scalar.string.shortened()) is beyond 2^53, where JSON numbers stop being exact")
+                        return nil
+                    }
+                    return (.number(Double(value)), parts)
                 case let .decimal(value)?: return (.number(value), parts)
                 case .notFinite?: report(node, "'\(field)': \(scalar.string.shortened()) cannot be represented in JSON")
                 case .outOfRange?: report(node, "'\(field)': the number \(scalar.string.shortened()) is out of range")

@@ -249,7 +249,7 @@ import WriftAIModels
                 smoke:
                   - input:
                       "a/b":
-                        - {ok: yes}
+                        - {ok: true}
                         - {"~x": "fine", "~": 5}
             """
         #expect(diagnostics(["f.yaml": yaml]) == [
