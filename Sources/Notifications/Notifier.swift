@@ -228,10 +228,14 @@ public final class Notifier: Service, Sendable {
     private func send(_ delivery: DeliveryRequest, client: HTTP1Client) async -> DeliveryRetry.Result {
         var headers = [(name: "Content-Type", value: "application/json"), (name: "User-Agent", value: "wriftsync/\(GitSourceVersion.string)")]
         for (name, value) in delivery.headers.sorted(by: { $0.key < $1.key }) { headers.append((name: name, value: value)) }
+        // Once stopping, an attempt ends with the grace: a receiver that never answers held the shutdown for a
+        // whole request timeout more.
+        var timeout = configuration.requestTimeout
+        if let deadline = stopDeadline.withLock({ $0 }) { timeout = max(.milliseconds(1), min(timeout, deadline - .now)) }
         do {
             // The whole answer is read, so that the connection can be reused; one over 1 MiB counts as none.
             let answer = try await client.send(
-                delivery.method, delivery.url, headers: headers, body: delivery.body, timeout: configuration.requestTimeout, limit: 1 << 20)
+                delivery.method, delivery.url, headers: headers, body: delivery.body, timeout: timeout, limit: 1 << 20)
             return .status(answer.status, retryAfter: DeliveryRetry.retryAfter(
                 answer.header("retry-after"), remaining: answer.header("x-ratelimit-remaining"), reset: answer.header("x-ratelimit-reset"),
                 now: Date().timeIntervalSince1970))

@@ -116,6 +116,26 @@ import WriftSyncTesting
         }
     }
 
+    /// A receiver that takes the connection and never answers held a stopping notifier for a whole request
+    /// timeout, past the shutdown grace: an attempt begun while stopping now ends with the grace.
+    @Test func anAttemptBegunWhileStoppingEndsWithTheGrace() async throws {
+        // Listening, never accepting: the connection is made by the kernel, and no answer ever comes.
+        let (held, port) = try boundLoopbackSocket()
+        defer { close(held) }
+        #expect(listen(held, 4) == 0)
+        let counts = Counts()
+        let notifier = Notifier(
+            sinks: [WebhookSink(url: "http://127.0.0.1:\(port)/hook", secret: nil)],
+            configuration: .init(requestTimeout: .seconds(120), shutdownGrace: .milliseconds(500)),
+            metrics: NotificationMetrics(factory: counts), logger: quietLogger
+        )
+        notifier.post([Self.event()])
+        notifier.stop()
+        let waited = await ContinuousClock().measure { try? await notifier.run() }
+        #expect(waited < .seconds(60), "\(waited): not the 120 s request timeout")
+        #expect(counts["webhook", "failed"] + counts["webhook", "dropped"] == 1)
+    }
+
     @Test func aRequestTheReceiverRefusesIsNotRetried() async throws {
         try await withRecordingServer(respond: { _, _ in 401 }) { server in
             let counts = Counts(), sleeper = CountingSleeper()
