@@ -1,4 +1,5 @@
 import Foundation
+import Notifications
 import Pipeline
 
 extension HistoryEntry {
@@ -10,10 +11,8 @@ extension HistoryEntry {
         let kind: Kind
         var changes: [Change]
         if let failure = report.failure {
-            switch failure.cause {
-            case .refused, .latestMoved, .signature: kind = .refused
-            default: kind = .failed
-            }
+            // A rail's refusal, as the durable record says it (a listing that moved under the plan included).
+            kind = EventBuilder.rail(of: failure) == nil ? .failed : .refused
             changes = Self.changes(report)
         } else if let result = report.applyResult, !result.actions.isEmpty {
             let onlyDrift = request.lastAppliedCommit != nil && report.changedModels.isEmpty && !report.driftedModels.isEmpty

@@ -23,7 +23,11 @@ extension HistoryEntry {
         case .applied where record.actions.isEmpty || record.dryRun:
             kind = record.drifted.isEmpty && (record.plan?.changes ?? 0) == 0 ? .upToDate : .driftDetected
         case .applied:
-            kind = !record.drifted.isEmpty && record.trigger == .driftInterval ? .driftCorrected : .applied
+            // As the page says it of a reconcile in memory: drift corrected when every change was a drifted model's
+            // (a full reconcile run as a retry or for a webhook too), never for the first reconcile of a process.
+            let onlyDrift = !record.drifted.isEmpty && record.trigger != .start && record.trigger != .cli
+                && record.actions.allSatisfy { record.drifted.contains($0.model) }
+            kind = onlyDrift ? .driftCorrected : .applied
         }
         let changes = record.actions.map {
             Change(model: $0.model, action: $0.action.rawValue, number: $0.number, containerImageDigest: $0.digest, outcome: $0.outcome.rawValue)

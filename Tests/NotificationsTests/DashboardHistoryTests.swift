@@ -38,6 +38,10 @@ import WriftSyncTesting
         (.tick, false, .applied),
         (.driftInterval, false, .applied),
         (.start, true, .applied),
+        // A full reconcile run as a retry, or for a webhook, that corrected drift: "applied" from disk before,
+        // "drift corrected" in memory.
+        (.retry, true, .driftCorrected),
+        (.webhook, true, .driftCorrected),
     ])
     func aRecordThatAppliedIsDriftCorrectedOnlyWhenAFullReconcileFoundDrift(_ trigger: ReconcileTrigger, _ drifted: Bool, _ kind: HistoryEntry.Kind) {
         let created = plan([change("acme/a", .create, seed: 1)])
@@ -45,6 +49,15 @@ import WriftSyncTesting
         let record = HistoryStoreTests.record(applied, at: 100, trigger: trigger)
         #expect(HistoryEntry(record).kind == kind)
         #expect(HistoryEntry(record).trigger == trigger.rawValue.replacingOccurrences(of: "_", with: " "))
+    }
+
+    /// A listing that moved under the plan is a rail's refusal in `history.jsonl`; in memory it was a failure.
+    @Test func aListingMismatchIsARefusalFromDiskAndInMemory() async throws {
+        let mismatch = report(failure: ReconcileFailure(.check, .listingMismatch([])))
+        let request = ReconcileRequest(full: false, lastAppliedCommit: "b")
+        let inMemory = try #require(HistoryEntry(mismatch, request: request, duration: .seconds(1), at: Date(timeIntervalSince1970: 100)))
+        #expect(inMemory.kind == .refused)
+        #expect(HistoryEntry(HistoryStoreTests.record(mismatch, at: 100)).kind == inMemory.kind)
     }
 
     /// A dry run whose only change is a smoke test left to run (a version created by an apply that stopped
