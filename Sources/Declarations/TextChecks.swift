@@ -55,7 +55,9 @@ enum TextChecks {
     static func exactNestingProblem(_ text: String, maxDepth: Int) -> (line: Int, column: Int, message: String)? {
         var lineNumber = 0
         var flowDepth = 0
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        // Lines end as YAML ends them: at LF, CR LF or a lone CR (CR LF is one `Character`: split at "\n" alone,
+        // a CR LF file was one line, its diagnostics placed on line 1, and its indentation never checked).
+        for line in text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             lineNumber += 1
             let scalars = Array(line.unicodeScalars)
             var index = 0
@@ -98,17 +100,17 @@ enum TextChecks {
     }
 
     /// Whether ``nestingProblem(_:maxDepth:)`` finds a problem, decided on UTF-8 bytes. Lines end where
-    /// `String.split(separator: "\n")` ends them: at a line feed not preceded by a carriage return (CR LF is
-    /// one `Character`, not a `"\n"`).
+    /// ``exactNestingProblem(_:maxDepth:)`` ends them: at LF, CR LF or a lone CR.
     static func hasNestingProblem(_ bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) -> Bool {
         let space = UInt8(ascii: " "), dash = UInt8(ascii: "-"), tab = UInt8(ascii: "\t")
         var flowDepth = 0
         var start = 0
         while start <= bytes.count {
             var end = start
-            while end < bytes.count, !(bytes[end] == UInt8(ascii: "\n") && (end == 0 || bytes[end - 1] != UInt8(ascii: "\r"))) {
+            while end < bytes.count, bytes[end] != UInt8(ascii: "\n"), bytes[end] != UInt8(ascii: "\r") {
                 end += 1
             }
+            let breakLength = end + 1 < bytes.count && bytes[end] == UInt8(ascii: "\r") && bytes[end + 1] == UInt8(ascii: "\n") ? 2 : 1
             var index = start
             while index < end, bytes[index] == space { index += 1 }
             if index - start > maxDepth * 8 { return true }
@@ -138,7 +140,7 @@ enum TextChecks {
                 previous = byte
                 index += 1
             }
-            start = end + 1
+            start = end + breakLength
         }
         return false
     }

@@ -202,8 +202,18 @@ import Testing
         (0..<1000).map { String(repeating: " ", count: $0) + "k\($0):" }.joined(separator: "\n") + " v",
     ])
     func excessiveNestingIsRefusedBeforeParsing(_ yaml: String) {
-        let result = diagnostics(["deep.yaml": yaml])
-        #expect(result.count == 1)
-        #expect(result.first?.contains("nesting is limited to 64 levels") == true)
+        for text in [yaml, yaml.replacingOccurrences(of: "\n", with: "\r\n")] {
+            let result = diagnostics(["deep.yaml": text])
+            #expect(result.count == 1)
+            #expect(result.first?.contains("nesting is limited to 64 levels") == true)
+        }
+    }
+
+    /// A CR LF file was one line to the text check: its problem was placed on line 1, columns counted from the
+    /// file's start.
+    @Test(arguments: ["\n", "\r\n", "\r"])
+    func nestingIsPlacedAtItsLineWhateverTheLineEnds(_ newline: String) {
+        let yaml = ["model: acme/x", "versions: []", "x: " + String(repeating: "[", count: 70) + String(repeating: "]", count: 70)].joined(separator: newline)
+        #expect(diagnostics(["f.yaml": yaml]).first?.hasPrefix("f.yaml:3:68: brackets nested 65 deep") == true, "\(diagnostics(["f.yaml": yaml]))")
     }
 }
