@@ -26,10 +26,26 @@ public enum DeclarationWriter {
         }
     }
 
-    /// The files to write: the declaration (`<name>.yaml`) and one `schemas/<name>-<number>.json` per version
-    /// whose schemas are longer than `inlineLimit` bytes as JSON. Paths are relative to the output directory.
-    public static func files(model: String, versions: [Version], inlineLimit: Int = 2048, header: String) throws -> [(path: String, contents: String)] {
-        let name = model.split(separator: "/").last.map(String.init) ?? model
+    /// Where each of `models` (`owner/name`) is written: `name`, or `owner/name` (a folder per owner) where
+    /// another of them has the same name. Named alike, `acme/sentiment` and `beta/sentiment` were written to one
+    /// `sentiment.yaml`, the second over the first.
+    public static func stems(for models: [String]) -> [String: String] {
+        func name(_ model: String) -> String { model.split(separator: "/").last.map(String.init) ?? model }
+        var alike: [String: Set<String>] = [:]
+        for model in models { alike[name(model), default: []].insert(model) }
+        var stems: [String: String] = [:]
+        for model in models { stems[model] = (alike[name(model)]?.count ?? 0) > 1 ? model : name(model) }
+        return stems
+    }
+
+    /// The files to write: the declaration (`<stem>.yaml`) and, beside it, one `schemas/<name>-<number>.json` per
+    /// version whose schemas are longer than `inlineLimit` bytes as JSON; `stem` is the model's name unless given
+    /// (see ``stems(for:)``). Paths are relative to the output directory.
+    public static func files(model: String, stem: String? = nil, versions: [Version], inlineLimit: Int = 2048, header: String) throws -> [(path: String, contents: String)] {
+        let stem = stem ?? model.split(separator: "/").last.map(String.init) ?? model
+        // A `schemas_file` is read relative to the declaring file: written beside it.
+        let folder = stem.contains("/") ? String(stem[...stem.lastIndex(of: "/")!]) : ""
+        let name = String(stem.dropFirst(folder.count))
         var files: [(String, String)] = []
         var yaml = header.split(separator: "\n", omittingEmptySubsequences: false).map { "# \($0)" }.joined(separator: "\n")
         yaml += "\nmodel: \(model)\nversions:\n"
@@ -40,7 +56,7 @@ public enum DeclarationWriter {
             let schemas = try json(version.schemas)
             if schemas.utf8.count > inlineLimit {
                 let file = "schemas/\(name)-\(version.number).json"
-                files.append((file, try json(version.schemas, pretty: true) + "\n"))
+                files.append((folder + file, try json(version.schemas, pretty: true) + "\n"))
                 yaml += "    schemas_file: \(file)\n"
             } else {
                 yaml += try block("schemas", version.schemas, indent: 4)
@@ -52,7 +68,7 @@ public enum DeclarationWriter {
                 yaml += try block("configuration", configuration, indent: 4)
             }
         }
-        files.insert(("\(name).yaml", yaml), at: 0)
+        files.insert(("\(folder)\(name).yaml", yaml), at: 0)
         return files
     }
 

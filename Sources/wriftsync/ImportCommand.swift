@@ -43,6 +43,10 @@ struct ImportCommand: AsyncParsableCommand {
         let reader = client.readOnly
         var written: [String] = []
         var failure: String?
+        // A model named twice is imported once; two named alike are written under their owners' names too.
+        var seen: Set<String> = []
+        let models = self.models.filter { seen.insert($0).inserted }
+        let stems = DeclarationWriter.stems(for: models)
         do {
             for model in models {
                 let id = try ModelID(parsing: model)
@@ -57,7 +61,7 @@ struct ImportCommand: AsyncParsableCommand {
                                           schemas: details.schemas, compatibilities: details.compatibilities, configuration: configuration))
                 }
                 let header = "Imported by `wriftsync import` from \(api.baseURL): the \(versions.count) live version\(versions.count == 1 ? "" : "s") of \(model), oldest first.\nThe last one is the latest; add new versions at the end."
-                for file in try DeclarationWriter.files(model: model, versions: versions, inlineLimit: inlineSchemaLimit, header: header) {
+                for file in try DeclarationWriter.files(model: model, stem: stems[model], versions: versions, inlineLimit: inlineSchemaLimit, header: header) {
                     let path = "\(out)/\(file.path)"
                     if !force && FileManager.default.fileExists(atPath: path) {
                         throw ValidationError("\(path) exists; pass --force to overwrite it")
@@ -66,7 +70,7 @@ struct ImportCommand: AsyncParsableCommand {
                     try Data(file.contents.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
                     written.append(path)
                 }
-                print("imported \(model): \(versions.count) version\(versions.count == 1 ? "" : "s") -> \(out)/\(model.split(separator: "/")[1]).yaml")
+                print("imported \(model): \(versions.count) version\(versions.count == 1 ? "" : "s") -> \(out)/\(stems[model] ?? model).yaml")
             }
         } catch {
             failure = "\(error)"

@@ -101,4 +101,26 @@ import WriftAIModels
         let loaded = try load(["models/big.yaml": files[0].contents], others: ["models/schemas/big-7.json": files[1].contents]).get()
         #expect(loaded.first?.versions.first?.schemas == Self.awkward)
     }
+
+    /// Named alike, `acme/big` and `beta/big` were written to one `big.yaml` (and one `schemas/big-7.json`), the
+    /// second over the first: each now gets a folder of its owner, its schemas beside it.
+    @Test func modelsNamedAlikeAreWrittenApart() throws {
+        let stems = DeclarationWriter.stems(for: ["acme/big", "beta/big", "acme/small", "acme/big"])
+        #expect(stems == ["acme/big": "acme/big", "beta/big": "beta/big", "acme/small": "small"])
+        let version = DeclarationWriter.Version(number: 7, containerImageDigest: digestA, releaseNotes: "Big", schemas: Self.awkward,
+                                                compatibilities: Compatibilities(), configuration: nil)
+        var written: [String: String] = [:]
+        for model in ["acme/big", "beta/big"] {
+            for file in try DeclarationWriter.files(model: model, stem: stems[model], versions: [version], inlineLimit: 64, header: model) {
+                #expect(written[file.path] == nil, "\(file.path) written twice")
+                written["models/" + file.path] = file.contents
+            }
+        }
+        #expect(written.keys.sorted() == ["models/acme/big.yaml", "models/acme/schemas/big-7.json", "models/beta/big.yaml", "models/beta/schemas/big-7.json"])
+        // Read back as the repository would hold them: a schemas_file is relative to its declaration.
+        let declarations = written.filter { $0.key.hasSuffix(".yaml") }
+        let loaded = try load(declarations, others: written.filter { $0.key.hasSuffix(".json") }).get()
+        #expect(Set(loaded.map(\.model.description)) == ["acme/big", "beta/big"])
+        #expect(loaded.allSatisfy { $0.versions.first?.schemas == Self.awkward })
+    }
 }
