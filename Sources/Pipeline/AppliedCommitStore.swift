@@ -23,9 +23,13 @@ public struct AppliedCommitStore: Sendable {
 
     /// `<state directory>/applied-commits.json`.
     public let path: String
-    /// The key written, then the keys read before it, newest first.
+    /// The keys read, in order: the resolved ref's, then the ref as spelled.
     private let keys: [String]
-    private var key: String { keys[0] }
+    /// The keys written on a record: the resolved ref's, and `HEAD`'s when no ref was given (so that a remote whose
+    /// default branch changes still finds the last commit applied to the one before).
+    private let written: [String]
+    /// The keys a record removes: the spelling of a given ref, now kept under its resolved name.
+    private let retired: [String]
 
     /// The store of `repository`'s `ref` (`nil`: the remote's HEAD) under `stateDirectory`. With `resolved`, the full
     /// name the ref resolved to (`refs/heads/main`), the record is kept under that: `--ref main`, `--ref
@@ -35,7 +39,10 @@ public struct AppliedCommitStore: Sendable {
     public init(stateDirectory: String, repository: RepositorySpec, ref: String?, resolved: String? = nil) {
         path = stateDirectory + "/applied-commits.json"
         let spelled = repository.url + " " + (ref ?? "HEAD")
-        keys = resolved.map { [repository.url + " " + $0, spelled] } ?? [spelled]
+        let full = resolved.map { repository.url + " " + $0 } ?? spelled
+        keys = full == spelled ? [full] : [full, spelled]
+        written = ref == nil && full != spelled ? [full, spelled] : [full]
+        retired = ref != nil && full != spelled ? [spelled] : []
     }
 
     private var file: StateFile { StateFile(path: path, what: "the record of applied commits") }
@@ -67,8 +74,8 @@ public struct AppliedCommitStore: Sendable {
         do {
             try file.locked {
                 var contents = try read()
-                contents.repositories[key] = Entry(commit: commit.hex, at: date.formatted(.iso8601))
-                for legacy in keys.dropFirst() { contents.repositories[legacy] = nil }
+                for key in written { contents.repositories[key] = Entry(commit: commit.hex, at: date.formatted(.iso8601)) }
+                for key in retired { contents.repositories[key] = nil }
                 try file.write(StateFile.encode(contents))
             }
         } catch let error as StateFileError {

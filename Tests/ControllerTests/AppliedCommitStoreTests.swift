@@ -36,8 +36,24 @@ import WriftSyncTesting
             let store = AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: ref, resolved: "refs/heads/main")
             #expect(try store.lastApplied() == next, "\(ref ?? "nil")")
         }
-        #expect(try legacy.lastApplied() == nil, "the old key is gone, not left to go stale")
+        #expect(try legacy.lastApplied() == next, "HEAD's record is kept: a default branch that changes still finds it")
         #expect(try AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: "dev", resolved: "refs/heads/dev").lastApplied() == nil)
+        // The default branch changed to dev, no --ref given: the last commit applied to main is still known.
+        #expect(try AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: nil, resolved: "refs/heads/dev").lastApplied() == next)
+        // A given spelling moves to the resolved name.
+        let third = CommitID(hex: String(repeating: "ef", count: 20))!
+        try AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: "main", resolved: "refs/heads/main").record(third)
+        #expect(try AppliedCommitStore(stateDirectory: directory.path, repository: spec, ref: "refs/heads/main", resolved: "refs/heads/main").lastApplied() == third)
+    }
+
+    /// A ref given in full is its own resolved name: the record under it was written, then removed as the old
+    /// spelling, by the same write, and every restart verified the next head alone.
+    @Test(arguments: ["refs/heads/main", "refs/tags/v1"])
+    func aRefGivenInFullKeepsItsRecord(_ ref: String) throws {
+        let directory = try TemporaryDirectory("applied-commits")
+        let store = AppliedCommitStore(stateDirectory: directory.path, repository: try RepositorySpec("/srv/models.git"), ref: ref, resolved: ref)
+        try store.record(Self.commit)
+        #expect(try store.lastApplied() == Self.commit)
     }
 
     /// Damage that used to read as "nothing applied yet": a commit field that is not a commit id, and a file
