@@ -132,7 +132,8 @@ enum CommitRange {
                 defer { git_commit_free(commit) }
                 guard var candidateTree = git_commit_tree_id(commit)?.pointee, git_oid_equal(&candidateTree, [tree]) == 1 else { continue }
                 let candidate = CommitID(trusted: oid.hex)
-                if candidate != head, try SignedCommit.read(candidate, in: repository).signedData == signedData { return candidate }
+                // A copy of `since` itself (re-signed) changes nothing that was applied: not a rewind.
+                if candidate != head, candidate != since, try SignedCommit.read(candidate, in: repository).signedData == signedData { return candidate }
             }
             if budget.steps < 0 { throw Failure.tooMany }
             return nil

@@ -23,7 +23,7 @@ final class CommitVerifier {
             throw refuse(.malformed("the commit object holds a NUL byte, after which libgit2 stops the bytes it checks the signature over and git does not: git calls such a commit unsigned"))
         }
         guard !commit.committerAmbiguous else {
-            throw refuse(.malformed("the committer line holds more than one email, of which libgit2 and git read different ones: a key's principals are matched against one, git shows the other"))
+            throw refuse(.malformed("the committer is named more than once (two emails on its line, or two committer lines), of which libgit2 and git read different ones: a key's principals are matched against one, git shows the other"))
         }
         guard commit.signatureInHeaders else {
             throw refuse(.malformed("the signature is in the commit's message, not among its headers, where git looks for it: git calls such a commit unsigned"))

@@ -89,9 +89,9 @@ extension GitRepository {
     /// - `signatureInHeaders`: whether a `gpgsig` header stands among the headers (before the first empty line).
     ///   libgit2 looks for one through the whole object, message included, where git looks only among the
     ///   headers: a signature moved into the message verified, over the bytes of the commit it was taken from.
-    /// - `committerAmbiguous`: whether the `committer` header holds more than one `<` or `>`. libgit2 takes the
-    ///   email between the last pair, git between the first: a key listed for one address vouched for a commit
-    ///   git shows as another's.
+    /// - `committerAmbiguous`: whether a `committer` header holds more than one `<` or `>`, or there is more than
+    ///   one. libgit2 takes the email between the last pair, git between the first: a key listed for one address
+    ///   vouched for a commit git shows as another's.
     func signedObjectLayout(_ id: CommitID) throws -> (holdsNUL: Bool, signatureInHeaders: Bool, committerAmbiguous: Bool) {
         var oid = git_oid()
         try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&oid, id.hex))
@@ -109,14 +109,17 @@ extension GitRepository {
             let header = Array(prefix.utf8)
             return bytes.count - start >= header.count && header.indices.allSatisfy { bytes[start + $0] == header[$0] }
         }
-        var (signatureInHeaders, committerAmbiguous) = (false, false)
+        var (signatureInHeaders, committerAmbiguous, committers) = (false, false, 0)
         var lineStart = 0
         while lineStart < bytes.count, bytes[lineStart] != newline {
             let end = bytes[lineStart...].firstIndex(of: newline) ?? bytes.count
             if starts("gpgsig ", at: lineStart) { signatureInHeaders = true }
             if starts("committer ", at: lineStart) {
                 let line = bytes[lineStart..<end]
-                committerAmbiguous = line.count { $0 == UInt8(ascii: "<") } > 1 || line.count { $0 == UInt8(ascii: ">") } > 1
+                committers += 1
+                // Any of them: the last one read must not clear what an earlier one set.
+                committerAmbiguous = committerAmbiguous || committers > 1
+                    || line.count { $0 == UInt8(ascii: "<") } > 1 || line.count { $0 == UInt8(ascii: ">") } > 1
             }
             lineStart = end + 1
         }
