@@ -233,8 +233,8 @@ public struct Applier: Sendable {
             result.error = "\(failure); #\(number) is \(id)'s only version, so it is not deleted here (the model would have none): "
                 + "\(change.digest) is quarantined, and the next plan deletes it only with allow_empty: true, or once another version is live"
             if let unrecorded = await gate.failed(change, number: number, failure: failure, rolledBack: false) {
-                result.error = "\(failure); #\(number) is \(id)'s only version, so it is not deleted here (the model would have none), "
-                    + Self.unrecordedQuarantine(change.digest, unrecorded)
+                result.error = "\(failure); #\(number) is \(id)'s only version, so it is not deleted here (the model would have none), and "
+                    + Self.unrecordedQuarantine(change.digest, unrecorded, live: true)
             }
             return result
         }
@@ -270,17 +270,22 @@ public struct Applier: Sendable {
             return result
         }
         if let unrecorded = await gate.failed(change, number: number, failure: failure, rolledBack: rolledBack) {
-            // Said in the result (its outcome stays: rolled back or failed, both fail the apply): without a quarantine
-            // the next plan creates the digest again, and tests it again.
-            result.error = "\(failure); " + (rolledBack ? "#\(number) was deleted again, but " : "rolling #\(number) back failed, and ")
-                + Self.unrecordedQuarantine(change.digest, unrecorded)
+            // Said in the result (its outcome stays: rolled back or failed, both fail the apply), after what happened.
+            if rolledBack {
+                result.error = "\(failure); #\(number) was deleted again, but " + Self.unrecordedQuarantine(change.digest, unrecorded, live: false)
+            } else {
+                result.error = (result.error ?? "\(failure)") + "; and " + Self.unrecordedQuarantine(change.digest, unrecorded, live: true)
+            }
         }
         return result
     }
 
-    /// Why a failed version's digest is not kept out: its quarantine could not be recorded.
-    static func unrecordedQuarantine(_ digest: Digest, _ reason: String) -> String {
-        "\(digest) could not be quarantined (\(reason)): the next plan creates it again until the release gate's state can be written"
+    /// Why a failed version's digest is not kept out: its quarantine could not be recorded. Gone, the next plan
+    /// makes it again; still `live`, it stays pending, and the next apply tests it again.
+    static func unrecordedQuarantine(_ digest: Digest, _ reason: String, live: Bool) -> String {
+        "\(digest) could not be quarantined (\(reason)): "
+            + (live ? "the version stays, pending, and the next apply tests it again" : "the next plan creates it again")
+            + " until the release gate's state can be written"
     }
 
     /// Whether version `number` is the only one the model's listing shows now; `false` when the listing cannot be

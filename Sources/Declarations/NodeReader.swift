@@ -280,13 +280,7 @@ final class NodeReader {
                 return node.bool.map { (.bool($0), parts) }
             case .int, .float:
                 switch Self.number(node) {
-                case let .whole(value)?:
-                    // JSON numbers are doubles here: past 2^53 a whole number was rounded without a word.
-                    guard value.magnitude <= 1 << 53 else {
-                        report(node, "'\(field)': the number \(scalar.string.shortened()) is beyond 2^53, where JSON numbers stop being exact")
-                        return nil
-                    }
-                    return (.number(Double(value)), parts)
+                case let .whole(value)?: return (.number(Double(value)), parts)
                 case let .decimal(value)?: return (.number(value), parts)
                 case .notFinite?: report(node, "'\(field)': \(scalar.string.shortened()) cannot be represented in JSON")
                 case .outOfRange?: report(node, "'\(field)': the number \(scalar.string.shortened()) is out of range")

@@ -133,7 +133,7 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
             return "\(where_) refused: \(what)\(key)"
         case let .tooManyCommits(limit):
             return "\(where_) refused: more than \(limit) commits since the last verified commit\(since.map { " \($0.short)" } ?? ""); verify-mode all-since-last checks at most \(limit) at a time: "
-                + "once they are reviewed, remove applied-commits.json from the state directory and restart run (or apply once with --verify-mode head), and the next head is verified alone"
+                + "once they are reviewed, remove applied-commits.json from the state directory and restart run (or run once with run --once --verify-mode head), and the next head is verified alone"
         case let .lastVerifiedCommitMissing(missing):
             return "\(where_) refused: the last verified commit \(missing.hex) is not in the repository (history rewritten?), so the commits since it cannot be told apart: "
                 + "once the new history is reviewed, remove applied-commits.json from the state directory and restart run, and the next head is verified alone"

@@ -62,7 +62,11 @@ public final class ReconcileRecorder: Sendable {
         if let memoryPath, notifier != nil {
             do {
                 let data = try JSONEncoder.throttleMemory.encode(memory)
-                try await onOwnThread { try data.write(to: URL(fileURLWithPath: memoryPath), options: .atomic) }
+                try await onOwnThread {
+                    let url = URL(fileURLWithPath: memoryPath)
+                    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                    try data.write(to: url, options: .atomic)
+                }
             } catch {
                 logger.warning("the notifications' memory cannot be written", metadata: ["path": "\(memoryPath)", "error": "\(error)"])
             }

@@ -264,9 +264,6 @@ struct ModelPlanning {
             )
             deletes = pruned == 0 ? [] : rollingBack
         }
-        // A version pending its smoke tests that is replaced goes with the replacement's own tests: testing it
-        // against the new declaration's cases could fail it, and quarantine the replacement before it was made.
-        smokeTests.removeAll { $0.number.map { replaced[$0] != nil } ?? false }
 
         let gone = Set(deletes.compactMap(\.number))
         // Undeclared versions that stay: a reviewer sees them, and why, since one of them may be the latest.

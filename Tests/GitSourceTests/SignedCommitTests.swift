@@ -595,7 +595,7 @@ import WriftSyncTesting
         let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: bounded, since: lastVerified) })
         #expect(refused.reason == .tooManyCommits(limit: 3))
         // Nothing later can pass while the record stands: the message says how to go on.
-        #expect(refused.description.contains("remove applied-commits.json from the state directory and restart run (or apply once with --verify-mode head)"), "\(refused)")
+        #expect(refused.description.contains("remove applied-commits.json from the state directory and restart run (or run once with run --once --verify-mode head)"), "\(refused)")
 
         let gone = CommitID(hex: String(repeating: "ab", count: 20))!
         let missing = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: gone) })
