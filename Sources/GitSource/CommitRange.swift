@@ -22,8 +22,60 @@ enum CommitRange {
     /// The commits after `since` up to `head`, `head` itself excluded; more than `limit` throws `.tooMany`, and a
     /// `head` reachable from `since` (the walk never meets it) `.headBehind`.
     static func commits(after since: CommitID, upTo head: CommitID, in repository: GitRepository, limit: Int) throws(Failure) -> [CommitID] {
-        // libgit2's walk reads every commit it meets whole, parents before their hide callback runs: only the
-        // database under it can refuse one from its header.
+        try withBoundedObjects(of: repository) { objects throws(Failure) in
+            var commits: [CommitID] = []
+            var sawHead = false
+            try walk(objects, sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue, push: head, hide: [since]) { oid in
+                let id = CommitID(trusted: oid.hex)
+                if id != head { commits.append(id) } else { sawHead = true }
+                if commits.count > limit { throw Failure.tooMany }
+                return true
+            }
+            if !sawHead { throw .headBehind }
+            return commits
+        }
+    }
+
+    /// The commit in the history of `since` of which `head` is a copy: the same bytes signed (`signedData`) under
+    /// a signature header written otherwise — the signature's Base64 folded differently, an armour header added,
+    /// the block moved into the message. That is a fresh id for an old signed commit, which the range walk does not
+    /// find in the history of `since`: pushed over newer commits it would undo them, signed as it is. A copy has
+    /// its original's parents, so only the commits of `since` after those are looked at; `nil` when none matches.
+    /// A copy of `since` itself (re-signed) changes nothing that was applied, and is not one.
+    static func original(of head: CommitID, signedData: Data, since: CommitID, in repository: GitRepository) throws(Failure) -> CommitID? {
+        let tree: git_oid
+        let parents: [CommitID]
+        do {
+            let headCommit = try repository.lookUpBoundedCommit(head)
+            defer { git_commit_free(headCommit) }
+            guard let treeID = git_commit_tree_id(headCommit)?.pointee else { return nil }
+            tree = treeID
+            parents = (0..<git_commit_parentcount(headCommit)).compactMap { git_commit_parent_id(headCommit, $0).map { CommitID(trusted: $0.pointee.hex) } }
+        } catch {
+            throw .git(error as? GitSourceError ?? .libgit2(function: "git_commit_lookup", code: -1, message: "\(error)"))
+        }
+        return try withBoundedObjects(of: repository) { objects throws(Failure) in
+            var original: CommitID?
+            try walk(objects, sorting: GIT_SORT_NONE.rawValue, push: since, hide: parents) { oid in
+                var commit: OpaquePointer?
+                try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, objects.pointer, &oid))
+                defer { git_commit_free(commit) }
+                guard var candidateTree = git_commit_tree_id(commit)?.pointee, git_oid_equal(&candidateTree, [tree]) == 1 else { return true }
+                let candidate = CommitID(trusted: oid.hex)
+                if candidate != head, candidate != since, try SignedCommit.read(candidate, in: repository).signedData == signedData {
+                    original = candidate
+                    return false
+                }
+                return true
+            }
+            return original
+        }
+    }
+
+    /// Runs `body` over a view of `repository`'s objects that refuses an oversized one from its header (libgit2's
+    /// walk reads every commit it meets whole, parents before their hide callback runs: only the database under
+    /// it can); such a refusal becomes `.tooLarge`, naming the object.
+    private static func withBoundedObjects<T>(of repository: GitRepository, _ body: (BoundedObjects) throws(Failure) -> T) throws(Failure) -> T {
         let objects: BoundedObjects
         do {
             objects = try BoundedObjects(of: repository)
@@ -33,7 +85,7 @@ enum CommitRange {
         // The bounded view reads through the repository's own database: keep the repository open until done.
         defer { withExtendedLifetime(repository) {} }
         do throws(Failure) {
-            return try walk(after: since, upTo: head, in: objects, limit: limit)
+            return try body(objects)
         } catch {
             if case let .objectTooLarge(what, size, limit)? = objects.refusal {
                 let parts = what.split(separator: " ", maxSplits: 1).map(String.init)
@@ -43,79 +95,29 @@ enum CommitRange {
         }
     }
 
-    private static func walk(after since: CommitID, upTo head: CommitID, in objects: BoundedObjects, limit: Int) throws(Failure) -> [CommitID] {
+    /// Walks `objects` from `push`, hiding `hide` (the first of them missing is `.sinceMissing`), giving `visit`
+    /// each commit until it returns false. A walk longer than ``maxWalkSteps`` is cut short and throws `.tooMany`.
+    private static func walk(
+        _ objects: BoundedObjects, sorting: UInt32, push: CommitID, hide: some Sequence<CommitID>,
+        _ visit: (inout git_oid) throws -> Bool
+    ) throws(Failure) {
         do {
             var walk: OpaquePointer?
             try LibGit2.check("git_revwalk_new", git_revwalk_new(&walk, objects.pointer))
             defer { git_revwalk_free(walk) }
-            try LibGit2.check("git_revwalk_sorting", git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue))
-            var headOID = git_oid(), sinceOID = git_oid()
-            try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&headOID, head.hex))
-            try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&sinceOID, since.hex))
-            try LibGit2.check("git_revwalk_push", git_revwalk_push(walk, &headOID))
-            let hidden = git_revwalk_hide(walk, &sinceOID)
-            if hidden == GIT_ENOTFOUND.rawValue || hidden == GIT_EINVALIDSPEC.rawValue {
-                git_error_clear()
-                throw Failure.sinceMissing
-            }
-            try LibGit2.check("git_revwalk_hide", hidden)
-
-            let budget = WalkBudget(steps: maxWalkSteps)
-            try budget.limit(walk)
-
-            var commits: [CommitID] = []
-            var sawHead = false
-            var oid = git_oid()
-            while true {
-                let code = withExtendedLifetime(budget) { git_revwalk_next(&oid, walk) }
-                if code == GIT_ITEROVER.rawValue {
+            try LibGit2.check("git_revwalk_sorting", git_revwalk_sorting(walk, sorting))
+            var pushed = git_oid()
+            try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&pushed, push.hex))
+            try LibGit2.check("git_revwalk_push", git_revwalk_push(walk, &pushed))
+            for id in hide {
+                var hidden = git_oid()
+                try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&hidden, id.hex))
+                let code = git_revwalk_hide(walk, &hidden)
+                if code == GIT_ENOTFOUND.rawValue || code == GIT_EINVALIDSPEC.rawValue {
                     git_error_clear()
-                    break
+                    throw Failure.sinceMissing
                 }
-                try LibGit2.check("git_revwalk_next", code)
-                let id = CommitID(trusted: oid.hex)
-                if id != head { commits.append(id) } else { sawHead = true }
-                if commits.count > limit { throw Failure.tooMany }
-            }
-            if budget.steps < 0 { throw Failure.tooMany }
-            if !sawHead { throw Failure.headBehind }
-            return commits
-        } catch let failure as Failure {
-            throw failure
-        } catch let error as GitSourceError {
-            throw .git(error)
-        } catch {
-            throw .git(.libgit2(function: "git_revwalk", code: -1, message: "\(error)"))
-        }
-    }
-
-    /// The commit in the history of `since` of which `head` is a copy: the same bytes signed (`signedData`) under
-    /// a signature header written otherwise — the signature's Base64 folded differently, an armour header added,
-    /// the block moved into the message. That is a fresh id for an old signed commit, which the range walk does not
-    /// find in the history of `since`: pushed over newer commits it would undo them, signed as it is. A copy has
-    /// its original's parents, so only the commits of `since` after those are looked at; `nil` when none matches.
-    static func original(of head: CommitID, signedData: Data, since: CommitID, in repository: GitRepository) throws(Failure) -> CommitID? {
-        let objects: BoundedObjects
-        do {
-            objects = try BoundedObjects(of: repository)
-        } catch {
-            throw .git(error as? GitSourceError ?? .libgit2(function: "git_repository_wrap_odb", code: -1, message: "\(error)"))
-        }
-        defer { withExtendedLifetime(repository) {} }
-        do {
-            let headCommit = try repository.lookUpBoundedCommit(head)
-            defer { git_commit_free(headCommit) }
-            guard let tree = git_commit_tree_id(headCommit)?.pointee else { return nil }
-            let parents = (0..<git_commit_parentcount(headCommit)).compactMap { git_commit_parent_id(headCommit, $0)?.pointee }
-
-            var walk: OpaquePointer?
-            try LibGit2.check("git_revwalk_new", git_revwalk_new(&walk, objects.pointer))
-            defer { git_revwalk_free(walk) }
-            var sinceOID = git_oid()
-            try LibGit2.check("git_oid_fromstr", git_oid_fromstr(&sinceOID, since.hex))
-            try LibGit2.check("git_revwalk_push", git_revwalk_push(walk, &sinceOID))
-            for var parent in parents {
-                try LibGit2.check("git_revwalk_hide", git_revwalk_hide(walk, &parent))
+                try LibGit2.check("git_revwalk_hide", code)
             }
             let budget = WalkBudget(steps: maxWalkSteps)
             try budget.limit(walk)
@@ -127,23 +129,12 @@ enum CommitRange {
                     break
                 }
                 try LibGit2.check("git_revwalk_next", code)
-                var commit: OpaquePointer?
-                try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, objects.pointer, &oid))
-                defer { git_commit_free(commit) }
-                guard var candidateTree = git_commit_tree_id(commit)?.pointee, git_oid_equal(&candidateTree, [tree]) == 1 else { continue }
-                let candidate = CommitID(trusted: oid.hex)
-                // A copy of `since` itself (re-signed) changes nothing that was applied: not a rewind.
-                if candidate != head, candidate != since, try SignedCommit.read(candidate, in: repository).signedData == signedData { return candidate }
+                guard try visit(&oid) else { return }
             }
             if budget.steps < 0 { throw Failure.tooMany }
-            return nil
         } catch let failure as Failure {
             throw failure
         } catch let error as GitSourceError {
-            if case let .objectTooLarge(what, size, limit)? = objects.refusal {
-                let parts = what.split(separator: " ", maxSplits: 1).map(String.init)
-                throw .tooLarge(id: parts.last ?? what, kind: parts.first ?? "object", size: size, limit: limit)
-            }
             throw .git(error)
         } catch {
             throw .git(.libgit2(function: "git_revwalk", code: -1, message: "\(error)"))

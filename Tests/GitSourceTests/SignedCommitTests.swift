@@ -398,15 +398,20 @@ import WriftSyncTesting
 
     // MARK: all-since-last
 
-    /// main: S0 (signed, last verified) ── M (signed merge)
-    ///            └─ side: U (unsigned) ──┘
-    @Test func refusesABranchMovedBackToAnOlderSignedCommitInAllSinceLast() throws {
+    /// S0, then S1 adding a file, both signed by `key`, and the signers trusting it.
+    static func twoSignedCommits() throws -> (setup: Setup, key: SSHSigningKey, old: CommitID, applied: CommitID, signers: AllowedSigners) {
         let setup = try Setup()
         let key = try SSHSigningKey()
         let old = try setup.repository.signedCommit("S0", ssh: key)
         try setup.repository.write("models/c.yaml", "model: acme/c\n")
         let applied = try setup.repository.signedCommit("S1", ssh: key)
-        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+        return (setup, key, old, applied, try setup.allowedSigners([try key.allowedSignersLine()]))
+    }
+
+    /// main: S0 (signed, last verified) ── M (signed merge)
+    ///            └─ side: U (unsigned) ──┘
+    @Test func refusesABranchMovedBackToAnOlderSignedCommitInAllSinceLast() throws {
+        let (setup, key, old, applied, signers) = try Self.twoSignedCommits()
         let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
         #expect(try setup.verify(setup.repository.path, policy: policy, since: old).commit == applied)
 
@@ -428,12 +433,7 @@ import WriftSyncTesting
     /// Base64 folded at another place — makes a new id whose signature still verifies (for git too). The range
     /// walk knows commits by id: the copy of an old commit pushed back over newer ones was applied, undoing them.
     @Test func refusesACopyOfAnOlderSignedCommitUnderANewIdInAllSinceLast() throws {
-        let setup = try Setup()
-        let key = try SSHSigningKey()
-        let old = try setup.repository.signedCommit("S0", ssh: key)
-        try setup.repository.write("models/c.yaml", "model: acme/c\n")
-        let applied = try setup.repository.signedCommit("S1", ssh: key)
-        let signers = try setup.allowedSigners([try key.allowedSignersLine()])
+        let (setup, key, old, applied, signers) = try Self.twoSignedCommits()
         let policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
 
         /// `commit`'s object with the first Base64 line of its signature split in two, pushed as main.
