@@ -21,11 +21,11 @@ enum CommitRange {
 
     /// The commits after `since` up to `head`, `head` itself excluded; more than `limit` throws `.tooMany`, and a
     /// `head` reachable from `since` (the walk never meets it) `.headBehind`.
-    static func commits(after since: CommitID, upTo head: CommitID, in repository: GitRepository, limit: Int) throws(Failure) -> [CommitID] {
+    static func commits(after since: CommitID, upTo head: CommitID, in repository: GitRepository, limit: Int, steps: Int = maxWalkSteps) throws(Failure) -> [CommitID] {
         try withBoundedObjects(of: repository) { objects throws(Failure) in
             var commits: [CommitID] = []
             var sawHead = false
-            try walk(objects, sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue, push: head, hide: [since]) { oid in
+            try walk(objects, sorting: GIT_SORT_TOPOLOGICAL.rawValue | GIT_SORT_REVERSE.rawValue, push: head, hide: [since], steps: steps) { oid in
                 let id = CommitID(trusted: oid.hex)
                 if id != head { commits.append(id) } else { sawHead = true }
                 if commits.count > limit { throw Failure.tooMany }
@@ -42,7 +42,7 @@ enum CommitRange {
     /// find in the history of `since`: pushed over newer commits it would undo them, signed as it is. A copy has
     /// its original's parents, so only the commits of `since` after those are looked at; `nil` when none matches.
     /// A copy of `since` itself (re-signed) changes nothing that was applied, and is not one.
-    static func original(of head: CommitID, signedData: Data, since: CommitID, in repository: GitRepository) throws(Failure) -> CommitID? {
+    static func original(of head: CommitID, signedData: Data, since: CommitID, in repository: GitRepository, steps: Int = maxWalkSteps) throws(Failure) -> CommitID? {
         let tree: git_oid
         let parents: [CommitID]
         do {
@@ -56,7 +56,7 @@ enum CommitRange {
         }
         return try withBoundedObjects(of: repository) { objects throws(Failure) in
             var original: CommitID?
-            try walk(objects, sorting: GIT_SORT_NONE.rawValue, push: since, hide: parents) { oid in
+            try walk(objects, sorting: GIT_SORT_NONE.rawValue, push: since, hide: parents, steps: steps) { oid in
                 var commit: OpaquePointer?
                 try LibGit2.check("git_commit_lookup", git_commit_lookup(&commit, objects.pointer, &oid))
                 defer { git_commit_free(commit) }
@@ -96,9 +96,9 @@ enum CommitRange {
     }
 
     /// Walks `objects` from `push`, hiding `hide` (the first of them missing is `.sinceMissing`), giving `visit`
-    /// each commit until it returns false. A walk longer than ``maxWalkSteps`` is cut short and throws `.tooMany`.
+    /// each commit until it returns false. A walk longer than `steps` is cut short and throws `.tooMany`.
     private static func walk(
-        _ objects: BoundedObjects, sorting: UInt32, push: CommitID, hide: some Sequence<CommitID>,
+        _ objects: BoundedObjects, sorting: UInt32, push: CommitID, hide: some Sequence<CommitID>, steps: Int,
         _ visit: (inout git_oid) throws -> Bool
     ) throws(Failure) {
         do {
@@ -119,7 +119,7 @@ enum CommitRange {
                 }
                 try LibGit2.check("git_revwalk_hide", code)
             }
-            let budget = WalkBudget(steps: maxWalkSteps)
+            let budget = WalkBudget(steps: steps)
             try budget.limit(walk)
             var oid = git_oid()
             while true {

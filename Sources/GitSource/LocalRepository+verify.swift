@@ -27,18 +27,22 @@ extension LocalRepository {
         var range: [CommitID] = []
         var original: CommitID?
         if policy.mode == .allSinceLast, let lastVerified, lastVerified != commit {
+            var comparing = false
             do {
-                range = try CommitRange.commits(after: lastVerified, upTo: commit, in: repository, limit: policy.maxCommits)
+                range = try CommitRange.commits(after: lastVerified, upTo: commit, in: repository, limit: policy.maxCommits, steps: policy.maxWalkSteps)
                 // The walk tells a commit by its id; an old one copied under a new id is told by what it signs.
                 if head.signature != nil {
-                    original = try CommitRange.original(of: commit, signedData: head.signedData, since: lastVerified, in: repository)
+                    comparing = true
+                    original = try CommitRange.original(of: commit, signedData: head.signedData, since: lastVerified, in: repository, steps: policy.maxWalkSteps)
                 }
             } catch {
                 switch error {
                 case .sinceMissing:
                     throw SignatureRefusal(commit: commit, reason: .lastVerifiedCommitMissing(lastVerified), since: lastVerified)
                 case .tooMany:
-                    throw SignatureRefusal(commit: commit, reason: .tooManyCommits(limit: policy.maxCommits), since: lastVerified)
+                    let reason: SignatureRefusal.Reason = comparing
+                        ? .historyTooLongToCompare(steps: policy.maxWalkSteps) : .tooManyCommits(limit: policy.maxCommits)
+                    throw SignatureRefusal(commit: commit, reason: reason, since: lastVerified)
                 case .headBehind:
                     // Every commit there is signed, so only this stops an old signed commit pushed back over newer ones.
                     throw SignatureRefusal(commit: commit, reason: .historyRewound(lastVerified), since: lastVerified)

@@ -25,6 +25,9 @@ public struct SignaturePolicy: Sendable {
     public var mode: VerifyMode
     /// The bound on the commits `all-since-last` verifies in one call.
     public var maxCommits: Int
+    /// The bound on the steps of one history walk of `all-since-last` (libgit2 takes about two per commit it looks
+    /// at), so that a history of millions of commits costs bounded time.
+    public var maxWalkSteps = CommitRange.maxWalkSteps
 
     public init(allowedSigners: AllowedSigners?, openPGPKeys: OpenPGPKeys?, mode: VerifyMode = .head, maxCommits: Int = Self.defaultMaxCommits) {
         self.allowedSigners = allowedSigners

@@ -33,6 +33,9 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case malformed(String)
         /// `all-since-last` found more commits to verify than the policy's bound.
         case tooManyCommits(limit: Int)
+        /// `all-since-last`: telling the head from a copy of a commit in the last verified commit's history took
+        /// more than `steps` steps of the walk (a head with no parent walks that whole history).
+        case historyTooLongToCompare(steps: Int)
         /// `all-since-last` was asked to start from a commit the repository does not have.
         case lastVerifiedCommitMissing(CommitID)
         /// `all-since-last` found the commit in the history of the last verified one: the branch was moved
@@ -86,7 +89,7 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case .openPGPKeyRevoked: return "key-revoked"
         case .unsupported: return "unsupported"
         case .malformed: return "malformed-signature"
-        case .tooManyCommits: return "too-many-commits"
+        case .tooManyCommits, .historyTooLongToCompare: return "too-many-commits"
         case .lastVerifiedCommitMissing: return "last-verified-commit-missing"
         case .historyRewound, .replayed: return "history-rewound"
         case .verificationFailed: return "verification-failed"
@@ -134,6 +137,10 @@ public struct SignatureRefusal: Error, Sendable, Hashable, CustomStringConvertib
         case let .tooManyCommits(limit):
             return "\(where_) refused: more than \(limit) commits since the last verified commit\(since.map { " \($0.short)" } ?? ""); verify-mode all-since-last checks at most \(limit) at a time: "
                 + "once they are reviewed, remove applied-commits.json from the state directory and restart run (or run once with run --once --verify-mode head), and the next head is verified alone"
+        case let .historyTooLongToCompare(steps):
+            return "\(where_) refused: it cannot be told from a copy of a commit in the history of the last verified commit\(since.map { " \($0.short)" } ?? "") "
+                + "within \(steps) steps of the history walk (a head with no parent is compared with that whole history): "
+                + "once it is reviewed, remove applied-commits.json from the state directory and restart run (or run once with run --once --verify-mode head)"
         case let .lastVerifiedCommitMissing(missing):
             return "\(where_) refused: the last verified commit \(missing.hex) is not in the repository (history rewritten?), so the commits since it cannot be told apart: "
                 + "once the new history is reviewed, remove applied-commits.json from the state directory and restart run, and the next head is verified alone"

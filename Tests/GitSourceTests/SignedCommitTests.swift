@@ -498,6 +498,30 @@ import WriftSyncTesting
         #expect(refused.code == "malformed-signature" && refused.description.contains("the committer is named more than once"), "\(refused)")
     }
 
+    /// A head with no parent (a new history) is compared with the last verified commit's whole history for a
+    /// copy; past the walk's bound that was refused as "more than 1000 commits since the last verified commit".
+    @Test func anOrphanHeadPastTheWalkBoundIsRefusedForWhatItIs() throws {
+        let (setup, key, _, applied, signers) = try Self.twoSignedCommits()
+        for index in 1...20 {
+            try setup.repository.write("models/n\(index).yaml", "model: acme/n\(index)\n")
+            try setup.repository.commit("plain \(index)")
+        }
+        let since = try setup.repository.signedCommit("S2", ssh: key)
+        try setup.repository.git("checkout", "-q", "--orphan", "fresh")
+        let orphan = try setup.repository.signedCommit("a new history", ssh: key)
+        try setup.repository.git("update-ref", "refs/heads/main", orphan.hex)
+        var policy = SignaturePolicy(allowedSigners: signers, openPGPKeys: nil, mode: .allSinceLast)
+        #expect(try setup.verify(setup.repository.path, policy: policy, since: since).commit == orphan, "a new history, no copy")
+        #expect(try setup.verify(setup.repository.path, policy: policy, since: applied).commit == orphan)
+        // The range walk (the orphan alone) fits in 16 steps; the comparison with 24 commits of history does not.
+        policy.maxWalkSteps = 16
+        let refused = try #require(refusal { () throws(SignatureRefusal) in try setup.verify(setup.repository.path, policy: policy, since: since) })
+        #expect(refused.reason == .historyTooLongToCompare(steps: 16))
+        #expect(refused.code == "too-many-commits" && refused.isStalled)
+        #expect(refused.description.contains("cannot be told from a copy of a commit in the history of the last verified commit"), "\(refused)")
+        #expect(!refused.description.contains("more than 1000 commits"))
+    }
+
     /// libgit2 looks for the `gpgsig` header through the whole object, git only among the headers: a signature
     /// moved to the end of the message verified over the bytes of the commit it came from, under a new id git
     /// calls unsigned.
