@@ -92,4 +92,7 @@ extension ConcurrencyLimit {
     /// The history reads of the HTTP endpoints and the status page, together: two at once, 32 waiting (a
     /// burst beyond them is answered 503 at once).
     static let historyReads = ConcurrencyLimit(2, maxWaiting: 32)
+    /// The webhook's body reads, each buffering up to 5 MiB before its signature can be checked: four at once,
+    /// sixteen waiting (a burst beyond them is answered 503 at once).
+    static let webhookReads = ConcurrencyLimit(4, maxWaiting: 16)
 }

@@ -76,17 +76,37 @@ public struct ControllerHTTP: Sendable {
             guard let secret = webhookSecret else {
                 return Self.text("the webhook is off: start with --webhook-secret-file\n", status: .notFound)
             }
-            let body = try await request.body.collect(upTo: Self.maxWebhookBody)
+            // What can be refused from the head is refused before the body is read: a body is buffered whole (up to
+            // 5 MiB) to check its signature, and nobody is authenticated yet.
+            if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxWebhookBody {
+                return Self.text("the body is over \(Self.maxWebhookBody) bytes\n", status: .contentTooLarge)
+            }
             let signature = request.headers[.hubSignature256]
-            guard let code = WebhookSignature.validCode(signature, body: body.readableBytesView, secret: secret) else {
+            func refuse() -> Response {
                 if let refused = deliveries.refused() {
                     logger.warning("webhook refused: bad or missing signature", metadata: refused > 1 ? ["refused_since_last_line": "\(refused)"] : [:])
                 }
                 return Self.text("bad signature\n", status: .unauthorized)
             }
+            guard WebhookSignature.isWellFormed(signature) else { return refuse() }
+            let body: ByteBuffer
+            do {
+                body = try await ConcurrencyLimit.webhookReads.run { try await request.body.collect(upTo: Self.maxWebhookBody) }
+            } catch is ConcurrencyLimit.Full {
+                var response = Self.text("too many deliveries at once: try again in a second\n", status: .serviceUnavailable)
+                response.headers[.retryAfter] = "1"
+                return response
+            }
+            guard let code = WebhookSignature.validCode(signature, body: body.readableBytesView, secret: secret) else { return refuse() }
             guard deliveries.isFirst(code) else {
                 logger.debug("webhook delivery seen before: no reconcile requested")
                 return Self.text("delivery already received: no reconcile requested\n", status: .ok)
+            }
+            // GitHub names the event: only a push can bring a commit. A ping, a check run, or the statuses
+            // `--github-status` itself sets came back as triggers, each cutting a failure's backoff short.
+            if let event = request.headers[.githubEvent], event != "push" {
+                logger.debug("webhook event is no push: no reconcile requested", metadata: ["event": "\(event)"])
+                return Self.text(event == "ping" ? "pong\n" : "\(event) events request no reconcile\n", status: .ok)
             }
             trigger()
             logger.info("webhook accepted: reconcile requested")
@@ -127,4 +147,6 @@ public struct ControllerHTTP: Sendable {
 extension HTTPFields.Element.Name {
     /// GitHub's webhook signature header.
     public static let hubSignature256 = Self(WebhookSignature.header)!
+    /// GitHub's webhook event header (`push`, `ping`, …).
+    public static let githubEvent = Self("X-GitHub-Event")!
 }

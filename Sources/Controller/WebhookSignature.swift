@@ -20,6 +20,12 @@ public enum WebhookSignature {
 
     /// The signature's 32 bytes when `header` is a valid signature of `body` under `secret`, otherwise `nil`:
     /// what identifies a delivery (the body, under the secret).
+    /// Whether `header` is a signature at all (`sha256=` and 64 hex digits): checked before the body is read.
+    static func isWellFormed(_ header: String?) -> Bool {
+        guard let header, header.hasPrefix("sha256=") else { return false }
+        return bytes(fromHex: header.dropFirst(7))?.count == 32
+    }
+
     static func validCode(_ header: String?, body: some DataProtocol, secret: some DataProtocol) -> [UInt8]? {
         guard let header, header.hasPrefix("sha256="), let code = bytes(fromHex: header.dropFirst(7)), code.count == 32,
             HashFunction.sha256.isValidAuthenticationCode(code, for: body, key: secret)

@@ -295,12 +295,47 @@ extension EndpointTests {
             trigger: { Issue.record("an oversized webhook requested a reconcile") }
         )
         let body = ByteBuffer(repeating: UInt8(ascii: " "), count: ControllerHTTP.maxWebhookBody + 1)
+        // A signature of the right shape: the body is read (and found too large) before it can be checked.
+        let shaped = "sha256=" + String(repeating: "ab", count: 32)
         try await Application(router: endpoints.router()).test(.router) { client in
-            try await client.execute(uri: "/hooks/git", method: .post, body: body) { response in
+            try await client.execute(uri: "/hooks/git", method: .post, headers: [.hubSignature256: shaped], body: body) { response in
                 #expect(response.status == .contentTooLarge)
                 #expect(response.headers[.xContentTypeOptions] == "nosniff")
             }
         }
+    }
+
+    /// A body is buffered whole, up to 5 MiB, before its signature can be checked, for senders nobody has
+    /// authenticated: what the head already tells is refused before anything is read.
+    @Test func aDeliveryRefusedByItsHeadIsRefusedBeforeItsBodyIsRead() async throws {
+        let endpoints = ControllerHTTP(
+            status: StatusStore(), metrics: ControllerMetrics(), readinessThreshold: .zero, webhookSecret: Self.secret, logger: testLogger,
+            trigger: { Issue.record("a refused delivery requested a reconcile") }
+        )
+        let body = ByteBuffer(string: "{}")
+        let shaped = "sha256=" + String(repeating: "ab", count: 32)
+        try await Application(router: endpoints.router()).test(.router) { client in
+            for signature in [nil, "sha1=" + String(repeating: "ab", count: 20), "sha256=zz", "sha256=" + String(repeating: "ab", count: 31)] as [String?] {
+                var headers = HTTPFields()
+                if let signature { headers[.hubSignature256] = signature }
+                try await client.execute(uri: "/hooks/git", method: .post, headers: headers, body: body) { #expect($0.status == .unauthorized) }
+            }
+        }
+        #expect(WebhookSignature.isWellFormed(shaped) && !WebhookSignature.isWellFormed("sha256=" + String(repeating: "AB", count: 31)))
+    }
+
+    /// Only a push can bring a commit: a ping, a check run, or a commit status (`--github-status` sets them, and a
+    /// hook sending every event delivers them back) requested a reconcile each, cutting a failure's backoff short.
+    @Test(arguments: [("push", HTTPResponse.Status.accepted, 1), ("ping", .ok, 0), ("status", .ok, 0), ("check_run", .ok, 0), (nil, .accepted, 1)] as [(String?, HTTPResponse.Status, Int)])
+    func onlyAPushRequestsAReconcile(_ event: String?, _ answer: HTTPResponse.Status, _ reconciles: Int) async throws {
+        let triggers = Counted()
+        try await Self.http(StatusStore(), ControllerMetrics(), trigger: { triggers.add() }).test(.router) { client in
+            let body = ByteBuffer(string: #"{"zen":"\#(event ?? "none")"}"#)
+            var headers: HTTPFields = [.hubSignature256: WebhookSignature.sign(body.readableBytesView, secret: Self.secret)]
+            if let event { headers[.githubEvent] = event }
+            try await client.execute(uri: "/hooks/git", method: .post, headers: headers, body: body) { #expect($0.status == answer) }
+        }
+        #expect(triggers.value == reconciles)
     }
 }
 

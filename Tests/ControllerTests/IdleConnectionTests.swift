@@ -104,6 +104,31 @@ import WriftSyncTesting
         }
     }
 
+    /// A delivery announcing more than the webhook takes, or with no signature at all, is answered from its head:
+    /// its body was read first (up to 5 MiB, for 30 s), by anyone, for nothing.
+    @Test(.timeLimit(.minutes(1)), arguments: [
+        ("too long", "Content-Length: 6000000\r\nX-Hub-Signature-256: sha256=\(String(repeating: "ab", count: 32))\r\n", "413"),
+        ("unsigned", "Content-Length: 4000000\r\n", "401"),
+    ])
+    func aDeliveryRefusedByItsHeadIsAnsweredBeforeItsBody(_ what: String, _ headers: String, _ code: String) async throws {
+        let endpoints = Self.endpoints(idle: .seconds(30), request: .seconds(30), webhookSecret: Array("secret".utf8))
+        try await Self.serving(endpoints) { port in
+            let answer = try await onOwnThread { () -> String? in
+                guard let descriptor = RawRequest.connectedSocket(port: port) else { return nil }
+                defer { close(descriptor) }
+                // The head alone: the body never comes.
+                Self.send("POST /hooks/git HTTP/1.1\r\nHost: x\r\n" + headers + "\r\n", on: descriptor)
+                var poller = pollfd(fd: descriptor, events: Int16(POLLIN), revents: 0)
+                guard poll(&poller, 1, 10_000) == 1 else { return nil }
+                var buffer = [UInt8](repeating: 0, count: 256)
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                return count > 0 ? String(decoding: buffer[..<count], as: UTF8.self) : nil
+            }
+            let line = try #require(answer, "\(what): no answer within 10 s, waiting for the body")
+            #expect(line.hasPrefix("HTTP/1.1 \(code)"), "\(what): \(line)")
+        }
+    }
+
     /// The most a server's socket buffers to send: Linux grows it up to `tcp_wmem`'s maximum (4 MiB where that
     /// cannot be read).
     static func largestSendBuffer() -> Int {
