@@ -52,7 +52,13 @@ final class RequestDeadlineHandler: ChannelDuplexHandler, RemovableChannelHandle
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         if case .end = unwrapInboundIn(data) {
             arrived += 1
-            if arrived > answered { disarm() }
+            // The request deadline waits while a request is answered; the stall timer does not: it is about the
+            // client not reading, which a request pipelined behind a stalled answer does not change (it used to
+            // cancel it, and a client that never read held its connection for ever).
+            if arrived > answered {
+                timer?.cancel()
+                timer = nil
+            }
         }
         context.fireChannelRead(data)
     }

@@ -104,6 +104,34 @@ import WriftSyncTesting
         }
     }
 
+    /// One answer larger than every buffer, never read, stalls the channel; a complete request pipelined behind it
+    /// cancelled the stall timer with the request deadline's, and the connection was held for ever.
+    @Test(.timeLimit(.minutes(1)))
+    func aRequestBehindAStalledAnswerDoesNotKeepItsConnection() async throws {
+        let metrics = ControllerMetrics()
+        // One answer over the server's largest send buffer, NIO's and the client's small receive window together.
+        let line = 230
+        for index in 0..<((Self.largestSendBuffer() + (2 << 20)) / line) {
+            _ = Counter(label: "padding", dimensions: [("series", String(repeating: "x", count: 200) + "\(index)")], factory: metrics.factory)
+        }
+        let endpoints = ControllerHTTP(
+            status: StatusStore(), metrics: metrics, readinessThreshold: .zero, webhookSecret: nil, logger: testLogger,
+            trigger: {}, idleTimeout: .seconds(30), requestTimeout: .seconds(1)
+        )
+        try await Self.serving(endpoints) { port in
+            let bytesSent = try await onOwnThread { () -> Int? in
+                guard let descriptor = RawRequest.connectedSocket(port: port, receiveBuffer: 4096) else { return nil }
+                defer { close(descriptor) }
+                Self.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n", on: descriptor)
+                usleep(300_000)
+                Self.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", on: descriptor)
+                // Never read: the server's close shows as a reset within the 10 s of the trickle.
+                return Self.trickle(Array(String(repeating: "X", count: 100).utf8), on: descriptor, reading: false)
+            }
+            try #require(bytesSent != nil, "an answer never read, a request behind it: the connection was never closed")
+        }
+    }
+
     /// A delivery announcing more than the webhook takes, or with no signature at all, is answered from its head:
     /// its body was read first (up to 5 MiB, for 30 s), by anyone, for nothing.
     @Test(.timeLimit(.minutes(1)), arguments: [
