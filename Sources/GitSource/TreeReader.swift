@@ -17,7 +17,11 @@ final class TreeReader {
         let executable: Bool
     }
 
-    init(repository: GitRepository, maxFileSize: Int, maxFiles: Int = .max, maxTotalSize: Int = .max) throws {
+    /// The most tree entries one walk looks at, directories and files left out by its filter included.
+    let maxEntries: Int
+
+    init(repository: GitRepository, maxFileSize: Int, maxFiles: Int = .max, maxTotalSize: Int = .max, maxEntries: Int = TreeDiff.maxEntries) throws {
+        self.maxEntries = maxEntries
         self.repository = repository
         self.maxFileSize = maxFileSize
         self.maxFiles = maxFiles
@@ -43,14 +47,15 @@ final class TreeReader {
         let root = try repository.tree(of: commit)
         defer { git_tree_free(root) }
         var entries: [Entry] = []
+        var looked = 0
         if directory.isEmpty {
-            try walk(tree: root, prefix: "", directory: directory, depth: 0, include: include, into: &entries)
+            try walk(tree: root, prefix: "", directory: directory, depth: 0, include: include, into: &entries, looked: &looked)
         } else {
             guard let entry = try entry(at: directory, in: root) else {
                 throw GitSourceError.pathNotFound(path: directory, commit: commit.hex)
             }
             defer { git_tree_entry_free(entry) }
-            try visit(entry: entry, path: directory, directory: directory, depth: 0, include: include, into: &entries)
+            try visit(entry: entry, path: directory, directory: directory, depth: 0, include: include, into: &entries, looked: &looked)
         }
         var total = 0
         var result: [TreeEntry] = []
@@ -120,16 +125,26 @@ final class TreeReader {
         throw GitSourceError.pathNotFound(path: path, commit: commit.hex)
     }
 
-    private func walk(tree: OpaquePointer, prefix: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry]) throws {
+    private func walk(
+        tree: OpaquePointer, prefix: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry], looked: inout Int
+    ) throws {
         // Tree entries are sorted by name, so the output is sorted by path without a sort.
         for index in 0..<git_tree_entrycount(tree) {
             guard let entry = git_tree_entry_byindex(tree, index) else { continue }
+            // Every entry counts, directories and files the filter leaves out too: a few KB of trees naming one
+            // subtree ten times, ten deep (a "git bomb"), is 10^10 paths, and the walk went on for ever.
+            looked += 1
+            guard looked <= maxEntries else {
+                throw GitSourceError.tooManyFiles(path: directory, count: looked, limit: maxEntries)
+            }
             let name = String(cString: git_tree_entry_name(entry))
-            try visit(entry: entry, path: prefix.isEmpty ? name : "\(prefix)/\(name)", directory: directory, depth: depth, include: include, into: &entries)
+            try visit(entry: entry, path: prefix.isEmpty ? name : "\(prefix)/\(name)", directory: directory, depth: depth, include: include, into: &entries, looked: &looked)
         }
     }
 
-    private func visit(entry: OpaquePointer, path: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry]) throws {
+    private func visit(
+        entry: OpaquePointer, path: String, directory: String, depth: Int, include: (String) -> Bool, into entries: inout [Entry], looked: inout Int
+    ) throws {
         let mode = git_tree_entry_filemode(entry)
         switch mode {
         case GIT_FILEMODE_TREE:
@@ -139,7 +154,7 @@ final class TreeReader {
             }
             let subtree = try repository.lookUpBoundedTree(git_tree_entry_id(entry))
             defer { git_tree_free(subtree) }
-            try walk(tree: subtree, prefix: path, directory: directory, depth: depth + 1, include: include, into: &entries)
+            try walk(tree: subtree, prefix: path, directory: directory, depth: depth + 1, include: include, into: &entries, looked: &looked)
         case GIT_FILEMODE_LINK:
             throw GitSourceError.symlinkRefused(path: path)
         case GIT_FILEMODE_COMMIT:

@@ -22,6 +22,29 @@ import WriftSyncTesting
             == "models: holds more than 10 files to read (stopped counting at 11); remove some or raise --max-files.")
     }
 
+    /// A "git bomb": trees naming one subtree ten times, seven deep — a few KB of objects, ten million paths. The
+    /// files cap counts only the files the filter takes (none here: no YAML), so the walk went on for hours; every
+    /// entry looked at now counts against a cap of its own.
+    @Test(.timeLimit(.minutes(2)))
+    func aTreeNamingOneSubtreeManyTimesIsCutShort() throws {
+        let repository = try TestRepository(files: ["README.md": "x"])
+        let old = try repository.head()
+        func run(_ arguments: [String], _ input: String) throws -> String {
+            try Shell.run(arguments, in: repository.path, environment: repository.environment, input: Data(input.utf8))
+        }
+        let blob = try repository.git("rev-parse", "HEAD:README.md")
+        var tree = try run(["git", "mktree"], "100644 blob \(blob)\tREADME.md\n")
+        for _ in 1...7 {
+            tree = try run(["git", "mktree"], (0..<10).map { "040000 tree \(tree)\td\($0)\n" }.joined())
+        }
+        let root = try run(["git", "mktree"], "040000 tree \(tree)\tmodels\n")
+        let bomb = try repository.git("commit-tree", root, "-p", old.hex, "-m", "ten million paths")
+        try repository.git("update-ref", "refs/heads/main", bomb)
+        let repo = try local(repository)
+        let refused = gitError { try repo.files(at: CommitID(hex: bomb)!, under: "models", include: { $0.hasSuffix(".yaml") }) }
+        #expect(refused == .tooManyFiles(path: "models", count: TreeDiff.maxEntries + 1, limit: TreeDiff.maxEntries), "\(String(describing: refused))")
+    }
+
     @Test func filesLargerTogetherThanTheCapAreRefused() throws {
         let repository = try TestRepository(files: ["models/a.yaml": String(repeating: "a", count: 600), "models/b.yaml": String(repeating: "b", count: 600)])
         let head = try repository.head()
