@@ -57,6 +57,8 @@ struct Mirror {
         let bundle = try configuration.caFile.map {
             try TLSTrust.combinedBundle(caFile: $0, directory: root)
         }
+        // libgit2 (mbedTLS) reads the bundle when it is set: it is not needed after, nor left to be reused.
+        defer { if let bundle { unlink(bundle) } }
         try TLSTrust.apply(bundle: bundle)
         return try body()
     }

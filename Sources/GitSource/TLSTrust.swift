@@ -18,8 +18,10 @@ enum TLSTrust {
         return candidates.first { FileManager.default.isReadableFile(atPath: $0) }
     }
 
-    /// A bundle holding the system CAs followed by the certificates in `caFile`, written once into
-    /// `directory` under a name derived from its content.
+    /// A bundle holding the system CAs followed by the certificates in `caFile`, written afresh into `directory`
+    /// under a name of its own (created exclusively, never through a link), for one load: the caller removes it
+    /// once libgit2 has read it. A bundle kept and reused as found let anything able to write the cache add a CA
+    /// of its own for `--repo` (and a FIFO in its place blocked every fetch on the process-wide lock).
     static func combinedBundle(caFile: String, directory: String) throws -> String {
         guard let custom = FileManager.default.contents(atPath: caFile) else {
             throw GitSourceError.cacheUnavailable(path: caFile, reason: "the CA file cannot be read")
@@ -33,9 +35,16 @@ enum TLSTrust {
             if systemData.last != UInt8(ascii: "\n") { bundle.append(UInt8(ascii: "\n")) }
         }
         bundle.append(custom)
-        let path = "\(directory)/ca-bundle-\(Hashing.shortHex(of: String(decoding: bundle, as: UTF8.self))).pem"
-        if !FileManager.default.fileExists(atPath: path) {
-            try AtomicFile.write(bundle, to: path)
+        let path = "\(directory)/ca-bundle-\(getpid())-\(UInt64.random(in: 0...UInt64.max)).pem"
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else {
+            throw GitSourceError.cacheUnavailable(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        let written = bundle.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == bundle.count else {
+            unlink(path)
+            throw GitSourceError.cacheUnavailable(path: path, reason: "cannot write the CA bundle")
         }
         return path
     }
@@ -44,20 +53,5 @@ enum TLSTrust {
     static func apply(bundle: String?) throws {
         guard let file = bundle ?? systemBundlePath() else { return }
         try LibGit2.check("git_libgit2_opts(GIT_OPT_SET_SSL_CERT_LOCATIONS)", wriftsync_git_set_ssl_cert_file(file))
-    }
-}
-
-/// Writes a file so that readers see the old content or the new one, never a torn one.
-enum AtomicFile {
-    static func write(_ data: Data, to path: String) throws {
-        let temporary = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
-            throw GitSourceError.cacheUnavailable(path: path, reason: "cannot create \(temporary)")
-        }
-        guard rename(temporary, path) == 0 else {
-            let reason = String(cString: strerror(errno))
-            unlink(temporary)
-            throw GitSourceError.cacheUnavailable(path: path, reason: reason)
-        }
     }
 }

@@ -82,6 +82,30 @@ import WriftSyncTesting
         try expectSnapshot(repository, url: server.url) { $0.caFile = authority.caCertificate }
     }
 
+    /// The combined bundle was written once into the cache and trusted as found after: a bundle put in its place
+    /// (another CA's) was trusted for `--repo`. Each fetch now writes its own and removes it once loaded.
+    @Test func aBundleFoundInTheCacheIsNotTrusted() throws {
+        let repository = try TestRepository()
+        let authority = try TestCertificateAuthority(), other = try TestCertificateAuthority()
+        let server = try HTTPGitServer(serving: repository, certificate: other)
+        let fixture = try SourceFixture { $0.caFile = authority.caCertificate }
+        // The name the bundle of the system's CAs and `authority`'s was kept under, holding `other`'s CA instead.
+        var system = try String(contentsOfFile: try #require(TLSTrust.systemBundlePath()), encoding: .utf8)
+        if !system.hasSuffix("\n") { system += "\n" }
+        let expected = system + (try String(contentsOfFile: authority.caCertificate, encoding: .utf8))
+        let folder = fixture.cache.path + "/git"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let kept = "\(folder)/ca-bundle-\(Hashing.shortHex(of: expected)).pem"
+        try String(contentsOfFile: other.caCertificate, encoding: .utf8).write(toFile: kept, atomically: true, encoding: .utf8)
+        let error = gitError { try fixture.sync(server.url) }
+        guard case .certificateRejected = error else {
+            Issue.record("expected certificateRejected, got \(String(describing: error))")
+            return
+        }
+        let left = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasPrefix("ca-bundle-") }
+        #expect(left == [(kept as NSString).lastPathComponent], "the fetch's own bundle is gone: \(left)")
+    }
+
     @Test func httpsRefusesACertificateFromAnUnknownCA() throws {
         let repository = try TestRepository()
         let authority = try TestCertificateAuthority()
