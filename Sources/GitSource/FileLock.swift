@@ -12,7 +12,8 @@ final class FileLock {
     /// Waits for the lock until `deadline`, polling so that the wait is bounded.
     init(path: String, deadline: ContinuousClock.Instant, timeout: Double) throws {
         self.path = path
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        // Never through a link: one put in its place had the file it points to truncated and written.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else {
             throw GitSourceError.cacheUnavailable(path: path, reason: String(cString: strerror(errno)))
         }

@@ -40,7 +40,11 @@ struct Mirror {
         let lock = try FileLock(path: "\(root)/\(spec.mirrorName).lock", deadline: deadline, timeout: configuration.fetchTimeout)
         return try withExtendedLifetime(lock) {
             try withTrust {
-                if let existing = try? GitRepository.open(directory) {
+                // A link in the mirror's place is not followed: the fetch force-updated and pruned the refs of
+                // whatever repository it pointed to. The clone replaces the link itself.
+                var status = stat()
+                let isLink = lstat(directory, &status) == 0 && (status.st_mode & S_IFMT) == S_IFLNK
+                if !isLink, let existing = try? GitRepository.open(directory) {
                     return try fetch(into: existing, session: session)
                 }
                 return try clone(session: session)

@@ -6,6 +6,39 @@ import WriftSyncTesting
 
 /// The persistent mirror: incremental fetches, force-pushes, pruning, locking and timeouts.
 @Suite(.onOwnThreads) struct MirrorTests {
+    /// Links put in the cache in place of the mirror or its lock were followed: the fetch force-updated and pruned
+    /// the refs of the repository the mirror's link pointed to, and the lock truncated the file its link named.
+    @Test func linksInPlaceOfTheMirrorOrItsLockAreNotFollowed() throws {
+        let repository = try TestRepository()
+        let daemon = try GitDaemon(serving: repository)
+        let fixture = try SourceFixture()
+        let spec = try RepositorySpec(daemon.url)
+        let mirror = Mirror.directory(for: spec, in: fixture.cache.path)
+        try FileManager.default.createDirectory(atPath: fixture.cache.path + "/git", withIntermediateDirectories: true)
+
+        // Another repository, with a branch the source does not have.
+        let outside = try TestRepository()
+        try outside.git("branch", "keep")
+        try FileManager.default.createSymbolicLink(atPath: mirror, withDestinationPath: outside.path + "/.git")
+        let synced = try fixture.sync(daemon.url)
+        #expect(synced.stats.cloned, "the link is replaced by a mirror of its own")
+        #expect(try outside.git("branch", "--list", "keep") .contains("keep"), "the other repository's refs are untouched")
+        var status = stat()
+        #expect(lstat(mirror, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR)
+
+        let victim = try TemporaryDirectory("victim")
+        let file = victim.path + "/file"
+        try "keep\n".write(toFile: file, atomically: true, encoding: .utf8)
+        let lock = fixture.cache.path + "/git/" + spec.mirrorName + ".lock"
+        try? FileManager.default.removeItem(atPath: lock)
+        try FileManager.default.createSymbolicLink(atPath: lock, withDestinationPath: file)
+        guard case .cacheUnavailable? = gitError({ try fixture.sync(daemon.url) }) else {
+            Issue.record("a link in place of the lock was used")
+            return
+        }
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == "keep\n", "the file the link names is untouched")
+    }
+
     @Test func incrementalFetchTransfersOnlyTheNewObjectsAndANoOpFetchNone() throws {
         let repository = try TestRepository()
         let daemon = try GitDaemon(serving: repository)
