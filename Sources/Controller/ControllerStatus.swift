@@ -174,7 +174,12 @@ public struct ControllerStatus: Sendable, Codable, Equatable {
                 drifted: drifted.contains(model), warnings: (warnings[model] ?? []).map(Warning.init), conditions: models[model]?.conditions ?? []
             )
         }
-        for model in report.noLongerDeclared(among: models.keys) { models[model] = nil }
+        // What the page shows of a model goes with it: its observed versions (release notes included) were kept
+        // for every name ever declared.
+        for model in report.noLongerDeclared(among: Set(models.keys).union(observations.keys)) {
+            models[model] = nil
+            observations[model] = nil
+        }
     }
 }
 

@@ -29,6 +29,10 @@ import WriftSyncTesting
         }
         take(Self.report(["alice/a", "bob/b", "carol/c"], drifted: ["bob/b", "carol/c"], all: true), full: true)
         #expect(status.models.keys.sorted() == ["alice/a", "bob/b", "carol/c"])
+        // What the page shows of each model's versions: it stayed for every name ever declared.
+        for model in ["alice/a", "bob/b", "carol/c"] {
+            status.observations[model] = ModelObservation(model: try! ModelID(parsing: model), declared: [], live: [])
+        }
         #expect(metrics.render().contains(#"wriftsync_drift_detected{model="bob/b"} 1"#))
 
         // A new commit changing only alice/a: the others are not planned, and stay.
@@ -43,6 +47,7 @@ import WriftSyncTesting
         // A full reconcile no longer planning bob/b (its file went in a commit applied while stopped).
         take(Self.report(["alice/a"], all: true), full: true)
         #expect(status.models.keys.sorted() == ["alice/a"])
+        #expect(status.observations.keys.sorted() == ["alice/a"])
         let rendered = metrics.render()
         #expect(!rendered.contains("bob/b"), "\(rendered)")
         #expect(rendered.contains(#"wriftsync_drift_detected{model="alice/a"} 0"#))
