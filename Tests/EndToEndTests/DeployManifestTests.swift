@@ -93,6 +93,19 @@ import Yams
         #expect(service.contains("--state-dir ${STATE_DIRECTORY}") && service.contains("\nStateDirectory="), "systemd keeps it in StateDirectory")
     }
 
+    /// The Deployment's pod gets the time a stop needs (the change in flight, smoke tests included), and its Service
+    /// keeps routing the webhook to it while it is not ready (failing reconciles): the fix's push must reach it.
+    @Test func theControllerIsGivenTimeToStopAndKeepsItsWebhookWhenNotReady() throws {
+        let text = try String(contentsOfFile: Self.deploy + "/kubernetes/deployment.yaml", encoding: .utf8)
+        let documents = try Yams.load_all(yaml: text).compactMap { $0 as? [String: Any] }
+        let deployment = try #require(documents.first { $0["kind"] as? String == "Deployment" })
+        let pod = try #require(Self.podSpecs(in: deployment).first)
+        let grace = try #require(pod["terminationGracePeriodSeconds"] as? Int, "the default 30 s kills a smoke test of up to 300 s")
+        #expect(grace > 300)
+        let service = try #require(documents.first { $0["kind"] as? String == "Service" })
+        #expect((service["spec"] as? [String: Any])?["publishNotReadyAddresses"] as? Bool == true)
+    }
+
     @Test func everyManifestParsesAndItsFlagsExist() throws {
         var invocations = try Self.kubernetesInvocations()
         #expect(invocations.count == 2, "the Deployment and the CronJob")
