@@ -7,7 +7,9 @@ extension HistoryEntry {
     /// no new commit, a full reconcile that found nothing to change at a commit already recorded.
     public init?(_ report: ReconcileReport, request: ReconcileRequest, duration: Duration, at time: Date) {
         if report.upToDate && report.failure == nil { return nil }
-        let trigger = request.lastAppliedCommit == nil ? "start" : request.full ? "full reconcile" : "new commit"
+        // The words of the durable history (`drift interval`, `tick`, `webhook`, `retry`): the page shows both on one
+        // timeline, and a webhook's or a retry's run read as "new commit" or "full reconcile".
+        let trigger = request.trigger.rawValue.replacingOccurrences(of: "_", with: " ")
         let kind: Kind
         var changes: [Change]
         if let failure = report.failure {

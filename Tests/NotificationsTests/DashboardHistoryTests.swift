@@ -51,6 +51,16 @@ import WriftSyncTesting
         #expect(HistoryEntry(record).trigger == trigger.rawValue.replacingOccurrences(of: "_", with: " "))
     }
 
+    /// The page's in-memory entries named what started them in words of their own ("new commit", "full reconcile"),
+    /// beside the durable records' ("tick", "webhook") on one timeline: a webhook's run read as "new commit".
+    @Test(arguments: [ReconcileTrigger.start, .tick, .driftInterval, .webhook, .retry])
+    func anEntryNamesWhatStartedItAsTheRecordDoes(_ trigger: ReconcileTrigger) throws {
+        let failing = report(failure: transientFailure())
+        let request = ReconcileRequest(full: trigger != .tick, lastAppliedCommit: trigger == .start ? nil : "b", trigger: trigger)
+        let inMemory = try #require(HistoryEntry(failing, request: request, duration: .seconds(1), at: Date(timeIntervalSince1970: 100)))
+        #expect(inMemory.trigger == HistoryEntry(HistoryStoreTests.record(failing, at: 100, trigger: trigger)).trigger)
+    }
+
     /// A listing that moved under the plan is a rail's refusal in `history.jsonl`; in memory it was a failure.
     @Test func aListingMismatchIsARefusalFromDiskAndInMemory() async throws {
         let mismatch = report(failure: ReconcileFailure(.check, .listingMismatch([])))
