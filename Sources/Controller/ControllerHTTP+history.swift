@@ -49,7 +49,12 @@ extension ControllerHTTP {
     /// The answer to a history read refused because as many wait as may (`ConcurrencyLimit.Full`): 503, to be
     /// tried again in a second. Refusing at once holds nothing; waiting held a connection and a task each.
     static func historyBusy() -> Response {
-        var response = text("the history is busy: try again in a second\n", status: .serviceUnavailable)
+        busy("the history is busy: try again in a second\n")
+    }
+
+    /// 503 saying `message`, to be tried again in a second (`Retry-After: 1`).
+    static func busy(_ message: String) -> Response {
+        var response = text(message, status: .serviceUnavailable)
         response.headers[.retryAfter] = "1"
         return response
     }

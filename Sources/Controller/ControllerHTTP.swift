@@ -93,9 +93,7 @@ public struct ControllerHTTP: Sendable {
             do {
                 body = try await ConcurrencyLimit.webhookReads.run { try await request.body.collect(upTo: Self.maxWebhookBody) }
             } catch is ConcurrencyLimit.Full {
-                var response = Self.text("too many deliveries at once: try again in a second\n", status: .serviceUnavailable)
-                response.headers[.retryAfter] = "1"
-                return response
+                return Self.busy("too many deliveries at once: try again in a second\n")
             }
             guard let code = WebhookSignature.validCode(signature, body: body.readableBytesView, secret: secret) else { return refuse() }
             guard deliveries.isFirst(code) else {
