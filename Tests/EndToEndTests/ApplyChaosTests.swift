@@ -13,7 +13,7 @@ import Glibc
 /// reset, answers slower than the timeout, a 429 storm with a far reset, and two appliers at once. Every
 /// test ends the same way: a re-run converges — the live state equals the declarations, no digest twice
 /// in any model, no declared version deleted.
-@Suite struct ApplyChaosTests {
+@Suite(.onOwnThreads) struct ApplyChaosTests {
     typealias Apply = ApplyCommandTests
 
     /// Two models, each with a declared base version that exists before the apply (and must survive it),
@@ -144,11 +144,10 @@ import Glibc
             #expect(interrupted.stderr.contains("connection failed") || interrupted.stderr.contains("unknown outcome"),
                     "a clear error naming the failed connection: \(interrupted.stderr)")
         } else {
+            // Riding through needs no retry when the apply sent nothing while the emulator was down (its next
+            // request, on a loaded machine, can come after the restart, on a fresh connection).
             #expect(interrupted.status == 0 || interrupted.stderr.contains("connection failed") || interrupted.stderr.contains("unknown outcome"),
                     "rode through the restart, or failed clearly: \(interrupted.stderr)")
-            if interrupted.status == 0 {
-                #expect(interrupted.stderr.contains("retrying WriftAI API request"), "it rode through on retries: \(interrupted.stderr)")
-            }
         }
         let afterKill = try #require(try StateFile(path: stateFile).load(), "the state file survived SIGKILL")
         Self.expectNothingHalfApplied(Self.state(afterKill), "after the kill")
@@ -279,7 +278,9 @@ import Glibc
             #expect(elapsed < .seconds(120), "a bounded wait, not an hour: \(elapsed)")
             let asked = during.stderr.range(of: #"the API asked to wait (\d+) s"#, options: .regularExpression)
                 .flatMap { Int(during.stderr[$0].split(separator: " ")[5]) }
-            #expect(asked.map { (3500...3605).contains($0) } == true, "an hour away, in whole seconds: \(during.stderr)")
+            // Up to a minute over the hour: the client errs late when an answer's `Date` reads behind its own
+            // clock, which an emulator starved of its two cores (its date is refreshed once a second) has shown.
+            #expect(asked.map { (3500...3660).contains($0) } == true, "an hour away, in whole seconds: \(during.stderr)")
             #expect(during.stderr.contains("rate limit reset at "), "\(during.stderr)")
             #expect(during.stderr.contains("giving up — retry later"), "\(during.stderr)")
             let stats = try await PlanCommandTests.stats(emulator)

@@ -11,7 +11,7 @@ import Glibc
 
 /// `wriftsync apply` end to end: a real git repository, the emulator on loopback, and the built
 /// executable in its own process (stdin not a terminal unless a test gives it one).
-@Suite struct ApplyCommandTests {
+@Suite(.onOwnThreads) struct ApplyCommandTests {
     static let token = "apply-test-token"
     static let writeMethods: Set<String> = ["POST", "PATCH", "DELETE"]
 
@@ -49,12 +49,12 @@ import Glibc
     static let environment = ["WRIFTAI_ACCESS_TOKEN": token, "NO_COLOR": "1"]
 
     /// Starts `wriftsync` with pipes for stdin, stdout and stderr.
-    static func launch(_ arguments: [String], executable: String = SourceCommandTests.executable) throws -> Process {
+    static func launch(_ arguments: [String], executable: String = SourceCommandTests.executable) throws -> ChildProcess {
         try Launcher.launch(executable, arguments, environment: environment)
     }
 
     /// Reads both pipes to the end (concurrently, so neither fills up), then reaps the process.
-    static func wait(_ process: Process) -> SourceCommandTests.Run {
+    static func wait(_ process: ChildProcess) -> SourceCommandTests.Run {
         Launcher.wait(process)
     }
 
@@ -609,7 +609,7 @@ import Glibc
 
     /// Reads the process's stdout until `completed` change lines (`+ `, `~ `, `- `) have appeared after
     /// the plan, and returns what was read.
-    static func readUntil(_ process: Process, completed: Int) -> String {
+    static func readUntil(_ process: ChildProcess, completed: Int) -> String {
         let handle = (process.standardOutput as! Pipe).fileHandleForReading
         var text = ""
         while true {

@@ -10,7 +10,7 @@ import Glibc
 /// The status page in a real browser: `wriftsync run --listen 127.0.0.1:0` (the built executable) against
 /// the emulator, loaded by headless Chromium. The pages' markup and routes are tested in process in
 /// ControllerTests' DashboardTests; here is what a person would see.
-@Suite(.serialized) struct DashboardBrowserTests {
+@Suite(.serialized, .onOwnThreads) struct DashboardBrowserTests {
     typealias Apply = ApplyCommandTests
     typealias Run = RunCommandTests
 
@@ -22,7 +22,7 @@ import Glibc
     static let driftedBackground = "#fff1e5"
 
     /// Starts `run --listen 127.0.0.1:0` and returns the process and its base URL.
-    static func launch(_ arguments: [String]) async throws -> (Process, String) {
+    static func launch(_ arguments: [String]) async throws -> (ChildProcess, String) {
         let process = try Apply.launch(arguments)
         let line = try await Launcher.firstLine(of: process)
         guard let base = line.components(separatedBy: "\n").first(where: { $0.hasPrefix("listening on http://127.0.0.1:") }) else {

@@ -4,7 +4,7 @@ import WriftSyncTesting
 
 /// The documentation stays true to the tree and the executables: every relative link resolves (files, and
 /// `#anchors` by GitHub's rules), and every `--flag` it names is a flag of some command.
-@Suite struct DocsTests {
+@Suite(.onOwnThreads) struct DocsTests {
     /// The repository root, from this file's path.
     static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 

@@ -7,7 +7,7 @@ import WriftSyncTesting
 /// `apply` against a server that lies (the emulator's hostile switches): whatever it answers, no version is
 /// deleted that the plan did not identify, nothing existing is mistaken for a duplicate, and a lost create is
 /// not made twice while the listing lags behind.
-@Suite struct HostileApplyTests {
+@Suite(.onOwnThreads) struct HostileApplyTests {
     typealias Apply = ApplyCommandTests
 
     static func emulator(_ models: [String], hostile: EmulatorConfiguration.Hostile, faults: EmulatorConfiguration.Faults = .init()) throws -> EmulatorConfiguration {

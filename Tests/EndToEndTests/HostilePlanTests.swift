@@ -9,7 +9,7 @@ import WriftSyncTesting
 /// must fail the plan with a message naming what was wrong — never a plan of deletes — in bounded time and
 /// memory, with the requests counted on the server and no write. Serialized so that each process's time
 /// and memory are its own.
-@Suite(.serialized) struct HostilePlanTests {
+@Suite(.serialized, .onOwnThreads) struct HostilePlanTests {
     typealias Plan = PlanCommandTests
     static let model = "alice/sentiment"
     /// 0xaa…0xb2: digests with hex letters in them, so that uppercase shows.

@@ -8,7 +8,7 @@ import WriftSyncTesting
 /// the real executable; each must fail with an error naming the path (and line:column where there is
 /// one), in bounded time and memory (the child's own peak RSS), and plan nothing: no API request at all.
 /// Serialized so that the times measured are each process's own.
-@Suite(.serialized) struct HostileRepositoryTests {
+@Suite(.serialized, .onOwnThreads) struct HostileRepositoryTests {
     static let timeBound = 20.0
     static let memoryBound = 512 << 20
 

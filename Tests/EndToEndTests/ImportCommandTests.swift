@@ -5,7 +5,7 @@ import WriftAIModels
 import WriftSyncTesting
 
 /// `wriftsync import` writes declarations that a plan right after finds already satisfied.
-@Suite struct ImportCommandTests {
+@Suite(.onOwnThreads) struct ImportCommandTests {
     @Test func importedDeclarationsPlanNoChanges() async throws {
         let repository = try TestRepository(files: ["README.md": "adopting WriftSync\n"])
         let cache = try TemporaryDirectory("import")

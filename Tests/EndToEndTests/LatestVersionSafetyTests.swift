@@ -7,7 +7,7 @@ import WriftSyncTesting
 /// The out-of-band delete that used to move un-pinned traffic to an old model: `run` re-created the deleted
 /// version as the newest, hence the latest. Now the create is held back (`on_out_of_order: hold`, the
 /// default) and said so everywhere, or the later versions are re-created after it (`recreate`).
-@Suite struct LatestVersionSafetyTests {
+@Suite(.onOwnThreads) struct LatestVersionSafetyTests {
     typealias Apply = ApplyCommandTests
 
     /// The JSON log lines of `stderr` at `level`.

@@ -9,7 +9,7 @@ import Glibc
 
 /// Events, sinks and the history end to end: the built `wriftsync` against the emulator, a git repository,
 /// and receivers on loopback that record what they get.
-@Suite struct NotificationsEndToEndTests {
+@Suite(.onOwnThreads) struct NotificationsEndToEndTests {
     typealias Apply = ApplyCommandTests
     typealias Run = RunCommandTests
 

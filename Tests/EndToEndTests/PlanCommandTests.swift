@@ -6,7 +6,7 @@ import WriftSyncTesting
 
 /// `wriftsync plan` end to end: a real git repository (local path), the emulator on loopback, and the
 /// built executable in its own process.
-@Suite struct PlanCommandTests {
+@Suite(.onOwnThreads) struct PlanCommandTests {
     static let token = "plan-test-token"
     static let listRoute = "/v1/models/{owner}/{name}/versions"
     static let schemas = EmulatorFixture.schemas

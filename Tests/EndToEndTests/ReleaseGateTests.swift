@@ -6,7 +6,7 @@ import WriftSyncTesting
 
 /// The release gate end to end: the built `wriftsync` against the emulator's predictions. A new version is
 /// smoke-tested before the model's older versions go; one that fails is deleted again and quarantined.
-@Suite struct ReleaseGateTests {
+@Suite(.onOwnThreads) struct ReleaseGateTests {
     typealias Apply = ApplyCommandTests
 
     static let schemas = "{prediction: {input: {type: object, properties: {text: {type: string}}, required: [text]}, output: {type: string}}}"
@@ -226,7 +226,7 @@ import WriftSyncTesting
 }
 
 /// A version left untested (an apply stopped before its smoke tests) meets `--skip-smoke`.
-@Suite struct ReleaseGatePendingTests {
+@Suite(.onOwnThreads) struct ReleaseGatePendingTests {
     typealias Apply = ApplyCommandTests
     typealias Gate = ReleaseGateTests
 
@@ -308,7 +308,7 @@ import WriftSyncTesting
 
 /// An apply killed at any point of a gated release converges when run again: a version created but not tested
 /// is tested before anything else of its model, and one that fails is rolled back and quarantined.
-@Suite struct ReleaseGateKillTests {
+@Suite(.onOwnThreads) struct ReleaseGateKillTests {
     typealias Apply = ApplyCommandTests
     typealias Gate = ReleaseGateTests
 

@@ -10,7 +10,7 @@ import Glibc
 
 /// `wriftsync run` end to end: the built executable reconciling a real git repository against the emulator.
 /// The loop's scheduling, metrics and endpoints are tested in-process in ControllerTests.
-@Suite struct RunCommandTests {
+@Suite(.onOwnThreads) struct RunCommandTests {
     typealias Apply = ApplyCommandTests
 
     static func flags(_ emulator: RunningEmulator, _ repository: TestRepository, _ cache: TemporaryDirectory) -> [String] {
@@ -23,7 +23,7 @@ import Glibc
     }
 
     /// The `listening on http://…` address `run --listen` prints first.
-    static func listenAddress(_ process: Process) async throws -> String {
+    static func listenAddress(_ process: ChildProcess) async throws -> String {
         let line = try await Launcher.firstLine(of: process)
         return try #require(line.components(separatedBy: "\n").first { $0.hasPrefix("listening on http://127.0.0.1:") })
             .replacingOccurrences(of: "listening on ", with: "")
@@ -40,7 +40,7 @@ import Glibc
     }
 
     /// Sends SIGTERM and reaps the process (off the cooperative pool).
-    static func terminate(_ process: Process) async throws -> SourceCommandTests.Run {
+    static func terminate(_ process: ChildProcess) async throws -> SourceCommandTests.Run {
         try await onOwnThread {
             kill(process.processIdentifier, SIGTERM)
             return Apply.wait(process)

@@ -14,7 +14,7 @@ import Glibc
 /// endpoints and the failures (wrong token, wrong git password, API 5xx, invalid declarations). Everything
 /// WriftSync printed, logged, served or wrote is captured, and no secret may appear in any of it, in any
 /// encoding a transport uses.
-@Suite struct SecretsEndToEndTests {
+@Suite(.onOwnThreads) struct SecretsEndToEndTests {
     typealias Apply = ApplyCommandTests
 
     static let token = "wst-SECRET-TOKEN-4f1c8e27b9d04a6c"
@@ -75,7 +75,7 @@ import Glibc
     }
 
     /// Starts `wriftsync` with the API token only where `token` says (never the test's default one).
-    static func launch(_ arguments: [String], token: String?) throws -> Process {
+    static func launch(_ arguments: [String], token: String?) throws -> ChildProcess {
         let process = try Launcher.launch(
             SourceCommandTests.executable, arguments,
             environment: ["NO_COLOR": "1"].merging(token.map { ["WRIFTAI_ACCESS_TOKEN": $0] } ?? [:]) { $1 },

@@ -6,7 +6,7 @@ import WriftSyncTesting
 
 /// Processes started one right after another on one token and cache directory continue each other's
 /// rate-limit window instead of each starting with a fresh bucket inside a window already used up.
-@Suite struct SharedPacingProcessTests {
+@Suite(.onOwnThreads) struct SharedPacingProcessTests {
     @Test func fourBackToBackProcessesAtThreePerSecondDrawNo429() async throws {
         let cache = try TemporaryDirectory("pacing")
         let out = try TemporaryDirectory("pacing-out")

@@ -255,7 +255,7 @@ import Glibc
     }
 
     /// Starts `wriftai-emulator` and returns it with the first line it printed.
-    static func startEmulator(_ arguments: [String]) async throws -> (Process, String) {
+    static func startEmulator(_ arguments: [String]) async throws -> (ChildProcess, String) {
         let process = try Apply.launch(arguments, executable: Self.emulatorExecutable)
         let line = try await Launcher.firstLine(of: process)
         return (process, line.components(separatedBy: "\n").first ?? "")

@@ -5,7 +5,7 @@ import WriftSyncTesting
 
 /// A plan names the models the previous revision declared and this one does not: their live versions are
 /// left alone, and a reviewer sees that removing a file deletes nothing.
-@Suite struct UnmanagedModelTests {
+@Suite(.onOwnThreads) struct UnmanagedModelTests {
     @Test func aModelWhoseFileWasRemovedInThisCommitIsShownAsNotManaged() async throws {
         let repository = try TestRepository(files: [
             "models/kept.yaml": PlanCommandTests.declaration("alice/kept", versions: [(1, "One")]),

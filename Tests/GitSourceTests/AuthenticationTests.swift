@@ -62,8 +62,9 @@ import WriftSyncTesting
         let redirector = try SilentListener()
         let redirects = redirector.answerEvery(with: "HTTP/1.1 302 Found\r\nLocation: http://127.0.0.1:\(target.port)/repo.git/info/refs?service=git-upload-pack\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
         let url = "http://127.0.0.1:\(redirector.port)/repo.git"
+        // A timeout far from the refusal's time: five seconds was met by a loaded machine before the redirect.
         let error = try #require(gitError {
-            try SourceFixture(timeout: 5) { $0.credentials = GitCredentials(username: "alice", password: Secret(value: "redirected-secret", source: "test")) }
+            try SourceFixture(timeout: 120) { $0.credentials = GitCredentials(username: "alice", password: Secret(value: "redirected-secret", source: "test")) }
                 .sync(url)
         })
         #expect(redirects.accepted >= 1, "the redirect was asked for")

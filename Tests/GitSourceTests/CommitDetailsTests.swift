@@ -4,7 +4,7 @@ import Testing
 import WriftSyncTesting
 
 /// A commit's author, committer and subject, read through libgit2 for events and the history.
-@Suite struct CommitDetailsTests {
+@Suite(.onOwnThreads) struct CommitDetailsTests {
     @Test func theAuthorCommitterAndSubjectOfACommit() throws {
         let repository = try TestRepository()
         try repository.write("models/c.yaml", "model: acme/c\n")

@@ -5,7 +5,7 @@ import WriftSyncTesting
 
 /// The bounds on one read of a directory: how many files, and how many bytes together. Both are checked
 /// from the tree and the object headers before any content is inflated.
-@Suite struct ReadLimitTests {
+@Suite(.onOwnThreads) struct ReadLimitTests {
     func local(_ repository: TestRepository) throws -> LocalRepository {
         try SourceFixture().sync(repository.path).repository
     }

@@ -6,7 +6,7 @@ import WriftSyncTesting
 /// The reader of a local repository's working directory (what `--worktree` reads instead of its commit) and
 /// the uncommitted changes under a path (what the warning without it names). `validate` and `plan` with it are
 /// tested end to end in `WorktreeCommandTests`.
-@Suite struct WorktreeTests {
+@Suite(.onOwnThreads) struct WorktreeTests {
     static let yaml = """
         model: acme/a
         versions:

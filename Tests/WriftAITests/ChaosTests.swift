@@ -70,10 +70,12 @@ struct ChaosTests {
                     continue
                 }
                 let text = error?.description ?? ""
-                // An hour away, in whole seconds, less the seconds a loaded machine took since the storm began.
+                // An hour away, in whole seconds, less the seconds a loaded machine took since the storm began. Up
+                // to a minute more: the client errs late when an answer's `Date` reads behind its own clock, which
+                // an emulator starved of its two cores (its date is refreshed once a second) has shown.
                 let asked = text.range(of: #"the API asked to wait (\d+) s"#, options: .regularExpression)
                     .flatMap { Int(text[$0].split(separator: " ")[5]) }
-                #expect(asked.map { (3500...3605).contains($0) } == true, "\(text)")
+                #expect(asked.map { (3500...3660).contains($0) } == true, "\(text)")
                 #expect(text.contains("rate limit reset at 20"), "\(text)")
                 #expect(text.contains("giving up — retry later"), "\(text)")
             }

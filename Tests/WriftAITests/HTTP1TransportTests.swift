@@ -250,10 +250,11 @@ struct HTTP1TransportTests {
         let transport = transport(server, maxConnections: 1)
         let held = transport.execute(request("/held"), limit: Self.limit, deadline: .now() + .seconds(60))
         let late = transport.execute(request("/late"), limit: Self.limit, deadline: .now() + .milliseconds(50))
-        let patient = transport.execute(request("/patient"), limit: Self.limit, timeout: .seconds(1), deadline: .now() + .seconds(60))
+        // A timeout the answer, once sent, meets even on a loaded machine (it is one write by a thread of its own).
+        let patient = transport.execute(request("/patient"), limit: Self.limit, timeout: .seconds(3), deadline: .now() + .seconds(60))
         await #expect(throws: HTTP1Transport.Failure.deadlineExceeded) { try await late.futureResult.get() }
         // Longer in line than its timeout: still waiting, not failed.
-        try await Task.sleep(for: .milliseconds(1200))
+        try await Task.sleep(for: .milliseconds(3200))
         let stillWaiting = try await transport.eventLoop.submit { !patient.isFinished }.get()
         #expect(stillWaiting)
         release.signal()

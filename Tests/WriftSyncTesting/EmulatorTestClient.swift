@@ -98,11 +98,14 @@ public struct EmulatorTestClient: Sendable {
 }
 
 /// Opens a connection to the emulator on 127.0.0.1:`port`, runs `body` with a client over it and closes it.
+/// `timeout` bounds each request on the real clock; an answer written in many pieces (a trickled body) needs
+/// more under a full test run, where every piece waits its turn on two busy cores.
 public func withClient<Value: Sendable>(
     port: Int,
+    timeout: Duration = .seconds(30),
     _ body: (EmulatorTestClient) async throws -> Value
 ) async throws -> Value {
-    let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: .seconds(30)))
+    let client = TestClient(host: "127.0.0.1", port: port, configuration: .init(timeout: timeout))
     client.connect()
     do {
         let value = try await body(EmulatorTestClient(client: client, port: port))

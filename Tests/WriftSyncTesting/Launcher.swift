@@ -48,9 +48,9 @@ public enum Launcher {
         directory: String? = nil,
         standardInput: Bool = true,
         discardingOutput: Bool = false,
-        onExit: (@Sendable (Process) -> Void)? = nil
-    ) throws -> Process {
-        let process = Process()
+        onExit: (@Sendable (ChildProcess) -> Void)? = nil
+    ) throws -> ChildProcess {
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         var inherited = ProcessInfo.processInfo.environment
@@ -67,7 +67,8 @@ public enum Launcher {
 
     /// Reads both output pipes of a launched process to their end (concurrently, so that neither fills up and
     /// blocks the child), then reaps it. Blocks: call it through ``onOwnThread(_:)`` from async code.
-    public static func wait(_ process: Process) -> ProcessOutput {
+    public static func wait(_ process: ChildProcess) -> ProcessOutput {
+        expectOffCooperativePool("waiting for `\(process.executableURL?.lastPathComponent ?? "a process")`")
         let stdout = process.standardOutput as! Pipe, stderr = process.standardError as! Pipe
         let errorData = Mutex(Data())
         let done = Mutex(false)
@@ -97,7 +98,7 @@ public enum Launcher {
 
     /// What a launched process printed on its standard output up to the end of its first line (or all of it, if
     /// it closed the pipe first), read on a thread of its own. The rest stays in the pipe for ``wait(_:)``.
-    public static func firstLine(of process: Process) async throws -> String {
+    public static func firstLine(of process: ChildProcess) async throws -> String {
         let handle = (process.standardOutput as! Pipe).fileHandleForReading
         return try await onOwnThread {
             var data = Data()

@@ -36,7 +36,8 @@ public enum Shell {
     /// ``Failure`` when it exits non-zero.
     @discardableResult
     public static func run(_ command: [String], in directory: String? = nil, environment: [String: String]? = nil, input: Data? = nil) throws -> String {
-        let process = Process()
+        expectOffCooperativePool("`\(command.prefix(2).joined(separator: " "))`")
+        let process = ChildProcess()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
         if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }

@@ -15,7 +15,7 @@ public final class Subprocess: Sendable {
         }
     }
 
-    private let process: Process
+    private let process: ChildProcess
     private let stdout: Pipe
     private let stderr: Pipe
     private let ended: AsyncStream<Termination>

@@ -45,7 +45,7 @@ enum Chromium {
     static func run(_ arguments: [String], url: String, timeout: Duration = .seconds(120)) throws -> (stdout: String, stderr: String) {
         try require()
         let profile = try TemporaryDirectory("chromium")
-        let process = Process()
+        let process = ChildProcess()
         // coreutils' timeout puts itself and Chromium in a process group of their own and, at the limit, kills
         // the whole group: the renderer and helper processes too.
         let seconds = Int(timeout.components.seconds)

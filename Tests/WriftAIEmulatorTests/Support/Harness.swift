@@ -47,12 +47,13 @@ enum Fixture {
 func withEmulator<Value: Sendable>(
     _ configuration: EmulatorConfiguration = Fixture.configuration(),
     storage: (any EmulatorStorage)? = nil,
+    clientTimeout: Duration = .seconds(30),
     _ body: (EmulatorTestClient, RunningEmulator) async throws -> Value
 ) async throws -> Value {
     let storage = try storage ?? InMemoryEmulatorStorage()
     return try await withRunningEmulator(configuration: configuration, storage: storage, logger: Fixture.logger) {
         emulator in
-        try await withClient(port: emulator.port) { client in
+        try await withClient(port: emulator.port, timeout: clientTimeout) { client in
             try await body(client, emulator)
         }
     }
