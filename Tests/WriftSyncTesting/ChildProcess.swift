@@ -89,19 +89,13 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawnattr_setsigmask(&attributes, &none)
         posix_spawnattr_setsigdefault(&attributes, &all)
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
-        let variables = environment ?? ProcessInfo.processInfo.environment
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, path, &actions, &attributes, argv, envp)
+        let (spawned, pid) = spawn(command, environment: environment ?? ProcessInfo.processInfo.environment, actions: &actions, attributes: &attributes)
         guard spawned == 0 else {
             throw Shell.Failure(command: command, status: spawned, output: "posix_spawn failed: \(String(cString: strerror(spawned)))")
         }
         for handle in parentCopies { try? handle.close() }
-        let child = pid
-        state.withLock { $0 = .running(child) }
-        let reaper = Thread { [self] in reap(child) }
+        state.withLock { $0 = .running(pid) }
+        let reaper = Thread { [self] in reap(pid) }
         reaper.stackSize = 256 << 10
         reaper.start()
     }

@@ -20,11 +20,7 @@ public class ServerProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
         posix_spawn_file_actions_addclose(&actions, pipe[0])
         try closeInheritedDescriptors(&actions, command: command)
-        let argv = (["/usr/bin/env"] + command).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, "/usr/bin/env", &actions, nil, argv, envp)
+        let (spawned, pid) = spawn(["/usr/bin/env"] + command, environment: environment, actions: &actions)
         close(pipe[1])
         guard spawned == 0 else {
             close(pipe[0])
@@ -193,6 +189,20 @@ public final class SSHServer: ServerProcess, @unchecked Sendable {
         }
         return path
     }
+}
+
+/// `posix_spawn` of `command` (its first element the executable's path) with `environment` as the child's
+/// whole environment, the C arrays made and freed here: posix_spawn's result (0, or an errno) and the pid.
+public func spawn(
+    _ command: [String], environment: [String: String], actions: inout posix_spawn_file_actions_t,
+    attributes: UnsafePointer<posix_spawnattr_t>? = nil
+) -> (result: Int32, pid: pid_t) {
+    let argv = command.map { strdup($0) } + [nil]
+    let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { (argv + envp).forEach { free($0) } }
+    var pid: pid_t = 0
+    let result = posix_spawn(&pid, command[0], &actions, attributes, argv, envp)
+    return (result, pid)
 }
 
 /// glibc's `posix_spawn_file_actions_addclosefrom_np` (2.34+), which Swift's Glibc module does not export,

@@ -45,11 +45,7 @@ final class EmulatorProcess: @unchecked Sendable {
         // Nothing else of the test process: an emulator holding the write end of another test's pipe
         // (a `wriftsync` or `curl` child's output) would keep that test waiting for an end of file.
         try closeInheritedDescriptors(&actions, command: command)
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = ProcessInfo.processInfo.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, Self.executable, &actions, nil, argv, envp)
+        let (spawned, pid) = spawn(command, environment: ProcessInfo.processInfo.environment, actions: &actions)
         close(pipe[1])
         guard spawned == 0 else {
             close(pipe[0])

@@ -54,13 +54,9 @@ struct MeasuredRun: Sendable {
         try closeInheritedDescriptors(&actions, command: command)
         var environment = ProcessInfo.processInfo.environment
         environment.merge(extra) { $1 }
-        let argv = command.map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
         let clock = ContinuousClock()
         let start = clock.now
-        var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, time, &actions, &attributes, argv, envp)
+        let (spawned, pid) = spawn(command, environment: environment, actions: &actions, attributes: &attributes)
         guard spawned == 0 else { throw Shell.Failure(command: command, status: spawned, output: "posix_spawn failed") }
         var status: Int32 = 0
         var timedOut = false
